@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One delayed work per instance scans the sessions and deletes those whose
+ * bind window (not bound by both sides) or idle lifetime (either side
+ * silent) ran out. It runs only while sessions exist, at a tenth of the
+ * shorter lifetime, so removal happens within ~10% of the configured time.
+ */
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
+
+#include "expiry.h"
+#include "session.h"
+
+static unsigned long pr_expiry_period(const struct pr_config *cfg)
+{
+	u32 ms = min(cfg->bind_lifetime_ms, cfg->idle_lifetime_ms) / 10;
+
+	return msecs_to_jiffies(clamp_t(u32, ms, 50, 5000));
+}
+
+static enum peer_relay_del_reason pr_session_expired(const struct pr_session *s,
+						     unsigned long now,
+						     unsigned long bind_j,
+						     unsigned long idle_j)
+{
+	if (!s->open)
+		return time_after(now, s->created + bind_j) ?
+		       PEER_RELAY_DEL_EXPIRED_BIND : PEER_RELAY_DEL_UNSPEC;
+	if (time_after(now, READ_ONCE(s->ep[0].last_seen) + idle_j) ||
+	    time_after(now, READ_ONCE(s->ep[1].last_seen) + idle_j))
+		return PEER_RELAY_DEL_EXPIRED_IDLE;
+	return PEER_RELAY_DEL_UNSPEC;
+}
+
+static void pr_expiry_work(struct work_struct *work)
+{
+	struct pr_instance *inst = container_of(to_delayed_work(work),
+						struct pr_instance, expiry);
+	enum peer_relay_del_reason reason;
+	unsigned long bind_j, idle_j, now;
+	struct pr_session *s;
+	unsigned long vni;
+
+	mutex_lock(&inst->lock);
+	bind_j = msecs_to_jiffies(inst->config.bind_lifetime_ms);
+	idle_j = msecs_to_jiffies(inst->config.idle_lifetime_ms);
+	now = jiffies;
+	xa_for_each(&inst->sessions, vni, s) {
+		reason = pr_session_expired(s, now, bind_j, idle_j);
+		if (reason)
+			pr_session_delete(inst, s, reason);
+		cond_resched();
+	}
+	if (inst->n_sessions && !inst->dying)
+		schedule_delayed_work(&inst->expiry,
+				      pr_expiry_period(&inst->config));
+	mutex_unlock(&inst->lock);
+}
+
+/**
+ * pr_expiry_init() - prepare the expiry worker of an instance
+ * @inst: relay instance
+ */
+void pr_expiry_init(struct pr_instance *inst)
+{
+	INIT_DELAYED_WORK(&inst->expiry, pr_expiry_work);
+}
+
+/**
+ * pr_expiry_kick() - make sure the scan is scheduled while sessions exist
+ * @inst: relay instance
+ *
+ * A pending scan is left alone so that a stream of new sessions cannot
+ * postpone it forever.
+ *
+ * Context: inst->lock held.
+ */
+void pr_expiry_kick(struct pr_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	if (inst->n_sessions && !inst->dying)
+		schedule_delayed_work(&inst->expiry,
+				      pr_expiry_period(&inst->config));
+}
+
+/**
+ * pr_expiry_reconfigure() - rescan now because the lifetimes changed
+ * @inst: relay instance
+ *
+ * Context: inst->lock held.
+ */
+void pr_expiry_reconfigure(struct pr_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	if (inst->n_sessions && !inst->dying)
+		mod_delayed_work(system_wq, &inst->expiry, 0);
+}
+
+/**
+ * pr_expiry_stop() - stop the worker for good
+ * @inst: relay instance, already marked dying under inst->lock
+ */
+void pr_expiry_stop(struct pr_instance *inst)
+{
+	cancel_delayed_work_sync(&inst->expiry);
+}

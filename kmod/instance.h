@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per network namespace relay instance: the session table, the attached
+ * sockets, the configuration and the counters of one netns.
+ */
+#ifndef _PR_INSTANCE_H
+#define _PR_INSTANCE_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/peer_relay.h>
+
+#include "addr.h"
+
+struct pr_pcpu_stats;
+
+/**
+ * struct pr_config - tunables of one instance, changed by CONFIG_SET
+ * @bind_lifetime_ms: how long a session may stay not bound by both sides
+ * @idle_lifetime_ms: how long either side of an open session may be silent
+ * @max_sessions: upper bound of the session count
+ * @has_server_key: @server_key was set
+ * @server_key: the relay's disco public key, opaque to the kernel
+ * @n_static_eps: number of valid entries in @static_eps
+ * @static_eps: addresses advertised to clients before discovered ones
+ */
+struct pr_config {
+	u32 bind_lifetime_ms;
+	u32 idle_lifetime_ms;
+	u32 max_sessions;
+	bool has_server_key;
+	u8 server_key[PEER_RELAY_KEY_LEN];
+	u32 n_static_eps;
+	struct pr_addr static_eps[PEER_RELAY_MAX_STATIC_EPS];
+};
+
+/**
+ * struct pr_instance - the relay state of one network namespace
+ * @net: the namespace (not referenced: the instance lives as long as it)
+ * @lock: serialises every writer (netlink, expiry worker, socket close)
+ * @sessions: VNI -> struct pr_session; readers use RCU only
+ * @vni_next: allocation cursor over 1..PEER_RELAY_VNI_MAX
+ * @pairs: unordered client key pair -> struct pr_session, under @lock
+ * @lamport: last LamportID handed out
+ * @n_sessions: sessions in @sessions
+ * @n_open: sessions bound on both sides
+ * @socks: attached sockets (struct pr_sock), RCU list, written under @lock
+ * @n_socks: entries in @socks
+ * @sock_next_id: id for the next attached socket
+ * @config: tunables, under @lock
+ * @stats: per-CPU datapath counters
+ * @sessions_created: sessions ever created
+ * @sessions_deleted: sessions deleted, by enum peer_relay_del_reason
+ * @expiry: worker that deletes expired sessions
+ * @dying: set on namespace exit so @expiry does not re-arm
+ */
+struct pr_instance {
+	struct net *net;
+	struct mutex lock;
+
+	struct xarray sessions;
+	u32 vni_next;
+	struct rhashtable pairs;
+	u64 lamport;
+	u32 n_sessions;
+	u32 n_open;
+
+	struct list_head socks;
+	u32 n_socks;
+	u32 sock_next_id;
+
+	struct pr_config config;
+
+	struct pr_pcpu_stats __percpu *stats;
+	atomic64_t sessions_created;
+	atomic64_t sessions_deleted[__PEER_RELAY_DEL_MAX];
+
+	struct delayed_work expiry;
+	bool dying;
+};
+
+struct pr_instance *pr_instance_get(const struct net *net);
+int pr_instance_register(void);
+void pr_instance_unregister(void);
+
+#endif /* _PR_INSTANCE_H */

@@ -1,0 +1,856 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Generic netlink family "peer_relay": request handlers and replies.
+ * Every handler resolves the instance of the requester's netns; changing
+ * operations need CAP_NET_ADMIN over that netns (GENL_UNS_ADMIN_PERM).
+ */
+#include <linux/file.h>
+#include <linux/jiffies.h>
+#include <linux/net.h>
+#include <net/genetlink.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
+#include "expiry.h"
+#include "netlink.h"
+#include "netlink_policy.h"
+#include "session.h"
+#include "socket.h"
+#include "stats.h"
+
+static struct pr_instance *pr_nl_instance(struct genl_info *info)
+{
+	return pr_instance_get(genl_info_net(info));
+}
+
+/* Parse the mandatory top-level nest @attr of a request into @tb. */
+static int pr_nl_parse_nest(struct genl_info *info, int attr, int maxtype,
+			    const struct nla_policy *policy, struct nlattr **tb)
+{
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return -EINVAL;
+	return nla_parse_nested(tb, maxtype, info->attrs[attr], policy,
+				info->extack);
+}
+
+static int pr_nl_put_u64(struct sk_buff *msg, int attr, u64 val, int pad)
+{
+	return nla_put_u64_64bit(msg, attr, val, pad);
+}
+
+/* Put an address as IPv4 or IPv6 attribute, plus its port if @port_attr. */
+static int pr_nl_put_addr(struct sk_buff *msg, const struct pr_addr *a,
+			  int ip4_attr, int ip6_attr, int port_attr)
+{
+	int err;
+
+	if (a->family == AF_INET)
+		err = nla_put_in_addr(msg, ip4_attr, a->ip4);
+	else
+		err = nla_put_in6_addr(msg, ip6_attr, &a->ip6);
+	if (!err && port_attr)
+		err = nla_put_u16(msg, port_attr, ntohs(a->port));
+	return err;
+}
+
+static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
+			      struct pr_endpoint *ep)
+{
+	struct nlattr *nest;
+	struct pr_bind *b;
+	int err = 0;
+
+	nest = nla_nest_start(msg, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	b = rcu_dereference(ep->bind);
+	if (b) {
+		err = pr_nl_put_addr(msg, &b->remote, PEER_RELAY_EP_A_REMOTE_IPV4,
+				     PEER_RELAY_EP_A_REMOTE_IPV6,
+				     PEER_RELAY_EP_A_REMOTE_PORT);
+		if (!err && b->local.family)
+			err = pr_nl_put_addr(msg, &b->local,
+					     PEER_RELAY_EP_A_LOCAL_IPV4,
+					     PEER_RELAY_EP_A_LOCAL_IPV6, 0);
+		if (!err)
+			err = pr_nl_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS,
+					    jiffies_to_msecs(jiffies - READ_ONCE(ep->last_seen)),
+					    PEER_RELAY_EP_A_PAD);
+	}
+	rcu_read_unlock();
+	if (err ||
+	    pr_nl_put_u64(msg, PEER_RELAY_EP_A_RX_PACKETS,
+			  atomic64_read(&ep->packets), PEER_RELAY_EP_A_PAD) ||
+	    pr_nl_put_u64(msg, PEER_RELAY_EP_A_RX_BYTES,
+			  atomic64_read(&ep->bytes), PEER_RELAY_EP_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/**
+ * pr_nl_put_session() - put the attributes of a session into a nest
+ * @msg: message, positioned inside a PEER_RELAY_A_SESSION nest
+ * @s: the session, kept alive by the caller (inst->lock or RCU)
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int pr_nl_put_session(struct sk_buff *msg, struct pr_session *s)
+{
+	u8 state = READ_ONCE(s->open) ? PEER_RELAY_STATE_OPEN :
+					PEER_RELAY_STATE_CONNECTING;
+
+	if (nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
+	    nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, s->keys[0]) ||
+	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, s->keys[1]) ||
+	    pr_nl_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport,
+			  PEER_RELAY_SESSION_A_PAD) ||
+	    nla_put_u8(msg, PEER_RELAY_SESSION_A_STATE, state) ||
+	    pr_nl_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS,
+			  jiffies_to_msecs(jiffies - s->created),
+			  PEER_RELAY_SESSION_A_PAD) ||
+	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP0, &s->ep[0]) ||
+	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP1, &s->ep[1]))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * pr_nl_put_sock() - put the attributes of an attached socket into a nest
+ * @msg: message, positioned inside a PEER_RELAY_A_SOCK nest
+ * @ps: the socket, kept alive by the caller (inst->lock or RCU)
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps)
+{
+	struct sock *sk = ps->sk;
+	int err;
+
+	if (nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, ps->id) ||
+	    nla_put_u16(msg, PEER_RELAY_SOCK_A_FAMILY, ps->family) ||
+	    nla_put_u16(msg, PEER_RELAY_SOCK_A_PORT, ntohs(pr_sock_port(ps))))
+		return -EMSGSIZE;
+	if (ps->family == AF_INET)
+		err = nla_put_in_addr(msg, PEER_RELAY_SOCK_A_LOCAL_IPV4,
+				      inet_sk(sk)->inet_rcv_saddr);
+	else
+		err = nla_put_in6_addr(msg, PEER_RELAY_SOCK_A_LOCAL_IPV6,
+				       &sk->sk_v6_rcv_saddr);
+	if (err || pr_nl_put_u64(msg, PEER_RELAY_SOCK_A_RX_PACKETS,
+				 pr_sock_rx_packets(ps), PEER_RELAY_SOCK_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Start a reply with one top-level nest; the caller fills and ends it. */
+static struct sk_buff *pr_nl_reply_start(struct genl_info *info, u8 cmd,
+					 int attr, void **hdr,
+					 struct nlattr **nest)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &pr_genl_family, 0, cmd);
+	*nest = *hdr ? nla_nest_start(msg, attr) : NULL;
+	if (!*nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int pr_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
+			    void *hdr, struct nlattr *nest)
+{
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int pr_nl_reply_session(struct genl_info *info, struct pr_session *s)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_SESSION_GET,
+				PEER_RELAY_A_SESSION, &hdr, &nest);
+	if (!msg)
+		return -ENOMEM;
+	if (pr_nl_put_session(msg, s)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return pr_nl_reply_send(info, msg, hdr, nest);
+}
+
+static int pr_nl_reply_sock(struct genl_info *info, u8 cmd, struct pr_sock *ps)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = pr_nl_reply_start(info, cmd, PEER_RELAY_A_SOCK, &hdr, &nest);
+	if (!msg)
+		return -ENOMEM;
+	if (pr_nl_put_sock(msg, ps)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return pr_nl_reply_send(info, msg, hdr, nest);
+}
+
+/* ---- sockets ---- */
+
+static int pr_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
+	struct socket *sock;
+	struct pr_sock *ps;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX,
+			       pr_sock_attach_policy, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[PEER_RELAY_A_SOCK], tb,
+			      PEER_RELAY_SOCK_A_FD))
+		return -EINVAL;
+
+	sock = sockfd_lookup(nla_get_u32(tb[PEER_RELAY_SOCK_A_FD]), &err);
+	if (!sock) {
+		NL_SET_ERR_MSG_MOD(info->extack, "file descriptor is not an open socket");
+		return err;
+	}
+	mutex_lock(&inst->lock);
+	ps = pr_sock_attach(inst, sock, info->extack);
+	err = IS_ERR(ps) ? PTR_ERR(ps) :
+	      pr_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_ATTACH, ps);
+	mutex_unlock(&inst->lock);
+	/* After the unlock: this may be the last reference (a racing close). */
+	sockfd_put(sock);
+	return err;
+}
+
+static struct pr_sock *pr_nl_sock_find(struct pr_instance *inst,
+				       struct genl_info *info)
+{
+	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
+	struct pr_sock *ps;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX,
+			       pr_sock_id_policy, tb);
+	if (err)
+		return ERR_PTR(err);
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[PEER_RELAY_A_SOCK], tb,
+			      PEER_RELAY_SOCK_A_ID))
+		return ERR_PTR(-EINVAL);
+	ps = pr_sock_by_id(inst, nla_get_u32(tb[PEER_RELAY_SOCK_A_ID]));
+	if (!ps) {
+		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SOCK_A_ID]);
+		NL_SET_ERR_MSG_MOD(info->extack, "no attached socket with this id");
+		return ERR_PTR(-ENOENT);
+	}
+	return ps;
+}
+
+static int pr_nl_sock_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct pr_sock *ps;
+	int err = 0;
+
+	mutex_lock(&inst->lock);
+	ps = pr_nl_sock_find(inst, info);
+	if (IS_ERR(ps))
+		err = PTR_ERR(ps);
+	else
+		pr_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_USER);
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+static int pr_nl_sock_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct pr_sock *ps;
+	int err;
+
+	mutex_lock(&inst->lock);
+	ps = pr_nl_sock_find(inst, info);
+	err = IS_ERR(ps) ? PTR_ERR(ps) :
+	      pr_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_GET, ps);
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+/* Start one dump entry with its top-level nest. */
+static void *pr_nl_dump_start(struct sk_buff *skb, struct netlink_callback *cb,
+			      u8 cmd, int attr, struct nlattr **nest)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pr_genl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return NULL;
+	*nest = nla_nest_start(skb, attr);
+	if (!*nest) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+static void pr_nl_dump_end(struct sk_buff *skb, void *hdr, struct nlattr *nest)
+{
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+}
+
+/* cb->args[0]: number of sockets already dumped. */
+static int pr_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pr_instance *inst = pr_instance_get(sock_net(cb->skb->sk));
+	struct nlattr *nest;
+	struct pr_sock *ps;
+	long idx = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ps, &inst->socks, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = pr_nl_dump_start(skb, cb, PEER_RELAY_CMD_SOCK_GET,
+				       PEER_RELAY_A_SOCK, &nest);
+		if (!hdr)
+			break;
+		if (pr_nl_put_sock(skb, ps)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		pr_nl_dump_end(skb, hdr, nest);
+		cb->args[0] = idx;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}
+
+/* ---- sessions ---- */
+
+static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
+	struct nlattr *top = info->attrs[PEER_RELAY_A_SESSION];
+	struct pr_session *s;
+	u32 vni = 0;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, pr_session_new_policy, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, top, tb, PEER_RELAY_SESSION_A_KEY0) ||
+	    NL_REQ_ATTR_CHECK(info->extack, top, tb, PEER_RELAY_SESSION_A_KEY1))
+		return -EINVAL;
+	if (tb[PEER_RELAY_SESSION_A_VNI])
+		vni = nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]);
+
+	mutex_lock(&inst->lock);
+	s = pr_session_new(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
+			   nla_data(tb[PEER_RELAY_SESSION_A_KEY1]), vni,
+			   info->extack);
+	err = IS_ERR(s) ? PTR_ERR(s) : pr_nl_reply_session(info, s);
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+/* Parse a transport address from an EP nest: IPv4 xor IPv6 (+ port). */
+static int pr_nl_get_addr(struct genl_info *info, struct nlattr *nest,
+			  struct nlattr **tb, int ip4_attr, int ip6_attr,
+			  int port_attr, struct pr_addr *a)
+{
+	if (!!tb[ip4_attr] == !!tb[ip6_attr]) {
+		NL_SET_BAD_ATTR(info->extack, nest);
+		NL_SET_ERR_MSG_MOD(info->extack, "need exactly one of an IPv4 or an IPv6 address");
+		return -EINVAL;
+	}
+	memset(a, 0, sizeof(*a));
+	if (tb[ip4_attr]) {
+		a->family = AF_INET;
+		a->ip4 = nla_get_in_addr(tb[ip4_attr]);
+	} else {
+		a->family = AF_INET6;
+		a->ip6 = nla_get_in6_addr(tb[ip6_attr]);
+	}
+	if (port_attr) {
+		if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, port_attr))
+			return -EINVAL;
+		a->port = htons(nla_get_u16(tb[port_attr]));
+	}
+	return 0;
+}
+
+static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
+	struct nlattr *ep[PEER_RELAY_EP_A_MAX + 1];
+	struct pr_addr remote, local = {};
+	struct pr_session *s;
+	unsigned int idx;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, pr_session_bind_policy, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[PEER_RELAY_A_SESSION], tb,
+			      PEER_RELAY_SESSION_A_VNI))
+		return -EINVAL;
+	if (!!tb[PEER_RELAY_SESSION_A_EP0] == !!tb[PEER_RELAY_SESSION_A_EP1]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "give exactly one endpoint to bind (EP0 or EP1)");
+		return -EINVAL;
+	}
+	idx = tb[PEER_RELAY_SESSION_A_EP1] ? 1 : 0;
+	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX,
+			       tb[PEER_RELAY_SESSION_A_EP0 + idx],
+			       pr_ep_bind_policy, info->extack);
+	if (err)
+		return err;
+	err = pr_nl_get_addr(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], ep,
+			     PEER_RELAY_EP_A_REMOTE_IPV4,
+			     PEER_RELAY_EP_A_REMOTE_IPV6,
+			     PEER_RELAY_EP_A_REMOTE_PORT, &remote);
+	if (err)
+		return err;
+	if (ep[PEER_RELAY_EP_A_LOCAL_IPV4] || ep[PEER_RELAY_EP_A_LOCAL_IPV6]) {
+		err = pr_nl_get_addr(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], ep,
+				     PEER_RELAY_EP_A_LOCAL_IPV4,
+				     PEER_RELAY_EP_A_LOCAL_IPV6, 0, &local);
+		if (err)
+			return err;
+	}
+
+	mutex_lock(&inst->lock);
+	s = pr_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
+	if (!s) {
+		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SESSION_A_VNI]);
+		NL_SET_ERR_MSG_MOD(info->extack, "no session with this VNI");
+		err = -ENOENT;
+	} else {
+		err = pr_session_bind(inst, s, idx, &remote, &local, info->extack);
+	}
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+/* Find the session a GET/DEL request names: by VNI or by key pair. */
+static struct pr_session *pr_nl_session_find(struct pr_instance *inst,
+					     struct genl_info *info)
+{
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
+	struct pr_session *s;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, pr_session_sel_policy, tb);
+	if (err)
+		return ERR_PTR(err);
+	if (tb[PEER_RELAY_SESSION_A_VNI]) {
+		if (tb[PEER_RELAY_SESSION_A_KEY0] || tb[PEER_RELAY_SESSION_A_KEY1]) {
+			NL_SET_ERR_MSG_MOD(info->extack, "select a session by VNI or by keys, not both");
+			return ERR_PTR(-EINVAL);
+		}
+		s = pr_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
+	} else if (tb[PEER_RELAY_SESSION_A_KEY0] && tb[PEER_RELAY_SESSION_A_KEY1]) {
+		s = pr_session_by_keys(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
+				       nla_data(tb[PEER_RELAY_SESSION_A_KEY1]));
+	} else {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VNI or KEY0+KEY1");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!s) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such session");
+		return ERR_PTR(-ENOENT);
+	}
+	return s;
+}
+
+static int pr_nl_session_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct pr_session *s;
+	int err = 0;
+
+	mutex_lock(&inst->lock);
+	s = pr_nl_session_find(inst, info);
+	if (IS_ERR(s))
+		err = PTR_ERR(s);
+	else
+		pr_session_delete(inst, s, PEER_RELAY_DEL_USER);
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+static int pr_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct pr_session *s;
+	int err;
+
+	mutex_lock(&inst->lock);
+	s = pr_nl_session_find(inst, info);
+	err = IS_ERR(s) ? PTR_ERR(s) : pr_nl_reply_session(info, s);
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+/* cb->args[0]: the next VNI to dump; resumes exactly across messages. */
+static int pr_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pr_instance *inst = pr_instance_get(sock_net(cb->skb->sk));
+	unsigned long vni = cb->args[0];
+	struct pr_session *s;
+	struct nlattr *nest;
+	void *hdr;
+
+	rcu_read_lock();
+	xa_for_each_start(&inst->sessions, vni, s, vni) {
+		hdr = pr_nl_dump_start(skb, cb, PEER_RELAY_CMD_SESSION_GET,
+				       PEER_RELAY_A_SESSION, &nest);
+		if (!hdr)
+			break;
+		if (pr_nl_put_session(skb, s)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		pr_nl_dump_end(skb, hdr, nest);
+		cb->args[0] = vni + 1;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}
+
+static int pr_nl_session_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+
+	mutex_lock(&inst->lock);
+	pr_sessions_flush(inst, PEER_RELAY_DEL_FLUSH);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+/* ---- counters ---- */
+
+/* A nest of u64 counters whose attribute types are the enum values. */
+static int pr_nl_put_counter_nest(struct sk_buff *msg, int attr,
+				  const u64 *vals, unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(msg, attr);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < n; i++)	/* 0 is UNSPEC, used as padding */
+		if (pr_nl_put_u64(msg, i, vals[i], 0))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int pr_nl_put_stats(struct sk_buff *msg, const struct pr_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		if (pr_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_PACKETS_4_4 + i,
+				  st->fwd_packets[i], PEER_RELAY_STATS_A_PAD) ||
+		    pr_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_BYTES_4_4 + i,
+				  st->fwd_bytes[i], PEER_RELAY_STATS_A_PAD))
+			return -EMSGSIZE;
+	if (nla_put_u32(msg, PEER_RELAY_STATS_A_SESSIONS_CONNECTING,
+			st->sessions_connecting) ||
+	    nla_put_u32(msg, PEER_RELAY_STATS_A_SESSIONS_OPEN, st->sessions_open) ||
+	    nla_put_u32(msg, PEER_RELAY_STATS_A_SOCKETS, st->sockets) ||
+	    pr_nl_put_u64(msg, PEER_RELAY_STATS_A_SESSIONS_CREATED,
+			  st->sessions_created, PEER_RELAY_STATS_A_PAD) ||
+	    pr_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_DROPS, st->drops,
+				   __PEER_RELAY_DROP_MAX) ||
+	    pr_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_PASSES, st->passes,
+				   __PEER_RELAY_PASS_MAX) ||
+	    pr_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_SESSIONS_DELETED,
+				   st->sessions_deleted, __PEER_RELAY_DEL_MAX))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int pr_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *nest;
+	struct pr_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+
+	pr_stats_read(inst, &st);
+	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_STATS_GET,
+				PEER_RELAY_A_STATS, &hdr, &nest);
+	if (!msg)
+		return -ENOMEM;
+	if (pr_nl_put_stats(msg, &st)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return pr_nl_reply_send(info, msg, hdr, nest);
+}
+
+/* ---- configuration ---- */
+
+static int pr_nl_put_config(struct sk_buff *msg, const struct pr_config *cfg)
+{
+	struct nlattr *eps, *ep;
+	u32 i;
+
+	if (nla_put_u32(msg, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
+			cfg->bind_lifetime_ms) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
+			cfg->idle_lifetime_ms) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS, cfg->max_sessions))
+		return -EMSGSIZE;
+	if (cfg->has_server_key &&
+	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
+		    cfg->server_key))
+		return -EMSGSIZE;
+	eps = nla_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
+	if (!eps)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_static_eps; i++) {
+		ep = nla_nest_start(msg, PEER_RELAY_STATIC_EPS_A_EP);
+		if (!ep || pr_nl_put_addr(msg, &cfg->static_eps[i],
+					  PEER_RELAY_EP_A_REMOTE_IPV4,
+					  PEER_RELAY_EP_A_REMOTE_IPV6,
+					  PEER_RELAY_EP_A_REMOTE_PORT))
+			return -EMSGSIZE;
+		nla_nest_end(msg, ep);
+	}
+	nla_nest_end(msg, eps);
+	return 0;
+}
+
+static int pr_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_CONFIG_GET,
+				PEER_RELAY_A_CONFIG, &hdr, &nest);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&inst->lock);
+	err = pr_nl_put_config(msg, &inst->config);
+	mutex_unlock(&inst->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return pr_nl_reply_send(info, msg, hdr, nest);
+}
+
+/* Parse, validate and deduplicate a static endpoint list into @cfg. */
+static int pr_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
+				struct pr_config *cfg)
+{
+	struct nlattr *tb[PEER_RELAY_EP_A_MAX + 1];
+	struct pr_addr a;
+	struct nlattr *nla;
+	int rem, err;
+	u32 i;
+
+	cfg->n_static_eps = 0;
+	nla_for_each_nested(nla, list, rem) {
+		err = nla_parse_nested(tb, PEER_RELAY_EP_A_MAX, nla,
+				       pr_ep_static_policy, info->extack);
+		if (err)
+			return err;
+		err = pr_nl_get_addr(info, nla, tb, PEER_RELAY_EP_A_REMOTE_IPV4,
+				     PEER_RELAY_EP_A_REMOTE_IPV6,
+				     PEER_RELAY_EP_A_REMOTE_PORT, &a);
+		if (err)
+			return err;
+		for (i = 0; i < cfg->n_static_eps; i++)
+			if (!memcmp(&cfg->static_eps[i], &a, sizeof(a)))
+				break;
+		if (i < cfg->n_static_eps)
+			continue;	/* duplicate */
+		if (cfg->n_static_eps == PEER_RELAY_MAX_STATIC_EPS) {
+			NL_SET_BAD_ATTR(info->extack, nla);
+			NL_SET_ERR_MSG_MOD(info->extack, "too many static endpoints (at most 16)");
+			return -E2BIG;
+		}
+		cfg->static_eps[cfg->n_static_eps++] = a;
+	}
+	return 0;
+}
+
+static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_CONFIG_A_MAX + 1];
+	struct pr_config *cfg;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_CONFIG, PEER_RELAY_CONFIG_A_MAX,
+			       pr_config_set_policy, tb);
+	if (err)
+		return err;
+
+	/* Build the new config aside so that a bad request changes nothing. */
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	mutex_lock(&inst->lock);
+	*cfg = inst->config;
+	if (tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS])
+		cfg->bind_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]);
+	if (tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS])
+		cfg->idle_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]);
+	if (tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS])
+		cfg->max_sessions = nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
+	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
+		cfg->has_server_key = true;
+		nla_memcpy(cfg->server_key, tb[PEER_RELAY_CONFIG_A_SERVER_KEY],
+			   PEER_RELAY_KEY_LEN);
+	}
+	err = 0;
+	if (tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
+		err = pr_nl_get_static_eps(info, tb[PEER_RELAY_CONFIG_A_STATIC_EPS],
+					   cfg);
+	if (!err) {
+		inst->config = *cfg;
+		pr_expiry_reconfigure(inst);
+	}
+	mutex_unlock(&inst->lock);
+	kfree(cfg);
+	return err;
+}
+
+/* ---- family ---- */
+
+static const struct genl_ops pr_genl_ops[] = {
+	{
+		.cmd = PEER_RELAY_CMD_SOCK_ATTACH,
+		.doit = pr_nl_sock_attach,
+		.policy = pr_sock_attach_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SOCK_DETACH,
+		.doit = pr_nl_sock_detach,
+		.policy = pr_sock_id_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SOCK_GET,
+		.doit = pr_nl_sock_get,
+		.dumpit = pr_nl_sock_dump,
+		.policy = pr_sock_id_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_NEW,
+		.doit = pr_nl_session_new,
+		.policy = pr_session_new_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_BIND,
+		.doit = pr_nl_session_bind,
+		.policy = pr_session_bind_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_DEL,
+		.doit = pr_nl_session_del,
+		.policy = pr_session_sel_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_GET,
+		.doit = pr_nl_session_get,
+		.dumpit = pr_nl_session_dump,
+		.policy = pr_session_sel_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_FLUSH,
+		.doit = pr_nl_session_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_STATS_GET,
+		.doit = pr_nl_stats_get,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_CONFIG_GET,
+		.doit = pr_nl_config_get,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_CONFIG_SET,
+		.doit = pr_nl_config_set,
+		.policy = pr_config_set_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group pr_genl_mcgrps[] = {
+	[PR_MCGRP_EVENTS] = { .name = PEER_RELAY_MCGRP_EVENTS },
+};
+
+struct genl_family pr_genl_family __ro_after_init = {
+	.name = PEER_RELAY_GENL_NAME,
+	.version = PEER_RELAY_GENL_VERSION,
+	.maxattr = PEER_RELAY_A_MAX,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = pr_genl_ops,
+	.n_ops = ARRAY_SIZE(pr_genl_ops),
+	.mcgrps = pr_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(pr_genl_mcgrps),
+};
+
+/**
+ * pr_nl_register() - register the generic netlink family
+ *
+ * Return: 0 or a negative errno.
+ */
+int pr_nl_register(void)
+{
+	return genl_register_family(&pr_genl_family);
+}
+
+/**
+ * pr_nl_unregister() - unregister the generic netlink family
+ */
+void pr_nl_unregister(void)
+{
+	genl_unregister_family(&pr_genl_family);
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fast path (protocol §3), in softirq under the RCU read lock the UDP
+ * stack holds: no lock, no allocation. skb->data points at the UDP header,
+ * whose checksum the core has already verified.
+ *
+ * Return convention of encap_rcv: 0 = consumed (forwarded or dropped),
+ * >0 = deliver to the socket so userspace sees it.
+ */
+#include <linux/jiffies.h>
+#include <linux/udp.h>
+#include <peer_relay/classify.h>
+
+#include "rx.h"
+#include "session.h"
+#include "socket.h"
+#include "stats.h"
+#include "tx.h"
+
+/* Which endpoint of @s sent @skb: 0, 1, or a drop reason (negated). */
+static int pr_rx_source(struct pr_session *s, const struct sk_buff *skb,
+			u16 family, struct pr_bind **to)
+{
+	struct pr_bind *b0 = rcu_dereference(s->ep[0].bind);
+	struct pr_bind *b1 = rcu_dereference(s->ep[1].bind);
+
+	if (!b0 || !b1)
+		return -PEER_RELAY_DROP_NOT_BOUND;
+	if (pr_addr_is_skb_source(&b0->remote, skb, family)) {
+		*to = b1;
+		return 0;
+	}
+	if (pr_addr_is_skb_source(&b1->remote, skb, family)) {
+		*to = b0;
+		return 1;
+	}
+	return -PEER_RELAY_DROP_BAD_SOURCE;
+}
+
+static void pr_endpoint_account(struct pr_endpoint *ep, unsigned int len)
+{
+	unsigned long now = jiffies;
+
+	/* Written only when it changes: no cache line bouncing per packet. */
+	if (READ_ONCE(ep->last_seen) != now)
+		WRITE_ONCE(ep->last_seen, now);
+	atomic64_inc(&ep->packets);
+	atomic64_add(len, &ep->bytes);
+}
+
+/* Forward a data datagram of a known session, or say why not. */
+static enum peer_relay_drop_reason pr_rx_data(struct pr_sock *ps,
+					      struct pr_session *s,
+					      struct sk_buff *skb,
+					      unsigned int len)
+{
+	struct pr_instance *inst = ps->inst;
+	u16 family = pr_skb_family(skb);
+	struct pr_sock *out;
+	struct pr_bind *to;
+	enum peer_relay_drop_reason reason;
+	int from;
+
+	from = pr_rx_source(s, skb, family, &to);
+	if (from < 0)
+		return -from;
+
+	out = pr_sock_egress(inst, ps, to->remote.family);
+	if (!out)
+		return PEER_RELAY_DROP_NO_SOCKET;
+
+	reason = pr_xmit(out, to, skb);
+	if (reason)
+		return reason;
+	pr_endpoint_account(&s->ep[from], len);
+	pr_stats_forwarded(inst, pr_af_pair(family, to->remote.family), len);
+	return PEER_RELAY_DROP_UNSPEC;
+}
+
+/**
+ * pr_encap_rcv() - encap_rcv hook of attached sockets
+ * @sk: the UDP socket
+ * @skb: the datagram, data at the UDP header
+ *
+ * Context: softirq, rcu_read_lock() held by the UDP stack.
+ * Return: 0 if consumed, 1 to hand the datagram to the socket.
+ */
+int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	u8 head[PR_CLASSIFY_HLEN];
+	enum peer_relay_drop_reason reason;
+	struct pr_instance *inst;
+	struct pr_session *s;
+	struct pr_sock *ps;
+	unsigned int len;
+	const u8 *data;
+	u32 vni = 0;
+
+	ps = rcu_dereference_sk_user_data(sk);
+	if (unlikely(!ps))
+		return 1;	/* being detached */
+	inst = ps->inst;
+	this_cpu_inc(*ps->rx_packets);
+
+	/* GRO super-packets only reach us if userspace enabled UDP_GRO. */
+	if (unlikely(skb_is_gso(skb)))
+		return 1;
+
+	len = skb->len - sizeof(struct udphdr);
+	data = skb_header_pointer(skb, sizeof(struct udphdr),
+				  min_t(unsigned int, len, PR_CLASSIFY_HLEN), head);
+	if (unlikely(!data)) {
+		reason = PEER_RELAY_DROP_SHORT;
+		goto drop;
+	}
+
+	switch (pr_classify(data, len, &vni)) {
+	case PR_CLASS_STUN:
+		pr_stats_pass(inst, PEER_RELAY_PASS_STUN);
+		return 1;
+	case PR_CLASS_NOT_GENEVE:
+		pr_stats_pass(inst, PEER_RELAY_PASS_NOT_GENEVE);
+		return 1;
+	case PR_CLASS_SHORT:
+		reason = PEER_RELAY_DROP_SHORT;
+		goto drop;
+	case PR_CLASS_CONTROL:
+		/* Never answer for unknown VNIs: spare userspace the work. */
+		if (!pr_session_lookup(inst, vni)) {
+			reason = PEER_RELAY_DROP_UNKNOWN_VNI;
+			goto drop;
+		}
+		pr_stats_pass(inst, PEER_RELAY_PASS_CONTROL);
+		return 1;
+	case PR_CLASS_DATA:
+		break;
+	}
+
+	s = pr_session_lookup(inst, vni);
+	if (!s) {
+		reason = PEER_RELAY_DROP_UNKNOWN_VNI;
+		goto drop;
+	}
+	reason = pr_rx_data(ps, s, skb, len);
+	if (!reason)
+		return 0;
+drop:
+	pr_stats_drop(inst, reason);
+	kfree_skb(skb);
+	return 0;
+}

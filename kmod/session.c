@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Session table. Writers hold inst->lock; the fast path only reads the
+ * VNI xarray and the endpoint bindings under RCU. Objects that a reader may
+ * still hold (sessions, bindings) are freed after a grace period.
+ */
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "expiry.h"
+#include "notify.h"
+#include "session.h"
+
+static const struct rhashtable_params pr_pair_params = {
+	.key_len = sizeof_field(struct pr_session, keys),
+	.key_offset = offsetof(struct pr_session, keys),
+	.head_offset = offsetof(struct pr_session, pair_node),
+	.automatic_shrinking = true,
+};
+
+/**
+ * pr_sessions_init() - initialise the session tables of an instance
+ * @inst: relay instance
+ *
+ * Return: 0 or a negative errno.
+ */
+int pr_sessions_init(struct pr_instance *inst)
+{
+	xa_init_flags(&inst->sessions, XA_FLAGS_ALLOC);
+	inst->vni_next = PEER_RELAY_VNI_MIN;
+	return rhashtable_init(&inst->pairs, &pr_pair_params);
+}
+
+/**
+ * pr_sessions_destroy() - free the (empty) session tables
+ * @inst: relay instance, all sessions already deleted
+ */
+void pr_sessions_destroy(struct pr_instance *inst)
+{
+	rhashtable_destroy(&inst->pairs);
+	xa_destroy(&inst->sessions);
+}
+
+static void pr_bind_free_rcu(struct rcu_head *head)
+{
+	struct pr_bind *b = container_of(head, struct pr_bind, rcu);
+
+	dst_cache_destroy(&b->dst_cache);
+	kfree(b);
+}
+
+static void pr_session_free_rcu(struct rcu_head *head)
+{
+	struct pr_session *s = container_of(head, struct pr_session, rcu);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct pr_bind *b = rcu_dereference_protected(s->ep[i].bind, 1);
+
+		if (b)
+			pr_bind_free_rcu(&b->rcu);
+	}
+	kfree(s);
+}
+
+/* Sort two keys into @out so that the pair is unordered. */
+static void pr_sort_keys(u8 out[2][PEER_RELAY_KEY_LEN], const u8 *a,
+			 const u8 *b)
+{
+	bool swap = memcmp(a, b, PEER_RELAY_KEY_LEN) > 0;
+
+	memcpy(out[0], swap ? b : a, PEER_RELAY_KEY_LEN);
+	memcpy(out[1], swap ? a : b, PEER_RELAY_KEY_LEN);
+}
+
+/**
+ * pr_session_by_keys() - find the session of an unordered key pair
+ * @inst: relay instance
+ * @key_a: one client key
+ * @key_b: the other client key
+ *
+ * Context: inst->lock held.
+ * Return: the session or NULL.
+ */
+struct pr_session *pr_session_by_keys(struct pr_instance *inst,
+				      const u8 *key_a, const u8 *key_b)
+{
+	u8 keys[2][PEER_RELAY_KEY_LEN];
+
+	lockdep_assert_held(&inst->lock);
+	pr_sort_keys(keys, key_a, key_b);
+	return rhashtable_lookup_fast(&inst->pairs, keys, pr_pair_params);
+}
+
+static int pr_session_check_keys(struct pr_instance *inst, const u8 *key_a,
+				 const u8 *key_b,
+				 struct netlink_ext_ack *extack)
+{
+	const struct pr_config *cfg = &inst->config;
+
+	if (!memcmp(key_a, key_b, PEER_RELAY_KEY_LEN)) {
+		NL_SET_ERR_MSG_MOD(extack, "the two client keys are equal");
+		return -EINVAL;
+	}
+	if (cfg->has_server_key &&
+	    (!memcmp(key_a, cfg->server_key, PEER_RELAY_KEY_LEN) ||
+	     !memcmp(key_b, cfg->server_key, PEER_RELAY_KEY_LEN))) {
+		NL_SET_ERR_MSG_MOD(extack, "a client key equals the relay's server key");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Put @s into the VNI table, at @vni or at the cursor when @vni is 0. */
+static int pr_session_insert_vni(struct pr_instance *inst,
+				 struct pr_session *s, u32 vni,
+				 struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (vni) {
+		err = xa_insert(&inst->sessions, vni, s, GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG_MOD(extack, "VNI is used by another session");
+			return -EEXIST;
+		}
+	} else {
+		err = xa_alloc_cyclic(&inst->sessions, &vni, s,
+				      XA_LIMIT(PEER_RELAY_VNI_MIN, PEER_RELAY_VNI_MAX),
+				      &inst->vni_next, GFP_KERNEL);
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG_MOD(extack, "VNI pool exhausted");
+			return -ENOSPC;
+		}
+		if (err > 0)	/* the cursor wrapped: fine */
+			err = 0;
+	}
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot store the session");
+		return err;
+	}
+	s->vni = vni;
+	return 0;
+}
+
+/**
+ * pr_session_new() - create the session of a key pair, or return it
+ * @inst: relay instance
+ * @key_a: one client key
+ * @key_b: the other client key
+ * @vni: VNI to use, or 0 to take the next free one from the cursor
+ * @extack: error reporting
+ *
+ * Creating is idempotent per unordered key pair: an existing session is
+ * returned unchanged (same VNI and LamportID) unless @vni names another VNI.
+ *
+ * Context: inst->lock held.
+ * Return: the session or an ERR_PTR().
+ */
+struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
+				  const u8 *key_b, u32 vni,
+				  struct netlink_ext_ack *extack)
+{
+	struct pr_session *s;
+	int err;
+
+	lockdep_assert_held(&inst->lock);
+
+	err = pr_session_check_keys(inst, key_a, key_b, extack);
+	if (err)
+		return ERR_PTR(err);
+
+	s = pr_session_by_keys(inst, key_a, key_b);
+	if (s) {
+		if (vni && vni != s->vni) {
+			NL_SET_ERR_MSG_MOD(extack, "the key pair already has a session with another VNI");
+			return ERR_PTR(-EEXIST);
+		}
+		return s;
+	}
+
+	if (inst->n_sessions >= inst->config.max_sessions) {
+		NL_SET_ERR_MSG_MOD(extack, "session limit reached (config max-sessions)");
+		return ERR_PTR(-ENOSPC);
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	pr_sort_keys(s->keys, key_a, key_b);
+	s->created = jiffies;
+	s->lamport = inst->lamport + 1;
+
+	err = rhashtable_insert_fast(&inst->pairs, &s->pair_node, pr_pair_params);
+	if (err) {
+		kfree(s);
+		return ERR_PTR(err);
+	}
+	/* Published to the fast path last, fully initialised. */
+	err = pr_session_insert_vni(inst, s, vni, extack);
+	if (err) {
+		rhashtable_remove_fast(&inst->pairs, &s->pair_node, pr_pair_params);
+		kfree(s);
+		return ERR_PTR(err);
+	}
+
+	inst->lamport = s->lamport;
+	inst->n_sessions++;
+	atomic64_inc(&inst->sessions_created);
+	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_NEW_NTF, 0);
+	pr_expiry_kick(inst);
+	return s;
+}
+
+static bool pr_addr_usable_remote(const struct pr_addr *a)
+{
+	if (a->family == AF_INET)
+		return !ipv4_is_zeronet(a->ip4) && !ipv4_is_multicast(a->ip4) &&
+		       !ipv4_is_lbcast(a->ip4);
+	return !ipv6_addr_any(&a->ip6) && !ipv6_addr_is_multicast(&a->ip6);
+}
+
+/**
+ * pr_session_bind() - bind one endpoint of a session to an address
+ * @inst: relay instance
+ * @s: the session
+ * @idx: endpoint index, 0 (KEY0's side) or 1
+ * @remote: the client's address and port
+ * @local: relay address to send from, or NULL/family 0 to let routing pick
+ * @extack: error reporting
+ *
+ * The new binding replaces the old one atomically: from the moment it is
+ * published, datagrams from the old address are dropped.
+ *
+ * Context: inst->lock held.
+ * Return: 0 or a negative errno.
+ */
+int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
+		    unsigned int idx, const struct pr_addr *remote,
+		    const struct pr_addr *local, struct netlink_ext_ack *extack)
+{
+	struct pr_bind *b, *old;
+	int err;
+
+	lockdep_assert_held(&inst->lock);
+
+	if (!pr_addr_usable_remote(remote)) {
+		NL_SET_ERR_MSG_MOD(extack, "remote address is unspecified, multicast or broadcast");
+		return -EINVAL;
+	}
+	if (local && local->family && local->family != remote->family) {
+		NL_SET_ERR_MSG_MOD(extack, "local and remote address families differ");
+		return -EINVAL;
+	}
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return -ENOMEM;
+	err = dst_cache_init(&b->dst_cache, GFP_KERNEL_ACCOUNT);
+	if (err) {
+		kfree(b);
+		return err;
+	}
+	b->remote = *remote;
+	if (local)
+		b->local = *local;
+
+	WRITE_ONCE(s->ep[idx].last_seen, jiffies);
+	old = rcu_replace_pointer(s->ep[idx].bind, b,
+				  lockdep_is_held(&inst->lock));
+	if (old)
+		call_rcu(&old->rcu, pr_bind_free_rcu);
+
+	if (!s->open && rcu_access_pointer(s->ep[!idx].bind)) {
+		WRITE_ONCE(s->open, true);
+		inst->n_open++;
+	}
+	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_BIND_NTF, 0);
+	return 0;
+}
+
+/**
+ * pr_session_delete() - remove a session and free it after a grace period
+ * @inst: relay instance
+ * @s: the session
+ * @reason: why, reported in the notification and the counters
+ *
+ * Context: inst->lock held.
+ */
+void pr_session_delete(struct pr_instance *inst, struct pr_session *s,
+		       enum peer_relay_del_reason reason)
+{
+	lockdep_assert_held(&inst->lock);
+
+	xa_erase(&inst->sessions, s->vni);
+	rhashtable_remove_fast(&inst->pairs, &s->pair_node, pr_pair_params);
+	inst->n_sessions--;
+	if (s->open)
+		inst->n_open--;
+	atomic64_inc(&inst->sessions_deleted[reason]);
+	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_DEL_NTF, reason);
+	call_rcu(&s->rcu, pr_session_free_rcu);
+}
+
+/**
+ * pr_sessions_flush() - delete every session of an instance
+ * @inst: relay instance
+ * @reason: reported for each session
+ *
+ * Context: inst->lock held.
+ */
+void pr_sessions_flush(struct pr_instance *inst,
+		       enum peer_relay_del_reason reason)
+{
+	struct pr_session *s;
+	unsigned long vni;
+
+	lockdep_assert_held(&inst->lock);
+	xa_for_each(&inst->sessions, vni, s) {
+		pr_session_delete(inst, s, reason);
+		cond_resched();
+	}
+}

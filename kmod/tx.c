@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Egress: the UDP payload (Geneve header included) is sent byte for byte
+ * from the egress socket's port to the endpoint, with a new UDP/IP header.
+ * The route comes from the endpoint's dst_cache; the source address is the
+ * one the endpoint reached us on when known, else the socket's bound
+ * address, else whatever routing picks.
+ */
+#include <net/dst_cache.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "session.h"
+#include "socket.h"
+#include "tx.h"
+
+/* Strip the received UDP header and make room for the new headers. */
+static int pr_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
+{
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (skb_cow_head(skb, headroom))
+		return -ENOMEM;
+	skb_scrub_packet(skb, false);
+	skb->ip_summed = CHECKSUM_NONE;	/* udp_set_csum() redoes it */
+	skb->encapsulation = 0;
+	return 0;
+}
+
+static enum peer_relay_drop_reason pr_xmit4(struct sock *sk,
+					    struct pr_bind *to,
+					    struct sk_buff *skb)
+{
+	struct flowi4 fl4 = {
+		.daddr = to->remote.ip4,
+		.saddr = to->local.family ? to->local.ip4 : inet_sk(sk)->inet_saddr,
+		.flowi4_proto = IPPROTO_UDP,
+		.flowi4_oif = sk->sk_bound_dev_if,
+		.flowi4_mark = sk->sk_mark,
+		.fl4_sport = inet_sk(sk)->inet_sport,
+		.fl4_dport = to->remote.port,
+	};
+	struct net *net = sock_net(sk);
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = dst_cache_get_ip4(&to->dst_cache, &saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(net, &fl4, sk);
+		if (IS_ERR(rt) && fl4.saddr) {
+			/* The local address went away: let routing choose. */
+			fl4.saddr = 0;
+			rt = ip_route_output_flow(net, &fl4, sk);
+		}
+		if (IS_ERR(rt))
+			return PEER_RELAY_DROP_NO_ROUTE;
+		/* Never send to ourselves on the relay port: a loop. */
+		if (rt->rt_type == RTN_LOCAL && fl4.fl4_dport == fl4.fl4_sport) {
+			ip_rt_put(rt);
+			return PEER_RELAY_DROP_NO_ROUTE;
+		}
+		saddr = fl4.saddr;
+		dst_cache_set_ip4(&to->dst_cache, &rt->dst, saddr);
+	}
+
+	if (pr_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			    sizeof(struct iphdr) + sizeof(struct udphdr))) {
+		ip_rt_put(rt);
+		return PEER_RELAY_DROP_NOMEM;
+	}
+	udp_tunnel_xmit_skb(rt, sk, skb, saddr, to->remote.ip4, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0,
+			    inet_sk(sk)->inet_sport, to->remote.port,
+			    false, sk->sk_no_check_tx);
+	return PEER_RELAY_DROP_UNSPEC;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static enum peer_relay_drop_reason pr_xmit6(struct sock *sk,
+					    struct pr_bind *to,
+					    struct sk_buff *skb)
+{
+	struct flowi6 fl6 = {
+		.daddr = to->remote.ip6,
+		.saddr = to->local.family ? to->local.ip6 : sk->sk_v6_rcv_saddr,
+		.flowi6_proto = IPPROTO_UDP,
+		.flowi6_oif = sk->sk_bound_dev_if,
+		.flowi6_mark = sk->sk_mark,
+		.fl6_sport = inet_sk(sk)->inet_sport,
+		.fl6_dport = to->remote.port,
+	};
+	struct net *net = sock_net(sk);
+	struct dst_entry *dst;
+	struct in6_addr saddr;
+
+	dst = dst_cache_get_ip6(&to->dst_cache, &saddr);
+	if (!dst) {
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
+		if (IS_ERR(dst))
+			return PEER_RELAY_DROP_NO_ROUTE;
+		if ((dst->dev->flags & IFF_LOOPBACK) &&
+		    fl6.fl6_dport == fl6.fl6_sport) {
+			dst_release(dst);
+			return PEER_RELAY_DROP_NO_ROUTE;
+		}
+		saddr = fl6.saddr;
+		dst_cache_set_ip6(&to->dst_cache, dst, &saddr);
+	}
+
+	if (pr_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) +
+			    sizeof(struct ipv6hdr) + sizeof(struct udphdr))) {
+		dst_release(dst);
+		return PEER_RELAY_DROP_NOMEM;
+	}
+	udp_tunnel6_xmit_skb(dst, sk, skb, dst->dev, &saddr, &to->remote.ip6,
+			     0, ip6_dst_hoplimit(dst), 0,
+			     inet_sk(sk)->inet_sport, to->remote.port,
+			     udp_get_no_check6_tx(sk));
+	return PEER_RELAY_DROP_UNSPEC;
+}
+#endif
+
+/**
+ * pr_xmit() - send a received datagram to a bound endpoint
+ * @out: egress socket, of the endpoint's family
+ * @to: the endpoint's binding
+ * @skb: the datagram, data at the received UDP header
+ *
+ * Context: softirq, rcu_read_lock() held.
+ * Return: 0 when @skb was handed to the IP layer (consumed); otherwise the
+ * reason it was not, and @skb still belongs to the caller.
+ */
+enum peer_relay_drop_reason pr_xmit(struct pr_sock *out, struct pr_bind *to,
+				    struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (to->remote.family == AF_INET6)
+		return pr_xmit6(out->sk, to, skb);
+#endif
+	return pr_xmit4(out->sk, to, skb);
+}
