@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# peer_relay top-level build and test entry points.
+#
+#   make                 module (kmod/peer_relay.ko) + tools + test helpers
+#   make check           host unit tests, then every VM scenario, then a
+#                        "N passed, N failed[, N skipped]" summary line
+#   make vm-test T=NAME  boot the VM once and run selftests/net/NAME.sh
+#   make demo            boot the VM running selftests/demo.sh
+#   make deps            install the Debian packages (scripts/install-deps.sh)
+#
+# Variables: KDIR (kernel build dir; default: newest /lib/modules/6.1*-amd64/build),
+# KVER (its release, derived from KDIR), VMLINUZ, VM_TIMEOUT (seconds per boot),
+# V=1 (stream the VM console to the terminal).
+
+KDIR ?= $(shell ls -d /lib/modules/6.1*-amd64/build 2>/dev/null | sort -V | tail -n 1)
+KVER ?= $(notdir $(patsubst %/build,%,$(KDIR)))
+VMLINUZ ?= /boot/vmlinuz-$(KVER)
+BUILD := $(CURDIR)/build
+KSFT_DIR := $(BUILD)/kselftest
+LINUX_SOURCE_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1.tar.xz)))
+INITRAMFS := $(BUILD)/vm/initramfs.cpio
+T ?=
+
+export KDIR KVER VMLINUZ
+
+.PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
+	check demo deps clean help
+
+all: modules tools selftests
+
+help:
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+
+modules:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
+		{ echo "No kernel build dir (install linux-headers-amd64 or set KDIR)"; exit 1; }
+	@if [ -f Kbuild ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
+	else echo "modules: no top-level Kbuild yet, skipping the module"; fi
+
+tools:
+	@if [ -f tools/Makefile ]; then $(MAKE) -C tools; \
+	else echo "tools: no tools/Makefile yet, skipping the tools"; fi
+
+# Only the two kselftest headers are needed (6.1 has no ktap_helpers.sh;
+# selftests/lib.sh carries the shell KTAP helpers). Extracting two members
+# from the 138 MB xz takes ~10 s, so it is done once and cached.
+$(KSFT_DIR)/kselftest_harness.h:
+	@test -f "$(LINUX_SOURCE_TAR)" || \
+		{ echo "$(LINUX_SOURCE_TAR) missing: apt-get install linux-source-6.1"; exit 1; }
+	@echo "  EXTRACT kselftest headers -> $(KSFT_DIR)"
+	@rm -rf $(KSFT_DIR).tmp && mkdir -p $(KSFT_DIR).tmp
+	@tar -xJf $(LINUX_SOURCE_TAR) -C $(KSFT_DIR).tmp --strip-components=4 \
+		--wildcards '*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/kselftest_harness.h'
+	@rm -rf $(KSFT_DIR) && mv $(KSFT_DIR).tmp $(KSFT_DIR)
+
+kselftest: $(KSFT_DIR)/kselftest_harness.h
+
+selftests: kselftest tools
+	$(MAKE) -C selftests
+
+unit: kselftest tools
+	@mkdir -p $(BUILD)/results
+	@$(MAKE) --no-print-directory -C selftests/unit run
+
+vm-image: all
+	@selftests/vm/mkinitramfs.sh --kver $(KVER) --out $(INITRAMFS)
+
+vm-check: vm-image
+	@selftests/vm/run.sh --image $(INITRAMFS) --all
+
+vm-test: vm-image
+	@test -n "$(T)" || { echo "usage: make vm-test T=<scenario> (see selftests/net/)"; exit 2; }
+	@rm -f $(BUILD)/results/vm-$(T).txt
+	@selftests/vm/run.sh --image $(INITRAMFS) $(T); rc=$$?; \
+		selftests/summary.sh $(BUILD)/results/vm-$(T).txt || rc=1; exit $$rc
+
+# Every stage runs even if an earlier one failed; the summary decides.
+check: vm-image
+	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	@echo "=== unit tests (host) ==="
+	-@$(MAKE) --no-print-directory -C selftests/unit run
+	@echo "=== VM scenarios ($(KVER)) ==="
+	-@selftests/vm/run.sh --image $(INITRAMFS) --all
+	@echo "=== summary ==="
+	@selftests/summary.sh $(BUILD)/results/*.txt
+
+demo: vm-image
+	@selftests/vm/run.sh --image $(INITRAMFS) --demo
+
+deps:
+	scripts/install-deps.sh
+
+clean:
+	@if [ -f Kbuild ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -f tools/Makefile ]; then $(MAKE) -C tools clean; fi
+	rm -rf $(BUILD)

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the text parsers every tool and relayd use for
+ * untrusted-ish input (command lines, config files, the grants file):
+ * pr_addr_parse, pr_endpoint_parse, pr_endpoint_list_parse, pr_hex_parse,
+ * pr_hex_parse_any, pr_key_from_hex, pr_parse_u64/u32 and
+ * pr_grants_parse.
+ *
+ * The first input byte selects the parser, the rest is the text (cut at
+ * the first NUL for the C-string parsers; passed with its length to
+ * pr_grants_parse). Everything that parses is formatted and parsed
+ * again and must give the same value.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "alloc.h"
+#include "fuzz_common.h"
+#include "keyfile.h"
+#include "num.h"
+
+static void endpoint_roundtrip(const struct pr_endpoint *ep)
+{
+	char buf[PR_ENDPOINT_STRLEN];
+	struct pr_endpoint again;
+
+	FZ_CHECK(ep->addr.family == AF_INET || ep->addr.family == AF_INET6);
+	FZ_CHECK(ep->port >= 1);
+	pr_endpoint_fmt(ep, buf, sizeof(buf));
+	FZ_CHECK(pr_endpoint_parse(buf, &again) == 0);
+	FZ_CHECK(pr_endpoint_equal(ep, &again));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t bytes[4096], bytes2[4096];
+	static struct pr_endpoint eps[PEER_RELAY_MAX_STATIC_EPS];
+	char *s, fmt[2 * sizeof(bytes) + 1];
+	struct pr_endpoint ep;
+	struct pr_addr a, a2;
+	struct pr_grants g;
+	char err[128];
+	uint64_t v;
+	uint32_t v32;
+	long n;
+	int r;
+
+	if (size < 1)
+		return 0;
+	s = malloc(size);
+	FZ_CHECK(s);
+	memcpy(s, data + 1, size - 1);
+	s[size - 1] = '\0';
+
+	switch (data[0] % 8) {
+	case 0:
+		if (pr_addr_parse(s, &a) == 0) {
+			char buf[PR_ADDR_STRLEN];
+
+			FZ_CHECK(pr_addr_len(&a) == 4 || pr_addr_len(&a) == 16);
+			pr_addr_fmt(&a, buf, sizeof(buf));
+			FZ_CHECK(pr_addr_parse(buf, &a2) == 0 && pr_addr_equal(&a, &a2));
+		}
+		break;
+	case 1:
+		if (pr_endpoint_parse(s, &ep) == 0)
+			endpoint_roundtrip(&ep);
+		break;
+	case 2:
+		r = pr_endpoint_list_parse(s, eps, PEER_RELAY_MAX_STATIC_EPS);
+		FZ_CHECK(r == -EINVAL || r == -E2BIG ||
+			 (r >= 1 && r <= PEER_RELAY_MAX_STATIC_EPS));
+		for (int i = 0; i < r; i++)
+			endpoint_roundtrip(&eps[i]);
+		break;
+	case 3:
+		n = pr_hex_parse_any(s, bytes, sizeof(bytes));
+		FZ_CHECK(n == -EINVAL || n == -E2BIG || (n >= 0 && (size_t)n <= sizeof(bytes)));
+		if (n >= 0) {
+			FZ_CHECK(strlen(s) == (size_t)n * 2);
+			pr_hex_fmt(bytes, (size_t)n, fmt);
+			for (long i = 0; i < 2 * n; i++)
+				FZ_CHECK(fmt[i] == tolower((unsigned char)s[i]));
+			/* pr_hex_parse() decodes at most 256 bytes (scratch buffer) */
+			if (n <= 256) {
+				FZ_CHECK(pr_hex_parse(fmt, bytes2, (size_t)n) == 0);
+				FZ_CHECK(!memcmp(bytes, bytes2, (size_t)n));
+			} else {
+				FZ_CHECK(pr_hex_parse(fmt, bytes2, (size_t)n) == -EINVAL);
+			}
+		}
+		break;
+	case 4:
+		if (pr_key_from_hex(s, bytes) == 0) {
+			char hex[PR_KEY_HEX_LEN + 1];
+
+			pr_key_to_hex(bytes, hex);
+			FZ_CHECK(pr_key_from_hex(hex, bytes2) == 0);
+			FZ_CHECK(!memcmp(bytes, bytes2, PR_KEY_LEN));
+		}
+		break;
+	case 5:
+		r = pr_parse_u64(s, 5, 0xffffff, &v);
+		FZ_CHECK(r == 0 || r == -EINVAL || r == -ERANGE);
+		if (r == 0)
+			FZ_CHECK(v >= 5 && v <= 0xffffff);
+		r = pr_parse_u32(s, 0, UINT32_MAX, &v32);
+		FZ_CHECK(r == 0 || r == -EINVAL || r == -ERANGE);
+		break;
+	default:
+		/* grants text: lengths as given, NULs included */
+		if (pr_grants_parse((const char *)data + 1, size - 1, &g, err,
+				    sizeof(err)) == 0) {
+			for (size_t i = 0; i < g.n; i++) {
+				FZ_CHECK(pr_grants_contains(&g, g.keys[i]));
+				for (size_t j = 0; j < i; j++)
+					FZ_CHECK(memcmp(g.keys[i], g.keys[j], PR_KEY_LEN));
+			}
+			FZ_CHECK(g.n <= size / 64);
+			pr_grants_free(&g);
+		} else {
+			FZ_CHECK(g.keys == NULL && g.n == 0);
+			FZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL);
+		}
+		break;
+	}
+	free(s);
+	return 0;
+}

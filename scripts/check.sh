@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The whole check, as CI runs it (.ci/run): install the dependencies, build
+# the module, the tools and the test helpers, run the host unit tests, then
+# every VM scenario (one boot of the Debian 6.1 kernel each), print each
+# test's TAP result and end with exactly one line
+#   N passed, N failed[, N skipped]
+# Exit status non-zero on any failure (a kernel splat in a VM run counts).
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+export CI=${CI:-true}
+results=build/results
+start=$SECONDS
+
+log() { echo "check: $*"; }
+
+# Output of the noisy stages goes to a log; the tail is shown on failure.
+stage() {	# stage NAME LOGFILE CMD...
+	local name=$1 logf=$2
+	shift 2
+	log "$name"
+	if ! "$@" >"$logf" 2>&1; then
+		tail -n 40 "$logf" | sed 's/^/  | /'
+		echo "not ok - $name (log: $logf)" >>"$results/build.txt"
+		return 1
+	fi
+}
+
+mkdir -p build
+rm -rf "$results" && mkdir -p "$results"
+
+if [[ $EUID -eq 0 ]]; then
+	stage "install dependencies" build/deps.log scripts/install-deps.sh ||
+		{ tail -n 1 "$results/build.txt"; selftests/summary.sh "$results"/*.txt; exit 1; }
+else
+	log "not root: skipping scripts/install-deps.sh"
+fi
+
+built=1
+stage "build module, tools, test helpers" build/build.log make -j2 all kselftest || built=0
+
+log "unit tests (host)"
+make --no-print-directory -C selftests/unit run || true
+
+if ((built)); then
+	log "VM scenarios"
+	if stage "VM image" build/vm-image.log make --no-print-directory vm-image; then
+		selftests/vm/run.sh --image build/vm/initramfs.cpio --all || true
+	fi
+else
+	log "build failed: VM scenarios not run"
+fi
+
+if grep -qh '^not ok - ' "$results"/*.txt 2>/dev/null; then
+	log "failures:"
+	grep -h '^not ok - ' "$results"/*.txt
+fi
+log "took $((SECONDS - start)) s"
+selftests/summary.sh "$results"/*.txt

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pktfuzz - send random, truncated and mutated datagrams at a relay port
+ * and say how the relay must account for each of them.
+ *
+ *   pktfuzz --from ADDR:PORT --to ADDR:PORT [--count N] [--seed S]
+ *           [--ports K] [--open VNI]... [--connecting VNI]...
+ *           [--interval-us US] [--listen MS] [--max-len N]
+ *
+ * Datagrams are drawn from these kinds (the seed makes a run repeatable):
+ *   tiny      0..64 random bytes            random   65..1400 random bytes
+ *   trunc     a valid data packet of an --open VNI, cut short
+ *   mutate    a valid data or control packet with 1..4 bits/bytes changed
+ *   third     an intact data packet for an --open VNI (third-party source)
+ *   ctl       an intact control packet (O bit) for a known VNI
+ *   optlen    Geneve opt-len 63 (252 option bytes) in an 8..40 byte packet
+ *   stun      STUN-looking (cookie 2112a442; some shorter than 20 bytes)
+ *   vni       data/control for random, almost surely unknown VNIs
+ *   version   version bits set (plain disco magic frames and others)
+ *   halfbound data/control for a --connecting VNI
+ *   flat      all-zero or all-ones, 8..64 bytes
+ *   empty     zero-length datagram
+ *
+ * For each datagram it predicts the kernel's verdict with the shared
+ * classifier (include/peer_relay/classify.h) plus what it was told about
+ * the sessions (--open: bound on both sides, the sender is neither
+ * endpoint; --connecting: not bound on both sides) and prints, after
+ * sending:
+ *   sent N
+ *   kind NAME N                         (one line per kind)
+ *   expect dropped_short N              (and dropped_unknown_vni,
+ *                                        dropped_not_bound, dropped_bad_source,
+ *                                        passed_control, passed_not_geneve,
+ *                                        passed_stun)
+ *   replies N                           datagrams received back on the
+ *                                       sending sockets within --listen MS
+ * The relay's counters must move by exactly these amounts. --ports K
+ * sends from K sockets on consecutive ports (PORT..PORT+K-1). Exit 0 if
+ * every datagram was sent, 1 on errors, 2 on usage errors.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <peer_relay/classify.h>
+
+#define MAX_VNIS	16
+#define MAX_PORTS	64
+
+enum verdict {
+	V_DROP_SHORT, V_DROP_UNKNOWN_VNI, V_DROP_NOT_BOUND, V_DROP_BAD_SOURCE,
+	V_PASS_CONTROL, V_PASS_NOT_GENEVE, V_PASS_STUN, V_MAX,
+};
+
+static const char *const verdict_names[V_MAX] = {
+	"dropped_short", "dropped_unknown_vni", "dropped_not_bound",
+	"dropped_bad_source", "passed_control", "passed_not_geneve",
+	"passed_stun",
+};
+
+enum kind {
+	K_TINY, K_RANDOM, K_TRUNC, K_MUTATE, K_THIRD, K_CTL, K_OPTLEN, K_STUN,
+	K_VNI, K_VERSION, K_HALFBOUND, K_FLAT, K_EMPTY, K_MAX,
+};
+
+static const char *const kind_names[K_MAX] = {
+	"tiny", "random", "trunc", "mutate", "third", "ctl", "optlen", "stun",
+	"vni", "version", "halfbound", "flat", "empty",
+};
+
+struct opts {
+	struct sockaddr_storage from, to;
+	socklen_t from_len, to_len;
+	unsigned long count;
+	uint64_t seed;
+	unsigned int ports;
+	uint32_t open[MAX_VNIS], connecting[MAX_VNIS];
+	unsigned int n_open, n_connecting;
+	long interval_us;
+	long listen_ms;
+	unsigned int max_len;
+};
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s --from ADDR:PORT --to ADDR:PORT [--count N] [--seed S]\n"
+		"          [--ports K] [--open VNI]... [--connecting VNI]...\n"
+		"          [--interval-us US] [--listen MS] [--max-len N]\n"
+		"Send N (default 1000) random/truncated/mutated datagrams to a relay\n"
+		"port and print how the relay's counters must change.\n"
+		"  --open VNI        a session bound on both sides (not by us)\n"
+		"  --connecting VNI  a session not bound on both sides\n"
+		"  --ports K         send from K sockets on ports PORT..PORT+K-1\n"
+		"  --listen MS       count datagrams coming back for MS afterwards\n"
+		"  --max-len N       largest datagram (default 1400)\n",
+		prog);
+}
+
+/* xorshift64* */
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static unsigned int rnd_below(unsigned int n)
+{
+	return n ? (unsigned int)(rnd() % n) : 0;
+}
+
+static void rnd_fill(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rnd();
+}
+
+static int parse_ep(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon;
+	char *end;
+	unsigned long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':' || (size_t)(rb - s - 1) >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, (size_t)(rb - s - 1));
+		host[rb - s - 1] = '\0';
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof(host))
+			return -1;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || port > 65535)
+		return -1;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return (errno || *end || !*s || *out > max) ? -1 : 0;
+}
+
+static void geneve(uint8_t *p, bool control, uint16_t proto, uint32_t vni)
+{
+	p[0] = 0;
+	p[1] = control ? 0x80 : 0;
+	p[2] = (uint8_t)(proto >> 8);
+	p[3] = (uint8_t)proto;
+	p[4] = (uint8_t)(vni >> 16);
+	p[5] = (uint8_t)(vni >> 8);
+	p[6] = (uint8_t)vni;
+	p[7] = 0;
+}
+
+static bool in_list(const uint32_t *l, unsigned int n, uint32_t v)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (l[i] == v)
+			return true;
+	return false;
+}
+
+static uint32_t pick(const uint32_t *l, unsigned int n)
+{
+	return n ? l[rnd_below(n)] : (uint32_t)(rnd() & 0xffffff);
+}
+
+/* The kernel's verdict for @p (from a source bound to no session). */
+static enum verdict predict(const struct opts *o, const uint8_t *p, size_t len)
+{
+	uint32_t vni = 0;
+
+	switch (pr_classify(p, (uint32_t)len, &vni)) {
+	case PR_CLASS_STUN:
+		return V_PASS_STUN;
+	case PR_CLASS_SHORT:
+		return V_DROP_SHORT;
+	case PR_CLASS_NOT_GENEVE:
+		return V_PASS_NOT_GENEVE;
+	case PR_CLASS_CONTROL:
+		if (in_list(o->open, o->n_open, vni) ||
+		    in_list(o->connecting, o->n_connecting, vni))
+			return V_PASS_CONTROL;
+		return V_DROP_UNKNOWN_VNI;
+	case PR_CLASS_DATA:
+		break;
+	}
+	if (in_list(o->open, o->n_open, vni))
+		return V_DROP_BAD_SOURCE;
+	if (in_list(o->connecting, o->n_connecting, vni))
+		return V_DROP_NOT_BOUND;
+	return V_DROP_UNKNOWN_VNI;
+}
+
+/* A plausible data (or control) packet for @vni into @p; its length. */
+static size_t valid_packet(uint8_t *p, size_t cap, bool control, uint32_t vni)
+{
+	static const uint8_t magic[6] = { 0x54, 0x53, 0xf0, 0x9f, 0x92, 0xac };
+	size_t len = 8 + 32 + rnd_below(200);
+
+	if (len > cap)
+		len = cap;
+	geneve(p, control, control || rnd_below(2) ? PR_GENEVE_PROTO_DISCO :
+						     PR_GENEVE_PROTO_WG, vni);
+	rnd_fill(p + 8, len - 8);
+	if (p[3] == (PR_GENEVE_PROTO_DISCO & 0xff) && len >= 8 + 6)
+		memcpy(p + 8, magic, sizeof(magic));
+	return len;
+}
+
+static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
+{
+	size_t len, i, n;
+	uint32_t vni;
+
+	switch (k) {
+	case K_TINY:
+		len = rnd_below(65);
+		rnd_fill(p, len);
+		return len;
+	case K_RANDOM:
+		len = 65 + rnd_below((unsigned int)(cap - 64));
+		rnd_fill(p, len);
+		return len;
+	case K_TRUNC:
+		len = valid_packet(p, cap, false, pick(o->open, o->n_open));
+		return rnd_below((unsigned int)len + 1);
+	case K_MUTATE:
+		len = valid_packet(p, cap, rnd_below(2),
+				   pick(o->open, o->n_open));
+		n = 1 + rnd_below(4);
+		for (i = 0; i < n; i++) {
+			/* mostly the header, where it matters */
+			size_t at = rnd_below(3) ? rnd_below(8) : rnd_below((unsigned int)len);
+
+			if (rnd_below(2))
+				p[at] ^= (uint8_t)(1u << rnd_below(8));
+			else
+				p[at] = (uint8_t)rnd();
+		}
+		return len;
+	case K_THIRD:
+		return valid_packet(p, cap, false, pick(o->open, o->n_open));
+	case K_CTL:
+		vni = rnd_below(2) ? pick(o->open, o->n_open) :
+				     pick(o->connecting, o->n_connecting);
+		return valid_packet(p, cap, true, vni);
+	case K_OPTLEN:
+		len = 8 + rnd_below(33);
+		geneve(p, rnd_below(2), rnd_below(2) ? PR_GENEVE_PROTO_DISCO :
+						       PR_GENEVE_PROTO_WG,
+		       rnd_below(2) ? pick(o->open, o->n_open) : (uint32_t)rnd());
+		p[0] = 0x3f;		/* version 0, 63 words of options */
+		p[1] |= 0x40;		/* critical options present */
+		rnd_fill(p + 8, len - 8);
+		return len;
+	case K_STUN:
+		len = rnd_below(41);
+		rnd_fill(p, len);
+		if (len > 0)
+			p[0] &= rnd_below(4) ? 0x3f : 0xff;
+		if (len > 1)
+			p[1] = 0x01;
+		for (i = 4; i < 8 && i < len; i++)
+			p[i] = (const uint8_t[]){ 0x21, 0x12, 0xa4, 0x42 }[i - 4];
+		return len;
+	case K_VNI:
+		return valid_packet(p, cap, rnd_below(2), (uint32_t)rnd() & 0xffffff);
+	case K_VERSION:
+		len = valid_packet(p, cap, rnd_below(2), pick(o->open, o->n_open));
+		if (rnd_below(2) && len >= 62) {
+			/* a plain disco frame: "TS💬" ... */
+			static const uint8_t magic[6] = { 0x54, 0x53, 0xf0, 0x9f, 0x92, 0xac };
+
+			memcpy(p, magic, sizeof(magic));
+		} else {
+			p[0] |= (uint8_t)((1 + rnd_below(3)) << 6);
+		}
+		return len;
+	case K_HALFBOUND:
+		return valid_packet(p, cap, rnd_below(4) == 0,
+				    pick(o->connecting, o->n_connecting));
+	case K_FLAT:
+		len = 8 + rnd_below(57);
+		memset(p, rnd_below(2) ? 0xff : 0x00, len);
+		return len;
+	case K_EMPTY:
+	default:
+		return 0;
+	}
+}
+
+static int open_sock(const struct opts *o, unsigned int i)
+{
+	struct sockaddr_storage ss = o->from;
+	int fd, one = 1;
+
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_port = htons((uint16_t)(ntohs(sin->sin_port) + i));
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_port = htons((uint16_t)(ntohs(sin6->sin6_port) + i));
+	}
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		perror("pktfuzz: socket");
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, o->from_len) < 0) {
+		perror("pktfuzz: bind");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static long count_replies(const int *fds, unsigned int n, long ms)
+{
+	struct pollfd pfd[MAX_PORTS];
+	struct timespec t0, t;
+	uint8_t buf[2048];
+	long got = 0, left;
+
+	for (unsigned int i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - ((t.tv_sec - t0.tv_sec) * 1000 +
+			     (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		if (poll(pfd, n, (int)left) <= 0)
+			break;
+		for (unsigned int i = 0; i < n; i++)
+			while ((pfd[i].revents & POLLIN) &&
+			       recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+				got++;
+	}
+	return got;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "ports", required_argument, NULL, 'p' },
+		{ "open", required_argument, NULL, 'o' },
+		{ "connecting", required_argument, NULL, 'n' },
+		{ "interval-us", required_argument, NULL, 'i' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "max-len", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .count = 1000, .seed = 1, .ports = 1, .max_len = 1400 };
+	unsigned long kinds[K_MAX] = { 0 }, verdicts[V_MAX] = { 0 }, v, sent = 0;
+	static uint8_t buf[65536];
+	int fds[MAX_PORTS];
+	bool have_from = false, have_to = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (parse_ep(optarg, &o.from, &o.from_len))
+				goto bad;
+			have_from = true;
+			break;
+		case 't':
+			if (parse_ep(optarg, &o.to, &o.to_len))
+				goto bad;
+			have_to = true;
+			break;
+		case 'c':
+			if (parse_ulong(optarg, 100000000, &o.count))
+				goto bad;
+			break;
+		case 's':
+			if (parse_ulong(optarg, ~0UL, &v))
+				goto bad;
+			o.seed = v;
+			break;
+		case 'p':
+			if (parse_ulong(optarg, MAX_PORTS, &v) || !v)
+				goto bad;
+			o.ports = (unsigned int)v;
+			break;
+		case 'o':
+		case 'n':
+			if (parse_ulong(optarg, 0xffffff, &v) || !v ||
+			    (c == 'o' ? o.n_open : o.n_connecting) == MAX_VNIS)
+				goto bad;
+			if (c == 'o')
+				o.open[o.n_open++] = (uint32_t)v;
+			else
+				o.connecting[o.n_connecting++] = (uint32_t)v;
+			break;
+		case 'i':
+			if (parse_ulong(optarg, 10000000, &v))
+				goto bad;
+			o.interval_us = (long)v;
+			break;
+		case 'l':
+			if (parse_ulong(optarg, 600000, &v))
+				goto bad;
+			o.listen_ms = (long)v;
+			break;
+		case 'm':
+			if (parse_ulong(optarg, 65000, &v) || v < 128)
+				goto bad;
+			o.max_len = (unsigned int)v;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind != argc || !have_from || !have_to ||
+	    o.from.ss_family != o.to.ss_family) {
+		fprintf(stderr, "pktfuzz: need --from and --to of the same family\n");
+		usage(stderr, argv[0]);
+		return 2;
+	}
+	rng_state = o.seed * 0x9E3779B97F4A7C15ULL + 1;
+	for (unsigned int i = 0; i < o.ports; i++) {
+		fds[i] = open_sock(&o, i);
+		if (fds[i] < 0)
+			return 1;
+	}
+
+	for (unsigned long i = 0; i < o.count; i++) {
+		enum kind k = (enum kind)rnd_below(K_MAX);
+		size_t len;
+		ssize_t r;
+
+		/* kinds that need a session fall back to random VNIs */
+		len = make(&o, k, buf, o.max_len);
+		for (;;) {
+			r = sendto(fds[i % o.ports], buf, len, 0,
+				   (struct sockaddr *)&o.to, o.to_len);
+			if (r >= 0 || (errno != ENOBUFS && errno != EAGAIN &&
+				       errno != EINTR))
+				break;
+			usleep(1000);
+		}
+		if (r < 0) {
+			fprintf(stderr, "pktfuzz: sendto: %s\n", strerror(errno));
+			return 1;
+		}
+		sent++;
+		kinds[k]++;
+		verdicts[predict(&o, buf, len)]++;
+		if (o.interval_us)
+			usleep((useconds_t)o.interval_us);
+	}
+
+	printf("sent %lu\n", sent);
+	for (int k = 0; k < K_MAX; k++)
+		printf("kind %s %lu\n", kind_names[k], kinds[k]);
+	for (int k = 0; k < V_MAX; k++)
+		printf("expect %s %lu\n", verdict_names[k], verdicts[k]);
+	printf("replies %ld\n", o.listen_ms ? count_replies(fds, o.ports, o.listen_ms) : 0L);
+	return 0;
+bad:
+	fprintf(stderr, "pktfuzz: bad value '%s'\n", optarg);
+	usage(stderr, argv[0]);
+	return 2;
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * udpio - send, receive and echo UDP datagrams given as hex, for the
+ * peer_relay selftests.
+ *
+ *   udpio send --from ADDR:PORT --to ADDR:PORT --hex HEX [--hex HEX...]
+ *              [--count N] [--interval-us US] [--listen MS]
+ *   udpio recv --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]
+ *   udpio echo --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]
+ *
+ * send sends each --hex payload in turn, --count times over (default 1).
+ * recv prints one line per datagram, "<src ip:port> <hex payload>", and
+ * exits 1 if fewer than --count datagrams arrived before the timeout
+ * (--count 0: print whatever arrives until the timeout, exit 0).
+ * send --listen MS prints, in the same format, whatever arrives on the
+ * sending socket within MS after the last datagram (replies).
+ * Addresses: 1.2.3.4:5 or [2001:db8::1]:5. IPv6 sockets are V6ONLY.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UDPIO_MAX_DGRAM 65536
+#define UDPIO_MAX_PAYLOADS 64
+
+struct udpio_opts {
+	const char *cmd;
+	struct sockaddr_storage from, to, bind;
+	bool have_from, have_to, have_bind;
+	unsigned char *payload[UDPIO_MAX_PAYLOADS];
+	size_t payload_len[UDPIO_MAX_PAYLOADS];
+	int npayloads;
+	long count;
+	bool count_set;
+	long timeout_ms;
+	long listen_ms;
+	long interval_us;
+	const char *ready;
+};
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s send --from ADDR:PORT --to ADDR:PORT --hex HEX [--hex HEX...]\n"
+		"              [--count N] [--interval-us US] [--listen MS]\n"
+		"       %s recv --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
+		"       %s echo --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
+		"\n"
+		"send: send the hex payloads in turn, N times over (default 1), from\n"
+		"      --from to --to (an empty --hex \"\" is a zero-length datagram);\n"
+		"      --listen MS prints datagrams received on that socket for MS after.\n"
+		"recv: print \"<src ip:port> <hex>\" per datagram; exit 1 if fewer than\n"
+		"      --count (default 1) arrived within --timeout (default 2000 ms);\n"
+		"      --count 0 prints everything until the timeout.\n"
+		"echo: send every datagram back to its source (stops like recv).\n"
+		"--ready FILE is created once the socket is bound.\n"
+		"ADDR:PORT is 1.2.3.4:5 or [2001:db8::1]:5.\n",
+		prog, prog, prog);
+}
+
+static int parse_addr(const char *s, struct sockaddr_storage *ss)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port_s;
+	char *end;
+	unsigned long port;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':')
+			return -1;
+		n = (size_t)(rb - s - 1);
+		port_s = rb + 2;
+	} else {
+		const char *colon = strrchr(s, ':');
+
+		if (!colon)
+			return -1;
+		n = (size_t)(colon - s);
+		port_s = colon + 1;
+	}
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, s[0] == '[' ? s + 1 : s, n);
+	host[n] = '\0';
+	errno = 0;
+	port = strtoul(port_s, &end, 10);
+	if (errno || *port_s == '\0' || *end != '\0' || port > 65535)
+		return -1;
+
+	if (s[0] != '[') {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+			return -1;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+			return -1;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+	}
+	return 0;
+}
+
+static void format_addr(const struct sockaddr_storage *ss, char *buf,
+			size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+		snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
+	} else {
+		const struct sockaddr_in6 *sin6 =
+			(const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, ntohs(sin6->sin6_port));
+	}
+}
+
+static socklen_t addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+					  sizeof(struct sockaddr_in6);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Accepts hex digits with optional spaces, ':' or '-' between bytes. */
+static int parse_hex(const char *s, unsigned char **out, size_t *out_len)
+{
+	size_t cap = strlen(s) / 2 + 1, n = 0;
+	unsigned char *buf = malloc(cap);
+
+	if (!buf)
+		return -1;
+	while (*s) {
+		int hi, lo;
+
+		if (*s == ' ' || *s == ':' || *s == '-') {
+			s++;
+			continue;
+		}
+		hi = hexval(s[0]);
+		lo = hi < 0 ? -1 : hexval(s[1]);
+		if (hi < 0 || lo < 0) {
+			free(buf);
+			return -1;
+		}
+		buf[n++] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+	}
+	*out = buf;
+	*out_len = n;
+	return 0;
+}
+
+static void print_dgram(const struct sockaddr_storage *src,
+			const unsigned char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 8];
+	size_t i;
+
+	format_addr(src, a, sizeof(a));
+	printf("%s ", a);
+	for (i = 0; i < len; i++)
+		printf("%02x", buf[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int open_bound(const struct sockaddr_storage *ss)
+{
+	int one = 1;
+	int fd = socket(ss->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char a[INET6_ADDRSTRLEN + 8];
+
+	if (fd < 0) {
+		perror("udpio: socket");
+		return -1;
+	}
+	if (ss->ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) {
+		perror("udpio: IPV6_V6ONLY");
+		close(fd);
+		return -1;
+	}
+	if (bind(fd, (const struct sockaddr *)ss, addr_len(ss))) {
+		format_addr(ss, a, sizeof(a));
+		fprintf(stderr, "udpio: bind %s: %s\n", a, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * Receive until @count datagrams arrived (count > 0) or @timeout_ms passed.
+ * Prints each datagram; echoes it back when @echo. Returns the number seen.
+ */
+static long receive_loop(int fd, long count, long timeout_ms, bool echo)
+{
+	static unsigned char buf[UDPIO_MAX_DGRAM];
+	long deadline = now_ms() + timeout_ms, seen = 0;
+
+	while (count == 0 || seen < count) {
+		struct sockaddr_storage src;
+		socklen_t slen = sizeof(src);
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long left = deadline - now_ms();
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			break;
+		r = poll(&pfd, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			perror("udpio: poll");
+			break;
+		}
+		if (r == 0)
+			break;
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&src, &slen);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			/* ICMP errors surface here; report and go on. */
+			fprintf(stderr, "udpio: recvfrom: %s\n", strerror(errno));
+			continue;
+		}
+		seen++;
+		print_dgram(&src, buf, (size_t)n);
+		if (echo && sendto(fd, buf, (size_t)n, 0,
+				   (struct sockaddr *)&src, slen) < 0)
+			fprintf(stderr, "udpio: echo sendto: %s\n",
+				strerror(errno));
+	}
+	return seen;
+}
+
+static int make_ready(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "udpio: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int do_send(const struct udpio_opts *o)
+{
+	int fd, p;
+	long i;
+
+	if (!o->have_from || !o->have_to || !o->npayloads) {
+		fprintf(stderr, "udpio: send needs --from, --to and --hex\n");
+		return 2;
+	}
+	if (o->from.ss_family != o->to.ss_family) {
+		fprintf(stderr, "udpio: --from and --to differ in family\n");
+		return 2;
+	}
+	fd = open_bound(&o->from);
+	if (fd < 0)
+		return 1;
+	for (i = 0; i < (o->count_set ? o->count : 1); i++) {
+		for (p = 0; p < o->npayloads; p++) {
+			if (sendto(fd, o->payload[p], o->payload_len[p], 0,
+				   (const struct sockaddr *)&o->to,
+				   addr_len(&o->to)) < 0) {
+				fprintf(stderr, "udpio: sendto (round %ld, payload %d): %s\n",
+					i + 1, p + 1, strerror(errno));
+				close(fd);
+				return 1;
+			}
+			if (o->interval_us > 0)
+				usleep((useconds_t)o->interval_us);
+		}
+	}
+	if (o->listen_ms > 0)
+		receive_loop(fd, 0, o->listen_ms, false);
+	close(fd);
+	return 0;
+}
+
+static int do_recv(const struct udpio_opts *o, bool echo)
+{
+	long want = o->count_set ? o->count : 1, seen;
+	int fd;
+
+	if (!o->have_bind) {
+		fprintf(stderr, "udpio: %s needs --bind\n", o->cmd);
+		return 2;
+	}
+	fd = open_bound(&o->bind);
+	if (fd < 0)
+		return 1;
+	if (make_ready(o->ready)) {
+		close(fd);
+		return 1;
+	}
+	seen = receive_loop(fd, want, o->timeout_ms, echo);
+	close(fd);
+	if (want > 0 && seen < want) {
+		fprintf(stderr, "udpio: %s: %ld of %ld datagrams within %ld ms\n",
+			o->cmd, seen, want, o->timeout_ms);
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_long(const char *s, long min, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *s == '\0' || *end != '\0' || v < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "hex", required_argument, NULL, 'x' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "interval-us", required_argument, NULL, 'i' },
+		{ "ready", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct udpio_opts o = { .timeout_ms = 2000 };
+	int c, ret;
+
+	if (argc < 2) {
+		usage(stderr, argv[0]);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout, argv[0]);
+		return 0;
+	}
+	o.cmd = argv[1];
+	if (strcmp(o.cmd, "send") && strcmp(o.cmd, "recv") &&
+	    strcmp(o.cmd, "echo")) {
+		fprintf(stderr, "udpio: unknown command '%s'\n", o.cmd);
+		usage(stderr, argv[0]);
+		return 2;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (parse_addr(optarg, &o.from))
+				goto bad_addr;
+			o.have_from = true;
+			break;
+		case 't':
+			if (parse_addr(optarg, &o.to))
+				goto bad_addr;
+			o.have_to = true;
+			break;
+		case 'b':
+			if (parse_addr(optarg, &o.bind))
+				goto bad_addr;
+			o.have_bind = true;
+			break;
+		case 'x':
+			if (o.npayloads == UDPIO_MAX_PAYLOADS) {
+				fprintf(stderr, "udpio: at most %d --hex\n",
+					UDPIO_MAX_PAYLOADS);
+				return 2;
+			}
+			if (parse_hex(optarg, &o.payload[o.npayloads],
+				      &o.payload_len[o.npayloads])) {
+				fprintf(stderr, "udpio: bad hex '%s'\n", optarg);
+				return 2;
+			}
+			o.npayloads++;
+			break;
+		case 'c':
+			if (parse_long(optarg, 0, &o.count))
+				goto bad_num;
+			o.count_set = true;
+			break;
+		case 'T':
+			if (parse_long(optarg, 0, &o.timeout_ms))
+				goto bad_num;
+			break;
+		case 'l':
+			if (parse_long(optarg, 0, &o.listen_ms))
+				goto bad_num;
+			break;
+		case 'i':
+			if (parse_long(optarg, 0, &o.interval_us))
+				goto bad_num;
+			break;
+		case 'r':
+			o.ready = optarg;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "udpio: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+
+	if (!strcmp(o.cmd, "send"))
+		ret = do_send(&o);
+	else
+		ret = do_recv(&o, !strcmp(o.cmd, "echo"));
+	while (o.npayloads > 0)
+		free(o.payload[--o.npayloads]);
+	return ret;
+
+bad_addr:
+	fprintf(stderr, "udpio: bad address '%s' (want 1.2.3.4:5 or [::1]:5)\n",
+		optarg);
+	return 2;
+bad_num:
+	fprintf(stderr, "udpio: bad number '%s'\n", optarg);
+	return 2;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * relayd without the kernel module: option and config file errors, and a
+ * --no-kernel run that opens SO_REUSEPORT sockets on a kernel-chosen port,
+ * receives datagrams with their local address, and exits 0 on SIGTERM.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include "kselftest_harness.h"
+
+#include "run_cmd.h"
+
+static struct cmd_result r;
+
+#define RUN(...) ASSERT_EQ(0, run_tool(&r, "relayd", __VA_ARGS__, NULL))
+
+TEST(help_version_usage)
+{
+	RUN("--help");
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "--sockets N"));
+	RUN("-V");
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ(0, strncmp(r.out, "relayd ", 7));
+	RUN("--bogus");
+	EXPECT_EQ(2, r.status);
+	RUN("--port", "65536");
+	EXPECT_EQ(2, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "invalid value '65536'"));
+	RUN("--sockets", "0");
+	EXPECT_EQ(2, r.status);
+	RUN("--sockets", "65");
+	EXPECT_EQ(2, r.status);
+	RUN("--family", "5");
+	EXPECT_EQ(2, r.status);
+	RUN("--log-level", "loud");
+	EXPECT_EQ(2, r.status);
+	RUN("extra");
+	EXPECT_EQ(2, r.status);
+}
+
+static const char *write_conf(const char *text)
+{
+	static char path[] = "/tmp/relayd_test.conf.XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/relayd_test.conf.XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return NULL;
+	close(fd);
+	return path;
+}
+
+TEST(config_file_errors)
+{
+	const char *p;
+
+	p = write_conf("# comment\nport 7000\nfrobnicate 1\n");
+	ASSERT_NE(NULL, p);
+	RUN("--no-kernel", "-c", (char *)p);
+	EXPECT_EQ(1, r.status);
+	EXPECT_NE(NULL, strstr(r.err, ":3: frobnicate: unknown setting"))
+		TH_LOG("%s", r.err);
+	unlink(p);
+
+	p = write_conf("sockets 100\n");
+	RUN("--no-kernel", "-c", (char *)p);
+	EXPECT_EQ(1, r.status);
+	EXPECT_NE(NULL, strstr(r.err, ":1: sockets: invalid value '100'"));
+	unlink(p);
+
+	p = write_conf("static-endpoints 1.2.3.4\n");
+	RUN("--no-kernel", "-c", (char *)p);
+	EXPECT_EQ(1, r.status);
+	unlink(p);
+
+	p = write_conf("port\n");
+	RUN("--no-kernel", "-c", (char *)p);
+	EXPECT_EQ(1, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "needs a value"));
+	unlink(p);
+
+	RUN("--no-kernel", "-c", "/nonexistent/relayd.conf");
+	EXPECT_EQ(1, r.status);
+}
+
+/* Wait until @path (relayd's stderr) contains @needle; 0 if it does. */
+static int wait_log(const char *path, const char *needle, char *buf,
+		    size_t len)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = 0;
+
+		if (f) {
+			n = fread(buf, 1, len - 1, f);
+			fclose(f);
+		}
+		buf[n] = '\0';
+		if (strstr(buf, needle))
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
+TEST(no_kernel_lifecycle)
+{
+	static const uint8_t data_pkt[8] = { 0x00, 0x00, 0x7a, 0x12, 0, 0, 5, 0 };
+	char path[PATH_MAX], log[] = "/tmp/relayd_test.log.XXXXXX";
+	char buf[8192], *p;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sockaddr_in6 dst6 = { .sin6_family = AF_INET6 };
+	unsigned int port;
+	int fd, st, s4, s6;
+	pid_t pid;
+
+	fd = mkstemp(log);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(fd, 2);
+		execl(tool_path("relayd", path, sizeof(path)), "relayd",
+		      "--no-kernel", "--port", "0", "--sockets", "2", "-v",
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	ASSERT_EQ(0, wait_log(log, "ready: 4 sockets open on UDP port ", buf,
+			      sizeof(buf))) TH_LOG("log: %s", buf);
+	p = strstr(buf, "ready: 4 sockets open on UDP port ");
+	ASSERT_EQ(1, sscanf(p, "ready: 4 sockets open on UDP port %u", &port));
+	ASSERT_NE(0, port);
+
+	s4 = socket(AF_INET, SOCK_DGRAM, 0);
+	dst.sin_port = htons((uint16_t)port);
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(8, sendto(s4, data_pkt, 8, 0, (struct sockaddr *)&dst,
+			    sizeof(dst)));
+	s6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	dst6.sin6_port = htons((uint16_t)port);
+	dst6.sin6_addr = in6addr_loopback;
+	ASSERT_EQ(3, sendto(s6, "abc", 3, 0, (struct sockaddr *)&dst6,
+			    sizeof(dst6)));
+	/* each datagram is logged with the local address it was sent to */
+	snprintf(path, sizeof(path), "to 127.0.0.1:%u", port);
+	EXPECT_EQ(0, wait_log(log, path, buf, sizeof(buf))) TH_LOG("log: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "rx 8 bytes data vni 5 from 127.0.0.1:"));
+	snprintf(path, sizeof(path), "to [::1]:%u", port);
+	EXPECT_EQ(0, wait_log(log, path, buf, sizeof(buf))) TH_LOG("log: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "rx 3 bytes short vni 0 from [::1]:"));
+
+	kill(pid, SIGTERM);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	EXPECT_EQ(0, wait_log(log, "received 2 datagrams (11 bytes)", buf,
+			      sizeof(buf))) TH_LOG("log: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "relayd: info: stopped"));
+	close(s4);
+	close(s6);
+	unlink(log);
+}
+
+TEST(explicit_port_in_use)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	char port[16];
+	int s;
+
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_EQ(0, bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, getsockname(s, (struct sockaddr *)&sin, &len));
+	snprintf(port, sizeof(port), "%u", ntohs(sin.sin_port));
+	RUN("--no-kernel", "--family", "4", "--port", port);
+	EXPECT_EQ(1, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "is not available")) TH_LOG("%s", r.err);
+	close(s);
+}
+
+TEST_HARNESS_MAIN

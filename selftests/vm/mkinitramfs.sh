@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mkinitramfs.sh --kver KVER --out FILE
+#
+# Build the test VM's initramfs (an uncompressed newc cpio, so TCG does not
+# spend time decompressing) from the host's own binaries:
+#   /bin         busybox-static and its applet links
+#   /sbin/ip     iproute2 (busybox's ip has no netns), kmod as
+#                modprobe/rmmod/insmod/lsmod/modinfo/depmod, jq
+#   /usr/bin     our tools (tools/<name>/<name> for each tool dir)
+#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs
+#   /lib/modules/KVER  veth, udp_tunnel, ip6_udp_tunnel (+ deps) from the
+#                host and kmod/peer_relay.ko under updates/, with a
+#                modules.dep made by `depmod -b`, so `modprobe peer_relay`
+#                works by name
+#   /init        selftests/vm/init
+# plus every shared library `ldd` reports for the binaries.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kver=
+out=
+while (($#)); do
+	case $1 in
+	--kver) kver=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "mkinitramfs: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[[ -n $kver && -n $out ]] || { echo "usage: $0 --kver KVER --out FILE" >&2; exit 2; }
+moddir=/lib/modules/$kver
+[[ -d $moddir/kernel ]] || { echo "mkinitramfs: $moddir missing (linux-image-$kver)" >&2; exit 1; }
+
+mkdir -p "$(dirname "$out")"
+root=$(mktemp -d "$(dirname "$out")/root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,selftests/net,var}
+ln -s ../run "$root/var/run"
+
+# Copy one file to the same path inside the image (following symlinks).
+put() {
+	local src=$1 dst=${2:-$1}
+	mkdir -p "$root$(dirname "$dst")"
+	cp -L "$src" "$root$dst"
+}
+
+# Copy the shared libraries a dynamic ELF binary needs.
+declare -A have_lib=()
+put_libs() {
+	local lib
+	for lib in $(ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
+		[[ -n ${have_lib[$lib]:-} ]] && continue
+		have_lib[$lib]=1
+		put "$lib"
+	done
+}
+
+put_bin() {	# put_bin SRC DST
+	put "$1" "$2"
+	chmod 0755 "$root$2"
+	put_libs "$1"
+}
+
+# busybox: every applet as a link, except the ones we ship real binaries of.
+put /bin/busybox /bin/busybox
+real_tools="ip modprobe rmmod insmod lsmod modinfo depmod"
+for applet in $(/bin/busybox --list); do
+	case " $real_tools busybox " in *" $applet "*) continue ;; esac
+	ln -s busybox "$root/bin/$applet"
+done
+
+put_bin "$(command -v ip)" /sbin/ip
+put_bin "$(command -v kmod)" /sbin/kmod
+for t in modprobe rmmod insmod lsmod modinfo depmod; do
+	ln -s kmod "$root/sbin/$t"
+done
+if command -v jq >/dev/null; then
+	put_bin "$(command -v jq)" /usr/bin/jq
+fi
+
+# Our tools: tools/<name>/<name> when built.
+for d in "$top"/tools/*/; do
+	n=$(basename "$d")
+	[[ -f $d/$n && -x $d/$n ]] || continue
+	put_bin "$d/$n" "/usr/bin/$n"
+done
+
+# Selftest scripts and programs.
+cp "$top/selftests/lib.sh" "$root/selftests/"
+cp "$top"/selftests/net/*.sh "$root/selftests/net/"
+[[ -f $top/selftests/demo.sh ]] && cp "$top/selftests/demo.sh" "$root/selftests/"
+for p in "$top"/build/selftests/*; do
+	[[ -f $p && -x $p ]] || continue
+	put_bin "$p" "/selftests/$(basename "$p")"
+done
+
+# Kernel modules.
+mkdir -p "$root$moddir/updates"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[[ -f $moddir/$f ]] && cp "$moddir/$f" "$root$moddir/"
+done
+put_module() {	# copy an in-tree module file, decompressing it
+	local src=$1 rel=${1#"$moddir"/} dst
+	dst=$root$moddir/${rel%.xz}
+	dst=${dst%.zst}
+	dst=${dst%.gz}
+	[[ -f $dst ]] && return 0
+	mkdir -p "$(dirname "$dst")"
+	case $src in
+	*.xz) xz -dc "$src" >"$dst" ;;
+	*.zst) zstd -qdc "$src" >"$dst" ;;
+	*.gz) gzip -dc "$src" >"$dst" ;;
+	*) cp "$src" "$dst" ;;
+	esac
+}
+add_module() {	# add_module NAME: the module and its dependencies
+	local f
+	for f in $(modprobe -S "$kver" --show-depends "$1" 2>/dev/null |
+		   awk '$1 == "insmod" {print $2}'); do
+		put_module "$f"
+	done
+}
+vm_modules="veth udp_tunnel ip6_udp_tunnel"
+ko=$top/kmod/peer_relay.ko
+if [[ -f $ko ]]; then
+	cp "$ko" "$root$moddir/updates/"
+	vm_modules+=" $(modinfo -F depends "$ko" | tr ',' ' ')"
+fi
+for m in $vm_modules; do
+	add_module "$m"
+done
+depmod -b "$root" "$kver"
+
+cat >"$root/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+cat >"$root/etc/group" <<'EOF'
+root:x:0:
+nogroup:x:65534:
+EOF
+install -m 0755 "$top/selftests/vm/init" "$root/init"
+
+# /dev/console must exist before devtmpfs is mounted for init to get stdio.
+mknod "$root/dev/console" c 5 1 2>/dev/null || true
+
+(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner 0:0 --quiet) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"	# atomic: a running qemu keeps its copy
+echo "  INITRAMFS $out ($(du -h "$out" | cut -f1), kernel $kver, peer_relay.ko: $([[ -f $ko ]] && echo yes || echo MISSING))"

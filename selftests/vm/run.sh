@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run.sh --image INITRAMFS [--all | --demo | NAME...]
+#
+# Boot the Debian 6.1 kernel in qemu once per scenario (selftests/net/NAME.sh)
+# and turn what comes back into result lines (selftests/collect.sh format) in
+# build/results/vm-NAME.txt. A scenario fails on any "not ok", a missing or
+# short plan, a timeout, a VM that did not finish, or a kernel splat in the
+# console log (WARNING:, BUG:, Oops, ..., see SPLAT_RE) - even if every
+# test point passed.
+#
+# --all runs the scenarios in the order of selftests/net/suite, then any
+# other selftests/net/*.sh not listed there.
+# Environment: KVER, VMLINUZ, VM_TIMEOUT (seconds per boot, default from a
+# "# vm-timeout: N" line in the scenario, else 240), VM_MEM (1G), VM_SMP (2),
+# V=1 streams the console to the terminal, VM_APPEND adds kernel parameters.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$top/build
+collect=$top/selftests/collect.sh
+KVER=${KVER:-$(ls -d /lib/modules/6.1*-amd64 2>/dev/null | sort -V | tail -n 1 | xargs -r basename)}
+VMLINUZ=${VMLINUZ:-/boot/vmlinuz-$KVER}
+VM_MEM=${VM_MEM:-1G}
+VM_SMP=${VM_SMP:-2}
+V=${V:-0}
+
+SPLAT_RE='WARNING:|BUG:|Oops|general protection|refcount_t:|list_add corruption|list_del corruption|KASAN|UBSAN|kmemleak|unreferenced object|Kernel panic|detected stall|self-detected stall|sleeping function called from invalid context|possible circular locking|soft lockup|blocked for more than|Call Trace:'
+
+image=
+mode=list
+names=()
+while (($#)); do
+	case $1 in
+	--image) image=$2; shift 2 ;;
+	--all) mode=all; shift ;;
+	--demo) mode=demo; shift ;;
+	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) names+=("$1"); shift ;;
+	esac
+done
+[[ -f $image ]] || { echo "run.sh: no initramfs '$image' (make vm-image)" >&2; exit 2; }
+[[ -f $VMLINUZ ]] || { echo "run.sh: no kernel $VMLINUZ" >&2; exit 2; }
+
+if [[ -w /dev/kvm ]]; then
+	accel=(-machine q35,accel=kvm -cpu host)
+else
+	accel=(-machine q35,accel=tcg -cpu max)
+fi
+
+mkdir -p "$build/vm/logs" "$build/results"
+
+# boot NAME APPEND TIMEOUT: one VM run; console -> logs/NAME.log,
+# ttyS1 -> logs/NAME.tap. Returns qemu's (or timeout's) status.
+boot() {
+	local name=$1 append=$2 tmo=$3 log=$build/vm/logs/$1.log tap=$build/vm/logs/$1.tap
+	rm -f "$log" "$tap"
+	local cmd=(timeout -k 10 "$tmo" qemu-system-x86_64 -nodefaults -nographic
+		"${accel[@]}" -smp "$VM_SMP" -m "$VM_MEM" -no-reboot -monitor none
+		-kernel "$VMLINUZ" -initrd "$image"
+		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 $append ${VM_APPEND:-}"
+		-serial stdio -serial "file:$tap")
+	if [[ $V == 1 ]]; then
+		"${cmd[@]}" </dev/null 2>&1 | tee "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	"${cmd[@]}" </dev/null >"$log" 2>&1
+}
+
+# Scenario timeout: "# vm-timeout: N" in the script, else VM_TIMEOUT/240.
+scenario_timeout() {
+	local t
+	t=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$top/selftests/net/$1.sh" 2>/dev/null | head -n 1)
+	echo "${VM_TIMEOUT:-${t:-240}}"
+}
+
+# evaluate NAME QEMU_RC: results of one boot into results/vm-NAME.txt.
+evaluate() {
+	local name=$1 qrc=$2 log=$build/vm/logs/$1.log tap=$build/vm/logs/$1.tap
+	local res=$build/results/vm-$name.txt body rc splats
+	rm -f "$res"
+	touch "$tap"
+	# The serial port adds \r; normalise once.
+	tr -d '\r' <"$tap" >"$tap.tmp" && mv "$tap.tmp" "$tap"
+	# The scenario's own TAP: lines between PRVM-BEGIN and PRVM-END.
+	body=$build/vm/logs/$name.body
+	sed -n "/^PRVM-BEGIN $name\$/,/^PRVM-END $name /p" "$tap" |
+		grep -v '^PRVM-' >"$body"
+	rc=$(sed -n "s/^PRVM-END $name rc=\([0-9]*\).*/\1/p" "$tap" | tail -n 1)
+	sed 's/^/    /' "$body"
+	"$collect" "vm/$name" "${rc:-0}" "$body" "$res"
+	if ! grep -q '^PRVM-DONE' "$tap"; then
+		if ((qrc == 124 || qrc == 137)); then
+			echo "not ok - vm/$name: VM timed out (see $log)" | tee -a "$res"
+		else
+			echo "not ok - vm/$name: VM did not finish, qemu status $qrc (see $log)" | tee -a "$res"
+		fi
+	fi
+	splats=$( { grep -aE "\[ *[0-9]+\.[0-9]+\].*($SPLAT_RE)" "$log"
+		   grep -a '^PRVM-SPLAT' "$tap"; } | head -n 5)
+	if [[ -n $splats ]]; then
+		echo "not ok - vm/$name: kernel splat: $(head -n 1 <<<"$splats" | tr -d '\r' | cut -c1-160)" | tee -a "$res"
+		sed 's/^/#   /' <<<"$splats"
+	fi
+	! grep -q '^not ok' "$res"
+}
+
+run_scenario() {
+	local name=$1 tmo start qrc
+	[[ -f $top/selftests/net/$name.sh ]] ||
+		echo "# warning: selftests/net/$name.sh does not exist"
+	tmo=$(scenario_timeout "$name")
+	echo "# vm/$name (timeout ${tmo}s)"
+	start=$SECONDS
+	boot "$name" "prtest=$name prtimeout=$((tmo > 60 ? tmo - 30 : tmo))" "$tmo"
+	qrc=$?
+	echo "# vm/$name: $((SECONDS - start)) s, log $build/vm/logs/$name.log"
+	evaluate "$name" "$qrc"
+}
+
+if [[ $mode == demo ]]; then
+	boot demo "prdemo=1 prtimeout=280" 300
+	qrc=$?
+	# The demo is for people: show its output, then judge it like a test.
+	tr -d '\r' <"$build/vm/logs/demo.tap" >"$build/vm/logs/demo.tap.tmp" &&
+		mv "$build/vm/logs/demo.tap.tmp" "$build/vm/logs/demo.tap"
+	sed -n '/^PRVM-BEGIN demo$/,/^PRVM-END demo /p' "$build/vm/logs/demo.tap" | grep -v '^PRVM-'
+	rc=$(sed -n 's/^PRVM-END demo rc=\([0-9]*\).*/\1/p' "$build/vm/logs/demo.tap")
+	if ! grep -q '^PRVM-DONE' "$build/vm/logs/demo.tap" ||
+	   grep -aqE "\[ *[0-9]+\.[0-9]+\].*($SPLAT_RE)" "$build/vm/logs/demo.log" ||
+	   grep -q '^PRVM-SPLAT' "$build/vm/logs/demo.tap"; then
+		echo "demo: the VM did not finish cleanly (qemu status $qrc), see $build/vm/logs/demo.log"
+		exit 1
+	fi
+	exit "${rc:-1}"
+fi
+
+if [[ $mode == all ]]; then
+	suite=$top/selftests/net/suite
+	names=()
+	[[ -f $suite ]] && mapfile -t names < <(sed 's/#.*//; /^[[:space:]]*$/d' "$suite" | awk '{print $1}')
+	for f in "$top"/selftests/net/*.sh; do
+		n=$(basename "$f" .sh)
+		[[ " ${names[*]} " == *" $n "* ]] || names+=("$n")
+	done
+fi
+((${#names[@]})) || { echo "run.sh: no scenario given" >&2; exit 2; }
+
+fail=0
+for n in "${names[@]}"; do
+	run_scenario "$n" || fail=1
+done
+exit $fail

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Address, endpoint and hex parsing/formatting shared by all tools.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+
+size_t pr_addr_len(const struct pr_addr *a)
+{
+	switch (a->family) {
+	case AF_INET:
+		return 4;
+	case AF_INET6:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+int pr_addr_from_raw(struct pr_addr *a, const void *raw, size_t len)
+{
+	memset(a, 0, sizeof(*a));
+	if (len == 4)
+		a->family = AF_INET;
+	else if (len == 16)
+		a->family = AF_INET6;
+	else
+		return -EINVAL;
+	memcpy(a->u.raw, raw, len);
+	return 0;
+}
+
+/* Parse @len bytes of @s as an address (no brackets). */
+static int addr_parse_n(const char *s, size_t len, struct pr_addr *out)
+{
+	char buf[PR_ADDR_STRLEN];
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, buf, &out->u.v4) == 1) {
+		out->family = AF_INET;
+		return 0;
+	}
+	/* inet_pton rejects "%scope" suffixes, which we want. */
+	if (inet_pton(AF_INET6, buf, &out->u.v6) == 1) {
+		out->family = AF_INET6;
+		return 0;
+	}
+	memset(out, 0, sizeof(*out));
+	return -EINVAL;
+}
+
+int pr_addr_parse(const char *s, struct pr_addr *out)
+{
+	size_t len;
+	int err;
+
+	if (!s)
+		return -EINVAL;
+	len = strlen(s);
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		err = addr_parse_n(s + 1, len - 2, out);
+		if (!err && out->family != AF_INET6) {
+			memset(out, 0, sizeof(*out));
+			return -EINVAL;
+		}
+		return err;
+	}
+	return addr_parse_n(s, len, out);
+}
+
+/* Decimal port 1..65535, digits only. */
+static int port_parse(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s || strlen(s) > 5)
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v == 0 || v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int pr_endpoint_parse(const char *s, struct pr_endpoint *out)
+{
+	const char *colon;
+	int err;
+
+	if (!s)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		err = addr_parse_n(s + 1, (size_t)(close - s - 1), &out->addr);
+		if (err || out->addr.family != AF_INET6)
+			goto bad;
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -EINVAL;
+		/* Bare IPv6 with a port is ambiguous: require brackets. */
+		if (memchr(s, ':', (size_t)(colon - s)))
+			return -EINVAL;
+		err = addr_parse_n(s, (size_t)(colon - s), &out->addr);
+		if (err || out->addr.family != AF_INET)
+			goto bad;
+	}
+	err = port_parse(colon + 1, &out->port);
+	if (err)
+		goto bad;
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	return -EINVAL;
+}
+
+int pr_endpoint_list_parse(const char *s, struct pr_endpoint *out, size_t max)
+{
+	char item[PR_ENDPOINT_STRLEN + 1];
+	size_t n = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (;;) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+
+		if (len == 0 || len >= sizeof(item))
+			return -EINVAL;
+		if (n == max)
+			return -E2BIG;
+		memcpy(item, s, len);
+		item[len] = '\0';
+		if (pr_endpoint_parse(item, &out[n]))
+			return -EINVAL;
+		n++;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	return (int)n;
+}
+
+const char *pr_addr_fmt(const struct pr_addr *a, char *buf, size_t len)
+{
+	if (a->family == AF_INET || a->family == AF_INET6) {
+		if (inet_ntop(a->family, a->u.raw, buf, (socklen_t)len))
+			return buf;
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	snprintf(buf, len, "none");
+	return buf;
+}
+
+const char *pr_endpoint_fmt(const struct pr_endpoint *ep, char *buf,
+			    size_t len)
+{
+	char a[PR_ADDR_STRLEN];
+
+	pr_addr_fmt(&ep->addr, a, sizeof(a));
+	if (ep->addr.family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, ep->port);
+	else if (ep->addr.family == AF_INET)
+		snprintf(buf, len, "%s:%u", a, ep->port);
+	else
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+bool pr_addr_equal(const struct pr_addr *a, const struct pr_addr *b)
+{
+	return a->family == b->family &&
+	       !memcmp(a->u.raw, b->u.raw, pr_addr_len(a));
+}
+
+bool pr_endpoint_equal(const struct pr_endpoint *a,
+		       const struct pr_endpoint *b)
+{
+	return a->port == b->port && pr_addr_equal(&a->addr, &b->addr);
+}
+
+int pr_endpoint_to_sockaddr(const struct pr_endpoint *ep,
+			    struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ep->addr.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(ep->port);
+		sin->sin_addr = ep->addr.u.v4;
+		*sslen = sizeof(*sin);
+		return 0;
+	}
+	if (ep->addr.family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(ep->port);
+		sin6->sin6_addr = ep->addr.u.v6;
+		*sslen = sizeof(*sin6);
+		return 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+int pr_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
+			      struct pr_endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	if (sa->sa_family == AF_INET && salen >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+		ep->addr.family = AF_INET;
+		ep->addr.u.v4 = sin->sin_addr;
+		ep->port = ntohs(sin->sin_port);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6 &&
+	    salen >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *sin6 =
+			(const struct sockaddr_in6 *)sa;
+
+		ep->addr.family = AF_INET6;
+		ep->addr.u.v6 = sin6->sin6_addr;
+		ep->port = ntohs(sin6->sin6_port);
+		return 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int hex_decode(const char *s, size_t digits, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < digits / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int pr_hex_parse(const char *s, uint8_t *out, size_t len)
+{
+	uint8_t tmp[256];
+
+	if (!s || len > sizeof(tmp) || strlen(s) != 2 * len)
+		return -EINVAL;
+	/* Decode into a scratch buffer so @out is untouched on error. */
+	if (hex_decode(s, 2 * len, tmp))
+		return -EINVAL;
+	memcpy(out, tmp, len);
+	return 0;
+}
+
+long pr_hex_parse_any(const char *s, uint8_t *out, size_t cap)
+{
+	size_t digits;
+
+	if (!s)
+		return -EINVAL;
+	digits = strlen(s);
+	if (digits % 2)
+		return -EINVAL;
+	if (digits / 2 > cap)
+		return -E2BIG;
+	if (hex_decode(s, digits, out))
+		return -EINVAL;
+	return (long)(digits / 2);
+}
+
+char *pr_hex_fmt(const uint8_t *in, size_t len, char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		buf[2 * i] = digits[in[i] >> 4];
+		buf[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	buf[2 * len] = '\0';
+	return buf;
+}

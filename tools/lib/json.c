@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Minimal streaming JSON writer (see json.h). */
+#include <inttypes.h>
+#include <string.h>
+
+#include "json.h"
+
+void pr_json_init(struct pr_json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+}
+
+/* Separator before a value or key at the current level. */
+static void json_pre_value(struct pr_json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (j->need_comma[j->depth])
+		fputc(',', j->f);
+	j->need_comma[j->depth] = true;
+}
+
+/* After a complete value: a newline at top level. */
+static void json_post_value(struct pr_json *j)
+{
+	if (j->depth == 0) {
+		fputc('\n', j->f);
+		j->need_comma[0] = false;
+	}
+}
+
+static void json_open(struct pr_json *j, char c)
+{
+	json_pre_value(j);
+	fputc(c, j->f);
+	if (j->depth < PR_JSON_MAX_DEPTH)
+		j->depth++;
+	j->need_comma[j->depth] = false;
+}
+
+static void json_close(struct pr_json *j, char c)
+{
+	fputc(c, j->f);
+	if (j->depth > 0)
+		j->depth--;
+	json_post_value(j);
+}
+
+void pr_json_obj_begin(struct pr_json *j)
+{
+	json_open(j, '{');
+}
+
+void pr_json_obj_end(struct pr_json *j)
+{
+	json_close(j, '}');
+}
+
+void pr_json_arr_begin(struct pr_json *j)
+{
+	json_open(j, '[');
+}
+
+void pr_json_arr_end(struct pr_json *j)
+{
+	json_close(j, ']');
+}
+
+/* Length of the valid UTF-8 sequence at @s (max @len bytes), 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t len)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+void pr_json_write_string(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	fputc('"', f);
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				fprintf(f, "\\u%04x", c);
+				break;
+			}
+			n = utf8_seq_len(s + i, len - i);
+			if (n == 0) {
+				fputs("\\ufffd", f);
+				break;
+			}
+			fwrite(s + i, 1, n, f);
+			i += n;
+			continue;
+		}
+		i++;
+	}
+	fputc('"', f);
+}
+
+void pr_json_key(struct pr_json *j, const char *key)
+{
+	json_pre_value(j);
+	pr_json_write_string(j->f, key, strlen(key));
+	fputc(':', j->f);
+	j->after_key = true;
+}
+
+void pr_json_strn(struct pr_json *j, const char *s, size_t len)
+{
+	json_pre_value(j);
+	pr_json_write_string(j->f, s, len);
+	json_post_value(j);
+}
+
+void pr_json_str(struct pr_json *j, const char *s)
+{
+	if (!s) {
+		pr_json_null(j);
+		return;
+	}
+	pr_json_strn(j, s, strlen(s));
+}
+
+void pr_json_u64(struct pr_json *j, uint64_t v)
+{
+	json_pre_value(j);
+	fprintf(j->f, "%" PRIu64, v);
+	json_post_value(j);
+}
+
+void pr_json_i64(struct pr_json *j, int64_t v)
+{
+	json_pre_value(j);
+	fprintf(j->f, "%" PRId64, v);
+	json_post_value(j);
+}
+
+void pr_json_bool(struct pr_json *j, bool v)
+{
+	json_pre_value(j);
+	fputs(v ? "true" : "false", j->f);
+	json_post_value(j);
+}
+
+void pr_json_null(struct pr_json *j)
+{
+	json_pre_value(j);
+	fputs("null", j->f);
+	json_post_value(j);
+}
+
+void pr_json_kv_str(struct pr_json *j, const char *key, const char *s)
+{
+	pr_json_key(j, key);
+	pr_json_str(j, s);
+}
+
+void pr_json_kv_u64(struct pr_json *j, const char *key, uint64_t v)
+{
+	pr_json_key(j, key);
+	pr_json_u64(j, v);
+}
+
+void pr_json_kv_i64(struct pr_json *j, const char *key, int64_t v)
+{
+	pr_json_key(j, key);
+	pr_json_i64(j, v);
+}
+
+void pr_json_kv_bool(struct pr_json *j, const char *key, bool v)
+{
+	pr_json_key(j, key);
+	pr_json_bool(j, v);
+}
+
+void pr_json_kv_null(struct pr_json *j, const char *key)
+{
+	pr_json_key(j, key);
+	pr_json_null(j);
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Netlink client for the "peer_relay" generic netlink family (libnl-genl-3).
+ *
+ * Three layers, all working on a caller-owned context (no globals):
+ *
+ *  1. Raw transport (nl.c): open/resolve, build a request, send it and
+ *     collect replies + the final ack/error with the kernel's extack.
+ *     Used directly by the policy selftest to send malformed requests.
+ *  2. Typed commands (nl_cmd.c) and parsers (nl_parse.c): plain C structs
+ *     in and out, callers never touch struct nlattr.
+ *  3. Events (nl_events.c): a second socket subscribed to the "events"
+ *     multicast group, pollable.
+ *
+ * Every function returning int returns 0 (or a count) on success and a
+ * negative errno on failure. After a failed request pr_nl_errmsg() gives
+ * the kernel's extack message (or a description of the missing attribute),
+ * "" when the kernel gave none.
+ */
+#ifndef PR_NL_H
+#define PR_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/peer_relay.h>
+
+#include "addr.h"
+
+/* ---- 1. transport ------------------------------------------------------ */
+
+#define PR_NL_ERRMSG_LEN 256
+
+/* What the kernel said about the last failed request. */
+struct pr_nl_error {
+	int err;			/* negative errno, 0 = success */
+	char msg[PR_NL_ERRMSG_LEN];	/* NLMSGERR_ATTR_MSG or "" */
+	bool has_offs;
+	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
+	bool has_miss;
+	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
+	bool has_miss_nest;
+	uint32_t miss_nest;		/* NLMSGERR_ATTR_MISS_NEST (offset) */
+};
+
+struct pr_nl {
+	struct nl_sock *sk;
+	int family_id;			/* resolved "peer_relay" id */
+	uint32_t events_grp;		/* "events" group id, 0 if absent */
+	struct pr_nl_error last;	/* of the last request */
+	char errbuf[PR_NL_ERRMSG_LEN + 64];
+};
+
+/*
+ * Open a generic netlink socket with NETLINK_EXT_ACK and NETLINK_CAP_ACK
+ * enabled and resolve the family and its "events" group. Returns -ENOENT
+ * when the family does not exist (module not loaded).
+ */
+int pr_nl_open(struct pr_nl *nl);
+void pr_nl_close(struct pr_nl *nl);
+
+/* Message of the last failed request, "" if the kernel gave none. */
+const char *pr_nl_errmsg(struct pr_nl *nl);
+
+/*
+ * New request for @cmd of our family. @flags: 0 for a "do" request,
+ * NLM_F_DUMP for a dump (NLM_F_REQUEST and NLM_F_ACK are added on send).
+ * Returns NULL on allocation failure.
+ */
+struct nl_msg *pr_nl_msg_new(const struct pr_nl *nl, uint8_t cmd, int flags);
+
+/* Start a nest with NLA_F_NESTED set. NULL if the message is full. */
+struct nlattr *pr_nl_nest_start(struct nl_msg *msg, int type);
+/* Close a nest; empty nests are kept (unlike libnl's nla_nest_end). */
+int pr_nl_nest_end(struct nl_msg *msg, struct nlattr *nest);
+
+/*
+ * Called for every reply message (a "do" reply or each dump part).
+ * Return 0 to go on, a negative errno to make the request fail with it
+ * (the remaining replies are still read and discarded).
+ */
+typedef int (*pr_nl_reply_fn)(const struct nlmsghdr *nlh, void *arg);
+
+/*
+ * Send @msg (always consumed) and wait for the ack, NLMSG_DONE or error,
+ * calling @fn (may be NULL) for each reply. Fills nl->last.
+ */
+int pr_nl_request(struct pr_nl *nl, struct nl_msg *msg, pr_nl_reply_fn fn,
+		  void *arg);
+
+/*
+ * Parse the top-level attributes of a reply of our family into @tb
+ * (PEER_RELAY_A_MAX + 1 entries). Sets *@cmd if non-NULL.
+ */
+int pr_nl_parse_top(const struct nlmsghdr *nlh, struct nlattr **tb,
+		    uint8_t *cmd);
+
+/* libnl error (NLE_*, positive or negative) to a negative errno. */
+int pr_nl_nlerr_to_errno(int nlerr);
+
+/* ---- 2. objects ---------------------------------------------------------- */
+
+/* Index into pr_stats.fwd_* and pr_af_pair_names: in/out family is v6. */
+#define PR_AF_PAIR(in_v6, out_v6)	((in_v6) * 2 + (out_v6))
+
+struct pr_sock_info {
+	uint32_t id;
+	uint16_t family;		/* AF_INET or AF_INET6 */
+	struct pr_endpoint local;	/* bound address and port */
+	uint64_t rx_packets;
+	uint32_t del_reason;		/* SOCK_DEL_NTF only, else 0 */
+};
+
+struct pr_ep_info {
+	struct pr_endpoint remote;	/* remote.addr.family 0: unbound */
+	struct pr_addr local;		/* family 0: not pinned */
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t idle_ms;
+};
+
+struct pr_session {
+	uint32_t vni;
+	uint8_t key0[PEER_RELAY_KEY_LEN];
+	uint8_t key1[PEER_RELAY_KEY_LEN];
+	uint64_t lamport;
+	uint8_t state;			/* enum peer_relay_session_state */
+	uint64_t age_ms;
+	struct pr_ep_info ep[2];
+	uint32_t del_reason;		/* SESSION_DEL_NTF only, else 0 */
+};
+
+struct pr_stats {
+	uint64_t fwd_packets[4];	/* by PR_AF_PAIR(in, out) */
+	uint64_t fwd_bytes[4];
+	uint32_t sessions_connecting;
+	uint32_t sessions_open;
+	uint32_t sockets;
+	uint64_t sessions_created;
+	uint64_t dropped[__PEER_RELAY_DROP_MAX];	/* by drop reason */
+	uint64_t passed[__PEER_RELAY_PASS_MAX];		/* by pass reason */
+	uint64_t deleted[__PEER_RELAY_DEL_MAX];		/* by del reason */
+};
+
+/* pr_config.mask bits: present in a reply / to be changed by a set. */
+#define PR_CFG_BIND_LIFETIME	(1u << 0)
+#define PR_CFG_IDLE_LIFETIME	(1u << 1)
+#define PR_CFG_MAX_SESSIONS	(1u << 2)
+#define PR_CFG_SERVER_KEY	(1u << 3)
+#define PR_CFG_STATIC_EPS	(1u << 4)
+
+struct pr_config {
+	uint32_t mask;
+	uint32_t bind_lifetime_ms;
+	uint32_t idle_lifetime_ms;
+	uint32_t max_sessions;
+	uint8_t server_key[PEER_RELAY_KEY_LEN];
+	unsigned int n_static_eps;	/* 0 with PR_CFG_STATIC_EPS: clear */
+	struct pr_endpoint static_eps[PEER_RELAY_MAX_STATIC_EPS];
+};
+
+/* Parsers of the nests (exported for tests and tools). -EBADMSG if bad. */
+int pr_parse_sock(const struct nlattr *nest, struct pr_sock_info *out);
+int pr_parse_session(const struct nlattr *nest, struct pr_session *out);
+int pr_parse_ep(const struct nlattr *nest, struct pr_ep_info *out);
+int pr_parse_stats(const struct nlattr *nest, struct pr_stats *out);
+int pr_parse_config(const struct nlattr *nest, struct pr_config *out);
+
+/*
+ * Put an EP nest of type @type: REMOTE_IPV4|6 + REMOTE_PORT, and
+ * LOCAL_IPV4|6 if @local is non-NULL with a family. -EINVAL on a family
+ * mismatch or no remote address, -EMSGSIZE if the message is full.
+ */
+int pr_put_ep(struct nl_msg *msg, int type, const struct pr_endpoint *remote,
+	      const struct pr_addr *local);
+
+/* Sort two keys by memcmp() into (*lo, *hi). */
+void pr_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
+		  const uint8_t **hi);
+
+/* ---- 2b. commands ---------------------------------------------------- */
+
+/* SOCK_ATTACH: hand over a bound UDP socket. @out may be NULL. */
+int pr_sock_attach(struct pr_nl *nl, int fd, struct pr_sock_info *out);
+int pr_sock_detach(struct pr_nl *nl, uint32_t id);
+int pr_sock_get(struct pr_nl *nl, uint32_t id, struct pr_sock_info *out);
+
+/* Dump callbacks: return 0 to continue, negative errno to fail. */
+typedef int (*pr_sock_cb)(const struct pr_sock_info *s, void *arg);
+typedef int (*pr_session_cb)(const struct pr_session *s, void *arg);
+
+/* Returns the number of objects reported, or a negative errno. */
+int pr_sock_dump(struct pr_nl *nl, pr_sock_cb cb, void *arg);
+
+/*
+ * SESSION_NEW for the unordered pair (@key_a, @key_b). @vni NULL lets the
+ * kernel choose, else *@vni is sent as is (the kernel range-checks it).
+ * @out (may be NULL) receives the session.
+ */
+int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
+		   const uint8_t *key_b, const uint32_t *vni,
+		   struct pr_session *out);
+
+/*
+ * SESSION_BIND endpoint @ep (0 or 1) of session @vni to @remote, sending
+ * from @local if non-NULL and set.
+ */
+int pr_session_bind(struct pr_nl *nl, uint32_t vni, unsigned int ep,
+		    const struct pr_endpoint *remote,
+		    const struct pr_addr *local);
+int pr_session_del(struct pr_nl *nl, uint32_t vni);
+int pr_session_del_keys(struct pr_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b);
+int pr_session_get(struct pr_nl *nl, uint32_t vni, struct pr_session *out);
+int pr_session_get_keys(struct pr_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b, struct pr_session *out);
+int pr_session_dump(struct pr_nl *nl, pr_session_cb cb, void *arg);
+int pr_session_flush(struct pr_nl *nl);
+
+int pr_stats_get(struct pr_nl *nl, struct pr_stats *out);
+int pr_config_get(struct pr_nl *nl, struct pr_config *out);
+/* CONFIG_SET of the fields selected by @cfg->mask (must not be 0). */
+int pr_config_set(struct pr_nl *nl, const struct pr_config *cfg);
+
+/* ---- 3. events ------------------------------------------------------- */
+
+struct pr_event {
+	uint8_t cmd;	/* PEER_RELAY_CMD_{SESSION_NEW,SESSION_BIND,
+			 * SESSION_DEL,SOCK_DEL}_NTF */
+	union {
+		struct pr_session session;	/* SESSION_*_NTF */
+		struct pr_sock_info sock;	/* SOCK_DEL_NTF */
+	};
+};
+
+/* Return 0 to go on, negative errno to stop pr_events_recv() with it. */
+typedef int (*pr_event_fn)(const struct pr_event *ev, void *arg);
+
+struct pr_events {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int family_id;
+	pr_event_fn fn;
+	void *arg;
+	int fn_err;
+	unsigned long unknown;	/* messages that did not parse */
+};
+
+/*
+ * Subscribe to the "events" group of the family resolved in @nl (which
+ * may be closed afterwards). With @nonblock, pr_events_recv() returns
+ * -EAGAIN when nothing is queued, for use with poll()/epoll.
+ */
+int pr_events_open(struct pr_events *ev, const struct pr_nl *nl,
+		   bool nonblock);
+int pr_events_fd(const struct pr_events *ev);
+/*
+ * Read one batch of notifications and call @fn for each. Returns 0,
+ * -EAGAIN (non-blocking, nothing queued), -ENOBUFS (the socket overran and
+ * events were lost; keep going), the error @fn returned, or another errno.
+ */
+int pr_events_recv(struct pr_events *ev, pr_event_fn fn, void *arg);
+void pr_events_close(struct pr_events *ev);
+
+/* ---- names --------------------------------------------------------- */
+
+/* Name of an enum value from include/peer_relay/names.h, "unknown" else. */
+const char *pr_drop_name(unsigned int reason);
+const char *pr_pass_name(unsigned int reason);
+const char *pr_del_name(unsigned int reason);
+const char *pr_sock_del_name(unsigned int reason);
+const char *pr_state_name(unsigned int state);
+/* "session_new", "session_bind", "session_del", "sock_del" or NULL. */
+const char *pr_event_name(unsigned int cmd);
+/* "udp4"/"udp6" for AF_INET/AF_INET6, "unknown" else. */
+const char *pr_family_name(unsigned int family);
+
+#endif /* PR_NL_H */

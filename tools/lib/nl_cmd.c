@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Typed wrappers for every peer_relay command. */
+#include <errno.h>
+#include <string.h>
+
+#include "nl.h"
+
+/* ---- reply collectors ---- */
+
+struct one_reply {
+	int attr;		/* top-level attribute expected */
+	void *out;		/* may be NULL */
+	int (*parse)(const struct nlattr *nest, void *out);
+	bool seen;
+};
+
+static int parse_sock_v(const struct nlattr *n, void *o)
+{
+	return pr_parse_sock(n, o);
+}
+
+static int parse_session_v(const struct nlattr *n, void *o)
+{
+	return pr_parse_session(n, o);
+}
+
+static int parse_stats_v(const struct nlattr *n, void *o)
+{
+	return pr_parse_stats(n, o);
+}
+
+static int parse_config_v(const struct nlattr *n, void *o)
+{
+	return pr_parse_config(n, o);
+}
+
+static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
+	struct one_reply *r = arg;
+	int err;
+
+	err = pr_nl_parse_top(nlh, tb, NULL);
+	if (err)
+		return err;
+	if (!tb[r->attr])
+		return -EBADMSG;
+	if (r->seen)
+		return -EPROTO;
+	r->seen = true;
+	return r->out ? r->parse(tb[r->attr], r->out) : 0;
+}
+
+/* Send @msg, expect exactly one reply carrying @r->attr if @r->out. */
+static int request_one(struct pr_nl *nl, struct nl_msg *msg,
+		       struct one_reply *r)
+{
+	int err = pr_nl_request(nl, msg, on_one_reply, r);
+
+	if (!err && r->out && !r->seen)
+		err = nl->last.err = -EPROTO;
+	return err;
+}
+
+/* ---- message helpers ---- */
+
+static struct nl_msg *msg_with_nest(struct pr_nl *nl, uint8_t cmd, int flags,
+				    int type, struct nlattr **nest)
+{
+	struct nl_msg *msg = pr_nl_msg_new(nl, cmd, flags);
+
+	if (!msg)
+		return NULL;
+	*nest = pr_nl_nest_start(msg, type);
+	if (!*nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int finish(struct nl_msg *msg, struct nlattr *nest, int put_err)
+{
+	if (put_err) {
+		nlmsg_free(msg);
+		return put_err < 0 ? put_err : -EMSGSIZE;
+	}
+	pr_nl_nest_end(msg, nest);
+	return 0;
+}
+
+static int fail(struct pr_nl *nl, int err)
+{
+	memset(&nl->last, 0, sizeof(nl->last));
+	nl->last.err = err;
+	return err;
+}
+
+/* ---- sockets ---- */
+
+int pr_sock_attach(struct pr_nl *nl, int fd, struct pr_sock_info *out)
+{
+	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int err;
+
+	if (fd < 0)
+		return fail(nl, -EBADF);
+	msg = msg_with_nest(nl, PEER_RELAY_CMD_SOCK_ATTACH, 0,
+			    PEER_RELAY_A_SOCK, &nest);
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = finish(msg, nest,
+		     nla_put_u32(msg, PEER_RELAY_SOCK_A_FD, (uint32_t)fd));
+	if (err)
+		return fail(nl, err);
+	return request_one(nl, msg, &r);
+}
+
+static struct nl_msg *sock_id_msg(struct pr_nl *nl, uint8_t cmd, uint32_t id)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	msg = msg_with_nest(nl, cmd, 0, PEER_RELAY_A_SOCK, &nest);
+	if (!msg)
+		return NULL;
+	if (finish(msg, nest, nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, id)))
+		return NULL;
+	return msg;
+}
+
+int pr_sock_detach(struct pr_nl *nl, uint32_t id)
+{
+	struct nl_msg *msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_DETACH, id);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return pr_nl_request(nl, msg, NULL, NULL);
+}
+
+int pr_sock_get(struct pr_nl *nl, uint32_t id, struct pr_sock_info *out)
+{
+	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
+	struct nl_msg *msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_GET, id);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return request_one(nl, msg, &r);
+}
+
+struct dump_state {
+	int attr;
+	pr_sock_cb sock_cb;
+	pr_session_cb session_cb;
+	void *arg;
+	int count;
+};
+
+static int on_dump_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
+	struct dump_state *d = arg;
+	int err;
+
+	err = pr_nl_parse_top(nlh, tb, NULL);
+	if (err)
+		return err;
+	if (!tb[d->attr])
+		return -EBADMSG;
+	if (d->attr == PEER_RELAY_A_SOCK) {
+		struct pr_sock_info s;
+
+		err = pr_parse_sock(tb[d->attr], &s);
+		if (!err && d->sock_cb)
+			err = d->sock_cb(&s, d->arg);
+	} else {
+		struct pr_session s;
+
+		err = pr_parse_session(tb[d->attr], &s);
+		if (!err && d->session_cb)
+			err = d->session_cb(&s, d->arg);
+	}
+	if (!err)
+		d->count++;
+	return err;
+}
+
+int pr_sock_dump(struct pr_nl *nl, pr_sock_cb cb, void *arg)
+{
+	struct dump_state d = { .attr = PEER_RELAY_A_SOCK, .sock_cb = cb,
+				.arg = arg };
+	struct nl_msg *msg;
+	int err;
+
+	msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SOCK_GET, NLM_F_DUMP);
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = pr_nl_request(nl, msg, on_dump_reply, &d);
+	return err ? err : d.count;
+}
+
+/* ---- sessions ---- */
+
+static int put_keys(struct nl_msg *msg, const uint8_t *a, const uint8_t *b)
+{
+	const uint8_t *lo, *hi;
+
+	pr_keys_sort(a, b, &lo, &hi);
+	if (nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, lo) ||
+	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, hi))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
+		   const uint8_t *key_b, const uint32_t *vni,
+		   struct pr_session *out)
+{
+	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
+			       false };
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int err;
+
+	msg = msg_with_nest(nl, PEER_RELAY_CMD_SESSION_NEW, 0,
+			    PEER_RELAY_A_SESSION, &nest);
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = put_keys(msg, key_a, key_b);
+	if (!err && vni && nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, *vni))
+		err = -EMSGSIZE;
+	err = finish(msg, nest, err);
+	if (err)
+		return fail(nl, err);
+	return request_one(nl, msg, &r);
+}
+
+int pr_session_bind(struct pr_nl *nl, uint32_t vni, unsigned int ep,
+		    const struct pr_endpoint *remote,
+		    const struct pr_addr *local)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int err;
+
+	if (ep > 1)
+		return fail(nl, -EINVAL);
+	msg = msg_with_nest(nl, PEER_RELAY_CMD_SESSION_BIND, 0,
+			    PEER_RELAY_A_SESSION, &nest);
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ? -EMSGSIZE : 0;
+	if (!err)
+		err = pr_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 :
+					  PEER_RELAY_SESSION_A_EP0,
+				remote, local);
+	err = finish(msg, nest, err);
+	if (err)
+		return fail(nl, err);
+	return pr_nl_request(nl, msg, NULL, NULL);
+}
+
+/* SESSION{VNI} or SESSION{KEY0,KEY1} for del/get. */
+static struct nl_msg *session_id_msg(struct pr_nl *nl, uint8_t cmd,
+				     uint32_t vni, const uint8_t *a,
+				     const uint8_t *b)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int err;
+
+	msg = msg_with_nest(nl, cmd, 0, PEER_RELAY_A_SESSION, &nest);
+	if (!msg)
+		return NULL;
+	if (a)
+		err = put_keys(msg, a, b);
+	else
+		err = nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ?
+			-EMSGSIZE : 0;
+	if (finish(msg, nest, err))
+		return NULL;
+	return msg;
+}
+
+int pr_session_del(struct pr_nl *nl, uint32_t vni)
+{
+	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL,
+					    vni, NULL, NULL);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return pr_nl_request(nl, msg, NULL, NULL);
+}
+
+int pr_session_del_keys(struct pr_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b)
+{
+	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL,
+					    0, key_a, key_b);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return pr_nl_request(nl, msg, NULL, NULL);
+}
+
+int pr_session_get(struct pr_nl *nl, uint32_t vni, struct pr_session *out)
+{
+	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
+			       false };
+	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET,
+					    vni, NULL, NULL);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return request_one(nl, msg, &r);
+}
+
+int pr_session_get_keys(struct pr_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b, struct pr_session *out)
+{
+	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
+			       false };
+	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET,
+					    0, key_a, key_b);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return request_one(nl, msg, &r);
+}
+
+int pr_session_dump(struct pr_nl *nl, pr_session_cb cb, void *arg)
+{
+	struct dump_state d = { .attr = PEER_RELAY_A_SESSION,
+				.session_cb = cb, .arg = arg };
+	struct nl_msg *msg;
+	int err;
+
+	msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_GET, NLM_F_DUMP);
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = pr_nl_request(nl, msg, on_dump_reply, &d);
+	return err ? err : d.count;
+}
+
+int pr_session_flush(struct pr_nl *nl)
+{
+	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return pr_nl_request(nl, msg, NULL, NULL);
+}
+
+/* ---- stats and config ---- */
+
+int pr_stats_get(struct pr_nl *nl, struct pr_stats *out)
+{
+	struct one_reply r = { PEER_RELAY_A_STATS, out, parse_stats_v, false };
+	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return request_one(nl, msg, &r);
+}
+
+int pr_config_get(struct pr_nl *nl, struct pr_config *out)
+{
+	struct one_reply r = { PEER_RELAY_A_CONFIG, out, parse_config_v,
+			       false };
+	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0);
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	return request_one(nl, msg, &r);
+}
+
+static int put_config(struct nl_msg *msg, const struct pr_config *cfg)
+{
+	struct nlattr *eps;
+	unsigned int i;
+	int err;
+
+	if ((cfg->mask & PR_CFG_BIND_LIFETIME) &&
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
+			cfg->bind_lifetime_ms))
+		return -EMSGSIZE;
+	if ((cfg->mask & PR_CFG_IDLE_LIFETIME) &&
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
+			cfg->idle_lifetime_ms))
+		return -EMSGSIZE;
+	if ((cfg->mask & PR_CFG_MAX_SESSIONS) &&
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
+			cfg->max_sessions))
+		return -EMSGSIZE;
+	if ((cfg->mask & PR_CFG_SERVER_KEY) &&
+	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
+		    cfg->server_key))
+		return -EMSGSIZE;
+	if (!(cfg->mask & PR_CFG_STATIC_EPS))
+		return 0;
+	if (cfg->n_static_eps > PEER_RELAY_MAX_STATIC_EPS)
+		return -E2BIG;
+	eps = pr_nl_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
+	if (!eps)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_static_eps; i++) {
+		err = pr_put_ep(msg, PEER_RELAY_STATIC_EPS_A_EP,
+				&cfg->static_eps[i], NULL);
+		if (err)
+			return err;
+	}
+	pr_nl_nest_end(msg, eps);
+	return 0;
+}
+
+int pr_config_set(struct pr_nl *nl, const struct pr_config *cfg)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int err;
+
+	if (!cfg->mask)
+		return fail(nl, -EINVAL);
+	msg = msg_with_nest(nl, PEER_RELAY_CMD_CONFIG_SET, 0,
+			    PEER_RELAY_A_CONFIG, &nest);
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = finish(msg, nest, put_config(msg, cfg));
+	if (err)
+		return fail(nl, err);
+	return pr_nl_request(nl, msg, NULL, NULL);
+}

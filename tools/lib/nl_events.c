@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Subscription to the peer_relay "events" multicast group. */
+#include <errno.h>
+#include <string.h>
+
+#include "nl.h"
+#include "nl_internal.h"
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct pr_events *ev = arg;
+	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct pr_event e;
+	int err;
+
+	if (ev->fn_err)
+		return NL_SKIP;
+	if (nlh->nlmsg_type != ev->family_id)
+		return NL_SKIP;
+	memset(&e, 0, sizeof(e));
+	if (pr_nl_parse_top(nlh, tb, &e.cmd)) {
+		ev->unknown++;
+		return NL_SKIP;
+	}
+	switch (e.cmd) {
+	case PEER_RELAY_CMD_SESSION_NEW_NTF:
+	case PEER_RELAY_CMD_SESSION_BIND_NTF:
+	case PEER_RELAY_CMD_SESSION_DEL_NTF:
+		if (!tb[PEER_RELAY_A_SESSION] ||
+		    pr_parse_session(tb[PEER_RELAY_A_SESSION], &e.session)) {
+			ev->unknown++;
+			return NL_SKIP;
+		}
+		break;
+	case PEER_RELAY_CMD_SOCK_DEL_NTF:
+		if (!tb[PEER_RELAY_A_SOCK] ||
+		    pr_parse_sock(tb[PEER_RELAY_A_SOCK], &e.sock)) {
+			ev->unknown++;
+			return NL_SKIP;
+		}
+		break;
+	default:
+		ev->unknown++;
+		return NL_SKIP;
+	}
+	err = ev->fn ? ev->fn(&e, ev->arg) : 0;
+	if (err < 0)
+		ev->fn_err = err;
+	return NL_SKIP;
+}
+
+static int seq_any(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
+int pr_events_open(struct pr_events *ev, const struct pr_nl *nl,
+		   bool nonblock)
+{
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!nl->events_grp)
+		return -ENOENT;
+	ev->family_id = nl->family_id;
+	ev->sk = nl_socket_alloc();
+	if (!ev->sk)
+		return -ENOMEM;
+	nl_socket_disable_seq_check(ev->sk);
+	err = pr_nl_socket_setup(ev->sk);
+	if (err)
+		goto fail;
+	err = pr_nl_nlerr_to_errno(nl_socket_add_membership(ev->sk,
+						(int)nl->events_grp));
+	if (err)
+		goto fail;
+	if (nonblock) {
+		err = pr_nl_nlerr_to_errno(nl_socket_set_nonblocking(ev->sk));
+		if (err)
+			goto fail;
+	}
+	ev->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!ev->cb) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	nl_cb_set(ev->cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, ev);
+	/* Notifications carry seq 0: no sequence checks. */
+	nl_cb_set(ev->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_any, NULL);
+	return 0;
+fail:
+	nl_socket_free(ev->sk);
+	ev->sk = NULL;
+	return err;
+}
+
+int pr_events_fd(const struct pr_events *ev)
+{
+	return ev->sk ? nl_socket_get_fd(ev->sk) : -1;
+}
+
+int pr_events_recv(struct pr_events *ev, pr_event_fn fn, void *arg)
+{
+	int ret;
+
+	ev->fn = fn;
+	ev->arg = arg;
+	ev->fn_err = 0;
+	ret = nl_recvmsgs(ev->sk, ev->cb);
+	if (ev->fn_err)
+		return ev->fn_err;
+	if (ret >= 0)
+		return 0;
+	/* libnl reports a receive queue overrun (ENOBUFS) as NLE_NOMEM. */
+	if (ret == -NLE_NOMEM)
+		return -ENOBUFS;
+	return pr_nl_nlerr_to_errno(ret);
+}
+
+void pr_events_close(struct pr_events *ev)
+{
+	if (ev->cb)
+		nl_cb_put(ev->cb);
+	if (ev->sk)
+		nl_socket_free(ev->sk);
+	ev->cb = NULL;
+	ev->sk = NULL;
+}

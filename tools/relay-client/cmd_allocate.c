@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* relay-client allocate: in-band AllocateUDPRelayEndpointRequest. */
+#include <errno.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "relay-client.h"
+
+static const char allocate_usage[] =
+	"Usage: relay-client [-j] allocate --relay ADDR:PORT --server-key KEY\n"
+	"                    --peer KEY [--key FILE] [--local ADDR[:PORT]]\n"
+	"                    [--timeout MS]\n"
+	"\n"
+	"Ask the relay for an endpoint for the pair (own key, --peer) with a plain\n"
+	"disco AllocateUDPRelayEndpointRequest sealed to --server-key (the relay's\n"
+	"public key), retransmitted every 500 ms, and print the response: VNI,\n"
+	"LamportID, server key, sorted client keys, lifetimes, relay addresses.\n"
+	"The own key (--key FILE, or a fresh one) must be in the relay's grants.\n"
+	"Exit 3 if no valid response arrives within --timeout (default 3000 ms).\n";
+
+void rcli_print_endpoint(struct rcli *r, const struct pr_disco_endpoint *ep,
+			 const uint8_t *own_pub, uint32_t generation)
+{
+	char hex[65], ap[PR_ADDRPORT_STRLEN];
+	size_t i;
+
+	if (r->json) {
+		pr_json_obj_begin(&r->j);
+		pr_json_kv_u64(&r->j, "vni", ep->vni);
+		pr_json_kv_u64(&r->j, "lamport", ep->lamport);
+		pr_json_kv_u64(&r->j, "generation", generation);
+		pr_json_kv_str(&r->j, "server_key",
+			       rcli_fmt_key(ep->server_key, hex));
+		pr_json_key(&r->j, "client_keys");
+		pr_json_arr_begin(&r->j);
+		pr_json_str(&r->j, rcli_fmt_key(ep->client_key[0], hex));
+		pr_json_str(&r->j, rcli_fmt_key(ep->client_key[1], hex));
+		pr_json_arr_end(&r->j);
+		pr_json_kv_i64(&r->j, "bind_lifetime_ms",
+			       ep->bind_lifetime_ns / 1000000);
+		pr_json_kv_i64(&r->j, "steady_state_lifetime_ms",
+			       ep->steady_lifetime_ns / 1000000);
+		pr_json_key(&r->j, "addrs");
+		pr_json_arr_begin(&r->j);
+		for (i = 0; i < ep->n_addrports; i++)
+			pr_json_str(&r->j, pr_addrport_format(&ep->addrports[i],
+							      ap, sizeof(ap)));
+		pr_json_arr_end(&r->j);
+		pr_json_kv_str(&r->j, "public_key", rcli_fmt_key(own_pub, hex));
+		pr_json_obj_end(&r->j);
+		return;
+	}
+	printf("vni %u\n", ep->vni);
+	printf("lamport %llu\n", (unsigned long long)ep->lamport);
+	printf("generation %u\n", generation);
+	printf("server-key %s\n", rcli_fmt_key(ep->server_key, hex));
+	printf("client-key %s\n", rcli_fmt_key(ep->client_key[0], hex));
+	printf("client-key %s\n", rcli_fmt_key(ep->client_key[1], hex));
+	printf("bind-lifetime-ms %lld\n",
+	       (long long)(ep->bind_lifetime_ns / 1000000));
+	printf("steady-state-lifetime-ms %lld\n",
+	       (long long)(ep->steady_lifetime_ns / 1000000));
+	for (i = 0; i < ep->n_addrports; i++)
+		printf("addr %s\n", pr_addrport_format(&ep->addrports[i], ap,
+						       sizeof(ap)));
+	printf("public-key %s\n", rcli_fmt_key(own_pub, hex));
+}
+
+int cmd_allocate(struct rcli *r, int argc, char **argv)
+{
+	struct rcli_opts o;
+	struct pr_disco_endpoint ep;
+	uint8_t priv[32], pub[32];
+	struct pr_rc c;
+	int rc, err;
+
+	rc = rcli_parse_opts(r, argc, argv, &o, allocate_usage);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.relay_s)
+		return rcli_usage_error(r, "--relay is required");
+	if (!o.have_server_key)
+		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
+	if (!o.have_peer)
+		return rcli_usage_error(r, "--peer is required");
+	rc = rcli_key(r, o.key_file, priv, pub);
+	if (rc)
+		return rc;
+	err = pr_rc_open(&c, priv, (struct sockaddr *)&o.relay,
+			 o.local_s ? (struct sockaddr *)&o.local : NULL);
+	sodium_memzero(priv, sizeof(priv));
+	if (err)
+		return rcli_fail(r, err, "socket");
+	err = pr_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms, &ep);
+	if (err) {
+		pr_rc_close(&c);
+		return rcli_fail(r, err, err == -EINVAL ?
+				 "bad keys (peer equals own key?)" :
+				 "waiting for AllocateResponse");
+	}
+	rcli_print_endpoint(r, &ep, pub, c.alloc_generation);
+	pr_rc_close(&c);
+	return EXIT_OK;
+}

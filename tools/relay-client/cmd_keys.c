@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* relay-client genkey / pubkey. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "keyfile.h"
+#include "relay-client.h"
+
+static const char genkey_usage[] =
+	"Usage: relay-client [-j] genkey [-o FILE]\n"
+	"\n"
+	"Create a disco (Curve25519) private key. With -o the key is written to\n"
+	"FILE (created with mode 0600, never overwritten) and its public key is\n"
+	"printed; without -o the private key is printed as 64 hex digits.\n";
+
+static const char pubkey_usage[] =
+	"Usage: relay-client [-j] pubkey [FILE]\n"
+	"\n"
+	"Print the public key of the private key in FILE or on standard input\n"
+	"(64 hex digits or 32 raw bytes).\n";
+
+static void print_key(struct rcli *r, const char *name, const uint8_t *key)
+{
+	char hex[PR_KEY_HEX_LEN + 1];
+
+	pr_key_to_hex(key, hex);
+	if (r->json) {
+		pr_json_obj_begin(&r->j);
+		pr_json_kv_str(&r->j, name, hex);
+		pr_json_obj_end(&r->j);
+	} else {
+		printf("%s\n", hex);
+	}
+}
+
+int cmd_genkey(struct rcli *r, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
+	const char *out = NULL;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			r->json = true;
+			break;
+		case 'h':
+			fputs(genkey_usage, stdout);
+			return EXIT_OK;
+		default:
+			return rcli_usage_error(r, "bad option '%s'",
+						argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return rcli_usage_error(r, "unexpected argument '%s'",
+					argv[optind]);
+	if (pr_key_generate(priv, pub))
+		return rcli_error(r, "cannot generate a key");
+	if (!out) {
+		print_key(r, "private_key", priv);
+		sodium_memzero(priv, sizeof(priv));
+		return EXIT_OK;
+	}
+	if (pr_key_save(out, priv)) {
+		int err = errno;
+
+		sodium_memzero(priv, sizeof(priv));
+		return rcli_error(r, "%s: %s", out, strerror(err));
+	}
+	sodium_memzero(priv, sizeof(priv));
+	print_key(r, "public_key", pub);
+	return EXIT_OK;
+}
+
+int cmd_pubkey(struct rcli *r, int argc, char **argv)
+{
+	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
+	const char *path = "/dev/stdin";
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(pubkey_usage, stdout);
+			return EXIT_OK;
+		}
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			r->json = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return rcli_usage_error(r, "unknown option '%s'",
+						argv[i]);
+		else if (!strcmp(path, "/dev/stdin"))
+			path = argv[i];
+		else
+			return rcli_usage_error(r, "unexpected argument '%s'",
+						argv[i]);
+	}
+	if (!strcmp(path, "-"))
+		path = "/dev/stdin";
+	ret = pr_key_load(path, priv);
+	if (ret < 0)
+		return rcli_error(r, "%s: %s", path, errno == EINVAL ?
+				  "not a private key (64 hex digits or 32 raw bytes)" :
+				  strerror(errno));
+	ret = pr_key_public(priv, pub);
+	sodium_memzero(priv, sizeof(priv));
+	if (ret)
+		return rcli_error(r, "cannot derive the public key");
+	print_key(r, "public_key", pub);
+	return EXIT_OK;
+}

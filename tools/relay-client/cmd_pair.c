@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * relay-client pair: both clients of a session in one process (two keys,
+ * two sockets). Both handshake, then A sends disco Pings to B through the
+ * relay, B answers with Pongs; reports loss and round-trip times and
+ * checks that the relay forwarded every datagram unmodified.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "relay-client.h"
+
+#define PAIR_HANDSHAKE_ATTEMPTS	3
+#define PAIR_DEFAULT_COUNT	5
+#define PAIR_CONFIRM_MS		150
+
+static const char pair_usage[] =
+	"Usage: relay-client [-j] pair --relay ADDR:PORT --server-key KEY\n"
+	"                    (--vni N | --allocate) [--key-a FILE] [--key-b FILE]\n"
+	"                    [--relay-b ADDR:PORT] [--local-a ADDR[:PORT]]\n"
+	"                    [--local-b ADDR[:PORT]] [--count N] [--interval MS]\n"
+	"                    [--size N] [--timeout MS] [--generation N] [-q]\n"
+	"\n"
+	"Run both clients of a session: A (--key-a, alias --key) and B (--key-b),\n"
+	"fresh keys if not given. With --vni the session must exist for the two\n"
+	"keys (relayctl session add KEY_A KEY_B); with --allocate A allocates it\n"
+	"in-band (A's key must be granted). A talks to --relay, B to --relay-b\n"
+	"(default: the same; use another family for cross-family tests).\n"
+	"\n"
+	"Both handshake; a first Ping A->B->A confirms the path (up to 3\n"
+	"handshakes). Then --count N (default 5) Pings are sent every --interval\n"
+	"MS (default 200), each waiting up to --timeout MS (default 3000) for its\n"
+	"Pong. B checks that each datagram arrives exactly as A sent it.\n"
+	"\n"
+	"Output: one line per probe and a summary; with -j one JSON object.\n"
+	"Exit: 0 all answered, 1 error or a modified datagram, 2 usage,\n"
+	"3 no path or lost probes.\n";
+
+struct side {
+	const char *name;
+	uint8_t priv[32], pub[32];
+	struct pr_rc c;
+};
+
+struct probe {
+	bool ok;
+	uint64_t rtt_ns;
+};
+
+static void sleep_ms(uint32_t ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int ms_left(uint64_t deadline)
+{
+	uint64_t now = pr_rc_now_ns();
+
+	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
+}
+
+/*
+ * One probe: A -> B Ping, B -> A Pong. Returns 0 (ok), -ETIMEDOUT (lost)
+ * or -errno; *modified is set if B got other bytes than A sent.
+ */
+static int probe(struct side *a, struct side *b, size_t padding,
+		 int timeout_ms, uint8_t *buf, uint64_t *rtt_ns,
+		 bool *modified)
+{
+	uint8_t txid[PR_DISCO_TXID_LEN], sent[PR_DISCO_MAX_PLAIN + 256];
+	uint64_t t0, deadline;
+	struct pr_rc_rx rx;
+	ssize_t n;
+	int err;
+
+	randombytes_buf(txid, sizeof(txid));
+	n = pr_rc_build_ping(&a->c, txid, padding, sent, sizeof(sent));
+	if (n < 0)
+		return (int)n;
+	t0 = pr_rc_now_ns();
+	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
+	err = pr_rc_send_raw(&a->c, sent, (size_t)n);
+	if (err)
+		return err;
+	for (;;) {
+		err = pr_rc_recv(&b->c, buf, PR_RC_MAX_DATAGRAM,
+				 ms_left(deadline), &rx);
+		if (err)
+			return err;
+		if (rx.kind == PR_RC_RX_PING &&
+		    !memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)))
+			break;
+	}
+	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
+		*modified = true;
+	err = pr_rc_send_pong(&b->c, &rx);
+	if (err)
+		return err;
+	for (;;) {
+		err = pr_rc_recv(&a->c, buf, PR_RC_MAX_DATAGRAM,
+				 ms_left(deadline), &rx);
+		if (err)
+			return err;
+		if (rx.kind == PR_RC_RX_PONG &&
+		    !memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)))
+			break;
+	}
+	*rtt_ns = pr_rc_now_ns() - t0;
+	return 0;
+}
+
+static void print_side(struct rcli *r, const char *name, struct side *s)
+{
+	char hex[65], la[RCLI_SA_STRLEN], ra[RCLI_SA_STRLEN];
+	struct sockaddr_storage local;
+
+	pr_rc_local(&s->c, &local);
+	rcli_fmt_sa(&local, la, sizeof(la));
+	rcli_fmt_sa(&s->c.relay, ra, sizeof(ra));
+	if (r->json) {
+		pr_json_key(&r->j, name);
+		pr_json_obj_begin(&r->j);
+		pr_json_kv_str(&r->j, "public_key", rcli_fmt_key(s->pub, hex));
+		pr_json_kv_str(&r->j, "local", la);
+		pr_json_kv_str(&r->j, "relay", ra);
+		pr_json_kv_u64(&r->j, "generation", s->c.generation);
+		pr_json_obj_end(&r->j);
+	} else {
+		printf("%s %s local %s relay %s generation %u\n", name,
+		       rcli_fmt_key(s->pub, hex), la, ra, s->c.generation);
+	}
+}
+
+static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
+		 struct side *b)
+{
+	struct pr_disco_endpoint ep;
+	int rc, err;
+
+	rc = rcli_key(r, o->key_file, a->priv, a->pub);
+	if (!rc)
+		rc = rcli_key(r, o->key_b_file, b->priv, b->pub);
+	if (rc)
+		return rc;
+	if (!memcmp(a->pub, b->pub, 32))
+		return rcli_usage_error(r, "A and B must have different keys");
+	err = pr_rc_open(&a->c, a->priv, (struct sockaddr *)&o->relay,
+			 o->local_s ? (struct sockaddr *)&o->local : NULL);
+	if (err)
+		return rcli_fail(r, err, "socket A");
+	err = pr_rc_open(&b->c, b->priv,
+			 (struct sockaddr *)(o->relay_b_s ? &o->relay_b :
+					     &o->relay),
+			 o->local_b_s ? (struct sockaddr *)&o->local_b : NULL);
+	if (err)
+		return rcli_fail(r, err, "socket B");
+	if (o->allocate) {
+		err = pr_rc_allocate(&a->c, o->server_key, b->pub,
+				     o->timeout_ms, &ep);
+		if (err)
+			return rcli_fail(r, err, "waiting for AllocateResponse");
+		o->vni = ep.vni;
+		memcpy(o->server_key, ep.server_key, 32);
+	} else {
+		err = pr_rc_set_endpoint(&a->c, o->server_key, o->vni, b->pub);
+		if (err)
+			return rcli_fail(r, err, "endpoint A");
+	}
+	err = pr_rc_set_endpoint(&b->c, o->server_key, o->vni, a->pub);
+	if (err)
+		return rcli_fail(r, err, "endpoint B");
+	return 0;
+}
+
+/*
+ * Ping A -> B -> A until one round trip works or @timeout_ms passes. The
+ * relay binds an endpoint only after relayd has processed the Answer, so
+ * the first Ping right after a handshake may still be dropped; short
+ * attempts (PAIR_CONFIRM_MS) keep that from costing a whole timeout.
+ */
+static int confirm(struct side *a, struct side *b, int timeout_ms,
+		   uint8_t *buf)
+{
+	uint64_t deadline = pr_rc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	bool modified = false;
+	uint64_t rtt;
+	int err, left;
+
+	do {
+		left = ms_left(deadline);
+		err = probe(a, b, 0, left < PAIR_CONFIRM_MS ? left :
+			    PAIR_CONFIRM_MS, buf, &rtt, &modified);
+	} while (err == -ETIMEDOUT && ms_left(deadline) > 0);
+	return err;
+}
+
+/* Handshake both sides and confirm the path. */
+static int connect_pair(struct rcli *r, const struct rcli_opts *o,
+			struct side *a, struct side *b, uint8_t *buf,
+			unsigned int *handshakes)
+{
+	int err = -ETIMEDOUT;
+	unsigned int i;
+
+	for (i = 0; i < PAIR_HANDSHAKE_ATTEMPTS; i++) {
+		uint32_t gen = o->generation ? o->generation + i : 0;
+
+		(*handshakes)++;
+		err = pr_rc_bind(&a->c, gen, o->timeout_ms, NULL);
+		if (err)
+			return rcli_fail(r, err, "A: waiting for Challenge");
+		err = pr_rc_bind(&b->c, gen, o->timeout_ms, NULL);
+		if (err)
+			return rcli_fail(r, err, "B: waiting for Challenge");
+		err = confirm(a, b, o->timeout_ms, buf);
+		if (err != -ETIMEDOUT)
+			break;
+	}
+	if (err)
+		return rcli_fail(r, err, "no path A -> relay -> B -> relay -> A after handshakes");
+	return 0;
+}
+
+int cmd_pair(struct rcli *r, int argc, char **argv)
+{
+	struct side a = { .name = "a" }, b = { .name = "b" };
+	uint64_t min = UINT64_MAX, max = 0, sum = 0;
+	uint32_t i, received = 0, modified = 0;
+	unsigned int handshakes = 0;
+	struct probe *probes = NULL;
+	struct rcli_opts o;
+	uint8_t *buf = NULL;
+	int rc;
+
+	a.c.fd = b.c.fd = -1;
+	rc = rcli_parse_opts(r, argc, argv, &o, pair_usage);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.count_set)
+		o.count = PAIR_DEFAULT_COUNT;
+	if (!o.relay_s)
+		return rcli_usage_error(r, "--relay is required");
+	if (!o.have_server_key)
+		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
+	if (o.have_vni == o.allocate)
+		return rcli_usage_error(r, "give exactly one of --vni N and --allocate");
+	if (o.have_peer || o.send_hex || o.recv_n || o.echo || o.ping_n ||
+	    o.corrupt)
+		return rcli_usage_error(r, "--peer, --send, --recv, --echo, --ping and --corrupt are for 'bind'");
+	if (o.local_b_s &&
+	    o.local_b.ss_family != (o.relay_b_s ? o.relay_b : o.relay).ss_family)
+		return rcli_usage_error(r, "--local-b and B's relay address must be of the same family");
+
+	buf = malloc(PR_RC_MAX_DATAGRAM);
+	probes = calloc(o.count ? o.count : 1, sizeof(*probes));
+	if (!buf || !probes) {
+		rc = rcli_error(r, "out of memory");
+		goto out;
+	}
+	rc = setup(r, &o, &a, &b);
+	if (!rc)
+		rc = connect_pair(r, &o, &a, &b, buf, &handshakes);
+	if (rc)
+		goto out;
+
+	if (!r->json && !o.quiet) {
+		printf("vni %u\n", o.vni);
+		print_side(r, "a", &a);
+		print_side(r, "b", &b);
+		fflush(stdout);
+	}
+	for (i = 0; i < o.count; i++) {
+		bool mod = false;
+		int err;
+
+		if (i && o.interval_ms)
+			sleep_ms(o.interval_ms);
+		err = probe(&a, &b, o.size, o.timeout_ms, buf,
+			    &probes[i].rtt_ns, &mod);
+		if (err && err != -ETIMEDOUT) {
+			rc = rcli_fail(r, err, "probe");
+			goto out;
+		}
+		modified += mod;
+		probes[i].ok = !err;
+		if (!err) {
+			uint64_t t = probes[i].rtt_ns;
+
+			received++;
+			sum += t;
+			min = t < min ? t : min;
+			max = t > max ? t : max;
+		}
+		if (!r->json && !o.quiet) {
+			if (!err)
+				printf("probe %u rtt %.3f ms%s\n", i + 1,
+				       (double)probes[i].rtt_ns / 1e6,
+				       mod ? " MODIFIED" : "");
+			else
+				printf("probe %u lost\n", i + 1);
+			fflush(stdout);
+		}
+	}
+
+	if (r->json) {
+		pr_json_obj_begin(&r->j);
+		pr_json_kv_u64(&r->j, "vni", o.vni);
+		print_side(r, "a", &a);
+		print_side(r, "b", &b);
+		pr_json_kv_u64(&r->j, "handshakes", handshakes);
+		pr_json_kv_u64(&r->j, "sent", o.count);
+		pr_json_kv_u64(&r->j, "received", received);
+		pr_json_kv_u64(&r->j, "lost", o.count - received);
+		pr_json_kv_u64(&r->j, "modified", modified);
+		if (received) {
+			pr_json_kv_u64(&r->j, "rtt_min_us", min / 1000);
+			pr_json_kv_u64(&r->j, "rtt_avg_us",
+				       sum / received / 1000);
+			pr_json_kv_u64(&r->j, "rtt_max_us", max / 1000);
+		}
+		pr_json_key(&r->j, "probes");
+		pr_json_arr_begin(&r->j);
+		for (i = 0; i < o.count; i++) {
+			pr_json_obj_begin(&r->j);
+			pr_json_kv_u64(&r->j, "seq", i + 1);
+			if (probes[i].ok)
+				pr_json_kv_u64(&r->j, "rtt_us",
+					       probes[i].rtt_ns / 1000);
+			else
+				pr_json_kv_null(&r->j, "rtt_us");
+			pr_json_obj_end(&r->j);
+		}
+		pr_json_arr_end(&r->j);
+		pr_json_obj_end(&r->j);
+	} else {
+		printf("%u sent, %u received, %u lost, %u modified", o.count,
+		       received, o.count - received, modified);
+		if (received)
+			printf(", rtt min/avg/max %.3f/%.3f/%.3f ms",
+			       (double)min / 1e6,
+			       (double)sum / received / 1e6, (double)max / 1e6);
+		printf("\n");
+	}
+	if (modified)
+		rc = rcli_error(r, "%u datagram(s) were modified by the relay",
+				modified);
+	else if (received != o.count)
+		rc = EXIT_TIMEOUT;
+	else
+		rc = EXIT_OK;
+out:
+	sodium_memzero(a.priv, sizeof(a.priv));
+	sodium_memzero(b.priv, sizeof(b.priv));
+	if (a.c.fd >= 0)
+		pr_rc_close(&a.c);
+	if (b.c.fd >= 0)
+		pr_rc_close(&b.c);
+	free(buf);
+	free(probes);
+	return rc;
+}

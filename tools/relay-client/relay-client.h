@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* relay-client: shared state, option parsing and the command entry points. */
+#ifndef RELAY_CLIENT_H
+#define RELAY_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "json.h"
+#include "relayclient.h"
+
+/* Exit codes (also in relay-client.1). */
+#define EXIT_OK		0
+#define EXIT_ERR	1	/* error */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_TIMEOUT	3	/* nothing (or not enough) arrived in time */
+
+#define RCLI_DEFAULT_TIMEOUT_MS	3000
+
+struct rcli {
+	bool json;
+	const char *cmd;	/* "bind", ... for messages */
+	struct pr_json j;
+};
+
+/* Everything allocate, bind and pair accept (each checks its subset). */
+struct rcli_opts {
+	const char *relay_s, *relay_b_s, *local_s, *local_b_s;
+	struct sockaddr_storage relay, relay_b, local, local_b;
+	const char *key_file, *key_b_file;
+	uint8_t server_key[32];
+	bool have_server_key;
+	uint8_t peer[32];
+	bool have_peer;
+	uint32_t vni;
+	bool have_vni;
+	bool allocate;
+	uint32_t generation;
+	int timeout_ms;
+	bool timeout_set;
+	enum pr_rc_corrupt corrupt;
+	/* modes of bind / pair */
+	const char *send_hex;
+	uint16_t proto;
+	uint32_t count;
+	bool count_set;
+	uint32_t recv_n;
+	bool echo;
+	uint32_t ping_n;
+	uint32_t interval_ms;
+	uint32_t size;
+	uint32_t settle_ms;
+	bool quiet;
+};
+
+/* ---- main.c ---- */
+int rcli_usage_error(struct rcli *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int rcli_error(struct rcli *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Map a library error: -ETIMEDOUT -> EXIT_TIMEOUT, else EXIT_ERR. */
+int rcli_fail(struct rcli *r, int err, const char *what);
+
+/* ---- opts.c ---- */
+/*
+ * Parse the options of allocate/bind/pair into @o (defaults applied).
+ * Returns -1 if help was printed (exit 0), or an exit code > 0 on a
+ * usage error, or 0.
+ */
+int rcli_parse_opts(struct rcli *r, int argc, char **argv,
+		    struct rcli_opts *o, const char *usage);
+/* Load the private key in @path, or generate one if @path is NULL. */
+int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
+	     uint8_t pub[32]);
+/* "ip:port" of a socket address into @buf. */
+const char *rcli_fmt_sa(const struct sockaddr_storage *ss, char *buf,
+			size_t len);
+#define RCLI_SA_STRLEN	64
+/* Lower-case hex of a key into @buf (65 bytes). */
+const char *rcli_fmt_key(const uint8_t *key, char *buf);
+
+/* ---- cmd_allocate.c ---- */
+/* Print an endpoint (human: "key value" lines; -j: one object). */
+void rcli_print_endpoint(struct rcli *r, const struct pr_disco_endpoint *ep,
+			 const uint8_t *own_pub, uint32_t generation);
+
+/* ---- the commands ---- */
+int cmd_genkey(struct rcli *r, int argc, char **argv);
+int cmd_pubkey(struct rcli *r, int argc, char **argv);
+int cmd_allocate(struct rcli *r, int argc, char **argv);
+int cmd_bind(struct rcli *r, int argc, char **argv);
+int cmd_pair(struct rcli *r, int argc, char **argv);
+
+#endif /* RELAY_CLIENT_H */

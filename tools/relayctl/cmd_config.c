@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* relayctl config get|set */
+#include <errno.h>
+#include <string.h>
+
+#include "relayctl.h"
+
+static int config_get(struct ctl *c, int argc, char **argv)
+{
+	struct pr_config cfg;
+	int err;
+
+	if (argc)
+		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	err = pr_config_get(&c->nl, &cfg);
+	if (err)
+		return ctl_kernel_error(c, err);
+	out_config(c, &cfg);
+	return EXIT_OK;
+}
+
+static int config_set(struct ctl *c, int argc, char **argv)
+{
+	struct pr_config cfg;
+	int i, n, err;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (argc == 0)
+		return ctl_usage_error(c, "nothing to set");
+	for (i = 0; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		uint32_t bit;
+
+		if (!v)
+			return ctl_usage_error(c, "'%s' needs a value", k);
+		if (!strcmp(k, "bind-lifetime")) {
+			bit = PR_CFG_BIND_LIFETIME;
+			if (ctl_arg_u32(c, "bind-lifetime", v,
+					&cfg.bind_lifetime_ms))
+				return EXIT_USAGE;
+		} else if (!strcmp(k, "idle-lifetime")) {
+			bit = PR_CFG_IDLE_LIFETIME;
+			if (ctl_arg_u32(c, "idle-lifetime", v,
+					&cfg.idle_lifetime_ms))
+				return EXIT_USAGE;
+		} else if (!strcmp(k, "max-sessions")) {
+			bit = PR_CFG_MAX_SESSIONS;
+			if (ctl_arg_u32(c, "max-sessions", v,
+					&cfg.max_sessions))
+				return EXIT_USAGE;
+		} else if (!strcmp(k, "server-key")) {
+			bit = PR_CFG_SERVER_KEY;
+			if (ctl_arg_key(c, "server-key", v, cfg.server_key))
+				return EXIT_USAGE;
+		} else if (!strcmp(k, "static-endpoints")) {
+			bit = PR_CFG_STATIC_EPS;
+			if (!strcmp(v, "none")) {
+				cfg.n_static_eps = 0;
+			} else {
+				n = pr_endpoint_list_parse(v, cfg.static_eps,
+						PEER_RELAY_MAX_STATIC_EPS);
+				if (n == -E2BIG)
+					return ctl_usage_error(c, "at most %d static endpoints",
+							       PEER_RELAY_MAX_STATIC_EPS);
+				if (n < 0)
+					return ctl_usage_error(c, "invalid endpoint list '%s': expected ADDR:PORT[,ADDR:PORT...] or none",
+							       v);
+				cfg.n_static_eps = (unsigned int)n;
+			}
+		} else {
+			return ctl_usage_error(c, "unknown setting '%s'", k);
+		}
+		if (cfg.mask & bit)
+			return ctl_usage_error(c, "'%s' given twice", k);
+		cfg.mask |= bit;
+	}
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	err = pr_config_set(&c->nl, &cfg);
+	return err ? ctl_kernel_error(c, err) : EXIT_OK;
+}
+
+const struct subcmd config_cmds[] = {
+	{ "get", "", "show the relay configuration",
+	  "Prints bind-lifetime and idle-lifetime (milliseconds), max-sessions,\n"
+	  "server-key (hex or none) and static-endpoints (comma separated or\n"
+	  "none). With -j: {bind_lifetime_ms, idle_lifetime_ms, max_sessions,\n"
+	  "server_key, static_endpoints: [...]}.\n",
+	  config_get },
+	{ "set",
+	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
+	  "change the relay configuration",
+	  "Changes only the settings given:\n"
+	  "  bind-lifetime MS     time both clients get to bind (100..86400000)\n"
+	  "  idle-lifetime MS     an open session expires when one side has been\n"
+	  "                       idle this long (100..86400000)\n"
+	  "  max-sessions N       maximum number of sessions (1..16777215)\n"
+	  "  server-key HEX       the relay's disco public key (64 hex digits);\n"
+	  "                       SESSION_NEW rejects it as a client key\n"
+	  "  static-endpoints L   up to 16 ADDR:PORT advertised to clients,\n"
+	  "                       comma separated, or 'none' to clear\n",
+	  config_set },
+	{ 0 },
+};

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* relayctl socket list|detach */
+#include "relayctl.h"
+
+struct list_ctx {
+	struct ctl *c;
+	struct pr_json j;
+};
+
+static int list_one(const struct pr_sock_info *s, void *arg)
+{
+	struct list_ctx *l = arg;
+
+	if (l->c->json)
+		out_sock_json(&l->j, s);
+	else
+		out_sock(l->c, s);
+	return 0;
+}
+
+static int socket_list(struct ctl *c, int argc, char **argv)
+{
+	struct list_ctx l = { .c = c };
+	int err;
+
+	if (argc)
+		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	pr_json_init(&l.j, c->out);
+	if (c->json)
+		pr_json_arr_begin(&l.j);
+	err = pr_sock_dump(&c->nl, list_one, &l);
+	if (c->json)
+		pr_json_arr_end(&l.j);
+	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
+}
+
+static int socket_detach(struct ctl *c, int argc, char **argv)
+{
+	uint32_t id;
+	int err;
+
+	if (argc != 1)
+		return ctl_usage_error(c, "expected exactly one socket ID");
+	if (ctl_arg_u32(c, "socket ID", argv[0], &id))
+		return EXIT_USAGE;
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	err = pr_sock_detach(&c->nl, id);
+	return err ? ctl_kernel_error(c, err) : EXIT_OK;
+}
+
+const struct subcmd socket_cmds[] = {
+	{ "list", "", "list the UDP sockets attached to the data plane",
+	  "Prints one line per socket: ID, family, bound address:port and the\n"
+	  "number of datagrams its encap hook saw. With -j, a JSON array of\n"
+	  "{id, family, local, address, port, rx_packets}.\n",
+	  socket_list },
+	{ "detach", "ID", "detach a socket from the data plane",
+	  "Stops relaying on socket ID (see 'socket list'). The socket stays\n"
+	  "open in the process that owns it and receives all its datagrams.\n",
+	  socket_detach },
+	{ 0 },
+};

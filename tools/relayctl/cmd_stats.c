@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* relayctl stats [--prometheus] */
+#include <string.h>
+
+#include "prometheus.h"
+#include "relayctl.h"
+
+const char stats_help[] =
+	"Prints the counters of this network namespace: forwarded packets and\n"
+	"bytes per (ingress, egress) transport, sessions by state, sessions\n"
+	"created, attached sockets, and dropped/passed datagrams and deleted\n"
+	"sessions by reason.\n"
+	"\n"
+	"  --prometheus   Prometheus text exposition format (for the\n"
+	"                 node_exporter textfile collector)\n"
+	"\n"
+	"With -j: {forwarded: {udp4_udp4: {packets, bytes}, ...}, sessions:\n"
+	"{connecting, open, created}, sockets, dropped: {REASON: N, ...},\n"
+	"passed: {...}, deleted: {...}}.\n";
+
+int cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	bool prom = false;
+	struct pr_stats st;
+	int i, err;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--prometheus") ||
+		    !strcmp(argv[i], "prometheus"))
+			prom = true;
+		else
+			return ctl_usage_error(c, "unexpected argument '%s'",
+					       argv[i]);
+	}
+	if (prom && c->json)
+		return ctl_usage_error(c, "--prometheus and --json exclude each other");
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	err = pr_stats_get(&c->nl, &st);
+	if (err)
+		return ctl_kernel_error(c, err);
+	if (prom) {
+		if (pr_prometheus_write(c->out, &st, PEER_RELAY_VERSION))
+			return ctl_error(c, "write error");
+		return EXIT_OK;
+	}
+	out_stats(c, &st);
+	return EXIT_OK;
+}

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * relayd control plane: handshake and in-band allocation on top of the
+ * event loop and the kernel (see control.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include <peer_relay/classify.h>
+
+#include "control.h"
+#include "keyfile.h"
+
+/* ---- session cache ---- */
+
+static struct relayd_ctl_sess **bucket(struct relayd_control *ctl,
+				       uint32_t vni)
+{
+	return &ctl->buckets[(vni * 2654435761u) % RELAYD_CTL_BUCKETS];
+}
+
+static struct relayd_ctl_sess *cache_find(struct relayd_control *ctl,
+					  uint32_t vni)
+{
+	struct relayd_ctl_sess *e;
+
+	for (e = *bucket(ctl, vni); e; e = e->next)
+		if (e->hs.vni == vni)
+			return e;
+	return NULL;
+}
+
+static void cache_remove(struct relayd_control *ctl, uint32_t vni)
+{
+	struct relayd_ctl_sess **pp, *e;
+
+	for (pp = bucket(ctl, vni); (e = *pp); pp = &e->next) {
+		if (e->hs.vni != vni)
+			continue;
+		*pp = e->next;
+		sodium_memzero(e, sizeof(*e));
+		free(e);
+		ctl->n_cached--;
+		return;
+	}
+}
+
+static void cache_flush(struct relayd_control *ctl)
+{
+	size_t i;
+
+	for (i = 0; i < RELAYD_CTL_BUCKETS; i++) {
+		while (ctl->buckets[i]) {
+			struct relayd_ctl_sess *e = ctl->buckets[i];
+
+			ctl->buckets[i] = e->next;
+			sodium_memzero(e, sizeof(*e));
+			free(e);
+		}
+	}
+	ctl->n_cached = 0;
+}
+
+/* pr_hs_lookup_fn: the cache, filled from SESSION_GET on a miss. */
+static struct pr_hs_session *lookup(void *arg, uint32_t vni)
+{
+	struct relayd_control *ctl = arg;
+	struct relayd *rd = ctl->rd;
+	struct relayd_ctl_sess *e = cache_find(ctl, vni), **b;
+	struct pr_session s;
+	int err;
+
+	if (e)
+		return &e->hs;
+	if (!rd->nl_open)
+		return NULL;
+	err = pr_session_get(&rd->nl, vni, &s);
+	if (err) {
+		if (err != -ENOENT)
+			pr_log_warn(&rd->log, "session get vni %u: %s", vni,
+				    strerror(-err));
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	if (pr_hs_session_init(&e->hs, vni, s.key0, s.key1, &ctl->hs)) {
+		pr_log_warn(&rd->log, "vni %u: unusable client keys", vni);
+		free(e);
+		return NULL;
+	}
+	b = bucket(ctl, vni);
+	e->next = *b;
+	*b = e;
+	ctl->n_cached++;
+	return &e->hs;
+}
+
+static int on_event(const struct pr_event *ev, void *arg)
+{
+	struct relayd_control *ctl = arg;
+	struct relayd_ctl_sess *e;
+
+	switch (ev->cmd) {
+	case PEER_RELAY_CMD_SESSION_DEL_NTF:
+		cache_remove(ctl, ev->session.vni);
+		break;
+	case PEER_RELAY_CMD_SESSION_NEW_NTF:
+		/* a reused VNI must not keep the old pair's keys */
+		e = cache_find(ctl, ev->session.vni);
+		if (e && (memcmp(e->hs.client_key[0], ev->session.key0, 32) ||
+			  memcmp(e->hs.client_key[1], ev->session.key1, 32)))
+			cache_remove(ctl, ev->session.vni);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static void on_events_fd(struct relayd *rd, int fd, uint32_t events,
+			 void *arg)
+{
+	struct relayd_control *ctl = arg;
+	int err, i;
+
+	for (i = 0; i < 64; i++) {
+		err = pr_events_recv(&ctl->ev, on_event, ctl);
+		if (err == -EAGAIN)
+			return;
+		if (err == -ENOBUFS) {
+			pr_log_warn(&rd->log, "session events lost: dropping the handshake cache");
+			cache_flush(ctl);
+			continue;
+		}
+		if (err) {
+			pr_log_warn(&rd->log, "session events: %s",
+				    strerror(-err));
+			return;
+		}
+	}
+}
+
+/* ---- datagrams ---- */
+
+static int to_sockaddr(const struct pr_endpoint *ep,
+		       struct sockaddr_storage *ss)
+{
+	socklen_t len;
+
+	return pr_endpoint_to_sockaddr(ep, ss, &len);
+}
+
+static void handle_control(struct relayd_control *ctl,
+			   const struct relayd_pkt *pkt)
+{
+	struct relayd *rd = ctl->rd;
+	struct sockaddr_storage src, local;
+	const struct pr_addr *from = NULL;
+	char s[PR_ENDPOINT_STRLEN];
+	struct pr_hs_action act;
+	struct pr_endpoint lep;
+	int err;
+
+	if (to_sockaddr(&pkt->src, &src))
+		return;
+	if (pkt->dst.addr.family) {
+		lep = pkt->dst;
+		if (!to_sockaddr(&lep, &local))
+			from = &pkt->dst.addr;
+	}
+	pr_hs_handle(&ctl->hs, pkt->data, pkt->len,
+		     (const struct sockaddr *)&src,
+		     from ? (const struct sockaddr *)&local : NULL, lookup,
+		     ctl, &act);
+	/* Without events a reused VNI can leave stale keys: retry fresh. */
+	if (act.result == PR_HS_DROP_UNKNOWN_SENDER && !ctl->ev_open &&
+	    cache_find(ctl, act.vni)) {
+		ctl->hs.counters[act.result]--;
+		cache_remove(ctl, act.vni);
+		pr_hs_handle(&ctl->hs, pkt->data, pkt->len,
+			     (const struct sockaddr *)&src,
+			     from ? (const struct sockaddr *)&local : NULL,
+			     lookup, ctl, &act);
+	}
+	pr_log_debug(&rd->log, "control from %s vni %u: %s",
+		     pr_endpoint_fmt(&pkt->src, s, sizeof(s)), act.vni,
+		     pr_hs_result_name(act.result));
+
+	if (act.kind == PR_HS_ACT_REPLY) {
+		err = relayd_send(rd, pkt->sock, &pkt->src, from, act.reply,
+				  act.reply_len);
+		if (err) {
+			ctl->send_errors++;
+			pr_log_debug(&rd->log, "challenge to %s: %s", s,
+				     strerror(-err));
+		}
+	} else if (act.kind == PR_HS_ACT_BIND) {
+		err = pr_session_bind(&rd->nl, act.vni, act.endpoint,
+				      &pkt->src, from);
+		if (err) {
+			const char *msg = pr_nl_errmsg(&rd->nl);
+
+			ctl->bind_errors++;
+			pr_log_warn(&rd->log, "session bind vni %u ep %u to %s: %s%s%s",
+				    act.vni, act.endpoint, s, strerror(-err),
+				    *msg ? ": " : "", msg);
+			if (err == -ENOENT)
+				cache_remove(ctl, act.vni);
+			return;
+		}
+		pr_log_info(&rd->log, "vni %u: endpoint %u bound to %s (generation %u)",
+			    act.vni, act.endpoint, s, act.generation);
+	}
+}
+
+static bool addr_is_any(const struct pr_addr *a)
+{
+	size_t i, n = pr_addr_len(a);
+
+	for (i = 0; i < n; i++)
+		if (a->u.raw[i])
+			return false;
+	return true;
+}
+
+static void add_ep(struct pr_addrport *list, size_t *n, size_t max,
+		   const struct pr_endpoint *ep)
+{
+	struct sockaddr_storage ss;
+
+	if (*n >= max || !ep->addr.family || addr_is_any(&ep->addr) ||
+	    to_sockaddr(ep, &ss))
+		return;
+	if (!pr_addrport_from_sockaddr(&list[*n], (struct sockaddr *)&ss))
+		(*n)++;
+}
+
+static void handle_alloc(struct relayd_control *ctl,
+			 const struct relayd_pkt *pkt)
+{
+	struct relayd *rd = ctl->rd;
+	struct pr_addrport st[PEER_RELAY_MAX_STATIC_EPS];
+	struct pr_addrport loc[2 * RELAYD_MAX_SOCKETS_PER_FAMILY + 1];
+	uint8_t out[PR_ALLOC_RESPONSE_MAX];
+	char s[PR_ENDPOINT_STRLEN], k0[65], k1[65];
+	struct pr_alloc_session as;
+	struct pr_alloc_request req;
+	enum pr_alloc_result r;
+	struct pr_session sess;
+	struct pr_config cfg;
+	struct pr_endpoint ep;
+	size_t n_st = 0, n_loc = 0, i;
+	ssize_t n;
+	int err;
+
+	pr_endpoint_fmt(&pkt->src, s, sizeof(s));
+	r = pr_alloc_parse(&ctl->alloc, pkt->data, pkt->len, &req);
+	if (r != PR_ALLOC_OK) {
+		pr_log_debug(&rd->log, "allocate request from %s: %s", s,
+			     pr_alloc_result_name(r));
+		return;
+	}
+	if (!rd->nl_open)
+		return;
+	err = pr_session_new(&rd->nl, req.client_key[0], req.client_key[1],
+			     NULL, &sess);
+	if (!err)
+		err = pr_config_get(&rd->nl, &cfg);
+	if (err) {
+		const char *msg = pr_nl_errmsg(&rd->nl);
+
+		ctl->alloc_errors++;
+		pr_log_warn(&rd->log, "allocate for %s: %s%s%s", s,
+			    strerror(-err), *msg ? ": " : "", msg);
+		return;
+	}
+	as.vni = sess.vni;
+	as.lamport = sess.lamport;
+	as.bind_lifetime_ms = cfg.bind_lifetime_ms;
+	as.idle_lifetime_ms = cfg.idle_lifetime_ms;
+	for (i = 0; i < cfg.n_static_eps; i++)
+		add_ep(st, &n_st, PEER_RELAY_MAX_STATIC_EPS,
+		       &cfg.static_eps[i]);
+	/* the address the request reached, then every bound socket address */
+	ep.addr = pkt->dst.addr;
+	ep.port = rd->port;
+	add_ep(loc, &n_loc, sizeof(loc) / sizeof(loc[0]), &ep);
+	for (i = 0; i < rd->n_socks; i++)
+		add_ep(loc, &n_loc, sizeof(loc) / sizeof(loc[0]),
+		       &rd->socks[i].local);
+	n = pr_alloc_build_response(&ctl->alloc, &req, &as, st, n_st, loc,
+				    n_loc, out, sizeof(out));
+	if (n < 0) {
+		pr_log_warn(&rd->log, "allocate for %s: no response (%s)", s,
+			    n_st + n_loc ? "request not padded" :
+			    "no relay address known");
+		return;
+	}
+	err = relayd_send(rd, pkt->sock, &pkt->src,
+			  pkt->dst.addr.family ? &pkt->dst.addr : NULL, out,
+			  (size_t)n);
+	if (err) {
+		ctl->send_errors++;
+		pr_log_warn(&rd->log, "allocate response to %s: %s", s,
+			    strerror(-err));
+		return;
+	}
+	ctl->allocated++;
+	pr_log_info(&rd->log, "allocated vni %u lamport %llu for %.16s.. %.16s.. (asked by %s)",
+		    sess.vni, (unsigned long long)sess.lamport,
+		    pr_key_to_hex(req.client_key[0], k0),
+		    pr_key_to_hex(req.client_key[1], k1), s);
+}
+
+void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
+		       void *arg)
+{
+	struct relayd_control *ctl = arg;
+	__u32 vni = 0;
+
+	relayd_rx_default(rd, pkt, &rd->rx_stats);
+	if (pkt->truncated) {
+		ctl->ignored++;
+		return;
+	}
+	switch (pr_classify(pkt->data, (__u32)pkt->len, &vni)) {
+	case PR_CLASS_CONTROL:
+		handle_control(ctl, pkt);
+		break;
+	case PR_CLASS_NOT_GENEVE:
+		if (pr_disco_has_magic(pkt->data, pkt->len)) {
+			handle_alloc(ctl, pkt);
+			break;
+		}
+		/* fall through */
+	default:
+		ctl->ignored++;
+		break;
+	}
+}
+
+/* ---- setup ---- */
+
+static int load_key(struct relayd *rd, uint8_t priv[PR_KEY_LEN])
+{
+	const char *path = rd->opts.key_file;
+	bool created = false;
+	int ret;
+
+	if (!path) {
+		uint8_t pub[PR_KEY_LEN];
+
+		pr_log_info(&rd->log, "no key file: using an ephemeral relay key");
+		return pr_key_generate(priv, pub) ? -EIO : 0;
+	}
+	ret = pr_key_load_or_create(path, priv, &created);
+	if (ret < 0) {
+		ret = -errno;
+		pr_log_err(&rd->log, "relay key %s: %s", path,
+			   ret == -EINVAL ? "not a key file (64 hex digits)" :
+			   strerror(-ret));
+		return ret;
+	}
+	if (ret == 1)
+		pr_log_warn(&rd->log, "relay key %s is accessible by group or others",
+			    path);
+	if (created)
+		pr_log_info(&rd->log, "created relay key %s", path);
+	return 0;
+}
+
+int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
+{
+	uint8_t priv[PR_KEY_LEN];
+	char hex[65], err_msg[256];
+	int err;
+
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->rd = rd;
+	err = load_key(rd, priv);
+	if (err)
+		return err;
+	err = pr_hs_server_init(&ctl->hs, priv, NULL, NULL) ? -EIO : 0;
+	if (!err && pr_alloc_ctx_init(&ctl->alloc, priv, &ctl->grants))
+		err = -EIO;
+	sodium_memzero(priv, sizeof(priv));
+	if (err) {
+		pr_log_err(&rd->log, "relay key: cannot set up the crypto");
+		return err;
+	}
+	memcpy(ctl->pub, ctl->hs.pub, PR_KEY_LEN);
+
+	if (rd->opts.grants_file) {
+		if (pr_grants_load(rd->opts.grants_file, &ctl->grants, err_msg,
+				   sizeof(err_msg))) {
+			pr_log_err(&rd->log, "grants: %s", err_msg);
+			return -EINVAL;
+		}
+		pr_log_info(&rd->log, "in-band allocation: %zu granted client key%s",
+			    ctl->grants.n, ctl->grants.n == 1 ? "" : "s");
+	} else {
+		pr_log_info(&rd->log, "in-band allocation disabled (no grants file)");
+	}
+
+	if (rd->nl_open) {
+		struct pr_config cfg = { .mask = PR_CFG_SERVER_KEY };
+
+		memcpy(cfg.server_key, ctl->pub, PR_KEY_LEN);
+		err = pr_config_set(&rd->nl, &cfg);
+		if (err) {
+			const char *msg = pr_nl_errmsg(&rd->nl);
+
+			pr_log_err(&rd->log, "config set server-key: %s%s%s",
+				   strerror(-err), *msg ? ": " : "", msg);
+			return err;
+		}
+		err = pr_events_open(&ctl->ev, &rd->nl, true);
+		if (!err) {
+			err = relayd_loop_add_fd(rd, pr_events_fd(&ctl->ev),
+						 on_events_fd, ctl);
+			if (err)
+				pr_events_close(&ctl->ev);
+		}
+		if (err)
+			pr_log_warn(&rd->log, "session events unavailable (%s): handshake cache refreshes on demand",
+				    strerror(-err));
+		else
+			ctl->ev_open = true;
+	}
+	rd->rx = relayd_control_rx;
+	rd->rx_arg = ctl;
+	pr_log_info(&rd->log, "relay key %s", pr_key_to_hex(ctl->pub, hex));
+	return 0;
+}
+
+void relayd_control_log_stats(const struct relayd_control *ctl)
+{
+	const struct pr_log *log;
+	int i;
+
+	if (!ctl->rd)
+		return;
+	log = &ctl->rd->log;
+	for (i = 0; i < __PR_HS_RESULT_MAX; i++)
+		if (ctl->hs.counters[i])
+			pr_log_info(log, "handshake %s: %llu",
+				    pr_hs_result_name(i),
+				    (unsigned long long)ctl->hs.counters[i]);
+	for (i = 0; i < __PR_ALLOC_RESULT_MAX; i++)
+		if (ctl->alloc.counters[i])
+			pr_log_info(log, "allocate %s: %llu",
+				    pr_alloc_result_name(i),
+				    (unsigned long long)ctl->alloc.counters[i]);
+	if (ctl->allocated)
+		pr_log_info(log, "allocate responses sent: %llu",
+			    (unsigned long long)ctl->allocated);
+	if (ctl->alloc_errors || ctl->bind_errors || ctl->send_errors)
+		pr_log_info(log, "errors: allocate %llu, bind %llu, send %llu",
+			    (unsigned long long)ctl->alloc_errors,
+			    (unsigned long long)ctl->bind_errors,
+			    (unsigned long long)ctl->send_errors);
+}
+
+void relayd_control_fini(struct relayd_control *ctl)
+{
+	if (!ctl->rd)
+		return;
+	if (ctl->ev_open) {
+		relayd_loop_del_fd(ctl->rd, pr_events_fd(&ctl->ev));
+		pr_events_close(&ctl->ev);
+		ctl->ev_open = false;
+	}
+	cache_flush(ctl);
+	pr_grants_free(&ctl->grants);
+	pr_hs_server_wipe(&ctl->hs);
+	pr_alloc_ctx_wipe(&ctl->alloc);
+	ctl->rd = NULL;
+}

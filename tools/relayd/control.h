@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * relayd control plane: the glue between the event loop (rd->rx), the
+ * protocol libraries (handshake.c, alloc.c) and the kernel (netlink).
+ *
+ *   Geneve control packet  -> pr_hs_handle(): Challenge sent back to the
+ *                             source, or SESSION_BIND after a valid Answer
+ *   plain disco            -> pr_alloc_parse(): SESSION_NEW, then the
+ *                             sealed AllocateResponse back to the source
+ *
+ * The handshake needs each session's client keys; they are fetched with
+ * SESSION_GET on first use and cached (with the shared keys and the
+ * in-progress generations) until a SESSION_DEL/SESSION_NEW notification
+ * for the VNI arrives.
+ */
+#ifndef RELAYD_CONTROL_H
+#define RELAYD_CONTROL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "handshake.h"
+#include "relayd.h"
+
+#define RELAYD_CTL_BUCKETS	4096
+
+struct relayd_ctl_sess {
+	struct pr_hs_session hs;
+	struct relayd_ctl_sess *next;
+};
+
+struct relayd_control {
+	struct relayd *rd;
+	uint8_t pub[PR_KEY_LEN];	/* relay key (ServerDisco) */
+	struct pr_hs_server hs;		/* holds the private key */
+	struct pr_grants grants;
+	struct pr_alloc_ctx alloc;
+	struct relayd_ctl_sess *buckets[RELAYD_CTL_BUCKETS];
+	size_t n_cached;
+	struct pr_events ev;
+	bool ev_open;
+	/* outcomes not counted by the libraries */
+	uint64_t allocated;		/* responses sent */
+	uint64_t alloc_errors;		/* SESSION_NEW / CONFIG_GET failed */
+	uint64_t bind_errors;		/* SESSION_BIND failed */
+	uint64_t send_errors;		/* replies that could not be sent */
+	uint64_t ignored;		/* STUN, data, short, non-disco */
+};
+
+/*
+ * relayd_control_init() - load or create the relay key (opts.key_file, or
+ * an ephemeral key), load the grants (opts.grants_file; none: in-band
+ * allocation answers nobody), set the kernel's SERVER_KEY, subscribe to
+ * session events and install relayd_control_rx() as rd->rx. Call after
+ * relayd_loop_init(). Returns 0 or -errno (logged).
+ */
+int relayd_control_init(struct relayd *rd, struct relayd_control *ctl);
+void relayd_control_fini(struct relayd_control *ctl);
+
+/* The rd->rx handler (arg: struct relayd_control *). */
+void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
+		       void *arg);
+
+/* Log every non-zero counter at info level. */
+void relayd_control_log_stats(const struct relayd_control *ctl);
+
+#endif /* RELAYD_CONTROL_H */

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * relayd: the userspace half of peer_relay. It owns the relay UDP sockets,
+ * hands them to the kernel (SOCK_ATTACH) and receives what the kernel
+ * passes up (control packets, plain disco, STUN).
+ *
+ * Structure (one concept per file):
+ *   main.c      options, config file, startup/shutdown
+ *   sockets.c   open/bind/attach/detach the relay sockets
+ *   loop.c      epoll loop: sockets, signals, timers, extra fds; recvmsg
+ *               with the local address (IP_PKTINFO/IPV6_PKTINFO) and
+ *               dispatch to rd->rx; relayd_send() for replies
+ *   rx.c        the default datagram handler (count + debug log)
+ *
+ * The handshake plugs in by setting rd->rx/rd->rx_arg before
+ * relayd_loop_run(), registering extra fds (e.g. the netlink events
+ * socket) with relayd_loop_add_fd() and a periodic relayd_loop_set_tick().
+ */
+#ifndef RELAYD_H
+#define RELAYD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "log.h"
+#include "nl.h"
+
+#define RELAYD_MAX_SOCKETS_PER_FAMILY	64
+#define RELAYD_DEFAULT_PORT		7000
+#define RELAYD_RX_BATCH			64	/* datagrams per wakeup */
+#define RELAYD_RX_BUFSIZE		65536
+
+struct relayd;
+
+/* One relay socket. */
+struct relayd_sock {
+	int fd;
+	int family;		/* AF_INET or AF_INET6 */
+	uint32_t id;		/* kernel socket ID once attached */
+	bool attached;
+	struct pr_endpoint local;	/* bound address and port */
+	uint64_t rx_datagrams;	/* passed up to us by the kernel */
+	uint64_t rx_bytes;
+};
+
+/* A datagram that reached a relay socket's userspace queue. */
+struct relayd_pkt {
+	const uint8_t *data;
+	size_t len;
+	bool truncated;			/* longer than the buffer */
+	struct pr_endpoint src;		/* the sender */
+	struct pr_endpoint dst;		/* local address:port it was sent to
+					 * (addr.family 0 if unknown) */
+	int ifindex;			/* arrival interface, 0 if unknown */
+	struct relayd_sock *sock;	/* socket it arrived on */
+};
+
+/* Datagram handler: called for every received datagram. */
+typedef void (*relayd_rx_fn)(struct relayd *rd, const struct relayd_pkt *pkt,
+			     void *arg);
+/* Extra fd readiness handler (epoll events). */
+typedef void (*relayd_fd_fn)(struct relayd *rd, int fd, uint32_t events,
+			     void *arg);
+/* Periodic timer handler. */
+typedef void (*relayd_tick_fn)(struct relayd *rd, void *arg);
+
+struct relayd_opts {
+	uint16_t port;			/* 0: the kernel picks one */
+	bool ipv4, ipv6;
+	unsigned int sockets;		/* per family */
+	int log_level;
+	const char *config_file;
+	bool no_kernel;			/* testing: no module, no attach */
+	const char *key_file;		/* relay key (load or create), NULL: ephemeral */
+	const char *grants_file;	/* in-band allocation allowlist, NULL: none */
+	/* Relay configuration applied with CONFIG_SET at startup
+	 * (relay_cfg.mask says which fields). */
+	struct pr_config relay_cfg;
+};
+
+struct relayd_handler;
+
+/* Default handler's counters (rx.c). */
+struct relayd_rx_stats {
+	uint64_t datagrams;
+	uint64_t bytes;
+	uint64_t truncated;
+};
+
+struct relayd {
+	struct pr_log log;
+	struct relayd_opts opts;
+	struct pr_nl nl;
+	bool nl_open;
+
+	struct relayd_sock socks[2 * RELAYD_MAX_SOCKETS_PER_FAMILY];
+	size_t n_socks;
+	uint16_t port;			/* the port every socket is bound to */
+
+	/* loop state (loop.c) */
+	int epfd;
+	int sigfd;
+	int timerfd;
+	bool stop;
+	int stop_signal;
+	relayd_tick_fn tick;
+	void *tick_arg;
+	struct relayd_handler *handlers;	/* registered fds */
+	uint8_t *rxbuf;
+	uint64_t rx_errors;
+
+	/* datagram dispatch */
+	relayd_rx_fn rx;
+	void *rx_arg;
+	struct relayd_rx_stats rx_stats;	/* for the default handler */
+};
+
+/* ---- sockets.c ---- */
+
+/*
+ * Open opts.sockets UDP sockets per enabled family with SO_REUSEPORT,
+ * bound to opts.port (v6 with IPV6_V6ONLY); with port 0 the first socket
+ * gets a port from the kernel and all others share it. Non-blocking,
+ * IP_PKTINFO/IPV6_RECVPKTINFO enabled. Returns 0 or -errno (logged).
+ */
+int relayd_sockets_open(struct relayd *rd);
+/* SOCK_ATTACH every socket; logs the IDs. Returns 0 or -errno (logged). */
+int relayd_sockets_attach(struct relayd *rd);
+/* SOCK_DETACH every attached socket (ENOENT is fine), then close all. */
+void relayd_sockets_close(struct relayd *rd);
+
+/* ---- loop.c ---- */
+
+int relayd_loop_init(struct relayd *rd);
+/* Run until SIGTERM/SIGINT or relayd_loop_stop(). Returns 0 or -errno. */
+int relayd_loop_run(struct relayd *rd);
+void relayd_loop_stop(struct relayd *rd);
+void relayd_loop_fini(struct relayd *rd);
+/* Watch @fd (EPOLLIN) and call @fn when ready. Returns 0 or -errno. */
+int relayd_loop_add_fd(struct relayd *rd, int fd, relayd_fd_fn fn, void *arg);
+int relayd_loop_del_fd(struct relayd *rd, int fd);
+/* Call @fn every @interval_ms (0 disables). Returns 0 or -errno. */
+int relayd_loop_set_tick(struct relayd *rd, unsigned int interval_ms,
+			 relayd_tick_fn fn, void *arg);
+
+/*
+ * Send @len bytes to @to from socket @s; @from (may be NULL) selects the
+ * source address (IP_PKTINFO/IPV6_PKTINFO), normally pkt->dst.addr of the
+ * datagram being answered. Returns 0 or -errno.
+ */
+int relayd_send(struct relayd *rd, const struct relayd_sock *s,
+		const struct pr_endpoint *to, const struct pr_addr *from,
+		const void *buf, size_t len);
+
+/* ---- rx.c ---- */
+
+/* Default rx handler: counts into *(struct relayd_rx_stats *)arg and logs
+ * every datagram at debug level. */
+void relayd_rx_default(struct relayd *rd, const struct relayd_pkt *pkt,
+		       void *arg);
+
+#endif /* RELAYD_H */
