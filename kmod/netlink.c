@@ -23,11 +23,25 @@ static struct pr_instance *pr_nl_instance(struct genl_info *info)
 	return pr_instance_get(genl_info_net(info));
 }
 
+/*
+ * A required attribute @type of @nest is missing: report which one (the
+ * core's miss_type/miss_nest) and say so in words too. A macro because
+ * NL_SET_ERR_MSG_MOD() wants a string literal.
+ */
+#define pr_nl_missing(info, nest, tb, type, msg) ({			\
+	bool __missing = NL_REQ_ATTR_CHECK((info)->extack, nest, tb, type); \
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG_MOD((info)->extack, msg);		\
+	__missing;							\
+})
+
 /* Parse the mandatory top-level nest @attr of a request into @tb. */
 static int pr_nl_parse_nest(struct genl_info *info, int attr, int maxtype,
 			    const struct nla_policy *policy, struct nlattr **tb)
 {
-	if (GENL_REQ_ATTR_CHECK(info, attr))
+	if (pr_nl_missing(info, NULL, info->attrs, attr,
+			  "missing the request's top-level nest"))
 		return -EINVAL;
 	return nla_parse_nested(tb, maxtype, info->attrs[attr], policy,
 				info->extack);
@@ -218,8 +232,8 @@ static int pr_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
 			       pr_sock_attach_policy, tb);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[PEER_RELAY_A_SOCK], tb,
-			      PEER_RELAY_SOCK_A_FD))
+	if (pr_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
+			  PEER_RELAY_SOCK_A_FD, "missing socket file descriptor"))
 		return -EINVAL;
 
 	sock = sockfd_lookup(nla_get_u32(tb[PEER_RELAY_SOCK_A_FD]), &err);
@@ -248,8 +262,8 @@ static struct pr_sock *pr_nl_sock_find(struct pr_instance *inst,
 			       pr_sock_id_policy, tb);
 	if (err)
 		return ERR_PTR(err);
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[PEER_RELAY_A_SOCK], tb,
-			      PEER_RELAY_SOCK_A_ID))
+	if (pr_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
+			  PEER_RELAY_SOCK_A_ID, "missing socket id"))
 		return ERR_PTR(-EINVAL);
 	ps = pr_sock_by_id(inst, nla_get_u32(tb[PEER_RELAY_SOCK_A_ID]));
 	if (!ps) {
@@ -357,8 +371,10 @@ static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 			       PEER_RELAY_SESSION_A_MAX, pr_session_new_policy, tb);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, top, tb, PEER_RELAY_SESSION_A_KEY0) ||
-	    NL_REQ_ATTR_CHECK(info->extack, top, tb, PEER_RELAY_SESSION_A_KEY1))
+	if (pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY0,
+			  "missing client key KEY0") ||
+	    pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY1,
+			  "missing client key KEY1"))
 		return -EINVAL;
 	if (tb[PEER_RELAY_SESSION_A_VNI])
 		vni = nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]);
@@ -391,7 +407,7 @@ static int pr_nl_get_addr(struct genl_info *info, struct nlattr *nest,
 		a->ip6 = nla_get_in6_addr(tb[ip6_attr]);
 	}
 	if (port_attr) {
-		if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, port_attr))
+		if (pr_nl_missing(info, nest, tb, port_attr, "missing port"))
 			return -EINVAL;
 		a->port = htons(nla_get_u16(tb[port_attr]));
 	}
@@ -412,8 +428,8 @@ static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
 			       PEER_RELAY_SESSION_A_MAX, pr_session_bind_policy, tb);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[PEER_RELAY_A_SESSION], tb,
-			      PEER_RELAY_SESSION_A_VNI))
+	if (pr_nl_missing(info, info->attrs[PEER_RELAY_A_SESSION], tb,
+			  PEER_RELAY_SESSION_A_VNI, "missing VNI"))
 		return -EINVAL;
 	if (!!tb[PEER_RELAY_SESSION_A_EP0] == !!tb[PEER_RELAY_SESSION_A_EP1]) {
 		NL_SET_ERR_MSG_MOD(info->extack, "give exactly one endpoint to bind (EP0 or EP1)");

@@ -137,4 +137,4 @@ __used __section("__versions") = {
 MODULE_INFO(depends, "ip6_udp_tunnel,udp_tunnel");
 
 
-MODULE_INFO(srcversion, "011A07E3128AFD3B50A4C89");
+MODULE_INFO(srcversion, "314C7E60AC79457F3D98E05");

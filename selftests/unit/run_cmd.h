@@ -30,7 +30,8 @@ static inline const char *tool_path(const char *name, char *buf, size_t len)
 	ssize_t n;
 
 	if (dir) {
-		snprintf(buf, len, "%s/%s/%s", dir, name, name);
+		if (snprintf(buf, len, "%s/%s/%s", dir, name, name) >= (int)len)
+			buf[0] = '\0';
 		return buf;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -38,13 +39,9 @@ static inline const char *tool_path(const char *name, char *buf, size_t len)
 		n = 0;
 	self[n] = '\0';
 	*strrchr(self, '/') = '\0';
-	/* snprintf's truncation warning does not know self is a path */
-	buf[0] = '\0';
-	strncat(buf, self, len - 1);
-	strncat(buf, "/../../tools/", len - 1 - strlen(buf));
-	strncat(buf, name, len - 1 - strlen(buf));
-	strncat(buf, "/", len - 1 - strlen(buf));
-	strncat(buf, name, len - 1 - strlen(buf));
+	if (snprintf(buf, len, "%s/../../tools/%s/%s", self, name, name) >=
+	    (int)len)
+		buf[0] = '\0';
 	return buf;
 }
 

@@ -77,7 +77,7 @@ static void fmt_ms(char *buf, size_t len, uint64_t ms)
 static void show_human(FILE *f, const struct overview *o)
 {
 	char a[PR_ENDPOINT_STRLEN], b[PR_ADDR_STRLEN], k[20], t[32];
-	uint64_t pk = 0, by = 0, drops = 0, passes = 0;
+	uint64_t pk = 0, by = 0, drops = 0, passes = 0, n;
 	size_t i;
 	int e;
 
@@ -90,11 +90,11 @@ static void show_human(FILE *f, const struct overview *o)
 	for (i = 0; i < sizeof(o->st.passed) / sizeof(o->st.passed[0]); i++)
 		passes += o->st.passed[i];
 
-	fprintf(f, "peer_relay: %zu socket%s, %" PRIu32 " open and %" PRIu32
-		" connecting session%s\n", o->n_socks,
-		o->n_socks == 1 ? "" : "s", o->st.sessions_open,
-		o->st.sessions_connecting,
-		o->st.sessions_open + o->st.sessions_connecting == 1 ? "" : "s");
+	n = (uint64_t)o->st.sessions_open + o->st.sessions_connecting;
+	fprintf(f, "peer_relay: %zu socket%s, %" PRIu64 " session%s (%" PRIu32
+		" open, %" PRIu32 " connecting)\n", o->n_socks,
+		o->n_socks == 1 ? "" : "s", n, n == 1 ? "" : "s",
+		o->st.sessions_open, o->st.sessions_connecting);
 	fprintf(f, "  bind lifetime: %" PRIu32 " ms, idle lifetime: %" PRIu32
 		" ms, max sessions: %" PRIu32 "\n", o->cfg.bind_lifetime_ms,
 		o->cfg.idle_lifetime_ms, o->cfg.max_sessions);
