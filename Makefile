@@ -24,13 +24,19 @@ T ?=
 
 export KDIR KVER VMLINUZ
 
+ifneq ($(filter vm-test,$(MAKECMDGOALS)),)
+ifeq ($(T),)
+$(error usage: make vm-test T=<scenario>, one of: $(basename $(notdir $(wildcard selftests/net/*.sh))))
+endif
+endif
+
 .PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
 	check demo deps clean help
 
 all: modules tools selftests
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
@@ -72,7 +78,6 @@ vm-check: vm-image
 	@selftests/vm/run.sh --image $(INITRAMFS) --all
 
 vm-test: vm-image
-	@test -n "$(T)" || { echo "usage: make vm-test T=<scenario> (see selftests/net/)"; exit 2; }
 	@rm -f $(BUILD)/results/vm-$(T).txt
 	@selftests/vm/run.sh --image $(INITRAMFS) $(T); rc=$$?; \
 		selftests/summary.sh $(BUILD)/results/vm-$(T).txt || rc=1; exit $$rc

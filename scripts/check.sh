@@ -9,7 +9,7 @@
 # Exit status non-zero on any failure (a kernel splat in a VM run counts).
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export CI=${CI:-true}
 results=build/results
 start=$SECONDS

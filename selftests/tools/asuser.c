@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void usage(FILE *f, const char *prog)
@@ -116,6 +117,14 @@ int main(int argc, char **argv)
 	if (setgroups(0, NULL) || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) ||
 	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
 		perror("asuser: dropping privileges");
+		return 1;
+	}
+	/*
+	 * Changing uid made us non-dumpable, which makes /proc/self/uid_map
+	 * root-owned; writing our own maps needs it to be ours again.
+	 */
+	if (userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
+		perror("asuser: PR_SET_DUMPABLE");
 		return 1;
 	}
 	if (userns) {

@@ -46,9 +46,9 @@ done
 [[ -f $VMLINUZ ]] || { echo "run.sh: no kernel $VMLINUZ" >&2; exit 2; }
 
 if [[ -w /dev/kvm ]]; then
-	accel=(-machine q35,accel=kvm -cpu host)
+	accel=(-machine "q35,accel=kvm" -cpu host)
 else
-	accel=(-machine q35,accel=tcg -cpu max)
+	accel=(-machine "q35,accel=tcg" -cpu max)
 fi
 
 mkdir -p "$build/vm/logs" "$build/results"

@@ -1,18 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* relayctl show: a `wg show`-like overview. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "num.h"
 
 #include "relayctl.h"
 
 const char show_help[] =
 	"Prints the configuration, the counters, every attached socket and\n"
 	"every session (with the short disco keys d:XXXXXXXXXXXXXXXX as in\n"
-	"'tailscale debug peer-relay-sessions'). With -j: {config, stats,\n"
-	"sockets: [...], sessions: [...]} using the objects of 'config get',\n"
-	"'stats', 'socket list' and 'session list'.\n";
+	"'tailscale debug peer-relay-sessions'): a path line\n"
+	"'ADDR(d:KEY0) <-> ADDR(d:KEY1)', '<no handshake>' for a side that is\n"
+	"not bound yet, then per endpoint its packets, bytes and idle time.\n"
+	"\n"
+	"  vni N           only the session with this VNI\n"
+	"  key HEX         only sessions with a key starting with HEX (1 to 64\n"
+	"                  hex digits, an optional 'd:' prefix is ignored)\n"
+	"  --sort vni      by VNI (default)\n"
+	"  --sort idle     most recently active first (the idler side counts;\n"
+	"                  unbound sessions last)\n"
+	"  --sort bytes    most forwarded bytes (both directions) first\n"
+	"\n"
+	"With -j: {config, stats, sockets: [...], sessions: [...]} using the\n"
+	"objects of 'config get', 'stats', 'socket list' and 'session list';\n"
+	"'sessions' is filtered and sorted like the human output.\n"
+	"Exit status 1 if a vni/key filter matched no session.\n";
 
 /* Everything collected before printing, so JSON output stays whole. */
 struct overview {
@@ -125,6 +142,16 @@ static void show_human(FILE *f, const struct overview *o)
 		fprintf(f, "\nsession vni %" PRIu32 ": %s\n  lamport: %" PRIu64
 			", age: %s\n", s->vni, pr_state_name(s->state),
 			s->lamport, t);
+		fprintf(f, "  path: ");
+		for (e = 0; e < 2; e++) {
+			if (s->ep[e].remote.addr.family)
+				pr_endpoint_fmt(&s->ep[e].remote, a, sizeof(a));
+			else
+				snprintf(a, sizeof(a), "<no handshake>");
+			fprintf(f, "%s(%s)%s", a,
+				out_short_key(e ? s->key1 : s->key0, k),
+				e ? "\n" : " <-> ");
+		}
 		for (e = 0; e < 2; e++) {
 			const struct pr_ep_info *ep = &s->ep[e];
 
@@ -170,13 +197,152 @@ static void show_json(FILE *f, const struct overview *o)
 	pr_json_obj_end(&j);
 }
 
+enum show_sort { SORT_VNI, SORT_IDLE, SORT_BYTES };
+
+/* What the user asked for: a filter and an order. */
+struct show_args {
+	bool by_vni;
+	uint32_t vni;
+	size_t key_len;			/* hex digits in key_hex, 0: none */
+	char key_hex[2 * PEER_RELAY_KEY_LEN + 1];
+	enum show_sort sort;
+};
+
+static bool key_matches(const uint8_t *key, const struct show_args *a)
+{
+	char hex[PR_KEY_HEXLEN];
+
+	pr_key_fmt(key, hex);
+	return !strncasecmp(hex, a->key_hex, a->key_len);
+}
+
+static bool session_matches(const struct pr_session *s,
+			    const struct show_args *a)
+{
+	if (a->by_vni && s->vni != a->vni)
+		return false;
+	if (a->key_len && !key_matches(s->key0, a) &&
+	    !key_matches(s->key1, a))
+		return false;
+	return true;
+}
+
+/* Idle time that decides the order: the idler side; unbound = last. */
+static uint64_t sort_idle(const struct pr_session *s)
+{
+	uint64_t m = 0;
+	int e;
+
+	for (e = 0; e < 2; e++) {
+		if (!s->ep[e].remote.addr.family)
+			return UINT64_MAX;
+		if (s->ep[e].idle_ms > m)
+			m = s->ep[e].idle_ms;
+	}
+	return m;
+}
+
+static int cmp_u64(uint64_t x, uint64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_vni(const void *x, const void *y)
+{
+	const struct pr_session *a = x, *b = y;
+
+	return cmp_u64(a->vni, b->vni);
+}
+
+static int cmp_idle(const void *x, const void *y)
+{
+	const struct pr_session *a = x, *b = y;
+
+	return cmp_u64(sort_idle(a), sort_idle(b)) ?: cmp_vni(x, y);
+}
+
+static int cmp_bytes(const void *x, const void *y)
+{
+	const struct pr_session *a = x, *b = y;
+
+	return cmp_u64(b->ep[0].rx_bytes + b->ep[1].rx_bytes,
+		       a->ep[0].rx_bytes + a->ep[1].rx_bytes) ?: cmp_vni(x, y);
+}
+
+static int parse_show_args(struct ctl *c, int argc, char **argv,
+			   struct show_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "vni")) {
+			if (!v)
+				return ctl_usage_error(c, "vni needs a number");
+			if (pr_parse_u32(v, PEER_RELAY_VNI_MIN,
+					 PEER_RELAY_VNI_MAX, &a->vni))
+				return ctl_usage_error(c, "invalid VNI '%s'", v);
+			a->by_vni = true;
+			i++;
+		} else if (!strcmp(argv[i], "key")) {
+			size_t n, k;
+
+			if (!v)
+				return ctl_usage_error(c, "key needs hex digits");
+			if (!strncmp(v, "d:", 2))
+				v += 2;
+			else if (!strncmp(v, "discokey:", 9))
+				v += 9;
+			n = strlen(v);
+			for (k = 0; k < n; k++)
+				if (!isxdigit((unsigned char)v[k]))
+					break;
+			if (!n || k < n || n > 2 * PEER_RELAY_KEY_LEN)
+				return ctl_usage_error(c, "invalid key '%s': expected 1 to %d hex digits",
+						       argv[i + 1],
+						       2 * PEER_RELAY_KEY_LEN);
+			memcpy(a->key_hex, v, n + 1);
+			a->key_len = n;
+			i++;
+		} else if (!strcmp(argv[i], "--sort") ||
+			   !strcmp(argv[i], "sort")) {
+			if (!v)
+				return ctl_usage_error(c, "--sort needs vni, idle or bytes");
+			if (!strcmp(v, "vni"))
+				a->sort = SORT_VNI;
+			else if (!strcmp(v, "idle"))
+				a->sort = SORT_IDLE;
+			else if (!strcmp(v, "bytes"))
+				a->sort = SORT_BYTES;
+			else
+				return ctl_usage_error(c, "invalid sort '%s': expected vni, idle or bytes",
+						       v);
+			i++;
+		} else {
+			return ctl_usage_error(c, "unexpected argument '%s'",
+					       argv[i]);
+		}
+	}
+	return 0;
+}
+
 int cmd_show(struct ctl *c, int argc, char **argv)
 {
+	static int (*const cmps[])(const void *, const void *) = {
+		[SORT_VNI] = cmp_vni,
+		[SORT_IDLE] = cmp_idle,
+		[SORT_BYTES] = cmp_bytes,
+	};
+	struct show_args args;
 	struct overview o;
+	size_t i, n;
 	int err, rc = EXIT_OK;
 
-	if (argc)
-		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
+	rc = parse_show_args(c, argc, argv, &args);
+	if (rc)
+		return rc;
 	memset(&o, 0, sizeof(o));
 	if (ctl_nl(c))
 		return EXIT_ERR;
@@ -191,10 +357,18 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 		rc = ctl_kernel_error(c, err);
 		goto out;
 	}
+	for (i = n = 0; i < o.n_sessions; i++)
+		if (session_matches(&o.sessions[i], &args))
+			o.sessions[n++] = o.sessions[i];
+	o.n_sessions = n;
+	if (n > 1)
+		qsort(o.sessions, n, sizeof(*o.sessions), cmps[args.sort]);
 	if (c->json)
 		show_json(c->out, &o);
 	else
 		show_human(c->out, &o);
+	if (!n && (args.by_vni || args.key_len))
+		rc = ctl_error(c, "no session matches");
 out:
 	free(o.socks);
 	free(o.sessions);

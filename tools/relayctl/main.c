@@ -33,9 +33,12 @@ static const struct command commands[] = {
 	{ "monitor", NULL, { "monitor", "",
 			     "print events until interrupted", monitor_help,
 			     cmd_monitor } },
-	{ "show", NULL, { "show", "",
+	{ "show", NULL, { "show", "[vni N | key HEX] [--sort vni|idle|bytes]",
 			  "overview of config, sockets, sessions, counters",
 			  show_help, cmd_show } },
+	{ "ping", NULL, { "ping", "[-c N] [-i MS] [-W MS] [--key FILE --server-key HEX] HOST:PORT",
+			  "probe a relay end to end through a probe session",
+			  ping_help, cmd_ping } },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

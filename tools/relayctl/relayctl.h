@@ -77,9 +77,11 @@ extern const struct subcmd config_cmds[];
 int cmd_stats(struct ctl *c, int argc, char **argv);
 int cmd_monitor(struct ctl *c, int argc, char **argv);
 int cmd_show(struct ctl *c, int argc, char **argv);
+int cmd_ping(struct ctl *c, int argc, char **argv);
 
 extern const char stats_help[];
 extern const char monitor_help[];
 extern const char show_help[];
+extern const char ping_help[];
 
 #endif /* RELAYCTL_H */

@@ -73,6 +73,8 @@ int relayd_loop_init(struct relayd *rd)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL))
 		return -errno;
 	rd->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -247,6 +249,12 @@ static void signal_readable(struct relayd *rd)
 	struct signalfd_siginfo si;
 
 	while (read(rd->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGUSR1) {
+			if (rd->on_signal)
+				rd->on_signal(rd, (int)si.ssi_signo,
+					      rd->signal_arg);
+			continue;
+		}
 		pr_log_info(&rd->log, "received %s, shutting down",
 			    strsignal((int)si.ssi_signo));
 		rd->stop_signal = (int)si.ssi_signo;

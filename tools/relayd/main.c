@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "ratelimit.h"
 #include "num.h"
 #include "relayd.h"
 
@@ -20,19 +21,16 @@
 #define PEER_RELAY_VERSION "unknown"
 #endif
 
-/* Which options the command line set (they override the config file). */
-#define SET_PORT	(1u << 0)
-#define SET_FAMILY	(1u << 1)
-#define SET_SOCKETS	(1u << 2)
-#define SET_LOGLEVEL	(1u << 3)
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: relayd [OPTIONS]\n"
 		"\n"
-		"Open UDP relay sockets, attach them to the peer_relay kernel data plane\n"
-		"and run until SIGTERM/SIGINT, then detach them and exit.\n"
+		"Open UDP relay sockets, attach them to the peer_relay kernel data plane,\n"
+		"run the relay handshake and in-band allocation until SIGTERM/SIGINT,\n"
+		"then detach them and exit. SIGHUP reloads the config file (static\n"
+		"endpoints, grants, rate limit); SIGUSR1 logs counters and sessions.\n"
 		"\n"
 		"Options:\n"
 		"  -p, --port P          UDP port (default %d; 0: the kernel picks one,\n"
@@ -44,7 +42,13 @@ static void usage(FILE *f)
 		"  -k, --key FILE        relay private key, created (mode 0600) if missing;\n"
 		"                        default: a new key at every start\n"
 		"  -g, --grants FILE     client keys allowed to allocate in-band\n"
-		"                        (default: nobody)\n"
+		"                        (default: nobody; reloaded on SIGHUP)\n"
+		"  -s, --static-endpoints LIST\n"
+		"                        ADDR:PORT[,ADDR:PORT...] advertised first to\n"
+		"                        clients (stored in the kernel), or none\n"
+		"  -r, --rate-limit N    control packets per second handled per source\n"
+		"                        address (default %d; 0: no limit)\n"
+		"  -b, --rate-burst N    burst of the rate limit (default %d)\n"
 		"      --no-kernel       do not use the kernel module (testing: sockets\n"
 		"                        are not attached, every datagram reaches relayd)\n"
 		"  -l, --log-level L     error, warn, info (default) or debug\n"
@@ -54,190 +58,13 @@ static void usage(FILE *f)
 		"  -V, --version         print the version\n"
 		"\n"
 		"Exit status: 0 after a clean shutdown, 1 on errors, 2 on usage errors.\n",
-		RELAYD_DEFAULT_PORT, RELAYD_MAX_SOCKETS_PER_FAMILY);
-}
-
-static int parse_family(const char *s, struct relayd_opts *o)
-{
-	if (!strcmp(s, "4") || !strcmp(s, "ipv4") || !strcmp(s, "inet")) {
-		o->ipv4 = true;
-		o->ipv6 = false;
-	} else if (!strcmp(s, "6") || !strcmp(s, "ipv6") ||
-		   !strcmp(s, "inet6")) {
-		o->ipv4 = false;
-		o->ipv6 = true;
-	} else if (!strcmp(s, "both") || !strcmp(s, "46") ||
-		   !strcmp(s, "all")) {
-		o->ipv4 = o->ipv6 = true;
-	} else {
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int parse_port(const char *s, uint16_t *port)
-{
-	uint32_t v;
-
-	if (pr_parse_u32(s, 0, 65535, &v))
-		return -EINVAL;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-static int parse_sockets(const char *s, unsigned int *n)
-{
-	uint32_t v;
-
-	if (pr_parse_u32(s, 1, RELAYD_MAX_SOCKETS_PER_FAMILY, &v))
-		return -EINVAL;
-	*n = v;
-	return 0;
-}
-
-/*
- * Apply one "key value" setting of the config file. Settings the command
- * line gave (@cli_set) are skipped. Returns 0 or -EINVAL.
- */
-static int config_setting(struct relayd_opts *o, unsigned int cli_set,
-			  const char *key, const char *val, const char **why)
-{
-	struct pr_config *rc = &o->relay_cfg;
-	int n;
-
-	*why = "invalid value";
-	if (!strcmp(key, "port")) {
-		uint16_t p;
-
-		if (parse_port(val, &p))
-			return -EINVAL;
-		if (!(cli_set & SET_PORT))
-			o->port = p;
-	} else if (!strcmp(key, "family")) {
-		struct relayd_opts tmp = *o;
-
-		if (parse_family(val, &tmp))
-			return -EINVAL;
-		if (!(cli_set & SET_FAMILY)) {
-			o->ipv4 = tmp.ipv4;
-			o->ipv6 = tmp.ipv6;
-		}
-	} else if (!strcmp(key, "sockets")) {
-		unsigned int v;
-
-		if (parse_sockets(val, &v))
-			return -EINVAL;
-		if (!(cli_set & SET_SOCKETS))
-			o->sockets = v;
-	} else if (!strcmp(key, "log-level")) {
-		int l = pr_log_level_parse(val);
-
-		if (l < 0)
-			return -EINVAL;
-		if (!(cli_set & SET_LOGLEVEL))
-			o->log_level = l;
-	} else if (!strcmp(key, "bind-lifetime")) {
-		if (pr_parse_u32(val, 0, UINT32_MAX, &rc->bind_lifetime_ms))
-			return -EINVAL;
-		rc->mask |= PR_CFG_BIND_LIFETIME;
-	} else if (!strcmp(key, "idle-lifetime")) {
-		if (pr_parse_u32(val, 0, UINT32_MAX, &rc->idle_lifetime_ms))
-			return -EINVAL;
-		rc->mask |= PR_CFG_IDLE_LIFETIME;
-	} else if (!strcmp(key, "max-sessions")) {
-		if (pr_parse_u32(val, 0, UINT32_MAX, &rc->max_sessions))
-			return -EINVAL;
-		rc->mask |= PR_CFG_MAX_SESSIONS;
-	} else if (!strcmp(key, "server-key")) {
-		if (pr_key_parse(val, rc->server_key))
-			return -EINVAL;
-		rc->mask |= PR_CFG_SERVER_KEY;
-	} else if (!strcmp(key, "key")) {
-		if (!o->key_file && !(o->key_file = strdup(val)))
-			return -ENOMEM;
-	} else if (!strcmp(key, "grants")) {
-		if (!o->grants_file && !(o->grants_file = strdup(val)))
-			return -ENOMEM;
-	} else if (!strcmp(key, "static-endpoints")) {
-		if (!strcmp(val, "none")) {
-			n = 0;
-		} else {
-			n = pr_endpoint_list_parse(val, rc->static_eps,
-						   PEER_RELAY_MAX_STATIC_EPS);
-			if (n < 0)
-				return -EINVAL;
-		}
-		rc->n_static_eps = (unsigned int)n;
-		rc->mask |= PR_CFG_STATIC_EPS;
-	} else {
-		*why = "unknown setting";
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* "key value" per line, '#' comments, blank lines ignored. */
-static int load_config(const char *path, struct relayd_opts *o,
-		       unsigned int cli_set)
-{
-	char line[1024];
-	unsigned int lineno = 0;
-	FILE *f;
-	int err = 0;
-
-	f = fopen(path, "re");
-	if (!f) {
-		fprintf(stderr, "relayd: %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *key, *val, *end;
-		const char *why;
-
-		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fprintf(stderr, "relayd: %s:%u: line too long\n", path,
-				lineno);
-			err = -EINVAL;
-			break;
-		}
-		end = strchr(p, '#');
-		if (end)
-			*end = '\0';
-		while (isspace((unsigned char)*p))
-			p++;
-		end = p + strlen(p);
-		while (end > p && isspace((unsigned char)end[-1]))
-			*--end = '\0';
-		if (!*p)
-			continue;
-		key = p;
-		while (*p && !isspace((unsigned char)*p) && *p != '=')
-			p++;
-		if (*p)
-			*p++ = '\0';
-		while (isspace((unsigned char)*p) || *p == '=')
-			p++;
-		val = p;
-		if (!*val) {
-			fprintf(stderr, "relayd: %s:%u: '%s' needs a value\n",
-				path, lineno, key);
-			err = -EINVAL;
-			break;
-		}
-		if (config_setting(o, cli_set, key, val, &why)) {
-			fprintf(stderr, "relayd: %s:%u: %s: %s '%s'\n", path,
-				lineno, key, why, val);
-			err = -EINVAL;
-			break;
-		}
-	}
-	fclose(f);
-	return err;
+		RELAYD_DEFAULT_PORT, RELAYD_MAX_SOCKETS_PER_FAMILY,
+		PR_RL_DEFAULT_RATE, PR_RL_DEFAULT_BURST);
 }
 
 /* Returns -1 to continue, or an exit status. */
-static int parse_args(int argc, char **argv, struct relayd_opts *o)
+static int parse_args(int argc, char **argv, struct relayd_opts *o,
+		      struct relayd_opts *cli_opts, unsigned int *cli_set)
 {
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
@@ -247,6 +74,9 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o)
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "grants", required_argument, NULL, 'g' },
+		{ "static-endpoints", required_argument, NULL, 's' },
+		{ "rate-limit", required_argument, NULL, 'r' },
+		{ "rate-burst", required_argument, NULL, 'b' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -258,23 +88,23 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o)
 	unsigned int set = 0;
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:l:vqhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:l:vqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (parse_port(optarg, &cli.port))
+			if (relayd_parse_port(optarg, &cli.port))
 				goto bad_value;
-			set |= SET_PORT;
+			set |= RELAYD_SET_PORT;
 			break;
 		case 'f':
-			if (parse_family(optarg, &cli))
+			if (relayd_parse_family(optarg, &cli))
 				goto bad_value;
-			set |= SET_FAMILY;
+			set |= RELAYD_SET_FAMILY;
 			break;
 		case 'n':
-			if (parse_sockets(optarg, &cli.sockets))
+			if (relayd_parse_sockets(optarg, &cli.sockets))
 				goto bad_value;
-			set |= SET_SOCKETS;
+			set |= RELAYD_SET_SOCKETS;
 			break;
 		case 'c':
 			cli.config_file = optarg;
@@ -284,15 +114,32 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o)
 			break;
 		case 'k':
 			cli.key_file = optarg;
+			set |= RELAYD_SET_KEY;
 			break;
 		case 'g':
 			cli.grants_file = optarg;
+			set |= RELAYD_SET_GRANTS;
+			break;
+		case 's':
+			if (relayd_parse_static_eps(optarg, &cli.relay_cfg))
+				goto bad_value;
+			set |= RELAYD_SET_STATIC;
+			break;
+		case 'r':
+			if (pr_parse_u32(optarg, 0, 1000000, &cli.rate_limit))
+				goto bad_value;
+			set |= RELAYD_SET_RATE;
+			break;
+		case 'b':
+			if (pr_parse_u32(optarg, 1, 1000000, &cli.rate_burst))
+				goto bad_value;
+			set |= RELAYD_SET_BURST;
 			break;
 		case 'l':
 			cli.log_level = pr_log_level_parse(optarg);
 			if (cli.log_level < 0)
 				goto bad_value;
-			set |= SET_LOGLEVEL;
+			set |= RELAYD_SET_LOGLEVEL;
 			break;
 		case 'v':
 			verbose++;
@@ -322,13 +169,20 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o)
 			cli.log_level = PR_LOG_ERR;
 		if (cli.log_level > PR_LOG_DEBUG)
 			cli.log_level = PR_LOG_DEBUG;
-		set |= SET_LOGLEVEL;
+		set |= RELAYD_SET_LOGLEVEL;
 	}
 
 	*o = cli;
+	*cli_opts = cli;
+	*cli_set = set;
 	if (o->config_file) {
-		if (load_config(o->config_file, o, set))
+		char err[512];
+
+		if (relayd_config_load(o->config_file, o, set, err,
+				       sizeof(err))) {
+			fprintf(stderr, "relayd: %s\n", err);
 			return 1;
+		}
 	}
 	return -1;
 
@@ -369,8 +223,10 @@ int main(int argc, char **argv)
 	rd.opts.ipv4 = rd.opts.ipv6 = true;
 	rd.opts.sockets = 1;
 	rd.opts.log_level = PR_LOG_INFO;
+	rd.opts.rate_limit = PR_RL_DEFAULT_RATE;
+	rd.opts.rate_burst = PR_RL_DEFAULT_BURST;
 
-	rc = parse_args(argc, argv, &rd.opts);
+	rc = parse_args(argc, argv, &rd.opts, &rd.cli_opts, &rd.cli_set);
 	if (rc >= 0)
 		return rc;
 	pr_log_init(&rd.log, "relayd", rd.opts.log_level);
@@ -380,6 +236,8 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -437,5 +295,6 @@ out_nl:
 	rd.nl_open = false;
 	if (!rc)
 		pr_log_info(&rd.log, "stopped");
+	relayd_opts_free(&rd.opts);
 	return rc;
 }

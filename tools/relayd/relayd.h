@@ -11,6 +11,9 @@
  *               with the local address (IP_PKTINFO/IPV6_PKTINFO) and
  *               dispatch to rd->rx; relayd_send() for replies
  *   rx.c        the default datagram handler (count + debug log)
+ *   config.c    the configuration file parser
+ *   ratelimit.c per-source rate limit of control packets
+ *   control.c   handshake/allocation glue, the session view, SIGHUP
  *
  * The handshake plugs in by setting rd->rx/rd->rx_arg before
  * relayd_loop_run(), registering extra fds (e.g. the netlink events
@@ -65,6 +68,20 @@ typedef void (*relayd_fd_fn)(struct relayd *rd, int fd, uint32_t events,
 			     void *arg);
 /* Periodic timer handler. */
 typedef void (*relayd_tick_fn)(struct relayd *rd, void *arg);
+/* SIGHUP / SIGUSR1 handler (signal number in @signo). */
+typedef void (*relayd_signal_fn)(struct relayd *rd, int signo, void *arg);
+
+/* Which options the command line set (they override the config file);
+ * also relayd_opts.owned (strings the config parser allocated). */
+#define RELAYD_SET_PORT		(1u << 0)
+#define RELAYD_SET_FAMILY	(1u << 1)
+#define RELAYD_SET_SOCKETS	(1u << 2)
+#define RELAYD_SET_LOGLEVEL	(1u << 3)
+#define RELAYD_SET_KEY		(1u << 4)
+#define RELAYD_SET_GRANTS	(1u << 5)
+#define RELAYD_SET_STATIC	(1u << 6)
+#define RELAYD_SET_RATE		(1u << 7)
+#define RELAYD_SET_BURST	(1u << 8)
 
 struct relayd_opts {
 	uint16_t port;			/* 0: the kernel picks one */
@@ -78,6 +95,9 @@ struct relayd_opts {
 	/* Relay configuration applied with CONFIG_SET at startup
 	 * (relay_cfg.mask says which fields). */
 	struct pr_config relay_cfg;
+	uint32_t rate_limit;		/* control packets/s per source, 0: off */
+	uint32_t rate_burst;
+	unsigned int owned;		/* RELAYD_SET_KEY/GRANTS: strdup'ed */
 };
 
 struct relayd_handler;
@@ -107,6 +127,11 @@ struct relayd {
 	int stop_signal;
 	relayd_tick_fn tick;
 	void *tick_arg;
+	relayd_signal_fn on_signal;	/* SIGHUP, SIGUSR1 */
+	void *signal_arg;
+	/* the command line as parsed, for reloading the config file */
+	struct relayd_opts cli_opts;
+	unsigned int cli_set;
 	struct relayd_handler *handlers;	/* registered fds */
 	uint8_t *rxbuf;
 	uint64_t rx_errors;
@@ -116,6 +141,27 @@ struct relayd {
 	void *rx_arg;
 	struct relayd_rx_stats rx_stats;	/* for the default handler */
 };
+
+/* ---- config.c ---- */
+
+int relayd_parse_family(const char *s, struct relayd_opts *o);
+int relayd_parse_port(const char *s, uint16_t *port);
+int relayd_parse_sockets(const char *s, unsigned int *n);
+/* "ADDR:PORT[,ADDR:PORT...]" or "none" into rc->static_eps (deduplicated,
+ * order kept) and set PR_CFG_STATIC_EPS. Returns 0 or -EINVAL. */
+int relayd_parse_static_eps(const char *s, struct pr_config *rc);
+/*
+ * Parse configuration text into @o; settings given on the command line
+ * (@cli_set) are checked but not applied. On error "line N: ..." goes to
+ * @err. Returns 0, -EINVAL or -ENOMEM.
+ */
+int relayd_config_parse(const char *text, size_t len, struct relayd_opts *o,
+			unsigned int cli_set, char *err, size_t errlen);
+/* Read and parse the file @path (message with the path in @err). */
+int relayd_config_load(const char *path, struct relayd_opts *o,
+		       unsigned int cli_set, char *err, size_t errlen);
+/* Free the strings the parser allocated. */
+void relayd_opts_free(struct relayd_opts *o);
 
 /* ---- sockets.c ---- */
 

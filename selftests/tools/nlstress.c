@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nlstress - drive the peer_relay netlink family in bulk, for the fault,
+ * leak and limit scenarios (one process instead of thousands of relayctl
+ * runs). Raw generic netlink, no library.
+ *
+ *   nlstress add N [--key-base K] [--vni V] [--bind ADDR:PORT]
+ *       create N sessions; session i has the keys key(K+2i), key(K+2i+1)
+ *       (32 bytes: a tag, then the number big-endian), with --vni V the
+ *       explicit VNI V+i; --bind binds endpoint 0 to ADDR:PORT+2i and
+ *       endpoint 1 to ADDR:PORT+2i+1
+ *   nlstress del N [--key-base K]       delete those sessions by key pair
+ *   nlstress churn N [--key-base K] [--bind ADDR:PORT]
+ *       N times: create a session, bind both sides, delete it
+ *   nlstress rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]
+ *       rebind endpoint EP of session VNI over and over, cycling through
+ *       the addresses, until N binds or S seconds
+ *   nlstress sockchurn N [--detach]
+ *       N times: open a UDP socket on 127.0.0.1 (IPv4) or ::1 (IPv6,
+ *       V6ONLY) alternately, SOCK_ATTACH it, SOCK_DETACH it (--detach)
+ *       and close it (without --detach the close detaches it)
+ *
+ * Prints "ok N" (requests that succeeded), "fail N", one "errno NAME N"
+ * line per error and the first error's extack message as
+ * "first_error ERRNO MESSAGE"; with add, also "vni_first V" and
+ * "vni_last V". Exit status 0 if every request succeeded, 1 otherwise,
+ * 2 on usage errors.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/peer_relay.h>
+
+struct nls {
+	int fd;
+	uint16_t family;
+	uint32_t seq;
+	uint8_t b[4096];
+	size_t len;
+	/* results */
+	unsigned long ok, fail, err[256];
+	int first_errno;
+	char first_msg[256];
+	uint32_t reply_vni;
+	uint32_t reply_sock_id;
+};
+
+struct ep {
+	int family;
+	uint8_t ip[16];
+	uint16_t port;
+};
+
+static void put(struct nls *n, uint16_t type, const void *d, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(n->b + n->len);
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy(n->b + n->len + NLA_HDRLEN, d, len);
+	memset(n->b + n->len + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	n->len += NLA_HDRLEN + NLA_ALIGN(len);
+}
+
+static size_t nest(struct nls *n, uint16_t type)
+{
+	size_t at = n->len;
+	struct nlattr *a = (struct nlattr *)(n->b + at);
+
+	a->nla_type = type | NLA_F_NESTED;
+	n->len += NLA_HDRLEN;
+	return at;
+}
+
+static void nest_end(struct nls *n, size_t at)
+{
+	((struct nlattr *)(n->b + at))->nla_len = (uint16_t)(n->len - at);
+}
+
+static void start(struct nls *n, uint16_t type, uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)n->b;
+	struct genlmsghdr *gh = (struct genlmsghdr *)(n->b + NLMSG_HDRLEN);
+
+	memset(n->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nh->nlmsg_type = type;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nh->nlmsg_seq = ++n->seq;
+	gh->cmd = cmd;
+	gh->version = version;
+	n->len = NLMSG_HDRLEN + GENL_HDRLEN;
+}
+
+/* Walk attributes [p, p+len) for @type. */
+static const struct nlattr *find(const uint8_t *p, int len, uint16_t type)
+{
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len)
+			return NULL;
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		len -= NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+/* Send the message and read its answer. Return 0 or a positive errno. */
+static int request(struct nls *n)
+{
+	static uint8_t buf[32768];
+	uint32_t seq = n->seq;
+
+	((struct nlmsghdr *)n->b)->nlmsg_len = (uint32_t)n->len;
+	if (send(n->fd, n->b, n->len, 0) < 0)
+		return errno;
+	for (;;) {
+		ssize_t r = recv(n->fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh;
+		int rem;
+
+		if (r < 0)
+			return errno == EAGAIN ? ETIMEDOUT : errno;
+		rem = (int)r;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, rem); nh = NLMSG_NEXT(nh, rem)) {
+			if (nh->nlmsg_seq != seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nh);
+				int err = -e->error;
+
+				if (err && !n->first_errno) {
+					/* extack TLVs follow the echoed header */
+					size_t off = sizeof(*e);
+					const struct nlattr *m;
+
+					if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+						off += e->msg.nlmsg_len - sizeof(e->msg);
+					if (NLMSG_HDRLEN + off < nh->nlmsg_len) {
+						m = find((uint8_t *)e + off,
+							 (int)(nh->nlmsg_len - NLMSG_HDRLEN - off),
+							 NLMSGERR_ATTR_MSG);
+						if (m)
+							snprintf(n->first_msg, sizeof(n->first_msg),
+								 "%.*s", (int)(m->nla_len - NLA_HDRLEN),
+								 (const char *)m + NLA_HDRLEN);
+					}
+					n->first_errno = err;
+				}
+				if (err) {
+					n->fail++;
+					n->err[err < 256 ? err : 255]++;
+				} else {
+					n->ok++;
+				}
+				return err;
+			}
+			if (nh->nlmsg_type == n->family) {
+				const uint8_t *p = (uint8_t *)NLMSG_DATA(nh) + GENL_HDRLEN;
+				int len = (int)nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+				const struct nlattr *s = find(p, len, PEER_RELAY_A_SESSION), *v;
+
+				if (s && (v = find((const uint8_t *)s + NLA_HDRLEN,
+						   s->nla_len - NLA_HDRLEN,
+						   PEER_RELAY_SESSION_A_VNI)))
+					memcpy(&n->reply_vni, (const uint8_t *)v + NLA_HDRLEN, 4);
+				s = find(p, len, PEER_RELAY_A_SOCK);
+				if (s && (v = find((const uint8_t *)s + NLA_HDRLEN,
+						   s->nla_len - NLA_HDRLEN,
+						   PEER_RELAY_SOCK_A_ID)))
+					memcpy(&n->reply_sock_id, (const uint8_t *)v + NLA_HDRLEN, 4);
+			}
+		}
+	}
+}
+
+static int open_family(struct nls *n)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 5 };
+	static uint8_t buf[8192];
+	struct nlmsghdr *nh;
+	int one = 1, rem;
+	ssize_t r;
+
+	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (n->fd < 0 || bind(n->fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(n->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	start(n, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	((struct nlmsghdr *)n->b)->nlmsg_flags = NLM_F_REQUEST;
+	put(n, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME, sizeof(PEER_RELAY_GENL_NAME));
+	((struct nlmsghdr *)n->b)->nlmsg_len = (uint32_t)n->len;
+	if (send(n->fd, n->b, n->len, 0) < 0 || (r = recv(n->fd, buf, sizeof(buf), 0)) < 0)
+		return -1;
+	rem = (int)r;
+	for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, rem); nh = NLMSG_NEXT(nh, rem)) {
+		const struct nlattr *a;
+
+		if (nh->nlmsg_type == NLMSG_ERROR)
+			return -1;
+		a = find((uint8_t *)NLMSG_DATA(nh) + GENL_HDRLEN,
+			 (int)nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, CTRL_ATTR_FAMILY_ID);
+		if (a) {
+			memcpy(&n->family, (const uint8_t *)a + NLA_HDRLEN, 2);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void key(uint8_t k[PEER_RELAY_KEY_LEN], uint32_t i)
+{
+	memset(k, 0x5a, PEER_RELAY_KEY_LEN);
+	k[0] = 0x42;
+	k[28] = (uint8_t)(i >> 24);
+	k[29] = (uint8_t)(i >> 16);
+	k[30] = (uint8_t)(i >> 8);
+	k[31] = (uint8_t)i;
+}
+
+static int parse_ep(const char *s, struct ep *e)
+{
+	char host[64];
+	const char *colon;
+	unsigned long port;
+	char *end;
+
+	memset(e, 0, sizeof(*e));
+	if (*s == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':' || (size_t)(rb - s - 1) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(rb - s - 1), s + 1);
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	}
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || port == 0 || port > 65535)
+		return -1;
+	e->port = (uint16_t)port;
+	if (inet_pton(AF_INET, host, e->ip) == 1)
+		e->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, e->ip) == 1)
+		e->family = AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+static int session_new(struct nls *n, uint32_t ka, uint32_t kb, uint32_t vni)
+{
+	uint8_t k[PEER_RELAY_KEY_LEN];
+	size_t s;
+
+	start(n, n->family, PEER_RELAY_CMD_SESSION_NEW, PEER_RELAY_GENL_VERSION);
+	s = nest(n, PEER_RELAY_A_SESSION);
+	key(k, ka);
+	put(n, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+	key(k, kb);
+	put(n, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+	if (vni)
+		put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	nest_end(n, s);
+	n->reply_vni = 0;
+	return request(n);
+}
+
+static int session_bind(struct nls *n, uint32_t vni, unsigned int idx,
+			const struct ep *e, uint16_t port)
+{
+	size_t s, en;
+
+	start(n, n->family, PEER_RELAY_CMD_SESSION_BIND, PEER_RELAY_GENL_VERSION);
+	s = nest(n, PEER_RELAY_A_SESSION);
+	put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	en = nest(n, idx ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0);
+	put(n, e->family == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
+	    e->ip, e->family == AF_INET ? 4 : 16);
+	put(n, PEER_RELAY_EP_A_REMOTE_PORT, &port, 2);
+	nest_end(n, en);
+	nest_end(n, s);
+	return request(n);
+}
+
+static int session_del(struct nls *n, uint32_t vni, uint32_t ka, uint32_t kb)
+{
+	uint8_t k[PEER_RELAY_KEY_LEN];
+	size_t s;
+
+	start(n, n->family, PEER_RELAY_CMD_SESSION_DEL, PEER_RELAY_GENL_VERSION);
+	s = nest(n, PEER_RELAY_A_SESSION);
+	if (vni) {
+		put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	} else {
+		key(k, ka);
+		put(n, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+		key(k, kb);
+		put(n, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+	}
+	nest_end(n, s);
+	return request(n);
+}
+
+static int sock_attach(struct nls *n, int fd)
+{
+	uint32_t v = (uint32_t)fd;
+	size_t s;
+
+	start(n, n->family, PEER_RELAY_CMD_SOCK_ATTACH, PEER_RELAY_GENL_VERSION);
+	s = nest(n, PEER_RELAY_A_SOCK);
+	put(n, PEER_RELAY_SOCK_A_FD, &v, 4);
+	nest_end(n, s);
+	n->reply_sock_id = 0;
+	return request(n);
+}
+
+static int sock_detach(struct nls *n, uint32_t id)
+{
+	size_t s;
+
+	start(n, n->family, PEER_RELAY_CMD_SOCK_DETACH, PEER_RELAY_GENL_VERSION);
+	s = nest(n, PEER_RELAY_A_SOCK);
+	put(n, PEER_RELAY_SOCK_A_ID, &id, 4);
+	nest_end(n, s);
+	return request(n);
+}
+
+/* A bound UDP socket on the loopback address, IPv4 or IPv6 (V6ONLY). */
+static int udp_socket(bool v6)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int one = 1, fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (v6 ? bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) :
+		 bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f, const char *p)
+{
+	fprintf(f,
+		"Usage: %s add N [--key-base K] [--vni V] [--bind ADDR:PORT]\n"
+		"       %s del N [--key-base K]\n"
+		"       %s churn N [--key-base K] [--bind ADDR:PORT]\n"
+		"       %s rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]\n"
+		"       %s sockchurn N [--detach]\n"
+		"Bulk peer_relay netlink requests for stress and leak tests.\n",
+		p, p, p, p, p);
+}
+
+int main(int argc, char **argv)
+{
+	static struct nls n;
+	struct ep bind = { 0 }, eps[16];
+	unsigned long count = 0, key_base = 1, vni_base = 0, i;
+	double seconds = 0;
+	uint32_t vni_first = 0, vni_last = 0;
+	unsigned int n_eps = 0;
+	const char *cmd;
+	bool have_bind = false, detach = false;
+	int a;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout, argv[0]);
+		return argc < 2 ? 2 : 0;
+	}
+	cmd = argv[1];
+	a = 2;
+	if (!strcmp(cmd, "rebind")) {
+		char *list, *tok, *save;
+
+		if (argc < 5)
+			goto usage;
+		vni_base = strtoul(argv[2], NULL, 0);
+		key_base = strtoul(argv[3], NULL, 0);	/* EP index */
+		list = strdup(argv[4]);
+		for (tok = strtok_r(list, ",", &save); tok && n_eps < 16;
+		     tok = strtok_r(NULL, ",", &save))
+			if (parse_ep(tok, &eps[n_eps++]))
+				goto usage;
+		a = 5;
+	} else {
+		if (argc < 3)
+			goto usage;
+		count = strtoul(argv[2], NULL, 0);
+		a = 3;
+	}
+	for (; a < argc; a++) {
+		if (!strcmp(argv[a], "--key-base") && a + 1 < argc)
+			key_base = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--vni") && a + 1 < argc)
+			vni_base = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--bind") && a + 1 < argc) {
+			if (parse_ep(argv[++a], &bind))
+				goto usage;
+			have_bind = true;
+		} else if (!strcmp(argv[a], "--count") && a + 1 < argc)
+			count = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--seconds") && a + 1 < argc)
+			seconds = atof(argv[++a]);
+		else if (!strcmp(argv[a], "--detach"))
+			detach = true;
+		else
+			goto usage;
+	}
+	if (open_family(&n)) {
+		fprintf(stderr, "nlstress: cannot resolve the %s family\n", PEER_RELAY_GENL_NAME);
+		return 1;
+	}
+
+	if (!strcmp(cmd, "add")) {
+		for (i = 0; i < count; i++) {
+			uint32_t ka = (uint32_t)(key_base + 2 * i);
+
+			if (session_new(&n, ka, ka + 1, vni_base ? (uint32_t)(vni_base + i) : 0))
+				continue;
+			if (!vni_first)
+				vni_first = n.reply_vni;
+			vni_last = n.reply_vni;
+			if (have_bind) {
+				uint32_t v = n.reply_vni;
+
+				session_bind(&n, v, 0, &bind, (uint16_t)(bind.port + 2 * i));
+				session_bind(&n, v, 1, &bind, (uint16_t)(bind.port + 2 * i + 1));
+			}
+		}
+		printf("vni_first %u\nvni_last %u\n", vni_first, vni_last);
+	} else if (!strcmp(cmd, "del")) {
+		for (i = 0; i < count; i++) {
+			uint32_t ka = (uint32_t)(key_base + 2 * i);
+
+			session_del(&n, 0, ka, ka + 1);
+		}
+	} else if (!strcmp(cmd, "churn")) {
+		for (i = 0; i < count; i++) {
+			uint32_t ka = (uint32_t)(key_base + 2 * i), v;
+
+			if (session_new(&n, ka, ka + 1, 0))
+				continue;
+			v = n.reply_vni;
+			if (have_bind) {
+				session_bind(&n, v, 0, &bind, (uint16_t)(bind.port + (2 * i) % 20000));
+				session_bind(&n, v, 1, &bind, (uint16_t)(bind.port + (2 * i + 1) % 20000));
+			}
+			session_del(&n, v, 0, 0);
+		}
+	} else if (!strcmp(cmd, "rebind")) {
+		double end = seconds > 0 ? now_s() + seconds : 0;
+
+		if (!n_eps || (!count && !seconds))
+			goto usage;
+		for (i = 0; (!count || i < count) && (!end || now_s() < end); i++)
+			session_bind(&n, (uint32_t)vni_base, (unsigned int)key_base,
+				     &eps[i % n_eps], eps[i % n_eps].port);
+	} else if (!strcmp(cmd, "sockchurn")) {
+		for (i = 0; i < count; i++) {
+			int fd = udp_socket(i % 2);
+
+			if (fd < 0) {
+				perror("nlstress: udp socket");
+				return 1;
+			}
+			if (!sock_attach(&n, fd) && detach)
+				sock_detach(&n, n.reply_sock_id);
+			close(fd);
+		}
+	} else {
+		goto usage;
+	}
+
+	printf("ok %lu\nfail %lu\n", n.ok, n.fail);
+	for (i = 1; i < 256; i++)
+		if (n.err[i])
+			printf("errno %s %lu\n", strerrorname_np((int)i) ?: "?", n.err[i]);
+	if (n.first_errno)
+		printf("first_error %s %s\n", strerrorname_np(n.first_errno) ?: "?", n.first_msg);
+	return n.fail ? 1 : 0;
+usage:
+	usage(stderr, argv[0]);
+	return 2;
+}

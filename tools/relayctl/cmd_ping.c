@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * relayctl ping HOST:PORT: prove that a relay forwards, end to end.
+ *
+ * Two clients with their own disco keys and UDP sockets (A and B) get a
+ * probe session, run the Bind -> Challenge -> Answer handshake with the
+ * relay, and A sends disco Pings to B through the relay; B answers each
+ * with a Pong through the relay. The session comes from SESSION_NEW over
+ * netlink (on the relay host: two fresh keys, the kernel's SERVER_KEY) or
+ * from an in-band allocation with a granted key (--key, --server-key).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "keyfile.h"
+#include "num.h"
+#include "relayclient.h"
+#include "relayctl.h"
+
+#define PING_DEFAULT_COUNT	5
+#define PING_DEFAULT_INTERVAL	200
+#define PING_DEFAULT_TIMEOUT	1000
+#define PING_HANDSHAKES		3
+#define PING_CONFIRM_MS		150
+
+const char ping_help[] =
+	"Proves that the relay at HOST:PORT forwards: clients A and B (fresh\n"
+	"disco keys, two UDP sockets) get a probe session, both run the\n"
+	"Bind/Challenge/Answer handshake, then A sends COUNT disco Pings to B\n"
+	"through the relay and B answers each with a Pong through the relay.\n"
+	"\n"
+	"Where the session comes from:\n"
+	"  default         SESSION_NEW over netlink in this network namespace\n"
+	"                  (run it on the relay host, as root; relayd must have\n"
+	"                  set the server key). The session is deleted at the end.\n"
+	"  --key FILE      in-band allocation by A with this private key, which\n"
+	"                  must be in relayd's grants file; needs --server-key.\n"
+	"                  The session expires by itself (bind/idle lifetime).\n"
+	"\n"
+	"Options:\n"
+	"  -c, --count N          probes (default 5)\n"
+	"  -i, --interval MS      between probes (default 200)\n"
+	"  -W, --timeout MS       wait for each answer and handshake step\n"
+	"                         (default 1000)\n"
+	"  -k, --key FILE         A's private key (in-band allocation)\n"
+	"  -s, --server-key HEX   the relay's public key (default: from the\n"
+	"                         kernel configuration)\n"
+	"  -b, --relay-b ADDR:PORT  relay address for B (default HOST:PORT;\n"
+	"                         another family tests udp4<->udp6)\n"
+	"  -l, --local ADDR       A's source address; --local-b ADDR for B\n"
+	"  -q, --quiet            only the summary line\n"
+	"\n"
+	"Output: a line per probe and a summary with loss and min/avg/max RTT;\n"
+	"with -j one JSON object {relay, vni, mode, sent, received, lost,\n"
+	"rtt_min_us, rtt_avg_us, rtt_max_us, probes, forwarded}. 'forwarded' is\n"
+	"the kernel's per-endpoint count of the probe session (netlink mode).\n"
+	"Exit status: 0 if at least one probe went through the relay and back,\n"
+	"1 otherwise or on errors, 2 usage. Use 'ping -c 1 -W 1000' as a load\n"
+	"balancer or monitoring health check.\n";
+
+enum {
+	OPT_LOCAL_B = 256,
+};
+
+struct ping_opts {
+	const char *relay_s;
+	struct sockaddr_storage relay, relay_b, local, local_b;
+	bool have_relay_b, have_local, have_local_b;
+	const char *key_file;
+	uint8_t server_key[PR_KEY_LEN];
+	bool have_server_key;
+	uint32_t count, interval_ms, timeout_ms;
+	bool quiet;
+};
+
+struct ping_side {
+	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
+	struct pr_rc c;
+};
+
+struct ping_state {
+	struct ping_side a, b;
+	uint32_t vni;
+	bool netlink_session;	/* we created it with SESSION_NEW */
+	unsigned int handshakes;
+	uint8_t *buf;
+	uint64_t *rtt_ns;	/* per probe, 0 = lost */
+};
+
+static void sleep_ms(uint32_t ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int ms_left(uint64_t deadline)
+{
+	uint64_t now = pr_rc_now_ns();
+
+	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
+}
+
+/* "HOST:PORT" with a literal address or a resolvable name. */
+static int parse_relay(const char *s, struct sockaddr_storage *ss)
+{
+	struct addrinfo hints, *res;
+	struct pr_endpoint ep;
+	char host[256];
+	const char *colon;
+	socklen_t len;
+	size_t n;
+	int err;
+
+	if (!pr_endpoint_parse(s, &ep))
+		return pr_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+	colon = strrchr(s, ':');
+	if (!colon || colon == s || !colon[1])
+		return -EINVAL;
+	n = (size_t)(colon - s);
+	if (n >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	err = getaddrinfo(host, colon + 1, &hints, &res);
+	if (err)
+		return -EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int parse_local(const char *s, struct sockaddr_storage *ss)
+{
+	struct pr_endpoint ep;
+	socklen_t len;
+
+	if (!pr_endpoint_parse(s, &ep))
+		return pr_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+	if (pr_addr_parse(s, &ep.addr))
+		return -EINVAL;
+	ep.port = 0;
+	return pr_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+}
+
+static int parse_opts(struct ctl *c, int argc, char **argv,
+		      struct ping_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 'W' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "server-key", required_argument, NULL, 's' },
+		{ "relay-b", required_argument, NULL, 'b' },
+		{ "local", required_argument, NULL, 'l' },
+		{ "local-b", required_argument, NULL, OPT_LOCAL_B },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->count = PING_DEFAULT_COUNT;
+	o->interval_ms = PING_DEFAULT_INTERVAL;
+	o->timeout_ms = PING_DEFAULT_TIMEOUT;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:i:W:k:s:b:l:q", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			if (pr_parse_u32(optarg, 1, 1000000, &o->count))
+				return ctl_usage_error(c, "invalid count '%s'", optarg);
+			break;
+		case 'i':
+			if (pr_parse_u32(optarg, 0, 3600000, &o->interval_ms))
+				return ctl_usage_error(c, "invalid interval '%s'", optarg);
+			break;
+		case 'W':
+			if (pr_parse_u32(optarg, 1, 600000, &o->timeout_ms))
+				return ctl_usage_error(c, "invalid timeout '%s'", optarg);
+			break;
+		case 'k':
+			o->key_file = optarg;
+			break;
+		case 's':
+			if (ctl_arg_key(c, "server key", optarg, o->server_key))
+				return EXIT_USAGE;
+			o->have_server_key = true;
+			break;
+		case 'b':
+			if (parse_relay(optarg, &o->relay_b))
+				return ctl_usage_error(c, "invalid relay-b '%s': expected ADDR:PORT", optarg);
+			o->have_relay_b = true;
+			break;
+		case 'l':
+			if (parse_local(optarg, &o->local))
+				return ctl_usage_error(c, "invalid local address '%s'", optarg);
+			o->have_local = true;
+			break;
+		case OPT_LOCAL_B:
+			if (parse_local(optarg, &o->local_b))
+				return ctl_usage_error(c, "invalid local-b address '%s'", optarg);
+			o->have_local_b = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case ':':
+			return ctl_usage_error(c, "option '%s' needs a value",
+					       argv[optind - 1]);
+		default:
+			return ctl_usage_error(c, "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return ctl_usage_error(c, optind < argc ?
+				       "unexpected argument '%s'" :
+				       "missing HOST:PORT%s",
+				       optind < argc ? argv[optind + 1] : "");
+	o->relay_s = argv[optind];
+	if (parse_relay(o->relay_s, &o->relay))
+		return ctl_usage_error(c, "invalid relay '%s': expected HOST:PORT",
+				       o->relay_s);
+	if (o->key_file && !o->have_server_key)
+		return ctl_usage_error(c, "--key needs --server-key (the relay's public key)");
+	if (o->have_local && o->local.ss_family != o->relay.ss_family)
+		return ctl_usage_error(c, "--local and HOST:PORT must be of the same family");
+	if (o->have_local_b &&
+	    o->local_b.ss_family !=
+	    (o->have_relay_b ? o->relay_b : o->relay).ss_family)
+		return ctl_usage_error(c, "--local-b and B's relay address must be of the same family");
+	return 0;
+}
+
+/*
+ * One probe: A -> relay -> B Ping, B -> relay -> A Pong. Returns 0,
+ * -ETIMEDOUT (lost) or -errno; *modified if B got other bytes than sent.
+ */
+static int probe(struct ping_state *p, int timeout_ms, uint64_t *rtt_ns,
+		 bool *modified)
+{
+	uint8_t txid[PR_DISCO_TXID_LEN], sent[PR_DISCO_MAX_PLAIN + 256];
+	uint64_t t0, deadline;
+	struct pr_rc_rx rx;
+	ssize_t n;
+	int err;
+
+	randombytes_buf(txid, sizeof(txid));
+	n = pr_rc_build_ping(&p->a.c, txid, 0, sent, sizeof(sent));
+	if (n < 0)
+		return (int)n;
+	t0 = pr_rc_now_ns();
+	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
+	err = pr_rc_send_raw(&p->a.c, sent, (size_t)n);
+	if (err)
+		return err;
+	do {
+		err = pr_rc_recv(&p->b.c, p->buf, PR_RC_MAX_DATAGRAM,
+				 ms_left(deadline), &rx);
+		if (err)
+			return err;
+	} while (rx.kind != PR_RC_RX_PING ||
+		 memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)));
+	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
+		*modified = true;
+	err = pr_rc_send_pong(&p->b.c, &rx);
+	if (err)
+		return err;
+	do {
+		err = pr_rc_recv(&p->a.c, p->buf, PR_RC_MAX_DATAGRAM,
+				 ms_left(deadline), &rx);
+		if (err)
+			return err;
+	} while (rx.kind != PR_RC_RX_PONG ||
+		 memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)));
+	*rtt_ns = pr_rc_now_ns() - t0;
+	if (!*rtt_ns)
+		*rtt_ns = 1;
+	return 0;
+}
+
+/* Handshake both sides, then probe until one round trip works. */
+static int connect_pair(struct ctl *c, struct ping_state *p,
+			const struct ping_opts *o)
+{
+	bool modified = false;
+	uint64_t rtt, deadline;
+	unsigned int i;
+	int err = -ETIMEDOUT, left;
+
+	for (i = 0; i < PING_HANDSHAKES && err == -ETIMEDOUT; i++) {
+		p->handshakes++;
+		err = pr_rc_bind(&p->a.c, 0, (int)o->timeout_ms, NULL);
+		if (err)
+			return ctl_error(c, "A: no Challenge from the relay: %s",
+					 strerror(-err));
+		err = pr_rc_bind(&p->b.c, 0, (int)o->timeout_ms, NULL);
+		if (err)
+			return ctl_error(c, "B: no Challenge from the relay: %s",
+					 strerror(-err));
+		/* relayd binds after it processed the Answer: retry shortly */
+		deadline = pr_rc_now_ns() + (uint64_t)o->timeout_ms * 1000000u;
+		do {
+			left = ms_left(deadline);
+			err = probe(p, left < PING_CONFIRM_MS ? left :
+				    PING_CONFIRM_MS, &rtt, &modified);
+		} while (err == -ETIMEDOUT && ms_left(deadline) > 0);
+	}
+	if (err)
+		return ctl_error(c, "handshakes done, but nothing came through the relay: %s",
+				 strerror(-err));
+	return 0;
+}
+
+/* Get a session: over netlink (default) or in-band (--key). */
+static int setup(struct ctl *c, struct ping_state *p, struct ping_opts *o)
+{
+	const struct sockaddr_storage *rb = o->have_relay_b ? &o->relay_b :
+					    &o->relay;
+	struct pr_disco_endpoint ep;
+	struct pr_session s;
+	struct pr_config cfg;
+	int err;
+
+	if (o->key_file) {
+		err = pr_key_load(o->key_file, p->a.priv);
+		if (err < 0)
+			return ctl_error(c, "%s: %s", o->key_file,
+					 errno == EINVAL ? "not a key file" :
+					 strerror(errno));
+		if (pr_key_public(p->a.priv, p->a.pub))
+			return ctl_error(c, "%s: bad key", o->key_file);
+	} else if (pr_key_generate(p->a.priv, p->a.pub)) {
+		return ctl_error(c, "cannot generate a key");
+	}
+	if (pr_key_generate(p->b.priv, p->b.pub))
+		return ctl_error(c, "cannot generate a key");
+
+	err = pr_rc_open(&p->a.c, p->a.priv, (const struct sockaddr *)&o->relay,
+			 o->have_local ? (struct sockaddr *)&o->local : NULL);
+	if (err)
+		return ctl_error(c, "socket A: %s", strerror(-err));
+	err = pr_rc_open(&p->b.c, p->b.priv, (const struct sockaddr *)rb,
+			 o->have_local_b ? (struct sockaddr *)&o->local_b : NULL);
+	if (err)
+		return ctl_error(c, "socket B: %s", strerror(-err));
+
+	if (o->key_file) {
+		err = pr_rc_allocate(&p->a.c, o->server_key, p->b.pub,
+				     (int)o->timeout_ms * PING_HANDSHAKES, &ep);
+		if (err)
+			return ctl_error(c, "no AllocateResponse from the relay (is the key granted, the server key right?): %s",
+					 strerror(-err));
+		p->vni = ep.vni;
+		memcpy(o->server_key, ep.server_key, PR_KEY_LEN);
+	} else {
+		if (ctl_nl(c))
+			return EXIT_ERR;
+		if (!o->have_server_key) {
+			err = pr_config_get(&c->nl, &cfg);
+			if (err)
+				return ctl_kernel_error(c, err);
+			if (!(cfg.mask & PR_CFG_SERVER_KEY))
+				return ctl_error(c, "the kernel has no server key (is relayd running in this network namespace?); give --server-key or use --key");
+			memcpy(o->server_key, cfg.server_key, PR_KEY_LEN);
+		}
+		err = pr_session_new(&c->nl, p->a.pub, p->b.pub, NULL, &s);
+		if (err)
+			return ctl_kernel_error(c, err);
+		p->vni = s.vni;
+		p->netlink_session = true;
+		err = pr_rc_set_endpoint(&p->a.c, o->server_key, p->vni,
+					 p->b.pub);
+		if (err)
+			return ctl_error(c, "endpoint A: %s", strerror(-err));
+	}
+	err = pr_rc_set_endpoint(&p->b.c, o->server_key, p->vni, p->a.pub);
+	if (err)
+		return ctl_error(c, "endpoint B: %s", strerror(-err));
+	return 0;
+}
+
+static void summary(struct ctl *c, const struct ping_state *p,
+		    const struct ping_opts *o, uint32_t received,
+		    uint32_t modified, int64_t forwarded)
+{
+	uint64_t min = UINT64_MAX, max = 0, sum = 0;
+	struct pr_json j;
+	uint32_t i;
+
+	for (i = 0; i < o->count; i++) {
+		uint64_t t = p->rtt_ns[i];
+
+		if (!t)
+			continue;
+		sum += t;
+		min = t < min ? t : min;
+		max = t > max ? t : max;
+	}
+	if (!c->json) {
+		fprintf(c->out, "--- %s relay ping statistics ---\n", o->relay_s);
+		fprintf(c->out, "%u probes transmitted, %u received, %u%% loss",
+			o->count, received,
+			(o->count - received) * 100 / o->count);
+		if (modified)
+			fprintf(c->out, ", %u modified", modified);
+		fputc('\n', c->out);
+		if (received)
+			fprintf(c->out, "rtt min/avg/max = %.3f/%.3f/%.3f ms\n",
+				(double)min / 1e6, (double)sum / received / 1e6,
+				(double)max / 1e6);
+		return;
+	}
+	pr_json_init(&j, c->out);
+	pr_json_obj_begin(&j);
+	pr_json_kv_str(&j, "relay", o->relay_s);
+	pr_json_kv_u64(&j, "vni", p->vni);
+	pr_json_kv_str(&j, "mode", p->netlink_session ? "netlink" : "in-band");
+	pr_json_kv_u64(&j, "handshakes", p->handshakes);
+	pr_json_kv_u64(&j, "sent", o->count);
+	pr_json_kv_u64(&j, "received", received);
+	pr_json_kv_u64(&j, "lost", o->count - received);
+	pr_json_kv_u64(&j, "modified", modified);
+	if (received) {
+		pr_json_kv_u64(&j, "rtt_min_us", min / 1000);
+		pr_json_kv_u64(&j, "rtt_avg_us", sum / received / 1000);
+		pr_json_kv_u64(&j, "rtt_max_us", max / 1000);
+	} else {
+		pr_json_kv_null(&j, "rtt_min_us");
+		pr_json_kv_null(&j, "rtt_avg_us");
+		pr_json_kv_null(&j, "rtt_max_us");
+	}
+	if (forwarded >= 0)
+		pr_json_kv_u64(&j, "forwarded", (uint64_t)forwarded);
+	else
+		pr_json_kv_null(&j, "forwarded");
+	pr_json_key(&j, "probes");
+	pr_json_arr_begin(&j);
+	for (i = 0; i < o->count; i++) {
+		pr_json_obj_begin(&j);
+		pr_json_kv_u64(&j, "seq", i + 1);
+		if (p->rtt_ns[i])
+			pr_json_kv_u64(&j, "rtt_us", p->rtt_ns[i] / 1000);
+		else
+			pr_json_kv_null(&j, "rtt_us");
+		pr_json_obj_end(&j);
+	}
+	pr_json_arr_end(&j);
+	pr_json_obj_end(&j);
+	fputc('\n', c->out);
+}
+
+int cmd_ping(struct ctl *c, int argc, char **argv)
+{
+	struct ping_state p;
+	struct ping_opts o;
+	uint32_t i, received = 0, modified = 0;
+	int64_t forwarded = -1;
+	struct pr_session s;
+	char **args;
+	int rc, err;
+
+	memset(&p, 0, sizeof(p));
+	p.a.c.fd = p.b.c.fd = -1;
+	/* getopt wants the program name in argv[0] */
+	args = calloc((size_t)argc + 2, sizeof(*args));
+	if (!args)
+		return ctl_error(c, "out of memory");
+	args[0] = (char *)"relayctl ping";
+	memcpy(args + 1, argv, (size_t)argc * sizeof(*argv));
+	rc = parse_opts(c, argc + 1, args, &o);
+	free(args);
+	if (rc)
+		return rc;
+	p.buf = malloc(PR_RC_MAX_DATAGRAM);
+	p.rtt_ns = calloc(o.count, sizeof(*p.rtt_ns));
+	if (!p.buf || !p.rtt_ns) {
+		rc = ctl_error(c, "out of memory");
+		goto out;
+	}
+	rc = setup(c, &p, &o);
+	if (!rc)
+		rc = connect_pair(c, &p, &o);
+	if (rc)
+		goto out;
+
+	if (!c->json && !o.quiet) {
+		fprintf(c->out, "PING %s vni %u (%s session)\n", o.relay_s,
+			p.vni, p.netlink_session ? "netlink" : "in-band");
+		fflush(c->out);
+	}
+	for (i = 0; i < o.count; i++) {
+		bool mod = false;
+
+		if (i && o.interval_ms)
+			sleep_ms(o.interval_ms);
+		err = probe(&p, (int)o.timeout_ms, &p.rtt_ns[i], &mod);
+		if (err && err != -ETIMEDOUT) {
+			rc = ctl_error(c, "probe: %s", strerror(-err));
+			goto out;
+		}
+		if (err)
+			p.rtt_ns[i] = 0;
+		else
+			received++;
+		modified += mod;
+		if (c->json || o.quiet)
+			continue;
+		if (!err)
+			fprintf(c->out, "reply from %s: seq=%u vni=%u time=%.3f ms%s\n",
+				o.relay_s, i + 1, p.vni,
+				(double)p.rtt_ns[i] / 1e6,
+				mod ? " (MODIFIED)" : "");
+		else
+			fprintf(c->out, "no reply: seq=%u vni=%u (timeout %u ms)\n",
+				i + 1, p.vni, o.timeout_ms);
+		fflush(c->out);
+	}
+	if (p.netlink_session && !pr_session_get(&c->nl, p.vni, &s))
+		forwarded = (int64_t)(s.ep[0].rx_packets + s.ep[1].rx_packets);
+	summary(c, &p, &o, received, modified, forwarded);
+	if (modified)
+		rc = ctl_error(c, "%u datagram(s) were modified in transit",
+			       modified);
+	else if (!received)
+		rc = ctl_error(c, "no probe came back through the relay");
+	else
+		rc = EXIT_OK;
+out:
+	if (p.netlink_session) {
+		err = pr_session_del(&c->nl, p.vni);
+		if (err && err != -ENOENT && rc == EXIT_OK)
+			rc = ctl_kernel_error(c, err);
+	}
+	sodium_memzero(p.a.priv, sizeof(p.a.priv));
+	sodium_memzero(p.b.priv, sizeof(p.b.priv));
+	if (p.a.c.fd >= 0)
+		pr_rc_close(&p.a.c);
+	if (p.b.c.fd >= 0)
+		pr_rc_close(&p.b.c);
+	free(p.buf);
+	free(p.rtt_ns);
+	return rc;
+}
