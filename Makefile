@@ -7,11 +7,15 @@
 #                        "N passed, N failed[, N skipped]" summary line
 #   make vm-test T=NAME  boot the VM once and run selftests/net/NAME.sh
 #   make demo            boot the VM running selftests/demo.sh
+#   make bench           benchmark in the VM (bench/run.sh, Documentation/performance.md)
 #   make deps            install the Debian packages (scripts/install-deps.sh)
+#   make install         module, tools, man pages, systemd units, config
+#                        (scripts/install.sh; DESTDIR, PREFIX, KVER honoured)
+#   make uninstall       remove what `make install` installed
 #
 # Variables: KDIR (kernel build dir; default: newest /lib/modules/6.1*-amd64/build),
 # KVER (its release, derived from KDIR), VMLINUZ, VM_TIMEOUT (seconds per boot),
-# V=1 (stream the VM console to the terminal).
+# V=1 (stream the VM console to the terminal), DESTDIR/PREFIX (install).
 
 KDIR ?= $(shell ls -d /lib/modules/6.1*-amd64/build 2>/dev/null | sort -V | tail -n 1)
 KVER ?= $(notdir $(patsubst %/build,%,$(KDIR)))
@@ -31,12 +35,12 @@ endif
 endif
 
 .PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
-	check demo deps clean help
+	check demo bench deps clean help install uninstall
 
 all: modules tools selftests
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
@@ -95,8 +99,19 @@ check: vm-image
 demo: vm-image
 	@selftests/vm/run.sh --image $(INITRAMFS) --demo
 
+bench: all
+	@$(MAKE) --no-print-directory -C bench && bench/run.sh
+
 deps:
 	scripts/install-deps.sh
+
+INSTALL_ENV = DESTDIR="$(DESTDIR)" KVER="$(KVER)" $(if $(PREFIX),PREFIX="$(PREFIX)")
+
+install: modules tools
+	@$(INSTALL_ENV) scripts/install.sh install
+
+uninstall:
+	@$(INSTALL_ENV) scripts/install.sh uninstall
 
 clean:
 	@if [ -f Kbuild ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -5,12 +5,14 @@
  * sockets and delete all sessions; RCU callbacks finish before the module
  * goes away (rcu_barrier() in main.c).
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "expiry.h"
 #include "instance.h"
+#include "ratelimit.h"
 #include "session.h"
 #include "socket.h"
 #include "stats.h"
@@ -34,6 +36,31 @@ static void pr_config_defaults(struct pr_config *cfg)
 	cfg->bind_lifetime_ms = PEER_RELAY_DEFAULT_BIND_LIFETIME_MS;
 	cfg->idle_lifetime_ms = PEER_RELAY_DEFAULT_IDLE_LIFETIME_MS;
 	cfg->max_sessions = PEER_RELAY_DEFAULT_MAX_SESSIONS;
+	cfg->pass_rate = PEER_RELAY_DEFAULT_PASS_RATE;
+	cfg->pass_burst = PEER_RELAY_DEFAULT_PASS_BURST;
+}
+
+/**
+ * pr_instance_ratelimit_init() - allocate the rate limiter if not yet done
+ * @inst: relay instance
+ *
+ * Namespaces that never attach a socket do not pay for the table.
+ *
+ * Context: inst->lock held.
+ * Return: 0 or -ENOMEM.
+ */
+int pr_instance_ratelimit_init(struct pr_instance *inst)
+{
+	struct pr_ratelimit *rl;
+
+	lockdep_assert_held(&inst->lock);
+	if (rcu_access_pointer(inst->ratelimit))
+		return 0;
+	rl = pr_ratelimit_new(inst->config.pass_rate, inst->config.pass_burst);
+	if (!rl)
+		return -ENOMEM;
+	rcu_assign_pointer(inst->ratelimit, rl);
+	return 0;
 }
 
 static int __net_init pr_net_init(struct net *net)
@@ -72,6 +99,7 @@ static void __net_exit pr_net_exit(struct net *net)
 	/* Readers still inside encap_rcv may touch the counters. */
 	synchronize_rcu();
 	pr_sessions_destroy(inst);
+	kvfree(rcu_dereference_protected(inst->ratelimit, 1));
 	pr_stats_free(inst);
 }
 

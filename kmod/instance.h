@@ -17,6 +17,7 @@
 #include "addr.h"
 
 struct pr_pcpu_stats;
+struct pr_ratelimit;
 
 /**
  * struct pr_config - tunables of one instance, changed by CONFIG_SET
@@ -27,6 +28,8 @@ struct pr_pcpu_stats;
  * @server_key: the relay's disco public key, opaque to the kernel
  * @n_static_eps: number of valid entries in @static_eps
  * @static_eps: addresses advertised to clients before discovered ones
+ * @pass_rate: datagrams/s per source passed to userspace, 0: unlimited
+ * @pass_burst: burst allowed by @pass_rate
  */
 struct pr_config {
 	u32 bind_lifetime_ms;
@@ -36,6 +39,8 @@ struct pr_config {
 	u8 server_key[PEER_RELAY_KEY_LEN];
 	u32 n_static_eps;
 	struct pr_addr static_eps[PEER_RELAY_MAX_STATIC_EPS];
+	u32 pass_rate;
+	u32 pass_burst;
 };
 
 /**
@@ -52,6 +57,8 @@ struct pr_config {
  * @n_socks: entries in @socks
  * @sock_next_id: id for the next attached socket
  * @config: tunables, under @lock
+ * @ratelimit: per-source limit of datagrams passed to userspace; allocated
+ *	with the first attached socket, RCU for readers
  * @stats: per-CPU datapath counters
  * @sessions_created: sessions ever created
  * @sessions_deleted: sessions deleted, by enum peer_relay_del_reason
@@ -74,6 +81,7 @@ struct pr_instance {
 	u32 sock_next_id;
 
 	struct pr_config config;
+	struct pr_ratelimit __rcu *ratelimit;
 
 	struct pr_pcpu_stats __percpu *stats;
 	atomic64_t sessions_created;
@@ -84,6 +92,7 @@ struct pr_instance {
 };
 
 struct pr_instance *pr_instance_get(const struct net *net);
+int pr_instance_ratelimit_init(struct pr_instance *inst);
 int pr_instance_register(void);
 void pr_instance_unregister(void);
 

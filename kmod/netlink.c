@@ -14,6 +14,7 @@
 #include "expiry.h"
 #include "netlink.h"
 #include "netlink_policy.h"
+#include "ratelimit.h"
 #include "session.h"
 #include "socket.h"
 #include "stats.h"
@@ -242,7 +243,8 @@ static int pr_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 	mutex_lock(&inst->lock);
-	ps = pr_sock_attach(inst, sock, info->extack);
+	err = pr_instance_ratelimit_init(inst);
+	ps = err ? ERR_PTR(err) : pr_sock_attach(inst, sock, info->extack);
 	err = IS_ERR(ps) ? PTR_ERR(ps) :
 	      pr_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_ATTACH, ps);
 	mutex_unlock(&inst->lock);
@@ -640,7 +642,9 @@ static int pr_nl_put_config(struct sk_buff *msg, const struct pr_config *cfg)
 			cfg->bind_lifetime_ms) ||
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
 			cfg->idle_lifetime_ms) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS, cfg->max_sessions))
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS, cfg->max_sessions) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE, cfg->pass_rate) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst))
 		return -EMSGSIZE;
 	if (cfg->has_server_key &&
 	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
@@ -724,6 +728,7 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pr_instance *inst = pr_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_CONFIG_A_MAX + 1];
+	struct pr_ratelimit *rl;
 	struct pr_config *cfg;
 	int err;
 
@@ -744,6 +749,10 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->idle_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]);
 	if (tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS])
 		cfg->max_sessions = nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
+	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE])
+		cfg->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
+	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST])
+		cfg->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		cfg->has_server_key = true;
 		nla_memcpy(cfg->server_key, tb[PEER_RELAY_CONFIG_A_SERVER_KEY],
@@ -756,6 +765,10 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (!err) {
 		inst->config = *cfg;
 		pr_expiry_reconfigure(inst);
+		rl = rcu_dereference_protected(inst->ratelimit,
+					       lockdep_is_held(&inst->lock));
+		if (rl)
+			pr_ratelimit_set(rl, cfg->pass_rate, cfg->pass_burst);
 	}
 	mutex_unlock(&inst->lock);
 	kfree(cfg);

@@ -19,6 +19,16 @@ static struct netlink_range_validation pr_lifetime_range = {
 	.max = PR_LIFETIME_MAX_MS,
 };
 
+static struct netlink_range_validation pr_pass_rate_range = {
+	.min = 0,
+	.max = 10000000,
+};
+
+static struct netlink_range_validation pr_pass_burst_range = {
+	.min = 1,
+	.max = 10000000,
+};
+
 static struct netlink_range_validation pr_max_sessions_range = {
 	.min = 1,
 	.max = PEER_RELAY_VNI_MAX,
@@ -79,6 +89,10 @@ const struct nla_policy pr_config_set_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &pr_max_sessions_range),
 	[PEER_RELAY_CONFIG_A_SERVER_KEY] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
 	[PEER_RELAY_CONFIG_A_STATIC_EPS] = NLA_POLICY_NESTED(pr_static_eps_policy),
+	[PEER_RELAY_CONFIG_A_PASS_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &pr_pass_rate_range),
+	[PEER_RELAY_CONFIG_A_PASS_BURST] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &pr_pass_burst_range),
 };
 
 /* Top-level request policies: one nest each. */

@@ -11,6 +11,7 @@
 #include <linux/udp.h>
 #include <peer_relay/classify.h>
 
+#include "ratelimit.h"
 #include "rx.h"
 #include "session.h"
 #include "socket.h"
@@ -77,6 +78,21 @@ static enum peer_relay_drop_reason pr_rx_data(struct pr_sock *ps,
 	return PEER_RELAY_DROP_UNSPEC;
 }
 
+/* Let a datagram through to the socket if its source is within its rate. */
+static int pr_rx_pass(struct pr_instance *inst, struct sk_buff *skb,
+		      enum peer_relay_pass_reason why)
+{
+	struct pr_ratelimit *rl = rcu_dereference(inst->ratelimit);
+
+	if (rl && !pr_ratelimit_allow(rl, skb)) {
+		pr_stats_drop(inst, PEER_RELAY_DROP_RATELIMIT);
+		kfree_skb(skb);
+		return 0;
+	}
+	pr_stats_pass(inst, why);
+	return 1;
+}
+
 /**
  * pr_encap_rcv() - encap_rcv hook of attached sockets
  * @sk: the UDP socket
@@ -116,11 +132,9 @@ int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	switch (pr_classify(data, len, &vni)) {
 	case PR_CLASS_STUN:
-		pr_stats_pass(inst, PEER_RELAY_PASS_STUN);
-		return 1;
+		return pr_rx_pass(inst, skb, PEER_RELAY_PASS_STUN);
 	case PR_CLASS_NOT_GENEVE:
-		pr_stats_pass(inst, PEER_RELAY_PASS_NOT_GENEVE);
-		return 1;
+		return pr_rx_pass(inst, skb, PEER_RELAY_PASS_NOT_GENEVE);
 	case PR_CLASS_SHORT:
 		reason = PEER_RELAY_DROP_SHORT;
 		goto drop;
@@ -130,8 +144,7 @@ int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
 			reason = PEER_RELAY_DROP_UNKNOWN_VNI;
 			goto drop;
 		}
-		pr_stats_pass(inst, PEER_RELAY_PASS_CONTROL);
-		return 1;
+		return pr_rx_pass(inst, skb, PEER_RELAY_PASS_CONTROL);
 	case PR_CLASS_DATA:
 		break;
 	}

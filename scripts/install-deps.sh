@@ -18,6 +18,8 @@ PACKAGES=(
 	sparse clang				# static checks
 	xz-utils jq				# tarball extraction, JSON in tests
 	netsniff-ng				# trafgen/mausezahn for load tests
+	prometheus-node-exporter		# ops_metrics: real textfile collector scrape
+	dkms					# scripts/install.sh dkms-check
 )
 
 missing=()

@@ -14,7 +14,7 @@
  *       N times: create a session, bind both sides, delete it
  *   nlstress rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]
  *       rebind endpoint EP of session VNI over and over, cycling through
- *       the addresses, until N binds or S seconds
+ *       the addresses, until N binds, S seconds or SIGTERM/SIGINT
  *   nlstress sockchurn N [--detach]
  *       N times: open a UDP socket on 127.0.0.1 (IPv4) or ::1 (IPv6,
  *       V6ONLY) alternately, SOCK_ATTACH it, SOCK_DETACH it (--detach)
@@ -32,6 +32,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -367,6 +368,14 @@ static int udp_socket(bool v6)
 	return fd;
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
 static double now_s(void)
 {
 	struct timespec t;
@@ -488,7 +497,9 @@ int main(int argc, char **argv)
 
 		if (!n_eps || (!count && !seconds))
 			goto usage;
-		for (i = 0; (!count || i < count) && (!end || now_s() < end); i++)
+		signal(SIGTERM, on_signal);
+		signal(SIGINT, on_signal);
+		for (i = 0; !stop && (!count || i < count) && (!end || now_s() < end); i++)
 			session_bind(&n, (uint32_t)vni_base, (unsigned int)key_base,
 				     &eps[i % n_eps], eps[i % n_eps].port);
 	} else if (!strcmp(cmd, "sockchurn")) {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# mkinitramfs.sh --kver KVER --out FILE
+# mkinitramfs.sh --kver KVER --out FILE [--add SRC:DST]...
 #
 # Build the test VM's initramfs (an uncompressed newc cpio, so TCG does not
 # spend time decompressing) from the host's own binaries:
@@ -15,17 +15,23 @@
 #                modules.dep made by `depmod -b`, so `modprobe peer_relay`
 #                works by name
 #   /init        selftests/vm/init
+#   /stage       `make install DESTDIR=/stage` (the ops_* scenarios), and
+#                /usr/bin/prometheus-node-exporter if installed
+#   DST          SRC, for each --add (executables with their libraries;
+#                used by bench/run.sh for trafgen and the bench programs)
 # plus every shared library `ldd` reports for the binaries.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kver=
 out=
+extra=()
 while (($#)); do
 	case $1 in
 	--kver) kver=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--add) extra+=("$2"); shift 2 ;;
+	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "mkinitramfs: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -87,6 +93,18 @@ for d in "$top"/tools/*/; do
 	put_bin "$d/$n" "/usr/bin/$n"
 done
 
+# Operations scenarios (selftests/net/ops_*.sh): `make install` staged
+# under /stage (scripts/install.sh with DESTDIR), and Debian's
+# prometheus-node-exporter when the host has it (a static Go binary; the
+# scrape uses busybox wget: curl would add ~18 MB of libraries).
+if [[ -x $top/scripts/install.sh && -f $top/kmod/peer_relay.ko ]]; then
+	"$top/scripts/install.sh" install --destdir "$root/stage" --kver "$kver" \
+		>/dev/null || echo "  mkinitramfs: warning: staged install failed" >&2
+fi
+if p=$(command -v prometheus-node-exporter); then
+	put_bin "$p" /usr/bin/prometheus-node-exporter
+fi
+
 # Selftest scripts and programs.
 cp "$top/selftests/lib.sh" "$root/selftests/"
 cp "$top"/selftests/net/*.sh "$root/selftests/net/"
@@ -94,6 +112,11 @@ cp "$top"/selftests/net/*.sh "$root/selftests/net/"
 for p in "$top"/build/selftests/*; do
 	[[ -f $p && -x $p ]] || continue
 	put_bin "$p" "/selftests/$(basename "$p")"
+done
+
+# Extra files (--add SRC:DST).
+for x in "${extra[@]}"; do
+	if [[ -x ${x%%:*} ]]; then put_bin "${x%%:*}" "${x#*:}"; else put "${x%%:*}" "${x#*:}"; fi
 done
 
 # Kernel modules.

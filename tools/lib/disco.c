@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Disco framing, NaCl box sealing and message (un)marshalling (§2). */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -479,4 +482,391 @@ const char *pr_disco_type_name(uint8_t type)
 	case PR_DISCO_ALLOC_RESPONSE:	return "alloc_response";
 	default:			return "unknown";
 	}
+}
+
+/* ---- endpoint descriptions ---- */
+
+int pr_disco_endpoint_add_addr(struct pr_disco_endpoint *ep,
+			       const struct pr_addrport *ap)
+{
+	size_t i;
+
+	for (i = 0; i < ep->n_addrports; i++)
+		if (ep->addrports[i].port == ap->port &&
+		    !memcmp(ep->addrports[i].ip, ap->ip, 16))
+			return 1;
+	if (ep->n_addrports >= PR_DISCO_MAX_ADDRPORTS)
+		return -E2BIG;
+	ep->addrports[ep->n_addrports++] = *ap;
+	return 0;
+}
+
+char *pr_duration_fmt(int64_t ns, char *buf, size_t len)
+{
+	uint64_t ms, h, m, s, frac;
+	const char *sign = "";
+	char fr[8] = "";
+	int i;
+
+	if (ns < 0) {
+		sign = "-";
+		ns = ns == INT64_MIN ? INT64_MAX : -ns;
+	}
+	ms = (uint64_t)ns / 1000000u;
+	if (ms == 0) {
+		snprintf(buf, len, "0s");
+		return buf;
+	}
+	if (ms < 1000) {
+		snprintf(buf, len, "%s%llums", sign, (unsigned long long)ms);
+		return buf;
+	}
+	h = ms / 3600000u;
+	m = ms / 60000u % 60;
+	s = ms / 1000u % 60;
+	frac = ms % 1000;
+	if (frac) {
+		snprintf(fr, sizeof(fr), ".%03llu", (unsigned long long)frac);
+		for (i = (int)strlen(fr) - 1; i > 0 && fr[i] == '0'; i--)
+			fr[i] = '\0';
+	}
+	if (h)
+		snprintf(buf, len, "%s%lluh%llum%llu%ss", sign,
+			 (unsigned long long)h, (unsigned long long)m,
+			 (unsigned long long)s, fr);
+	else if (m)
+		snprintf(buf, len, "%s%llum%llu%ss", sign,
+			 (unsigned long long)m, (unsigned long long)s, fr);
+	else
+		snprintf(buf, len, "%s%llu%ss", sign, (unsigned long long)s,
+			 fr);
+	return buf;
+}
+
+/* A minimal JSON reader: enough to pick fields out of one object. */
+struct jr {
+	const char *p, *end;
+};
+
+static void jr_ws(struct jr *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' ||
+				 *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+/* A string into @out (NUL-terminated, escapes other than \" \\ \/
+ * rejected: none of our values needs them). -1 on error. */
+static int jr_string(struct jr *r, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	jr_ws(r);
+	if (r->p >= r->end || *r->p != '"')
+		return -1;
+	r->p++;
+	while (r->p < r->end && *r->p != '"') {
+		char c = *r->p++;
+
+		if ((unsigned char)c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (r->p >= r->end)
+				return -1;
+			c = *r->p++;
+			if (c != '"' && c != '\\' && c != '/')
+				c = '?';	/* kept out of our fields */
+		}
+		if (out) {
+			if (n + 1 >= cap)
+				return -1;
+			out[n++] = c;
+		}
+	}
+	if (r->p >= r->end)
+		return -1;
+	r->p++;
+	if (out)
+		out[n] = '\0';
+	return 0;
+}
+
+static int jr_skip(struct jr *r, int depth);
+
+static int jr_number(struct jr *r, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *s;
+
+	jr_ws(r);
+	s = r->p;
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+		if (x > (UINT64_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(*r->p++ - '0');
+	}
+	if (r->p == s)
+		return -1;
+	if (r->p < r->end && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static int jr_skip(struct jr *r, int depth)
+{
+	jr_ws(r);
+	if (r->p >= r->end || depth > 32)
+		return -1;
+	switch (*r->p) {
+	case '"':
+		return jr_string(r, NULL, 0);
+	case '{':
+	case '[': {
+		char close = *r->p == '{' ? '}' : ']';
+		bool obj = close == '}';
+
+		r->p++;
+		jr_ws(r);
+		if (r->p < r->end && *r->p == close) {
+			r->p++;
+			return 0;
+		}
+		for (;;) {
+			if (obj) {
+				if (jr_string(r, NULL, 0))
+					return -1;
+				jr_ws(r);
+				if (r->p >= r->end || *r->p++ != ':')
+					return -1;
+			}
+			if (jr_skip(r, depth + 1))
+				return -1;
+			jr_ws(r);
+			if (r->p >= r->end)
+				return -1;
+			if (*r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (*r->p++ != close)
+				return -1;
+			return 0;
+		}
+	}
+	default:
+		if ((*r->p >= '0' && *r->p <= '9') || *r->p == '-') {
+			if (*r->p == '-')
+				r->p++;
+			while (r->p < r->end &&
+			       strchr("0123456789.eE+-", *r->p))
+				r->p++;
+			return 0;
+		}
+		if (r->end - r->p >= 4 && (!strncmp(r->p, "true", 4) ||
+					   !strncmp(r->p, "null", 4))) {
+			r->p += 4;
+			return 0;
+		}
+		if (r->end - r->p >= 5 && !strncmp(r->p, "false", 5)) {
+			r->p += 5;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static int json_key(const char *hex, uint8_t key[PR_KEY_LEN])
+{
+	size_t i;
+
+	if (!strncmp(hex, "discokey:", 9))
+		hex += 9;
+	if (strlen(hex) != 2 * PR_KEY_LEN)
+		return -1;
+	for (i = 0; i < PR_KEY_LEN; i++) {
+		unsigned int b;
+
+		if (!isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return -1;
+		key[i] = (uint8_t)b;
+	}
+	return 0;
+}
+
+static int json_addrport(const char *s, struct pr_addrport *ap)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon;
+	unsigned long port;
+	char *end;
+	size_t hl;
+	struct in_addr a4;
+
+	if (*s == '[') {
+		colon = strchr(s, ']');
+		if (!colon || colon[1] != ':')
+			return -1;
+		hl = (size_t)(colon - s - 1);
+		if (hl >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, hl);
+		host[hl] = '\0';
+		colon++;
+		memset(ap, 0, sizeof(*ap));
+		if (inet_pton(AF_INET6, host, ap->ip) != 1)
+			return -1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hl = (size_t)(colon - s);
+		if (hl >= sizeof(host))
+			return -1;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+		if (inet_pton(AF_INET, host, &a4) != 1)
+			return -1;
+		memset(ap, 0, sizeof(*ap));
+		ap->ip[10] = ap->ip[11] = 0xff;
+		memcpy(ap->ip + 12, &a4, 4);
+	}
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port == 0 || port > 65535)
+		return -1;
+	ap->port = (uint16_t)port;
+	return 0;
+}
+
+#define JERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+
+int pr_disco_endpoint_from_json(const char *text, size_t len,
+				struct pr_disco_endpoint *ep, char *err,
+				size_t errlen)
+{
+	struct jr r = { text, text + len };
+	bool have_server = false, have_vni = false;
+	int n_keys = 0;
+	char key[64], val[80];
+	uint64_t v;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->bind_lifetime_ns = PR_DISCO_BIND_LIFETIME_NS;
+	ep->steady_lifetime_ns = PR_DISCO_STEADY_LIFETIME_NS;
+	jr_ws(&r);
+	if (r.p >= r.end || *r.p++ != '{')
+		JERR("not a JSON object");
+	jr_ws(&r);
+	if (r.p < r.end && *r.p == '}')
+		JERR("empty object");
+	for (;;) {
+		if (jr_string(&r, key, sizeof(key)))
+			JERR("bad JSON (key)");
+		jr_ws(&r);
+		if (r.p >= r.end || *r.p++ != ':')
+			JERR("bad JSON (expected ':')");
+		jr_ws(&r);
+		if (!strcmp(key, "server_key")) {
+			if (jr_string(&r, val, sizeof(val)) ||
+			    json_key(val, ep->server_key))
+				JERR("server_key: expected 64 hex digits (is the relay's key configured?)");
+			have_server = true;
+		} else if (!strcmp(key, "key0") || !strcmp(key, "key1")) {
+			if (jr_string(&r, val, sizeof(val)) ||
+			    json_key(val, ep->client_key[key[3] - '0']))
+				JERR("%s: expected 64 hex digits", key);
+			n_keys |= 1 << (key[3] - '0');
+		} else if (!strcmp(key, "client_keys")) {
+			int i;
+
+			if (r.p >= r.end || *r.p++ != '[')
+				JERR("client_keys: expected an array");
+			for (i = 0; i < 2; i++) {
+				if (i) {
+					jr_ws(&r);
+					if (r.p >= r.end || *r.p++ != ',')
+						JERR("client_keys: expected two keys");
+				}
+				if (jr_string(&r, val, sizeof(val)) ||
+				    json_key(val, ep->client_key[i]))
+					JERR("client_keys: expected 64 hex digits");
+			}
+			jr_ws(&r);
+			if (r.p >= r.end || *r.p++ != ']')
+				JERR("client_keys: expected two keys");
+			n_keys = 3;
+		} else if (!strcmp(key, "vni")) {
+			if (jr_number(&r, &v) || !v || v > 0xffffff)
+				JERR("vni: expected 1..16777215");
+			ep->vni = (uint32_t)v;
+			have_vni = true;
+		} else if (!strcmp(key, "lamport")) {
+			if (jr_number(&r, &v))
+				JERR("lamport: expected a number");
+			ep->lamport = v;
+		} else if (!strcmp(key, "bind_lifetime_ms") ||
+			   !strcmp(key, "steady_state_lifetime_ms")) {
+			if (jr_number(&r, &v) || v > INT64_MAX / 1000000)
+				JERR("%s: expected a number", key);
+			if (key[0] == 'b')
+				ep->bind_lifetime_ns = (int64_t)v * 1000000;
+			else
+				ep->steady_lifetime_ns = (int64_t)v * 1000000;
+		} else if (!strcmp(key, "addrs")) {
+			if (r.p >= r.end || *r.p++ != '[')
+				JERR("addrs: expected an array");
+			jr_ws(&r);
+			if (r.p < r.end && *r.p == ']') {
+				r.p++;
+			} else {
+				for (;;) {
+					struct pr_addrport ap;
+
+					if (jr_string(&r, val, sizeof(val)) ||
+					    json_addrport(val, &ap))
+						JERR("addrs: expected \"IP:PORT\" strings");
+					if (pr_disco_endpoint_add_addr(ep, &ap) < 0)
+						JERR("addrs: more than %d",
+						     PR_DISCO_MAX_ADDRPORTS);
+					jr_ws(&r);
+					if (r.p < r.end && *r.p == ',') {
+						r.p++;
+						continue;
+					}
+					if (r.p >= r.end || *r.p++ != ']')
+						JERR("addrs: bad array");
+					break;
+				}
+			}
+		} else if (jr_skip(&r, 0)) {
+			JERR("bad JSON (value of \"%s\")", key);
+		}
+		jr_ws(&r);
+		if (r.p < r.end && *r.p == ',') {
+			r.p++;
+			continue;
+		}
+		if (r.p >= r.end || *r.p++ != '}')
+			JERR("bad JSON (expected ',' or '}')");
+		break;
+	}
+	if (!have_server)
+		JERR("no server_key");
+	if (n_keys != 3)
+		JERR("no client keys (client_keys or key0/key1)");
+	if (!have_vni)
+		JERR("no vni");
+	if (pr_key_cmp(ep->client_key[0], ep->client_key[1]) > 0) {
+		uint8_t t[PR_KEY_LEN];
+
+		memcpy(t, ep->client_key[0], PR_KEY_LEN);
+		memcpy(ep->client_key[0], ep->client_key[1], PR_KEY_LEN);
+		memcpy(ep->client_key[1], t, PR_KEY_LEN);
+	}
+	if (!pr_key_cmp(ep->client_key[0], ep->client_key[1]))
+		JERR("the two client keys are equal");
+	return 0;
 }

@@ -235,4 +235,36 @@ char *pr_addrport_format(const struct pr_addrport *ap, char *buf, size_t len);
 /* Byte-wise key order used for ClientDisco pairs; like memcmp. */
 int pr_key_cmp(const uint8_t a[PR_KEY_LEN], const uint8_t b[PR_KEY_LEN]);
 
+/* ---- endpoint descriptions (relayctl session add, relay-client) ---- */
+
+/*
+ * pr_disco_endpoint_add_addr() - append @ap to @ep's AddrPorts unless it is
+ * already there (order = advertising order: callers add static endpoints
+ * first). Return: 0 added, 1 duplicate (ignored), -E2BIG list full.
+ */
+int pr_disco_endpoint_add_addr(struct pr_disco_endpoint *ep,
+			       const struct pr_addrport *ap);
+
+/*
+ * pr_duration_fmt() - a duration in Go's time.Duration String() form,
+ * as Tailscale prints endpoint lifetimes: "30s", "5m0s", "1h0m0s",
+ * "1.5s", "250ms", "0s". Sub-millisecond parts are dropped. Return: @buf.
+ */
+#define PR_DURATION_STRLEN	32
+char *pr_duration_fmt(int64_t ns, char *buf, size_t len);
+
+/*
+ * pr_disco_endpoint_from_json() - read an endpoint description from JSON
+ * text: one object with "server_key" (64 hex), "client_keys" [2 keys]
+ * (or "key0"/"key1"), "vni", and optional "lamport",
+ * "bind_lifetime_ms", "steady_state_lifetime_ms" and "addrs"
+ * ["ip:port", ...]. That is what `relayctl -j session add` and
+ * `relay-client -j allocate` print. Client keys come out sorted; unknown
+ * keys are ignored. On error a message goes to @err.
+ * Return: 0 or -EINVAL.
+ */
+int pr_disco_endpoint_from_json(const char *text, size_t len,
+				struct pr_disco_endpoint *ep, char *err,
+				size_t errlen);
+
 #endif /* PR_DISCO_H */

@@ -153,12 +153,16 @@ struct pr_stats {
 #define PR_CFG_MAX_SESSIONS	(1u << 2)
 #define PR_CFG_SERVER_KEY	(1u << 3)
 #define PR_CFG_STATIC_EPS	(1u << 4)
+#define PR_CFG_PASS_RATE	(1u << 5)
+#define PR_CFG_PASS_BURST	(1u << 6)
 
 struct pr_config {
 	uint32_t mask;
 	uint32_t bind_lifetime_ms;
 	uint32_t idle_lifetime_ms;
 	uint32_t max_sessions;
+	uint32_t pass_rate;	/* per source, datagrams/s to userspace */
+	uint32_t pass_burst;
 	uint8_t server_key[PEER_RELAY_KEY_LEN];
 	unsigned int n_static_eps;	/* 0 with PR_CFG_STATIC_EPS: clear */
 	struct pr_endpoint static_eps[PEER_RELAY_MAX_STATIC_EPS];

@@ -73,6 +73,8 @@ static struct nla_policy config_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
 	[PEER_RELAY_CONFIG_A_MAX_SESSIONS]	= { .type = NLA_U32 },
 	[PEER_RELAY_CONFIG_A_SERVER_KEY]	= BIN(PEER_RELAY_KEY_LEN),
 	[PEER_RELAY_CONFIG_A_STATIC_EPS]	= { .type = NLA_NESTED },
+	[PEER_RELAY_CONFIG_A_PASS_RATE]		= { .type = NLA_U32 },
+	[PEER_RELAY_CONFIG_A_PASS_BURST]	= { .type = NLA_U32 },
 };
 
 static int parse_nested(struct nlattr **tb, int max, const struct nlattr *nest,
@@ -260,6 +262,14 @@ int pr_parse_config(const struct nlattr *nest, struct pr_config *out)
 		out->mask |= PR_CFG_MAX_SESSIONS;
 		out->max_sessions =
 			nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
+	}
+	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE]) {
+		out->mask |= PR_CFG_PASS_RATE;
+		out->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
+	}
+	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST]) {
+		out->mask |= PR_CFG_PASS_BURST;
+		out->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		out->mask |= PR_CFG_SERVER_KEY;

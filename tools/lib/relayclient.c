@@ -188,6 +188,37 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+size_t pr_rc_set_candidates(struct pr_rc *c,
+			    const struct pr_disco_endpoint *ep)
+{
+	size_t i;
+
+	c->n_cands = 0;
+	for (i = 0; i < ep->n_addrports; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = pr_addrport_to_sockaddr(&ep->addrports[i], &ss);
+
+		if (!len || ss.ss_family != c->family ||
+		    (len == c->relay_len && !memcmp(&ss, &c->relay, len)))
+			continue;
+		c->cands[c->n_cands++] = ss;
+	}
+	return c->n_cands;
+}
+
+/* Send a Bind to the relay and every candidate; OK if one send worked. */
+static int send_binds(struct pr_rc *c, const uint8_t *pkt, size_t len)
+{
+	int err = pr_rc_send_raw(c, pkt, len);
+	size_t i;
+
+	for (i = 0; i < c->n_cands; i++)
+		if (!send_to(c, c->fd, (const struct sockaddr *)&c->cands[i],
+			     pkt, len))
+			err = 0;
+	return err;
+}
+
 /* ---- in-band allocation ---- */
 
 static void sorted_pair(const uint8_t *a, const uint8_t *b,
@@ -398,7 +429,7 @@ int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
 
 	deadline = deadline_after(timeout_ms);
 	for (;;) {
-		err = pr_rc_send_raw(c, pkt, (size_t)n);
+		err = send_binds(c, pkt, (size_t)n);
 		if (err)
 			return err;
 		retry = pr_rc_now_ns() + PR_RC_RETRY_MS * 1000000ull;
@@ -421,9 +452,14 @@ int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
 				c->rx_ignored++;
 				continue;
 			}
-			/* answer only the first Challenge, to its source */
+			/* answer only the first Challenge, to its source,
+			 * which is the relay address from now on */
 			if (challenge_from)
 				*challenge_from = from;
+			if (flen <= sizeof(c->relay)) {
+				memcpy(&c->relay, &from, flen);
+				c->relay_len = flen;
+			}
 			return send_answer(c, gen, challenge,
 					   (struct sockaddr *)&from);
 		}

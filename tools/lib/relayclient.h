@@ -56,6 +56,11 @@ struct pr_rc {
 	uint8_t shared_server[PR_KEY_LEN];	/* us <-> ServerDisco */
 	uint8_t shared_peer[PR_KEY_LEN];	/* us <-> peer (e2e ping) */
 
+	/* more relay addresses to send Binds to (same family), besides
+	 * relay: set by pr_rc_set_candidates() */
+	size_t n_cands;
+	struct sockaddr_storage cands[PR_DISCO_MAX_ADDRPORTS];
+
 	uint32_t generation;		/* last handshake generation */
 	uint32_t alloc_generation;	/* last AllocateRequest generation */
 	enum pr_rc_corrupt corrupt;
@@ -83,6 +88,15 @@ int pr_rc_set_endpoint(struct pr_rc *c, const uint8_t server_key[PR_KEY_LEN],
 		       uint32_t vni, const uint8_t peer[PR_KEY_LEN]);
 
 /*
+ * pr_rc_set_candidates() - like a Tailscale client, send Binds to every
+ * relay address of @ep that has the socket's family (besides the relay
+ * address given to pr_rc_open()); the first Challenge decides which one
+ * is used from then on. Returns the number of candidates.
+ */
+size_t pr_rc_set_candidates(struct pr_rc *c,
+			    const struct pr_disco_endpoint *ep);
+
+/*
  * pr_rc_allocate() - in-band allocation: send an AllocateRequest for
  * (own key, @peer) sealed to @server_key, zero-padded to
  * PR_DISCO_ALLOC_REQ_FRAME_LEN bytes (retransmitted every
@@ -99,7 +113,9 @@ int pr_rc_allocate(struct pr_rc *c, const uint8_t server_key[PR_KEY_LEN],
  * pr_rc_bind() - run Bind → Challenge → Answer with a new generation
  * (@generation, or the next one if 0). Binds are retransmitted every
  * PR_RC_RETRY_MS until a valid Challenge arrives or @timeout_ms passes;
- * the Answer goes to the address the Challenge came from. The relay
+ * the Answer goes to the address the Challenge came from, which becomes
+ * the relay address for data (Binds go to the relay address and every
+ * candidate, see pr_rc_set_candidates()). The relay
  * sends nothing back for the Answer, so success means "answered"; the
  * binding is confirmed end to end by a Ping/Pong with the peer.
  * @challenge_from (may be NULL) receives the Challenge's source.

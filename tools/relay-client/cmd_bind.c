@@ -20,6 +20,7 @@
 static const char bind_usage[] =
 	"Usage: relay-client [-j] bind --relay ADDR:PORT --server-key KEY --peer KEY\n"
 	"                    (--vni N | --allocate) [--key FILE] [--local ADDR[:PORT]]\n"
+	"       relay-client [-j] bind --endpoint-json FILE --key FILE [...]\n"
 	"                    [--generation N] [--timeout MS] [--corrupt KIND] [MODE]\n"
 	"\n"
 	"Run Bind -> Challenge -> Answer with the relay for session --vni (or one\n"
@@ -27,6 +28,13 @@ static const char bind_usage[] =
 	"(or a fresh one). Binds are retransmitted every 500 ms until a valid\n"
 	"Challenge arrives; the Answer goes to the Challenge's source. The relay\n"
 	"does not acknowledge the Answer: an end-to-end --ping confirms the path.\n"
+	"\n"
+	"--endpoint-json FILE (- for stdin) reads an endpoint description, as\n"
+	"printed by 'relayctl -j session add' or 'relay-client -j allocate': the\n"
+	"server key, the VNI, the peer (the client key that is not --key's) and\n"
+	"the relay addresses. Like a Tailscale client, Binds then go to every\n"
+	"address of the socket's family (the first one, or --local's family,\n"
+	"unless --relay is given) and the first Challenge picks the relay address.\n"
 	"\n"
 	"Modes (at most one; the socket stays the same, so the binding holds):\n"
 	"  --send HEX        send Geneve data with payload HEX (--count N times,\n"
@@ -360,7 +368,7 @@ int cmd_bind(struct rcli *r, int argc, char **argv)
 		return rcli_usage_error(r, "--relay is required");
 	if (!o.have_server_key)
 		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
-	if (!o.have_peer)
+	if (!o.have_peer && !o.have_ep)
 		return rcli_usage_error(r, "--peer is required");
 	if (o.have_vni == o.allocate)
 		return rcli_usage_error(r, "give exactly one of --vni N and --allocate");
@@ -370,6 +378,11 @@ int cmd_bind(struct rcli *r, int argc, char **argv)
 	rc = rcli_key(r, o.key_file, priv, pub);
 	if (rc)
 		return rc;
+	if (o.have_ep && !o.have_peer) {
+		rc = rcli_ep_peer(r, &o, pub, o.peer);
+		if (rc)
+			return rc;
+	}
 	err = pr_rc_open(&c, priv, (struct sockaddr *)&o.relay,
 			 o.local_s ? (struct sockaddr *)&o.local : NULL);
 	sodium_memzero(priv, sizeof(priv));
@@ -381,6 +394,8 @@ int cmd_bind(struct rcli *r, int argc, char **argv)
 				     &ep);
 	else
 		err = pr_rc_set_endpoint(&c, o.server_key, o.vni, o.peer);
+	if (!err && o.have_ep)
+		pr_rc_set_candidates(&c, &o.ep);
 	if (err) {
 		pr_rc_close(&c);
 		return rcli_fail(r, err, o.allocate ?

@@ -24,6 +24,8 @@ static const char pair_usage[] =
 	"                    [--relay-b ADDR:PORT] [--local-a ADDR[:PORT]]\n"
 	"                    [--local-b ADDR[:PORT]] [--count N] [--interval MS]\n"
 	"                    [--size N] [--timeout MS] [--generation N] [-q]\n"
+	"       relay-client [-j] pair --endpoint-json FILE --key-a FILE --key-b FILE\n"
+	"                    [...]\n"
 	"\n"
 	"Run both clients of a session: A (--key-a, alias --key) and B (--key-b),\n"
 	"fresh keys if not given. With --vni the session must exist for the two\n"
@@ -151,6 +153,16 @@ static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
 		return rc;
 	if (!memcmp(a->pub, b->pub, 32))
 		return rcli_usage_error(r, "A and B must have different keys");
+	if (o->have_ep) {
+		uint8_t peer[32];
+
+		rc = rcli_ep_peer(r, o, a->pub, peer);
+		if (!rc && memcmp(peer, b->pub, 32))
+			rc = rcli_usage_error(r, "--key-b is not the other client key of %s",
+					      o->ep_file);
+		if (rc)
+			return rc;
+	}
 	err = pr_rc_open(&a->c, a->priv, (struct sockaddr *)&o->relay,
 			 o->local_s ? (struct sockaddr *)&o->local : NULL);
 	if (err)
@@ -176,6 +188,10 @@ static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
 	err = pr_rc_set_endpoint(&b->c, o->server_key, o->vni, a->pub);
 	if (err)
 		return rcli_fail(r, err, "endpoint B");
+	if (o->have_ep) {
+		pr_rc_set_candidates(&a->c, &o->ep);
+		pr_rc_set_candidates(&b->c, &o->ep);
+	}
 	return 0;
 }
 

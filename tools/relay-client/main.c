@@ -33,6 +33,9 @@ static const struct command commands[] = {
 	{ "pair", "--relay ADDR:PORT --server-key KEY --vni N|--allocate [...]",
 	  "run both clients and measure the round trip through the relay",
 	  cmd_pair },
+	{ "many", "--relay ADDR:PORT --server-key KEY --pairs N [...]",
+	  "load test: N pairs allocate and handshake from a few sockets",
+	  cmd_many },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

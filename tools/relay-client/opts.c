@@ -24,6 +24,11 @@ enum {
 	OPT_PING,
 	OPT_SIZE,
 	OPT_SETTLE,
+	OPT_EP_JSON,
+	OPT_PAIRS,
+	OPT_SOCKETS,
+	OPT_SEED,
+	OPT_PRINT_GRANTS,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +56,11 @@ static const struct option long_opts[] = {
 	{ "interval",	required_argument, NULL, 'i' },
 	{ "size",	required_argument, NULL, OPT_SIZE },
 	{ "settle",	required_argument, NULL, OPT_SETTLE },
+	{ "endpoint-json", required_argument, NULL, OPT_EP_JSON },
+	{ "pairs",	required_argument, NULL, OPT_PAIRS },
+	{ "sockets",	required_argument, NULL, OPT_SOCKETS },
+	{ "seed",	required_argument, NULL, OPT_SEED },
+	{ "print-grants", no_argument,	   NULL, OPT_PRINT_GRANTS },
 	{ "quiet",	no_argument,	   NULL, 'q' },
 	{ "json",	no_argument,	   NULL, 'j' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -192,6 +202,55 @@ static int parse_proto(struct rcli *r, const char *s, uint16_t *proto)
 	return 0;
 }
 
+static int load_ep(struct rcli *r, const char *path,
+		   struct pr_disco_endpoint *ep)
+{
+	char buf[16384], err[160];
+	size_t n = 0, k;
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+
+	if (!f)
+		return rcli_error(r, "%s: %s", path, strerror(errno));
+	while ((k = fread(buf + n, 1, sizeof(buf) - n, f)) > 0)
+		n += k;
+	if (f != stdin)
+		fclose(f);
+	if (n == sizeof(buf))
+		return rcli_error(r, "%s: too large", path);
+	if (pr_disco_endpoint_from_json(buf, n, ep, err, sizeof(err)))
+		return rcli_error(r, "%s: %s", path, err);
+	return 0;
+}
+
+int rcli_ep_relay(const struct rcli_opts *o, int family,
+		  struct sockaddr_storage *ss)
+{
+	size_t i;
+
+	for (i = 0; o->have_ep && i < o->ep.n_addrports; i++) {
+		if (!pr_addrport_to_sockaddr(&o->ep.addrports[i], ss))
+			continue;
+		if (!family || ss->ss_family == family)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+int rcli_ep_peer(struct rcli *r, const struct rcli_opts *o,
+		 const uint8_t own[32], uint8_t peer[32])
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!memcmp(o->ep.client_key[i], own, 32)) {
+			memcpy(peer, o->ep.client_key[!i], 32);
+			return 0;
+		}
+	}
+	return rcli_usage_error(r, "the own key (--key) is not a client key of the endpoint in %s",
+				o->ep_file);
+}
+
 int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 		    struct rcli_opts *o, const char *usage)
 {
@@ -303,6 +362,26 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 		case 'q':
 			o->quiet = true;
 			break;
+		case OPT_EP_JSON:
+			o->ep_file = optarg;
+			rc = load_ep(r, optarg, &o->ep);
+			o->have_ep = !rc;
+			break;
+		case OPT_PAIRS:
+			rc = parse_u32(r, "pairs", optarg, 1, 100000,
+				       &o->pairs);
+			break;
+		case OPT_SOCKETS:
+			rc = parse_u32(r, "sockets", optarg, 1, 64,
+				       &o->sockets);
+			break;
+		case OPT_SEED:
+			rc = parse_u32(r, "seed", optarg, 0, UINT32_MAX,
+				       &o->seed);
+			break;
+		case OPT_PRINT_GRANTS:
+			o->print_grants = true;
+			break;
 		case 'j':
 			r->json = true;
 			break;
@@ -322,6 +401,33 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 	if (optind < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
 					argv[optind]);
+	if (o->have_ep) {
+		/* the description gives the relay's key, the VNI and the
+		 * relay addresses (the first one of the right family is
+		 * --relay unless given) */
+		if (o->have_server_key || o->have_vni || o->allocate)
+			return rcli_usage_error(r, "--endpoint-json gives the server key and the VNI: no --server-key, --vni or --allocate");
+		memcpy(o->server_key, o->ep.server_key, 32);
+		o->have_server_key = true;
+		o->vni = o->ep.vni;
+		o->have_vni = true;
+		if (!o->relay_s) {
+			if (rcli_ep_relay(o, o->local_s ? o->local.ss_family : 0,
+					  &o->relay))
+				return rcli_usage_error(r, "%s has no relay address%s",
+							o->ep_file, o->local_s ?
+							" of --local's family" : "");
+			o->relay_s = o->ep_file;
+		}
+		if (!o->relay_b_s && o->local_b_s &&
+		    o->local_b.ss_family != o->relay.ss_family) {
+			if (rcli_ep_relay(o, o->local_b.ss_family,
+					  &o->relay_b))
+				return rcli_usage_error(r, "%s has no relay address of --local-b's family",
+							o->ep_file);
+			o->relay_b_s = o->ep_file;
+		}
+	}
 	if (o->local_s && o->relay_s &&
 	    o->local.ss_family != o->relay.ss_family)
 		return rcli_usage_error(r, "--local and --relay must be of the same address family");

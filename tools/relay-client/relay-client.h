@@ -53,6 +53,15 @@ struct rcli_opts {
 	uint32_t size;
 	uint32_t settle_ms;
 	bool quiet;
+	/* --endpoint-json FILE: a relay endpoint description */
+	const char *ep_file;
+	bool have_ep;
+	struct pr_disco_endpoint ep;
+	/* many */
+	uint32_t pairs;
+	uint32_t sockets;
+	uint32_t seed;
+	bool print_grants;
 };
 
 /* ---- main.c ---- */
@@ -78,6 +87,18 @@ int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 const char *rcli_fmt_sa(const struct sockaddr_storage *ss, char *buf,
 			size_t len);
 #define RCLI_SA_STRLEN	64
+/*
+ * With --endpoint-json: the first relay address of @family (0: any) into
+ * @ss. Returns 0 or -ENOENT.
+ */
+int rcli_ep_relay(const struct rcli_opts *o, int family,
+		  struct sockaddr_storage *ss);
+/*
+ * With --endpoint-json: check that @own is one of the endpoint's client
+ * keys and put the other one in @peer. Returns 0 or an exit code.
+ */
+int rcli_ep_peer(struct rcli *r, const struct rcli_opts *o,
+		 const uint8_t own[32], uint8_t peer[32]);
 /* Lower-case hex of a key into @buf (65 bytes). */
 const char *rcli_fmt_key(const uint8_t *key, char *buf);
 
@@ -92,5 +113,6 @@ int cmd_pubkey(struct rcli *r, int argc, char **argv);
 int cmd_allocate(struct rcli *r, int argc, char **argv);
 int cmd_bind(struct rcli *r, int argc, char **argv);
 int cmd_pair(struct rcli *r, int argc, char **argv);
+int cmd_many(struct rcli *r, int argc, char **argv);
 
 #endif /* RELAY_CLIENT_H */

@@ -50,6 +50,14 @@ static int config_set(struct ctl *c, int argc, char **argv)
 			if (ctl_arg_u32(c, "max-sessions", v,
 					&cfg.max_sessions))
 				return EXIT_USAGE;
+		} else if (!strcmp(k, "pass-rate")) {
+			bit = PR_CFG_PASS_RATE;
+			if (ctl_arg_u32(c, "pass-rate", v, &cfg.pass_rate))
+				return EXIT_USAGE;
+		} else if (!strcmp(k, "pass-burst")) {
+			bit = PR_CFG_PASS_BURST;
+			if (ctl_arg_u32(c, "pass-burst", v, &cfg.pass_burst))
+				return EXIT_USAGE;
 		} else if (!strcmp(k, "server-key")) {
 			bit = PR_CFG_SERVER_KEY;
 			if (ctl_arg_key(c, "server-key", v, cfg.server_key))
@@ -85,18 +93,24 @@ static int config_set(struct ctl *c, int argc, char **argv)
 const struct subcmd config_cmds[] = {
 	{ "get", "", "show the relay configuration",
 	  "Prints bind-lifetime and idle-lifetime (milliseconds), max-sessions,\n"
-	  "server-key (hex or none) and static-endpoints (comma separated or\n"
-	  "none). With -j: {bind_lifetime_ms, idle_lifetime_ms, max_sessions,\n"
-	  "server_key, static_endpoints: [...]}.\n",
+	  "pass-rate and pass-burst, server-key (hex or none) and\n"
+	  "static-endpoints (comma separated or none). With -j:\n"
+	  "{bind_lifetime_ms, idle_lifetime_ms, max_sessions, pass_rate,\n"
+	  "pass_burst, server_key, static_endpoints: [...]}.\n",
 	  config_get },
 	{ "set",
-	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
+	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
 	  "change the relay configuration",
 	  "Changes only the settings given:\n"
 	  "  bind-lifetime MS     time both clients get to bind (100..86400000)\n"
 	  "  idle-lifetime MS     an open session expires when one side has been\n"
 	  "                       idle this long (100..86400000)\n"
 	  "  max-sessions N       maximum number of sessions (1..16777215)\n"
+	  "  pass-rate N          datagrams per second per source address (IPv6:\n"
+	  "                       per /64) the kernel lets through to relayd\n"
+	  "                       (control, plain disco, STUN); excess is\n"
+	  "                       dropped and counted as ratelimit; 0: no limit\n"
+	  "  pass-burst N         burst allowed above pass-rate (1..10000000)\n"
 	  "  server-key HEX       the relay's disco public key (64 hex digits);\n"
 	  "                       SESSION_NEW rejects it as a client key\n"
 	  "  static-endpoints L   up to 16 ADDR:PORT advertised to clients,\n"

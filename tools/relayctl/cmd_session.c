@@ -1,15 +1,215 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* relayctl session add|bind|del|get|list|show|flush */
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 
+#include "disco.h"
 #include "relayctl.h"
+
+/* ---- the endpoint description printed by `session add` ---- */
+
+struct desc_socks {
+	size_t n;
+	struct pr_endpoint local[64];
+};
+
+static int desc_sock_cb(const struct pr_sock_info *si, void *arg)
+{
+	struct desc_socks *ds = arg;
+
+	if (ds->n < sizeof(ds->local) / sizeof(ds->local[0]))
+		ds->local[ds->n++] = si->local;
+	return 0;
+}
+
+static bool addr_is_any(const struct pr_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(&a->u, zero, pr_addr_len(a));
+}
+
+static void add_endpoint(struct pr_disco_endpoint *ep,
+			 const struct pr_endpoint *e)
+{
+	struct sockaddr_storage ss;
+	struct pr_addrport ap;
+	socklen_t len;
+
+	if (!e->addr.family || addr_is_any(&e->addr) ||
+	    pr_endpoint_to_sockaddr(e, &ss, &len) ||
+	    pr_addrport_from_sockaddr(&ap, (struct sockaddr *)&ss))
+		return;
+	pr_disco_endpoint_add_addr(ep, &ap);
+}
+
+/* An address clients could use: not loopback, link-local or multicast. */
+static bool usable_addr(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+
+		return (a >> 24) != 127 && (a >> 16) != 0xa9fe &&
+		       (a >> 28) != 0xe && a != 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+			&((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return !IN6_IS_ADDR_LOOPBACK(a) && !IN6_IS_ADDR_LINKLOCAL(a) &&
+		       !IN6_IS_ADDR_MULTICAST(a) &&
+		       !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_V4MAPPED(a);
+	}
+	return false;
+}
+
+/*
+ * The relay addresses clients should try, in advertising order: the static
+ * endpoints of the kernel config, then every usable address of this
+ * network namespace paired with the port of each attached socket of its
+ * family (a socket bound to one address contributes only that address).
+ */
+static void describe_addrs(struct ctl *c, const struct pr_config *cfg,
+			   struct pr_disco_endpoint *ep)
+{
+	struct desc_socks ds = { 0 };
+	struct ifaddrs *ifa, *i;
+	unsigned int k;
+	size_t j;
+
+	for (k = 0; k < cfg->n_static_eps; k++)
+		add_endpoint(ep, &cfg->static_eps[k]);
+	if (pr_sock_dump(&c->nl, desc_sock_cb, &ds) < 0 || !ds.n)
+		return;
+	for (j = 0; j < ds.n; j++)
+		if (!addr_is_any(&ds.local[j].addr))
+			add_endpoint(ep, &ds.local[j]);
+	if (getifaddrs(&ifa))
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		struct pr_endpoint e;
+
+		if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) ||
+		    (i->ifa_flags & IFF_LOOPBACK) || !usable_addr(i->ifa_addr))
+			continue;
+		if (pr_endpoint_from_sockaddr(i->ifa_addr,
+					      i->ifa_addr->sa_family == AF_INET ?
+					      sizeof(struct sockaddr_in) :
+					      sizeof(struct sockaddr_in6), &e))
+			continue;
+		for (j = 0; j < ds.n; j++) {
+			if (ds.local[j].addr.family != e.addr.family ||
+			    !addr_is_any(&ds.local[j].addr))
+				continue;
+			e.port = ds.local[j].port;
+			add_endpoint(ep, &e);
+		}
+	}
+	freeifaddrs(ifa);
+}
+
+static void print_description(struct ctl *c, const struct pr_session *s,
+			      const struct pr_config *cfg, bool have_key,
+			      const struct pr_disco_endpoint *ep)
+{
+	char key[PR_KEY_HEXLEN], buf[PR_ENDPOINT_STRLEN];
+	char bl[PR_DURATION_STRLEN], sl[PR_DURATION_STRLEN];
+	int64_t bind_ns = (int64_t)cfg->bind_lifetime_ms * 1000000;
+	int64_t idle_ns = (int64_t)cfg->idle_lifetime_ms * 1000000;
+	FILE *f = c->out;
+	size_t i;
+	int k;
+
+	pr_duration_fmt(bind_ns, bl, sizeof(bl));
+	pr_duration_fmt(idle_ns, sl, sizeof(sl));
+	if (c->json) {
+		struct pr_json j;
+
+		pr_json_init(&j, f);
+		pr_json_obj_begin(&j);
+		pr_json_kv_u64(&j, "vni", s->vni);
+		pr_json_kv_str(&j, "key0", pr_key_fmt(s->key0, key));
+		pr_json_kv_str(&j, "key1", pr_key_fmt(s->key1, key));
+		pr_json_kv_u64(&j, "lamport", s->lamport);
+		pr_json_kv_str(&j, "state", pr_state_name(s->state));
+		pr_json_kv_u64(&j, "age_ms", s->age_ms);
+		pr_json_key(&j, "endpoints");
+		pr_json_arr_begin(&j);
+		for (k = 0; k < 2; k++) {
+			const struct pr_ep_info *e = &s->ep[k];
+
+			pr_json_obj_begin(&j);
+			if (e->remote.addr.family)
+				pr_json_kv_str(&j, "remote",
+					       pr_endpoint_fmt(&e->remote, buf,
+							       sizeof(buf)));
+			else
+				pr_json_kv_null(&j, "remote");
+			if (e->local.family)
+				pr_json_kv_str(&j, "local",
+					       pr_addr_fmt(&e->local, buf,
+							   sizeof(buf)));
+			else
+				pr_json_kv_null(&j, "local");
+			pr_json_kv_u64(&j, "rx_packets", e->rx_packets);
+			pr_json_kv_u64(&j, "rx_bytes", e->rx_bytes);
+			pr_json_kv_u64(&j, "idle_ms", e->idle_ms);
+			pr_json_obj_end(&j);
+		}
+		pr_json_arr_end(&j);
+		/* the endpoint description (ref §2.5, Tailscale's JSON names
+		 * in snake case; durations also as Go strings) */
+		if (have_key)
+			pr_json_kv_str(&j, "server_key",
+				       pr_key_fmt(cfg->server_key, key));
+		else
+			pr_json_kv_null(&j, "server_key");
+		pr_json_key(&j, "client_keys");
+		pr_json_arr_begin(&j);
+		pr_json_str(&j, pr_key_fmt(s->key0, key));
+		pr_json_str(&j, pr_key_fmt(s->key1, key));
+		pr_json_arr_end(&j);
+		pr_json_kv_str(&j, "bind_lifetime", bl);
+		pr_json_kv_u64(&j, "bind_lifetime_ms", cfg->bind_lifetime_ms);
+		pr_json_kv_str(&j, "steady_state_lifetime", sl);
+		pr_json_kv_u64(&j, "steady_state_lifetime_ms",
+			       cfg->idle_lifetime_ms);
+		pr_json_key(&j, "addrs");
+		pr_json_arr_begin(&j);
+		for (i = 0; i < ep->n_addrports; i++)
+			pr_json_str(&j, pr_addrport_format(&ep->addrports[i],
+							   buf, sizeof(buf)));
+		pr_json_arr_end(&j);
+		pr_json_obj_end(&j);
+		return;
+	}
+	out_session(c, s);
+	fprintf(f, "  server-key %s\n",
+		have_key ? pr_key_fmt(cfg->server_key, key) : "none");
+	fprintf(f, "  client-keys %s", pr_key_fmt(s->key0, key));
+	fprintf(f, " %s\n", pr_key_fmt(s->key1, key));
+	fprintf(f, "  bind-lifetime %s\n", bl);
+	fprintf(f, "  steady-state-lifetime %s\n", sl);
+	for (i = 0; i < ep->n_addrports; i++)
+		fprintf(f, "  addr %s\n",
+			pr_addrport_format(&ep->addrports[i], buf,
+					   sizeof(buf)));
+	if (!ep->n_addrports)
+		fprintf(f, "  addr none\n");
+}
 
 static int session_add(struct ctl *c, int argc, char **argv)
 {
+	static const uint8_t zero[PEER_RELAY_KEY_LEN];
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
+	struct pr_disco_endpoint ep;
 	struct pr_session s;
+	struct pr_config cfg;
 	uint32_t vni;
-	bool has_vni = false;
+	bool has_vni = false, have_key;
 	int err;
 
 	if (argc != 2 && argc != 4)
@@ -30,7 +230,21 @@ static int session_add(struct ctl *c, int argc, char **argv)
 	err = pr_session_new(&c->nl, ka, kb, has_vni ? &vni : NULL, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
-	out_session(c, &s);
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&ep, 0, sizeof(ep));
+	if (pr_config_get(&c->nl, &cfg)) {
+		fprintf(stderr, "relayctl: session add: warning: cannot read the relay config: %s\n",
+			pr_nl_errmsg(&c->nl));
+		cfg.mask = 0;
+	}
+	have_key = (cfg.mask & PR_CFG_SERVER_KEY) &&
+		   memcmp(cfg.server_key, zero, sizeof(zero));
+	if (!have_key)
+		fprintf(stderr, "relayctl: session add: warning: no server key configured (is relayd running?)\n");
+	describe_addrs(c, &cfg, &ep);
+	if (!ep.n_addrports)
+		fprintf(stderr, "relayctl: session add: warning: no relay address known (no static endpoint, no attached socket)\n");
+	print_description(c, &s, &cfg, have_key, &ep);
 	return EXIT_OK;
 }
 
@@ -191,7 +405,18 @@ const struct subcmd session_cmds[] = {
 	  "keys (64 hex digits each). Asking again for the same pair returns\n"
 	  "the existing session unchanged (same VNI and lamport). 'vni N'\n"
 	  "requests a specific VNI (1..16777215); EEXIST if it is taken.\n"
-	  "\n" SESSION_FIELDS,
+	  "\n" SESSION_FIELDS
+	  "\n"
+	  "Then the endpoint description clients need (what Tailscale sends in\n"
+	  "CallMeMaybeVia): server-key (the relay's disco key from the kernel\n"
+	  "config, set by relayd), client-keys (sorted), bind-lifetime and\n"
+	  "steady-state-lifetime, and one 'addr IP:PORT' line per relay address:\n"
+	  "the static endpoints first, then every usable address of this network\n"
+	  "namespace with the port of the attached sockets. With -j the same\n"
+	  "object gets server_key (null if unset), client_keys [2],\n"
+	  "bind_lifetime (\"30s\"), bind_lifetime_ms, steady_state_lifetime\n"
+	  "(\"5m0s\"), steady_state_lifetime_ms and addrs [\"IP:PORT\", ...];\n"
+	  "`relay-client bind --endpoint-json FILE` reads it.\n",
 	  session_add },
 	{ "bind", "VNI 0|1 ADDR:PORT [local ADDR]",
 	  "bind an endpoint of a session to a client address",

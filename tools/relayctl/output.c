@@ -232,6 +232,10 @@ void out_config_json(struct pr_json *j, const struct pr_config *cfg)
 		pr_json_kv_u64(j, "idle_lifetime_ms", cfg->idle_lifetime_ms);
 	if (cfg->mask & PR_CFG_MAX_SESSIONS)
 		pr_json_kv_u64(j, "max_sessions", cfg->max_sessions);
+	if (cfg->mask & PR_CFG_PASS_RATE)
+		pr_json_kv_u64(j, "pass_rate", cfg->pass_rate);
+	if (cfg->mask & PR_CFG_PASS_BURST)
+		pr_json_kv_u64(j, "pass_burst", cfg->pass_burst);
 	if (cfg->mask & PR_CFG_SERVER_KEY)
 		pr_json_kv_str(j, "server_key",
 			       pr_key_fmt(cfg->server_key, buf));
@@ -266,6 +270,10 @@ void out_config(struct ctl *c, const struct pr_config *cfg)
 		fprintf(f, "idle-lifetime %" PRIu32 "\n", cfg->idle_lifetime_ms);
 	if (cfg->mask & PR_CFG_MAX_SESSIONS)
 		fprintf(f, "max-sessions %" PRIu32 "\n", cfg->max_sessions);
+	if (cfg->mask & PR_CFG_PASS_RATE)
+		fprintf(f, "pass-rate %" PRIu32 "\n", cfg->pass_rate);
+	if (cfg->mask & PR_CFG_PASS_BURST)
+		fprintf(f, "pass-burst %" PRIu32 "\n", cfg->pass_burst);
 	fprintf(f, "server-key %s\n", cfg->mask & PR_CFG_SERVER_KEY ?
 		pr_key_fmt(cfg->server_key, buf) : "none");
 	fprintf(f, "static-endpoints ");

@@ -303,7 +303,10 @@ int relayd_config_load(const char *path, struct relayd_opts *o,
 
 		ret = relayd_config_parse(buf, len, o, cli_set, sub,
 					  sizeof(sub));
-		if (ret)
+		/* "line N: x" -> "PATH:N: x" (compiler style) */
+		if (ret && !strncmp(sub, "line ", 5))
+			snprintf(err, errlen, "%s:%s", path, sub + 5);
+		else if (ret)
 			snprintf(err, errlen, "%s: %s", path, sub);
 	}
 	free(buf);

@@ -4,6 +4,7 @@
  * event loop and the kernel (see control.h).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 
 #include "control.h"
 #include "keyfile.h"
+#include "relayclient.h"
 
 /* ---- session cache ---- */
 
@@ -64,12 +66,39 @@ static void cache_flush(struct relayd_control *ctl)
 	ctl->n_cached = 0;
 }
 
-/* pr_hs_lookup_fn: the cache, filled from SESSION_GET on a miss. */
+/* Add (or refresh) the view's entry of a kernel session. */
+static struct relayd_ctl_sess *cache_add(struct relayd_control *ctl,
+					 const struct pr_session *s)
+{
+	struct relayd_ctl_sess *e = cache_find(ctl, s->vni), **b;
+
+	if (e && !memcmp(e->hs.client_key[0], s->key0, PR_KEY_LEN) &&
+	    !memcmp(e->hs.client_key[1], s->key1, PR_KEY_LEN))
+		return e;
+	if (e)
+		cache_remove(ctl, s->vni);	/* a reused VNI */
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	if (pr_hs_session_init(&e->hs, s->vni, s->key0, s->key1, &ctl->hs)) {
+		pr_log_warn(&ctl->rd->log, "vni %u: unusable client keys",
+			    s->vni);
+		free(e);
+		return NULL;
+	}
+	b = bucket(ctl, s->vni);
+	e->next = *b;
+	*b = e;
+	ctl->n_cached++;
+	return e;
+}
+
+/* pr_hs_lookup_fn: the view, filled from SESSION_GET on a miss. */
 static struct pr_hs_session *lookup(void *arg, uint32_t vni)
 {
 	struct relayd_control *ctl = arg;
 	struct relayd *rd = ctl->rd;
-	struct relayd_ctl_sess *e = cache_find(ctl, vni), **b;
+	struct relayd_ctl_sess *e = cache_find(ctl, vni);
 	struct pr_session s;
 	int err;
 
@@ -84,36 +113,26 @@ static struct pr_hs_session *lookup(void *arg, uint32_t vni)
 				    strerror(-err));
 		return NULL;
 	}
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return NULL;
-	if (pr_hs_session_init(&e->hs, vni, s.key0, s.key1, &ctl->hs)) {
-		pr_log_warn(&rd->log, "vni %u: unusable client keys", vni);
-		free(e);
-		return NULL;
-	}
-	b = bucket(ctl, vni);
-	e->next = *b;
-	*b = e;
-	ctl->n_cached++;
-	return &e->hs;
+	e = cache_add(ctl, &s);
+	return e ? &e->hs : NULL;
 }
 
 static int on_event(const struct pr_event *ev, void *arg)
 {
 	struct relayd_control *ctl = arg;
-	struct relayd_ctl_sess *e;
+	struct relayd *rd = ctl->rd;
 
 	switch (ev->cmd) {
 	case PEER_RELAY_CMD_SESSION_DEL_NTF:
+		if (cache_find(ctl, ev->session.vni))
+			pr_log_info(&rd->log, "vni %u: session deleted by the kernel (%s), forgotten",
+				    ev->session.vni,
+				    pr_del_name(ev->session.del_reason));
 		cache_remove(ctl, ev->session.vni);
 		break;
 	case PEER_RELAY_CMD_SESSION_NEW_NTF:
-		/* a reused VNI must not keep the old pair's keys */
-		e = cache_find(ctl, ev->session.vni);
-		if (e && (memcmp(e->hs.client_key[0], ev->session.key0, 32) ||
-			  memcmp(e->hs.client_key[1], ev->session.key1, 32)))
-			cache_remove(ctl, ev->session.vni);
+		/* replaces the entry of a reused VNI (other keys) */
+		cache_add(ctl, &ev->session);
 		break;
 	default:
 		break;
@@ -132,8 +151,8 @@ static void on_events_fd(struct relayd *rd, int fd, uint32_t events,
 		if (err == -EAGAIN)
 			return;
 		if (err == -ENOBUFS) {
-			pr_log_warn(&rd->log, "session events lost: dropping the handshake cache");
-			cache_flush(ctl);
+			pr_log_warn(&rd->log, "session events lost: rebuilding the session view");
+			relayd_control_sync(ctl);
 			continue;
 		}
 		if (err) {
@@ -329,10 +348,15 @@ void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
 	}
 	switch (pr_classify(pkt->data, (__u32)pkt->len, &vni)) {
 	case PR_CLASS_CONTROL:
+		if (!pr_rl_allow(&ctl->rl, &pkt->src.addr, pr_rc_now_ns()))
+			break;
 		handle_control(ctl, pkt);
 		break;
 	case PR_CLASS_NOT_GENEVE:
 		if (pr_disco_has_magic(pkt->data, pkt->len)) {
+			if (!pr_rl_allow(&ctl->rl, &pkt->src.addr,
+					 pr_rc_now_ns()))
+				break;
 			handle_alloc(ctl, pkt);
 			break;
 		}
@@ -340,6 +364,143 @@ void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
 	default:
 		ctl->ignored++;
 		break;
+	}
+}
+
+/* ---- the session view ---- */
+
+static int sync_one(const struct pr_session *s, void *arg)
+{
+	cache_add(arg, s);
+	return 0;
+}
+
+int relayd_control_sync(struct relayd_control *ctl)
+{
+	struct relayd *rd = ctl->rd;
+	int n;
+
+	if (!rd->nl_open)
+		return 0;
+	cache_flush(ctl);
+	n = pr_session_dump(&rd->nl, sync_one, ctl);
+	if (n < 0) {
+		pr_log_warn(&rd->log, "session dump: %s", strerror(-n));
+		return n;
+	}
+	ctl->resyncs++;
+	pr_log_info(&rd->log, "session view rebuilt from the kernel: %zu session%s",
+		    ctl->n_cached, ctl->n_cached == 1 ? "" : "s");
+	return (int)ctl->n_cached;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void relayd_control_log_view(const struct relayd_control *ctl)
+{
+	char line[64 * 9 + 16];
+	uint32_t vnis[64];
+	size_t i, n = 0, off = 0;
+
+	for (i = 0; i < RELAYD_CTL_BUCKETS; i++) {
+		const struct relayd_ctl_sess *e;
+
+		for (e = ctl->buckets[i]; e; e = e->next)
+			if (n < 64)
+				vnis[n++] = e->hs.vni;
+	}
+	qsort(vnis, n, sizeof(vnis[0]), cmp_u32);
+	line[0] = '\0';
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%u",
+					i ? " " : "", vnis[i]);
+	pr_log_info(&ctl->rd->log, "view: %zu session%s: vni %s%s",
+		    ctl->n_cached, ctl->n_cached == 1 ? "" : "s",
+		    n ? line : "none", ctl->n_cached > n ? " ..." : "");
+}
+
+/* ---- reload (SIGHUP) ---- */
+
+int relayd_control_reload(struct relayd_control *ctl)
+{
+	struct relayd *rd = ctl->rd;
+	struct relayd_opts o = rd->cli_opts;
+	struct pr_grants g = { 0 };
+	char err[512];
+	int ret;
+
+	o.owned = 0;
+	if (rd->opts.config_file) {
+		ret = relayd_config_load(rd->opts.config_file, &o, rd->cli_set,
+					 err, sizeof(err));
+		if (ret) {
+			pr_log_err(&rd->log, "reload: %s (keeping the old configuration)",
+				   err);
+			relayd_opts_free(&o);
+			return ret;
+		}
+	}
+	if (o.grants_file && pr_grants_load(o.grants_file, &g, err,
+					    sizeof(err))) {
+		pr_log_err(&rd->log, "reload: grants: %s (keeping the old configuration)",
+			   err);
+		relayd_opts_free(&o);
+		return -EINVAL;
+	}
+	/* kernel settings: what the file (or the command line) sets */
+	o.relay_cfg.mask &= ~PR_CFG_SERVER_KEY;
+	if (rd->nl_open && o.relay_cfg.mask) {
+		ret = pr_config_set(&rd->nl, &o.relay_cfg);
+		if (ret) {
+			const char *msg = pr_nl_errmsg(&rd->nl);
+
+			pr_log_err(&rd->log, "reload: config set: %s%s%s",
+				   strerror(-ret), *msg ? ": " : "", msg);
+		} else if (o.relay_cfg.mask & PR_CFG_STATIC_EPS) {
+			pr_log_info(&rd->log, "reload: %u static endpoint%s",
+				    o.relay_cfg.n_static_eps,
+				    o.relay_cfg.n_static_eps == 1 ? "" : "s");
+		}
+	}
+	pr_grants_free(&ctl->grants);
+	ctl->grants = g;
+	pr_log_info(&rd->log, "reload: in-band allocation: %zu granted client key%s",
+		    ctl->grants.n, ctl->grants.n == 1 ? "" : "s");
+	pr_rl_configure(&ctl->rl, o.rate_limit, o.rate_burst);
+	if (o.key_file && rd->opts.key_file &&
+	    strcmp(o.key_file, rd->opts.key_file))
+		pr_log_warn(&rd->log, "reload: the key file cannot change at runtime (restart relayd)");
+	if (o.log_level != rd->opts.log_level)
+		rd->log.level = o.log_level;
+	/* keep what cannot change at runtime */
+	o.port = rd->opts.port;
+	o.ipv4 = rd->opts.ipv4;
+	o.ipv6 = rd->opts.ipv6;
+	o.sockets = rd->opts.sockets;
+	o.config_file = rd->opts.config_file;
+	o.no_kernel = rd->opts.no_kernel;
+	relayd_opts_free(&rd->opts);
+	rd->opts = o;
+	ctl->reloads++;
+	pr_log_info(&rd->log, "configuration reloaded");
+	return 0;
+}
+
+static void on_signal(struct relayd *rd, int signo, void *arg)
+{
+	struct relayd_control *ctl = arg;
+
+	if (signo == SIGHUP) {
+		pr_log_info(&rd->log, "received SIGHUP, reloading");
+		relayd_control_reload(ctl);
+	} else if (signo == SIGUSR1) {
+		relayd_control_log_stats(ctl);
+		relayd_control_log_view(ctl);
 	}
 }
 
@@ -431,8 +592,22 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 		else
 			ctl->ev_open = true;
 	}
+	/* after subscribing, so no session is missed in between */
+	if (rd->nl_open)
+		relayd_control_sync(ctl);
+	if (pr_rl_init(&ctl->rl, rd->opts.rate_limit, rd->opts.rate_burst)) {
+		pr_log_err(&rd->log, "out of memory");
+		return -ENOMEM;
+	}
+	if (rd->opts.rate_limit)
+		pr_log_info(&rd->log, "rate limit: %u control packets/s per source, burst %u",
+			    rd->opts.rate_limit, rd->opts.rate_burst);
+	else
+		pr_log_info(&rd->log, "rate limit: off");
 	rd->rx = relayd_control_rx;
 	rd->rx_arg = ctl;
+	rd->on_signal = on_signal;
+	rd->signal_arg = ctl;
 	pr_log_info(&rd->log, "relay key %s", pr_key_to_hex(ctl->pub, hex));
 	return 0;
 }
@@ -458,6 +633,9 @@ void relayd_control_log_stats(const struct relayd_control *ctl)
 	if (ctl->allocated)
 		pr_log_info(log, "allocate responses sent: %llu",
 			    (unsigned long long)ctl->allocated);
+	pr_log_info(log, "control packets: %llu handled, %llu rate-limited",
+		    (unsigned long long)ctl->rl.passed,
+		    (unsigned long long)ctl->rl.limited);
 	if (ctl->alloc_errors || ctl->bind_errors || ctl->send_errors)
 		pr_log_info(log, "errors: allocate %llu, bind %llu, send %llu",
 			    (unsigned long long)ctl->alloc_errors,
@@ -475,6 +653,7 @@ void relayd_control_fini(struct relayd_control *ctl)
 		ctl->ev_open = false;
 	}
 	cache_flush(ctl);
+	pr_rl_fini(&ctl->rl);
 	pr_grants_free(&ctl->grants);
 	pr_hs_server_wipe(&ctl->hs);
 	pr_alloc_ctx_wipe(&ctl->alloc);

@@ -8,10 +8,17 @@
  *   plain disco            -> pr_alloc_parse(): SESSION_NEW, then the
  *                             sealed AllocateResponse back to the source
  *
- * The handshake needs each session's client keys; they are fetched with
- * SESSION_GET on first use and cached (with the shared keys and the
- * in-progress generations) until a SESSION_DEL/SESSION_NEW notification
- * for the VNI arrives.
+ * The handshake needs each session's client keys. relayd keeps a view of
+ * the kernel's sessions (keys, precomputed shared keys, in-progress
+ * generations): rebuilt from a SESSION dump at startup (and after lost
+ * events), extended by SESSION_NEW_NTF, pruned by SESSION_DEL_NTF (the
+ * kernel expired or deleted the session); a miss falls back to
+ * SESSION_GET.
+ *
+ * Every control packet and allocation request first passes a per-source
+ * rate limit (ratelimit.h). SIGHUP reloads the config file (static
+ * endpoints and lifetimes into the kernel, grants, rate limit); SIGUSR1
+ * logs the counters and the view.
  */
 #ifndef RELAYD_CONTROL_H
 #define RELAYD_CONTROL_H
@@ -21,6 +28,7 @@
 
 #include "alloc.h"
 #include "handshake.h"
+#include "ratelimit.h"
 #include "relayd.h"
 
 #define RELAYD_CTL_BUCKETS	4096
@@ -46,6 +54,9 @@ struct relayd_control {
 	uint64_t bind_errors;		/* SESSION_BIND failed */
 	uint64_t send_errors;		/* replies that could not be sent */
 	uint64_t ignored;		/* STUN, data, short, non-disco */
+	uint64_t reloads;		/* successful SIGHUP reloads */
+	uint64_t resyncs;		/* view rebuilt from a dump */
+	struct pr_ratelimit rl;
 };
 
 /*
@@ -64,5 +75,17 @@ void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
 
 /* Log every non-zero counter at info level. */
 void relayd_control_log_stats(const struct relayd_control *ctl);
+
+/*
+ * relayd_control_sync() - rebuild the session view from a SESSION dump.
+ * Returns the number of sessions, or -errno (logged).
+ */
+int relayd_control_sync(struct relayd_control *ctl);
+
+/* Log the view: "view: N sessions: vni ..." (at most 64 VNIs listed). */
+void relayd_control_log_view(const struct relayd_control *ctl);
+
+/* SIGHUP: reload the config file (see relayd.8). Returns 0 or -errno. */
+int relayd_control_reload(struct relayd_control *ctl);
 
 #endif /* RELAYD_CONTROL_H */

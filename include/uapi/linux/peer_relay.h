@@ -30,6 +30,8 @@
 #define PEER_RELAY_DEFAULT_BIND_LIFETIME_MS	30000
 #define PEER_RELAY_DEFAULT_IDLE_LIFETIME_MS	300000
 #define PEER_RELAY_DEFAULT_MAX_SESSIONS		1048576
+#define PEER_RELAY_DEFAULT_PASS_RATE		2000
+#define PEER_RELAY_DEFAULT_PASS_BURST		4000
 
 enum peer_relay_cmd {
 	PEER_RELAY_CMD_UNSPEC,
@@ -165,6 +167,10 @@ enum peer_relay_config_a {
 	PEER_RELAY_CONFIG_A_MAX_SESSIONS,	/* u32, 1..PEER_RELAY_VNI_MAX */
 	PEER_RELAY_CONFIG_A_SERVER_KEY,		/* binary[32], opaque */
 	PEER_RELAY_CONFIG_A_STATIC_EPS,		/* nest of EP nests */
+	PEER_RELAY_CONFIG_A_PASS_RATE,		/* u32, datagrams/s per source
+						 * passed to userspace; 0: no limit
+						 */
+	PEER_RELAY_CONFIG_A_PASS_BURST,		/* u32, burst of PASS_RATE, >= 1 */
 
 	__PEER_RELAY_CONFIG_A_MAX,
 };

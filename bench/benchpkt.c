@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * benchpkt: packet helpers of the benchmark (bench/bench.sh).
+ *
+ *   benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT
+ *                  --vni N --size BYTES [--count K] [--vni-step S]
+ *       print a trafgen(8) configuration of K Ethernet/IPv4/UDP frames
+ *       carrying a Geneve data header (WireGuard protocol type) and
+ *       BYTES of UDP payload in total (header included); frame i uses
+ *       source port PORT+i and VNI N+i*S (K sessions, one flow each).
+ *   benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]
+ *       count datagrams until MS of silence after the first one; print
+ *       {"packets":N,"bytes":N,"seconds":S,"pps":R} (S: first to last).
+ *   benchpkt echo --bind IP:PORT
+ *       send every datagram back to where it came from, until killed.
+ *   benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES
+ *                [--count K] [--interval-us U]
+ *       ping-pong through the relay (echo on the other side); print RTT
+ *       percentiles in microseconds as JSON.
+ *
+ * IPv4 only: the benchmark topology is IPv4. Exit 0 ok, 1 error, 2 usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+
+#define MAX_PAYLOAD 1472
+
+static void usage(FILE *f)
+{
+	fputs("usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
+	      "                      --vni N --size BYTES [--count K] [--vni-step S]\n"
+	      "       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
+	      "       benchpkt echo --bind IP:PORT\n"
+	      "       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
+	      "                    [--count K] [--interval-us U]\n", f);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_v4(const char *s, struct sockaddr_in *sin)
+{
+	struct pr_endpoint ep;
+
+	if (pr_endpoint_parse(s, &ep) || ep.addr.family != AF_INET)
+		return -1;
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr = ep.addr.u.v4;
+	sin->sin_port = htons(ep.port);
+	return 0;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Geneve data header (O=0, WireGuard type) + filler, @size bytes. */
+static void payload(uint8_t *p, size_t size, uint32_t vni)
+{
+	memset(p, 0x41, size);
+	p[0] = 0;
+	p[1] = 0;
+	p[2] = 0x7a;
+	p[3] = 0x12;
+	p[4] = vni >> 16;
+	p[5] = vni >> 8;
+	p[6] = vni;
+	p[7] = 0;
+}
+
+static int cmd_frame(const uint8_t smac[6], const uint8_t dmac[6],
+		     const struct sockaddr_in *src, const struct sockaddr_in *dst,
+		     uint32_t vni, uint32_t step, size_t size, unsigned int count)
+{
+	uint8_t f[14 + 20 + 8 + MAX_PAYLOAD];
+	unsigned int k;
+	size_t i, hdr = 14 + 20 + 8;
+
+	if (size < 8 || size > MAX_PAYLOAD)
+		return -1;
+	for (k = 0; k < count; k++) {
+		uint8_t *ip = f + 14, *udp = ip + 20;
+		uint16_t sport = ntohs(src->sin_port) + k, c;
+		uint32_t sum;
+
+		memcpy(f, dmac, 6);
+		memcpy(f + 6, smac, 6);
+		f[12] = 0x08;
+		f[13] = 0x00;
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		ip[2] = (20 + 8 + size) >> 8;
+		ip[3] = (uint8_t)(20 + 8 + size);
+		ip[6] = 0x40;	/* DF */
+		ip[8] = 64;
+		ip[9] = IPPROTO_UDP;
+		memcpy(ip + 12, &src->sin_addr, 4);
+		memcpy(ip + 16, &dst->sin_addr, 4);
+		c = csum_fold(csum_add(0, ip, 20));
+		ip[10] = c >> 8;
+		ip[11] = (uint8_t)c;
+		udp[0] = sport >> 8;
+		udp[1] = (uint8_t)sport;
+		memcpy(udp + 2, &dst->sin_port, 2);
+		udp[4] = (8 + size) >> 8;
+		udp[5] = (uint8_t)(8 + size);
+		udp[6] = udp[7] = 0;
+		payload(udp + 8, size, vni + k * step);
+		sum = csum_add(0, ip + 12, 8);
+		sum += IPPROTO_UDP + 8 + size;
+		sum = csum_add(sum, udp, 8 + size);
+		c = csum_fold(sum);
+		if (!c)
+			c = 0xffff;
+		udp[6] = c >> 8;
+		udp[7] = (uint8_t)c;
+
+		/* Headers and the Geneve header as bytes, the filler as fill(). */
+		printf("{ ");
+		for (i = 0; i < hdr + 8; i++)
+			printf("0x%02x, ", f[i]);
+		if (size > 8)
+			printf("fill(0x41, %zu) ", size - 8);
+		printf("}\n");
+	}
+	return 0;
+}
+
+static int udp_socket(const struct sockaddr_in *bind_to, int rcvbuf)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (const struct sockaddr *)bind_to, sizeof(*bind_to))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int cmd_sink(const struct sockaddr_in *b, int idle_ms, int timeout_ms)
+{
+	enum { BATCH = 64 };
+	static uint8_t buf[BATCH][2048];
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	uint64_t packets = 0, bytes = 0;
+	double first = 0, last = 0, start = now_s();
+	int fd, i, n;
+
+	fd = udp_socket(b, 16 << 20);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int wait = packets ? idle_ms :
+			   timeout_ms - (int)((now_s() - start) * 1000);
+
+		if (wait <= 0 || poll(&p, 1, wait) <= 0)
+			break;
+		memset(msg, 0, sizeof(msg));
+		for (i = 0; i < BATCH; i++) {
+			iov[i].iov_base = buf[i];
+			iov[i].iov_len = sizeof(buf[i]);
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, msg, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			continue;
+		last = now_s();
+		if (!packets)
+			first = last;
+		packets += n;
+		for (i = 0; i < n; i++)
+			bytes += msg[i].msg_len;
+	}
+	printf("{\"packets\":%llu,\"bytes\":%llu,\"seconds\":%.6f,\"pps\":%.0f}\n",
+	       (unsigned long long)packets, (unsigned long long)bytes,
+	       last - first, last > first ? packets / (last - first) : 0.0);
+	close(fd);
+	return 0;
+}
+
+static int cmd_echo(const struct sockaddr_in *b)
+{
+	uint8_t buf[2048];
+	int fd = udp_socket(b, 0);
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &fl);
+
+		if (n > 0)
+			sendto(fd, buf, n, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmd_rtt(const struct sockaddr_in *b, const struct sockaddr_in *to,
+		   uint32_t vni, size_t size, unsigned int count,
+		   unsigned int interval_us)
+{
+	uint8_t out[MAX_PAYLOAD], in[2048];
+	double *rtt = calloc(count, sizeof(double));
+	unsigned int i, got = 0, lost = 0;
+	int fd;
+
+	if (!rtt || size < 12 || size > MAX_PAYLOAD)
+		return -1;
+	fd = udp_socket(b, 0);
+	if (fd < 0)
+		return -1;
+	payload(out, size, vni);
+	for (i = 0; i < count; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		double t0 = now_s(), left;
+
+		memcpy(out + 8, &i, sizeof(i));
+		if (sendto(fd, out, size, 0, (const struct sockaddr *)to,
+			   sizeof(*to)) < 0)
+			return -1;
+		for (;;) {
+			ssize_t n;
+
+			left = 0.2 - (now_s() - t0);
+			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
+				lost++;
+				break;
+			}
+			n = recv(fd, in, sizeof(in), 0);
+			if (n == (ssize_t)size && !memcmp(in + 8, &i, sizeof(i))) {
+				rtt[got++] = (now_s() - t0) * 1e6;
+				break;
+			}
+		}
+		if (interval_us)
+			usleep(interval_us);
+	}
+	qsort(rtt, got, sizeof(double), cmp_double);
+#define PCT(p) (got ? rtt[(size_t)((got - 1) * (p))] : 0.0)
+	printf("{\"samples\":%u,\"lost\":%u,\"p50_us\":%.1f,\"p90_us\":%.1f,"
+	       "\"p99_us\":%.1f,\"max_us\":%.1f}\n", got, lost, PCT(0.5),
+	       PCT(0.9), PCT(0.99), got ? rtt[got - 1] : 0.0);
+	free(rtt);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "smac", required_argument, NULL, 'S' },
+		{ "dmac", required_argument, NULL, 'D' },
+		{ "src", required_argument, NULL, 's' },
+		{ "dst", required_argument, NULL, 'd' },
+		{ "to", required_argument, NULL, 'd' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "vni", required_argument, NULL, 'v' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "idle-ms", required_argument, NULL, 'i' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "interval-us", required_argument, NULL, 'u' },
+		{ "vni-step", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	uint8_t smac[6] = { 0 }, dmac[6] = { 0 };
+	struct sockaddr_in src = { 0 }, dst = { 0 }, bnd = { 0 };
+	unsigned long vni = 1, size = 64, count = 1, idle = 500,
+		      timeout = 30000, interval = 1000, step = 1;
+	const char *cmd;
+	int c, err;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	cmd = argv[1];
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S': if (parse_mac(optarg, smac)) goto bad; break;
+		case 'D': if (parse_mac(optarg, dmac)) goto bad; break;
+		case 's': if (parse_v4(optarg, &src)) goto bad; break;
+		case 'd': if (parse_v4(optarg, &dst)) goto bad; break;
+		case 'b': if (parse_v4(optarg, &bnd)) goto bad; break;
+		case 'v': vni = strtoul(optarg, NULL, 0); break;
+		case 'V': step = strtoul(optarg, NULL, 0); break;
+		case 'z': size = strtoul(optarg, NULL, 0); break;
+		case 'n': count = strtoul(optarg, NULL, 0); break;
+		case 'i': idle = strtoul(optarg, NULL, 0); break;
+		case 't': timeout = strtoul(optarg, NULL, 0); break;
+		case 'u': interval = strtoul(optarg, NULL, 0); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!strcmp(cmd, "frame"))
+		err = cmd_frame(smac, dmac, &src, &dst, vni, step, size, count);
+	else if (!strcmp(cmd, "sink"))
+		err = cmd_sink(&bnd, idle, timeout);
+	else if (!strcmp(cmd, "echo"))
+		err = cmd_echo(&bnd);
+	else if (!strcmp(cmd, "rtt"))
+		err = cmd_rtt(&bnd, &dst, vni, size, count, interval);
+	else {
+		usage(stderr);
+		return 2;
+	}
+	if (err) {
+		fprintf(stderr, "benchpkt %s: %s\n", cmd,
+			errno ? strerror(errno) : "invalid arguments");
+		return 1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "benchpkt: invalid value '%s'\n", optarg);
+	return 2;
+}

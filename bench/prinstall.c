@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * prinstall: install many kernel sessions over netlink as fast as the
+ * kernel accepts them, and say how fast that was.
+ *
+ *   prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT
+ *             [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]
+ *
+ * Session i gets VNI N+i, keys derived from i, endpoint 0 bound to the
+ * --a address with port + i/D (D: 1) and endpoint 1 to the --b address
+ * with port+i (--fixed-b: the --b port for every session). Requests go B
+ * sessions (3*B messages: SESSION_NEW, 2x SESSION_BIND) per sendmsg();
+ * only the last of a batch asks for an ACK, errors are always reported.
+ * Prints {"sessions":K,"messages":M,"seconds":S,"sessions_per_s":R,
+ * "errors":E} and exits 1 if any request failed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "addr.h"
+#include "nl.h"
+
+#define BUFSZ (4 << 20)
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
+	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n", f);
+}
+
+/* Append @msg (consumed) to @buf at *@off with sequence @seq. */
+static int append(uint8_t *buf, size_t *off, struct nl_msg *msg, uint32_t seq,
+		  bool ack)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	if (*off + len > BUFSZ) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_flags |= NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
+	memcpy(buf + *off, nlh, nlh->nlmsg_len);
+	*off += len;
+	nlmsg_free(msg);
+	return 0;
+}
+
+static struct nl_msg *new_msg(struct pr_nl *nl, uint32_t i, uint32_t vni)
+{
+	uint8_t k0[PEER_RELAY_KEY_LEN], k1[PEER_RELAY_KEY_LEN];
+	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return NULL;
+	memset(k0, 0xa0, sizeof(k0));
+	memset(k1, 0xb0, sizeof(k1));
+	memcpy(k0, &i, sizeof(i));
+	memcpy(k1, &i, sizeof(i));
+	nest = pr_nl_nest_start(msg, PEER_RELAY_A_SESSION);
+	if (!nest || nla_put(msg, PEER_RELAY_SESSION_A_KEY0, sizeof(k0), k0) ||
+	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, sizeof(k1), k1) ||
+	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
+	    pr_nl_nest_end(msg, nest)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static struct nl_msg *bind_msg(struct pr_nl *nl, uint32_t vni, int ep,
+			       const struct pr_endpoint *remote)
+{
+	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_BIND, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return NULL;
+	nest = pr_nl_nest_start(msg, PEER_RELAY_A_SESSION);
+	if (!nest || nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
+	    pr_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0,
+		      remote, NULL) ||
+	    pr_nl_nest_end(msg, nest)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Read until the ACK of @last_seq; count errors. */
+static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors)
+{
+	for (;;) {
+		ssize_t n = recv(fd, rbuf, BUFSZ, 0);
+		struct nlmsghdr *nlh;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len = (int)n;
+		for (nlh = (void *)rbuf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			struct nlmsgerr *e;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = NLMSG_DATA(nlh);
+			if (e->error) {
+				if (!*errors)
+					fprintf(stderr, "prinstall: seq %u: %s\n",
+						nlh->nlmsg_seq, strerror(-e->error));
+				(*errors)++;
+			}
+			if (nlh->nlmsg_seq == last_seq)
+				return 0;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'k' },
+		{ "vni", required_argument, NULL, 'v' },
+		{ "a", required_argument, NULL, 'a' },
+		{ "b", required_argument, NULL, 'b' },
+		{ "batch", required_argument, NULL, 'n' },
+		{ "fixed-b", no_argument, NULL, 'p' },
+		{ "a-port-div", required_argument, NULL, 'd' },
+		{ "no-bind", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
+	unsigned long div = 1;
+	struct pr_endpoint a = { 0 }, b = { 0 };
+	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
+	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
+	uint32_t seq = 1;
+	struct pr_nl nl;
+	double t0, dt;
+	int c, fd, err;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': count = strtoul(optarg, NULL, 0); break;
+		case 'v': vni0 = strtoul(optarg, NULL, 0); break;
+		case 'n': batch = strtoul(optarg, NULL, 0); break;
+		case 'p': fixed_b = true; break;
+		case 'd': div = strtoul(optarg, NULL, 0); break;
+		case 'N': nobind = true; break;
+		case 'a': have_a = !pr_endpoint_parse(optarg, &a); break;
+		case 'b': have_b = !pr_endpoint_parse(optarg, &b); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!count || !div || !batch || batch > 4096 || !have_a || !have_b) {
+		usage(stderr);
+		return 2;
+	}
+	err = pr_nl_open(&nl);
+	if (err) {
+		fprintf(stderr, "prinstall: netlink: %s\n", strerror(-err));
+		return 1;
+	}
+	nl_socket_set_buffer_size(nl.sk, BUFSZ, BUFSZ);
+	fd = nl_socket_get_fd(nl.sk);
+
+	t0 = now_s();
+	for (i = 0; i < count; ) {
+		unsigned long end = i + batch < count ? i + batch : count;
+		size_t off = 0;
+
+		for (; i < end; i++) {
+			uint32_t vni = vni0 + i;
+			struct pr_endpoint ea = a, eb = b;
+			bool last = i + 1 == end;
+
+			ea.port = (uint16_t)(a.port + i / div);
+			if (!fixed_b)
+				eb.port = (uint16_t)(b.port + i);
+			err = append(buf, &off, new_msg(&nl, i, vni), seq++,
+				     last && nobind);
+			if (!err && !nobind)
+				err = append(buf, &off, bind_msg(&nl, vni, 0, &ea),
+					     seq++, false);
+			if (!err && !nobind)
+				err = append(buf, &off, bind_msg(&nl, vni, 1, &eb),
+					     seq++, last);
+			if (err) {
+				fprintf(stderr, "prinstall: building requests: %s\n",
+					strerror(-err));
+				return 1;
+			}
+			msgs += nobind ? 1 : 3;
+		}
+		if (send(fd, buf, off, 0) != (ssize_t)off) {
+			fprintf(stderr, "prinstall: send: %s\n", strerror(errno));
+			return 1;
+		}
+		err = drain(fd, rbuf, seq - 1, &errors);
+		if (err) {
+			fprintf(stderr, "prinstall: recv: %s\n", strerror(-err));
+			return 1;
+		}
+	}
+	dt = now_s() - t0;
+	printf("{\"sessions\":%lu,\"messages\":%lu,\"seconds\":%.3f,"
+	       "\"sessions_per_s\":%.0f,\"errors\":%lu}\n", count, msgs, dt,
+	       count / dt, errors);
+	pr_nl_close(&nl);
+	return errors ? 1 : 0;
+}

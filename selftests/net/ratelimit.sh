@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Per-source limit of datagrams passed to userspace (config pass-rate /
+# pass-burst): a source over its rate loses the excess (dropped_ratelimit)
+# while another source keeps its own budget; data forwarding is never
+# limited; pass-rate 0 lifts the limit.
+# vm-timeout: 180
+. /selftests/lib.sh
+
+ktap_header
+relay_setup --family both
+
+open_session $A4 5001 $B4 5002 "$(key 1)" "$(key 2)" || bail "v4 session"
+VNI4=$VNI
+CONTROL=$(geneve $VNI4 control)$DISCO_BODY
+
+test_begin "defaults: pass-rate 2000, pass-burst 4000"
+check_eq "pass_rate" 2000 "$(relayctl_r -j config get | jget .pass_rate)"
+check_eq "pass_burst" 4000 "$(relayctl_r -j config get | jget .pass_burst)"
+test_end
+
+test_begin "a source over pass-rate loses the excess, counted as ratelimit"
+relayctl_r config set pass-rate 1 pass-burst 10 || test_error "config set"
+stat_snapshot
+# 50 back-to-back control datagrams: the burst of 10 passes (plus at most
+# one token refilled while sending), the rest is dropped.
+send_from in_a "$(ep $A4 5001)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 50 ||
+	test_error "send"
+sleep 0.2
+passed=$(stat_delta passed_control)
+limited=$(stat_delta dropped_ratelimit)
+diag "passed $passed, rate-limited $limited"
+check_eq "every datagram accounted for" 50 $((passed + limited))
+check_ok "10..12 passed ($passed)" test "$passed" -ge 10 -a "$passed" -le 12
+test_end
+
+test_begin "another source keeps its own budget"
+stat_snapshot
+send_from in_a "$(ep $C4 5009)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 5 ||
+	test_error "send from C"
+sleep 0.2
+check_stat_delta passed_control 5
+check_stat_delta dropped_ratelimit 0
+test_end
+
+test_begin "data forwarding is not rate-limited"
+stat_snapshot
+forward_ok "v4 data" in_a $A4 5001 in_b $B4 5002 "$(wg_packet $VNI4)" 100
+check_stat_delta forwarded_packets_udp4_udp4 100
+check_stat_delta dropped_ratelimit 0
+test_end
+
+test_begin "pass-rate 0 lifts the limit"
+relayctl_r config set pass-rate 0 || test_error "config set"
+stat_snapshot
+send_from in_a "$(ep $A4 5001)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 50 ||
+	test_error "send"
+sleep 0.2
+check_stat_delta passed_control 50
+check_stat_delta dropped_ratelimit 0
+test_end
+
+test_begin "pass-burst 0 and pass-rate over the maximum are rejected"
+check_fail "pass-burst 0" relayctl_r config set pass-burst 0
+check_fail "pass-rate 10000001" relayctl_r config set pass-rate 10000001
+test_end
+
+ktap_finished

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * relay-client many: N client pairs from a few sockets, for load tests.
+ * Every pair allocates its session in-band (A's key must be granted), then
+ * both sides run Bind -> Challenge -> Answer concurrently (a window of
+ * handshakes in flight, Binds retransmitted). Keys are derived from
+ * --seed, so `--print-grants` can write the grants file first.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "keyfile.h"
+#include "relay-client.h"
+
+#define MANY_WINDOW	128	/* allocations/handshakes in flight */
+#define MANY_RETRY_NS	(500 * 1000000ull)
+
+static const char many_usage[] =
+	"Usage: relay-client [-j] many --relay ADDR:PORT [--relay-b ADDR:PORT]\n"
+	"                    --server-key KEY --pairs N [--sockets K] [--seed S]\n"
+	"                    [--local-a ADDR] [--local-b ADDR] [--timeout MS]\n"
+	"       relay-client many --pairs N [--seed S] --print-grants\n"
+	"\n"
+	"Load test: N client pairs (keys derived from --seed, default 0) share\n"
+	"K sockets per side (default 4). Each pair's A allocates the session\n"
+	"in-band at --relay, then A (via --relay) and B (via --relay-b, default\n"
+	"the same) run the handshake; at most 128 operations are in flight and\n"
+	"Binds/requests are retransmitted every 500 ms. --print-grants prints\n"
+	"the N A keys (the grants file relayd needs) and exits.\n"
+	"--timeout MS (default 60000) bounds the whole run.\n"
+	"Output: allocated/answered counts, retransmissions and the time taken.\n"
+	"Exit: 0 all answered, 1 error, 2 usage, 3 timeout.\n";
+
+enum { S_IDLE, S_WAIT, S_DONE };
+
+struct many_side {
+	uint8_t priv[32], pub[32], shared[32];
+	int fd;
+	uint8_t state;
+	uint32_t gen;
+	uint64_t sent_ns;
+};
+
+struct many_pair {
+	struct many_side s[2];	/* A, B */
+	uint32_t vni;
+	uint8_t alloc_state;
+	uint64_t alloc_sent_ns;
+};
+
+struct many {
+	struct rcli_opts *o;
+	struct many_pair *p;
+	uint32_t n;
+	int *fds[2];
+	uint32_t k;
+	/* VNI -> pair index (open addressing, 4N slots) */
+	uint32_t *map_vni, *map_idx;
+	size_t map_cap;
+	uint64_t retransmits, ignored;
+	uint32_t allocated, answered;
+};
+
+static void derive_key(uint32_t seed, uint32_t idx, uint8_t priv[32],
+		       uint8_t pub[32])
+{
+	uint8_t in[8 + 16] = "prmany";
+
+	memcpy(in + 8, &seed, 4);
+	memcpy(in + 12, &idx, 4);
+	crypto_generichash(priv, 32, in, sizeof(in), NULL, 0);
+	priv[0] &= 248;
+	priv[31] &= 127;
+	priv[31] |= 64;
+	pr_key_public(priv, pub);
+}
+
+static void map_put(struct many *m, uint32_t vni, uint32_t idx)
+{
+	size_t h = (vni * 2654435761u) % m->map_cap;
+
+	while (m->map_vni[h] && m->map_vni[h] != vni)
+		h = (h + 1) % m->map_cap;
+	m->map_vni[h] = vni;
+	m->map_idx[h] = idx;
+}
+
+static long map_get(const struct many *m, uint32_t vni)
+{
+	size_t h = (vni * 2654435761u) % m->map_cap;
+
+	while (m->map_vni[h]) {
+		if (m->map_vni[h] == vni)
+			return m->map_idx[h];
+		h = (h + 1) % m->map_cap;
+	}
+	return -1;
+}
+
+static int sendto_relay(const struct many *m, int side, int fd,
+			const void *buf, size_t len)
+{
+	const struct sockaddr_storage *to = side && m->o->relay_b_s ?
+					    &m->o->relay_b : &m->o->relay;
+	socklen_t tl = to->ss_family == AF_INET ?
+		       sizeof(struct sockaddr_in) :
+		       sizeof(struct sockaddr_in6);
+
+	return sendto(fd, buf, len, 0, (const struct sockaddr *)to, tl) < 0 ?
+	       -errno : 0;
+}
+
+static int send_alloc(struct many *m, struct many_pair *p)
+{
+	struct pr_disco_msg req = { .type = PR_DISCO_ALLOC_REQUEST };
+	uint8_t plain[PR_DISCO_ALLOC_REQ_FRAME_LEN - PR_DISCO_OVERHEAD];
+	uint8_t out[PR_DISCO_ALLOC_REQ_FRAME_LEN];
+	bool lt = pr_key_cmp(p->s[0].pub, p->s[1].pub) < 0;
+	ssize_t n;
+
+	memcpy(req.u.alloc_req.client_key[0], lt ? p->s[0].pub : p->s[1].pub, 32);
+	memcpy(req.u.alloc_req.client_key[1], lt ? p->s[1].pub : p->s[0].pub, 32);
+	req.u.alloc_req.generation = 1;
+	memset(plain, 0, sizeof(plain));
+	if (pr_disco_marshal(&req, plain, sizeof(plain)) < 0)
+		return -EINVAL;
+	n = pr_disco_seal(out, sizeof(out), p->s[0].pub, p->s[0].shared,
+			  plain, sizeof(plain));
+	if (n < 0)
+		return -EINVAL;
+	p->alloc_sent_ns = pr_rc_now_ns();
+	return sendto_relay(m, 0, p->s[0].fd, out, (size_t)n);
+}
+
+static int send_hs(struct many *m, struct many_pair *p, int side,
+		   uint8_t type, const uint8_t *challenge,
+		   const struct sockaddr *to, socklen_t tl)
+{
+	struct pr_geneve_hdr gh = { .control = true,
+				    .proto = PR_GENEVE_PROTO_DISCO };
+	struct pr_disco_msg msg = { .type = type };
+	struct many_side *s = &p->s[side];
+	uint8_t out[PR_DISCO_HANDSHAKE_PKT_LEN];
+	ssize_t n;
+
+	msg.u.hs.vni = p->vni;
+	msg.u.hs.generation = s->gen;
+	memcpy(msg.u.hs.remote_key, p->s[!side].pub, 32);
+	if (challenge)
+		memcpy(msg.u.hs.challenge, challenge, 32);
+	pr_geneve_set_vni(&gh, p->vni);
+	pr_geneve_encode(out, sizeof(out), &gh);
+	n = pr_disco_seal_msg(out + PR_GENEVE_HLEN, sizeof(out) - PR_GENEVE_HLEN,
+			      s->pub, s->shared, &msg);
+	if (n < 0)
+		return -EINVAL;
+	n += PR_GENEVE_HLEN;
+	if (to)
+		return sendto(s->fd, out, (size_t)n, 0, to, tl) < 0 ? -errno : 0;
+	s->sent_ns = pr_rc_now_ns();
+	return sendto_relay(m, side, s->fd, out, (size_t)n);
+}
+
+/* A datagram on side @side's socket @fd. */
+static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
+			size_t len, const struct sockaddr_storage *from,
+			socklen_t fl)
+{
+	struct pr_geneve_hdr gh;
+	struct pr_disco_msg msg;
+	struct many_pair *p;
+	struct many_side *s;
+	uint32_t i;
+	long idx;
+
+	if (pr_disco_has_magic(buf, len)) {
+		/* AllocateResponse for one of this socket's pending pairs */
+		if (side)
+			goto ignore;
+		for (i = 0; i < m->n; i++) {
+			p = &m->p[i];
+			if (p->alloc_state != S_WAIT || p->s[0].fd != fd)
+				continue;
+			if (pr_disco_open_msg(buf, len, p->s[0].shared, &msg))
+				continue;
+			if (msg.type != PR_DISCO_ALLOC_RESPONSE || msg.empty)
+				goto ignore;
+			p->vni = msg.u.alloc_resp.ep.vni;
+			p->alloc_state = S_DONE;
+			map_put(m, p->vni, i);
+			m->allocated++;
+			return;
+		}
+		goto ignore;
+	}
+	if (!pr_geneve_client_accepts(buf, len) ||
+	    pr_geneve_decode(buf, len, &gh) || !gh.control)
+		goto ignore;
+	idx = map_get(m, gh.vni);
+	if (idx < 0)
+		goto ignore;
+	p = &m->p[idx];
+	s = &p->s[side];
+	if (s->state != S_WAIT || s->fd != fd ||
+	    pr_disco_open_msg(buf + PR_GENEVE_HLEN, len - PR_GENEVE_HLEN,
+			      s->shared, &msg) ||
+	    msg.type != PR_DISCO_CHALLENGE || msg.u.hs.vni != p->vni ||
+	    msg.u.hs.generation != s->gen ||
+	    memcmp(msg.u.hs.remote_key, p->s[!side].pub, 32))
+		goto ignore;
+	if (send_hs(m, p, side, PR_DISCO_ANSWER, msg.u.hs.challenge,
+		    (const struct sockaddr *)from, fl))
+		return;	/* retransmitted Bind will retry */
+	s->state = S_DONE;
+	m->answered++;
+	return;
+ignore:
+	m->ignored++;
+}
+
+static int open_fd(const struct sockaddr_storage *relay, const char *local_s,
+		   const struct sockaddr_storage *local)
+{
+	struct sockaddr_storage any;
+	int fd, one = 1, sz = 4 << 20;
+
+	fd = socket(relay->ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (relay->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	memset(&any, 0, sizeof(any));
+	any.ss_family = relay->ss_family;
+	if (local_s) {
+		any = *local;
+		if (any.ss_family == AF_INET)
+			((struct sockaddr_in *)&any)->sin_port = 0;
+		else
+			((struct sockaddr_in6 *)&any)->sin6_port = 0;
+	}
+	if (bind(fd, (struct sockaddr *)&any, any.ss_family == AF_INET ?
+		 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6))) {
+		one = -errno;
+		close(fd);
+		return one;
+	}
+	return fd;
+}
+
+/* Start/retransmit operations: keep MANY_WINDOW in flight. */
+static int pump(struct many *m, uint64_t now, bool alloc_phase)
+{
+	uint32_t i, inflight = 0;
+	int side, err;
+
+	for (i = 0; i < m->n; i++) {
+		struct many_pair *p = &m->p[i];
+
+		if (alloc_phase) {
+			if (p->alloc_state == S_WAIT) {
+				if (now - p->alloc_sent_ns > MANY_RETRY_NS) {
+					m->retransmits++;
+					send_alloc(m, p);
+				}
+				inflight++;
+			} else if (p->alloc_state == S_IDLE &&
+				   inflight < MANY_WINDOW) {
+				p->alloc_state = S_WAIT;
+				err = send_alloc(m, p);
+				if (err && err != -EAGAIN && err != -ENOBUFS)
+					return err;
+				inflight++;
+			}
+			continue;
+		}
+		for (side = 0; side < 2; side++) {
+			struct many_side *s = &p->s[side];
+
+			if (s->state == S_WAIT) {
+				if (now - s->sent_ns > MANY_RETRY_NS) {
+					m->retransmits++;
+					send_hs(m, p, side, PR_DISCO_BIND, NULL,
+						NULL, 0);
+				}
+				inflight++;
+			} else if (s->state == S_IDLE &&
+				   inflight < MANY_WINDOW) {
+				s->state = S_WAIT;
+				s->gen = 1;
+				err = send_hs(m, p, side, PR_DISCO_BIND, NULL,
+					      NULL, 0);
+				if (err && err != -EAGAIN && err != -ENOBUFS)
+					return err;
+				inflight++;
+			}
+		}
+	}
+	return 0;
+}
+
+static int run(struct many *m, bool alloc_phase, uint64_t deadline)
+{
+	struct pollfd pfd[128];
+	uint8_t buf[2048];
+	uint32_t i, nfd = 0, want = alloc_phase ? m->n : 2 * m->n;
+	int side, err;
+
+	for (side = 0; side < 2; side++)
+		for (i = 0; i < m->k; i++) {
+			pfd[nfd].fd = m->fds[side][i];
+			pfd[nfd].events = POLLIN;
+			nfd++;
+		}
+	while ((alloc_phase ? m->allocated : m->answered) < want) {
+		uint64_t now = pr_rc_now_ns();
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		err = pump(m, now, alloc_phase);
+		if (err)
+			return err;
+		if (poll(pfd, nfd, 50) < 0 && errno != EINTR)
+			return -errno;
+		for (i = 0; i < nfd; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			for (;;) {
+				struct sockaddr_storage from;
+				socklen_t fl = sizeof(from);
+				ssize_t n = recvfrom(pfd[i].fd, buf, sizeof(buf),
+						     0, (struct sockaddr *)&from,
+						     &fl);
+
+				if (n < 0)
+					break;
+				on_datagram(m, i >= m->k, pfd[i].fd, buf,
+					    (size_t)n, &from, fl);
+			}
+		}
+	}
+	return 0;
+}
+
+int cmd_many(struct rcli *r, int argc, char **argv)
+{
+	struct many m = { 0 };
+	struct rcli_opts o;
+	uint64_t t0, t_alloc, deadline;
+	uint32_t i;
+	int rc, err = 0, side;
+	char hex[65];
+
+	rc = rcli_parse_opts(r, argc, argv, &o, many_usage);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.pairs)
+		return rcli_usage_error(r, "--pairs is required");
+	if (!o.sockets)
+		o.sockets = 4;
+	if (!o.timeout_set)
+		o.timeout_ms = 60000;
+	m.o = &o;
+	m.n = o.pairs;
+	m.k = o.sockets;
+	m.p = calloc(m.n, sizeof(*m.p));
+	m.map_cap = 4 * (size_t)m.n + 1;
+	m.map_vni = calloc(m.map_cap, sizeof(uint32_t));
+	m.map_idx = calloc(m.map_cap, sizeof(uint32_t));
+	m.fds[0] = calloc(m.k, sizeof(int));
+	m.fds[1] = calloc(m.k, sizeof(int));
+	if (!m.p || !m.map_vni || !m.map_idx || !m.fds[0] || !m.fds[1]) {
+		rc = rcli_error(r, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < m.n; i++) {
+		derive_key(o.seed, 2 * i, m.p[i].s[0].priv, m.p[i].s[0].pub);
+		derive_key(o.seed, 2 * i + 1, m.p[i].s[1].priv,
+			   m.p[i].s[1].pub);
+	}
+	if (o.print_grants) {
+		for (i = 0; i < m.n; i++)
+			printf("%s\n", rcli_fmt_key(m.p[i].s[0].pub, hex));
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (!o.relay_s || !o.have_server_key) {
+		rc = rcli_usage_error(r, "--relay and --server-key are required");
+		goto out;
+	}
+	for (side = 0; side < 2; side++)
+		for (i = 0; i < m.k; i++) {
+			const struct sockaddr_storage *rel =
+				side && o.relay_b_s ? &o.relay_b : &o.relay;
+			const char *ls = side ? o.local_b_s : o.local_s;
+
+			if (ls && (side ? o.local_b : o.local).ss_family !=
+				  rel->ss_family) {
+				rc = rcli_usage_error(r, "--local-%c and its relay address differ in family",
+						      side ? 'b' : 'a');
+				goto out;
+			}
+			m.fds[side][i] = open_fd(rel, ls,
+						 side ? &o.local_b : &o.local);
+			if (m.fds[side][i] < 0) {
+				rc = rcli_fail(r, m.fds[side][i], "socket");
+				goto out;
+			}
+		}
+	t0 = pr_rc_now_ns();
+	for (i = 0; i < m.n; i++)
+		for (side = 0; side < 2; side++) {
+			struct many_side *s = &m.p[i].s[side];
+
+			s->fd = m.fds[side][i % m.k];
+			if (pr_disco_shared_key(s->shared, o.server_key,
+						s->priv)) {
+				rc = rcli_usage_error(r, "bad server key");
+				goto out;
+			}
+		}
+	deadline = t0 + (uint64_t)o.timeout_ms * 1000000u;
+	err = run(&m, true, deadline);
+	t_alloc = pr_rc_now_ns();
+	if (!err)
+		err = run(&m, false, deadline);
+	if (r->json) {
+		pr_json_obj_begin(&r->j);
+		pr_json_kv_u64(&r->j, "pairs", m.n);
+		pr_json_kv_u64(&r->j, "allocated", m.allocated);
+		pr_json_kv_u64(&r->j, "answered", m.answered);
+		pr_json_kv_u64(&r->j, "retransmits", m.retransmits);
+		pr_json_kv_u64(&r->j, "ignored", m.ignored);
+		pr_json_kv_u64(&r->j, "alloc_ms", (t_alloc - t0) / 1000000);
+		pr_json_kv_u64(&r->j, "total_ms",
+			       (pr_rc_now_ns() - t0) / 1000000);
+		pr_json_obj_end(&r->j);
+	} else {
+		printf("pairs %u allocated %u answered %u/%u retransmits %llu ignored %llu alloc_ms %llu total_ms %llu\n",
+		       m.n, m.allocated, m.answered, 2 * m.n,
+		       (unsigned long long)m.retransmits,
+		       (unsigned long long)m.ignored,
+		       (unsigned long long)((t_alloc - t0) / 1000000),
+		       (unsigned long long)((pr_rc_now_ns() - t0) / 1000000));
+	}
+	rc = err ? rcli_fail(r, err, "many") : EXIT_OK;
+out:
+	for (side = 0; side < 2; side++)
+		for (i = 0; m.fds[side] && i < m.k; i++)
+			if (m.fds[side][i] > 0)
+				close(m.fds[side][i]);
+	if (m.p)
+		sodium_memzero(m.p, m.n * sizeof(*m.p));
+	free(m.p);
+	free(m.map_vni);
+	free(m.map_idx);
+	free(m.fds[0]);
+	free(m.fds[1]);
+	return rc;
+}
