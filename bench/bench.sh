@@ -96,7 +96,7 @@ run() {
 	_b0=$(cpu_busy)
 	_t0=$(cut -d' ' -f1 /proc/uptime)
 	taskset -c 0 nsenter --net=/run/netns/a trafgen -o va -i "$1" -P 1 \
-		-b "$2pps" -n "$_n" -C -Q -A >"$T/trafgen.out" 2>&1
+		-b "$2pps" -n "$_n" -C -Q >"$T/trafgen.out" 2>&1
 	_t1=$(cut -d' ' -f1 /proc/uptime)
 	wait $_sink
 	_b1=$(cpu_busy)
