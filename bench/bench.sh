@@ -4,7 +4,7 @@
 # The benchmark, run inside the test VM (bench/run.sh puts it into the
 # image as /selftests/net/bench.sh). Method: Documentation/performance.md.
 #
-#   a (sender: trafgen, CPU0) --va/ra-- r (forwarder) --rb/vb-- b (sink, CPU0)
+#   a (sender: benchpkt send, CPU0) --va/ra-- r (forwarder) --rb/vb-- b (sink, CPU0)
 #
 # Receive processing of ra (the forwarder's ingress) is steered to CPU1 by
 # RPS, that of vb (the sink's ingress) to CPU0: the forwarder's own work is
@@ -30,10 +30,12 @@ ECHO_PORT=7100		# RTT echo server
 RTT_PORT=6001		# RTT client
 VNI0=100
 BIG_VNI0=1000000	# the 1M installed sessions
+SINK4=10.0.2.3		# see setup()
 for _arg in $(cat /proc/cmdline); do
 	case $_arg in
 	prbench_quick=*) BENCH_QUICK=${_arg#*=} ;;
 	prbench_secs=*) BENCH_SECS=${_arg#*=} ;;
+	prbench_debug=*) BENCH_DEBUG=${_arg#*=} ;;
 	esac
 done
 SECS=${BENCH_SECS:-3}
@@ -49,7 +51,7 @@ J=$T/json		# "key": value lines of the result object
 : >"$J"
 jput() { echo "\"$1\": $2," >>"$J"; }
 
-calc() { awk "BEGIN { printf \"%.${2:-0}f\", $1 }"; }
+calc() { awk "BEGIN { printf \"%.${2:-0}f\", ($1) }"; }
 
 # cpu_busy: "busy0 busy1" in USER_HZ ticks since boot (/proc/stat).
 cpu_busy() {
@@ -68,8 +70,15 @@ setup() {
 	# Neighbours are static: no ARP inside the measurement.
 	ip -n r neigh replace $B4 lladdr "$(ip -n b -o link show vb | sed 's/.*link\/ether \([^ ]*\).*/\1/')" dev rb
 	ip -n r neigh replace $A4 lladdr 02:00:00:00:01:02 dev ra
+	# The throughput sink: an address of b whose neighbour entry on the
+	# relay is a MAC nobody has. vb takes the frames (its rx counter is
+	# the forwarded count) and IP drops them at once as PACKET_OTHERHOST,
+	# so the sink costs next to nothing.
+	ip -n b addr add $SINK4/24 dev vb
+	ip -n r neigh replace $SINK4 lladdr 02:00:00:00:02:99 dev rb
 	ip -n b route add default via $R4B
 	ip -n a route add default via $R4A
+	diag "rps_cpus ra $(ip netns exec r cat /sys/class/net/ra/queues/rx-0/rps_cpus) vb $(ip netns exec b cat /sys/class/net/vb/queues/rx-0/rps_cpus)"
 	load_module
 	relayd_start || bail "relayd"
 	in_r relayctl config set bind-lifetime 86400000 idle-lifetime 86400000 \
@@ -77,36 +86,36 @@ setup() {
 	diag "kernel $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 }
 
-# frames DST-IP DST-PORT SIZE NFLOWS VNI0 VNISTEP > cfg
+# frames DST-IP DST-PORT SIZE NFLOWS VNI0 VNISTEP > file: the sender's
+# frame options (benchpkt frame prints the same frames as trafgen config).
 frames() {
-	benchpkt frame --smac 02:00:00:00:01:02 --dmac 02:00:00:00:01:01 \
+	echo --smac 02:00:00:00:01:02 --dmac 02:00:00:00:01:01 \
 		--src $A4:$SPORT --dst "$1:$2" --size "$3" --count "$4" \
 		--vni "$5" --vni-step "${6:-1}"
 }
 
-# run CFG RATE SECS: offer RATE pps of the frames in CFG for SECS seconds
-# from a on CPU0; the sink in b counts. Sets GOT_PPS, GOT_PKTS, BUSY0,
-# BUSY1 (ticks), SENT_PPS.
+# run FRAMES RATE SECS: offer RATE pps of the frames for SECS seconds from
+# a on CPU0 (benchpkt send: AF_PACKET, paced) to the forwarder; count what
+# the forwarder put on rb (vb's rx counter). Sets GOT_PPS, GOT_PKTS,
+# SENT_PPS, BUSY0, BUSY1 (ticks of CPU0, CPU1 during the run).
+vb_rx() { in_b awk '$1 == "vb:" { print $3 }' /proc/net/dev; }
 run() {
 	_n=$(calc "$2 * $3")
-	taskset -c 0 nsenter --net=/run/netns/b benchpkt sink --bind $B4:$DPORT \
-		--idle-ms 500 --timeout-ms $(( $3 * 1000 + 8000 )) >"$T/sink.out" &
-	_sink=$!
-	sleep 0.2
+	_c0=$(vb_rx)
 	_b0=$(cpu_busy)
-	_t0=$(cut -d' ' -f1 /proc/uptime)
-	taskset -c 0 nsenter --net=/run/netns/a trafgen -o va -i "$1" -P 1 \
-		-b "$2pps" -n "$_n" -C -Q >"$T/trafgen.out" 2>&1
-	_t1=$(cut -d' ' -f1 /proc/uptime)
-	wait $_sink
+	taskset -c 0 nsenter --net=/run/netns/a benchpkt send $(cat "$1") \
+		--dev va --rate "$2" --total "$_n" >"$T/send.out" 2>&1
+	sleep 0.3	# the backlog drains
 	_b1=$(cpu_busy)
+	_c1=$(vb_rx)
 	set -- $_b0 $_b1
 	BUSY0=$(( $3 - $1 )) BUSY1=$(( $4 - $2 ))
-	GOT_PPS=$(sed -n 's/.*"pps":\([0-9.]*\).*/\1/p' "$T/sink.out")
-	GOT_PKTS=$(sed -n 's/.*"packets":\([0-9]*\).*/\1/p' "$T/sink.out")
-	SENT_PPS=$(calc "$_n / ($_t1 - $_t0)")
-	: "${GOT_PPS:=0}" "${GOT_PKTS:=0}"
-	[ "$GOT_PKTS" != 0 ] || diag "nothing arrived; trafgen: $(tail -n 3 "$T/trafgen.out" | tr '\n' '|') sink: $(cat "$T/sink.out")"
+	_secs=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$T/send.out")
+	SENT_PPS=$(sed -n 's/.*"pps":\([0-9.]*\).*/\1/p' "$T/send.out")
+	GOT_PKTS=$(( _c1 - _c0 ))
+	GOT_PPS=$(calc "$GOT_PKTS / (${_secs:-0} + 0.3)")
+	[ "${BENCH_DEBUG:-0}" = 0 ] || diag "send $(cat "$T/send.out") got $GOT_PKTS busy $BUSY0 $BUSY1; $(in_r relayctl -j stats | tr -d ' \n' | cut -c1-300)"
+	[ "$GOT_PKTS" != 0 ] || diag "nothing forwarded; sender: $(tail -n 3 "$T/send.out" | tr '\n' '|')"
 }
 
 # saturate NAME CFG: probe, then offer 1.2x what the probe forwarded.
@@ -134,7 +143,7 @@ cpu_cost() {
 
 ufrelay_start() {	# ufrelay_start CPUS [NSESS [A-PORT-DIV]]
 	$(nsprefix in_r) ufrelay --bind 0.0.0.0:$UPORT --cpus "$1" \
-		--a $A4:$SPORT --b $B4:$DPORT --vni $VNI0 --sessions "${2:-1}" \
+		--a $A4:$SPORT --b $SINK4:$DPORT --vni $VNI0 --sessions "${2:-1}" \
 		>"$T/ufrelay.out" 2>&1 &
 	UF_PID=$!
 	_i=0
@@ -155,7 +164,7 @@ gbps() { calc "$1 * $2 * 8 / 1e9" 3; }	# gbps PPS PAYLOAD
 
 kernel_sessions() {	# kernel_sessions N: sessions VNI0.. for the flows
 	in_r relayctl session flush >/dev/null
-	prinstall --count "$1" --vni $VNI0 --a $A4:$SPORT --b $B4:$DPORT \
+	in_r prinstall --count "$1" --vni $VNI0 --a $A4:$SPORT --b $SINK4:$DPORT \
 		--fixed-b >"$T/inst.out" || { diag "prinstall: $(cat "$T/inst.out")"; return 1; }
 }
 
@@ -163,7 +172,7 @@ setup
 
 # ------------------------------------------------------------ throughput
 for size in 64 1200; do
-	frames $B4 $DPORT $size 1 $VNI0 >"$T/fwd.cfg"
+	frames $SINK4 $DPORT $size 1 $VNI0 >"$T/fwd.cfg"
 	frames $R4A $RELAY_PORT $size 1 $VNI0 >"$T/krn.cfg"
 	frames $R4A $UPORT $size 1 $VNI0 >"$T/usr.cfg"
 
@@ -240,7 +249,7 @@ slabs() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort >"$1"; }
 slabs "$T/slab.0"
 m0_slab=$(meminfo Slab) m0_pcpu=$(meminfo Percpu) m0_free=$(meminfo MemFree)
 # Active sessions are every 1000th: VNI BIG_VNI0 + 1000 j, port SPORT + j.
-prinstall --count $BIG_N --vni $BIG_VNI0 --a $A4:$SPORT --b $B4:$DPORT \
+in_r prinstall --count $BIG_N --vni $BIG_VNI0 --a $A4:$SPORT --b $SINK4:$DPORT \
 	--fixed-b --a-port-div 1000 --batch 256 >"$T/inst.out" ||
 	diag "prinstall: $(cat "$T/inst.out")"
 diag "install: $(cat "$T/inst.out")"

@@ -8,6 +8,11 @@
  *       carrying a Geneve data header (WireGuard protocol type) and
  *       BYTES of UDP payload in total (header included); frame i uses
  *       source port PORT+i and VNI N+i*S (K sessions, one flow each).
+ *   benchpkt send (frame options) --dev IFNAME --rate PPS --total N
+ *       send N of those frames from IFNAME (AF_PACKET, qdisc bypassed),
+ *       paced to PPS: trafgen's own pacing (-b) sends one frame per
+ *       syscall and sleeps in between, which under TCG caps it far
+ *       below the forwarders' capacity.
  *   benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]
  *       count datagrams until MS of silence after the first one; print
  *       {"packets":N,"bytes":N,"seconds":S,"pps":R} (S: first to last).
@@ -30,7 +35,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <linux/if_packet.h>
+#include <sched.h>
 #include <sys/socket.h>
 
 #include "addr.h"
@@ -41,6 +49,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
 	      "                      --vni N --size BYTES [--count K] [--vni-step S]\n"
+	      "       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
 	      "       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
 	      "       benchpkt echo --bind IP:PORT\n"
 	      "       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
@@ -113,23 +122,29 @@ static void payload(uint8_t *p, size_t size, uint32_t vni)
 	p[7] = 0;
 }
 
-static int cmd_frame(const uint8_t smac[6], const uint8_t dmac[6],
-		     const struct sockaddr_in *src, const struct sockaddr_in *dst,
-		     uint32_t vni, uint32_t step, size_t size, unsigned int count)
-{
-	uint8_t f[14 + 20 + 8 + MAX_PAYLOAD];
-	unsigned int k;
-	size_t i, hdr = 14 + 20 + 8;
+#define HDRS (14 + 20 + 8)
+#define MAX_FRAME (HDRS + MAX_PAYLOAD)
 
-	if (size < 8 || size > MAX_PAYLOAD)
-		return -1;
-	for (k = 0; k < count; k++) {
+struct frame_spec {
+	uint8_t smac[6], dmac[6];
+	struct sockaddr_in src, dst;
+	uint32_t vni, step;
+	size_t size;
+};
+
+/* Frame @k of @fs (source port + k, VNI + k * step) into @f. */
+static void build_frame(const struct frame_spec *fs, unsigned int k, uint8_t *f)
+{
+	const struct sockaddr_in *src = &fs->src, *dst = &fs->dst;
+	size_t size = fs->size;
+
+	{
 		uint8_t *ip = f + 14, *udp = ip + 20;
 		uint16_t sport = ntohs(src->sin_port) + k, c;
 		uint32_t sum;
 
-		memcpy(f, dmac, 6);
-		memcpy(f + 6, smac, 6);
+		memcpy(f, fs->dmac, 6);
+		memcpy(f + 6, fs->smac, 6);
 		f[12] = 0x08;
 		f[13] = 0x00;
 		memset(ip, 0, 20);
@@ -150,7 +165,7 @@ static int cmd_frame(const uint8_t smac[6], const uint8_t dmac[6],
 		udp[4] = (8 + size) >> 8;
 		udp[5] = (uint8_t)(8 + size);
 		udp[6] = udp[7] = 0;
-		payload(udp + 8, size, vni + k * step);
+		payload(udp + 8, size, fs->vni + k * fs->step);
 		sum = csum_add(0, ip + 12, 8);
 		sum += IPPROTO_UDP + 8 + size;
 		sum = csum_add(sum, udp, 8 + size);
@@ -159,7 +174,19 @@ static int cmd_frame(const uint8_t smac[6], const uint8_t dmac[6],
 			c = 0xffff;
 		udp[6] = c >> 8;
 		udp[7] = (uint8_t)c;
+	}
+}
 
+static int cmd_frame(const struct frame_spec *fs, unsigned int count)
+{
+	uint8_t f[MAX_FRAME];
+	unsigned int k;
+	size_t i, size = fs->size, hdr = HDRS;
+
+	if (size < 8 || size > MAX_PAYLOAD)
+		return -1;
+	for (k = 0; k < count; k++) {
+		build_frame(fs, k, f);
 		/* Headers and the Geneve header as bytes, the filler as fill(). */
 		printf("{ ");
 		for (i = 0; i < hdr + 8; i++)
@@ -168,6 +195,74 @@ static int cmd_frame(const uint8_t smac[6], const uint8_t dmac[6],
 			printf("fill(0x41, %zu) ", size - 8);
 		printf("}\n");
 	}
+	return 0;
+}
+
+/*
+ * Send @total frames (the @count flows round robin) on @dev through an
+ * AF_PACKET socket that bypasses the qdisc, in batches of 32 sendmmsg(),
+ * paced to @rate pps by spinning on the clock (sched_yield() between
+ * checks, so that the sink sharing the CPU keeps running).
+ */
+static int cmd_send(const struct frame_spec *fs, unsigned int count,
+		    const char *dev, double rate, unsigned long total)
+{
+	enum { BATCH = 32 };
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	unsigned long sent = 0;
+	unsigned int k, next = 0;
+	uint8_t *frames;
+	double t0, dt;
+	int fd, one = 1;
+
+	if (fs->size < 8 || fs->size > MAX_PAYLOAD || !count || rate <= 0)
+		return -1;
+	frames = malloc((size_t)count * MAX_FRAME);
+	if (!frames)
+		return -1;
+	for (k = 0; k < count; k++)
+		build_frame(fs, k, frames + (size_t)k * MAX_FRAME);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0)
+		return -1;
+	ll.sll_ifindex = (int)if_nametoindex(dev);
+	if (!ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll)))
+		return -1;
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	t0 = now_s();
+	while (sent < total) {
+		unsigned long due = (unsigned long)((now_s() - t0) * rate) + 1;
+		unsigned int n, i;
+		int r;
+
+		if (due > total)
+			due = total;
+		if (due <= sent) {
+			sched_yield();
+			continue;
+		}
+		n = due - sent > BATCH ? BATCH : (unsigned int)(due - sent);
+		memset(msg, 0, sizeof(msg));
+		for (i = 0; i < n; i++) {
+			iov[i].iov_base = frames + (size_t)next * MAX_FRAME;
+			iov[i].iov_len = HDRS + fs->size;
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+			next = next + 1 == count ? 0 : next + 1;
+		}
+		r = sendmmsg(fd, msg, n, 0);
+		if (r > 0)
+			sent += r;
+		else if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
+			return -1;
+	}
+	dt = now_s() - t0;
+	printf("{\"sent\":%lu,\"seconds\":%.6f,\"pps\":%.0f}\n", sent, dt,
+	       sent / dt);
+	close(fd);
+	free(frames);
 	return 0;
 }
 
@@ -321,13 +416,18 @@ int main(int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "interval-us", required_argument, NULL, 'u' },
 		{ "vni-step", required_argument, NULL, 'V' },
+		{ "dev", required_argument, NULL, 'o' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "total", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	uint8_t smac[6] = { 0 }, dmac[6] = { 0 };
-	struct sockaddr_in src = { 0 }, dst = { 0 }, bnd = { 0 };
-	unsigned long vni = 1, size = 64, count = 1, idle = 500,
-		      timeout = 30000, interval = 1000, step = 1;
+	struct frame_spec fs = { .step = 1, .vni = 1, .size = 64 };
+	struct sockaddr_in bnd = { 0 };
+	const char *dev = NULL;
+	double rate = 0;
+	unsigned long total = 0;
+	unsigned long count = 1, idle = 500, timeout = 30000, interval = 1000;
 	const char *cmd;
 	int c, err;
 
@@ -339,14 +439,17 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'S': if (parse_mac(optarg, smac)) goto bad; break;
-		case 'D': if (parse_mac(optarg, dmac)) goto bad; break;
-		case 's': if (parse_v4(optarg, &src)) goto bad; break;
-		case 'd': if (parse_v4(optarg, &dst)) goto bad; break;
+		case 'S': if (parse_mac(optarg, fs.smac)) goto bad; break;
+		case 'D': if (parse_mac(optarg, fs.dmac)) goto bad; break;
+		case 's': if (parse_v4(optarg, &fs.src)) goto bad; break;
+		case 'd': if (parse_v4(optarg, &fs.dst)) goto bad; break;
 		case 'b': if (parse_v4(optarg, &bnd)) goto bad; break;
-		case 'v': vni = strtoul(optarg, NULL, 0); break;
-		case 'V': step = strtoul(optarg, NULL, 0); break;
-		case 'z': size = strtoul(optarg, NULL, 0); break;
+		case 'v': fs.vni = strtoul(optarg, NULL, 0); break;
+		case 'V': fs.step = strtoul(optarg, NULL, 0); break;
+		case 'z': fs.size = strtoul(optarg, NULL, 0); break;
+		case 'o': dev = optarg; break;
+		case 'r': rate = strtod(optarg, NULL); break;
+		case 'N': total = strtoul(optarg, NULL, 0); break;
 		case 'n': count = strtoul(optarg, NULL, 0); break;
 		case 'i': idle = strtoul(optarg, NULL, 0); break;
 		case 't': timeout = strtoul(optarg, NULL, 0); break;
@@ -356,13 +459,15 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!strcmp(cmd, "frame"))
-		err = cmd_frame(smac, dmac, &src, &dst, vni, step, size, count);
+		err = cmd_frame(&fs, count);
+	else if (!strcmp(cmd, "send") && dev)
+		err = cmd_send(&fs, count, dev, rate, total);
 	else if (!strcmp(cmd, "sink"))
 		err = cmd_sink(&bnd, idle, timeout);
 	else if (!strcmp(cmd, "echo"))
 		err = cmd_echo(&bnd);
 	else if (!strcmp(cmd, "rtt"))
-		err = cmd_rtt(&bnd, &dst, vni, size, count, interval);
+		err = cmd_rtt(&bnd, &fs.dst, fs.vni, fs.size, count, interval);
 	else {
 		usage(stderr);
 		return 2;

@@ -23,7 +23,7 @@ for p in benchpkt ufrelay prinstall; do
 done
 "$top/selftests/vm/mkinitramfs.sh" --kver "$KVER" --out "$image" "${add[@]}"
 
-append="prbench_quick=${BENCH_QUICK:-0} prbench_secs=${BENCH_SECS:-3}"
+append="prbench_quick=${BENCH_QUICK:-0} prbench_secs=${BENCH_SECS:-3} prbench_debug=${BENCH_DEBUG:-0}"
 VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-1500} \
 	VM_APPEND="$append" "$top/selftests/vm/run.sh" --image "$image" bench || rc=$?
 tap=$build/vm/logs/bench.tap

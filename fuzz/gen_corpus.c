@@ -306,6 +306,12 @@ static void gen_text(void)
 	snprintf(grants, sizeof(grants),
 		 "# grants\n%s\n  discokey:%s  # again\n\n", hex, hex);
 	put_text("grants", 6, grants);
+	snprintf(grants, sizeof(grants),
+		 "{\"vni\": 7, \"server_key\": \"%s\", \"client_keys\": [\"%s\", \"%s\"],"
+		 " \"lamport\": 3, \"bind_lifetime_ms\": 30000,"
+		 " \"steady_state_lifetime_ms\": 300000,"
+		 " \"addrs\": [\"10.0.1.1:7777\", \"[fd00:1::1]:7777\"]}", hex, hex, hex);
+	put_text("endpoint_json", 7, grants);
 }
 
 int main(int argc, char **argv)

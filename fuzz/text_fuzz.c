@@ -3,8 +3,9 @@
  * libFuzzer target: the text parsers every tool and relayd use for
  * untrusted-ish input (command lines, config files, the grants file):
  * pr_addr_parse, pr_endpoint_parse, pr_endpoint_list_parse, pr_hex_parse,
- * pr_hex_parse_any, pr_key_from_hex, pr_parse_u64/u32 and
- * pr_grants_parse.
+ * pr_hex_parse_any, pr_key_from_hex, pr_parse_u64/u32, pr_grants_parse
+ * and pr_disco_endpoint_from_json (endpoint descriptions that
+ * relay-client reads).
  *
  * The first input byte selects the parser, the rest is the text (cut at
  * the first NUL for the C-string parsers; passed with its length to
@@ -19,6 +20,7 @@
 
 #include "addr.h"
 #include "alloc.h"
+#include "disco.h"
 #include "fuzz_common.h"
 #include "keyfile.h"
 #include "num.h"
@@ -56,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 8) {
+	switch (data[0] % 9) {
 	case 0:
 		if (pr_addr_parse(s, &a) == 0) {
 			char buf[PR_ADDR_STRLEN];
@@ -111,6 +113,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = pr_parse_u32(s, 0, UINT32_MAX, &v32);
 		FZ_CHECK(r == 0 || r == -EINVAL || r == -ERANGE);
 		break;
+	case 7: {
+		/* JSON endpoint description: lengths as given, NULs included */
+		static struct pr_disco_endpoint dep;
+
+		memset(err, 0, sizeof(err));
+		r = pr_disco_endpoint_from_json((const char *)data + 1, size - 1,
+						&dep, err, sizeof(err));
+		FZ_CHECK(r == 0 || r == -EINVAL);
+		FZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL);
+		if (r == 0) {
+			FZ_CHECK(dep.n_addrports <= PR_DISCO_MAX_ADDRPORTS);
+			FZ_CHECK(memcmp(dep.client_key[0], dep.client_key[1],
+					PR_KEY_LEN) <= 0);
+		}
+		break;
+	}
 	default:
 		/* grants text: lengths as given, NULs included */
 		if (pr_grants_parse((const char *)data + 1, size - 1, &g, err,

@@ -20,6 +20,7 @@ PACKAGES=(
 	netsniff-ng				# trafgen/mausezahn for load tests
 	prometheus-node-exporter		# ops_metrics: real textfile collector scrape
 	dkms					# scripts/install.sh dkms-check
+	nftables iptables			# ops_deploy: the admin guide's firewall rules
 )
 
 missing=()

@@ -15,9 +15,13 @@
 # Installed:
 #   /lib/modules/KVER/updates/peer_relay.ko (then depmod KVER when DESTDIR
 #     is empty; with DESTDIR run `depmod KVER` on the target)
-#   PREFIX/sbin/{relayd,relayctl,peer-relay-textfile}, PREFIX/bin/relay-client
+#   PREFIX/sbin/{relayd,relayctl,peer-relay-textfile,peer-relay-health},
+#     PREFIX/bin/relay-client
 #   PREFIX/share/man/man8/{relayd,relayctl}.8, man1/relay-client.1
-#   PREFIX/lib/systemd/system/{relayd.service,peer-relay-metrics.{service,timer}}
+#   PREFIX/lib/systemd/system/{relayd.service,peer-relay-metrics.{service,timer},
+#     peer-relay-health.socket,peer-relay-health@.service}
+#   PREFIX/share/peer_relay/{grafana/peer_relay.json,nftables/peer_relay.nft,
+#     iptables/peer_relay-iptables.sh}
 #   PREFIX/lib/modules-load.d/peer_relay.conf
 #   SYSCONFDIR/peer_relay/relayd.conf (kept if it exists; removed on
 #     uninstall only if unchanged)
@@ -30,6 +34,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 action=${1:-}
 [[ -n $action ]] && shift
+if [[ $action == -h || $action == --help ]]; then
+	sed -n '3,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
+	exit 0
+fi
 DESTDIR=${DESTDIR:-}
 PREFIX=${PREFIX:-/usr/local}
 SYSCONFDIR=${SYSCONFDIR:-/etc}
@@ -39,7 +47,7 @@ while (($#)); do
 	case $1 in
 	--destdir) DESTDIR=$2; shift 2 ;;
 	--kver) KVER=$2; shift 2 ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "install.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -65,6 +73,7 @@ files() {
 	echo "0755 tools/relayd/relayd $sbindir/relayd"
 	echo "0755 tools/relayctl/relayctl $sbindir/relayctl"
 	echo "0755 tools/metrics/peer-relay-textfile $sbindir/peer-relay-textfile"
+	echo "0755 contrib/peer-relay-health $sbindir/peer-relay-health"
 	echo "0755 tools/relay-client/relay-client $bindir/relay-client"
 	echo "0644 tools/relayd/relayd.8 $mandir/man8/relayd.8"
 	echo "0644 tools/relayctl/relayctl.8 $mandir/man8/relayctl.8"
@@ -72,7 +81,12 @@ files() {
 	echo "0644 contrib/systemd/relayd.service $unitdir/relayd.service subst"
 	echo "0644 contrib/systemd/peer-relay-metrics.service $unitdir/peer-relay-metrics.service subst"
 	echo "0644 contrib/systemd/peer-relay-metrics.timer $unitdir/peer-relay-metrics.timer subst"
+	echo "0644 contrib/systemd/peer-relay-health.socket $unitdir/peer-relay-health.socket"
+	echo "0644 contrib/systemd/peer-relay-health@.service $unitdir/peer-relay-health@.service subst"
 	echo "0644 contrib/modules-load.d/peer_relay.conf $modloaddir/peer_relay.conf"
+	echo "0644 contrib/grafana/peer_relay.json $PREFIX/share/peer_relay/grafana/peer_relay.json"
+	echo "0644 contrib/nftables/peer_relay.nft $PREFIX/share/peer_relay/nftables/peer_relay.nft"
+	echo "0755 contrib/iptables/peer_relay-iptables.sh $PREFIX/share/peer_relay/iptables/peer_relay-iptables.sh"
 }
 
 subst() {

@@ -128,6 +128,15 @@ check_ok "scrape" scrape
 check_eq "success (sysfs)" 1 "$(metric peer_relay_textfile_success)"
 test_end
 
+test_begin "every series the Grafana dashboard queries is served"
+DASH=/stage/usr/local/share/peer_relay/grafana/peer_relay.json
+names=$(grep -o 'peer_relay_[a-z_]*' "$DASH" 2>/dev/null | sort -u)
+check_ge "series names in the dashboard" 8 "$(echo "$names" | grep -c .)"
+for n in $names; do
+	grep -q "^$n[{ ]" "$T/metrics" || test_error "$n not in the scrape"
+done
+test_end
+
 test_begin "unreadable counters: success 0, no stale series, exit 1"
 check_fail "writer with a failing relayctl" "$WRITER" --dir "$TDIR" --relayctl /bin/false
 check_ok "scrape" scrape

@@ -4,11 +4,13 @@
  * leak and limit scenarios (one process instead of thousands of relayctl
  * runs). Raw generic netlink, no library.
  *
- *   nlstress add N [--key-base K] [--vni V] [--bind ADDR:PORT]
+ *   nlstress add N [--key-base K] [--vni V [--vni-stride S]] [--bind ADDR:PORT] [--hold]
  *       create N sessions; session i has the keys key(K+2i), key(K+2i+1)
  *       (32 bytes: a tag, then the number big-endian), with --vni V the
- *       explicit VNI V+i; --bind binds endpoint 0 to ADDR:PORT+2i and
- *       endpoint 1 to ADDR:PORT+2i+1
+ *       explicit VNI V+i*S (S = 1 by default); --bind binds endpoint 0 to
+ *       ADDR:PORT+2i and endpoint 1 to ADDR:PORT+2i+1; --hold prints the
+ *       summary and then waits for SIGTERM/SIGINT before exiting (keeps a
+ *       --userns namespace and its sessions alive for measurements)
  *   nlstress del N [--key-base K]       delete those sessions by key pair
  *   nlstress churn N [--key-base K] [--bind ADDR:PORT]
  *       N times: create a session, bind both sides, delete it
@@ -19,6 +21,11 @@
  *       N times: open a UDP socket on 127.0.0.1 (IPv4) or ::1 (IPv6,
  *       V6ONLY) alternately, SOCK_ATTACH it, SOCK_DETACH it (--detach)
  *       and close it (without --detach the close detaches it)
+ *
+ * Global options (anywhere after the command): --uid N drops to uid/gid
+ * N without capabilities first; --userns then enters a new user+network
+ * namespace where N is root (the process is made dumpable again so it
+ * can write its id maps).
  *
  * Prints "ok N" (requests that succeeded), "fail N", one "errno NAME N"
  * line per error and the first error's extack message as
@@ -32,12 +39,15 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -368,6 +378,41 @@ static int udp_socket(bool v6)
 	return fd;
 }
 
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(stderr, "nlstress: write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int drop_privileges(unsigned long uid, bool userns)
+{
+	char map[64];
+
+	if (setgroups(0, NULL) || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) ||
+	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
+		perror("nlstress: dropping privileges");
+		return -1;
+	}
+	if (!userns)
+		return 0;
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+		perror("nlstress: unshare");
+		return -1;
+	}
+	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
+	if (write_file("/proc/self/uid_map", map) ||
+	    write_file("/proc/self/setgroups", "deny\n") ||
+	    write_file("/proc/self/gid_map", map))
+		return -1;
+	return 0;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -387,11 +432,12 @@ static double now_s(void)
 static void usage(FILE *f, const char *p)
 {
 	fprintf(f,
-		"Usage: %s add N [--key-base K] [--vni V] [--bind ADDR:PORT]\n"
+		"Usage: %s add N [--key-base K] [--vni V [--vni-stride S]] [--bind ADDR:PORT] [--hold]\n"
 		"       %s del N [--key-base K]\n"
 		"       %s churn N [--key-base K] [--bind ADDR:PORT]\n"
 		"       %s rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]\n"
 		"       %s sockchurn N [--detach]\n"
+		"Options: --uid N [--userns]  run as uid N (in its own user+net namespace)\n"
 		"Bulk peer_relay netlink requests for stress and leak tests.\n",
 		p, p, p, p, p);
 }
@@ -405,7 +451,8 @@ int main(int argc, char **argv)
 	uint32_t vni_first = 0, vni_last = 0;
 	unsigned int n_eps = 0;
 	const char *cmd;
-	bool have_bind = false, detach = false;
+	bool have_bind = false, detach = false, drop = false, userns = false, hold = false;
+	unsigned long uid = 0, stride = 1;
 	int a;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -448,9 +495,22 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++a]);
 		else if (!strcmp(argv[a], "--detach"))
 			detach = true;
+		else if (!strcmp(argv[a], "--hold"))
+			hold = true;
+		else if (!strcmp(argv[a], "--vni-stride") && a + 1 < argc)
+			stride = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--uid") && a + 1 < argc) {
+			uid = strtoul(argv[++a], NULL, 0);
+			drop = true;
+		} else if (!strcmp(argv[a], "--userns"))
+			userns = true;
 		else
 			goto usage;
 	}
+	if (userns && !drop)
+		goto usage;
+	if (drop && drop_privileges(uid, userns))
+		return 1;
 	if (open_family(&n)) {
 		fprintf(stderr, "nlstress: cannot resolve the %s family\n", PEER_RELAY_GENL_NAME);
 		return 1;
@@ -460,7 +520,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < count; i++) {
 			uint32_t ka = (uint32_t)(key_base + 2 * i);
 
-			if (session_new(&n, ka, ka + 1, vni_base ? (uint32_t)(vni_base + i) : 0))
+			if (session_new(&n, ka, ka + 1,
+					vni_base ? (uint32_t)(vni_base + i * stride) : 0))
 				continue;
 			if (!vni_first)
 				vni_first = n.reply_vni;
@@ -524,6 +585,14 @@ int main(int argc, char **argv)
 			printf("errno %s %lu\n", strerrorname_np((int)i) ?: "?", n.err[i]);
 	if (n.first_errno)
 		printf("first_error %s %s\n", strerrorname_np(n.first_errno) ?: "?", n.first_msg);
+	if (hold) {
+		printf("holding\n");
+		fflush(stdout);
+		signal(SIGTERM, on_signal);
+		signal(SIGINT, on_signal);
+		while (!stop)
+			pause();
+	}
 	return n.fail ? 1 : 0;
 usage:
 	usage(stderr, argv[0]);

@@ -5,7 +5,8 @@
  *
  *   pktfuzz --from ADDR:PORT --to ADDR:PORT [--count N] [--seed S]
  *           [--ports K] [--open VNI]... [--connecting VNI]...
- *           [--interval-us US] [--listen MS] [--max-len N]
+ *           [--interval-us US] [--listen MS] [--max-len N] [--kinds K,K...]
+ *           [--sender KEYHEX]
  *
  * Datagrams are drawn from these kinds (the seed makes a run repeatable):
  *   tiny      0..64 random bytes            random   65..1400 random bytes
@@ -34,7 +35,11 @@
  *                                        passed_stun)
  *   replies N                           datagrams received back on the
  *                                       sending sockets within --listen MS
- * The relay's counters must move by exactly these amounts. --ports K
+ * The relay's counters must move by exactly these amounts. --kinds limits
+ * the draw to the named kinds (e.g. "vni" for a random-VNI flood);
+ * --sender puts that disco key (64 hex digits) in the sender field of the
+ * control packets (kind ctl: "spoofed Binds" the relay must try to open
+ * with a real client's key). --ports K
  * sends from K sockets on consecutive ports (PORT..PORT+K-1). Exit 0 if
  * every datagram was sent, 1 on errors, 2 on usage errors.
  */
@@ -90,6 +95,10 @@ struct opts {
 	long interval_us;
 	long listen_ms;
 	unsigned int max_len;
+	enum kind kinds[K_MAX];
+	unsigned int n_kinds;
+	bool have_sender;
+	uint8_t sender[32];
 };
 
 static void usage(FILE *f, const char *prog)
@@ -104,7 +113,10 @@ static void usage(FILE *f, const char *prog)
 		"  --connecting VNI  a session not bound on both sides\n"
 		"  --ports K         send from K sockets on ports PORT..PORT+K-1\n"
 		"  --listen MS       count datagrams coming back for MS afterwards\n"
-		"  --max-len N       largest datagram (default 1400)\n",
+		"  --max-len N       largest datagram (default 1400)\n"
+		"  --kinds K,K...    only these kinds (tiny random trunc mutate third ctl\n"
+		"                    optlen stun vni version halfbound flat empty)\n"
+		"  --sender KEYHEX   disco sender key of the control packets\n",
 		prog);
 }
 
@@ -287,9 +299,20 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 	case K_THIRD:
 		return valid_packet(p, cap, false, pick(o->open, o->n_open));
 	case K_CTL:
-		vni = rnd_below(2) ? pick(o->open, o->n_open) :
-				     pick(o->connecting, o->n_connecting);
-		return valid_packet(p, cap, true, vni);
+		if (!o->n_connecting)
+			vni = pick(o->open, o->n_open);
+		else if (!o->n_open)
+			vni = pick(o->connecting, o->n_connecting);
+		else
+			vni = rnd_below(2) ? pick(o->open, o->n_open) :
+					     pick(o->connecting, o->n_connecting);
+		len = valid_packet(p, cap, true, vni);
+		if (o->have_sender) {
+			/* a Bind-sized frame "from" a real client: box fails */
+			len = 8 + 152;
+			memcpy(p + 8 + 6, o->sender, 32);
+		}
+		return len;
 	case K_OPTLEN:
 		len = 8 + rnd_below(33);
 		geneve(p, rnd_below(2), rnd_below(2) ? PR_GENEVE_PROTO_DISCO :
@@ -404,6 +427,8 @@ int main(int argc, char **argv)
 		{ "interval-us", required_argument, NULL, 'i' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-len", required_argument, NULL, 'm' },
+		{ "kinds", required_argument, NULL, 'k' },
+		{ "sender", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -465,6 +490,34 @@ int main(int argc, char **argv)
 				goto bad;
 			o.max_len = (unsigned int)v;
 			break;
+		case 'k': {
+			char *list = strdup(optarg), *tok, *save;
+
+			for (tok = strtok_r(list, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				int k;
+
+				for (k = 0; k < K_MAX && strcmp(tok, kind_names[k]); k++)
+					;
+				if (k == K_MAX || o.n_kinds == K_MAX)
+					goto bad;
+				o.kinds[o.n_kinds++] = (enum kind)k;
+			}
+			free(list);
+			break;
+		}
+		case 'S':
+			if (strlen(optarg) != 64)
+				goto bad;
+			for (int j = 0; j < 32; j++) {
+				unsigned int x;
+
+				if (sscanf(optarg + 2 * j, "%2x", &x) != 1)
+					goto bad;
+				o.sender[j] = (uint8_t)x;
+			}
+			o.have_sender = true;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			return 0;
@@ -487,7 +540,8 @@ int main(int argc, char **argv)
 	}
 
 	for (unsigned long i = 0; i < o.count; i++) {
-		enum kind k = (enum kind)rnd_below(K_MAX);
+		enum kind k = o.n_kinds ? o.kinds[rnd_below(o.n_kinds)] :
+					  (enum kind)rnd_below(K_MAX);
 		size_t len;
 		ssize_t r;
 

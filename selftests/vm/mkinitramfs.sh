@@ -16,7 +16,8 @@
 #                works by name
 #   /init        selftests/vm/init
 #   /stage       `make install DESTDIR=/stage` (the ops_* scenarios), and
-#                /usr/bin/prometheus-node-exporter if installed
+#                /usr/bin/prometheus-node-exporter, /usr/sbin/nft, iptables-nft
+#                (+ netfilter modules) if installed
 #   DST          SRC, for each --add (executables with their libraries;
 #                used by bench/run.sh for trafgen and the bench programs)
 # plus every shared library `ldd` reports for the binaries.
@@ -95,14 +96,31 @@ done
 
 # Operations scenarios (selftests/net/ops_*.sh): `make install` staged
 # under /stage (scripts/install.sh with DESTDIR), and Debian's
-# prometheus-node-exporter when the host has it (a static Go binary; the
-# scrape uses busybox wget: curl would add ~18 MB of libraries).
+# prometheus-node-exporter (a static Go binary; the scrape uses busybox
+# wget: curl would add ~18 MB of libraries) and nft with the netfilter
+# modules when the host has them.
 if [[ -x $top/scripts/install.sh && -f $top/kmod/peer_relay.ko ]]; then
 	"$top/scripts/install.sh" install --destdir "$root/stage" --kver "$kver" \
 		>/dev/null || echo "  mkinitramfs: warning: staged install failed" >&2
 fi
 if p=$(command -v prometheus-node-exporter); then
 	put_bin "$p" /usr/bin/prometheus-node-exporter
+fi
+ops_modules=
+if p=$(command -v nft); then	# ops_deploy: the admin guide's nftables rules
+	put_bin "$p" /usr/sbin/nft
+	[[ -f /etc/protocols ]] && put /etc/protocols	# "icmp" etc. in rules
+	ops_modules="nf_tables nft_chain_nat nft_nat nft_ct nf_nat nf_conntrack"
+fi
+if p=$(command -v xtables-nft-multi); then	# ... and its iptables version
+	put_bin "$p" /usr/sbin/xtables-nft-multi
+	for t in iptables ip6tables; do ln -s xtables-nft-multi "$root/usr/sbin/$t"; done
+	for xtdir in /usr/lib/*/xtables; do	# its dlopen()ed extensions
+		[[ -d $xtdir ]] || continue
+		mkdir -p "$root$xtdir" && cp "$xtdir"/*.so "$root$xtdir/"
+		for x in "$xtdir"/*.so; do put_libs "$x"; done
+	done
+	ops_modules+=" nft_compat xt_conntrack xt_CT xt_tcpudp xt_comment"
 fi
 
 # Selftest scripts and programs.
@@ -145,7 +163,7 @@ add_module() {	# add_module NAME: the module and its dependencies
 		put_module "$f"
 	done
 }
-vm_modules="veth udp_tunnel ip6_udp_tunnel"
+vm_modules="veth udp_tunnel ip6_udp_tunnel $ops_modules"
 ko=$top/kmod/peer_relay.ko
 if [[ -f $ko ]]; then
 	cp "$ko" "$root$moddir/updates/"
