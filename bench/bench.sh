@@ -39,7 +39,6 @@ for _arg in $(cat /proc/cmdline); do
 	esac
 done
 SECS=${BENCH_SECS:-3}
-PROBE_SECS=1
 RTT_N=500
 BIG_N=1000000
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
@@ -76,11 +75,25 @@ setup() {
 	# so the sink costs next to nothing.
 	ip -n b addr add $SINK4/24 dev vb
 	ip -n r neigh replace $SINK4 lladdr 02:00:00:00:02:99 dev rb
+	# GSO super-datagrams (the userspace relay's sendmmsg+UDP_SEGMENT)
+	# are cut into datagrams on rb, by the forwarder's CPU, as on a NIC
+	# without UDP segmentation offload; vb then counts datagrams.
+	ip -n r link set rb gso_max_segs 1
 	ip -n b route add default via $R4B
 	ip -n a route add default via $R4A
 	diag "rps_cpus ra $(ip netns exec r cat /sys/class/net/ra/queues/rx-0/rps_cpus) vb $(ip netns exec b cat /sys/class/net/vb/queues/rx-0/rps_cpus)"
 	load_module
-	relayd_start || bail "relayd"
+	# The relay socket, held by prinstall rather than relayd: relayd
+	# follows every session event, which would load the CPU during the
+	# installation measurement (its cost is not the kernel's).
+	$(nsprefix in_r) prinstall --attach 0.0.0.0:$RELAY_PORT >"$T/hold.out" 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+	_i=0
+	until grep -qs ready "$T/hold.out"; do
+		sleep 0.1
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || bail "socket attach: $(cat "$T/hold.out")"
+	done
 	in_r relayctl config set bind-lifetime 86400000 idle-lifetime 86400000 \
 		max-sessions 1048576 >/dev/null || bail "config set"
 	diag "kernel $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
@@ -111,6 +124,7 @@ run() {
 	set -- $_b0 $_b1
 	BUSY0=$(( $3 - $1 )) BUSY1=$(( $4 - $2 ))
 	_secs=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$T/send.out")
+	RUN_SECS=${_secs:-0}
 	SENT_PPS=$(sed -n 's/.*"pps":\([0-9.]*\).*/\1/p' "$T/send.out")
 	GOT_PKTS=$(( _c1 - _c0 ))
 	GOT_PPS=$(calc "$GOT_PKTS / (${_secs:-0} + 0.3)")
@@ -120,12 +134,13 @@ run() {
 
 # saturate NAME CFG: probe, then offer 1.2x what the probe forwarded.
 saturate() {
-	run "$2" 400000 $PROBE_SECS
+	run "$2" 400000 0.15
 	_probe=$GOT_PPS
 	[ "$(calc "$_probe > 0")" = 1 ] || { SAT=0; diag "$1: probe forwarded nothing"; return 1; }
 	_rate=$(calc "$_probe * 1.2 + 1000")
 	run "$2" "$_rate" $SECS
-	diag "$1: offered $_rate pps (sender achieved $SENT_PPS), forwarded $GOT_PPS pps (probe $_probe)"
+	SAT_BUSY=$(calc "$BUSY1 / ($RUN_SECS + 0.3)")	# ticks are 1/100 s
+	diag "$1: offered $_rate pps (sender achieved $SENT_PPS), forwarded $GOT_PPS pps (probe $_probe), forwarding CPU ${SAT_BUSY}% busy"
 	SAT=$GOT_PPS
 }
 
@@ -147,7 +162,7 @@ ufrelay_start() {	# ufrelay_start CPUS [NSESS [A-PORT-DIV]]
 		>"$T/ufrelay.out" 2>&1 &
 	UF_PID=$!
 	_i=0
-	until grep -q ready "$T/ufrelay.out"; do
+	until grep -qs ready "$T/ufrelay.out"; do
 		sleep 0.1
 		_i=$((_i + 1))
 		[ $_i -lt 100 ] || { diag "ufrelay: $(cat "$T/ufrelay.out")"; return 1; }
@@ -177,11 +192,11 @@ for size in 64 1200; do
 	frames $R4A $UPORT $size 1 $VNI0 >"$T/usr.cfg"
 
 	in_r sysctl -qw net.ipv4.ip_forward=1
-	saturate "ip_forward/$size" "$T/fwd.cfg"; FWD_SAT=$SAT
+	saturate "ip_forward/$size" "$T/fwd.cfg"; FWD_SAT=$SAT FWD_BUSY=$SAT_BUSY
 	in_r sysctl -qw net.ipv4.ip_forward=0
 
 	kernel_sessions 1 || bail "kernel sessions"
-	saturate "kernel/$size" "$T/krn.cfg"; KRN_SAT=$SAT
+	saturate "kernel/$size" "$T/krn.cfg"; KRN_SAT=$SAT KRN_BUSY=$SAT_BUSY
 
 	USR_SAT=0 USR_CPUS=
 	for cpus in 1 0 0,1; do
@@ -190,7 +205,7 @@ for size in 64 1200; do
 		ufrelay_stop
 		jput "userspace_cpus_${cpus%%,*}${cpus#*,}_pps_$size" "$SAT"
 		if [ "$(calc "$SAT > $USR_SAT")" = 1 ]; then
-			USR_SAT=$SAT USR_CPUS=$cpus
+			USR_SAT=$SAT USR_CPUS=$cpus USR_BUSY=$SAT_BUSY
 		fi
 	done
 
@@ -209,15 +224,16 @@ for size in 64 1200; do
 
 	for f in ip_forward kernel userspace; do
 		case $f in
-		ip_forward) p=$FWD_SAT c=$FWD_COST ;;
-		kernel) p=$KRN_SAT c=$KRN_COST ;;
-		userspace) p=$USR_SAT c=$USR_COST ;;
+		ip_forward) p=$FWD_SAT c=$FWD_COST b=$FWD_BUSY ;;
+		kernel) p=$KRN_SAT c=$KRN_COST b=$KRN_BUSY ;;
+		userspace) p=$USR_SAT c=$USR_COST b=$USR_BUSY ;;
 		esac
 		jput "${f}_pps_$size" "$p"
 		jput "${f}_gbps_$size" "$(gbps "$p" $size)"
 		jput "${f}_pps_ratio_limit_$size" "$(calc "$p / $FWD_SAT" 3)"
 		jput "${f}_pps_ratio_userspace_$size" "$(calc "$p / $USR_SAT" 3)"
 		jput "${f}_cpu_ns_per_pkt_$size" "$c"
+		jput "${f}_sat_forwarding_cpu_busy_pct_$size" "$b"
 		jput "${f}_cpu_ratio_limit_$size" "$(calc "$c / $FWD_COST" 3)"
 		printf '%-10s %5d %10s %8s %7s %7s %9s %7s\n' "$f" $size "$p" \
 			"$(gbps "$p" $size)" "$(calc "$p / $FWD_SAT" 2)" \
@@ -263,7 +279,9 @@ jput mem_slab_bytes_per_session "$(calc "($m1_slab - $m0_slab) / $BIG_N")"
 jput mem_percpu_bytes_per_session "$(calc "($m1_pcpu - $m0_pcpu) / $BIG_N")"
 jput mem_total_bytes_per_session "$(calc "($m0_free - $m1_free) / $BIG_N")"
 diag "slab caches grown by the install (bytes per session):"
-join "$T/slab.0" "$T/slab.1" | awk -v n=$BIG_N '{ d = ($3 - $2) / n; if (d >= 1) printf "#   %-24s %7.1f\n", $1, d }'
+awk -v n=$BIG_N 'NR == FNR { before[$1] = $2; next }
+	{ d = ($2 - before[$1]) / n; if (d >= 1) printf "#   %-24s %7.1f\n", $1, d }' "$T/slab.0" "$T/slab.1" | tee "$T/slab.d"
+jput mem_slab_caches "\"$(sed 's/^# *//' "$T/slab.d" | tr -s ' ' | tr '\n' ';')\""
 
 frames $R4A $RELAY_PORT 64 1000 $BIG_VNI0 1000 >"$T/krn1m.cfg"
 saturate "kernel/1M installed, 1000 active" "$T/krn1m.cfg"; jput kernel_pps_1m_installed "$SAT"

@@ -13,9 +13,18 @@
  * only the last of a batch asks for an ACK, errors are always reported.
  * Prints {"sessions":K,"messages":M,"seconds":S,"sessions_per_s":R,
  * "errors":E} and exits 1 if any request failed.
+ *
+ *   prinstall --attach ADDR:PORT
+ *
+ * Bind a UDP socket, hand it to the kernel (SOCK_ATTACH), print "ready"
+ * and keep it open until SIGINT/SIGTERM: the relay's socket without
+ * relayd, whose event handling would otherwise share the CPU with the
+ * installs being measured.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +48,8 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
-	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n", f);
+	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
+	      "       prinstall --attach ADDR:PORT\n", f);
 }
 
 /* Append @msg (consumed) to @buf at *@off with sequence @seq. */
@@ -103,6 +113,37 @@ static struct nl_msg *bind_msg(struct pr_nl *nl, uint32_t vni, int ep,
 	return msg;
 }
 
+static int attach_and_hold(struct pr_nl *nl, const struct pr_endpoint *ep)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct pr_sock_info info;
+	int fd, one = 1, sig, err;
+	sigset_t set;
+
+	if (pr_endpoint_to_sockaddr(ep, &ss, &len))
+		return -EINVAL;
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		return -errno;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	err = pr_sock_attach(nl, fd, &info);
+	if (err)
+		return err;
+	printf("ready %u\n", info.id);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	close(fd);
+	return 0;
+}
+
 /* Read until the ACK of @last_seq; count errors. */
 static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors)
 {
@@ -146,12 +187,14 @@ int main(int argc, char **argv)
 		{ "fixed-b", no_argument, NULL, 'p' },
 		{ "a-port-div", required_argument, NULL, 'd' },
 		{ "no-bind", no_argument, NULL, 'N' },
+		{ "attach", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
 	unsigned long div = 1;
 	struct pr_endpoint a = { 0 }, b = { 0 };
+	const char *attach = NULL;
 	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
 	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
 	uint32_t seq = 1;
@@ -167,11 +210,30 @@ int main(int argc, char **argv)
 		case 'p': fixed_b = true; break;
 		case 'd': div = strtoul(optarg, NULL, 0); break;
 		case 'N': nobind = true; break;
+		case 'A': attach = optarg; break;
 		case 'a': have_a = !pr_endpoint_parse(optarg, &a); break;
 		case 'b': have_b = !pr_endpoint_parse(optarg, &b); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (attach) {
+		struct pr_endpoint ep;
+
+		if (pr_endpoint_parse(attach, &ep)) {
+			usage(stderr);
+			return 2;
+		}
+		err = pr_nl_open(&nl);
+		if (!err)
+			err = attach_and_hold(&nl, &ep);
+		if (err) {
+			fprintf(stderr, "prinstall: attach %s: %s%s%s\n", attach,
+				strerror(-err), *pr_nl_errmsg(&nl) ? ": " : "",
+				pr_nl_errmsg(&nl));
+			return 1;
+		}
+		return 0;
 	}
 	if (!count || !div || !batch || batch > 4096 || !have_a || !have_b) {
 		usage(stderr);

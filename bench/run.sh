@@ -8,7 +8,8 @@
 #   build/bench/results.json  the same as one JSON object (stable keys)
 # Run through `make bench` (which builds the module, tools and programs).
 # Environment: BENCH_QUICK=1 (short runs, 20k sessions: a smoke test),
-# BENCH_SECS (seconds per measurement, default 3), VM_MEM, KVER.
+# BENCH_SECS (seconds per measurement, default 3), BENCH_KO (module file to
+# benchmark instead of kmod/peer_relay.ko), VM_MEM, KVER.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,10 @@ image=$build/vm/bench.cpio
 trafgen=$(command -v trafgen) || { echo "bench: trafgen missing (apt-get install netsniff-ng)" >&2; exit 1; }
 
 add=(--add "$trafgen:/usr/sbin/trafgen" --add "$top/bench/bench.sh:/selftests/net/bench.sh")
+# BENCH_KO=FILE benchmarks another build of the module (before/after).
+if [[ -n ${BENCH_KO:-} ]]; then
+	add+=(--add "$BENCH_KO:/lib/modules/$KVER/updates/peer_relay.ko")
+fi
 for p in benchpkt ufrelay prinstall; do
 	add+=(--add "$build/bench/$p:/usr/bin/$p")
 done

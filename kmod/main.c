@@ -11,15 +11,19 @@
 
 #include "instance.h"
 #include "netlink.h"
+#include "session.h"
 #include "sysfs.h"
 
 static int __init pr_init(void)
 {
 	int err;
 
-	err = pr_instance_register();
+	err = pr_session_caches_init();
 	if (err)
 		return err;
+	err = pr_instance_register();
+	if (err)
+		goto err_caches;
 	err = pr_sysfs_init();
 	if (err)
 		goto err_instances;
@@ -33,6 +37,9 @@ err_sysfs:
 	pr_sysfs_exit();
 err_instances:
 	pr_instance_unregister();
+	rcu_barrier();
+err_caches:
+	pr_session_caches_destroy();
 	return err;
 }
 
@@ -42,6 +49,7 @@ static void __exit pr_exit(void)
 	pr_sysfs_exit();
 	pr_instance_unregister();
 	rcu_barrier();
+	pr_session_caches_destroy();
 }
 
 module_init(pr_init);

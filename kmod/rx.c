@@ -8,7 +8,9 @@
  * >0 = deliver to the socket so userspace sees it.
  */
 #include <linux/jiffies.h>
+#include <linux/netdevice.h>
 #include <linux/udp.h>
+#include <net/udp.h>
 #include <peer_relay/classify.h>
 
 #include "ratelimit.h"
@@ -93,35 +95,18 @@ static int pr_rx_pass(struct pr_instance *inst, struct sk_buff *skb,
 	return 1;
 }
 
-/**
- * pr_encap_rcv() - encap_rcv hook of attached sockets
- * @sk: the UDP socket
- * @skb: the datagram, data at the UDP header
- *
- * Context: softirq, rcu_read_lock() held by the UDP stack.
- * Return: 0 if consumed, 1 to hand the datagram to the socket.
- */
-int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
+/* One datagram: forward, drop, or return 1 to hand it to the socket. */
+static int pr_rx_one(struct pr_sock *ps, struct sk_buff *skb)
 {
+	struct pr_instance *inst = ps->inst;
 	u8 head[PR_CLASSIFY_HLEN];
 	enum peer_relay_drop_reason reason;
-	struct pr_instance *inst;
 	struct pr_session *s;
-	struct pr_sock *ps;
 	unsigned int len;
 	const u8 *data;
 	u32 vni = 0;
 
-	ps = rcu_dereference_sk_user_data(sk);
-	if (unlikely(!ps))
-		return 1;	/* being detached */
-	inst = ps->inst;
 	this_cpu_inc(*ps->rx_packets);
-
-	/* GRO super-packets only reach us if userspace enabled UDP_GRO. */
-	if (unlikely(skb_is_gso(skb)))
-		return 1;
-
 	len = skb->len - sizeof(struct udphdr);
 	data = skb_header_pointer(skb, sizeof(struct udphdr),
 				  min_t(unsigned int, len, PR_CLASSIFY_HLEN), head);
@@ -161,4 +146,65 @@ drop:
 	pr_stats_drop(inst, reason);
 	kfree_skb(skb);
 	return 0;
+}
+
+/* Is @skb (data at the UDP header) a Geneve data datagram? */
+static bool pr_rx_is_data(const struct sk_buff *skb)
+{
+	unsigned int len = skb->len - sizeof(struct udphdr);
+	u8 head[PR_CLASSIFY_HLEN];
+	const u8 *data;
+	u32 vni;
+
+	data = skb_header_pointer(skb, sizeof(struct udphdr),
+				  min_t(unsigned int, len, PR_CLASSIFY_HLEN), head);
+	return data && pr_classify(data, len, &vni) == PR_CLASS_DATA;
+}
+
+/*
+ * A UDP GRO super-datagram. The stack builds them for a socket only when
+ * userspace set UDP_GRO on it (relayd does not; nothing stops another
+ * owner of the fd). Cut it into its datagrams, as udp_queue_rcv_skb()
+ * does for sockets that cannot take them: data datagrams take the fast
+ * path; every other one goes through the stack again, now a plain
+ * datagram, and comes back here to be classified, counted and queued to
+ * the socket the usual way (IP_PKTINFO and all). Segments share the
+ * flow, so this is rare and never on the hot path.
+ */
+static int pr_rx_gso(struct sock *sk, struct pr_sock *ps, struct sk_buff *skb)
+{
+	bool ipv4 = pr_skb_family(skb) == AF_INET;
+	struct sk_buff *segs, *seg, *next;
+
+	__skb_push(skb, -skb_mac_offset(skb));
+	segs = udp_rcv_segment(sk, skb, ipv4);	/* frees @skb */
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		__skb_pull(seg, skb_transport_offset(seg));
+		udp_post_segment_fix_csum(seg);
+		if (pr_rx_is_data(seg) && !pr_rx_one(ps, seg))
+			continue;
+		__skb_push(seg, -skb_network_offset(seg));
+		netif_rx(seg);
+	}
+	return 0;
+}
+
+/**
+ * pr_encap_rcv() - encap_rcv hook of attached sockets
+ * @sk: the UDP socket
+ * @skb: the datagram, data at the UDP header
+ *
+ * Context: softirq, rcu_read_lock() held by the UDP stack.
+ * Return: 0 if consumed, 1 to hand the datagram to the socket.
+ */
+int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct pr_sock *ps = rcu_dereference_sk_user_data(sk);
+
+	if (unlikely(!ps))
+		return 1;	/* being detached */
+	if (unlikely(skb_is_gso(skb)))
+		return pr_rx_gso(sk, ps, skb);
+	return pr_rx_one(ps, skb);
 }

@@ -12,12 +12,45 @@
 #include "notify.h"
 #include "session.h"
 
+/* Dedicated caches: objects packed at their real size, not kmalloc's. */
+static struct kmem_cache *pr_session_cache __read_mostly;
+static struct kmem_cache *pr_bind_cache __read_mostly;
+
 static const struct rhashtable_params pr_pair_params = {
 	.key_len = sizeof_field(struct pr_session, keys),
 	.key_offset = offsetof(struct pr_session, keys),
 	.head_offset = offsetof(struct pr_session, pair_node),
 	.automatic_shrinking = true,
 };
+
+/**
+ * pr_session_caches_init() - create the session and binding slab caches
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pr_session_caches_init(void)
+{
+	pr_session_cache = KMEM_CACHE(pr_session, SLAB_ACCOUNT);
+	pr_bind_cache = KMEM_CACHE(pr_bind, SLAB_ACCOUNT);
+	if (!pr_session_cache || !pr_bind_cache) {
+		pr_session_caches_destroy();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * pr_session_caches_destroy() - destroy the caches
+ *
+ * Context: every session and binding freed (after rcu_barrier()).
+ */
+void pr_session_caches_destroy(void)
+{
+	kmem_cache_destroy(pr_bind_cache);
+	kmem_cache_destroy(pr_session_cache);
+	pr_bind_cache = NULL;
+	pr_session_cache = NULL;
+}
 
 /**
  * pr_sessions_init() - initialise the session tables of an instance
@@ -46,8 +79,7 @@ static void pr_bind_free_rcu(struct rcu_head *head)
 {
 	struct pr_bind *b = container_of(head, struct pr_bind, rcu);
 
-	dst_cache_destroy(&b->dst_cache);
-	kfree(b);
+	kmem_cache_free(pr_bind_cache, b);
 }
 
 static void pr_session_free_rcu(struct rcu_head *head)
@@ -61,7 +93,7 @@ static void pr_session_free_rcu(struct rcu_head *head)
 		if (b)
 			pr_bind_free_rcu(&b->rcu);
 	}
-	kfree(s);
+	kmem_cache_free(pr_session_cache, s);
 }
 
 /* Sort two keys into @out so that the pair is unordered. */
@@ -185,7 +217,7 @@ struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
 		return ERR_PTR(-ENOSPC);
 	}
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	s = kmem_cache_zalloc(pr_session_cache, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	pr_sort_keys(s->keys, key_a, key_b);
@@ -194,14 +226,14 @@ struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
 
 	err = rhashtable_insert_fast(&inst->pairs, &s->pair_node, pr_pair_params);
 	if (err) {
-		kfree(s);
+		kmem_cache_free(pr_session_cache, s);
 		return ERR_PTR(err);
 	}
 	/* Published to the fast path last, fully initialised. */
 	err = pr_session_insert_vni(inst, s, vni, extack);
 	if (err) {
 		rhashtable_remove_fast(&inst->pairs, &s->pair_node, pr_pair_params);
-		kfree(s);
+		kmem_cache_free(pr_session_cache, s);
 		return ERR_PTR(err);
 	}
 
@@ -241,7 +273,6 @@ int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 		    const struct pr_addr *local, struct netlink_ext_ack *extack)
 {
 	struct pr_bind *b, *old;
-	int err;
 
 	lockdep_assert_held(&inst->lock);
 
@@ -254,14 +285,9 @@ int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 		return -EINVAL;
 	}
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	b = kmem_cache_zalloc(pr_bind_cache, GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
-	err = dst_cache_init(&b->dst_cache, GFP_KERNEL_ACCOUNT);
-	if (err) {
-		kfree(b);
-		return err;
-	}
 	b->remote = *remote;
 	if (local)
 		b->local = *local;

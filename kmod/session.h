@@ -7,7 +7,6 @@
 #define _PR_SESSION_H
 
 #include <linux/rhashtable.h>
-#include <net/dst_cache.h>
 
 #include "addr.h"
 #include "instance.h"
@@ -16,15 +15,16 @@
  * struct pr_bind - where one endpoint of a session is bound
  * @remote: the client's address and port
  * @local: relay address the client reached us on (family 0: routing picks)
- * @dst_cache: cached route towards @remote
  * @rcu: deferred free after a rebind or session removal
  *
- * Immutable once published; a rebind publishes a new one.
+ * Immutable once published; a rebind publishes a new one. No route is
+ * cached here: a per-CPU dst_cache cost 40 bytes per CPU per endpoint, and
+ * the output route lookup it saved is served by the FIB's own per-CPU
+ * route cache (see Documentation/performance.md for the measurements).
  */
 struct pr_bind {
 	struct pr_addr remote;
 	struct pr_addr local;
-	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
 
@@ -64,6 +64,8 @@ struct pr_session {
 	struct rcu_head rcu;
 };
 
+int pr_session_caches_init(void);
+void pr_session_caches_destroy(void);
 int pr_sessions_init(struct pr_instance *inst);
 void pr_sessions_destroy(struct pr_instance *inst);
 

@@ -2,11 +2,11 @@
 /*
  * Egress: the UDP payload (Geneve header included) is sent byte for byte
  * from the egress socket's port to the endpoint, with a new UDP/IP header.
- * The route comes from the endpoint's dst_cache; the source address is the
- * one the endpoint reached us on when known, else the socket's bound
- * address, else whatever routing picks.
+ * The route is looked up per datagram (the FIB keeps a per-CPU cache of
+ * output routes per next hop, so this is a trie walk and no allocation);
+ * the source address is the one the endpoint reached us on when known,
+ * else the socket's bound address, else whatever routing picks.
  */
-#include <net/dst_cache.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
@@ -48,24 +48,20 @@ static enum peer_relay_drop_reason pr_xmit4(struct sock *sk,
 	struct rtable *rt;
 	__be32 saddr;
 
-	rt = dst_cache_get_ip4(&to->dst_cache, &saddr);
-	if (!rt) {
+	rt = ip_route_output_flow(net, &fl4, sk);
+	if (IS_ERR(rt) && fl4.saddr) {
+		/* The local address went away: let routing choose. */
+		fl4.saddr = 0;
 		rt = ip_route_output_flow(net, &fl4, sk);
-		if (IS_ERR(rt) && fl4.saddr) {
-			/* The local address went away: let routing choose. */
-			fl4.saddr = 0;
-			rt = ip_route_output_flow(net, &fl4, sk);
-		}
-		if (IS_ERR(rt))
-			return PEER_RELAY_DROP_NO_ROUTE;
-		/* Never send to ourselves on the relay port: a loop. */
-		if (rt->rt_type == RTN_LOCAL && fl4.fl4_dport == fl4.fl4_sport) {
-			ip_rt_put(rt);
-			return PEER_RELAY_DROP_NO_ROUTE;
-		}
-		saddr = fl4.saddr;
-		dst_cache_set_ip4(&to->dst_cache, &rt->dst, saddr);
 	}
+	if (IS_ERR(rt))
+		return PEER_RELAY_DROP_NO_ROUTE;
+	/* Never send to ourselves on the relay port: a loop. */
+	if (rt->rt_type == RTN_LOCAL && fl4.fl4_dport == fl4.fl4_sport) {
+		ip_rt_put(rt);
+		return PEER_RELAY_DROP_NO_ROUTE;
+	}
+	saddr = fl4.saddr;
 
 	if (pr_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			    sizeof(struct iphdr) + sizeof(struct udphdr))) {
@@ -97,19 +93,15 @@ static enum peer_relay_drop_reason pr_xmit6(struct sock *sk,
 	struct dst_entry *dst;
 	struct in6_addr saddr;
 
-	dst = dst_cache_get_ip6(&to->dst_cache, &saddr);
-	if (!dst) {
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
-		if (IS_ERR(dst))
-			return PEER_RELAY_DROP_NO_ROUTE;
-		if ((dst->dev->flags & IFF_LOOPBACK) &&
-		    fl6.fl6_dport == fl6.fl6_sport) {
-			dst_release(dst);
-			return PEER_RELAY_DROP_NO_ROUTE;
-		}
-		saddr = fl6.saddr;
-		dst_cache_set_ip6(&to->dst_cache, dst, &saddr);
+	dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return PEER_RELAY_DROP_NO_ROUTE;
+	if ((dst->dev->flags & IFF_LOOPBACK) &&
+	    fl6.fl6_dport == fl6.fl6_sport) {
+		dst_release(dst);
+		return PEER_RELAY_DROP_NO_ROUTE;
 	}
+	saddr = fl6.saddr;
 
 	if (pr_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) +
 			    sizeof(struct ipv6hdr) + sizeof(struct udphdr))) {

@@ -4,7 +4,8 @@
 # Object lifetimes under churn, with leak amplification: each test repeats
 # an operation thousands of times (selftests/tools/nlstress.c) and then
 # compares the active objects of the kmalloc caches (plain and
-# memcg-accounted kmalloc-cg-*) plus radix_tree_node (the VNI xarray) in
+# memcg-accounted kmalloc-cg-*), radix_tree_node (the VNI xarray) and the
+# module's own caches (pr_session, pr_bind, when it has them) in
 # /proc/slabinfo with a snapshot taken before. A leak of one object per
 # operation would show as thousands; the per-CPU slabs are flushed
 # (/sys/kernel/slab/*/shrink) before every reading so recently freed
@@ -24,15 +25,16 @@ N=${N:-3000}
 # SLUB counts free objects in them as active, which would hide the real
 # count behind a cache of recently freed objects.
 slab_shrink() {
-	for _c in /sys/kernel/slab/kmalloc-* /sys/kernel/slab/radix_tree_node; do
+	for _c in /sys/kernel/slab/kmalloc-* /sys/kernel/slab/radix_tree_node /sys/kernel/slab/pr_*; do
 		[ -w "$_c/shrink" ] && echo 1 >"$_c/shrink" 2>/dev/null
 	done
 	true
 }
-# slab_snap FILE: the kmalloc/radix_tree_node lines of /proc/slabinfo.
+# slab_snap FILE: the kmalloc, radix_tree_node and the module's own
+# caches (pr_session, pr_bind) from /proc/slabinfo.
 slab_snap() {
 	slab_shrink
-	awk '$1 ~ /^kmalloc-(cg-)?[0-9]+k?$/ || $1 == "radix_tree_node" { print $1, $2 }' \
+	awk '$1 ~ /^kmalloc-(cg-)?[0-9]+k?$/ || $1 == "radix_tree_node" || $1 ~ /^pr_/ { print $1, $2 }' \
 		/proc/slabinfo >"$1"
 }
 # slab_delta FILE: total change of active objects since FILE; the caches

@@ -27,8 +27,10 @@ SEED=${PKTFUZZ_SEED:-4242}
 
 ktap_header
 relay_setup --family both
-# The half-bound session must not expire during the run.
-relayctl_r config set bind-lifetime 600000 >/dev/null || bail "config set"
+# The half-bound session must not expire during the run; the per-source
+# limit of datagrams passed to userspace is lifted so that each pass
+# reason can be predicted exactly (limits.sh and ratelimit.sh test it).
+relayctl_r config set bind-lifetime 600000 pass-rate 0 >/dev/null || bail "config set"
 # Keep the veth backlog from being the bottleneck (global sysctl).
 sysctl -qw net.core.netdev_max_backlog=10000 2>/dev/null
 

@@ -113,7 +113,7 @@ test_end
 
 test_begin "a new handshake works after the restart (second session, both udp6)"
 check_ok "pair" rc in_a pair --endpoint-json "$T/cd.json" --key-a "$T/c.key" --key-b "$T/d.key" \
-	--local-a "$(ep $A6 0)" --count 3 --interval 50 --timeout 3000
+	--local-a "$A6" --count 3 --interval 50 --timeout 3000
 check_eq "open" open "$(session_json $VNI2 .state)"
 test_end
 

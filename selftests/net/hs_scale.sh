@@ -5,7 +5,9 @@
 # `relay-client many` runs 1,000 client pairs from 4 sockets per side
 # (A side udp4, B side udp6, all in namespace a): every pair allocates
 # in-band (the A keys are granted), then both sides run Bind -> Challenge
-# -> Answer with up to 128 operations in flight. relayd runs without its
+# -> Answer with up to 128 operations in flight, then check the path with
+# a data probe A -> B -> A (re-handshaking pairs whose Answer was lost,
+# as real clients do). relayd runs without its
 # per-source rate limit (all clients share two source addresses).
 # vm-timeout: 150
 . /selftests/lib.sh
@@ -29,6 +31,7 @@ in_a relay-client -j many --pairs $N --seed 42 --sockets 4 --server-key "$SERVER
 diag "$(cat "$T/many.out")"
 check_eq "allocated" $N "$(jget .allocated <"$T/many.out")"
 check_eq "answered" $((2 * N)) "$(jget .answered <"$T/many.out")"
+check_eq "confirmed end to end (data A -> B -> A)" $N "$(jget .confirmed <"$T/many.out")"
 test_end
 
 test_begin "all $N sessions are open in the kernel"

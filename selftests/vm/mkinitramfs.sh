@@ -132,11 +132,6 @@ for p in "$top"/build/selftests/*; do
 	put_bin "$p" "/selftests/$(basename "$p")"
 done
 
-# Extra files (--add SRC:DST).
-for x in "${extra[@]}"; do
-	if [[ -x ${x%%:*} ]]; then put_bin "${x%%:*}" "${x#*:}"; else put "${x%%:*}" "${x#*:}"; fi
-done
-
 # Kernel modules.
 mkdir -p "$root$moddir/updates"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
@@ -172,6 +167,11 @@ fi
 for m in $vm_modules; do
 	add_module "$m"
 done
+# Extra files (--add SRC:DST), last: they may replace a module.
+for x in "${extra[@]}"; do
+	if [[ -x ${x%%:*} ]]; then put_bin "${x%%:*}" "${x#*:}"; else put "${x%%:*}" "${x#*:}"; fi
+done
+
 depmod -b "$root" "$kver"
 
 cat >"$root/etc/passwd" <<'EOF'

@@ -31,7 +31,9 @@ static const char many_usage[] =
 	"K sockets per side (default 4). Each pair's A allocates the session\n"
 	"in-band at --relay, then A (via --relay) and B (via --relay-b, default\n"
 	"the same) run the handshake; at most 128 operations are in flight and\n"
-	"Binds/requests are retransmitted every 500 ms. --print-grants prints\n"
+	"Binds/requests are retransmitted every 500 ms. Each pair then checks\n"
+	"the path with a data probe A -> relay -> B -> relay -> A and handshakes\n"
+	"again if it gets no echo (an Answer can be lost). --print-grants prints\n"
 	"the N A keys (the grants file relayd needs) and exits.\n"
 	"--timeout MS (default 60000) bounds the whole run.\n"
 	"Output: allocated/answered counts, retransmissions and the time taken.\n"
@@ -50,6 +52,8 @@ struct many_side {
 struct many_pair {
 	struct many_side s[2];	/* A, B */
 	uint32_t vni;
+	bool confirmed;		/* data went A -> relay -> B -> relay -> A */
+	uint64_t probe_ns;
 	uint8_t alloc_state;
 	uint64_t alloc_sent_ns;
 };
@@ -63,8 +67,8 @@ struct many {
 	/* VNI -> pair index (open addressing, 4N slots) */
 	uint32_t *map_vni, *map_idx;
 	size_t map_cap;
-	uint64_t retransmits, ignored;
-	uint32_t allocated, answered;
+	uint64_t retransmits, ignored, rehandshakes;
+	uint32_t allocated, answered, confirmed;
 };
 
 static void derive_key(uint32_t seed, uint32_t idx, uint8_t priv[32],
@@ -200,11 +204,30 @@ static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
 		goto ignore;
 	}
 	if (!pr_geneve_client_accepts(buf, len) ||
-	    pr_geneve_decode(buf, len, &gh) || !gh.control)
+	    pr_geneve_decode(buf, len, &gh))
 		goto ignore;
 	idx = map_get(m, gh.vni);
 	if (idx < 0)
 		goto ignore;
+	if (!gh.control) {
+		/* a probe: B echoes it, A counts the pair as confirmed */
+		uint32_t pi;
+
+		if (gh.proto != PR_GENEVE_PROTO_WG ||
+		    len != PR_GENEVE_HLEN + sizeof(pi))
+			goto ignore;
+		memcpy(&pi, buf + PR_GENEVE_HLEN, sizeof(pi));
+		if (pi != (uint32_t)idx)
+			goto ignore;
+		p = &m->p[idx];
+		if (side) {
+			sendto_relay(m, 1, fd, buf, len);
+		} else if (!p->confirmed) {
+			p->confirmed = true;
+			m->confirmed++;
+		}
+		return;
+	}
 	p = &m->p[idx];
 	s = &p->s[side];
 	if (s->state != S_WAIT || s->fd != fd ||
@@ -254,6 +277,18 @@ static int open_fd(const struct sockaddr_storage *relay, const char *local_s,
 	return fd;
 }
 
+static void send_probe(struct many *m, struct many_pair *p, uint32_t idx)
+{
+	struct pr_geneve_hdr gh = { .proto = PR_GENEVE_PROTO_WG };
+	uint8_t out[PR_GENEVE_HLEN + 4];
+
+	pr_geneve_set_vni(&gh, p->vni);
+	pr_geneve_encode(out, sizeof(out), &gh);
+	memcpy(out + PR_GENEVE_HLEN, &idx, 4);
+	p->probe_ns = pr_rc_now_ns();
+	sendto_relay(m, 0, p->s[0].fd, out, sizeof(out));
+}
+
 /* Start/retransmit operations: keep MANY_WINDOW in flight. */
 static int pump(struct many *m, uint64_t now, bool alloc_phase)
 {
@@ -293,7 +328,8 @@ static int pump(struct many *m, uint64_t now, bool alloc_phase)
 			} else if (s->state == S_IDLE &&
 				   inflight < MANY_WINDOW) {
 				s->state = S_WAIT;
-				s->gen = 1;
+				if (!s->gen)
+					s->gen = 1;
 				err = send_hs(m, p, side, PR_DISCO_BIND, NULL,
 					      NULL, 0);
 				if (err && err != -EAGAIN && err != -ENOBUFS)
@@ -305,12 +341,32 @@ static int pump(struct many *m, uint64_t now, bool alloc_phase)
 	return 0;
 }
 
-static int run(struct many *m, bool alloc_phase, uint64_t deadline)
+static void read_all(struct many *m, struct pollfd *pfd, uint32_t nfd)
 {
-	struct pollfd pfd[128];
 	uint8_t buf[2048];
-	uint32_t i, nfd = 0, want = alloc_phase ? m->n : 2 * m->n;
-	int side, err;
+	uint32_t i;
+
+	for (i = 0; i < nfd; i++) {
+		if (!(pfd[i].revents & POLLIN))
+			continue;
+		for (;;) {
+			struct sockaddr_storage from;
+			socklen_t fl = sizeof(from);
+			ssize_t n = recvfrom(pfd[i].fd, buf, sizeof(buf), 0,
+					     (struct sockaddr *)&from, &fl);
+
+			if (n < 0)
+				break;
+			on_datagram(m, i >= m->k, pfd[i].fd, buf, (size_t)n,
+				    &from, fl);
+		}
+	}
+}
+
+static uint32_t setup_pfd(struct many *m, struct pollfd *pfd)
+{
+	uint32_t i, nfd = 0;
+	int side;
 
 	for (side = 0; side < 2; side++)
 		for (i = 0; i < m->k; i++) {
@@ -318,6 +374,63 @@ static int run(struct many *m, bool alloc_phase, uint64_t deadline)
 			pfd[nfd].events = POLLIN;
 			nfd++;
 		}
+	return nfd;
+}
+
+/*
+ * Confirm every answered pair end to end with a data probe A -> B -> A
+ * (up to 3 probes, 400 ms apart). Pairs still unconfirmed are set up for
+ * a new handshake (next generation, both sides). Returns how many.
+ */
+static uint32_t confirm(struct many *m, uint64_t deadline)
+{
+	struct pollfd pfd[128];
+	uint32_t nfd = setup_pfd(m, pfd), i, inflight, tries, left = 0;
+
+	for (tries = 0; tries < 3 && m->confirmed < m->n; tries++) {
+		uint64_t end = pr_rc_now_ns() + 400 * 1000000ull;
+
+		inflight = 0;
+		for (i = 0; i < m->n; i++) {
+			if (m->p[i].confirmed)
+				continue;
+			send_probe(m, &m->p[i], i);
+			if (++inflight % MANY_WINDOW == 0) {
+				/* let the window drain a little */
+				if (poll(pfd, nfd, 5) > 0)
+					read_all(m, pfd, nfd);
+			}
+		}
+		while (pr_rc_now_ns() < end && pr_rc_now_ns() < deadline &&
+		       m->confirmed < m->n) {
+			if (poll(pfd, nfd, 20) > 0)
+				read_all(m, pfd, nfd);
+		}
+	}
+	for (i = 0; i < m->n; i++) {
+		struct many_pair *p = &m->p[i];
+		int side;
+
+		if (p->confirmed)
+			continue;
+		left++;
+		for (side = 0; side < 2; side++) {
+			if (p->s[side].state == S_DONE)
+				m->answered--;
+			p->s[side].state = S_IDLE;
+			p->s[side].gen++;
+		}
+		m->rehandshakes++;
+	}
+	return left;
+}
+
+static int run(struct many *m, bool alloc_phase, uint64_t deadline)
+{
+	struct pollfd pfd[128];
+	uint32_t nfd = setup_pfd(m, pfd), want = alloc_phase ? m->n : 2 * m->n;
+	int err;
+
 	while ((alloc_phase ? m->allocated : m->answered) < want) {
 		uint64_t now = pr_rc_now_ns();
 
@@ -326,24 +439,11 @@ static int run(struct many *m, bool alloc_phase, uint64_t deadline)
 		err = pump(m, now, alloc_phase);
 		if (err)
 			return err;
-		if (poll(pfd, nfd, 50) < 0 && errno != EINTR)
+		err = poll(pfd, nfd, 50);
+		if (err < 0 && errno != EINTR)
 			return -errno;
-		for (i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & POLLIN))
-				continue;
-			for (;;) {
-				struct sockaddr_storage from;
-				socklen_t fl = sizeof(from);
-				ssize_t n = recvfrom(pfd[i].fd, buf, sizeof(buf),
-						     0, (struct sockaddr *)&from,
-						     &fl);
-
-				if (n < 0)
-					break;
-				on_datagram(m, i >= m->k, pfd[i].fd, buf,
-					    (size_t)n, &from, fl);
-			}
-		}
+		if (err > 0)
+			read_all(m, pfd, nfd);
 	}
 	return 0;
 }
@@ -428,13 +528,21 @@ int cmd_many(struct rcli *r, int argc, char **argv)
 	deadline = t0 + (uint64_t)o.timeout_ms * 1000000u;
 	err = run(&m, true, deadline);
 	t_alloc = pr_rc_now_ns();
-	if (!err)
+	/* handshake, confirm end to end, redo the pairs that failed */
+	while (!err) {
 		err = run(&m, false, deadline);
+		if (!err && !confirm(&m, deadline))
+			break;
+		if (!err && pr_rc_now_ns() >= deadline)
+			err = -ETIMEDOUT;
+	}
 	if (r->json) {
 		pr_json_obj_begin(&r->j);
 		pr_json_kv_u64(&r->j, "pairs", m.n);
 		pr_json_kv_u64(&r->j, "allocated", m.allocated);
 		pr_json_kv_u64(&r->j, "answered", m.answered);
+		pr_json_kv_u64(&r->j, "confirmed", m.confirmed);
+		pr_json_kv_u64(&r->j, "rehandshakes", m.rehandshakes);
 		pr_json_kv_u64(&r->j, "retransmits", m.retransmits);
 		pr_json_kv_u64(&r->j, "ignored", m.ignored);
 		pr_json_kv_u64(&r->j, "alloc_ms", (t_alloc - t0) / 1000000);
@@ -442,8 +550,9 @@ int cmd_many(struct rcli *r, int argc, char **argv)
 			       (pr_rc_now_ns() - t0) / 1000000);
 		pr_json_obj_end(&r->j);
 	} else {
-		printf("pairs %u allocated %u answered %u/%u retransmits %llu ignored %llu alloc_ms %llu total_ms %llu\n",
-		       m.n, m.allocated, m.answered, 2 * m.n,
+		printf("pairs %u allocated %u answered %u/%u confirmed %u rehandshakes %llu retransmits %llu ignored %llu alloc_ms %llu total_ms %llu\n",
+		       m.n, m.allocated, m.answered, 2 * m.n, m.confirmed,
+		       (unsigned long long)m.rehandshakes,
 		       (unsigned long long)m.retransmits,
 		       (unsigned long long)m.ignored,
 		       (unsigned long long)((t_alloc - t0) / 1000000),

@@ -258,8 +258,6 @@ int main(int argc, char **argv)
 		goto out_nl;
 	if (relayd_sockets_open(&rd))
 		goto out_nl;
-	if (rd.nl_open && relayd_sockets_attach(&rd))
-		goto out_socks;
 
 	rd.rx = relayd_rx_default;
 	rd.rx_arg = &rd.rx_stats;
@@ -268,7 +266,15 @@ int main(int argc, char **argv)
 		pr_log_err(&rd.log, "event loop: %s", strerror(-err));
 		goto out_loop;
 	}
+	/*
+	 * Key (SERVER_KEY in the kernel), events and the session view
+	 * before the sockets are attached: once a socket shows up in the
+	 * kernel, endpoint descriptions are complete and every control
+	 * packet finds relayd ready.
+	 */
 	if (relayd_control_init(&rd, &ctl))
+		goto out_loop;
+	if (rd.nl_open && relayd_sockets_attach(&rd))
 		goto out_loop;
 	pr_log_info(&rd.log, "ready: %zu socket%s %s on UDP port %u",
 		    rd.n_socks, rd.n_socks == 1 ? "" : "s",
@@ -287,7 +293,6 @@ out_loop:
 	relayd_control_log_stats(&ctl);
 	relayd_control_fini(&ctl);
 	relayd_loop_fini(&rd);
-out_socks:
 	relayd_sockets_close(&rd);
 out_nl:
 	if (rd.nl_open)
