@@ -13,6 +13,10 @@
  *       paced to PPS: trafgen's own pacing (-b) sends one frame per
  *       syscall and sleeps in between, which under TCG caps it far
  *       below the forwarders' capacity.
+ *   benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES
+ *                    --count K
+ *       one sendmsg() with UDP_SEGMENT: K Geneve data datagrams of BYTES
+ *       that travel as one GSO super-datagram over veth.
  *   benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]
  *       count datagrams until MS of silence after the first one; print
  *       {"packets":N,"bytes":N,"seconds":S,"pps":R} (S: first to last).
@@ -50,6 +54,7 @@ static void usage(FILE *f)
 	fputs("usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
 	      "                      --vni N --size BYTES [--count K] [--vni-step S]\n"
 	      "       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
+	      "       benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES --count K\n"
 	      "       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
 	      "       benchpkt echo --bind IP:PORT\n"
 	      "       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
@@ -343,6 +348,48 @@ static int cmd_echo(const struct sockaddr_in *b)
 	}
 }
 
+static int cmd_gsosend(const struct sockaddr_in *b, const struct sockaddr_in *to,
+		       uint32_t vni, size_t size, unsigned int count)
+{
+	char ctl[CMSG_SPACE(sizeof(uint16_t))] = { 0 };
+	struct msghdr mh = { 0 };
+	struct iovec iov;
+	struct cmsghdr *cm;
+	uint8_t *buf;
+	unsigned int i;
+	int fd;
+
+	if (size < 8 || size > MAX_PAYLOAD || !count || count > 64 ||
+	    size * count > 65000)
+		return -1;
+	buf = malloc(size * count);
+	if (!buf)
+		return -1;
+	for (i = 0; i < count; i++)
+		payload(buf + i * size, size, vni);
+	fd = udp_socket(b, 0);
+	if (fd < 0)
+		return -1;
+	iov.iov_base = buf;
+	iov.iov_len = size * count;
+	mh.msg_name = (void *)to;
+	mh.msg_namelen = sizeof(*to);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl;
+	mh.msg_controllen = sizeof(ctl);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = IPPROTO_UDP;
+	cm->cmsg_type = 103;	/* UDP_SEGMENT */
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	*(uint16_t *)CMSG_DATA(cm) = (uint16_t)size;
+	if (sendmsg(fd, &mh, 0) < 0)
+		return -1;
+	close(fd);
+	free(buf);
+	return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -466,6 +513,8 @@ int main(int argc, char **argv)
 		err = cmd_sink(&bnd, idle, timeout);
 	else if (!strcmp(cmd, "echo"))
 		err = cmd_echo(&bnd);
+	else if (!strcmp(cmd, "gsosend"))
+		err = cmd_gsosend(&bnd, &fs.dst, fs.vni, fs.size, count);
 	else if (!strcmp(cmd, "rtt"))
 		err = cmd_rtt(&bnd, &fs.dst, fs.vni, fs.size, count, interval);
 	else {

@@ -14,12 +14,13 @@
  * Prints {"sessions":K,"messages":M,"seconds":S,"sessions_per_s":R,
  * "errors":E} and exits 1 if any request failed.
  *
- *   prinstall --attach ADDR:PORT
+ *   prinstall --attach ADDR:PORT [--gro]
  *
  * Bind a UDP socket, hand it to the kernel (SOCK_ATTACH), print "ready"
  * and keep it open until SIGINT/SIGTERM: the relay's socket without
  * relayd, whose event handling would otherwise share the CPU with the
- * installs being measured.
+ * installs being measured. --gro sets UDP_GRO on it first, so that the
+ * stack hands the relay GRO/GSO super-datagrams (the GRO check).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,7 +50,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
 	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
-	      "       prinstall --attach ADDR:PORT\n", f);
+	      "       prinstall --attach ADDR:PORT [--gro]\n", f);
 }
 
 /* Append @msg (consumed) to @buf at *@off with sequence @seq. */
@@ -113,7 +114,8 @@ static struct nl_msg *bind_msg(struct pr_nl *nl, uint32_t vni, int ep,
 	return msg;
 }
 
-static int attach_and_hold(struct pr_nl *nl, const struct pr_endpoint *ep)
+static int attach_and_hold(struct pr_nl *nl, const struct pr_endpoint *ep,
+			   bool gro)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -128,6 +130,8 @@ static int attach_and_hold(struct pr_nl *nl, const struct pr_endpoint *ep)
 		return -errno;
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (gro && setsockopt(fd, IPPROTO_UDP, 104 /* UDP_GRO */, &one, sizeof(one)))
+		return -errno;
 	if (bind(fd, (struct sockaddr *)&ss, len))
 		return -errno;
 	sigemptyset(&set);
@@ -188,6 +192,7 @@ int main(int argc, char **argv)
 		{ "a-port-div", required_argument, NULL, 'd' },
 		{ "no-bind", no_argument, NULL, 'N' },
 		{ "attach", required_argument, NULL, 'A' },
+		{ "gro", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -195,6 +200,7 @@ int main(int argc, char **argv)
 	unsigned long div = 1;
 	struct pr_endpoint a = { 0 }, b = { 0 };
 	const char *attach = NULL;
+	bool gro = false;
 	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
 	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
 	uint32_t seq = 1;
@@ -211,6 +217,7 @@ int main(int argc, char **argv)
 		case 'd': div = strtoul(optarg, NULL, 0); break;
 		case 'N': nobind = true; break;
 		case 'A': attach = optarg; break;
+		case 'G': gro = true; break;
 		case 'a': have_a = !pr_endpoint_parse(optarg, &a); break;
 		case 'b': have_b = !pr_endpoint_parse(optarg, &b); break;
 		case 'h': usage(stdout); return 0;
@@ -226,7 +233,7 @@ int main(int argc, char **argv)
 		}
 		err = pr_nl_open(&nl);
 		if (!err)
-			err = attach_and_hold(&nl, &ep);
+			err = attach_and_hold(&nl, &ep, gro);
 		if (err) {
 			fprintf(stderr, "prinstall: attach %s: %s%s%s\n", attach,
 				strerror(-err), *pr_nl_errmsg(&nl) ? ": " : "",

@@ -121,6 +121,27 @@ V=$VNI
 W=$(wg_packet "$V")
 test_end
 
+test_begin "no loops and no unusable destinations: the relay never sends to itself"
+for a in 0.0.0.0 224.0.0.1 255.255.255.255; do
+	check_fail "bind to $a refused" relayctl_r session bind "$V" 1 "$a:5002"
+done
+check_fail "bind to [ff02::1] refused" relayctl_r session bind "$V" 1 "[ff02::1]:5002"
+# Endpoint 1 bound to the relay's own address and port: A's data must be
+# dropped (no_route) once each, never re-enter the relay.
+LV=$(session_add "$(key 50)" "$(key 51)") || test_error "loop session"
+session_bind "$LV" 0 "$(ep $A4 5301)" || test_error "bind 0"
+session_bind "$LV" 1 "$(ep $R4B $RELAY_PORT)" || test_error "bind 1 to the relay itself"
+stat_snapshot
+rx0=$(in_r relayctl -j socket list | jlist | jq -s 'map(.rx_packets) | add')
+send_from in_a "$(ep $A4 5301)" "$(ep $R4A $RELAY_PORT)" "$(wg_packet "$LV")" 50 || test_error "send"
+sleep 0.5
+check_stat_delta dropped_no_route 50
+check_stat_delta forwarded_packets_udp4_udp4 0
+check_eq "datagrams seen by the relay sockets" 50 \
+	"$(( $(in_r relayctl -j socket list | jlist | jq -s 'map(.rx_packets) | add') - rx0 ))"
+relayctl_r session del "$LV" || test_error "del"
+test_end
+
 # flood NAME KINDS N [EXTRA...]: a flood from C while A sends a counted flow.
 flood() {
 	_name=$1 _kinds=$2 _n=$3
