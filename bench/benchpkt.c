@@ -206,8 +206,7 @@ static int cmd_frame(const struct frame_spec *fs, unsigned int count)
 /*
  * Send @total frames (the @count flows round robin) on @dev through an
  * AF_PACKET socket that bypasses the qdisc, in batches of 32 sendmmsg(),
- * paced to @rate pps by spinning on the clock (sched_yield() between
- * checks, so that the sink sharing the CPU keeps running).
+ * paced to @rate pps: sleep until the next batch is due.
  */
 static int cmd_send(const struct frame_spec *fs, unsigned int count,
 		    const char *dev, double rate, unsigned long total)
@@ -244,6 +243,17 @@ static int cmd_send(const struct frame_spec *fs, unsigned int count,
 
 		if (due > total)
 			due = total;
+		if (due < sent + BATCH && sent + BATCH <= total) {
+			/* Sleep until a whole batch is due: the CPU's busy time
+			 * then shows what sending costs, not a spin loop. */
+			double wait = t0 + (sent + BATCH) / rate - now_s();
+
+			if (wait > 0.0001)
+				usleep((useconds_t)(wait * 1e6));
+			else
+				sched_yield();
+			continue;
+		}
 		if (due <= sent) {
 			sched_yield();
 			continue;

@@ -8,7 +8,7 @@
 # the server key fails; SIGHUP reloads grants and static endpoints (a
 # broken file keeps the old configuration); the per-source rate limit;
 # "not ready" when no relay address is known.
-# vm-timeout: 150
+# vm-timeout: 200
 . /selftests/lib.sh
 
 # ---- handshake helpers (the same block is in every hs_*.sh) ----

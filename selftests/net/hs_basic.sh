@@ -7,7 +7,7 @@
 # (--endpoint-json) and running Bind -> Challenge -> Answer, then Geneve
 # data both ways, rebinding from new ports, and per-AF-pair counters.
 # Each round runs for IPv4, IPv6 and A on IPv4 / B on IPv6.
-# vm-timeout: 150
+# vm-timeout: 240
 . /selftests/lib.sh
 
 # ---- handshake helpers (the same block is in every hs_*.sh) ----

@@ -7,7 +7,7 @@
 # reaching `relayctl monitor`, relayd forgetting expired sessions (its
 # view, SIGUSR1), sequential VNIs, a new VNI and LamportID+1 after GC,
 # the connecting/open gauge transitions and per-AF-pair counters.
-# vm-timeout: 150
+# vm-timeout: 200
 . /selftests/lib.sh
 
 # ---- handshake helpers (the same block is in every hs_*.sh) ----

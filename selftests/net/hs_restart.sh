@@ -7,7 +7,7 @@
 # relayd rebuilds its view from a SESSION dump (compared with
 # `relayctl session list`), and new handshakes work. SIGTERM shuts down
 # cleanly.
-# vm-timeout: 150
+# vm-timeout: 200
 . /selftests/lib.sh
 
 # ---- handshake helpers (the same block is in every hs_*.sh) ----

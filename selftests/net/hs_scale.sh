@@ -9,7 +9,7 @@
 # a data probe A -> B -> A (re-handshaking pairs whose Answer was lost,
 # as real clients do). relayd runs without its
 # per-source rate limit (all clients share two source addresses).
-# vm-timeout: 150
+# vm-timeout: 200
 . /selftests/lib.sh
 
 N=1000

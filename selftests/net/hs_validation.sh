@@ -6,7 +6,7 @@
 # nothing, several challenges per generation, half-bound sessions drop
 # data, third parties and unknown VNIs get nothing. For IPv4, IPv6 and
 # A on IPv4 / B on IPv6.
-# vm-timeout: 150
+# vm-timeout: 240
 . /selftests/lib.sh
 
 # ---- handshake helpers (the same block is in every hs_*.sh) ----

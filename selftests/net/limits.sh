@@ -23,9 +23,10 @@
 #      arrives;
 #   4. the same limit when one source's flood is received on both CPUs at
 #      once;
-#   5. KNOWN GAP, reported as TODO (fails today, does not fail the suite):
+#   5. KNOWN GAPS, reported as TODO (fail today, do not fail the suite):
 #      memory an unprivileged user namespace can pin without it being
-#      charged to it (the VNI xarray's nodes are not memcg-accounted).
+#      charged to it (the VNI xarray's nodes are not memcg-accounted), and
+#      an endpoint bound to a subnet broadcast address gets broadcasts.
 # vm-timeout: 360
 . /selftests/lib.sh
 
@@ -141,6 +142,23 @@ check_eq "datagrams seen by the relay sockets" 50 \
 	"$(( $(in_r relayctl -j socket list | jlist | jq -s 'map(.rx_packets) | add') - rx0 ))"
 relayctl_r session del "$LV" || test_error "del"
 test_end
+
+test_begin "[known gap] a subnet broadcast address is not a usable destination"
+# 10.0.2.255 is B's link broadcast: binding an endpoint to it (only an
+# admin can: no Answer can come from a broadcast source) should be
+# refused, or forwarding to it dropped; today the relay sends broadcasts.
+BV=$(session_add "$(key 52)" "$(key 53)") || test_error "session"
+session_bind "$BV" 0 "$(ep $A4 5302)" || test_error "bind 0"
+relayctl_r session bind "$BV" 1 "10.0.2.255:5002" >/dev/null 2>&1
+bound=$?
+stat_snapshot
+send_from in_a "$(ep $A4 5302)" "$(ep $R4A $RELAY_PORT)" "$(wg_packet "$BV")" 10 || test_error "send"
+sleep 0.5
+fb=$(stat_delta forwarded_packets_udp4_udp4)
+diag "bind to 10.0.2.255: exit $bound; forwarded $fb of 10"
+check_eq "datagrams sent to the broadcast address" 0 "$fb"
+relayctl_r session del "$BV" >/dev/null 2>&1
+todo_end "pr_addr_usable_remote() lets directed broadcasts through and pr_xmit4() does not refuse RTN_BROADCAST routes"
 
 # flood NAME KINDS N [EXTRA...]: a flood from C while A sends a counted flow.
 flood() {
