@@ -204,6 +204,12 @@ int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (unlikely(!ps))
 		return 1;	/* being detached */
+	/*
+	 * When the UDP stack cut a GSO packet for us (socket without
+	 * UDP_GRO), each segment still points at the next one; the xmit path
+	 * would take that for a list to send and send the rest twice.
+	 */
+	skb_mark_not_on_list(skb);
 	if (unlikely(skb_is_gso(skb)))
 		return pr_rx_gso(sk, ps, skb);
 	return pr_rx_one(ps, skb);
