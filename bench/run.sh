@@ -16,9 +16,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 KVER=${KVER:-$(ls -d /lib/modules/6.1*-amd64 | sort -V | tail -n 1 | xargs basename)}
 image=$build/vm/bench.cpio
-trafgen=$(command -v trafgen) || { echo "bench: trafgen missing (apt-get install netsniff-ng)" >&2; exit 1; }
-
-add=(--add "$trafgen:/usr/sbin/trafgen" --add "$top/bench/bench.sh:/selftests/net/bench.sh")
+add=(--add "$top/bench/bench.sh:/selftests/net/bench.sh")
+# trafgen (netsniff-ng) is optional: the frames `benchpkt frame` prints
+# are trafgen configurations, handy to reproduce a run by hand.
+if trafgen=$(command -v trafgen); then
+	add+=(--add "$trafgen:/usr/sbin/trafgen")
+fi
 # BENCH_KO=FILE benchmarks another build of the module (before/after).
 if [[ -n ${BENCH_KO:-} ]]; then
 	add+=(--add "$BENCH_KO:/lib/modules/$KVER/updates/peer_relay.ko")

@@ -123,7 +123,8 @@ static int authentic(const struct pr_hs_session *s, const uint8_t *pkt,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t pkt[PR_GENEVE_HLEN + PR_DISCO_OVERHEAD + PR_DISCO_MAX_PLAIN + 64];
+	/* a whole UDP payload: raw records may be up to 64 KiB */
+	static uint8_t pkt[65536];
 	static uint8_t plain[PR_DISCO_MAX_PLAIN + 64];
 	static uint8_t last_challenge[2][PR_KEY_LEN];
 	static struct pr_hs_server srv;
@@ -188,8 +189,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_CHECK(f > 0);
 			len = PR_GENEVE_HLEN + (size_t)f;
 		} else {
-			memcpy(pkt, body, blen);
-			len = blen;
+			len = blen < sizeof(pkt) ? blen : sizeof(pkt);
+			memcpy(pkt, body, len);
 		}
 
 		auth = authentic(&ctx.sess, pkt, len, &aidx);

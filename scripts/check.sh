@@ -47,7 +47,7 @@ make --no-print-directory -C selftests/unit run || true
 if ((built)); then
 	log "VM scenarios"
 	if stage "VM image" build/vm-image.log make --no-print-directory vm-image; then
-		selftests/vm/run.sh --image build/vm/initramfs.cpio --all || true
+		selftests/vm/run.sh --image build/vm/initramfs.cpio --jobs "${VM_JOBS:-2}" --all || true
 	fi
 else
 	log "build failed: VM scenarios not run"

@@ -23,16 +23,19 @@ test_end
 test_begin "a source over pass-rate loses the excess, counted as ratelimit"
 relayctl_r config set pass-rate 1 pass-burst 10 || test_error "config set"
 stat_snapshot
-# 50 back-to-back control datagrams: the burst of 10 passes (plus at most
-# one token refilled while sending), the rest is dropped.
+# 50 back-to-back control datagrams: the burst of 10 passes, plus one
+# token per second the sending took (a loaded TCG host can be slow), the
+# rest is dropped.
+t0=$(date +%s)
 send_from in_a "$(ep $A4 5001)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 50 ||
 	test_error "send"
 sleep 0.2
+most=$((10 + $(date +%s) - t0 + 1))
 passed=$(stat_delta passed_control)
 limited=$(stat_delta dropped_ratelimit)
 diag "passed $passed, rate-limited $limited"
 check_eq "every datagram accounted for" 50 $((passed + limited))
-check_ok "10..12 passed ($passed)" test "$passed" -ge 10 -a "$passed" -le 12
+check_ok "10..$most passed ($passed)" test "$passed" -ge 10 -a "$passed" -le "$most"
 test_end
 
 test_begin "another source keeps its own budget"

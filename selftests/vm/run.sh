@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# run.sh --image INITRAMFS [--all | --demo | NAME...]
+# run.sh --image INITRAMFS [--jobs N] [--all | --demo | NAME...]
 #
 # Boot the Debian 6.1 kernel in qemu once per scenario (selftests/net/NAME.sh)
 # and turn what comes back into result lines (selftests/collect.sh format) in
@@ -11,7 +11,10 @@
 # test point passed.
 #
 # --all runs the scenarios in the order of selftests/net/suite, then any
-# other selftests/net/*.sh not listed there.
+# other selftests/net/*.sh not listed there. --jobs N (or VM_JOBS) boots up
+# to N VMs at a time; each scenario's report is printed when it is complete,
+# in suite order. Most of a scenario's time is spent waiting (receive
+# windows, timers), so two VMs share 2 host CPUs well.
 # Environment: KVER, VMLINUZ, VM_TIMEOUT (seconds per boot, default from a
 # "# vm-timeout: N" line in the scenario, else 240), VM_MEM (1G), VM_SMP (2),
 # V=1 streams the console to the terminal, VM_APPEND adds kernel parameters.
@@ -31,12 +34,14 @@ SPLAT_RE='WARNING:|BUG:|Oops|general protection|refcount_t:|list_add corruption|
 
 image=
 mode=list
+jobs=${VM_JOBS:-1}
 names=()
 while (($#)); do
 	case $1 in
 	--image) image=$2; shift 2 ;;
 	--all) mode=all; shift ;;
 	--demo) mode=demo; shift ;;
+	--jobs) jobs=$2; shift 2 ;;
 	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) names+=("$1"); shift ;;
@@ -150,7 +155,44 @@ fi
 ((${#names[@]})) || { echo "run.sh: no scenario given" >&2; exit 2; }
 
 fail=0
-for n in "${names[@]}"; do
-	run_scenario "$n" || fail=1
+if ((jobs <= 1)); then
+	for n in "${names[@]}"; do
+		run_scenario "$n" || fail=1
+	done
+	exit $fail
+fi
+
+# Parallel lanes: each scenario reports into logs/NAME.out and its status
+# into logs/NAME.rc; reports are printed in order as they complete.
+declare -A pid_of=()
+next=0 shown=0 running=0
+while ((shown < ${#names[@]})); do
+	while ((next < ${#names[@]} && running < jobs)); do
+		n=${names[next]}
+		rm -f "$build/vm/logs/$n.rc"
+		( run_scenario "$n" >"$build/vm/logs/$n.out" 2>&1
+		  echo $? >"$build/vm/logs/$n.rc" ) &
+		pid_of[$n]=$!
+		next=$((next + 1)) running=$((running + 1))
+	done
+	n=${names[shown]}
+	if [[ -n ${pid_of[$n]:-} ]] && ! kill -0 "${pid_of[$n]}" 2>/dev/null; then
+		wait "${pid_of[$n]}" 2>/dev/null
+		cat "$build/vm/logs/$n.out"
+		[[ $(cat "$build/vm/logs/$n.rc" 2>/dev/null) == 0 ]] || fail=1
+		unset "pid_of[$n]"
+		shown=$((shown + 1))
+		continue
+	fi
+	# Count the lanes still busy, then wait for any one to finish.
+	running=0
+	for p in "${pid_of[@]}"; do
+		kill -0 "$p" 2>/dev/null && running=$((running + 1))
+	done
+	((running >= jobs || next >= ${#names[@]})) && wait -n 2>/dev/null
+	running=0
+	for p in "${pid_of[@]}"; do
+		kill -0 "$p" 2>/dev/null && running=$((running + 1))
+	done
 done
 exit $fail
