@@ -185,7 +185,8 @@ flood() {
 	cpu=$(( $(relayd_cpu_ticks) - cpu0 ))
 	rss=$(relayd_rss_kb)
 	diag "$_name: B's UDP receive buffer errors: $(in_b cat /proc/net/snmp | awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $6 }')"
-	diag "$_name: $_n datagrams in $((t1 - t0)) s; relayd CPU $((cpu * 1000 / TICK)) ms ($((cpu * 1000000 / TICK / _n)) us per datagram), RSS ${rss0} -> ${rss} kB; passed_control +$(stat_delta passed_control), dropped_unknown_vni +$(stat_delta dropped_unknown_vni)"
+	_pc=$(stat_delta passed_control)
+	diag "$_name: $_n datagrams in $((t1 - t0)) s; passed_control +$_pc, dropped_ratelimit +$(stat_delta dropped_ratelimit), dropped_unknown_vni +$(stat_delta dropped_unknown_vni); relayd CPU $((cpu * 1000 / TICK)) ms$([ "$_pc" -gt 0 ] && echo " ($((cpu * 1000000 / TICK / _pc)) us per datagram it received)"), RSS ${rss0} -> ${rss} kB"
 	check_eq "$_name: legitimate datagrams at B" 2000 "$(wc -l <"$T/fl.out" | tr -d ' ')"
 	check_stat_delta forwarded_packets_udp4_udp4 2000
 	check_eq "$_name: replies to the flood" 0 "$(summary "$T/fl.$_name" replies)"
