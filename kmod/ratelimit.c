@@ -40,14 +40,26 @@ struct pr_ratelimit *pr_ratelimit_new(u32 rate, u32 burst)
  * @rate: datagrams per second per source, 0 for no limit
  * @burst: datagrams a source may send at once
  *
- * Readers may see the old and new values mixed for one datagram; harmless.
+ * Every source starts over with a full bucket of the new size: credit
+ * saved under the old rate means nothing under the new one, and an admin
+ * who raises the burst expects it to apply at once. Readers may see the
+ * old and new values mixed for one datagram; harmless.
+ *
+ * Context: process.
  */
 void pr_ratelimit_set(struct pr_ratelimit *rl, u32 rate, u32 burst)
 {
 	u64 cost = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
+	u64 full = cost * max(burst, 1U);
+	u64 now = ktime_get_mono_fast_ns();
+	unsigned int i;
 
-	WRITE_ONCE(rl->max_ns, cost * max(burst, 1U));
+	WRITE_ONCE(rl->max_ns, full);
 	WRITE_ONCE(rl->cost_ns, cost);
+	for (i = 0; i < PR_RATELIMIT_BUCKETS; i++) {
+		WRITE_ONCE(rl->buckets[i].tokens_ns, full);
+		WRITE_ONCE(rl->buckets[i].last_ns, now);
+	}
 }
 
 static u32 pr_ratelimit_hash(const struct pr_ratelimit *rl,

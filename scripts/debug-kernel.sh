@@ -64,8 +64,8 @@ done
 
 # The configuration applied on top of `make defconfig` + kvm_guest.config.
 # "# CONFIG_X is not set" lines switch things off to keep the build small
-# (no graphics, sound, USB, wireless, netfilter, storage or network file
-# systems: the VM boots from an initramfs and uses only veth).
+# (no graphics, sound, USB, wireless, storage or network file systems:
+# the VM boots from an initramfs and uses only veth).
 fragment() {
 	cat <<'EOF'
 CONFIG_LOCALVERSION="-prdebug"
@@ -133,7 +133,30 @@ CONFIG_NET_NS_REFCNT_TRACKER=y
 # CONFIG_WIRELESS is not set
 # CONFIG_WLAN is not set
 # CONFIG_CFG80211 is not set
-# CONFIG_NETFILTER is not set
+# netfilter for ops_deploy (the admin guide's nftables/iptables rules,
+# DNAT): the modules the VM image carries for Debian's kernel, built in
+CONFIG_NETFILTER=y
+CONFIG_NETFILTER_ADVANCED=y
+CONFIG_NF_CONNTRACK=y
+CONFIG_NF_NAT=y
+CONFIG_NF_TABLES=y
+CONFIG_NF_TABLES_INET=y
+CONFIG_NF_TABLES_IPV4=y
+CONFIG_NF_TABLES_IPV6=y
+CONFIG_NFT_CT=y
+CONFIG_NFT_NAT=y
+CONFIG_NFT_MASQ=y
+CONFIG_NFT_COMPAT=y
+CONFIG_NETFILTER_XTABLES=y
+CONFIG_NETFILTER_XT_MATCH_CONNTRACK=y
+CONFIG_NETFILTER_XT_TARGET_CT=y
+CONFIG_NETFILTER_XT_MATCH_COMMENT=y
+CONFIG_IP_NF_IPTABLES=y
+CONFIG_IP_NF_FILTER=y
+CONFIG_IP_NF_RAW=y
+CONFIG_IP6_NF_IPTABLES=y
+CONFIG_IP6_NF_FILTER=y
+CONFIG_IP6_NF_RAW=y
 # CONFIG_NETWORK_FILESYSTEMS is not set
 # CONFIG_EXT4_FS is not set
 # CONFIG_SCSI is not set
@@ -162,7 +185,7 @@ EOF
 # silently dropped debug option would make the run meaningless).
 required=(KASAN KASAN_GENERIC DEBUG_KMEMLEAK PROVE_LOCKING PROVE_RCU
 	  DEBUG_ATOMIC_SLEEP UBSAN DEBUG_LIST DEBUG_OBJECTS_RCU_HEAD DEBUG_NET
-	  NET_NS USER_NS VETH IPV6 DST_CACHE DEVTMPFS TMPFS
+	  NET_NS USER_NS VETH IPV6 DST_CACHE DEVTMPFS TMPFS NF_TABLES NFT_NAT NFT_CT
 	  BLK_DEV_INITRD SERIAL_8250_CONSOLE MODULES MODULE_UNLOAD DEBUG_FS)
 required_m=(NET_UDP_TUNNEL)
 

@@ -23,9 +23,10 @@ test_end
 test_begin "a source over pass-rate loses the excess, counted as ratelimit"
 relayctl_r config set pass-rate 1 pass-burst 10 || test_error "config set"
 stat_snapshot
-# 50 back-to-back control datagrams: the burst of 10 passes, plus one
-# token per second the sending took (a loaded TCG host can be slow), the
-# rest is dropped.
+# 50 back-to-back control datagrams: the burst of 10 passes (the config
+# change refilled the bucket that open_session's handshake drained), plus
+# one token per second the sending took (a loaded TCG host can be slow),
+# the rest is dropped.
 t0=$(date +%s)
 send_from in_a "$(ep $A4 5001)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 50 ||
 	test_error "send"
