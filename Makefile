@@ -3,11 +3,14 @@
 # peer_relay top-level build and test entry points.
 #
 #   make                 module (kmod/peer_relay.ko) + tools + test helpers
-#   make check           host unit tests, then every VM scenario, then a
+#   make check           host unit tests, fuzz smoke, every VM scenario, then a
 #                        "N passed, N failed[, N skipped]" summary line
 #   make vm-test T=NAME  boot the VM once and run selftests/net/NAME.sh
 #   make demo            boot the VM running selftests/demo.sh
 #   make bench           benchmark in the VM (bench/run.sh, Documentation/performance.md)
+#   make fuzz            libFuzzer harnesses, FUZZ_SECONDS (default 60) each
+#   make debug-check     the VM suite on a KASAN/lockdep/kmemleak kernel
+#                        (scripts/debug-kernel.sh; builds and caches it)
 #   make deps            install the Debian packages (scripts/install-deps.sh)
 #   make install         module, tools, man pages, systemd units, config
 #                        (scripts/install.sh; DESTDIR, PREFIX, KVER honoured)
@@ -35,12 +38,12 @@ endif
 endif
 
 .PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
-	check demo bench deps clean help install uninstall
+	check demo bench fuzz debug-check deps clean help install uninstall
 
 all: modules tools selftests
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
 
 modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
@@ -91,6 +94,8 @@ check: vm-image
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
 	@echo "=== unit tests (host) ==="
 	-@$(MAKE) --no-print-directory -C selftests/unit run
+	@echo "=== fuzz smoke (host) ==="
+	-@$(MAKE) --no-print-directory -C fuzz smoke
 	@echo "=== VM scenarios ($(KVER)) ==="
 	-@selftests/vm/run.sh --image $(INITRAMFS) --all
 	@echo "=== summary ==="
@@ -101,6 +106,13 @@ demo: vm-image
 
 bench: all
 	@$(MAKE) --no-print-directory -C bench && bench/run.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory -C fuzz run SECONDS=$(FUZZ_SECONDS)
+
+debug-check:
+	@scripts/debug-kernel.sh test
 
 deps:
 	scripts/install-deps.sh

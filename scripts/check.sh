@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The whole check, as CI runs it (.ci/run): install the dependencies, build
-# the module, the tools and the test helpers, run the host unit tests, then
+# the module, the tools and the test helpers, run the host unit tests and a
+# short libFuzzer smoke run of the parsers, then
 # every VM scenario (one boot of the Debian 6.1 kernel each), print each
 # test's TAP result and end with exactly one line
 #   N passed, N failed[, N skipped]
@@ -43,6 +44,13 @@ stage "build module, tools, test helpers" build/build.log make -j2 all kselftest
 
 log "unit tests (host)"
 make --no-print-directory -C selftests/unit run || true
+
+# libFuzzer harnesses of the parsers (fuzz/): a ~10 s smoke run, one TAP
+# line per harness with its execs and coverage; `make fuzz` runs longer.
+if stage "build fuzz harnesses (clang)" build/fuzz-build.log make -j2 -C fuzz all; then
+	log "fuzz smoke"
+	make --no-print-directory -C fuzz smoke || true
+fi
 
 if ((built)); then
 	log "VM scenarios"
