@@ -23,7 +23,7 @@ static enum peer_relay_del_reason pr_session_expired(const struct pr_session *s,
 						     unsigned long bind_j,
 						     unsigned long idle_j)
 {
-	if (!s->open)
+	if (!pr_session_is_open(s))
 		return time_after(now, s->created + bind_j) ?
 		       PEER_RELAY_DEL_EXPIRED_BIND : PEER_RELAY_DEL_UNSPEC;
 	if (time_after(now, READ_ONCE(s->ep[0].last_seen) + idle_j) ||

@@ -69,18 +69,15 @@ static int pr_nl_put_addr(struct sk_buff *msg, const struct pr_addr *a,
 }
 
 static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
-			      struct pr_endpoint *ep)
+			      struct pr_endpoint *ep, const struct pr_bind *b)
 {
 	struct nlattr *nest;
-	struct pr_bind *b;
 	int err = 0;
 
 	nest = nla_nest_start(msg, attr);
 	if (!nest)
 		return -EMSGSIZE;
-	rcu_read_lock();
-	b = rcu_dereference(ep->bind);
-	if (b) {
+	if (b->remote.family) {
 		err = pr_nl_put_addr(msg, &b->remote, PEER_RELAY_EP_A_REMOTE_IPV4,
 				     PEER_RELAY_EP_A_REMOTE_IPV6,
 				     PEER_RELAY_EP_A_REMOTE_PORT);
@@ -93,7 +90,6 @@ static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
 					    jiffies_to_msecs(jiffies - READ_ONCE(ep->last_seen)),
 					    PEER_RELAY_EP_A_PAD);
 	}
-	rcu_read_unlock();
 	if (err ||
 	    pr_nl_put_u64(msg, PEER_RELAY_EP_A_RX_PACKETS,
 			  atomic64_read(&ep->packets), PEER_RELAY_EP_A_PAD) ||
@@ -113,8 +109,12 @@ static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
  */
 int pr_nl_put_session(struct sk_buff *msg, struct pr_session *s)
 {
-	u8 state = READ_ONCE(s->open) ? PEER_RELAY_STATE_OPEN :
-					PEER_RELAY_STATE_CONNECTING;
+	struct pr_bind b[2];
+	u8 state;
+
+	pr_session_binds(s, b);
+	state = b[0].remote.family && b[1].remote.family ?
+		PEER_RELAY_STATE_OPEN : PEER_RELAY_STATE_CONNECTING;
 
 	if (nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, s->keys[0]) ||
@@ -125,8 +125,8 @@ int pr_nl_put_session(struct sk_buff *msg, struct pr_session *s)
 	    pr_nl_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS,
 			  jiffies_to_msecs(jiffies - s->created),
 			  PEER_RELAY_SESSION_A_PAD) ||
-	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP0, &s->ep[0]) ||
-	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP1, &s->ep[1]))
+	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP0, &s->ep[0], &b[0]) ||
+	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP1, &s->ep[1], &b[1]))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -20,21 +20,24 @@
 #include "stats.h"
 #include "tx.h"
 
-/* Which endpoint of @s sent @skb: 0, 1, or a drop reason (negated). */
+/*
+ * Which endpoint of @s sent @skb: 0, 1, or a drop reason (negated). The
+ * other endpoint's binding, as of the same instant, is copied to @to.
+ */
 static int pr_rx_source(struct pr_session *s, const struct sk_buff *skb,
-			u16 family, struct pr_bind **to)
+			u16 family, struct pr_bind *to)
 {
-	struct pr_bind *b0 = rcu_dereference(s->ep[0].bind);
-	struct pr_bind *b1 = rcu_dereference(s->ep[1].bind);
+	struct pr_bind b[2];
 
-	if (!b0 || !b1)
+	pr_session_binds(s, b);
+	if (!b[0].remote.family || !b[1].remote.family)
 		return -PEER_RELAY_DROP_NOT_BOUND;
-	if (pr_addr_is_skb_source(&b0->remote, skb, family)) {
-		*to = b1;
+	if (pr_addr_is_skb_source(&b[0].remote, skb, family)) {
+		*to = b[1];
 		return 0;
 	}
-	if (pr_addr_is_skb_source(&b1->remote, skb, family)) {
-		*to = b0;
+	if (pr_addr_is_skb_source(&b[1].remote, skb, family)) {
+		*to = b[0];
 		return 1;
 	}
 	return -PEER_RELAY_DROP_BAD_SOURCE;
@@ -60,7 +63,7 @@ static enum peer_relay_drop_reason pr_rx_data(struct pr_sock *ps,
 	struct pr_instance *inst = ps->inst;
 	u16 family = pr_skb_family(skb);
 	struct pr_sock *out;
-	struct pr_bind *to;
+	struct pr_bind to;
 	enum peer_relay_drop_reason reason;
 	int from;
 
@@ -68,15 +71,15 @@ static enum peer_relay_drop_reason pr_rx_data(struct pr_sock *ps,
 	if (from < 0)
 		return -from;
 
-	out = pr_sock_egress(inst, ps, to->remote.family);
+	out = pr_sock_egress(inst, ps, to.remote.family);
 	if (!out)
 		return PEER_RELAY_DROP_NO_SOCKET;
 
-	reason = pr_xmit(out, to, skb);
+	reason = pr_xmit(out, &to, skb);
 	if (reason)
 		return reason;
 	pr_endpoint_account(&s->ep[from], len);
-	pr_stats_forwarded(inst, pr_af_pair(family, to->remote.family), len);
+	pr_stats_forwarded(inst, pr_af_pair(family, to.remote.family), len);
 	return PEER_RELAY_DROP_UNSPEC;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Session table. Writers hold inst->lock; the fast path only reads the
- * VNI xarray and the endpoint bindings under RCU. Objects that a reader may
- * still hold (sessions, bindings) are freed after a grace period.
+ * VNI xarray under RCU and the endpoint bindings under the session's
+ * seqcount. A deleted session is freed after a grace period.
  */
 #include <linux/jiffies.h>
 #include <linux/slab.h>
@@ -12,9 +12,8 @@
 #include "notify.h"
 #include "session.h"
 
-/* Dedicated caches: objects packed at their real size, not kmalloc's. */
+/* A dedicated cache: objects packed at their real size, not kmalloc's. */
 static struct kmem_cache *pr_session_cache __read_mostly;
-static struct kmem_cache *pr_bind_cache __read_mostly;
 
 static const struct rhashtable_params pr_pair_params = {
 	.key_len = sizeof_field(struct pr_session, keys),
@@ -24,31 +23,24 @@ static const struct rhashtable_params pr_pair_params = {
 };
 
 /**
- * pr_session_caches_init() - create the session and binding slab caches
+ * pr_session_caches_init() - create the session slab cache
  *
  * Return: 0 or -ENOMEM.
  */
 int pr_session_caches_init(void)
 {
 	pr_session_cache = KMEM_CACHE(pr_session, SLAB_ACCOUNT);
-	pr_bind_cache = KMEM_CACHE(pr_bind, SLAB_ACCOUNT);
-	if (!pr_session_cache || !pr_bind_cache) {
-		pr_session_caches_destroy();
-		return -ENOMEM;
-	}
-	return 0;
+	return pr_session_cache ? 0 : -ENOMEM;
 }
 
 /**
- * pr_session_caches_destroy() - destroy the caches
+ * pr_session_caches_destroy() - destroy the cache
  *
- * Context: every session and binding freed (after rcu_barrier()).
+ * Context: every session freed (after rcu_barrier()).
  */
 void pr_session_caches_destroy(void)
 {
-	kmem_cache_destroy(pr_bind_cache);
 	kmem_cache_destroy(pr_session_cache);
-	pr_bind_cache = NULL;
 	pr_session_cache = NULL;
 }
 
@@ -75,25 +67,10 @@ void pr_sessions_destroy(struct pr_instance *inst)
 	xa_destroy(&inst->sessions);
 }
 
-static void pr_bind_free_rcu(struct rcu_head *head)
-{
-	struct pr_bind *b = container_of(head, struct pr_bind, rcu);
-
-	kmem_cache_free(pr_bind_cache, b);
-}
-
 static void pr_session_free_rcu(struct rcu_head *head)
 {
-	struct pr_session *s = container_of(head, struct pr_session, rcu);
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		struct pr_bind *b = rcu_dereference_protected(s->ep[i].bind, 1);
-
-		if (b)
-			pr_bind_free_rcu(&b->rcu);
-	}
-	kmem_cache_free(pr_session_cache, s);
+	kmem_cache_free(pr_session_cache,
+			container_of(head, struct pr_session, rcu));
 }
 
 /* Sort two keys into @out so that the pair is unordered. */
@@ -221,6 +198,7 @@ struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	pr_sort_keys(s->keys, key_a, key_b);
+	seqcount_init(&s->bind_seq);
 	s->created = jiffies;
 	s->lamport = inst->lamport + 1;
 
@@ -272,7 +250,8 @@ int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 		    unsigned int idx, const struct pr_addr *remote,
 		    const struct pr_addr *local, struct netlink_ext_ack *extack)
 {
-	struct pr_bind *b, *old;
+	static const struct pr_addr unset;
+	bool was_open = pr_session_is_open(s);
 
 	lockdep_assert_held(&inst->lock);
 
@@ -285,23 +264,20 @@ int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 		return -EINVAL;
 	}
 
-	b = kmem_cache_zalloc(pr_bind_cache, GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
-	b->remote = *remote;
-	if (local)
-		b->local = *local;
-
 	WRITE_ONCE(s->ep[idx].last_seen, jiffies);
-	old = rcu_replace_pointer(s->ep[idx].bind, b,
-				  lockdep_is_held(&inst->lock));
-	if (old)
-		call_rcu(&old->rcu, pr_bind_free_rcu);
+	/*
+	 * Readers run in softirq: one interrupting this write section on
+	 * this CPU would spin on the odd sequence forever, hence BH off.
+	 */
+	local_bh_disable();
+	write_seqcount_begin(&s->bind_seq);
+	s->ep[idx].bind.remote = *remote;
+	s->ep[idx].bind.local = local ? *local : unset;
+	write_seqcount_end(&s->bind_seq);
+	local_bh_enable();
 
-	if (!s->open && rcu_access_pointer(s->ep[!idx].bind)) {
-		WRITE_ONCE(s->open, true);
+	if (!was_open && pr_session_is_open(s))
 		inst->n_open++;
-	}
 	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_BIND_NTF, 0);
 	return 0;
 }
@@ -322,7 +298,7 @@ void pr_session_delete(struct pr_instance *inst, struct pr_session *s,
 	xa_erase(&inst->sessions, s->vni);
 	rhashtable_remove_fast(&inst->pairs, &s->pair_node, pr_pair_params);
 	inst->n_sessions--;
-	if (s->open)
+	if (pr_session_is_open(s))
 		inst->n_open--;
 	atomic64_inc(&inst->sessions_deleted[reason]);
 	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_DEL_NTF, reason);

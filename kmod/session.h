@@ -7,17 +7,18 @@
 #define _PR_SESSION_H
 
 #include <linux/rhashtable.h>
+#include <linux/seqlock.h>
 
 #include "addr.h"
 #include "instance.h"
 
 /**
  * struct pr_bind - where one endpoint of a session is bound
- * @remote: the client's address and port
+ * @remote: the client's address and port (family 0: not bound yet)
  * @local: relay address the client reached us on (family 0: routing picks)
- * @rcu: deferred free after a rebind or session removal
  *
- * Immutable once published; a rebind publishes a new one. No route is
+ * Stored inline in the session and replaced under its @bind_seq, so a
+ * rebind costs no allocation and a session no second object. No route is
  * cached here: a per-CPU dst_cache cost 40 bytes per CPU per endpoint, and
  * the output route lookup it saved is served by the FIB's own per-CPU
  * route cache (see Documentation/performance.md for the measurements).
@@ -25,18 +26,18 @@
 struct pr_bind {
 	struct pr_addr remote;
 	struct pr_addr local;
-	struct rcu_head rcu;
 };
 
 /**
  * struct pr_endpoint - one side of a session
- * @bind: current binding, NULL until bound; RCU, replaced under inst->lock
+ * @bind: current binding; written under inst->lock and the session's
+ *	@bind_seq, read with pr_session_binds()
  * @last_seen: jiffies of the last datagram forwarded from this side (or bind)
  * @packets: datagrams forwarded from this side
  * @bytes: UDP payload bytes forwarded from this side
  */
 struct pr_endpoint {
-	struct pr_bind __rcu *bind;
+	struct pr_bind bind;
 	unsigned long last_seen;
 	atomic64_t packets;
 	atomic64_t bytes;
@@ -47,17 +48,21 @@ struct pr_endpoint {
  * @keys: the two client keys, sorted; also the @pair_node key
  * @pair_node: link in inst->pairs
  * @vni: Geneve VNI identifying the session on the wire
- * @open: both endpoints bound (under inst->lock; READ_ONCE elsewhere)
+ * @bind_seq: makes a rebind atomic for readers: they see both bindings
+ *	old or both new, never a torn address
  * @lamport: allocation id
  * @created: jiffies at allocation
  * @ep: the endpoints; ep[i] belongs to keys[i]
  * @rcu: deferred free
+ *
+ * 240 bytes on x86-64 (kernel memory per session is a design target:
+ * Documentation/performance.md); "open" is derived from the bindings.
  */
 struct pr_session {
 	u8 keys[2][PEER_RELAY_KEY_LEN];
 	struct rhash_head pair_node;
 	u32 vni;
-	bool open;
+	seqcount_t bind_seq;
 	u64 lamport;
 	unsigned long created;
 	struct pr_endpoint ep[2];
@@ -81,6 +86,37 @@ void pr_session_delete(struct pr_instance *inst, struct pr_session *s,
 		       enum peer_relay_del_reason reason);
 void pr_sessions_flush(struct pr_instance *inst,
 		       enum peer_relay_del_reason reason);
+
+/**
+ * pr_session_binds() - consistent copy of both bindings of a session
+ * @s: the session, kept alive by the caller (RCU or inst->lock)
+ * @out: the two bindings; remote.family 0 where not bound
+ *
+ * Context: any; spins only while a rebind (a few stores) is in progress.
+ */
+static inline void pr_session_binds(const struct pr_session *s,
+				    struct pr_bind out[2])
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&s->bind_seq);
+		out[0] = s->ep[0].bind;
+		out[1] = s->ep[1].bind;
+	} while (read_seqcount_retry(&s->bind_seq, seq));
+}
+
+/**
+ * pr_session_is_open() - are both endpoints bound?
+ * @s: the session
+ *
+ * Context: inst->lock held (bindings only change under it).
+ * Return: true when both endpoints are bound.
+ */
+static inline bool pr_session_is_open(const struct pr_session *s)
+{
+	return s->ep[0].bind.remote.family && s->ep[1].bind.remote.family;
+}
 
 /**
  * pr_session_lookup() - find a session by VNI
