@@ -360,36 +360,6 @@ static int pr_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- sessions ---- */
 
-static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
-{
-	struct pr_instance *inst = pr_nl_instance(info);
-	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
-	struct nlattr *top = info->attrs[PEER_RELAY_A_SESSION];
-	struct pr_session *s;
-	u32 vni = 0;
-	int err;
-
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
-			       PEER_RELAY_SESSION_A_MAX, pr_session_new_policy, tb);
-	if (err)
-		return err;
-	if (pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY0,
-			  "missing client key KEY0") ||
-	    pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY1,
-			  "missing client key KEY1"))
-		return -EINVAL;
-	if (tb[PEER_RELAY_SESSION_A_VNI])
-		vni = nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]);
-
-	mutex_lock(&inst->lock);
-	s = pr_session_new(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
-			   nla_data(tb[PEER_RELAY_SESSION_A_KEY1]), vni,
-			   info->extack);
-	err = IS_ERR(s) ? PTR_ERR(s) : pr_nl_reply_session(info, s);
-	mutex_unlock(&inst->lock);
-	return err;
-}
-
 /* Parse a transport address from an EP nest: IPv4 xor IPv6 (+ port). */
 static int pr_nl_get_addr(struct genl_info *info, struct nlattr *nest,
 			  struct nlattr **tb, int ip4_attr, int ip6_attr,
@@ -416,13 +386,94 @@ static int pr_nl_get_addr(struct genl_info *info, struct nlattr *nest,
 	return 0;
 }
 
+/* The binding an EP nest asks for, checked (pr_bind_check()). */
+static int pr_nl_get_bind(struct genl_info *info, struct nlattr *nest,
+			  struct pr_bind *b)
+{
+	struct nlattr *ep[PEER_RELAY_EP_A_MAX + 1];
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX, nest, pr_ep_bind_policy,
+			       info->extack);
+	if (err)
+		return err;
+	err = pr_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_REMOTE_IPV4,
+			     PEER_RELAY_EP_A_REMOTE_IPV6,
+			     PEER_RELAY_EP_A_REMOTE_PORT, &b->remote);
+	if (err)
+		return err;
+	if (ep[PEER_RELAY_EP_A_LOCAL_IPV4] || ep[PEER_RELAY_EP_A_LOCAL_IPV6]) {
+		err = pr_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_LOCAL_IPV4,
+				     PEER_RELAY_EP_A_LOCAL_IPV6, 0, &b->local);
+		if (err)
+			return err;
+	}
+	err = pr_bind_check(&b->remote, &b->local, info->extack);
+	if (err)
+		NL_SET_BAD_ATTR(info->extack, nest);
+	return err;
+}
+
+/*
+ * SESSION_NEW, optionally with EP0 and/or EP1: every binding is parsed and
+ * checked before the session is created, so a bad one changes nothing.
+ */
+static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pr_instance *inst = pr_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
+	struct nlattr *top = info->attrs[PEER_RELAY_A_SESSION];
+	struct pr_bind bind[2];
+	struct pr_session *s;
+	unsigned int i;
+	u32 vni = 0;
+	int err;
+
+	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, pr_session_new_policy, tb);
+	if (err)
+		return err;
+	if (pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY0,
+			  "missing client key KEY0") ||
+	    pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY1,
+			  "missing client key KEY1"))
+		return -EINVAL;
+	if (tb[PEER_RELAY_SESSION_A_VNI])
+		vni = nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]);
+	for (i = 0; i < 2; i++) {
+		if (!tb[PEER_RELAY_SESSION_A_EP0 + i])
+			continue;
+		err = pr_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + i],
+				     &bind[i]);
+		if (err)
+			return err;
+	}
+
+	mutex_lock(&inst->lock);
+	s = pr_session_new(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
+			   nla_data(tb[PEER_RELAY_SESSION_A_KEY1]), vni,
+			   info->extack);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
+		goto out;
+	}
+	for (i = 0; i < 2; i++)
+		if (tb[PEER_RELAY_SESSION_A_EP0 + i])
+			pr_session_bind(inst, s, i, &bind[i].remote,
+					&bind[i].local);
+	err = pr_nl_reply_session(info, s);
+out:
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
 static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pr_instance *inst = pr_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
-	struct nlattr *ep[PEER_RELAY_EP_A_MAX + 1];
-	struct pr_addr remote, local = {};
 	struct pr_session *s;
+	struct pr_bind bind;
 	unsigned int idx;
 	int err;
 
@@ -438,24 +489,9 @@ static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	idx = tb[PEER_RELAY_SESSION_A_EP1] ? 1 : 0;
-	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX,
-			       tb[PEER_RELAY_SESSION_A_EP0 + idx],
-			       pr_ep_bind_policy, info->extack);
+	err = pr_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], &bind);
 	if (err)
 		return err;
-	err = pr_nl_get_addr(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], ep,
-			     PEER_RELAY_EP_A_REMOTE_IPV4,
-			     PEER_RELAY_EP_A_REMOTE_IPV6,
-			     PEER_RELAY_EP_A_REMOTE_PORT, &remote);
-	if (err)
-		return err;
-	if (ep[PEER_RELAY_EP_A_LOCAL_IPV4] || ep[PEER_RELAY_EP_A_LOCAL_IPV6]) {
-		err = pr_nl_get_addr(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], ep,
-				     PEER_RELAY_EP_A_LOCAL_IPV4,
-				     PEER_RELAY_EP_A_LOCAL_IPV6, 0, &local);
-		if (err)
-			return err;
-	}
 
 	mutex_lock(&inst->lock);
 	s = pr_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
@@ -464,7 +500,7 @@ static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "no session with this VNI");
 		err = -ENOENT;
 	} else {
-		err = pr_session_bind(inst, s, idx, &remote, &local, info->extack);
+		pr_session_bind(inst, s, idx, &bind.remote, &bind.local);
 	}
 	mutex_unlock(&inst->lock);
 	return err;

@@ -57,10 +57,13 @@ const struct nla_policy pr_ep_static_policy[PEER_RELAY_EP_A_MAX + 1] = {
 	[PEER_RELAY_EP_A_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
+/* Optional EP0/EP1: create and bind in one request (bulk installs). */
 const struct nla_policy pr_session_new_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
 	[PEER_RELAY_SESSION_A_VNI] = NLA_POLICY_FULL_RANGE(NLA_U32, &pr_vni_range),
 	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
 	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_EP0] = NLA_POLICY_NESTED(pr_ep_bind_policy),
+	[PEER_RELAY_SESSION_A_EP1] = NLA_POLICY_NESTED(pr_ep_bind_policy),
 };
 
 const struct nla_policy pr_session_bind_policy[PEER_RELAY_SESSION_A_MAX + 1] = {

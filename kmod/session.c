@@ -232,29 +232,19 @@ static bool pr_addr_usable_remote(const struct pr_addr *a)
 }
 
 /**
- * pr_session_bind() - bind one endpoint of a session to an address
- * @inst: relay instance
- * @s: the session
- * @idx: endpoint index, 0 (KEY0's side) or 1
+ * pr_bind_check() - can a session endpoint be bound to these addresses?
  * @remote: the client's address and port
- * @local: relay address to send from, or NULL/family 0 to let routing pick
+ * @local: relay address to send from, or NULL/family 0
  * @extack: error reporting
  *
- * The new binding replaces the old one atomically: from the moment it is
- * published, datagrams from the old address are dropped.
+ * Separate from pr_session_bind() so that a request can validate every
+ * binding before it changes anything.
  *
- * Context: inst->lock held.
- * Return: 0 or a negative errno.
+ * Return: 0 or -EINVAL.
  */
-int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
-		    unsigned int idx, const struct pr_addr *remote,
-		    const struct pr_addr *local, struct netlink_ext_ack *extack)
+int pr_bind_check(const struct pr_addr *remote, const struct pr_addr *local,
+		  struct netlink_ext_ack *extack)
 {
-	static const struct pr_addr unset;
-	bool was_open = pr_session_is_open(s);
-
-	lockdep_assert_held(&inst->lock);
-
 	if (!pr_addr_usable_remote(remote)) {
 		NL_SET_ERR_MSG_MOD(extack, "remote address is unspecified, multicast or broadcast");
 		return -EINVAL;
@@ -263,6 +253,30 @@ int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 		NL_SET_ERR_MSG_MOD(extack, "local and remote address families differ");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/**
+ * pr_session_bind() - bind one endpoint of a session to an address
+ * @inst: relay instance
+ * @s: the session
+ * @idx: endpoint index, 0 (KEY0's side) or 1
+ * @remote: the client's address and port, accepted by pr_bind_check()
+ * @local: relay address to send from, or NULL/family 0 to let routing pick
+ *
+ * The new binding replaces the old one atomically: from the moment it is
+ * published, datagrams from the old address are dropped. Cannot fail.
+ *
+ * Context: inst->lock held.
+ */
+void pr_session_bind(struct pr_instance *inst, struct pr_session *s,
+		     unsigned int idx, const struct pr_addr *remote,
+		     const struct pr_addr *local)
+{
+	static const struct pr_addr unset;
+	bool was_open = pr_session_is_open(s);
+
+	lockdep_assert_held(&inst->lock);
 
 	WRITE_ONCE(s->ep[idx].last_seen, jiffies);
 	/*
@@ -279,7 +293,6 @@ int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 	if (!was_open && pr_session_is_open(s))
 		inst->n_open++;
 	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_BIND_NTF, 0);
-	return 0;
 }
 
 /**

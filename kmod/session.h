@@ -79,9 +79,11 @@ struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
 				  struct netlink_ext_ack *extack);
 struct pr_session *pr_session_by_keys(struct pr_instance *inst,
 				      const u8 *key_a, const u8 *key_b);
-int pr_session_bind(struct pr_instance *inst, struct pr_session *s,
-		    unsigned int idx, const struct pr_addr *remote,
-		    const struct pr_addr *local, struct netlink_ext_ack *extack);
+int pr_bind_check(const struct pr_addr *remote, const struct pr_addr *local,
+		  struct netlink_ext_ack *extack);
+void pr_session_bind(struct pr_instance *inst, struct pr_session *s,
+		     unsigned int idx, const struct pr_addr *remote,
+		     const struct pr_addr *local);
 void pr_session_delete(struct pr_instance *inst, struct pr_session *s,
 		       enum peer_relay_del_reason reason);
 void pr_sessions_flush(struct pr_instance *inst,

@@ -100,6 +100,29 @@ relayctl_r session bind "$VNI" 2 "$(ep $A4 5001)" >/dev/null 2>&1 &&
 check_eq "endpoint 0 unchanged" "$A4:5001" "$(session_json $VNI '.endpoints[0].remote')"
 test_end
 
+test_begin "create with both bindings in one request: open at once, keys' endpoints in place"
+KX=$(key 41) KY=$(key 40)	# KX > KY: KX's endpoint is endpoint 1
+stat_snapshot
+v=$(session_add $KX $KY bind-a "$(ep $B4 5002)" bind-b "$(ep $A4 5001)") ||
+	test_error "session add with bind-a/bind-b"
+check_eq "state" open "$(jget .state <$J)"
+check_eq "endpoint 0 (KY's)" "$A4:5001" "$(jget '.endpoints[0].remote' <$J)"
+check_eq "endpoint 1 (KX's)" "$B4:5002" "$(jget '.endpoints[1].remote' <$J)"
+check_stat_delta sessions_created 1
+forward_ok "one-request session" in_a $A4 5001 in_b $B4 5002 "$(wg_packet $v)" 3
+check_ok "del" relayctl_r session del "$v"
+test_end
+
+test_begin "a bad binding in a create request creates nothing"
+stat_snapshot
+for bad in "224.0.0.1:5" "0.0.0.0:5"; do
+	relayctl_err session add $KX $KY bind-a "$(ep $B4 5002)" bind-b "$bad"
+	check_contains "error for $bad" "remote address" "$ERR"
+done
+check_fail "no session for the pair" relayctl_r session get key $KX $KY
+check_stat_delta sessions_created 0
+test_end
+
 test_begin "get and delete by VNI and by keys"
 stat_snapshot
 check_eq "get by keys" "$VNI" "$(relayctl_r -j session get key $KEY_B $KEY_A | jget .vni)"

@@ -211,6 +211,17 @@ int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
 		   struct pr_session *out);
 
 /*
+ * The same, binding in the same request the endpoint of @key_a to @at_a
+ * and that of @key_b to @at_b (either may be NULL). The kernel checks both
+ * bindings before it creates anything.
+ */
+int pr_session_new_bound(struct pr_nl *nl, const uint8_t *key_a,
+			 const uint8_t *key_b, const uint32_t *vni,
+			 const struct pr_endpoint *at_a,
+			 const struct pr_endpoint *at_b,
+			 struct pr_session *out);
+
+/*
  * SESSION_BIND endpoint @ep (0 or 1) of session @vni to @remote, sending
  * from @local if non-NULL and set.
  */

@@ -218,12 +218,29 @@ int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
 		   const uint8_t *key_b, const uint32_t *vni,
 		   struct pr_session *out)
 {
+	return pr_session_new_bound(nl, key_a, key_b, vni, NULL, NULL, out);
+}
+
+int pr_session_new_bound(struct pr_nl *nl, const uint8_t *key_a,
+			 const uint8_t *key_b, const uint32_t *vni,
+			 const struct pr_endpoint *at_a,
+			 const struct pr_endpoint *at_b,
+			 struct pr_session *out)
+{
 	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
 			       false };
+	const struct pr_endpoint *ep0 = at_a, *ep1 = at_b;
+	const uint8_t *lo, *hi;
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	int err;
 
+	/* EP0 belongs to KEY0, the smaller key */
+	pr_keys_sort(key_a, key_b, &lo, &hi);
+	if (lo != key_a) {
+		ep0 = at_b;
+		ep1 = at_a;
+	}
 	msg = msg_with_nest(nl, PEER_RELAY_CMD_SESSION_NEW, 0,
 			    PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
@@ -231,6 +248,10 @@ int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
 	err = put_keys(msg, key_a, key_b);
 	if (!err && vni && nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, *vni))
 		err = -EMSGSIZE;
+	if (!err && ep0)
+		err = pr_put_ep(msg, PEER_RELAY_SESSION_A_EP0, ep0, NULL);
+	if (!err && ep1)
+		err = pr_put_ep(msg, PEER_RELAY_SESSION_A_EP1, ep1, NULL);
 	err = finish(msg, nest, err);
 	if (err)
 		return fail(nl, err);

@@ -205,29 +205,43 @@ static int session_add(struct ctl *c, int argc, char **argv)
 {
 	static const uint8_t zero[PEER_RELAY_KEY_LEN];
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
+	struct pr_endpoint at[2];
+	bool has_at[2] = { false, false };
 	struct pr_disco_endpoint ep;
 	struct pr_session s;
 	struct pr_config cfg;
 	uint32_t vni;
 	bool has_vni = false, have_key;
-	int err;
+	int i, err;
 
-	if (argc != 2 && argc != 4)
-		return ctl_usage_error(c, "expected KEY_A KEY_B [vni N]");
+	if (argc < 2 || argc % 2)
+		return ctl_usage_error(c, "expected KEY_A KEY_B [vni N] [bind-a ADDR:PORT] [bind-b ADDR:PORT]");
 	if (ctl_arg_key(c, "KEY_A", argv[0], ka) ||
 	    ctl_arg_key(c, "KEY_B", argv[1], kb))
 		return EXIT_USAGE;
-	if (argc == 4) {
-		if (strcmp(argv[2], "vni"))
-			return ctl_usage_error(c, "unexpected argument '%s'",
-					       argv[2]);
-		if (ctl_arg_u32(c, "VNI", argv[3], &vni))
-			return EXIT_USAGE;
-		has_vni = true;
+	for (i = 2; i < argc; i += 2) {
+		const char *opt = argv[i], *val = argv[i + 1];
+		int which = !strcmp(opt, "bind-a") ? 0 :
+			    !strcmp(opt, "bind-b") ? 1 : -1;
+
+		if (!strcmp(opt, "vni")) {
+			if (ctl_arg_u32(c, "VNI", val, &vni))
+				return EXIT_USAGE;
+			has_vni = true;
+		} else if (which >= 0) {
+			if (pr_endpoint_parse(val, &at[which]))
+				return ctl_usage_error(c, "invalid %s address '%s': expected IPv4:PORT or [IPv6]:PORT",
+						       opt, val);
+			has_at[which] = true;
+		} else {
+			return ctl_usage_error(c, "unexpected argument '%s'", opt);
+		}
 	}
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_session_new(&c->nl, ka, kb, has_vni ? &vni : NULL, &s);
+	err = pr_session_new_bound(&c->nl, ka, kb, has_vni ? &vni : NULL,
+				   has_at[0] ? &at[0] : NULL,
+				   has_at[1] ? &at[1] : NULL, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
 	memset(&cfg, 0, sizeof(cfg));
@@ -400,11 +414,15 @@ static int session_flush(struct ctl *c, int argc, char **argv)
 	"\n" SESSION_FIELDS
 
 const struct subcmd session_cmds[] = {
-	{ "add", "KEY_A KEY_B [vni N]", "allocate a session for two clients",
+	{ "add", "KEY_A KEY_B [vni N] [bind-a ADDR:PORT] [bind-b ADDR:PORT]",
+	  "allocate a session for two clients (and bind their endpoints)",
 	  "Allocates a relay session for the unordered pair of client disco\n"
 	  "keys (64 hex digits each). Asking again for the same pair returns\n"
 	  "the existing session unchanged (same VNI and lamport). 'vni N'\n"
 	  "requests a specific VNI (1..16777215); EEXIST if it is taken.\n"
+	  "'bind-a ADDR:PORT' / 'bind-b ADDR:PORT' bind KEY_A's / KEY_B's\n"
+	  "endpoint in the same request (both: the session is open at once);\n"
+	  "a bad address creates nothing.\n"
 	  "\n" SESSION_FIELDS
 	  "\n"
 	  "Then the endpoint description clients need (what Tailscale sends in\n"
