@@ -5,12 +5,15 @@
  *
  *   prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT
  *             [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]
+ *             [--separate-binds]
  *
  * Session i gets VNI N+i, keys derived from i, endpoint 0 bound to the
  * --a address with port + i/D (D: 1) and endpoint 1 to the --b address
- * with port+i (--fixed-b: the --b port for every session). Requests go B
- * sessions (3*B messages: SESSION_NEW, 2x SESSION_BIND) per sendmsg();
- * only the last of a batch asks for an ACK, errors are always reported.
+ * with port+i (--fixed-b: the --b port for every session). Each session is
+ * one SESSION_NEW carrying both bindings (EP0, EP1); --separate-binds sends
+ * SESSION_NEW + 2x SESSION_BIND instead (the three-request way). Requests
+ * go B sessions per sendmsg(); only the last of a batch asks for an ACK,
+ * errors are always reported.
  * Prints {"sessions":K,"messages":M,"seconds":S,"sessions_per_s":R,
  * "errors":E} and exits 1 if any request failed.
  *
@@ -50,6 +53,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
 	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
+	      "                 [--separate-binds]\n"
 	      "       prinstall --attach ADDR:PORT [--gro]\n", f);
 }
 
@@ -72,7 +76,10 @@ static int append(uint8_t *buf, size_t *off, struct nl_msg *msg, uint32_t seq,
 	return 0;
 }
 
-static struct nl_msg *new_msg(struct pr_nl *nl, uint32_t i, uint32_t vni)
+/* SESSION_NEW of session @i, binding EP0/EP1 too when @e0/@e1 are set. */
+static struct nl_msg *new_msg(struct pr_nl *nl, uint32_t i, uint32_t vni,
+			      const struct pr_endpoint *e0,
+			      const struct pr_endpoint *e1)
 {
 	uint8_t k0[PEER_RELAY_KEY_LEN], k1[PEER_RELAY_KEY_LEN];
 	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
@@ -88,6 +95,8 @@ static struct nl_msg *new_msg(struct pr_nl *nl, uint32_t i, uint32_t vni)
 	if (!nest || nla_put(msg, PEER_RELAY_SESSION_A_KEY0, sizeof(k0), k0) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, sizeof(k1), k1) ||
 	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
+	    (e0 && pr_put_ep(msg, PEER_RELAY_SESSION_A_EP0, e0, NULL)) ||
+	    (e1 && pr_put_ep(msg, PEER_RELAY_SESSION_A_EP1, e1, NULL)) ||
 	    pr_nl_nest_end(msg, nest)) {
 		nlmsg_free(msg);
 		return NULL;
@@ -191,6 +200,7 @@ int main(int argc, char **argv)
 		{ "fixed-b", no_argument, NULL, 'p' },
 		{ "a-port-div", required_argument, NULL, 'd' },
 		{ "no-bind", no_argument, NULL, 'N' },
+		{ "separate-binds", no_argument, NULL, 'S' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "gro", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
@@ -202,6 +212,7 @@ int main(int argc, char **argv)
 	const char *attach = NULL;
 	bool gro = false;
 	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
+	bool separate = false;
 	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
 	uint32_t seq = 1;
 	struct pr_nl nl;
@@ -216,6 +227,7 @@ int main(int argc, char **argv)
 		case 'p': fixed_b = true; break;
 		case 'd': div = strtoul(optarg, NULL, 0); break;
 		case 'N': nobind = true; break;
+		case 'S': separate = true; break;
 		case 'A': attach = optarg; break;
 		case 'G': gro = true; break;
 		case 'a': have_a = !pr_endpoint_parse(optarg, &a); break;
@@ -267,12 +279,16 @@ int main(int argc, char **argv)
 			ea.port = (uint16_t)(a.port + i / div);
 			if (!fixed_b)
 				eb.port = (uint16_t)(b.port + i);
-			err = append(buf, &off, new_msg(&nl, i, vni), seq++,
-				     last && nobind);
-			if (!err && !nobind)
+			bool one = nobind || !separate;
+
+			err = append(buf, &off,
+				     new_msg(&nl, i, vni, one && !nobind ? &ea : NULL,
+					     one && !nobind ? &eb : NULL),
+				     seq++, last && one);
+			if (!err && !one)
 				err = append(buf, &off, bind_msg(&nl, vni, 0, &ea),
 					     seq++, false);
-			if (!err && !nobind)
+			if (!err && !one)
 				err = append(buf, &off, bind_msg(&nl, vni, 1, &eb),
 					     seq++, last);
 			if (err) {
@@ -280,7 +296,7 @@ int main(int argc, char **argv)
 					strerror(-err));
 				return 1;
 			}
-			msgs += nobind ? 1 : 3;
+			msgs += one ? 1 : 3;
 		}
 		if (send(fd, buf, off, 0) != (ssize_t)off) {
 			fprintf(stderr, "prinstall: send: %s\n", strerror(errno));
