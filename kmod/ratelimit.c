@@ -82,13 +82,23 @@ bool pr_ratelimit_allow(struct pr_ratelimit *rl, const struct sk_buff *skb)
 {
 	u64 cost = READ_ONCE(rl->cost_ns);
 	struct pr_rl_bucket *b;
-	u64 now, tokens;
+	u64 now, last, tokens;
 
 	if (!cost)
 		return true;
 	b = &rl->buckets[pr_ratelimit_hash(rl, skb) & (PR_RATELIMIT_BUCKETS - 1)];
 	now = ktime_get_mono_fast_ns();
-	tokens = READ_ONCE(b->tokens_ns) + (now - READ_ONCE(b->last_ns));
+	last = READ_ONCE(b->last_ns);
+	tokens = READ_ONCE(b->tokens_ns);
+	/*
+	 * Another CPU may have stamped the bucket with a later time than
+	 * ours: no credit then (an unsigned negative difference would refill
+	 * the bucket), and the stamp never goes backwards.
+	 */
+	if (now > last)
+		tokens += now - last;
+	else
+		now = last;
 	tokens = min(tokens, READ_ONCE(rl->max_ns));
 	WRITE_ONCE(b->last_ns, now);
 	if (tokens < cost) {

@@ -52,7 +52,7 @@ void pr_session_caches_destroy(void)
  */
 int pr_sessions_init(struct pr_instance *inst)
 {
-	xa_init_flags(&inst->sessions, XA_FLAGS_ALLOC);
+	xa_init_flags(&inst->sessions, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	inst->vni_next = PEER_RELAY_VNI_MIN;
 	return rhashtable_init(&inst->pairs, &pr_pair_params);
 }

@@ -56,8 +56,13 @@ static enum peer_relay_drop_reason pr_xmit4(struct sock *sk,
 	}
 	if (IS_ERR(rt))
 		return PEER_RELAY_DROP_NO_ROUTE;
-	/* Never send to ourselves on the relay port: a loop. */
-	if (rt->rt_type == RTN_LOCAL && fl4.fl4_dport == fl4.fl4_sport) {
+	/*
+	 * Never send to ourselves on the relay port (a loop), nor to a
+	 * (directed) broadcast or multicast address, which an admin could
+	 * have bound: a relay talks to one host per endpoint.
+	 */
+	if ((rt->rt_type == RTN_LOCAL && fl4.fl4_dport == fl4.fl4_sport) ||
+	    rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST) {
 		ip_rt_put(rt);
 		return PEER_RELAY_DROP_NO_ROUTE;
 	}
