@@ -3,8 +3,9 @@
 #
 # Demo: install the dependencies, build, and boot the test VM running
 # selftests/demo.sh: load peer_relay, start relayd in a relay namespace,
-# create and bind a session by hand, send a few hundred datagrams each way
-# (IPv4 peer <-> IPv6 peer) and print the sessions and counters.
+# allocate a session with relayctl, let two relay-client peers (IPv4 and
+# IPv6) run the real disco handshake, ping and send a few hundred datagrams
+# each way through the relay, and print the sessions and counters.
 # V=1 also streams the kernel console.
 set -euo pipefail
 cd "$(dirname "$0")/.."
