@@ -38,6 +38,7 @@ static void pr_config_defaults(struct pr_config *cfg)
 	cfg->max_sessions = PEER_RELAY_DEFAULT_MAX_SESSIONS;
 	cfg->pass_rate = PEER_RELAY_DEFAULT_PASS_RATE;
 	cfg->pass_burst = PEER_RELAY_DEFAULT_PASS_BURST;
+	cfg->pass_rate_total = PEER_RELAY_DEFAULT_PASS_RATE_TOTAL;
 }
 
 /**
@@ -56,7 +57,7 @@ int pr_instance_ratelimit_init(struct pr_instance *inst)
 	lockdep_assert_held(&inst->lock);
 	if (rcu_access_pointer(inst->ratelimit))
 		return 0;
-	rl = pr_ratelimit_new(inst->config.pass_rate, inst->config.pass_burst);
+	rl = pr_ratelimit_new(&inst->config);
 	if (!rl)
 		return -ENOMEM;
 	rcu_assign_pointer(inst->ratelimit, rl);

@@ -30,6 +30,8 @@ struct pr_ratelimit;
  * @static_eps: addresses advertised to clients before discovered ones
  * @pass_rate: datagrams/s per source passed to userspace, 0: unlimited
  * @pass_burst: burst allowed by @pass_rate
+ * @pass_rate_total: datagrams/s passed to userspace from all sources
+ *	together (burst: one second's worth), 0: unlimited
  */
 struct pr_config {
 	u32 bind_lifetime_ms;
@@ -41,6 +43,7 @@ struct pr_config {
 	struct pr_addr static_eps[PEER_RELAY_MAX_STATIC_EPS];
 	u32 pass_rate;
 	u32 pass_burst;
+	u32 pass_rate_total;
 };
 
 /**

@@ -680,7 +680,9 @@ static int pr_nl_put_config(struct sk_buff *msg, const struct pr_config *cfg)
 			cfg->idle_lifetime_ms) ||
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS, cfg->max_sessions) ||
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE, cfg->pass_rate) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst))
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
+			cfg->pass_rate_total))
 		return -EMSGSIZE;
 	if (cfg->has_server_key &&
 	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
@@ -789,6 +791,9 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
 	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST])
 		cfg->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
+	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL])
+		cfg->pass_rate_total =
+			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		cfg->has_server_key = true;
 		nla_memcpy(cfg->server_key, tb[PEER_RELAY_CONFIG_A_SERVER_KEY],
@@ -804,7 +809,7 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		rl = rcu_dereference_protected(inst->ratelimit,
 					       lockdep_is_held(&inst->lock));
 		if (rl)
-			pr_ratelimit_set(rl, cfg->pass_rate, cfg->pass_burst);
+			pr_ratelimit_set(rl, cfg);
 	}
 	mutex_unlock(&inst->lock);
 	kfree(cfg);

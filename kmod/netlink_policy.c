@@ -96,6 +96,8 @@ const struct nla_policy pr_config_set_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &pr_pass_rate_range),
 	[PEER_RELAY_CONFIG_A_PASS_BURST] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &pr_pass_burst_range),
+	[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &pr_pass_rate_range),
 };
 
 /* Top-level request policies: one nest each. */

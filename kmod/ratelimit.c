@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A fixed table of token buckets hashed by source address. Updates are
- * lock-free and racy on purpose: two CPUs hitting one bucket at the same
- * instant may both pass, which bounds the error by the number of CPUs
- * while costing no atomic operation. Sources sharing a bucket share its
+ * A fixed table of token buckets hashed by source address, and one bucket
+ * for all sources together. Updates are lock-free and racy on purpose: two
+ * CPUs hitting one bucket at the same instant may both pass, which bounds
+ * the error by the number of CPUs while costing no atomic operation. Sources sharing a bucket share its
  * rate; the keyed hash keeps an attacker from choosing whom to collide
  * with. IPv6 sources are limited per /64, the unit one host controls.
  */
@@ -18,48 +18,57 @@
 
 /**
  * pr_ratelimit_new() - allocate a rate limiter
- * @rate: datagrams per second per source, 0 for no limit
- * @burst: datagrams a source may send at once
+ * @cfg: configuration with the rates (pass_rate, pass_burst, pass_rate_total)
  *
  * Return: the limiter or NULL.
  */
-struct pr_ratelimit *pr_ratelimit_new(u32 rate, u32 burst)
+struct pr_ratelimit *pr_ratelimit_new(const struct pr_config *cfg)
 {
 	struct pr_ratelimit *rl = kvzalloc(sizeof(*rl), GFP_KERNEL_ACCOUNT);
 
 	if (!rl)
 		return NULL;
 	get_random_bytes(&rl->key, sizeof(rl->key));
-	pr_ratelimit_set(rl, rate, burst);
+	pr_ratelimit_set(rl, cfg);
 	return rl;
 }
 
+static void pr_rl_rate_set(struct pr_rl_rate *r, u32 rate, u32 burst)
+{
+	u64 cost = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
+
+	WRITE_ONCE(r->max_ns, cost * max(burst, 1U));
+	WRITE_ONCE(r->cost_ns, cost);
+}
+
+static void pr_rl_bucket_fill(struct pr_rl_bucket *b, u64 tokens, u64 now)
+{
+	WRITE_ONCE(b->tokens_ns, tokens);
+	WRITE_ONCE(b->last_ns, now);
+}
+
 /**
- * pr_ratelimit_set() - change rate and burst
+ * pr_ratelimit_set() - change the rates
  * @rl: the limiter
- * @rate: datagrams per second per source, 0 for no limit
- * @burst: datagrams a source may send at once
+ * @cfg: configuration with the new rates
  *
- * Every source starts over with a full bucket of the new size: credit
- * saved under the old rate means nothing under the new one, and an admin
- * who raises the burst expects it to apply at once. Readers may see the
- * old and new values mixed for one datagram; harmless.
+ * Every bucket starts over full at its new size: credit saved under the
+ * old rate means nothing under the new one, and an admin who raises a
+ * burst expects it to apply at once. Readers may see the old and new
+ * values mixed for one datagram; harmless.
  *
  * Context: process.
  */
-void pr_ratelimit_set(struct pr_ratelimit *rl, u32 rate, u32 burst)
+void pr_ratelimit_set(struct pr_ratelimit *rl, const struct pr_config *cfg)
 {
-	u64 cost = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
-	u64 full = cost * max(burst, 1U);
 	u64 now = ktime_get_mono_fast_ns();
 	unsigned int i;
 
-	WRITE_ONCE(rl->max_ns, full);
-	WRITE_ONCE(rl->cost_ns, cost);
-	for (i = 0; i < PR_RATELIMIT_BUCKETS; i++) {
-		WRITE_ONCE(rl->buckets[i].tokens_ns, full);
-		WRITE_ONCE(rl->buckets[i].last_ns, now);
-	}
+	pr_rl_rate_set(&rl->source, cfg->pass_rate, cfg->pass_burst);
+	pr_rl_rate_set(&rl->total, cfg->pass_rate_total, cfg->pass_rate_total);
+	for (i = 0; i < PR_RATELIMIT_BUCKETS; i++)
+		pr_rl_bucket_fill(&rl->buckets[i], rl->source.max_ns, now);
+	pr_rl_bucket_fill(&rl->all, rl->total.max_ns, now);
 }
 
 static u32 pr_ratelimit_hash(const struct pr_ratelimit *rl,
@@ -70,24 +79,18 @@ static u32 pr_ratelimit_hash(const struct pr_ratelimit *rl,
 	return siphash(&ipv6_hdr(skb)->saddr, 8, &rl->key);
 }
 
-/**
- * pr_ratelimit_allow() - may this datagram go to userspace?
- * @rl: the limiter
- * @skb: received datagram
- *
- * Context: softirq.
- * Return: true if the source is within its rate.
+/*
+ * Take one datagram's credit from @b shaped by @r, if it has it. Lock-free
+ * and racy on purpose (see the top of the file).
  */
-bool pr_ratelimit_allow(struct pr_ratelimit *rl, const struct sk_buff *skb)
+static bool pr_rl_take(struct pr_rl_bucket *b, const struct pr_rl_rate *r,
+		       u64 now)
 {
-	u64 cost = READ_ONCE(rl->cost_ns);
-	struct pr_rl_bucket *b;
-	u64 now, last, tokens;
+	u64 cost = READ_ONCE(r->cost_ns);
+	u64 last, tokens;
 
 	if (!cost)
 		return true;
-	b = &rl->buckets[pr_ratelimit_hash(rl, skb) & (PR_RATELIMIT_BUCKETS - 1)];
-	now = ktime_get_mono_fast_ns();
 	last = READ_ONCE(b->last_ns);
 	tokens = READ_ONCE(b->tokens_ns);
 	/*
@@ -99,7 +102,7 @@ bool pr_ratelimit_allow(struct pr_ratelimit *rl, const struct sk_buff *skb)
 		tokens += now - last;
 	else
 		now = last;
-	tokens = min(tokens, READ_ONCE(rl->max_ns));
+	tokens = min(tokens, READ_ONCE(r->max_ns));
 	WRITE_ONCE(b->last_ns, now);
 	if (tokens < cost) {
 		WRITE_ONCE(b->tokens_ns, tokens);
@@ -107,4 +110,31 @@ bool pr_ratelimit_allow(struct pr_ratelimit *rl, const struct sk_buff *skb)
 	}
 	WRITE_ONCE(b->tokens_ns, tokens - cost);
 	return true;
+}
+
+/**
+ * pr_ratelimit_check() - may this datagram go to userspace?
+ * @rl: the limiter
+ * @skb: received datagram
+ *
+ * The source's own bucket is asked first, so a single flooding source
+ * spends only its own budget and not everyone's.
+ *
+ * Context: softirq.
+ * Return: 0 (PEER_RELAY_DROP_UNSPEC) to pass it, else the drop reason:
+ * PEER_RELAY_DROP_RATELIMIT (over the source's rate) or
+ * PEER_RELAY_DROP_RATELIMIT_TOTAL (over the rate of all sources).
+ */
+enum peer_relay_drop_reason pr_ratelimit_check(struct pr_ratelimit *rl,
+					       const struct sk_buff *skb)
+{
+	u64 now = ktime_get_mono_fast_ns();
+	struct pr_rl_bucket *b;
+
+	b = &rl->buckets[pr_ratelimit_hash(rl, skb) & (PR_RATELIMIT_BUCKETS - 1)];
+	if (!pr_rl_take(b, &rl->source, now))
+		return PEER_RELAY_DROP_RATELIMIT;
+	if (!pr_rl_take(&rl->all, &rl->total, now))
+		return PEER_RELAY_DROP_RATELIMIT_TOTAL;
+	return PEER_RELAY_DROP_UNSPEC;
 }

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Per-source token buckets for datagrams passed to userspace (control,
- * plain disco, STUN), so a flood from one source cannot keep relayd busy.
+ * Token buckets for datagrams passed to userspace (control, plain disco,
+ * STUN): one per source, so a flood from one source cannot keep relayd
+ * busy, and one for all sources together, so a flood from many (spoofed)
+ * sources cannot either.
  */
 #ifndef _PR_RATELIMIT_H
 #define _PR_RATELIMIT_H
 
+#include <linux/cache.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
+#include <uapi/linux/peer_relay.h>
+
+#include "instance.h"
 
 #define PR_RATELIMIT_BUCKETS	1024	/* power of two */
 
@@ -22,21 +28,34 @@ struct pr_rl_bucket {
 };
 
 /**
- * struct pr_ratelimit - the buckets of one instance
+ * struct pr_rl_rate - the shape of a bucket
  * @cost_ns: credit one datagram costs (NSEC_PER_SEC / rate); 0: no limit
  * @max_ns: bucket size (cost_ns * burst)
- * @key: random key of the source hash, so sources cannot aim at a bucket
- * @buckets: the buckets, indexed by hash of the source address (IPv6: /64)
  */
-struct pr_ratelimit {
+struct pr_rl_rate {
 	u64 cost_ns;
 	u64 max_ns;
-	siphash_key_t key;
-	struct pr_rl_bucket buckets[PR_RATELIMIT_BUCKETS];
 };
 
-struct pr_ratelimit *pr_ratelimit_new(u32 rate, u32 burst);
-void pr_ratelimit_set(struct pr_ratelimit *rl, u32 rate, u32 burst);
-bool pr_ratelimit_allow(struct pr_ratelimit *rl, const struct sk_buff *skb);
+/**
+ * struct pr_ratelimit - the buckets of one instance
+ * @source: shape of the per-source buckets
+ * @total: shape of the all-sources bucket
+ * @key: random key of the source hash, so sources cannot aim at a bucket
+ * @all: the all-sources bucket, on its own cache line (every CPU writes it)
+ * @buckets: per-source buckets, indexed by hash of the source (IPv6: /64)
+ */
+struct pr_ratelimit {
+	struct pr_rl_rate source;
+	struct pr_rl_rate total;
+	siphash_key_t key;
+	struct pr_rl_bucket all ____cacheline_aligned_in_smp;
+	struct pr_rl_bucket buckets[PR_RATELIMIT_BUCKETS] ____cacheline_aligned_in_smp;
+};
+
+struct pr_ratelimit *pr_ratelimit_new(const struct pr_config *cfg);
+void pr_ratelimit_set(struct pr_ratelimit *rl, const struct pr_config *cfg);
+enum peer_relay_drop_reason pr_ratelimit_check(struct pr_ratelimit *rl,
+					       const struct sk_buff *skb);
 
 #endif /* _PR_RATELIMIT_H */

@@ -88,9 +88,11 @@ static int pr_rx_pass(struct pr_instance *inst, struct sk_buff *skb,
 		      enum peer_relay_pass_reason why)
 {
 	struct pr_ratelimit *rl = rcu_dereference(inst->ratelimit);
+	enum peer_relay_drop_reason over;
 
-	if (rl && !pr_ratelimit_allow(rl, skb)) {
-		pr_stats_drop(inst, PEER_RELAY_DROP_RATELIMIT);
+	over = rl ? pr_ratelimit_check(rl, skb) : PEER_RELAY_DROP_UNSPEC;
+	if (over) {
+		pr_stats_drop(inst, over);
 		kfree_skb(skb);
 		return 0;
 	}

@@ -19,6 +19,7 @@ static const char *const pr_drop_names[__PEER_RELAY_DROP_MAX] = {
 	[PEER_RELAY_DROP_TX_ERROR]	= "tx_error",
 	[PEER_RELAY_DROP_NOMEM]		= "nomem",
 	[PEER_RELAY_DROP_RATELIMIT]	= "ratelimit",
+	[PEER_RELAY_DROP_RATELIMIT_TOTAL] = "ratelimit_total",
 };
 
 static const char *const pr_pass_names[__PEER_RELAY_PASS_MAX] = {

@@ -66,7 +66,7 @@ check_stat_delta dropped_bad_source 5
 check_stat_delta passed_control 1
 check_stat_delta passed_not_geneve 2
 check_stat_delta passed_stun 1
-for r in no_socket no_route tx_error nomem ratelimit; do
+for r in no_socket no_route tx_error nomem ratelimit ratelimit_total; do
 	check_stat_delta dropped_$r 0
 done
 for p in udp4_udp4 udp4_udp6 udp6_udp4 udp6_udp6; do

@@ -116,7 +116,8 @@ for c in dropped_short dropped_unknown_vni dropped_not_bound dropped_bad_source 
 	 passed_control passed_not_geneve passed_stun; do
 	check_stat_delta $c "$(expect $c)"
 done
-for c in dropped_no_socket dropped_no_route dropped_tx_error dropped_nomem dropped_ratelimit; do
+for c in dropped_no_socket dropped_no_route dropped_tx_error dropped_nomem dropped_ratelimit \
+	 dropped_ratelimit_total; do
 	check_stat_delta $c 0
 done
 total=0

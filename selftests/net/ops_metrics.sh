@@ -64,7 +64,7 @@ for p in "udp4 udp4" "udp4 udp6" "udp6 udp4" "udp6 udp6"; do
 done
 check_eq "endpoints open" 0 "$(metric 'peer_relay_endpoints{state="open"}')"
 check_eq "endpoints connecting" 0 "$(metric 'peer_relay_endpoints{state="connecting"}')"
-for r in short unknown_vni not_bound bad_source no_socket no_route tx_error nomem ratelimit; do
+for r in short unknown_vni not_bound bad_source no_socket no_route tx_error nomem ratelimit ratelimit_total; do
 	check_ne "dropped $r" absent "$(metric "peer_relay_dropped_packets_total{reason=\"$r\"}")"
 done
 check_eq "sockets" 2 "$(metric peer_relay_sockets)"

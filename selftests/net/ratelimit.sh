@@ -4,7 +4,8 @@
 # Per-source limit of datagrams passed to userspace (config pass-rate /
 # pass-burst): a source over its rate loses the excess (dropped_ratelimit)
 # while another source keeps its own budget; data forwarding is never
-# limited; pass-rate 0 lifts the limit.
+# limited; pass-rate 0 lifts the limit. The all-sources limit
+# (pass-rate-total) holds many sources together (dropped_ratelimit_total).
 # vm-timeout: 180
 . /selftests/lib.sh
 
@@ -18,6 +19,7 @@ CONTROL=$(geneve $VNI4 control)$DISCO_BODY
 test_begin "defaults: pass-rate 2000, pass-burst 4000"
 check_eq "pass_rate" 2000 "$(relayctl_r -j config get | jget .pass_rate)"
 check_eq "pass_burst" 4000 "$(relayctl_r -j config get | jget .pass_burst)"
+check_eq "pass_rate_total" 20000 "$(relayctl_r -j config get | jget .pass_rate_total)"
 test_end
 
 test_begin "a source over pass-rate loses the excess, counted as ratelimit"
@@ -65,9 +67,47 @@ check_stat_delta passed_control 50
 check_stat_delta dropped_ratelimit 0
 test_end
 
-test_begin "pass-burst 0 and pass-rate over the maximum are rejected"
+test_begin "many sources together are held to pass-rate-total, each within its own rate"
+# 8 addresses of A's subnet, 10 control datagrams each: every source is
+# far below its own rate (1000/s, burst 1000) but together they exceed
+# pass-rate-total 20 (burst 20): 20 pass, plus 20 per second the sending
+# took, the rest is ratelimit_total.
+for i in 1 2 3 4 5 6 7 8; do in_a /sbin/ip addr add 10.0.1.$((40 + i))/24 dev va; done
+relayctl_r config set pass-rate 1000 pass-burst 1000 pass-rate-total 20 ||
+	test_error "config set"
+stat_snapshot
+t0=$(date +%s)
+for i in 1 2 3 4 5 6 7 8; do
+	send_from in_a "$(ep 10.0.1.$((40 + i)) 5100)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 10 ||
+		test_error "send from 10.0.1.$((40 + i))"
+done
+sleep 0.2
+most=$((20 + 20 * ($(date +%s) - t0 + 1)))
+passed=$(stat_delta passed_control)
+total=$(stat_delta dropped_ratelimit_total)
+diag "passed $passed, ratelimit_total $total, ratelimit $(stat_delta dropped_ratelimit)"
+check_eq "every datagram accounted for" 80 $((passed + total))
+check_stat_delta dropped_ratelimit 0
+check_ok "20..$most passed ($passed)" test "$passed" -ge 20 -a "$passed" -le "$most"
+test_end
+
+test_begin "pass-rate-total 0 lifts the all-sources limit"
+relayctl_r config set pass-rate-total 0 || test_error "config set"
+stat_snapshot
+for i in 1 2 3 4 5 6 7 8; do
+	send_from in_a "$(ep 10.0.1.$((40 + i)) 5100)" "$(ep $R4A $RELAY_PORT)" "$CONTROL" 10 ||
+		test_error "send"
+done
+sleep 0.2
+check_stat_delta passed_control 80
+check_stat_delta dropped_ratelimit_total 0
+test_end
+
+test_begin "pass-burst 0 and rates over the maximum are rejected"
 check_fail "pass-burst 0" relayctl_r config set pass-burst 0
 check_fail "pass-rate 10000001" relayctl_r config set pass-rate 10000001
+check_fail "pass-rate-total 10000001" relayctl_r config set pass-rate-total 10000001
+check_eq "pass_rate_total unchanged" 0 "$(relayctl_r -j config get | jget .pass_rate_total)"
 test_end
 
 ktap_finished

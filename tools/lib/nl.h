@@ -155,6 +155,7 @@ struct pr_stats {
 #define PR_CFG_STATIC_EPS	(1u << 4)
 #define PR_CFG_PASS_RATE	(1u << 5)
 #define PR_CFG_PASS_BURST	(1u << 6)
+#define PR_CFG_PASS_RATE_TOTAL	(1u << 7)
 
 struct pr_config {
 	uint32_t mask;
@@ -163,6 +164,7 @@ struct pr_config {
 	uint32_t max_sessions;
 	uint32_t pass_rate;	/* per source, datagrams/s to userspace */
 	uint32_t pass_burst;
+	uint32_t pass_rate_total;	/* all sources together */
 	uint8_t server_key[PEER_RELAY_KEY_LEN];
 	unsigned int n_static_eps;	/* 0 with PR_CFG_STATIC_EPS: clear */
 	struct pr_endpoint static_eps[PEER_RELAY_MAX_STATIC_EPS];

@@ -421,6 +421,10 @@ static int put_config(struct nl_msg *msg, const struct pr_config *cfg)
 	if ((cfg->mask & PR_CFG_PASS_BURST) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst))
 		return -EMSGSIZE;
+	if ((cfg->mask & PR_CFG_PASS_RATE_TOTAL) &&
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
+			cfg->pass_rate_total))
+		return -EMSGSIZE;
 	if ((cfg->mask & PR_CFG_SERVER_KEY) &&
 	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
 		    cfg->server_key))

@@ -75,6 +75,7 @@ static struct nla_policy config_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
 	[PEER_RELAY_CONFIG_A_STATIC_EPS]	= { .type = NLA_NESTED },
 	[PEER_RELAY_CONFIG_A_PASS_RATE]		= { .type = NLA_U32 },
 	[PEER_RELAY_CONFIG_A_PASS_BURST]	= { .type = NLA_U32 },
+	[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]	= { .type = NLA_U32 },
 };
 
 static int parse_nested(struct nlattr **tb, int max, const struct nlattr *nest,
@@ -270,6 +271,11 @@ int pr_parse_config(const struct nlattr *nest, struct pr_config *out)
 	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST]) {
 		out->mask |= PR_CFG_PASS_BURST;
 		out->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
+	}
+	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]) {
+		out->mask |= PR_CFG_PASS_RATE_TOTAL;
+		out->pass_rate_total =
+			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		out->mask |= PR_CFG_SERVER_KEY;

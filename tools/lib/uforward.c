@@ -3,15 +3,17 @@
  * uforward: userspace forwarding engine, see uforward.h.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <peer_relay/classify.h>
 
@@ -28,19 +30,26 @@
 #define UF_RXBUF	65536	/* one GRO super-datagram */
 #define UF_MAX_SEGS	64	/* kernel UDP_MAX_SEGMENTS */
 #define UF_MAX_GSO	65000	/* payload bytes per GSO send */
+#define UF_PAGE_BITS	12	/* VNI table: 2^12 pages of 2^12 slots */
+#define UF_PAGE_SIZE	(1u << UF_PAGE_BITS)
+#define UF_PASS_SLOTS	256	/* per worker, power of two */
+#define UF_IDLE_MS	200	/* poll timeout: stop and epoch checks */
 
-/* A bound endpoint, compared against the source of each datagram. */
+/* A bound endpoint: immutable once published, replaced as a whole. */
 struct uf_ep {
 	sa_family_t family;
 	uint16_t port;		/* network order */
 	uint8_t addr[16];
 	struct sockaddr_storage sa;
 	socklen_t salen;
+	bool has_local;		/* send from local (IP(V6)_PKTINFO) */
+	uint8_t local[16];
 };
 
 struct uf_session {
 	uint32_t vni;
-	struct uf_ep ep[2];
+	struct uf_ep *ep[2];		/* atomic; NULL: not bound */
+	uint64_t last_ms[2];		/* atomic; uf_now_ms() */
 };
 
 /* One datagram to send: where, and which bytes of a receive buffer. */
@@ -50,37 +59,79 @@ struct uf_out {
 	size_t len;
 };
 
+/* A queued passed datagram. */
+struct uf_pslot {
+	struct uf_passed p;
+	uint8_t data[UF_PASS_MAX];
+};
+
+/* Single-producer (worker) single-consumer (owner) ring. */
+struct uf_ring {
+	uint32_t head;			/* atomic, written by the worker */
+	uint32_t tail;			/* atomic, written by the owner */
+	struct uf_pslot *slot;
+};
+
+#define UF_CTL_SPACE	(CMSG_SPACE(sizeof(int)) + \
+			 CMSG_SPACE(sizeof(struct in6_pktinfo)) + \
+			 CMSG_SPACE(sizeof(struct in_pktinfo)))
+#define UF_SCTL_SPACE	(CMSG_SPACE(sizeof(uint16_t)) + \
+			 CMSG_SPACE(sizeof(struct in6_pktinfo)))
+
 struct uf_worker {
 	struct uf_engine *e;
+	unsigned int idx;
 	pthread_t thread;
 	int fd;
+	bool own_fd;
+	int family;		/* of fd */
+	int efd[2];		/* egress socket for AF_INET, AF_INET6 */
 	int cpu;
 	bool gro, gso;
+	uint64_t seen;		/* atomic: epoch at the start of the batch */
+	uint64_t now_ms;
 	/* Receive side. */
 	struct mmsghdr *rmsg;
 	struct iovec *riov;
 	struct sockaddr_storage *rname;
-	char (*rctl)[CMSG_SPACE(sizeof(int))];
+	char (*rctl)[UF_CTL_SPACE];
 	uint8_t *rbuf;
 	/* Send side: up to batch * UF_MAX_SEGS outputs per round. */
 	struct uf_out *out;
 	struct mmsghdr *smsg;
 	struct iovec *siov;
-	char (*sctl)[CMSG_SPACE(sizeof(uint16_t))];
+	char (*sctl)[UF_SCTL_SPACE];
+	struct uf_ring ring;
 	struct uf_stats st;
+};
+
+/* An object unpublished at epoch @epoch, freed once no worker is older. */
+struct uf_retired {
+	void *p;
+	uint64_t epoch;
+	struct uf_retired *next;
 };
 
 struct uf_engine {
 	struct uf_config cfg;
 	unsigned int nworkers;
 	struct uf_worker *w;
-	struct uf_session **slots;	/* atomic pointers */
-	uint32_t mask;
+	struct uf_session **pages[UF_PAGE_SIZE];	/* atomic pointers */
+	unsigned int page_used[UF_PAGE_SIZE];		/* under lock */
 	unsigned int nsessions;
 	pthread_mutex_t lock;		/* writers of the table */
+	uint64_t epoch;			/* atomic */
+	struct uf_retired *retired;	/* under lock */
+	int evfd;			/* pass queue notification */
 	int stop;			/* atomic */
 	bool started;
 };
+
+static inline void uf_add(uint64_t *p, uint64_t v)
+{
+	/* single writer: a relaxed store is enough for the readers */
+	__atomic_store_n(p, *p + v, __ATOMIC_RELAXED);
+}
 
 void uf_config_default(struct uf_config *cfg)
 {
@@ -92,27 +143,104 @@ void uf_config_default(struct uf_config *cfg)
 	cfg->gso = true;
 }
 
-static uint32_t uf_hash(uint32_t vni)
+uint64_t uf_now_ms(void)
 {
-	return vni * 2654435761u;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
+
+/* ---- session table ---- */
 
 static struct uf_session *uf_lookup(struct uf_engine *e, uint32_t vni)
 {
-	uint32_t i = uf_hash(vni) & e->mask;
-	struct uf_session *s;
+	struct uf_session **page;
 
-	while ((s = __atomic_load_n(&e->slots[i], __ATOMIC_ACQUIRE))) {
-		if (s->vni == vni)
-			return s;
-		i = (i + 1) & e->mask;
-	}
-	return NULL;
+	page = __atomic_load_n(&e->pages[(vni >> UF_PAGE_BITS) &
+					 (UF_PAGE_SIZE - 1)], __ATOMIC_ACQUIRE);
+	if (!page)
+		return NULL;
+	return __atomic_load_n(&page[vni & (UF_PAGE_SIZE - 1)],
+			       __ATOMIC_ACQUIRE);
 }
 
-static int uf_ep_set(struct uf_ep *ep, const struct sockaddr_storage *ss)
+/* Hand @p to the reclaimer: no worker may see it any more. Under lock. */
+static void uf_retire(struct uf_engine *e, void *p)
 {
-	memset(ep, 0, sizeof(*ep));
+	struct uf_retired *r;
+
+	if (!p)
+		return;
+	if (!e->started) {
+		free(p);
+		return;
+	}
+	r = malloc(sizeof(*r));
+	if (!r) {
+		/* rare: wait for every worker to move on, then free */
+		uint64_t ep = __atomic_add_fetch(&e->epoch, 1, __ATOMIC_SEQ_CST);
+		unsigned int i;
+
+		for (i = 0; i < e->nworkers; i++)
+			while (__atomic_load_n(&e->w[i].seen, __ATOMIC_SEQ_CST) < ep &&
+			       !__atomic_load_n(&e->stop, __ATOMIC_RELAXED))
+				usleep(1000);
+		free(p);
+		return;
+	}
+	r->p = p;
+	r->epoch = __atomic_add_fetch(&e->epoch, 1, __ATOMIC_SEQ_CST);
+	r->next = e->retired;
+	e->retired = r;
+}
+
+static void uf_reclaim_locked(struct uf_engine *e)
+{
+	struct uf_retired **pp, *r;
+	uint64_t min = UINT64_MAX;
+	unsigned int i;
+
+	if (!e->retired)
+		return;
+	if (e->started && !__atomic_load_n(&e->stop, __ATOMIC_RELAXED))
+		for (i = 0; i < e->nworkers; i++) {
+			uint64_t s = __atomic_load_n(&e->w[i].seen,
+						     __ATOMIC_SEQ_CST);
+
+			if (s < min)
+				min = s;
+		}
+	for (pp = &e->retired; (r = *pp);) {
+		if (r->epoch <= min) {
+			*pp = r->next;
+			free(r->p);
+			free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+}
+
+void uf_reclaim(struct uf_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	uf_reclaim_locked(e);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static struct uf_ep *uf_ep_new(const struct sockaddr_storage *ss,
+			       const struct sockaddr_storage *local)
+{
+	struct uf_ep *ep;
+
+	if (!ss || (ss->ss_family != AF_INET && ss->ss_family != AF_INET6))
+		return NULL;
+	if (local && local->ss_family && local->ss_family != ss->ss_family)
+		return NULL;
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return NULL;
 	ep->family = ss->ss_family;
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const void *)ss;
@@ -120,23 +248,29 @@ static int uf_ep_set(struct uf_ep *ep, const struct sockaddr_storage *ss)
 		ep->port = s4->sin_port;
 		memcpy(ep->addr, &s4->sin_addr, 4);
 		ep->salen = sizeof(*s4);
-	} else if (ss->ss_family == AF_INET6) {
+		if (local && local->ss_family) {
+			ep->has_local = true;
+			memcpy(ep->local,
+			       &((const struct sockaddr_in *)local)->sin_addr, 4);
+		}
+	} else {
 		const struct sockaddr_in6 *s6 = (const void *)ss;
 
 		ep->port = s6->sin6_port;
 		memcpy(ep->addr, &s6->sin6_addr, 16);
 		ep->salen = sizeof(*s6);
-	} else {
-		return -EINVAL;
+		if (local && local->ss_family) {
+			ep->has_local = true;
+			memcpy(ep->local,
+			       &((const struct sockaddr_in6 *)local)->sin6_addr,
+			       16);
+		}
 	}
 	memcpy(&ep->sa, ss, ep->salen);
-	return 0;
+	return ep;
 }
 
-/*
- * Source of a datagram received on a socket of family @sock_family as an
- * endpoint key. IPv4-mapped sources on an IPv6 socket are plain IPv4.
- */
+/* Is @src (a received datagram's source) the endpoint @ep? */
 static bool uf_ep_is_source(const struct uf_ep *ep,
 			    const struct sockaddr_storage *src)
 {
@@ -155,13 +289,33 @@ static bool uf_ep_is_source(const struct uf_ep *ep,
 	return false;
 }
 
-int uf_session_add(struct uf_engine *e, uint32_t vni,
-		   const struct sockaddr_storage *a,
-		   const struct sockaddr_storage *b)
+/* Insert @s at its VNI. Under lock. */
+static int uf_insert_locked(struct uf_engine *e, struct uf_session *s)
+{
+	uint32_t pi = s->vni >> UF_PAGE_BITS, si = s->vni & (UF_PAGE_SIZE - 1);
+	struct uf_session **page = e->pages[pi];
+
+	if (page && page[si])
+		return -EEXIST;
+	if (e->nsessions >= e->cfg.max_sessions)
+		return -ENOSPC;
+	if (!page) {
+		page = calloc(UF_PAGE_SIZE, sizeof(*page));
+		if (!page)
+			return -ENOMEM;
+		__atomic_store_n(&e->pages[pi], page, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&page[si], s, __ATOMIC_RELEASE);
+	e->page_used[pi]++;
+	e->nsessions++;
+	return 0;
+}
+
+static int uf_session_insert(struct uf_engine *e, uint32_t vni,
+			     struct uf_ep *a, struct uf_ep *b)
 {
 	struct uf_session *s;
-	uint32_t i;
-	int err = 0;
+	int err;
 
 	if (!vni || vni > 0xffffff)
 		return -EINVAL;
@@ -169,76 +323,303 @@ int uf_session_add(struct uf_engine *e, uint32_t vni,
 	if (!s)
 		return -ENOMEM;
 	s->vni = vni;
-	if (uf_ep_set(&s->ep[0], a) || uf_ep_set(&s->ep[1], b)) {
-		free(s);
-		return -EINVAL;
-	}
+	s->ep[0] = a;
+	s->ep[1] = b;
+	s->last_ms[0] = s->last_ms[1] = uf_now_ms();
 	pthread_mutex_lock(&e->lock);
-	if (e->nsessions >= e->cfg.max_sessions) {
-		err = -ENOSPC;
-		goto out;
-	}
-	for (i = uf_hash(vni) & e->mask; e->slots[i]; i = (i + 1) & e->mask) {
-		if (e->slots[i]->vni == vni) {
-			err = -EEXIST;
-			goto out;
-		}
-	}
-	__atomic_store_n(&e->slots[i], s, __ATOMIC_RELEASE);
-	e->nsessions++;
-out:
+	err = uf_insert_locked(e, s);
+	uf_reclaim_locked(e);
 	pthread_mutex_unlock(&e->lock);
 	if (err)
 		free(s);
 	return err;
 }
 
-/* Decide what to do with one datagram; queue it in @w->out if forwarded. */
-static void uf_handle(struct uf_worker *w, const struct sockaddr_storage *src,
-		      uint8_t *data, size_t len, unsigned int *nout)
+int uf_session_new(struct uf_engine *e, uint32_t vni)
 {
+	return uf_session_insert(e, vni, NULL, NULL);
+}
+
+int uf_session_add(struct uf_engine *e, uint32_t vni,
+		   const struct sockaddr_storage *a,
+		   const struct sockaddr_storage *b)
+{
+	struct uf_ep *ea = uf_ep_new(a, NULL), *eb = uf_ep_new(b, NULL);
+	int err;
+
+	if (!ea || !eb) {
+		free(ea);
+		free(eb);
+		return -EINVAL;
+	}
+	err = uf_session_insert(e, vni, ea, eb);
+	if (err) {
+		free(ea);
+		free(eb);
+	}
+	return err;
+}
+
+int uf_session_bind(struct uf_engine *e, uint32_t vni, unsigned int idx,
+		    const struct sockaddr_storage *remote,
+		    const struct sockaddr_storage *local)
+{
+	struct uf_session *s;
+	struct uf_ep *ep, *old;
+
+	if (idx > 1 || !vni || vni > 0xffffff)
+		return -EINVAL;
+	ep = uf_ep_new(remote, local);
+	if (!ep)
+		return -EINVAL;
+	pthread_mutex_lock(&e->lock);
+	s = uf_lookup(e, vni);
+	if (!s) {
+		pthread_mutex_unlock(&e->lock);
+		free(ep);
+		return -ENOENT;
+	}
+	__atomic_store_n(&s->last_ms[idx], uf_now_ms(), __ATOMIC_RELAXED);
+	old = s->ep[idx];
+	__atomic_store_n(&s->ep[idx], ep, __ATOMIC_SEQ_CST);
+	uf_retire(e, old);
+	uf_reclaim_locked(e);
+	pthread_mutex_unlock(&e->lock);
+	return 0;
+}
+
+int uf_session_del(struct uf_engine *e, uint32_t vni)
+{
+	uint32_t pi = (vni >> UF_PAGE_BITS) & (UF_PAGE_SIZE - 1);
+	struct uf_session **page, *s;
+
+	pthread_mutex_lock(&e->lock);
+	s = uf_lookup(e, vni);
+	if (!s || !vni || vni > 0xffffff) {
+		pthread_mutex_unlock(&e->lock);
+		return -ENOENT;
+	}
+	page = e->pages[pi];
+	__atomic_store_n(&page[vni & (UF_PAGE_SIZE - 1)], NULL,
+			 __ATOMIC_SEQ_CST);
+	e->nsessions--;
+	if (!--e->page_used[pi]) {
+		__atomic_store_n(&e->pages[pi], NULL, __ATOMIC_SEQ_CST);
+		uf_retire(e, page);
+	}
+	uf_retire(e, s->ep[0]);
+	uf_retire(e, s->ep[1]);
+	uf_retire(e, s);
+	uf_reclaim_locked(e);
+	pthread_mutex_unlock(&e->lock);
+	return 0;
+}
+
+int uf_session_last_seen(struct uf_engine *e, uint32_t vni,
+			 uint64_t last_ms[2])
+{
+	struct uf_session *s;
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&e->lock);	/* keeps @s alive */
+	s = vni && vni <= 0xffffff ? uf_lookup(e, vni) : NULL;
+	if (s) {
+		last_ms[0] = __atomic_load_n(&s->last_ms[0], __ATOMIC_RELAXED);
+		last_ms[1] = __atomic_load_n(&s->last_ms[1], __ATOMIC_RELAXED);
+		err = 0;
+	}
+	pthread_mutex_unlock(&e->lock);
+	return err;
+}
+
+/* ---- workers ---- */
+
+static void uf_drop(struct uf_worker *w, enum uf_drop why)
+{
+	uf_add(&w->st.drop[why], 1);
+	if (why == UF_DROP_TX_ERROR)
+		uf_add(&w->st.send_errors, 1);
+	else
+		uf_add(&w->st.dropped, 1);
+}
+
+/* Copy a passed datagram into the ring (dropped if the ring is full). */
+static bool uf_queue_pass(struct uf_worker *w, const struct msghdr *mh,
+			  const struct sockaddr_storage *src,
+			  const uint8_t *data, size_t len)
+{
+	struct uf_ring *r = &w->ring;
+	uint32_t head = r->head;
+	uint32_t tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+	struct uf_pslot *sl;
+	struct cmsghdr *cm;
+
+	if (head - tail >= UF_PASS_SLOTS) {
+		uf_drop(w, UF_DROP_PASS_FULL);
+		return false;
+	}
+	sl = &r->slot[head & (UF_PASS_SLOTS - 1)];
+	memset(&sl->p, 0, sizeof(sl->p));
+	sl->p.len = len < UF_PASS_MAX ? len : UF_PASS_MAX;
+	sl->p.truncated = len > UF_PASS_MAX || (mh->msg_flags & MSG_TRUNC);
+	memcpy(sl->data, data, sl->p.len);
+	memcpy(&sl->p.src, src, sizeof(*src));
+	sl->p.sock = w->idx;
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *d = (void *)&sl->p.dst;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			d->sin_family = AF_INET;
+			d->sin_addr = pi.ipi_addr;
+			sl->p.ifindex = pi.ipi_ifindex;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+			   cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *d = (void *)&sl->p.dst;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			d->sin6_family = AF_INET6;
+			d->sin6_addr = pi.ipi6_addr;
+			sl->p.ifindex = (int)pi.ipi6_ifindex;
+		}
+	}
+	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+static void uf_pass(struct uf_worker *w, enum uf_pass why,
+		    const struct msghdr *mh, const struct sockaddr_storage *src,
+		    const uint8_t *data, size_t len, bool *queued)
+{
+	if (w->e->cfg.pass_queue) {
+		if (!uf_queue_pass(w, mh, src, data, len))
+			return;
+		*queued = true;
+	}
+	uf_add(&w->st.pass[why], 1);
+	uf_add(&w->st.passed, 1);
+}
+
+/* Decide what to do with one datagram; queue it in @w->out if forwarded. */
+static void uf_handle(struct uf_worker *w, const struct msghdr *mh,
+		      const struct sockaddr_storage *src, uint8_t *data,
+		      size_t len, unsigned int *nout, bool *queued)
+{
+	const struct uf_ep *e0, *e1, *to;
 	struct uf_session *s;
 	uint32_t vni = 0;
 	int from;
 
-	w->st.rx_packets++;
+	uf_add(&w->st.rx_packets, 1);
 	switch (pr_classify(data, len, &vni)) {
 	case PR_CLASS_STUN:
+		uf_pass(w, UF_PASS_STUN, mh, src, data, len, queued);
+		return;
 	case PR_CLASS_NOT_GENEVE:
+		uf_pass(w, UF_PASS_NOT_GENEVE, mh, src, data, len, queued);
+		return;
 	case PR_CLASS_CONTROL:
-		w->st.passed++;
+		/* as the kernel: never bother the owner with unknown VNIs */
+		if (!uf_lookup(w->e, vni))
+			uf_drop(w, UF_DROP_UNKNOWN_VNI);
+		else
+			uf_pass(w, UF_PASS_CONTROL, mh, src, data, len, queued);
 		return;
 	case PR_CLASS_SHORT:
-		w->st.dropped++;
+		uf_drop(w, UF_DROP_SHORT);
 		return;
 	case PR_CLASS_DATA:
 		break;
 	}
 	s = uf_lookup(w->e, vni);
 	if (!s) {
-		w->st.dropped++;
+		uf_drop(w, UF_DROP_UNKNOWN_VNI);
 		return;
 	}
-	if (uf_ep_is_source(&s->ep[0], src))
+	e0 = __atomic_load_n(&s->ep[0], __ATOMIC_ACQUIRE);
+	e1 = __atomic_load_n(&s->ep[1], __ATOMIC_ACQUIRE);
+	if (!e0 || !e1) {
+		uf_drop(w, UF_DROP_NOT_BOUND);
+		return;
+	}
+	if (uf_ep_is_source(e0, src)) {
 		from = 0;
-	else if (uf_ep_is_source(&s->ep[1], src))
+		to = e1;
+	} else if (uf_ep_is_source(e1, src)) {
 		from = 1;
-	else {
-		w->st.dropped++;
+		to = e0;
+	} else {
+		uf_drop(w, UF_DROP_BAD_SOURCE);
 		return;
 	}
-	w->out[*nout].to = &s->ep[!from];
+	if (w->efd[to->family == AF_INET6] < 0) {
+		uf_drop(w, UF_DROP_NO_SOCKET);
+		return;
+	}
+	/* written only when it changes: no cache line bouncing per packet */
+	if (__atomic_load_n(&s->last_ms[from], __ATOMIC_RELAXED) != w->now_ms)
+		__atomic_store_n(&s->last_ms[from], w->now_ms, __ATOMIC_RELAXED);
+	w->out[*nout].to = to;
 	w->out[*nout].data = data;
 	w->out[*nout].len = len;
 	(*nout)++;
 }
 
+/* Control messages of one send: GSO segment size and/or source address. */
+static void uf_send_cmsg(struct msghdr *mh, char *buf, const struct uf_ep *to,
+			 unsigned int nseg, size_t seg)
+{
+	struct cmsghdr *cm;
+	size_t len = 0;
+
+	if (nseg > 1)
+		len += CMSG_SPACE(sizeof(uint16_t));
+	if (to->has_local)
+		len += to->family == AF_INET ?
+		       CMSG_SPACE(sizeof(struct in_pktinfo)) :
+		       CMSG_SPACE(sizeof(struct in6_pktinfo));
+	if (!len)
+		return;
+	memset(buf, 0, UF_SCTL_SPACE);
+	mh->msg_control = buf;
+	mh->msg_controllen = len;
+	cm = CMSG_FIRSTHDR(mh);
+	if (nseg > 1) {
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		*(uint16_t *)CMSG_DATA(cm) = (uint16_t)seg;
+		cm = CMSG_NXTHDR(mh, cm);
+	}
+	if (to->has_local && to->family == AF_INET) {
+		struct in_pktinfo pi = { 0 };
+
+		memcpy(&pi.ipi_spec_dst, to->local, 4);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	} else if (to->has_local) {
+		struct in6_pktinfo pi = { 0 };
+
+		memcpy(&pi.ipi6_addr, to->local, 16);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+}
+
 /*
- * Turn the queued outputs into sendmmsg() messages: with GSO, a run of
- * datagrams to the same endpoint with the same size (the last one may be
- * shorter) becomes one message with a UDP_SEGMENT control message.
+ * Turn the queued outputs to family @fam into sendmmsg() messages: with
+ * GSO, a run of datagrams to the same endpoint with the same size (the
+ * last one may be shorter) becomes one message with a UDP_SEGMENT
+ * control message.
  */
-static unsigned int uf_build_send(struct uf_worker *w, unsigned int nout)
+static unsigned int uf_build_send(struct uf_worker *w, unsigned int nout,
+				  int fam)
 {
 	unsigned int i = 0, nmsg = 0, niov = 0;
 
@@ -248,6 +629,10 @@ static unsigned int uf_build_send(struct uf_worker *w, unsigned int nout)
 		size_t total = 0;
 		unsigned int n = 0;
 
+		if (first->to->family != fam) {
+			i++;
+			continue;
+		}
 		while (i < nout && n < UF_MAX_SEGS) {
 			const struct uf_out *o = &w->out[i];
 
@@ -268,38 +653,31 @@ static unsigned int uf_build_send(struct uf_worker *w, unsigned int nout)
 		mh->msg_namelen = first->to->salen;
 		mh->msg_iov = &w->siov[niov];
 		mh->msg_iovlen = n;
-		if (n > 1) {
-			struct cmsghdr *cm;
-
-			mh->msg_control = w->sctl[nmsg];
-			mh->msg_controllen = sizeof(w->sctl[nmsg]);
-			cm = CMSG_FIRSTHDR(mh);
-			cm->cmsg_level = SOL_UDP;
-			cm->cmsg_type = UDP_SEGMENT;
-			cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-			*(uint16_t *)CMSG_DATA(cm) = (uint16_t)first->len;
-		}
-		w->smsg[nmsg].msg_len = n;	/* segments, for the stats */
+		uf_send_cmsg(mh, w->sctl[nmsg], first->to, n, first->len);
 		niov += n;
 		nmsg++;
 	}
 	return nmsg;
 }
 
-static void uf_send(struct uf_worker *w, unsigned int nmsg)
+static void uf_send(struct uf_worker *w, unsigned int nmsg, int fam)
 {
-	unsigned int done = 0;
+	unsigned int done = 0, pair;
+	int fd = w->efd[fam == AF_INET6];
 
+	pair = UF_AF_PAIR(w->family == AF_INET6, fam == AF_INET6);
 	while (done < nmsg) {
-		unsigned int i, segs;
-		int r = sendmmsg(w->fd, w->smsg + done, nmsg - done, 0);
+		unsigned int i;
+		int r = sendmmsg(fd, w->smsg + done, nmsg - done, 0);
 
 		if (r < 0) {
+			size_t k;
+
 			if (errno == EINTR)
 				continue;
 			/* Skip the message that failed, count its segments. */
-			segs = w->smsg[done].msg_hdr.msg_iovlen;
-			w->st.send_errors += segs;
+			for (k = 0; k < w->smsg[done].msg_hdr.msg_iovlen; k++)
+				uf_drop(w, UF_DROP_TX_ERROR);
 			done++;
 			continue;
 		}
@@ -307,9 +685,10 @@ static void uf_send(struct uf_worker *w, unsigned int nmsg)
 			struct msghdr *mh = &w->smsg[i].msg_hdr;
 			size_t k;
 
-			w->st.fwd_packets += mh->msg_iovlen;
+			uf_add(&w->st.fwd_packets, mh->msg_iovlen);
+			uf_add(&w->st.fwd_af[pair], mh->msg_iovlen);
 			for (k = 0; k < mh->msg_iovlen; k++)
-				w->st.fwd_bytes += mh->msg_iov[k].iov_len;
+				uf_add(&w->st.fwd_bytes, mh->msg_iov[k].iov_len);
 		}
 		done += r;
 	}
@@ -336,6 +715,7 @@ static void *uf_worker_main(void *arg)
 	struct uf_worker *w = arg;
 	struct uf_engine *e = w->e;
 	unsigned int batch = e->cfg.batch, i;
+	uint64_t one = 1;
 
 	if (w->cpu >= 0) {
 		cpu_set_t set;
@@ -346,8 +726,15 @@ static void *uf_worker_main(void *arg)
 	}
 	while (!__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
 		unsigned int nout = 0, nmsg;
+		bool queued = false;
 		int n;
 
+		/* from here on this batch sees only what is published now */
+		__atomic_store_n(&w->seen,
+				 __atomic_load_n(&e->epoch, __ATOMIC_SEQ_CST),
+				 __ATOMIC_SEQ_CST);
+		/* pairs with the writers' unpublish-then-read-seen (Dekker) */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		for (i = 0; i < batch; i++) {
 			struct msghdr *mh = &w->rmsg[i].msg_hdr;
 
@@ -357,13 +744,20 @@ static void *uf_worker_main(void *arg)
 			mh->msg_namelen = sizeof(w->rname[i]);
 			mh->msg_iov = &w->riov[i];
 			mh->msg_iovlen = 1;
-			mh->msg_control = w->gro ? w->rctl[i] : NULL;
-			mh->msg_controllen = w->gro ? sizeof(w->rctl[i]) : 0;
+			mh->msg_control = w->rctl[i];
+			mh->msg_controllen = sizeof(w->rctl[i]);
 			mh->msg_flags = 0;
 		}
-		n = recvmmsg(w->fd, w->rmsg, batch, MSG_WAITFORONE, NULL);
-		if (n <= 0)
-			continue;	/* timeout (stop check) or EINTR */
+		n = recvmmsg(w->fd, w->rmsg, batch, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			struct pollfd p = { .fd = w->fd, .events = POLLIN };
+
+			/* empty: sleep without holding any reference */
+			__atomic_store_n(&w->seen, UINT64_MAX, __ATOMIC_SEQ_CST);
+			poll(&p, 1, UF_IDLE_MS);
+			continue;
+		}
+		w->now_ms = uf_now_ms();
 		for (i = 0; i < (unsigned int)n; i++) {
 			struct msghdr *mh = &w->rmsg[i].msg_hdr;
 			uint8_t *p = w->riov[i].iov_base;
@@ -371,28 +765,55 @@ static void *uf_worker_main(void *arg)
 			size_t seg = w->gro ? uf_gro_size(mh) : 0;
 
 			if (!seg || seg >= len) {
-				uf_handle(w, &w->rname[i], p, len, &nout);
+				uf_handle(w, mh, &w->rname[i], p, len, &nout,
+					  &queued);
 				continue;
 			}
 			while (len) {
 				size_t l = len < seg ? len : seg;
 
-				uf_handle(w, &w->rname[i], p, l, &nout);
+				uf_handle(w, mh, &w->rname[i], p, l, &nout,
+					  &queued);
 				p += l;
 				len -= l;
 			}
 		}
+		if (queued && write(e->evfd, &one, sizeof(one)) < 0) {
+			/* the counter cannot overflow in practice */
+		}
 		if (!nout)
 			continue;
-		nmsg = uf_build_send(w, nout);
-		uf_send(w, nmsg);
+		nmsg = uf_build_send(w, nout, AF_INET);
+		uf_send(w, nmsg, AF_INET);
+		nmsg = uf_build_send(w, nout, AF_INET6);
+		uf_send(w, nmsg, AF_INET6);
 	}
 	return NULL;
 }
 
-static int uf_socket(const struct uf_config *cfg, bool *gro, bool *gso)
+/* Buffers, GRO and (for the pass queue) local addresses on @fd. */
+static void uf_sockopts(const struct uf_config *cfg, int fd, int family,
+			bool *gro)
 {
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	int one = 1;
+
+	/* FORCE needs CAP_NET_ADMIN; fall back to the capped version. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &cfg->sockbuf, sizeof(int)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg->sockbuf, sizeof(int));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &cfg->sockbuf, sizeof(int)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cfg->sockbuf, sizeof(int));
+	*gro = cfg->gro && !setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	if (cfg->pass_queue) {
+		if (family == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		else
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+				   sizeof(one));
+	}
+}
+
+static int uf_socket(const struct uf_config *cfg)
+{
 	socklen_t len = cfg->bind.ss_family == AF_INET6 ?
 			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	int one = 1, fd;
@@ -400,19 +821,11 @@ static int uf_socket(const struct uf_config *cfg, bool *gro, bool *gso)
 	fd = socket(cfg->bind.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
 		goto fail;
 	if (cfg->bind.ss_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
 		goto fail;
-	/* FORCE needs CAP_NET_ADMIN; fall back to the capped version. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &cfg->sockbuf, sizeof(int)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg->sockbuf, sizeof(int));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &cfg->sockbuf, sizeof(int)))
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cfg->sockbuf, sizeof(int));
-	*gro = cfg->gro && !setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
-	*gso = cfg->gso;	/* UDP_SEGMENT is per message; EIO if unsupported */
 	if (bind(fd, (const struct sockaddr *)&cfg->bind, len))
 		goto fail;
 	return fd;
@@ -422,16 +835,41 @@ fail:
 	return one;
 }
 
+static int uf_fd_family(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	return ss.ss_family;
+}
+
 static int uf_worker_init(struct uf_engine *e, struct uf_worker *w,
 			  unsigned int idx)
 {
 	unsigned int b = e->cfg.batch;
+	int fam;
 
 	w->e = e;
+	w->idx = idx;
 	w->cpu = e->cfg.cpus ? e->cfg.cpus[idx] : -1;
-	w->fd = uf_socket(&e->cfg, &w->gro, &w->gso);
-	if (w->fd < 0)
-		return w->fd;
+	if (e->cfg.fds) {
+		w->fd = e->cfg.fds[idx];
+	} else {
+		w->fd = uf_socket(&e->cfg);
+		if (w->fd < 0)
+			return w->fd;
+		w->own_fd = true;
+	}
+	fam = uf_fd_family(w->fd);
+	if (fam < 0)
+		return fam;
+	w->family = fam;
+	uf_sockopts(&e->cfg, w->fd, fam, &w->gro);
+	w->gso = e->cfg.gso;	/* UDP_SEGMENT is per message; EIO if unsupported */
 	w->rmsg = calloc(b, sizeof(*w->rmsg));
 	w->riov = calloc(b, sizeof(*w->riov));
 	w->rname = calloc(b, sizeof(*w->rname));
@@ -441,15 +879,50 @@ static int uf_worker_init(struct uf_engine *e, struct uf_worker *w,
 	w->smsg = calloc((size_t)b * UF_MAX_SEGS, sizeof(*w->smsg));
 	w->siov = calloc((size_t)b * UF_MAX_SEGS, sizeof(*w->siov));
 	w->sctl = calloc((size_t)b * UF_MAX_SEGS, sizeof(*w->sctl));
+	if (e->cfg.pass_queue)
+		w->ring.slot = calloc(UF_PASS_SLOTS, sizeof(*w->ring.slot));
 	if (!w->rmsg || !w->riov || !w->rname || !w->rctl || !w->rbuf ||
-	    !w->out || !w->smsg || !w->siov || !w->sctl)
+	    !w->out || !w->smsg || !w->siov || !w->sctl ||
+	    (e->cfg.pass_queue && !w->ring.slot))
 		return -ENOMEM;
 	return 0;
 }
 
+/* Egress sockets: the own one for its family, worker idx's peer (round
+ * robin) of the other family, -1 if there is none. */
+static void uf_egress(struct uf_engine *e)
+{
+	unsigned int i, j, k, n[2] = { 0, 0 };
+
+	for (i = 0; i < e->nworkers; i++)
+		n[e->w[i].family == AF_INET6]++;
+	for (i = 0; i < e->nworkers; i++) {
+		struct uf_worker *w = &e->w[i];
+		int f;
+
+		for (f = 0; f < 2; f++) {
+			w->efd[f] = -1;
+			if (!n[f])
+				continue;
+			if ((w->family == AF_INET6) == f) {
+				w->efd[f] = w->fd;
+				continue;
+			}
+			for (j = 0, k = 0; j < e->nworkers; j++) {
+				if ((e->w[j].family == AF_INET6) != f)
+					continue;
+				if (k++ == i % n[f]) {
+					w->efd[f] = e->w[j].fd;
+					break;
+				}
+			}
+		}
+	}
+}
+
 static void uf_worker_free(struct uf_worker *w)
 {
-	if (w->fd > 0)
+	if (w->own_fd && w->fd >= 0)
 		close(w->fd);
 	free(w->rmsg);
 	free(w->riov);
@@ -460,17 +933,17 @@ static void uf_worker_free(struct uf_worker *w)
 	free(w->smsg);
 	free(w->siov);
 	free(w->sctl);
+	free(w->ring.slot);
 }
 
 struct uf_engine *uf_new(const struct uf_config *cfg)
 {
 	struct uf_engine *e;
-	uint32_t cap = 16;
 	unsigned int i;
 	int err;
 
 	if (!cfg->batch || cfg->batch > UF_MAX_BATCH || !cfg->max_sessions ||
-	    cfg->max_sessions > (1u << 30)) {
+	    (cfg->fds && !cfg->nfds)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -478,18 +951,24 @@ struct uf_engine *uf_new(const struct uf_config *cfg)
 	if (!e)
 		return NULL;
 	e->cfg = *cfg;
+	e->evfd = -1;
 	pthread_mutex_init(&e->lock, NULL);
-	while (cap < 2 * cfg->max_sessions)	/* load factor <= 1/2 */
-		cap <<= 1;
-	e->mask = cap - 1;
-	e->slots = calloc(cap, sizeof(*e->slots));
-	e->nworkers = cfg->threads ? cfg->threads :
-		      (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (cfg->fds)
+		e->nworkers = cfg->nfds;
+	else
+		e->nworkers = cfg->threads ? cfg->threads :
+			      (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	e->w = calloc(e->nworkers, sizeof(*e->w));
-	if (!e->slots || !e->w) {
-		uf_free(e);
-		errno = ENOMEM;
-		return NULL;
+	if (!e->w)
+		goto nomem;
+	if (cfg->pass_queue) {
+		e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (e->evfd < 0) {
+			err = errno;
+			uf_free(e);
+			errno = err;
+			return NULL;
+		}
 	}
 	for (i = 0; i < e->nworkers; i++)
 		e->w[i].fd = -1;
@@ -501,7 +980,12 @@ struct uf_engine *uf_new(const struct uf_config *cfg)
 			return NULL;
 		}
 	}
+	uf_egress(e);
 	return e;
+nomem:
+	uf_free(e);
+	errno = ENOMEM;
+	return NULL;
 }
 
 int uf_start(struct uf_engine *e)
@@ -509,6 +993,7 @@ int uf_start(struct uf_engine *e)
 	unsigned int i;
 	int err;
 
+	e->started = true;
 	for (i = 0; i < e->nworkers; i++) {
 		err = pthread_create(&e->w[i].thread, NULL, uf_worker_main,
 				     &e->w[i]);
@@ -516,33 +1001,66 @@ int uf_start(struct uf_engine *e)
 			__atomic_store_n(&e->stop, 1, __ATOMIC_RELAXED);
 			while (i--)
 				pthread_join(e->w[i].thread, NULL);
+			e->started = false;
 			return -err;
 		}
 	}
-	e->started = true;
 	return 0;
+}
+
+int uf_pass_fd(const struct uf_engine *e)
+{
+	return e->evfd;
+}
+
+unsigned int uf_pass_drain(struct uf_engine *e, uf_pass_fn fn, void *arg,
+			   unsigned int max)
+{
+	unsigned int i, n = 0;
+	bool more = true;
+
+	if (!e->cfg.pass_queue)
+		return 0;
+	/* round robin over the workers, one datagram each per round */
+	while (more && n < max) {
+		more = false;
+		for (i = 0; i < e->nworkers && n < max; i++) {
+			struct uf_ring *r = &e->w[i].ring;
+			uint32_t tail = r->tail;
+			struct uf_pslot *sl;
+
+			if (__atomic_load_n(&r->head, __ATOMIC_ACQUIRE) == tail)
+				continue;
+			sl = &r->slot[tail & (UF_PASS_SLOTS - 1)];
+			sl->p.data = sl->data;
+			fn(arg, &sl->p);
+			__atomic_store_n(&r->tail, tail + 1, __ATOMIC_RELEASE);
+			n++;
+			more = true;
+		}
+	}
+	return n;
 }
 
 void uf_stats_read(struct uf_engine *e, struct uf_stats *out)
 {
+	uint64_t *o = (uint64_t *)out;
+	size_t k, nf = sizeof(*out) / sizeof(uint64_t);
 	unsigned int i;
 
+	/* struct uf_stats is nothing but uint64_t counters */
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < e->nworkers; i++) {
-		const struct uf_stats *s = &e->w[i].st;
+		uint64_t *s = (uint64_t *)&e->w[i].st;
 
-		out->rx_packets += __atomic_load_n(&s->rx_packets, __ATOMIC_RELAXED);
-		out->fwd_packets += __atomic_load_n(&s->fwd_packets, __ATOMIC_RELAXED);
-		out->fwd_bytes += __atomic_load_n(&s->fwd_bytes, __ATOMIC_RELAXED);
-		out->passed += __atomic_load_n(&s->passed, __ATOMIC_RELAXED);
-		out->dropped += __atomic_load_n(&s->dropped, __ATOMIC_RELAXED);
-		out->send_errors += __atomic_load_n(&s->send_errors, __ATOMIC_RELAXED);
+		for (k = 0; k < nf; k++)
+			o[k] += __atomic_load_n(&s[k], __ATOMIC_RELAXED);
 	}
 }
 
 void uf_free(struct uf_engine *e)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	if (!e)
 		return;
@@ -550,13 +1068,27 @@ void uf_free(struct uf_engine *e)
 	if (e->started)
 		for (i = 0; i < e->nworkers; i++)
 			pthread_join(e->w[i].thread, NULL);
+	e->started = false;
+	uf_reclaim(e);	/* no worker left: frees everything retired */
 	if (e->w)
 		for (i = 0; i < e->nworkers; i++)
 			uf_worker_free(&e->w[i]);
-	if (e->slots)
-		for (i = 0; i <= e->mask; i++)
-			free(e->slots[i]);
-	free(e->slots);
+	for (i = 0; i < UF_PAGE_SIZE; i++) {
+		struct uf_session **page = e->pages[i];
+
+		if (!page)
+			continue;
+		for (j = 0; j < UF_PAGE_SIZE; j++) {
+			if (!page[j])
+				continue;
+			free(page[j]->ep[0]);
+			free(page[j]->ep[1]);
+			free(page[j]);
+		}
+		free(page);
+	}
+	if (e->evfd >= 0)
+		close(e->evfd);
 	free(e->w);
 	pthread_mutex_destroy(&e->lock);
 	free(e);

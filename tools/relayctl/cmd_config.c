@@ -54,6 +54,10 @@ static int config_set(struct ctl *c, int argc, char **argv)
 			bit = PR_CFG_PASS_RATE;
 			if (ctl_arg_u32(c, "pass-rate", v, &cfg.pass_rate))
 				return EXIT_USAGE;
+		} else if (!strcmp(k, "pass-rate-total")) {
+			bit = PR_CFG_PASS_RATE_TOTAL;
+			if (ctl_arg_u32(c, "pass-rate-total", v, &cfg.pass_rate_total))
+				return EXIT_USAGE;
 		} else if (!strcmp(k, "pass-burst")) {
 			bit = PR_CFG_PASS_BURST;
 			if (ctl_arg_u32(c, "pass-burst", v, &cfg.pass_burst))
@@ -93,13 +97,13 @@ static int config_set(struct ctl *c, int argc, char **argv)
 const struct subcmd config_cmds[] = {
 	{ "get", "", "show the relay configuration",
 	  "Prints bind-lifetime and idle-lifetime (milliseconds), max-sessions,\n"
-	  "pass-rate and pass-burst, server-key (hex or none) and\n"
-	  "static-endpoints (comma separated or none). With -j:\n"
+	  "pass-rate, pass-burst and pass-rate-total, server-key (hex or none)\n"
+	  "and static-endpoints (comma separated or none). With -j:\n"
 	  "{bind_lifetime_ms, idle_lifetime_ms, max_sessions, pass_rate,\n"
-	  "pass_burst, server_key, static_endpoints: [...]}.\n",
+	  "pass_burst, pass_rate_total, server_key, static_endpoints: [...]}.\n",
 	  config_get },
 	{ "set",
-	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
+	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [pass-rate-total N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
 	  "change the relay configuration",
 	  "Changes only the settings given:\n"
 	  "  bind-lifetime MS     time both clients get to bind (100..86400000)\n"
@@ -111,6 +115,10 @@ const struct subcmd config_cmds[] = {
 	  "                       (control, plain disco, STUN); excess is\n"
 	  "                       dropped and counted as ratelimit; 0: no limit\n"
 	  "  pass-burst N         burst allowed above pass-rate (1..10000000)\n"
+	  "  pass-rate-total N    datagrams per second from all sources together\n"
+	  "                       (burst: one second's worth) let through to\n"
+	  "                       relayd; excess counted as ratelimit_total;\n"
+	  "                       0: no limit (default 20000)\n"
 	  "  server-key HEX       the relay's disco public key (64 hex digits);\n"
 	  "                       SESSION_NEW rejects it as a client key\n"
 	  "  static-endpoints L   up to 16 ADDR:PORT advertised to clients,\n"

@@ -236,6 +236,8 @@ void out_config_json(struct pr_json *j, const struct pr_config *cfg)
 		pr_json_kv_u64(j, "pass_rate", cfg->pass_rate);
 	if (cfg->mask & PR_CFG_PASS_BURST)
 		pr_json_kv_u64(j, "pass_burst", cfg->pass_burst);
+	if (cfg->mask & PR_CFG_PASS_RATE_TOTAL)
+		pr_json_kv_u64(j, "pass_rate_total", cfg->pass_rate_total);
 	if (cfg->mask & PR_CFG_SERVER_KEY)
 		pr_json_kv_str(j, "server_key",
 			       pr_key_fmt(cfg->server_key, buf));
@@ -274,6 +276,8 @@ void out_config(struct ctl *c, const struct pr_config *cfg)
 		fprintf(f, "pass-rate %" PRIu32 "\n", cfg->pass_rate);
 	if (cfg->mask & PR_CFG_PASS_BURST)
 		fprintf(f, "pass-burst %" PRIu32 "\n", cfg->pass_burst);
+	if (cfg->mask & PR_CFG_PASS_RATE_TOTAL)
+		fprintf(f, "pass-rate-total %" PRIu32 "\n", cfg->pass_rate_total);
 	fprintf(f, "server-key %s\n", cfg->mask & PR_CFG_SERVER_KEY ?
 		pr_key_fmt(cfg->server_key, buf) : "none");
 	fprintf(f, "static-endpoints ");

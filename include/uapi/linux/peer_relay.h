@@ -32,6 +32,7 @@
 #define PEER_RELAY_DEFAULT_MAX_SESSIONS		1048576
 #define PEER_RELAY_DEFAULT_PASS_RATE		2000
 #define PEER_RELAY_DEFAULT_PASS_BURST		4000
+#define PEER_RELAY_DEFAULT_PASS_RATE_TOTAL	20000
 
 enum peer_relay_cmd {
 	PEER_RELAY_CMD_UNSPEC,
@@ -171,6 +172,10 @@ enum peer_relay_config_a {
 						 * passed to userspace; 0: no limit
 						 */
 	PEER_RELAY_CONFIG_A_PASS_BURST,		/* u32, burst of PASS_RATE, >= 1 */
+	PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,	/* u32, datagrams/s from all
+						 * sources together (burst: one
+						 * second's worth); 0: no limit
+						 */
 
 	__PEER_RELAY_CONFIG_A_MAX,
 };
@@ -202,6 +207,7 @@ enum peer_relay_drop_reason {
 	PEER_RELAY_DROP_TX_ERROR,	/* the IP layer refused the datagram */
 	PEER_RELAY_DROP_NOMEM,		/* could not make the skb writable */
 	PEER_RELAY_DROP_RATELIMIT,	/* control traffic over the per-source limit */
+	PEER_RELAY_DROP_RATELIMIT_TOTAL, /* over the limit of all sources together */
 
 	__PEER_RELAY_DROP_MAX,
 };
