@@ -15,6 +15,7 @@
 #include "control.h"
 #include "keyfile.h"
 #include "relayclient.h"
+#include "uforward.h"
 
 /* ---- session cache ---- */
 
@@ -35,6 +36,31 @@ static struct relayd_ctl_sess *cache_find(struct relayd_control *ctl,
 	return NULL;
 }
 
+static struct relayd_ctl_sess **pair_bucket(struct relayd_control *ctl,
+					    const uint8_t k0[PR_KEY_LEN],
+					    const uint8_t k1[PR_KEY_LEN])
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 8; i++)		/* keys are random: a few bytes do */
+		h = (h ^ k0[i] ^ ((uint32_t)k1[i] << 8)) * 16777619u;
+	return &ctl->pairs[h % RELAYD_CTL_BUCKETS];
+}
+
+static void pair_unlink(struct relayd_control *ctl, struct relayd_ctl_sess *e)
+{
+	struct relayd_ctl_sess **pp;
+
+	for (pp = pair_bucket(ctl, e->hs.client_key[0], e->hs.client_key[1]);
+	     *pp; pp = &(*pp)->next_pair) {
+		if (*pp == e) {
+			*pp = e->next_pair;
+			return;
+		}
+	}
+}
+
 static void cache_remove(struct relayd_control *ctl, uint32_t vni)
 {
 	struct relayd_ctl_sess **pp, *e;
@@ -43,6 +69,8 @@ static void cache_remove(struct relayd_control *ctl, uint32_t vni)
 		if (e->hs.vni != vni)
 			continue;
 		*pp = e->next;
+		if (ctl->rd->userspace)
+			pair_unlink(ctl, e);
 		sodium_memzero(e, sizeof(*e));
 		free(e);
 		ctl->n_cached--;
@@ -63,7 +91,189 @@ static void cache_flush(struct relayd_control *ctl)
 			free(e);
 		}
 	}
+	memset(ctl->pairs, 0, sizeof(ctl->pairs));
 	ctl->n_cached = 0;
+}
+
+/* ---- userspace data plane: the sessions themselves ---- */
+
+static uint32_t us_lifetime(const struct relayd *rd, uint32_t bit)
+{
+	const struct pr_config *c = &rd->opts.relay_cfg;
+
+	if (bit == PR_CFG_BIND_LIFETIME)
+		return c->mask & bit ? c->bind_lifetime_ms :
+		       PEER_RELAY_DEFAULT_BIND_LIFETIME_MS;
+	return c->mask & bit ? c->idle_lifetime_ms :
+	       PEER_RELAY_DEFAULT_IDLE_LIFETIME_MS;
+}
+
+/* What CONFIG_GET would say: lifetimes, static endpoints (opts). */
+static void us_config(const struct relayd *rd, struct pr_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->bind_lifetime_ms = us_lifetime(rd, PR_CFG_BIND_LIFETIME);
+	cfg->idle_lifetime_ms = us_lifetime(rd, PR_CFG_IDLE_LIFETIME);
+	if (rd->opts.relay_cfg.mask & PR_CFG_STATIC_EPS) {
+		cfg->n_static_eps = rd->opts.relay_cfg.n_static_eps;
+		memcpy(cfg->static_eps, rd->opts.relay_cfg.static_eps,
+		       sizeof(cfg->static_eps));
+	}
+}
+
+/*
+ * The session of the key pair, created if new (as SESSION_NEW: idempotent
+ * per unordered pair, next free VNI from a cyclic cursor, LamportID + 1).
+ * Fills @out (vni, lamport). Returns 0 or -errno.
+ */
+static int us_session_new(struct relayd_control *ctl, const uint8_t *ka,
+			  const uint8_t *kb, struct pr_session *out)
+{
+	struct relayd *rd = ctl->rd;
+	struct relayd_ctl_sess *e, **b;
+	uint32_t max = rd->opts.relay_cfg.mask & PR_CFG_MAX_SESSIONS ?
+		       rd->opts.relay_cfg.max_sessions :
+		       PEER_RELAY_DEFAULT_MAX_SESSIONS;
+	uint32_t vni, tries;
+	int err;
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	/* sorts the keys; refuses equal keys and the server key */
+	if (pr_hs_session_init(&e->hs, 0, ka, kb, &ctl->hs)) {
+		free(e);
+		return -EINVAL;
+	}
+	for (b = pair_bucket(ctl, e->hs.client_key[0], e->hs.client_key[1]);
+	     *b; b = &(*b)->next_pair) {
+		if (!memcmp((*b)->hs.client_key, e->hs.client_key,
+			    sizeof(e->hs.client_key))) {
+			out->vni = (*b)->hs.vni;
+			out->lamport = (*b)->lamport;
+			sodium_memzero(e, sizeof(*e));
+			free(e);
+			return 0;
+		}
+	}
+	if (ctl->n_cached >= max) {
+		free(e);
+		return -ENOSPC;
+	}
+	if (!ctl->vni_next)
+		ctl->vni_next = PEER_RELAY_VNI_MIN;
+	for (tries = 0; tries < PEER_RELAY_VNI_MAX; tries++) {
+		vni = ctl->vni_next++;
+		if (ctl->vni_next > PEER_RELAY_VNI_MAX)
+			ctl->vni_next = PEER_RELAY_VNI_MIN;
+		if (!cache_find(ctl, vni))
+			break;
+	}
+	if (tries == PEER_RELAY_VNI_MAX) {
+		free(e);
+		return -ENOSPC;
+	}
+	err = uf_session_new(rd->uf, vni);
+	if (err) {
+		sodium_memzero(e, sizeof(*e));
+		free(e);
+		return err;
+	}
+	e->hs.vni = vni;
+	e->lamport = ++ctl->lamport;
+	e->created_ms = uf_now_ms();
+	e->next = *bucket(ctl, vni);
+	*bucket(ctl, vni) = e;
+	e->next_pair = *b;	/* *b is NULL: the end of the pair chain */
+	*b = e;
+	ctl->n_cached++;
+	out->vni = vni;
+	out->lamport = e->lamport;
+	return 0;
+}
+
+static int us_session_bind(struct relayd_control *ctl, uint32_t vni,
+			   unsigned int idx, const struct pr_endpoint *remote,
+			   const struct pr_addr *local)
+{
+	struct relayd_ctl_sess *e = cache_find(ctl, vni);
+	struct sockaddr_storage r, l;
+	struct pr_endpoint lep = { 0 };
+	socklen_t len;
+	int err;
+
+	if (!e || idx > 1)
+		return -ENOENT;
+	if (pr_endpoint_to_sockaddr(remote, &r, &len))
+		return -EINVAL;
+	if (local && local->family) {
+		lep.addr = *local;
+		if (pr_endpoint_to_sockaddr(&lep, &l, &len))
+			return -EINVAL;
+	}
+	err = uf_session_bind(ctl->rd->uf, vni, idx, &r,
+			      local && local->family ? &l : NULL);
+	if (!err)
+		e->bound[idx] = true;
+	return err;
+}
+
+static void us_delete(struct relayd_control *ctl, struct relayd_ctl_sess *e,
+		      const char *why)
+{
+	uint32_t vni = e->hs.vni;
+
+	uf_session_del(ctl->rd->uf, vni);
+	pr_log_info(&ctl->rd->log, "vni %u: session expired (%s), forgotten",
+		    vni, why);
+	cache_remove(ctl, vni);
+}
+
+/* The kernel's expiry (kmod/expiry.c): bind window, then idle lifetime. */
+static void us_expire(struct relayd *rd, void *arg)
+{
+	struct relayd_control *ctl = arg;
+	uint64_t now = uf_now_ms(), last[2];
+	uint32_t bind_ms = us_lifetime(rd, PR_CFG_BIND_LIFETIME);
+	uint32_t idle_ms = us_lifetime(rd, PR_CFG_IDLE_LIFETIME);
+	size_t i;
+
+	for (i = 0; i < RELAYD_CTL_BUCKETS; i++) {
+		struct relayd_ctl_sess *e, *next;
+
+		for (e = ctl->buckets[i]; e; e = next) {
+			next = e->next;
+			if (!e->bound[0] || !e->bound[1]) {
+				if (now > e->created_ms + bind_ms) {
+					ctl->expired_bind++;
+					us_delete(ctl, e, "expired_bind");
+				}
+				continue;
+			}
+			if (uf_session_last_seen(rd->uf, e->hs.vni, last))
+				continue;
+			if (now > last[0] + idle_ms || now > last[1] + idle_ms) {
+				ctl->expired_idle++;
+				us_delete(ctl, e, "expired_idle");
+			}
+		}
+	}
+	uf_reclaim(rd->uf);
+}
+
+/* Scan at a tenth of the shorter lifetime, as the kernel does. */
+static int us_set_tick(struct relayd_control *ctl)
+{
+	struct relayd *rd = ctl->rd;
+	uint32_t b = us_lifetime(rd, PR_CFG_BIND_LIFETIME);
+	uint32_t i = us_lifetime(rd, PR_CFG_IDLE_LIFETIME);
+	uint32_t ms = (b < i ? b : i) / 10;
+
+	ms = ms < 50 ? 50 : ms > 5000 ? 5000 : ms;
+	if (ms == ctl->tick_ms)
+		return 0;
+	ctl->tick_ms = ms;
+	return relayd_loop_set_tick(rd, ms, us_expire, ctl);
 }
 
 /* Add (or refresh) the view's entry of a kernel session. */
@@ -218,10 +428,15 @@ static void handle_control(struct relayd_control *ctl,
 				     strerror(-err));
 		}
 	} else if (act.kind == PR_HS_ACT_BIND) {
-		err = pr_session_bind(&rd->nl, act.vni, act.endpoint,
-				      &pkt->src, from);
+		if (rd->userspace)
+			err = us_session_bind(ctl, act.vni, act.endpoint,
+					      &pkt->src, from);
+		else
+			err = pr_session_bind(&rd->nl, act.vni, act.endpoint,
+					      &pkt->src, from);
 		if (err) {
-			const char *msg = pr_nl_errmsg(&rd->nl);
+			const char *msg = rd->userspace ? "" :
+					  pr_nl_errmsg(&rd->nl);
 
 			ctl->bind_errors++;
 			pr_log_warn(&rd->log, "session bind vni %u ep %u to %s: %s%s%s",
@@ -283,14 +498,20 @@ static void handle_alloc(struct relayd_control *ctl,
 			     pr_alloc_result_name(r));
 		return;
 	}
-	if (!rd->nl_open)
+	if (rd->userspace) {
+		err = us_session_new(ctl, req.client_key[0], req.client_key[1],
+				     &sess);
+		us_config(rd, &cfg);
+	} else if (rd->nl_open) {
+		err = pr_session_new(&rd->nl, req.client_key[0],
+				     req.client_key[1], NULL, &sess);
+		if (!err)
+			err = pr_config_get(&rd->nl, &cfg);
+	} else {
 		return;
-	err = pr_session_new(&rd->nl, req.client_key[0], req.client_key[1],
-			     NULL, &sess);
-	if (!err)
-		err = pr_config_get(&rd->nl, &cfg);
+	}
 	if (err) {
-		const char *msg = pr_nl_errmsg(&rd->nl);
+		const char *msg = rd->userspace ? "" : pr_nl_errmsg(&rd->nl);
 
 		ctl->alloc_errors++;
 		pr_log_warn(&rd->log, "allocate for %s: %s%s%s", s,
@@ -484,8 +705,15 @@ int relayd_control_reload(struct relayd_control *ctl)
 	o.sockets = rd->opts.sockets;
 	o.config_file = rd->opts.config_file;
 	o.no_kernel = rd->opts.no_kernel;
+	o.userspace = rd->opts.userspace;
 	relayd_opts_free(&rd->opts);
 	rd->opts = o;
+	if (rd->userspace) {
+		ret = us_set_tick(ctl);
+		if (ret)
+			pr_log_warn(&rd->log, "reload: expiry timer: %s",
+				    strerror(-ret));
+	}
 	ctl->reloads++;
 	pr_log_info(&rd->log, "configuration reloaded");
 	return 0;
@@ -604,6 +832,13 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 			    rd->opts.rate_limit, rd->opts.rate_burst);
 	else
 		pr_log_info(&rd->log, "rate limit: off");
+	if (rd->userspace) {
+		err = us_set_tick(ctl);
+		if (err) {
+			pr_log_err(&rd->log, "expiry timer: %s", strerror(-err));
+			return err;
+		}
+	}
 	rd->rx = relayd_control_rx;
 	rd->rx_arg = ctl;
 	rd->on_signal = on_signal;
@@ -636,6 +871,11 @@ void relayd_control_log_stats(const struct relayd_control *ctl)
 	pr_log_info(log, "control packets: %llu handled, %llu rate-limited",
 		    (unsigned long long)ctl->rl.passed,
 		    (unsigned long long)ctl->rl.limited);
+	if (ctl->rd->userspace)
+		pr_log_info(log, "sessions expired: bind %llu, idle %llu",
+			    (unsigned long long)ctl->expired_bind,
+			    (unsigned long long)ctl->expired_idle);
+	relayd_uplane_log_stats(ctl->rd);
 	if (ctl->alloc_errors || ctl->bind_errors || ctl->send_errors)
 		pr_log_info(log, "errors: allocate %llu, bind %llu, send %llu",
 			    (unsigned long long)ctl->alloc_errors,

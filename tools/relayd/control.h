@@ -15,6 +15,14 @@
  * kernel expired or deleted the session); a miss falls back to
  * SESSION_GET.
  *
+ * With the userspace data plane (uplane.c) there is no kernel: the view
+ * is the session table itself. Allocation creates the session here (VNI
+ * cursor, LamportID, key-pair index) and in the forwarding engine, a
+ * valid Answer binds the endpoint in the engine, and a periodic tick
+ * expires sessions exactly like the kernel does (bind lifetime while not
+ * bound on both sides, idle lifetime per endpoint after that, from the
+ * config file's bind-lifetime/idle-lifetime/max-sessions).
+ *
  * Every control packet and allocation request first passes a per-source
  * rate limit (ratelimit.h). SIGHUP reloads the config file (static
  * endpoints and lifetimes into the kernel, grants, rate limit); SIGUSR1
@@ -36,6 +44,11 @@
 struct relayd_ctl_sess {
 	struct pr_hs_session hs;
 	struct relayd_ctl_sess *next;
+	/* userspace data plane only (the kernel keeps these otherwise) */
+	uint64_t lamport;
+	uint64_t created_ms;		/* uf_now_ms() */
+	bool bound[2];
+	struct relayd_ctl_sess *next_pair;	/* key-pair index chain */
 };
 
 struct relayd_control {
@@ -57,6 +70,12 @@ struct relayd_control {
 	uint64_t reloads;		/* successful SIGHUP reloads */
 	uint64_t resyncs;		/* view rebuilt from a dump */
 	struct pr_ratelimit rl;
+	/* userspace data plane only */
+	struct relayd_ctl_sess *pairs[RELAYD_CTL_BUCKETS];
+	uint32_t vni_next;
+	uint64_t lamport;
+	unsigned int tick_ms;
+	uint64_t expired_bind, expired_idle;
 };
 
 /*

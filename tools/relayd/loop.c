@@ -83,7 +83,8 @@ int relayd_loop_init(struct relayd *rd)
 	if (!add_handler(rd, H_SIGNAL, rd->sigfd))
 		return -errno ? -errno : -ENOMEM;
 
-	for (i = 0; i < rd->n_socks; i++) {
+	/* userspace data plane: the engine's threads read the sockets */
+	for (i = 0; i < rd->n_socks && !rd->userspace; i++) {
 		h = add_handler(rd, H_SOCK, rd->socks[i].fd);
 		if (!h)
 			return -errno ? -errno : -ENOMEM;

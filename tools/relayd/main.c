@@ -29,8 +29,10 @@ static void usage(FILE *f)
 		"\n"
 		"Open UDP relay sockets, attach them to the peer_relay kernel data plane,\n"
 		"run the relay handshake and in-band allocation until SIGTERM/SIGINT,\n"
-		"then detach them and exit. SIGHUP reloads the config file (static\n"
-		"endpoints, grants, rate limit); SIGUSR1 logs counters and sessions.\n"
+		"then detach them and exit. Without the kernel module (or with\n"
+		"--userspace) relayd forwards in userspace itself, one thread per socket.\n"
+		"SIGHUP reloads the config file (static endpoints, grants, rate limit,\n"
+		"lifetimes); SIGUSR1 logs counters and sessions.\n"
 		"\n"
 		"Options:\n"
 		"  -p, --port P          UDP port (default %d; 0: the kernel picks one,\n"
@@ -49,8 +51,12 @@ static void usage(FILE *f)
 		"  -r, --rate-limit N    control packets per second handled per source\n"
 		"                        address (default %d; 0: no limit)\n"
 		"  -b, --rate-burst N    burst of the rate limit (default %d)\n"
+		"  -U, --userspace       forward in userspace even if the kernel module is\n"
+		"                        loaded (the default when it is not); sessions\n"
+		"                        come from in-band allocation only\n"
 		"      --no-kernel       do not use the kernel module (testing: sockets\n"
-		"                        are not attached, every datagram reaches relayd)\n"
+		"                        are not attached, every datagram reaches relayd,\n"
+		"                        nothing is forwarded)\n"
 		"  -l, --log-level L     error, warn, info (default) or debug\n"
 		"  -v, --verbose         more log output (repeatable)\n"
 		"  -q, --quiet           only warnings and errors\n"
@@ -72,6 +78,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		{ "sockets", required_argument, NULL, 'n' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "userspace", no_argument, NULL, 'U' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "grants", required_argument, NULL, 'g' },
 		{ "static-endpoints", required_argument, NULL, 's' },
@@ -88,7 +95,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 	unsigned int set = 0;
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:l:vqhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:l:UvqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -111,6 +118,9 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 			break;
 		case 'K':
 			cli.no_kernel = true;
+			break;
+		case 'U':
+			cli.userspace = true;
 			break;
 		case 'k':
 			cli.key_file = optarg;
@@ -157,6 +167,10 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 			fprintf(stderr, "Try 'relayd --help'.\n");
 			return 2;
 		}
+	}
+	if (cli.no_kernel && cli.userspace) {
+		fprintf(stderr, "relayd: --no-kernel and --userspace exclude each other\nTry 'relayd --help'.\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "relayd: unexpected argument '%s'\nTry 'relayd --help'.\n",
@@ -241,16 +255,19 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	err = rd.opts.no_kernel ? 0 : pr_nl_open(&rd.nl);
-	if (err) {
-		if (err == -ENOENT)
-			pr_log_err(&rd.log, "generic netlink family \"%s\" not found (is the peer_relay module loaded?)",
-				   PEER_RELAY_GENL_NAME);
-		else
-			pr_log_err(&rd.log, "netlink: %s", strerror(-err));
+	err = rd.opts.no_kernel || rd.opts.userspace ? 0 : pr_nl_open(&rd.nl);
+	if (err == -ENOENT) {
+		pr_log_warn(&rd.log, "generic netlink family \"%s\" not found (peer_relay module not loaded): forwarding in userspace",
+			    PEER_RELAY_GENL_NAME);
+		rd.opts.userspace = true;
+	} else if (err) {
+		pr_log_err(&rd.log, "netlink: %s", strerror(-err));
 		return 1;
+	} else if (rd.opts.userspace) {
+		pr_log_info(&rd.log, "--userspace: forwarding in userspace, not using the kernel module");
 	}
-	rd.nl_open = !rd.opts.no_kernel;
+	rd.userspace = rd.opts.userspace;
+	rd.nl_open = !rd.opts.no_kernel && !rd.userspace;
 	rc = 1;
 	if (rd.opts.no_kernel)
 		pr_log_warn(&rd.log, "--no-kernel: not using the kernel data plane");
@@ -276,9 +293,12 @@ int main(int argc, char **argv)
 		goto out_loop;
 	if (rd.nl_open && relayd_sockets_attach(&rd))
 		goto out_loop;
+	if (rd.userspace && relayd_uplane_start(&rd))
+		goto out_loop;
 	pr_log_info(&rd.log, "ready: %zu socket%s %s on UDP port %u",
 		    rd.n_socks, rd.n_socks == 1 ? "" : "s",
-		    rd.nl_open ? "attached" : "open", rd.port);
+		    rd.nl_open ? "attached" : rd.userspace ?
+		    "forwarding in userspace" : "open", rd.port);
 
 	err = relayd_loop_run(&rd);
 	if (err) {
@@ -286,11 +306,14 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 	rc = 0;
-	pr_log_info(&rd.log, "received %llu datagrams (%llu bytes) from the kernel",
+	pr_log_info(&rd.log, "received %llu datagrams (%llu bytes) from the %s",
 		    (unsigned long long)rd.rx_stats.datagrams,
-		    (unsigned long long)rd.rx_stats.bytes);
+		    (unsigned long long)rd.rx_stats.bytes,
+		    rd.userspace ? "forwarding threads" : "kernel");
 out_loop:
 	relayd_control_log_stats(&ctl);
+	/* threads first: nothing may reach the handlers being torn down */
+	relayd_uplane_stop(&rd);
 	relayd_control_fini(&ctl);
 	relayd_loop_fini(&rd);
 	relayd_sockets_close(&rd);

@@ -14,6 +14,9 @@
  *   config.c    the configuration file parser
  *   ratelimit.c per-source rate limit of control packets
  *   control.c   handshake/allocation glue, the session view, SIGHUP
+ *   uplane.c    userspace data plane (tools/lib/uforward) when the
+ *               module is absent or --userspace: forwarding threads on
+ *               the relay sockets, passed datagrams queued to rd->rx
  *
  * The handshake plugs in by setting rd->rx/rd->rx_arg before
  * relayd_loop_run(), registering extra fds (e.g. the netlink events
@@ -90,6 +93,7 @@ struct relayd_opts {
 	int log_level;
 	const char *config_file;
 	bool no_kernel;			/* testing: no module, no attach */
+	bool userspace;			/* forward in userspace (uplane.c) */
 	const char *key_file;		/* relay key (load or create), NULL: ephemeral */
 	const char *grants_file;	/* in-band allocation allowlist, NULL: none */
 	/* Relay configuration applied with CONFIG_SET at startup
@@ -101,6 +105,7 @@ struct relayd_opts {
 };
 
 struct relayd_handler;
+struct uf_engine;
 
 /* Default handler's counters (rx.c). */
 struct relayd_rx_stats {
@@ -118,6 +123,10 @@ struct relayd {
 	struct relayd_sock socks[2 * RELAYD_MAX_SOCKETS_PER_FAMILY];
 	size_t n_socks;
 	uint16_t port;			/* the port every socket is bound to */
+	/* userspace data plane (uplane.c): set before relayd_loop_init(),
+	 * the loop then leaves the sockets to the engine's threads */
+	bool userspace;
+	struct uf_engine *uf;
 
 	/* loop state (loop.c) */
 	int epfd;
@@ -199,6 +208,20 @@ int relayd_loop_set_tick(struct relayd *rd, unsigned int interval_ms,
 int relayd_send(struct relayd *rd, const struct relayd_sock *s,
 		const struct pr_endpoint *to, const struct pr_addr *from,
 		const void *buf, size_t len);
+
+/* ---- uplane.c ---- */
+
+/*
+ * relayd_uplane_start() - create the forwarding engine on the relay
+ * sockets (one thread per socket), register its pass queue with the
+ * loop (datagrams it does not forward reach rd->rx as if read by the
+ * loop) and start it. Call after relayd_loop_init(). 0 or -errno (logged).
+ */
+int relayd_uplane_start(struct relayd *rd);
+/* Stop the threads and free the engine (sessions included). */
+void relayd_uplane_stop(struct relayd *rd);
+/* Log the engine's counters (forwarded by AF pair, passed, dropped). */
+void relayd_uplane_log_stats(struct relayd *rd);
 
 /* ---- rx.c ---- */
 
