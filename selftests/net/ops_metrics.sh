@@ -9,7 +9,8 @@
 # by exactly what was sent, per family pair. Also: every series of the
 # issue's list is present with HELP/TYPE, the sysfs source equals the
 # netlink source, and a failing read publishes success 0 and no stale
-# series. The relay runs in the initial namespace (sysfs shows only it).
+# series. relayd's own counters (--metrics-file) are served alongside.
+# The relay runs in the initial namespace (sysfs shows only it).
 # vm-timeout: 240
 . /selftests/lib.sh
 
@@ -135,6 +136,30 @@ check_ge "series names in the dashboard" 8 "$(echo "$names" | grep -c .)"
 for n in $names; do
 	grep -q "^$n[{ ]" "$T/metrics" || test_error "$n not in the scrape"
 done
+test_end
+
+test_begin "relayd's own counters (--metrics-file) are served next to the kernel's"
+relayd_stop
+relayd_start --family both --metrics-file "$TDIR/peer_relay_relayd.prom" ||
+	test_error "relayd --metrics-file"
+check_ok "written at start" test -s "$TDIR/peer_relay_relayd.prom"
+MV=$(session_add "$(key 61)" "$(key 62)") || test_error "session"
+# three control packets of a known VNI: the kernel passes them, relayd's
+# handshake rejects the (unauthenticated) box and counts each
+send_from in_a "$(ep $A4 5061)" "$(ep $R4A $RELAY_PORT)" "$(geneve "$MV" control)$DISCO_BODY" 3 ||
+	test_error "send"
+sleep 11	# the next periodic write (every 10 s)
+check_ok "scrape" scrape
+check_eq "relayd up" 1 "$(metric peer_relay_relayd_up)"
+check_eq "control packets handled" 3 "$(metric 'peer_relay_relayd_control_packets_total{outcome="handled"}')"
+check_eq "handshake outcomes (all results)" 3 \
+	"$(awk '/^peer_relay_relayd_handshake_total\{/ { s += $2 } END { print s + 0 }' "$T/metrics")"
+check_eq "kernel data plane, not relayd's" 0 "$(metric peer_relay_relayd_userspace_dataplane)"
+check_eq "node_textfile_scrape_error" 0 "$(metric node_textfile_scrape_error)"
+relayd_stop
+check_ok "scrape after relayd stopped" scrape
+check_eq "relayd up after stop" 0 "$(metric peer_relay_relayd_up)"
+relayd_start --family both || test_error "relayd restart"
 test_end
 
 test_begin "unreadable counters: success 0, no stale series, exit 1"

@@ -158,6 +158,10 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		if (!(cli_set & RELAYD_SET_GRANTS))
 			return set_path(&o->grants_file, &o->owned,
 					RELAYD_SET_GRANTS, val);
+	} else if (!strcmp(key, "metrics-file")) {
+		if (!(cli_set & RELAYD_SET_METRICS))
+			return set_path(&o->metrics_file, &o->owned,
+					RELAYD_SET_METRICS, val);
 	} else if (!strcmp(key, "static-endpoints")) {
 		if (cli_set & RELAYD_SET_STATIC) {
 			struct pr_config tmp = { 0 };
@@ -319,5 +323,7 @@ void relayd_opts_free(struct relayd_opts *o)
 		free((char *)o->key_file);
 	if (o->owned & RELAYD_SET_GRANTS)
 		free((char *)o->grants_file);
+	if (o->owned & RELAYD_SET_METRICS)
+		free((char *)o->metrics_file);
 	o->owned = 0;
 }

@@ -883,6 +883,71 @@ void relayd_control_log_stats(const struct relayd_control *ctl)
 			    (unsigned long long)ctl->send_errors);
 }
 
+/* One counter family: HELP/TYPE, then NAME{LABEL="name(i)"} v[i]. */
+static void prom_family(FILE *f, const char *name, const char *help,
+			const char *label, const char *(*names)(int),
+			const uint64_t *v, int n)
+{
+	int i;
+
+	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (i = 0; i < n; i++)
+		if (names(i))
+			fprintf(f, "%s{%s=\"%s\"} %llu\n", name, label, names(i),
+				(unsigned long long)v[i]);
+}
+
+static const char *hs_name(int i) { return pr_hs_result_name(i); }
+static const char *alloc_name(int i) { return pr_alloc_result_name(i); }
+static const char *ctl_outcome(int i)
+{
+	return i == 0 ? "handled" : i == 1 ? "rate_limited" : NULL;
+}
+static const char *err_op(int i)
+{
+	return i == 0 ? "allocate" : i == 1 ? "bind" : i == 2 ? "send" : NULL;
+}
+static const char *expiry_reason(int i)
+{
+	return i == 0 ? "expired_bind" : i == 1 ? "expired_idle" : NULL;
+}
+
+void relayd_control_write_metrics(const struct relayd_control *ctl, FILE *f)
+{
+	const uint64_t ctl_pkts[2] = { ctl->rl.passed, ctl->rl.limited };
+	const uint64_t errs[3] = { ctl->alloc_errors, ctl->bind_errors,
+				   ctl->send_errors };
+	const uint64_t expired[2] = { ctl->expired_bind, ctl->expired_idle };
+
+	prom_family(f, "peer_relay_relayd_handshake_total",
+		    "Control packets of the bind handshake by outcome.",
+		    "result", hs_name, ctl->hs.counters, __PR_HS_RESULT_MAX);
+	prom_family(f, "peer_relay_relayd_allocate_total",
+		    "In-band allocation requests by outcome.", "result",
+		    alloc_name, ctl->alloc.counters, __PR_ALLOC_RESULT_MAX);
+	fprintf(f, "# HELP peer_relay_relayd_allocate_responses_total Allocation responses sent.\n"
+		"# TYPE peer_relay_relayd_allocate_responses_total counter\n"
+		"peer_relay_relayd_allocate_responses_total %llu\n",
+		(unsigned long long)ctl->allocated);
+	prom_family(f, "peer_relay_relayd_control_packets_total",
+		    "Control packets relayd handled or dropped by its own per-source rate limit.",
+		    "outcome", ctl_outcome, ctl_pkts, 2);
+	prom_family(f, "peer_relay_relayd_errors_total",
+		    "Kernel requests or replies that failed.", "op", err_op,
+		    errs, 3);
+	fprintf(f, "# HELP peer_relay_relayd_config_reloads_total Successful SIGHUP reloads.\n"
+		"# TYPE peer_relay_relayd_config_reloads_total counter\n"
+		"peer_relay_relayd_config_reloads_total %llu\n"
+		"# HELP peer_relay_relayd_sessions Sessions in relayd's view.\n"
+		"# TYPE peer_relay_relayd_sessions gauge\n"
+		"peer_relay_relayd_sessions %zu\n",
+		(unsigned long long)ctl->reloads, ctl->n_cached);
+	if (ctl->rd->userspace)
+		prom_family(f, "peer_relay_relayd_sessions_deleted_total",
+			    "Sessions the userspace data plane expired, by reason.",
+			    "reason", expiry_reason, expired, 2);
+}
+
 void relayd_control_fini(struct relayd_control *ctl)
 {
 	if (!ctl->rd)

@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alloc.h"
 #include "handshake.h"
@@ -94,6 +95,8 @@ void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
 
 /* Log every non-zero counter at info level. */
 void relayd_control_log_stats(const struct relayd_control *ctl);
+/* The same counters in the Prometheus text format (metrics.c). */
+void relayd_control_write_metrics(const struct relayd_control *ctl, FILE *f);
 
 /*
  * relayd_control_sync() - rebuild the session view from a SESSION dump.

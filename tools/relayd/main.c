@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "num.h"
 #include "relayd.h"
@@ -51,6 +52,9 @@ static void usage(FILE *f)
 		"  -r, --rate-limit N    control packets per second handled per source\n"
 		"                        address (default %d; 0: no limit)\n"
 		"  -b, --rate-burst N    burst of the rate limit (default %d)\n"
+		"  -m, --metrics-file FILE\n"
+		"                        write relayd's counters there every 10 s in the\n"
+		"                        Prometheus text format (node_exporter textfile)\n"
 		"  -U, --userspace       forward in userspace even if the kernel module is\n"
 		"                        loaded (the default when it is not); sessions\n"
 		"                        come from in-band allocation only\n"
@@ -84,6 +88,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		{ "static-endpoints", required_argument, NULL, 's' },
 		{ "rate-limit", required_argument, NULL, 'r' },
 		{ "rate-burst", required_argument, NULL, 'b' },
+		{ "metrics-file", required_argument, NULL, 'm' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -95,7 +100,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 	unsigned int set = 0;
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:l:UvqhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:m:l:UvqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -144,6 +149,10 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 			if (pr_parse_u32(optarg, 1, 1000000, &cli.rate_burst))
 				goto bad_value;
 			set |= RELAYD_SET_BURST;
+			break;
+		case 'm':
+			cli.metrics_file = optarg;
+			set |= RELAYD_SET_METRICS;
 			break;
 		case 'l':
 			cli.log_level = pr_log_level_parse(optarg);
@@ -227,6 +236,7 @@ static int apply_relay_config(struct relayd *rd)
 int main(int argc, char **argv)
 {
 	struct relayd_control ctl = { 0 };
+	struct relayd_metrics metrics = { .tfd = -1 };
 	struct relayd rd;
 	sigset_t mask;
 	int rc, err;
@@ -295,6 +305,8 @@ int main(int argc, char **argv)
 		goto out_loop;
 	if (rd.userspace && relayd_uplane_start(&rd))
 		goto out_loop;
+	if (relayd_metrics_init(&metrics, &ctl, rd.opts.metrics_file))
+		goto out_loop;
 	pr_log_info(&rd.log, "ready: %zu socket%s %s on UDP port %u",
 		    rd.n_socks, rd.n_socks == 1 ? "" : "s",
 		    rd.nl_open ? "attached" : rd.userspace ?
@@ -312,6 +324,7 @@ int main(int argc, char **argv)
 		    rd.userspace ? "forwarding threads" : "kernel");
 out_loop:
 	relayd_control_log_stats(&ctl);
+	relayd_metrics_fini(&metrics, true);
 	/* threads first: nothing may reach the handlers being torn down */
 	relayd_uplane_stop(&rd);
 	relayd_control_fini(&ctl);

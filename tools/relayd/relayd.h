@@ -14,6 +14,7 @@
  *   config.c    the configuration file parser
  *   ratelimit.c per-source rate limit of control packets
  *   control.c   handshake/allocation glue, the session view, SIGHUP
+ *   metrics.c   relayd's counters as a Prometheus textfile
  *   uplane.c    userspace data plane (tools/lib/uforward) when the
  *               module is absent or --userspace: forwarding threads on
  *               the relay sockets, passed datagrams queued to rd->rx
@@ -28,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 #include "log.h"
@@ -85,6 +87,7 @@ typedef void (*relayd_signal_fn)(struct relayd *rd, int signo, void *arg);
 #define RELAYD_SET_STATIC	(1u << 6)
 #define RELAYD_SET_RATE		(1u << 7)
 #define RELAYD_SET_BURST	(1u << 8)
+#define RELAYD_SET_METRICS	(1u << 9)
 
 struct relayd_opts {
 	uint16_t port;			/* 0: the kernel picks one */
@@ -96,6 +99,7 @@ struct relayd_opts {
 	bool userspace;			/* forward in userspace (uplane.c) */
 	const char *key_file;		/* relay key (load or create), NULL: ephemeral */
 	const char *grants_file;	/* in-band allocation allowlist, NULL: none */
+	const char *metrics_file;	/* Prometheus textfile, NULL: none */
 	/* Relay configuration applied with CONFIG_SET at startup
 	 * (relay_cfg.mask says which fields). */
 	struct pr_config relay_cfg;
@@ -222,6 +226,8 @@ int relayd_uplane_start(struct relayd *rd);
 void relayd_uplane_stop(struct relayd *rd);
 /* Log the engine's counters (forwarded by AF pair, passed, dropped). */
 void relayd_uplane_log_stats(struct relayd *rd);
+/* The same in the Prometheus text format (nothing without the engine). */
+void relayd_uplane_write_metrics(struct relayd *rd, FILE *f);
 
 /* ---- rx.c ---- */
 

@@ -128,6 +128,49 @@ void relayd_uplane_stop(struct relayd *rd)
 	rd->uf = NULL;
 }
 
+static const char *drop_name(int i) { return drop_names[i]; }
+static const char *pass_name(int i) { return pass_names[i]; }
+
+static void prom_by_name(FILE *f, const char *name, const char *help,
+			 const char *(*names)(int), const uint64_t *v, int n)
+{
+	int i;
+
+	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (i = 0; i < n; i++)
+		if (names(i))
+			fprintf(f, "%s{reason=\"%s\"} %llu\n", name, names(i),
+				(unsigned long long)v[i]);
+}
+
+void relayd_uplane_write_metrics(struct relayd *rd, FILE *f)
+{
+	static const char *const tr[2] = { "udp4", "udp6" };
+	struct uf_stats st;
+	int in, out;
+
+	if (!rd->uf)
+		return;
+	uf_stats_read(rd->uf, &st);
+	fputs("# HELP peer_relay_relayd_forwarded_packets_total Data packets the userspace data plane forwarded.\n"
+	      "# TYPE peer_relay_relayd_forwarded_packets_total counter\n", f);
+	for (in = 0; in < 2; in++)
+		for (out = 0; out < 2; out++)
+			fprintf(f, "peer_relay_relayd_forwarded_packets_total{transport_in=\"%s\",transport_out=\"%s\"} %llu\n",
+				tr[in], tr[out],
+				(unsigned long long)st.fwd_af[UF_AF_PAIR(in, out)]);
+	fprintf(f, "# HELP peer_relay_relayd_forwarded_bytes_total UDP payload bytes the userspace data plane forwarded.\n"
+		"# TYPE peer_relay_relayd_forwarded_bytes_total counter\n"
+		"peer_relay_relayd_forwarded_bytes_total %llu\n",
+		(unsigned long long)st.fwd_bytes);
+	prom_by_name(f, "peer_relay_relayd_dropped_packets_total",
+		     "Datagrams the userspace data plane dropped, by reason.",
+		     drop_name, st.drop, __UF_DROP_MAX);
+	prom_by_name(f, "peer_relay_relayd_passed_packets_total",
+		     "Datagrams the userspace data plane passed to the handshake, by reason.",
+		     pass_name, st.pass, __UF_PASS_MAX);
+}
+
 void relayd_uplane_log_stats(struct relayd *rd)
 {
 	char line[512];
