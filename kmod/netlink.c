@@ -100,6 +100,37 @@ static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
 	return 0;
 }
 
+/* Largest endpoint nest pr_nl_put_endpoint() writes (IPv6 addresses). */
+static size_t pr_nl_endpoint_size(void)
+{
+	return nla_total_size(0) +				/* EPx */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +	/* REMOTE, LOCAL */
+	       nla_total_size(sizeof(u16)) +			/* REMOTE_PORT */
+	       3 * nla_total_size_64bit(sizeof(u64));		/* IDLE_MS, RX_* */
+}
+
+/**
+ * pr_nl_session_size() - room one session needs in a message
+ *
+ * The SESSION nest as pr_nl_put_session() fills it at its largest, plus
+ * the DEL_REASON of an event. Replies and events are allocated at this
+ * size rather than NLMSG_GOODSIZE: with init_on_alloc (Debian's default)
+ * every allocation is zeroed, and zeroing a page per reply was the
+ * largest single cost of a session install.
+ *
+ * Return: bytes of attribute payload.
+ */
+size_t pr_nl_session_size(void)
+{
+	return nla_total_size(0) +				/* SESSION */
+	       nla_total_size(sizeof(u32)) +			/* VNI */
+	       2 * nla_total_size(PEER_RELAY_KEY_LEN) +		/* KEY0, KEY1 */
+	       2 * nla_total_size_64bit(sizeof(u64)) +		/* LAMPORT, AGE_MS */
+	       nla_total_size(sizeof(u8)) +			/* STATE */
+	       nla_total_size(sizeof(u32)) +			/* DEL_REASON */
+	       2 * pr_nl_endpoint_size();			/* EP0, EP1 */
+}
+
 /**
  * pr_nl_put_session() - put the attributes of a session into a nest
  * @msg: message, positioned inside a PEER_RELAY_A_SESSION nest
@@ -159,14 +190,17 @@ int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps)
 	return 0;
 }
 
-/* Start a reply with one top-level nest; the caller fills and ends it. */
+/*
+ * Start a reply of @size bytes of attributes with one top-level nest; the
+ * caller fills and ends it.
+ */
 static struct sk_buff *pr_nl_reply_start(struct genl_info *info, u8 cmd,
-					 int attr, void **hdr,
+					 size_t size, int attr, void **hdr,
 					 struct nlattr **nest)
 {
 	struct sk_buff *msg;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put_reply(msg, info, &pr_genl_family, 0, cmd);
@@ -193,7 +227,8 @@ static int pr_nl_reply_session(struct genl_info *info, struct pr_session *s)
 	void *hdr;
 
 	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_SESSION_GET,
-				PEER_RELAY_A_SESSION, &hdr, &nest);
+				pr_nl_session_size(), PEER_RELAY_A_SESSION,
+				&hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
 	if (pr_nl_put_session(msg, s)) {
@@ -209,7 +244,8 @@ static int pr_nl_reply_sock(struct genl_info *info, u8 cmd, struct pr_sock *ps)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pr_nl_reply_start(info, cmd, PEER_RELAY_A_SOCK, &hdr, &nest);
+	msg = pr_nl_reply_start(info, cmd, NLMSG_GOODSIZE, PEER_RELAY_A_SOCK,
+				&hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
 	if (pr_nl_put_sock(msg, ps)) {
@@ -656,7 +692,7 @@ static int pr_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 
 	pr_stats_read(inst, &st);
-	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_STATS_GET,
+	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_STATS_GET, NLMSG_GOODSIZE,
 				PEER_RELAY_A_STATS, &hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
@@ -712,7 +748,7 @@ static int pr_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_CONFIG_GET,
+	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_CONFIG_GET, NLMSG_GOODSIZE,
 				PEER_RELAY_A_CONFIG, &hdr, &nest);
 	if (!msg)
 		return -ENOMEM;

@@ -16,6 +16,7 @@ extern struct genl_family pr_genl_family;
 int pr_nl_register(void);
 void pr_nl_unregister(void);
 
+size_t pr_nl_session_size(void);
 int pr_nl_put_session(struct sk_buff *msg, struct pr_session *s);
 int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps);
 

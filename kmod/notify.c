@@ -11,14 +11,14 @@
 #include "socket.h"
 
 static struct sk_buff *pr_notify_start(struct pr_instance *inst, u8 cmd,
-				       void **hdr)
+				       size_t size, void **hdr)
 {
 	struct sk_buff *msg;
 
 	if (inst->dying ||
 	    !genl_has_listeners(&pr_genl_family, inst->net, PR_MCGRP_EVENTS))
 		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &pr_genl_family, 0, cmd);
@@ -53,7 +53,7 @@ void pr_notify_session(struct pr_instance *inst, struct pr_session *s,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pr_notify_start(inst, cmd, &hdr);
+	msg = pr_notify_start(inst, cmd, pr_nl_session_size(), &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, PEER_RELAY_A_SESSION);
@@ -81,7 +81,8 @@ void pr_notify_sock_del(struct pr_instance *inst, struct pr_sock *ps,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pr_notify_start(inst, PEER_RELAY_CMD_SOCK_DEL_NTF, &hdr);
+	msg = pr_notify_start(inst, PEER_RELAY_CMD_SOCK_DEL_NTF, NLMSG_GOODSIZE,
+			      &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, PEER_RELAY_A_SOCK);

@@ -123,6 +123,30 @@ check_fail "no session for the pair" relayctl_r session get key $KX $KY
 check_stat_delta sessions_created 0
 test_end
 
+test_begin "the largest session message (IPv6 remote and local on both sides) in replies and every event"
+# Replies and events are allocated at the computed worst-case size of a
+# session (pr_nl_session_size()); an attribute that did not fit would
+# lose the message.
+relayctl_r -j monitor >"$T/mon.json" 2>&1 &
+MON=$!
+BG_PIDS="$BG_PIDS $MON"
+sleep 0.5
+LV=$(session_add "$(key 70)" "$(key 71)") || test_error "session add"
+session_bind $LV 0 "[fd00:1111:2222:3333:4444:5555:6666:7777]:65535" local fd00:aaaa:bbbb:cccc:dddd:eeee:ffff:1 ||
+	test_error "bind 0"
+session_bind $LV 1 "[fd00:1111:2222:3333:4444:5555:6666:7778]:65534" local fd00:aaaa:bbbb:cccc:dddd:eeee:ffff:2 ||
+	test_error "bind 1"
+check_eq "get: endpoint 1 local" "fd00:aaaa:bbbb:cccc:dddd:eeee:ffff:2" "$(session_json $LV '.endpoints[1].local')"
+check_ok "del" relayctl_r session del $LV
+sleep 0.5
+kill $MON 2>/dev/null
+wait $MON 2>/dev/null
+check_eq "events" "session_new session_bind session_bind session_del" \
+	"$(for i in 0 1 2 3; do jget "[$i].event" <"$T/mon.json"; done | tr '\n' ' ' | sed 's/ $//')"
+check_eq "del event: endpoint 1 local" "fd00:aaaa:bbbb:cccc:dddd:eeee:ffff:2" \
+	"$(tail -n 1 "$T/mon.json" | jget '.session.endpoints[1].local')"
+test_end
+
 test_begin "get and delete by VNI and by keys"
 stat_snapshot
 check_eq "get by keys" "$VNI" "$(relayctl_r -j session get key $KEY_B $KEY_A | jget .vni)"
