@@ -9,10 +9,18 @@
  *       BYTES of UDP payload in total (header included); frame i uses
  *       source port PORT+i and VNI N+i*S (K sessions, one flow each).
  *   benchpkt send (frame options) --dev IFNAME --rate PPS --total N
+ *                 [--csum-offload]
  *       send N of those frames from IFNAME (AF_PACKET, qdisc bypassed),
  *       paced to PPS: trafgen's own pacing (-b) sends one frame per
  *       syscall and sleeps in between, which under TCG caps it far
- *       below the forwarders' capacity.
+ *       below the forwarders' capacity. --csum-offload sends each frame
+ *       with a virtio_net_hdr (PACKET_VNET_HDR) asking for the UDP
+ *       checksum to be completed by the device (NEEDS_CSUM, the checksum
+ *       field holds the pseudo-header sum): the skb is CHECKSUM_PARTIAL,
+ *       veth passes it on as such, and the receiving UDP stack takes it
+ *       as verified (skb_csum_unnecessary()), as it would a datagram
+ *       from a NIC with receive checksum offload. Without it the frames
+ *       carry a full checksum that the receiver verifies in software.
  *   benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES
  *                    --count K
  *       one sendmsg() with UDP_SEGMENT: K Geneve data datagrams of BYTES
@@ -41,7 +49,9 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <endian.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <sched.h>
 #include <sys/socket.h>
 
@@ -54,6 +64,7 @@ static void usage(FILE *f)
 	fputs("usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
 	      "                      --vni N --size BYTES [--count K] [--vni-step S]\n"
 	      "       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
+	      "                     [--csum-offload]\n"
 	      "       benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES --count K\n"
 	      "       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
 	      "       benchpkt echo --bind IP:PORT\n"
@@ -135,9 +146,15 @@ struct frame_spec {
 	struct sockaddr_in src, dst;
 	uint32_t vni, step;
 	size_t size;
+	int csum_partial;	/* UDP checksum left to the device (see send) */
 };
 
-/* Frame @k of @fs (source port + k, VNI + k * step) into @f. */
+/*
+ * Frame @k of @fs (source port + k, VNI + k * step) into @f. With
+ * csum_partial the UDP checksum field holds the (uncomplemented) sum of
+ * the pseudo-header only, as the stack leaves it for a device that
+ * completes the checksum (CHECKSUM_PARTIAL).
+ */
 static void build_frame(const struct frame_spec *fs, unsigned int k, uint8_t *f)
 {
 	const struct sockaddr_in *src = &fs->src, *dst = &fs->dst;
@@ -173,10 +190,14 @@ static void build_frame(const struct frame_spec *fs, unsigned int k, uint8_t *f)
 		payload(udp + 8, size, fs->vni + k * fs->step);
 		sum = csum_add(0, ip + 12, 8);
 		sum += IPPROTO_UDP + 8 + size;
-		sum = csum_add(sum, udp, 8 + size);
-		c = csum_fold(sum);
-		if (!c)
-			c = 0xffff;
+		if (fs->csum_partial) {
+			c = (uint16_t)~csum_fold(sum);
+		} else {
+			sum = csum_add(sum, udp, 8 + size);
+			c = csum_fold(sum);
+			if (!c)
+				c = 0xffff;
+		}
 		udp[6] = c >> 8;
 		udp[7] = (uint8_t)c;
 	}
@@ -206,15 +227,26 @@ static int cmd_frame(const struct frame_spec *fs, unsigned int count)
 /*
  * Send @total frames (the @count flows round robin) on @dev through an
  * AF_PACKET socket that bypasses the qdisc, in batches of 32 sendmmsg(),
- * paced to @rate pps: sleep until the next batch is due.
+ * paced to @rate pps: sleep until the next batch is due. With
+ * fs->csum_partial every frame is preceded by a virtio_net_hdr with
+ * VIRTIO_NET_HDR_F_NEEDS_CSUM: af_packet turns that into CHECKSUM_PARTIAL
+ * (virtio_net_hdr_to_skb()); DATA_VALID would be ignored on this path.
  */
 static int cmd_send(const struct frame_spec *fs, unsigned int count,
 		    const char *dev, double rate, unsigned long total)
 {
 	enum { BATCH = 32 };
 	struct mmsghdr msg[BATCH];
-	struct iovec iov[BATCH];
+	struct iovec iov[BATCH][2];
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	/* Little endian: af_packet reads it as a legacy virtio header. */
+	struct virtio_net_hdr vh = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_NONE,
+		.hdr_len = htole16(HDRS),
+		.csum_start = htole16(14 + 20),
+		.csum_offset = htole16(6),
+	};
 	unsigned long sent = 0;
 	unsigned int k, next = 0;
 	uint8_t *frames;
@@ -235,6 +267,9 @@ static int cmd_send(const struct frame_spec *fs, unsigned int count,
 	if (!ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll)))
 		return -1;
 	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	if (fs->csum_partial &&
+	    setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)))
+		return -1;
 	t0 = now_s();
 	while (sent < total) {
 		unsigned long due = (unsigned long)((now_s() - t0) * rate) + 1;
@@ -261,10 +296,17 @@ static int cmd_send(const struct frame_spec *fs, unsigned int count,
 		n = due - sent > BATCH ? BATCH : (unsigned int)(due - sent);
 		memset(msg, 0, sizeof(msg));
 		for (i = 0; i < n; i++) {
-			iov[i].iov_base = frames + (size_t)next * MAX_FRAME;
-			iov[i].iov_len = HDRS + fs->size;
-			msg[i].msg_hdr.msg_iov = &iov[i];
-			msg[i].msg_hdr.msg_iovlen = 1;
+			struct iovec *v = iov[i];
+
+			if (fs->csum_partial) {
+				v->iov_base = &vh;
+				v->iov_len = sizeof(vh);
+				v++;
+			}
+			v->iov_base = frames + (size_t)next * MAX_FRAME;
+			v->iov_len = HDRS + fs->size;
+			msg[i].msg_hdr.msg_iov = iov[i];
+			msg[i].msg_hdr.msg_iovlen = fs->csum_partial ? 2 : 1;
 			next = next + 1 == count ? 0 : next + 1;
 		}
 		r = sendmmsg(fd, msg, n, 0);
@@ -476,6 +518,7 @@ int main(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'o' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "total", required_argument, NULL, 'N' },
+		{ "csum-offload", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -507,6 +550,7 @@ int main(int argc, char **argv)
 		case 'o': dev = optarg; break;
 		case 'r': rate = strtod(optarg, NULL); break;
 		case 'N': total = strtoul(optarg, NULL, 0); break;
+		case 'C': fs.csum_partial = 1; break;
 		case 'n': count = strtoul(optarg, NULL, 0); break;
 		case 'i': idle = strtoul(optarg, NULL, 0); break;
 		case 't': timeout = strtoul(optarg, NULL, 0); break;
@@ -514,6 +558,11 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (fs.csum_partial && strcmp(cmd, "send")) {
+		/* Only a device completes such a checksum: send only. */
+		usage(stderr);
+		return 2;
 	}
 	if (!strcmp(cmd, "frame"))
 		err = cmd_frame(&fs, count);

@@ -6,10 +6,13 @@
 # 2 GiB of memory for the 1,000,000 sessions) and collect the results:
 #   build/bench/results.txt   the table
 #   build/bench/results.json  the same as one JSON object (stable keys)
+#   build/bench/perf-NAME.txt profiles, with BENCH_PERF=1
 # Run through `make bench` (which builds the module, tools and programs).
 # Environment: BENCH_QUICK=1 (short runs, 20k sessions: a smoke test),
 # BENCH_SECS (seconds per measurement, default 3), BENCH_KO (module file to
-# benchmark instead of kmod/peer_relay.ko), VM_MEM, KVER.
+# benchmark instead of kmod/peer_relay.ko), BENCH_PERF=1 (add perf to the
+# image and profile: ip_forward and the kernel relay at the moderate load,
+# the session installation), VM_MEM, KVER.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,15 +32,36 @@ fi
 for p in benchpkt ufrelay prinstall; do
 	add+=(--add "$build/bench/$p:/usr/bin/$p")
 done
+# perf (linux-perf): the ELF binary, not Debian's version-dispatching
+# wrapper script; mkinitramfs.sh copies the libraries ldd lists.
+perf_bin() {
+	local p
+	for p in /usr/bin/perf /usr/bin/perf_[0-9]* /usr/lib/linux-tools*/perf; do
+		[[ -f $p && -x $p ]] && head -c 4 "$p" | grep -q ELF && { echo "$p"; return 0; }
+	done
+	return 1
+}
+if [[ ${BENCH_PERF:-0} == 1 ]]; then
+	perf=$(perf_bin) || { echo "bench: BENCH_PERF=1 needs perf (apt-get install linux-perf)" >&2; exit 1; }
+	add+=(--add "$perf:/usr/bin/perf")
+fi
 "$top/selftests/vm/mkinitramfs.sh" --kver "$KVER" --out "$image" "${add[@]}"
 
-append="prbench_quick=${BENCH_QUICK:-0} prbench_secs=${BENCH_SECS:-3} prbench_debug=${BENCH_DEBUG:-0}"
-VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-1500} \
+append="prbench_quick=${BENCH_QUICK:-0} prbench_secs=${BENCH_SECS:-3} prbench_debug=${BENCH_DEBUG:-0} prbench_perf=${BENCH_PERF:-0}"
+VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-2400} \
 	VM_APPEND="$append" "$top/selftests/vm/run.sh" --image "$image" bench || rc=$?
 tap=$build/vm/logs/bench.tap
 mkdir -p "$build/bench"
-sed -n '/^forwarder /,/^rtt ip_forward/p' "$tap" >"$build/bench/results.txt"
+sed -n '/^forwarders, /,/^rtt ip_forward/p' "$tap" >"$build/bench/results.txt"
 sed -n 's/^BENCH-JSON //p' "$tap" | tail -n 1 >"$build/bench/results.json"
+# Profiles: "PERF-NAME line" -> build/bench/perf-NAME.txt (replacing the
+# last profiled run's).
+if [[ ${BENCH_PERF:-0} == 1 ]]; then
+	rm -f "$build"/bench/perf-*.txt
+	awk -v dir="$build/bench" '/^PERF-[^ ]+ / {
+		f = dir "/perf-" substr($1, 6) ".txt"; sub(/^[^ ]+ /, ""); print > f }' "$tap"
+	ls "$build"/bench/perf-*.txt 2>/dev/null | sed 's/^/profile: /' || true
+fi
 if [[ ! -s $build/bench/results.json ]]; then
 	echo "bench: no results (see $build/vm/logs/bench.log)" >&2
 	exit 1
