@@ -89,28 +89,6 @@ TEST(config_file_errors)
 	EXPECT_EQ(1, r.status);
 }
 
-/* Wait until @path (relayd's stderr) contains @needle; 0 if it does. */
-static int wait_log(const char *path, const char *needle, char *buf,
-		    size_t len)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		FILE *f = fopen(path, "r");
-		size_t n = 0;
-
-		if (f) {
-			n = fread(buf, 1, len - 1, f);
-			fclose(f);
-		}
-		buf[n] = '\0';
-		if (strstr(buf, needle))
-			return 0;
-		usleep(50000);
-	}
-	return -1;
-}
-
 TEST(no_kernel_lifecycle)
 {
 	static const uint8_t data_pkt[8] = { 0x00, 0x00, 0x7a, 0x12, 0, 0, 5, 0 };

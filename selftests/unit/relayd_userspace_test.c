@@ -20,28 +20,6 @@
 
 static struct cmd_result r;
 
-/* Wait until @path (relayd's stderr) contains @needle; 0 if it does. */
-static int wait_log(const char *path, const char *needle, char *buf,
-		    size_t len)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		FILE *f = fopen(path, "r");
-		size_t n = 0;
-
-		if (f) {
-			n = fread(buf, 1, len - 1, f);
-			fclose(f);
-		}
-		buf[n] = '\0';
-		if (strstr(buf, needle))
-			return 0;
-		usleep(50000);
-	}
-	return -1;
-}
-
 TEST(userspace_excludes_no_kernel)
 {
 	ASSERT_EQ(0, run_tool(&r, "relayd", "--userspace", "--no-kernel", NULL));

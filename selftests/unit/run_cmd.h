@@ -106,4 +106,29 @@ static inline int run_tool(struct cmd_result *r, const char *tool, ...)
 	return run_argv(argv, r);
 }
 
+/*
+ * Wait up to 5 s until the file @path (e.g. a daemon's log) contains
+ * @needle; its text is left in @buf. 0 if it does, -1 if not.
+ */
+static inline int wait_log(const char *path, const char *needle, char *buf,
+		    size_t len)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = 0;
+
+		if (f) {
+			n = fread(buf, 1, len - 1, f);
+			fclose(f);
+		}
+		buf[n] = '\0';
+		if (strstr(buf, needle))
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
 #endif /* RUN_CMD_H */
