@@ -333,8 +333,9 @@ run_tests() {
 	# an interrupt arriving that early in boot then trips KASAN
 	# (wild-memory-access in do_raw_spin_lock from handle_edge_irq during
 	# identify_cpu, before the module exists); 4-level paging avoids it.
+	# prslow=3: scenarios stretch client timeouts (selftests/lib.sh).
 	KVER=$kver VMLINUZ=$obj/arch/x86/boot/bzImage VM_MEM=${VM_MEM:-2G} \
-		VM_APPEND="no5lvl ${VM_APPEND:-}" \
+		VM_APPEND="no5lvl prslow=3 ${VM_APPEND:-}" \
 		"$tree/selftests/vm/run.sh" --image "$tree/build/vm/initramfs.cpio" "${args[@]}" || rc=1
 	echo "debug-kernel: VM runs took $((SECONDS - start)) s"
 	"$tree/selftests/summary.sh" "$tree"/build/results/*.txt || rc=1

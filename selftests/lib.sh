@@ -326,6 +326,35 @@ session_json() {
 	relayctl_r -j session get "$1" | jget "${2:-.}"
 }
 
+# ------------------------------------------------------------ relay-client
+
+# PR_SLOW (kernel parameter prslow=N, e.g. from scripts/debug-kernel.sh):
+# how many times slower than usual this kernel runs; client timeouts are
+# stretched by it, so a KASAN/lockdep kernel under TCG is not failed for
+# being slow. Lifetimes and expiry checks are not scaled.
+PR_SLOW=${PR_SLOW:-1}
+
+# rc NS-FN ARGS...: relay-client in a namespace, every "--timeout MS"
+# multiplied by PR_SLOW.
+rc() {
+	_ns=$1
+	shift
+	if [ "$PR_SLOW" -gt 1 ]; then
+		_n=$# _prev=
+		for _a in "$@"; do
+			[ "$_prev" = --timeout ] && _a=$((_a * PR_SLOW))
+			set -- "$@" "$_a"
+			_prev=$_a
+		done
+		shift "$_n"
+	fi
+	$_ns relay-client "$@"
+}
+# rc_key NAME: a new client key in $T/NAME.key, its public key on stdout.
+rc_key() { relay-client genkey -o "$T/$1.key"; }
+# ep_index KEY_A KEY_B: IA/IB = endpoint index of A/B (keys sort in the kernel)
+ep_index() { if [ "$(printf "%s\n%s\n" "$1" "$2" | sort | head -n 1)" = "$1" ]; then IA=0 IB=1; else IA=1 IB=0; fi; }
+
 # -------------------------------------------------------------- packets
 
 # geneve HEX-VNI-INT [control] [PROTO]: the 8-byte Geneve header as hex.

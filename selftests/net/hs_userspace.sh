@@ -13,9 +13,6 @@
 # vm-timeout: 300
 . /selftests/lib.sh
 
-# ep_index KEY_A KEY_B: IA/IB = endpoint index of A/B (keys sort)
-ep_index() { if [ "$(printf "%s\n%s\n" "$1" "$2" | sort | head -n 1)" = "$1" ]; then IA=0 IB=1; else IA=1 IB=0; fi; }
-rc() { _ns=$1; shift; $_ns relay-client "$@"; }
 LOG=
 
 # nlog NEEDLE: how often NEEDLE (fixed string) is in relayd's log

@@ -11,7 +11,6 @@
 
 # ---- handshake helpers (the same block is in every hs_*.sh) ----
 # rc_key NAME: new client key in $T/NAME.key, prints the public key
-rc_key() { relay-client genkey -o "$T/$1.key"; }
 # ep_desc KEY_X KEY_Y NAME: `relayctl -j session add` into $T/NAME.json
 ep_desc() {
 	relayctl_r -j session add "$1" "$2" >"$T/$3.json" 2>"$T/$3.err" || {
@@ -30,10 +29,6 @@ wait_remote() {
 	done
 	return 1
 }
-# ep_index KEY_A KEY_B: IA/IB = endpoint index of A/B (keys sort in the kernel)
-ep_index() { if [ "$(printf "%s\n%s\n" "$1" "$2" | sort | head -n 1)" = "$1" ]; then IA=0 IB=1; else IA=1 IB=0; fi; }
-# rc NS-FN ARGS...: relay-client in a namespace
-rc() { _ns=$1; shift; $_ns relay-client "$@"; }
 # --------------------------------------------------------------
 
 ktap_header
