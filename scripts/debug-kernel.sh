@@ -286,7 +286,7 @@ prepare_tree() {
 	# "kmemleak: N new suspected memory leaks" to the kernel log, which
 	# the splat check catches); also copy the report to the result port.
 	local init=$tree/selftests/vm/init scan
-	scan='if [ -w /sys/kernel/debug/kmemleak ]; then echo scan >/sys/kernel/debug/kmemleak; sleep 6; echo scan >/sys/kernel/debug/kmemleak; sed "s/^/PRVM-SPLAT kmemleak: /" /sys/kernel/debug/kmemleak | head -n 60 >$result; fi'
+	scan='if [ -w /sys/kernel/debug/kmemleak ]; then echo scan >/sys/kernel/debug/kmemleak; sleep 6; echo scan >/sys/kernel/debug/kmemleak; n=$(grep -c "^unreferenced object" /sys/kernel/debug/kmemleak); echo "# debug kernel: kmemleak scanned, $n unreferenced objects" | tee $result; sed "s/^/PRVM-SPLAT kmemleak: /" /sys/kernel/debug/kmemleak | head -n 60 >$result; else echo "# debug kernel: no kmemleak interface" | tee $result; fi'
 	if ! grep -q 'kmemleak: ' "$init"; then
 		awk -v scan="$scan" '/^# Splats that did not reach the console/ { print "# debug kernel: kmemleak scan"; print scan } { print }' \
 			"$init" >"$init.new"
