@@ -15,7 +15,8 @@
 # to N VMs at a time; each scenario's report is printed when it is complete,
 # in suite order. Most of a scenario's time is spent waiting (receive
 # windows, timers), so two VMs share 2 host CPUs well.
-# Environment: KVER, VMLINUZ, VM_TIMEOUT (seconds per boot, default from a
+# Environment: KVER, VMLINUZ, VM_ACCEL (kvm|tcg, default: KVM if a probe
+# guest boots on it, else TCG), VM_TIMEOUT (seconds per boot, default from a
 # "# vm-timeout: N" line in the scenario, else 240), VM_MEM (1G), VM_SMP (2),
 # V=1 streams the console to the terminal, VM_APPEND adds kernel parameters.
 set -u
@@ -42,7 +43,7 @@ while (($#)); do
 	--all) mode=all; shift ;;
 	--demo) mode=demo; shift ;;
 	--jobs) jobs=$2; shift 2 ;;
-	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) names+=("$1"); shift ;;
 	esac
@@ -50,13 +51,38 @@ done
 [[ -f $image ]] || { echo "run.sh: no initramfs '$image' (make vm-image)" >&2; exit 2; }
 [[ -f $VMLINUZ ]] || { echo "run.sh: no kernel $VMLINUZ" >&2; exit 2; }
 
-if [[ -w /dev/kvm ]]; then
-	accel=(-machine "q35,accel=kvm" -cpu host)
-else
-	accel=(-machine "q35,accel=tcg" -cpu max)
-fi
-
 mkdir -p "$build/vm/logs" "$build/results"
+
+# Accelerator: KVM when /dev/kvm is there *and* a guest actually boots on it
+# (nested or restricted hosts expose a /dev/kvm that rejects MSRs or spins
+# forever), else TCG. VM_ACCEL=kvm|tcg skips the probe. The probe boots the
+# image with no scenario: init prints PRVM-DONE and powers off in ~1 s.
+kvm_works() {
+	local tap=$build/vm/logs/kvm-probe.tap
+	rm -f "$tap"
+	# In a subshell: a qemu that aborts must not make bash print "Aborted".
+	( timeout -k 5 20 qemu-system-x86_64 -nodefaults -nographic \
+		-machine q35,accel=kvm -cpu host -smp 1 -m 512M -no-reboot -monitor none \
+		-kernel "$VMLINUZ" -initrd "$image" -append "console=ttyS0 panic=-1 quiet" \
+		-serial null -serial "file:$tap" </dev/null >"$build/vm/logs/kvm-probe.log" 2>&1; exit $? ) 2>/dev/null &&
+		grep -q '^PRVM-DONE' "$tap"
+}
+if [[ -z ${VM_ACCEL:-} ]]; then
+	VM_ACCEL=tcg
+	if [[ -w /dev/kvm ]]; then
+		if kvm_works; then
+			VM_ACCEL=kvm
+		else
+			echo "# /dev/kvm does not boot a guest here (see $build/vm/logs/kvm-probe.log): using TCG"
+		fi
+	fi
+	export VM_ACCEL
+fi
+case $VM_ACCEL in
+kvm) accel=(-machine "q35,accel=kvm" -cpu host) ;;
+tcg) accel=(-machine "q35,accel=tcg" -cpu max) ;;
+*) echo "run.sh: VM_ACCEL must be kvm or tcg" >&2; exit 2 ;;
+esac
 
 # boot NAME APPEND TIMEOUT: one VM run; console -> logs/NAME.log,
 # ttyS1 -> logs/NAME.tap. Returns qemu's (or timeout's) status.
