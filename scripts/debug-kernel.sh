@@ -194,6 +194,8 @@ required_m=(NET_UDP_TUNNEL)
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
 
+[[ $cmd == build || $cmd == test ]] &&
+	{ "$top/scripts/install-deps.sh" --debug-kernel || die "could not install the build dependencies"; }
 [[ -f $tarball ]] || die "$tarball missing (apt-get install linux-source-6.1)"
 for t in gcc make bc flex bison; do
 	command -v $t >/dev/null || die "$t missing (apt-get install build-essential bc flex bison libelf-dev libssl-dev)"

@@ -23,6 +23,15 @@ PACKAGES=(
 	nftables iptables			# ops_deploy: the admin guide's firewall rules
 )
 
+# install-deps.sh --debug-kernel: also what building a kernel from
+# linux-source-6.1 needs (scripts/debug-kernel.sh calls it so).
+if [[ ${1:-} == --debug-kernel ]]; then
+	PACKAGES+=(bc flex bison libelf-dev libssl-dev rsync)
+elif (($#)); then
+	echo "usage: install-deps.sh [--debug-kernel]" >&2
+	exit 2
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
