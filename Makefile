@@ -8,6 +8,7 @@
 #   make vm-test T=NAME  boot the VM once and run selftests/net/NAME.sh
 #   make demo            boot the VM running selftests/demo.sh
 #   make bench           benchmark in the VM (bench/run.sh, Documentation/performance.md)
+#   make lint            sparse, checkpatch and kernel-doc on kmod/ (scripts/lint.sh)
 #   make fuzz            libFuzzer harnesses, FUZZ_SECONDS (default 60) each
 #   make debug-check     the VM suite on a KASAN/lockdep/kmemleak kernel
 #                        (scripts/debug-kernel.sh; builds and caches it)
@@ -38,12 +39,12 @@ endif
 endif
 
 .PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
-	check demo bench fuzz debug-check deps clean help install uninstall
+	check demo bench fuzz lint debug-check deps clean help install uninstall
 
 all: modules tools selftests
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
 
 modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
@@ -92,6 +93,8 @@ vm-test: vm-image
 # Every stage runs even if an earlier one failed; the summary decides.
 check: vm-image
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	@echo "=== static checks ==="
+	-@scripts/lint.sh
 	@echo "=== unit tests (host) ==="
 	-@$(MAKE) --no-print-directory -C selftests/unit run
 	@echo "=== fuzz smoke (host) ==="
@@ -106,6 +109,9 @@ demo: vm-image
 
 bench: all
 	@$(MAKE) --no-print-directory -C bench && bench/run.sh
+
+lint: modules
+	@scripts/lint.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:

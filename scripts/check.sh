@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The whole check, as CI runs it (.ci/run): install the dependencies, build
-# the module, the tools and the test helpers, run the host unit tests and a
-# short libFuzzer smoke run of the parsers, then
+# the module, the tools and the test helpers, run the module's static
+# checks (scripts/lint.sh), the host unit tests and a short libFuzzer smoke
+# run of the parsers, then
 # every VM scenario (one boot of the Debian 6.1 kernel each), print each
 # test's TAP result and end with exactly one line
 #   N passed, N failed[, N skipped]
@@ -41,6 +42,11 @@ fi
 
 built=1
 stage "build module, tools, test helpers" build/build.log make -j2 all kselftest || built=0
+
+if ((built)); then
+	log "static checks (sparse, checkpatch, kernel-doc)"
+	scripts/lint.sh "$results/lint.txt" | sed 's/^/#   /' || true
+fi
 
 log "unit tests (host)"
 make --no-print-directory -C selftests/unit run || true
