@@ -67,6 +67,23 @@ else
 	log "build failed: VM scenarios not run"
 fi
 
+# dkms.conf: add/build/install against the headers of the VM's kernel on
+# this machine, then remove it again. After the VM scenarios, so no image
+# ever holds the DKMS copy. Needs root (it writes /usr/src, /lib/modules).
+kver=$(ls -d /lib/modules/6.1*-amd64/build 2>/dev/null | sort -V | tail -n 1 | xargs -r dirname | xargs -r basename)
+if ((built)) && [[ $EUID -eq 0 && -n $kver ]] && command -v dkms >/dev/null; then
+	log "dkms add/build/install ($kver)"
+	if scripts/install.sh dkms-check --kver "$kver" >build/dkms.log 2>&1; then
+		echo "ok - dkms: add, build and install peer_relay for $kver, modinfo finds it, removed again" |
+			tee "$results/dkms.txt"
+	else
+		tail -n 20 build/dkms.log | sed 's/^/  | /'
+		echo "not ok - dkms: dkms-check failed (log: build/dkms.log)" | tee "$results/dkms.txt"
+	fi
+else
+	log "dkms check skipped (needs root, dkms and linux-headers-amd64)"
+fi
+
 if grep -qh '^not ok - ' "$results"/*.txt 2>/dev/null; then
 	log "failures:"
 	grep -h '^not ok - ' "$results"/*.txt
