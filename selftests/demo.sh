@@ -43,8 +43,9 @@ say "b (IPv6) runs the handshake, then answers pings and echoes data"
 $(nsprefix in_b) relay-client bind --endpoint-json "$T/endpoint.json" --key "$T/b.key" \
 	--local "[$B6]:4002" --echo --quiet --timeout 8000 >"$T/b.out" 2>&1 &
 ECHO=$!
+ep_index "$KA" "$KB"	# b's endpoint is IB (the kernel sorts the keys)
 i=0
-while [ "$(session_json "$VNI" '.endpoints[1].remote')" = null ] && [ $i -lt 100 ]; do
+while [ "$(session_json "$VNI" ".endpoints[$IB].remote")" = null ] && [ $i -lt 100 ]; do
 	sleep 0.05; i=$((i + 1))
 done
 sed 's/^/  b: /' "$T/b.out"
