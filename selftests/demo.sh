@@ -45,7 +45,7 @@ $(nsprefix in_b) relay-client bind --endpoint-json "$T/endpoint.json" --key "$T/
 ECHO=$!
 ep_index "$KA" "$KB"	# b's endpoint is IB (the kernel sorts the keys)
 i=0
-while [ "$(session_json "$VNI" ".endpoints[$IB].remote")" = null ] && [ $i -lt 100 ]; do
+while [ "$(ep_remote "$VNI" "$IB")" = null ] && [ $i -lt 100 ]; do
 	sleep 0.05; i=$((i + 1))
 done
 sed 's/^/  b: /' "$T/b.out"

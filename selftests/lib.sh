@@ -325,6 +325,8 @@ session_bind() {
 session_json() {
 	relayctl_r -j session get "$1" | jget "${2:-.}"
 }
+# ep_remote VNI 0|1: the address endpoint 0 or 1 is bound to, or null
+ep_remote() { session_json "$1" ".endpoints[$2].remote"; }
 
 # ------------------------------------------------------------ relay-client
 

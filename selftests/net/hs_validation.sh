@@ -18,7 +18,6 @@ ep_desc() {
 		return 1
 	}
 }
-ep_remote() { session_json "$1" ".endpoints[$2].remote"; }	# VNI 0|1
 # wait_remote VNI EP EXPECTED: until the kernel binding is EXPECTED (3 s)
 wait_remote() {
 	_i=0
