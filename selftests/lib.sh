@@ -338,19 +338,21 @@ PR_SLOW=${PR_SLOW:-1}
 
 # rc NS-FN ARGS...: relay-client in a namespace, every "--timeout MS"
 # multiplied by PR_SLOW.
+# Its variables are prefixed: sh has no real locals, and the scenarios use
+# short names such as _n and _a themselves.
 rc() {
-	_ns=$1
+	_rc_ns=$1
 	shift
 	if [ "$PR_SLOW" -gt 1 ]; then
-		_n=$# _prev=
-		for _a in "$@"; do
-			[ "$_prev" = --timeout ] && _a=$((_a * PR_SLOW))
-			set -- "$@" "$_a"
-			_prev=$_a
+		_rc_n=$# _rc_prev=
+		for _rc_arg in "$@"; do
+			[ "$_rc_prev" = --timeout ] && _rc_arg=$((_rc_arg * PR_SLOW))
+			set -- "$@" "$_rc_arg"
+			_rc_prev=$_rc_arg
 		done
-		shift "$_n"
+		shift "$_rc_n"
 	fi
-	$_ns relay-client "$@"
+	$_rc_ns relay-client "$@"
 }
 # rc_key NAME: a new client key in $T/NAME.key, its public key on stdout.
 rc_key() { relay-client genkey -o "$T/$1.key"; }
