@@ -210,8 +210,15 @@ pc=$(stat_delta passed_control)
 rl=$(stat_delta dropped_ratelimit)
 secs=$((t1 - t0 + 1))
 check_eq "every spoofed Bind passed or rate-limited" 12000 "$((pc + rl))"
-check_le "passed to relayd (burst 4000 + 2000/s x ${secs}s)" $((4000 + 2000 * secs)) "$pc"
-check_ge "rate-limited" 1 "$rl"
+most=$((4000 + 2000 * secs))
+check_le "passed to relayd (burst 4000 + 2000/s x ${secs}s)" "$most" "$pc"
+# A slow kernel (debug, TCG) may send slower than the limit: then nothing
+# is over it. Otherwise at least the excess must have been cut.
+if [ 12000 -gt "$most" ]; then
+	check_ge "rate-limited (the excess over $most)" $((12000 - most)) "$rl"
+else
+	diag "the flood took ${secs} s, within the limit: nothing had to be rate-limited"
+fi
 check_eq "no session state changed" "$(ep $A4 5001)" "$(session_json "$V" '.endpoints[0].remote')"
 test_end
 
