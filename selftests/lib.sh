@@ -327,6 +327,17 @@ session_json() {
 }
 # ep_remote VNI 0|1: the address endpoint 0 or 1 is bound to, or null
 ep_remote() { session_json "$1" ".endpoints[$2].remote"; }
+# wait_remote VNI EP EXPECTED: until endpoint EP is bound to EXPECTED
+# (3 s, times PR_SLOW); fails after that
+wait_remote() {
+	_wr_i=0
+	while [ $_wr_i -lt $((60 * PR_SLOW)) ]; do
+		[ "$(ep_remote "$1" "$2")" = "$3" ] && return 0
+		sleep 0.05
+		_wr_i=$((_wr_i + 1))
+	done
+	return 1
+}
 
 # ------------------------------------------------------------ relay-client
 

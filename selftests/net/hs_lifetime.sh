@@ -19,16 +19,6 @@ ep_desc() {
 		return 1
 	}
 }
-# wait_remote VNI EP EXPECTED: until the kernel binding is EXPECTED (3 s)
-wait_remote() {
-	_i=0
-	while [ $_i -lt 60 ]; do
-		[ "$(ep_remote "$1" "$2")" = "$3" ] && return 0
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	return 1
-}
 # --------------------------------------------------------------
 
 ktap_header
