@@ -455,6 +455,14 @@ relay_setup() {
 	relayd_start "$@" || bail "relayd start and socket attach"
 }
 
+# keep_unbound_sessions: bind lifetime 10 min instead of 30 s, for scenarios
+# that keep sessions unbound or half-bound on purpose: a slow (debug, TCG)
+# kernel runs them for longer than 30 s. The kernel keeps the setting across
+# relayd restarts.
+keep_unbound_sessions() {
+	relayctl_r config set bind-lifetime 600000 || bail "config set bind-lifetime"
+}
+
 # open_session A-ADDR A-PORT B-ADDR B-PORT [KEY0 KEY1]: session of
 # KEY_A/KEY_B (or KEY0 < KEY1) with A on endpoint 0 and B on endpoint 1;
 # sets VNI.

@@ -13,9 +13,7 @@
 RNS=
 ktap_header
 relay_setup --family both
-# A half-bound session is counted as connecting for the whole run: keep it
-# past the default 30 s bind lifetime on a slow (debug, TCG) kernel.
-relayctl_r config set bind-lifetime 600000 || bail "config set bind-lifetime"
+keep_unbound_sessions	# a half-bound session is counted as connecting all along
 
 # pair NAME A-ADDR B-ADDR KEYS... N-AB N-BA PAYLOAD-BYTES: send and check.
 pair() {

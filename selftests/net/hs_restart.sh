@@ -23,10 +23,7 @@ ep_desc() {
 
 ktap_header
 relay_setup --family both --key "$T/relay.key"
-# The second session stays unbound until after the restart: on a slow
-# (debug, TCG) kernel that is longer than the default 30 s bind lifetime.
-# The kernel keeps the setting across relayd restarts.
-relayctl_r config set bind-lifetime 600000 || bail "config set bind-lifetime"
+keep_unbound_sessions	# the second session stays unbound until after the restart
 SERVER_KEY=$(relayctl_r -j config get | jget .server_key)
 [ ${#SERVER_KEY} -eq 64 ] || bail "relayd did not store its key in the kernel"
 

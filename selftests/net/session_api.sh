@@ -11,9 +11,7 @@
 
 ktap_header
 relay_setup --family both
-# Sessions created early are used until the end, mostly unbound: on a slow
-# (debug, TCG) kernel that is longer than the default 30 s bind lifetime.
-relayctl_r config set bind-lifetime 600000 || bail "config set bind-lifetime"
+keep_unbound_sessions	# sessions created early are used, unbound, until the end
 
 # relayctl_err ARGS...: run relayctl in the relay ns, expect exit status 1
 # and an error message; sets ERR to the message.
