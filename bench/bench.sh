@@ -484,7 +484,7 @@ jput rtt_ip_forward "$(cat "$T/rtt.f")"
 # ------------------------------------------------------------ GRO check
 # A socket with UDP_GRO set takes GSO super-datagrams whole: one skb of
 # 16 data datagrams (UDP_SEGMENT from a, kept whole by veth) must leave
-# the relay as 16 datagrams (kmod/rx.c pr_rx_gso()).
+# the relay as 16 datagrams (kmod/rx.c prelay_rx_gso()).
 GRO_PORT=$((RELAY_PORT + 1))
 $(nsprefix in_r) prinstall --attach 0.0.0.0:$GRO_PORT --gro >"$T/hold2.out" 2>&1 &
 BG_PIDS="$BG_PIDS $!"

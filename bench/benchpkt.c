@@ -95,9 +95,9 @@ static int parse_mac(const char *s, uint8_t mac[6])
 
 static int parse_v4(const char *s, struct sockaddr_in *sin)
 {
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 
-	if (pr_endpoint_parse(s, &ep) || ep.addr.family != AF_INET)
+	if (prl_endpoint_parse(s, &ep) || ep.addr.family != AF_INET)
 		return -1;
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;

@@ -77,12 +77,12 @@ static int append(uint8_t *buf, size_t *off, struct nl_msg *msg, uint32_t seq,
 }
 
 /* SESSION_NEW of session @i, binding EP0/EP1 too when @e0/@e1 are set. */
-static struct nl_msg *new_msg(struct pr_nl *nl, uint32_t i, uint32_t vni,
-			      const struct pr_endpoint *e0,
-			      const struct pr_endpoint *e1)
+static struct nl_msg *new_msg(struct prl_nl *nl, uint32_t i, uint32_t vni,
+			      const struct prl_endpoint *e0,
+			      const struct prl_endpoint *e1)
 {
 	uint8_t k0[PEER_RELAY_KEY_LEN], k1[PEER_RELAY_KEY_LEN];
-	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
 	struct nlattr *nest;
 
 	if (!msg)
@@ -91,48 +91,48 @@ static struct nl_msg *new_msg(struct pr_nl *nl, uint32_t i, uint32_t vni,
 	memset(k1, 0xb0, sizeof(k1));
 	memcpy(k0, &i, sizeof(i));
 	memcpy(k1, &i, sizeof(i));
-	nest = pr_nl_nest_start(msg, PEER_RELAY_A_SESSION);
+	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
 	if (!nest || nla_put(msg, PEER_RELAY_SESSION_A_KEY0, sizeof(k0), k0) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, sizeof(k1), k1) ||
 	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
-	    (e0 && pr_put_ep(msg, PEER_RELAY_SESSION_A_EP0, e0, NULL)) ||
-	    (e1 && pr_put_ep(msg, PEER_RELAY_SESSION_A_EP1, e1, NULL)) ||
-	    pr_nl_nest_end(msg, nest)) {
+	    (e0 && prl_put_ep(msg, PEER_RELAY_SESSION_A_EP0, e0, NULL)) ||
+	    (e1 && prl_put_ep(msg, PEER_RELAY_SESSION_A_EP1, e1, NULL)) ||
+	    prl_nl_nest_end(msg, nest)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
 }
 
-static struct nl_msg *bind_msg(struct pr_nl *nl, uint32_t vni, int ep,
-			       const struct pr_endpoint *remote)
+static struct nl_msg *bind_msg(struct prl_nl *nl, uint32_t vni, int ep,
+			       const struct prl_endpoint *remote)
 {
-	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_BIND, 0);
+	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_BIND, 0);
 	struct nlattr *nest;
 
 	if (!msg)
 		return NULL;
-	nest = pr_nl_nest_start(msg, PEER_RELAY_A_SESSION);
+	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
 	if (!nest || nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
-	    pr_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0,
+	    prl_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0,
 		      remote, NULL) ||
-	    pr_nl_nest_end(msg, nest)) {
+	    prl_nl_nest_end(msg, nest)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
 }
 
-static int attach_and_hold(struct pr_nl *nl, const struct pr_endpoint *ep,
+static int attach_and_hold(struct prl_nl *nl, const struct prl_endpoint *ep,
 			   bool gro)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	struct pr_sock_info info;
+	struct prl_sock_info info;
 	int fd, one = 1, sig, err;
 	sigset_t set;
 
-	if (pr_endpoint_to_sockaddr(ep, &ss, &len))
+	if (prl_endpoint_to_sockaddr(ep, &ss, &len))
 		return -EINVAL;
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -147,7 +147,7 @@ static int attach_and_hold(struct pr_nl *nl, const struct pr_endpoint *ep,
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	err = pr_sock_attach(nl, fd, &info);
+	err = prl_sock_attach(nl, fd, &info);
 	if (err)
 		return err;
 	printf("ready %u\n", info.id);
@@ -208,14 +208,14 @@ int main(int argc, char **argv)
 	};
 	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
 	unsigned long div = 1;
-	struct pr_endpoint a = { 0 }, b = { 0 };
+	struct prl_endpoint a = { 0 }, b = { 0 };
 	const char *attach = NULL;
 	bool gro = false;
 	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
 	bool separate = false;
 	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
 	uint32_t seq = 1;
-	struct pr_nl nl;
+	struct prl_nl nl;
 	double t0, dt;
 	int c, fd, err;
 
@@ -230,26 +230,26 @@ int main(int argc, char **argv)
 		case 'S': separate = true; break;
 		case 'A': attach = optarg; break;
 		case 'G': gro = true; break;
-		case 'a': have_a = !pr_endpoint_parse(optarg, &a); break;
-		case 'b': have_b = !pr_endpoint_parse(optarg, &b); break;
+		case 'a': have_a = !prl_endpoint_parse(optarg, &a); break;
+		case 'b': have_b = !prl_endpoint_parse(optarg, &b); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (attach) {
-		struct pr_endpoint ep;
+		struct prl_endpoint ep;
 
-		if (pr_endpoint_parse(attach, &ep)) {
+		if (prl_endpoint_parse(attach, &ep)) {
 			usage(stderr);
 			return 2;
 		}
-		err = pr_nl_open(&nl);
+		err = prl_nl_open(&nl);
 		if (!err)
 			err = attach_and_hold(&nl, &ep, gro);
 		if (err) {
 			fprintf(stderr, "prinstall: attach %s: %s%s%s\n", attach,
-				strerror(-err), *pr_nl_errmsg(&nl) ? ": " : "",
-				pr_nl_errmsg(&nl));
+				strerror(-err), *prl_nl_errmsg(&nl) ? ": " : "",
+				prl_nl_errmsg(&nl));
 			return 1;
 		}
 		return 0;
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	err = pr_nl_open(&nl);
+	err = prl_nl_open(&nl);
 	if (err) {
 		fprintf(stderr, "prinstall: netlink: %s\n", strerror(-err));
 		return 1;
@@ -273,7 +273,7 @@ int main(int argc, char **argv)
 
 		for (; i < end; i++) {
 			uint32_t vni = vni0 + i;
-			struct pr_endpoint ea = a, eb = b;
+			struct prl_endpoint ea = a, eb = b;
 			bool last = i + 1 == end;
 
 			ea.port = (uint16_t)(a.port + i / div);
@@ -312,6 +312,6 @@ int main(int argc, char **argv)
 	printf("{\"sessions\":%lu,\"messages\":%lu,\"seconds\":%.3f,"
 	       "\"sessions_per_s\":%.0f,\"errors\":%lu}\n", count, msgs, dt,
 	       count / dt, errors);
-	pr_nl_close(&nl);
+	prl_nl_close(&nl);
 	return errors ? 1 : 0;
 }

@@ -30,14 +30,14 @@ static void usage(FILE *f)
 static int ep_sockaddr(const char *s, struct sockaddr_storage *ss,
 		       unsigned int plus)
 {
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 	socklen_t len = sizeof(*ss);
 
-	if (pr_endpoint_parse(s, &ep) || ep.port + plus > 65535)
+	if (prl_endpoint_parse(s, &ep) || ep.port + plus > 65535)
 		return -1;
 	ep.port += plus;
 	memset(ss, 0, sizeof(*ss));
-	return pr_endpoint_to_sockaddr(&ep, ss, &len);
+	return prl_endpoint_to_sockaddr(&ep, ss, &len);
 }
 
 static int parse_cpus(const char *s, int *cpus, unsigned int *n)

@@ -5,8 +5,8 @@
  * fixed session, input cursor helpers and an invariant check that
  * aborts (libFuzzer then saves the input as a crash artifact).
  */
-#ifndef PR_FUZZ_COMMON_H
-#define PR_FUZZ_COMMON_H
+#ifndef PRL_FUZZ_COMMON_H
+#define PRL_FUZZ_COMMON_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -32,18 +32,18 @@
 } while (0)
 
 struct fz_keys {
-	uint8_t server_priv[PR_KEY_LEN], server_pub[PR_KEY_LEN];
-	uint8_t client_priv[2][PR_KEY_LEN];	/* sorted by public key */
-	uint8_t client_pub[2][PR_KEY_LEN];
-	uint8_t outsider_priv[PR_KEY_LEN], outsider_pub[PR_KEY_LEN];
+	uint8_t server_priv[PRL_KEY_LEN], server_pub[PRL_KEY_LEN];
+	uint8_t client_priv[2][PRL_KEY_LEN];	/* sorted by public key */
+	uint8_t client_pub[2][PRL_KEY_LEN];
+	uint8_t outsider_priv[PRL_KEY_LEN], outsider_pub[PRL_KEY_LEN];
 	/* client i <-> server, the same value on both sides */
-	uint8_t shared[2][PR_KEY_LEN];
+	uint8_t shared[2][PRL_KEY_LEN];
 };
 
 /* Deterministic private key: bytes seed, seed+1, ... clamped. */
-static inline void fz_priv(uint8_t priv[PR_KEY_LEN], uint8_t seed)
+static inline void fz_priv(uint8_t priv[PRL_KEY_LEN], uint8_t seed)
 {
-	for (int i = 0; i < PR_KEY_LEN; i++)
+	for (int i = 0; i < PRL_KEY_LEN; i++)
 		priv[i] = (uint8_t)(seed + i * 7);
 	priv[0] &= 248;
 	priv[31] &= 127;
@@ -52,7 +52,7 @@ static inline void fz_priv(uint8_t priv[PR_KEY_LEN], uint8_t seed)
 
 static inline void fz_keys_init(struct fz_keys *k)
 {
-	uint8_t p[2][PR_KEY_LEN], q[2][PR_KEY_LEN];
+	uint8_t p[2][PRL_KEY_LEN], q[2][PRL_KEY_LEN];
 	int swap;
 
 	if (sodium_init() < 0)
@@ -63,11 +63,11 @@ static inline void fz_keys_init(struct fz_keys *k)
 	fz_priv(p[1], 0x30);
 	crypto_scalarmult_base(q[0], p[0]);
 	crypto_scalarmult_base(q[1], p[1]);
-	swap = memcmp(q[0], q[1], PR_KEY_LEN) > 0;
-	memcpy(k->client_priv[0], p[swap], PR_KEY_LEN);
-	memcpy(k->client_priv[1], p[!swap], PR_KEY_LEN);
-	memcpy(k->client_pub[0], q[swap], PR_KEY_LEN);
-	memcpy(k->client_pub[1], q[!swap], PR_KEY_LEN);
+	swap = memcmp(q[0], q[1], PRL_KEY_LEN) > 0;
+	memcpy(k->client_priv[0], p[swap], PRL_KEY_LEN);
+	memcpy(k->client_priv[1], p[!swap], PRL_KEY_LEN);
+	memcpy(k->client_pub[0], q[swap], PRL_KEY_LEN);
+	memcpy(k->client_pub[1], q[!swap], PRL_KEY_LEN);
 	fz_priv(k->outsider_priv, 0x40);
 	crypto_scalarmult_base(k->outsider_pub, k->outsider_priv);
 	for (int i = 0; i < 2; i++)
@@ -77,9 +77,9 @@ static inline void fz_keys_init(struct fz_keys *k)
 }
 
 /* A fixed nonce derived from a counter (seeds are reproducible). */
-static inline void fz_nonce(uint8_t nonce[PR_DISCO_NONCE_LEN], uint32_t n)
+static inline void fz_nonce(uint8_t nonce[PRL_DISCO_NONCE_LEN], uint32_t n)
 {
-	memset(nonce, 0, PR_DISCO_NONCE_LEN);
+	memset(nonce, 0, PRL_DISCO_NONCE_LEN);
 	memcpy(nonce, &n, sizeof(n));
 	nonce[23] = 0x5a;
 }
@@ -119,4 +119,4 @@ static inline size_t fz_take(struct fz_in *in, size_t want, const uint8_t **out)
 	return n;
 }
 
-#endif /* PR_FUZZ_COMMON_H */
+#endif /* PRL_FUZZ_COMMON_H */

@@ -64,9 +64,9 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap)
 }
 
 /* K(i=v,...) of protocol §2.6 */
-static void K(uint8_t k[PR_KEY_LEN], const int *idx, size_t n)
+static void K(uint8_t k[PRL_KEY_LEN], const int *idx, size_t n)
 {
-	memset(k, 0, PR_KEY_LEN);
+	memset(k, 0, PRL_KEY_LEN);
 	for (size_t i = 0; i < n; i++)
 		k[idx[i]] = (uint8_t)idx[i];
 }
@@ -104,10 +104,10 @@ static const uint8_t stun_req[20] = {
 /* Geneve(control?, proto, vni) into @out. */
 static void geneve(uint8_t out[8], bool control, uint16_t proto, uint32_t vni)
 {
-	struct pr_geneve_hdr h = { .control = control, .proto = proto };
+	struct prl_geneve_hdr h = { .control = control, .proto = proto };
 
-	pr_geneve_set_vni(&h, vni);
-	if (pr_geneve_encode(out, 8, &h) != 8)
+	prl_geneve_set_vni(&h, vni);
+	if (prl_geneve_encode(out, 8, &h) != 8)
 		abort();
 }
 
@@ -115,15 +115,15 @@ static void geneve(uint8_t out[8], bool control, uint16_t proto, uint32_t vni)
 static size_t hs_plain(uint8_t *out, uint8_t type, unsigned int i,
 		       uint32_t vni, uint32_t gen, const uint8_t *challenge)
 {
-	struct pr_disco_msg m = { .type = type };
+	struct prl_disco_msg m = { .type = type };
 	ssize_t n;
 
 	m.u.hs.vni = vni;
 	m.u.hs.generation = gen;
-	memcpy(m.u.hs.remote_key, keys.client_pub[!i], PR_KEY_LEN);
+	memcpy(m.u.hs.remote_key, keys.client_pub[!i], PRL_KEY_LEN);
 	if (challenge)
-		memcpy(m.u.hs.challenge, challenge, PR_KEY_LEN);
-	n = pr_disco_marshal(&m, out, 256);
+		memcpy(m.u.hs.challenge, challenge, PRL_KEY_LEN);
+	n = prl_disco_marshal(&m, out, 256);
 	if (n < 0)
 		abort();
 	return (size_t)n;
@@ -133,12 +133,12 @@ static size_t hs_plain(uint8_t *out, uint8_t type, unsigned int i,
 static size_t sealed_pkt(uint8_t *out, size_t cap, unsigned int i,
 			 const uint8_t *plain, size_t plen, uint32_t nonce_n)
 {
-	uint8_t nonce[PR_DISCO_NONCE_LEN];
+	uint8_t nonce[PRL_DISCO_NONCE_LEN];
 	ssize_t n;
 
-	geneve(out, true, PR_GENEVE_PROTO_DISCO, FZ_VNI);
+	geneve(out, true, PRELAY_GENEVE_PROTO_DISCO, FZ_VNI);
 	fz_nonce(nonce, nonce_n);
-	n = pr_disco_seal_nonce(out + 8, cap - 8,
+	n = prl_disco_seal_nonce(out + 8, cap - 8,
 				i == 2 ? keys.server_pub : keys.client_pub[i],
 				keys.shared[i == 2 ? 0 : i], nonce, plain, plen);
 	if (n < 0)
@@ -340,14 +340,14 @@ int main(int argc, char **argv)
 	put("classify", "empty", "", 0);
 	put("classify", "short7", "\x00\x00\x7a\x12\x00\x00", 7);
 	put("classify", "stun", stun_req, sizeof(stun_req));
-	geneve(b, false, PR_GENEVE_PROTO_WG, 1);
+	geneve(b, false, PRELAY_GENEVE_PROTO_WG, 1);
 	memcpy(b + 8, "\x04\x00\x00\x00\x01\x00\x00\x00", 8);
 	put("classify", "wg_data", b, 16);
 	put("geneve", "wg_data", b, 16);
-	geneve(b, true, PR_GENEVE_PROTO_DISCO, 1);
+	geneve(b, true, PRELAY_GENEVE_PROTO_DISCO, 1);
 	put("classify", "control_hdr", b, 8);
 	put("geneve", "control_hdr", b, 8);
-	geneve(b, false, PR_GENEVE_PROTO_DISCO, 0xffffff);
+	geneve(b, false, PRELAY_GENEVE_PROTO_DISCO, 0xffffff);
 	put("geneve", "disco_data_maxvni", b, 8);
 	put("classify", "not_geneve", "\x54\x53\xf0\x9f\x92\xac\x00\x00", 8);
 	put("geneve", "version1", "\x40\x00\x7a\x12\x00\x00\x01\x00", 8);
@@ -356,27 +356,27 @@ int main(int argc, char **argv)
 	/* ---- disco_parse: known-answer plaintexts and every type ---- */
 	n = unhex(bind_hex, p, sizeof(p));
 	put("disco_parse", "kat_bind", p, n);
-	p[0] = PR_DISCO_CHALLENGE;
+	p[0] = PRL_DISCO_CHALLENGE;
 	put("disco_parse", "kat_challenge", p, n);
-	p[0] = PR_DISCO_ANSWER;
+	p[0] = PRL_DISCO_ANSWER;
 	put("disco_parse", "kat_answer", p, n);
 	n = unhex(alloc_req_hex, p, sizeof(p));
 	put("disco_parse", "kat_alloc_req", p, n);
 	p[1] = 1;
 	put("disco_parse", "alloc_req_v1", p, n);
-	p[0] = PR_DISCO_CALL_ME_MAYBE_VIA;
+	p[0] = PRL_DISCO_CALL_ME_MAYBE_VIA;
 	p[1] = 0;
 	n = 2 + unhex(ep_block_hex, p + 2, sizeof(p) - 2);
 	put("disco_parse", "kat_cmmv", p, n);
-	p[0] = PR_DISCO_ALLOC_RESPONSE;
+	p[0] = PRL_DISCO_ALLOC_RESPONSE;
 	memmove(p + 6, p + 2, n - 2);
 	memcpy(p + 2, "\x00\x00\x00\x09", 4);
 	put("disco_parse", "alloc_resp", p, n + 4);
 	memset(p, 0, 64);
-	p[0] = PR_DISCO_PING;
+	p[0] = PRL_DISCO_PING;
 	put("disco_parse", "ping_short", p, 14);
 	put("disco_parse", "ping_key_pad", p, 2 + 12 + 32 + 10);
-	p[0] = PR_DISCO_PONG;
+	p[0] = PRL_DISCO_PONG;
 	p[2 + 12 + 10] = 0xff;
 	p[2 + 12 + 11] = 0xff;
 	put("disco_parse", "pong", p, 2 + 30);
@@ -384,33 +384,33 @@ int main(int argc, char **argv)
 	put("disco_parse", "cmm", "\x03\x00", 2);
 
 	/* ---- real sealed frames ---- */
-	pn = hs_plain(p, PR_DISCO_BIND, 0, FZ_VNI, 5, NULL);
+	pn = hs_plain(p, PRL_DISCO_BIND, 0, FZ_VNI, 5, NULL);
 	n = sealed_pkt(b, sizeof(b), 0, p, pn, 1);
 	put("classify", "bind_pkt", b, n);
 	put("geneve", "bind_pkt", b, n);
 	put("disco_frame", "bind_frame", b + 8, n - 8);
 	put("disco_frame", "bind_plain", p, pn);
-	pn = hs_plain(p, PR_DISCO_CHALLENGE, 0, FZ_VNI, 5, (uint8_t *)"0123456789abcdef0123456789abcdef");
+	pn = hs_plain(p, PRL_DISCO_CHALLENGE, 0, FZ_VNI, 5, (uint8_t *)"0123456789abcdef0123456789abcdef");
 	m = sealed_pkt(r, sizeof(r), 2, p, pn, 2);
 	put("disco_frame", "challenge_frame", r + 8, m - 8);
 
 	/* ---- handshake: raw real packets and sealed sequences ---- */
 	m = rec(r, 0x00, b, n);				/* raw Bind from client 0 */
 	put("handshake", "raw_bind", r, m);
-	pn = hs_plain(p, PR_DISCO_ANSWER, 0, FZ_VNI, 5, NULL);
+	pn = hs_plain(p, PRL_DISCO_ANSWER, 0, FZ_VNI, 5, NULL);
 	n = sealed_pkt(b, sizeof(b), 0, p, pn, 3);
 	m += rec(r + m, 0x00, b, n);			/* raw Answer, bad MAC */
 	put("handshake", "raw_bind_answer", r, m);
 	/* sealed Bind then Answer with the challenge copied in: bound */
-	geneve(b, true, PR_GENEVE_PROTO_DISCO, FZ_VNI);
-	pn = hs_plain(b + 8, PR_DISCO_BIND, 0, FZ_VNI, 7, NULL);
+	geneve(b, true, PRELAY_GENEVE_PROTO_DISCO, FZ_VNI);
+	pn = hs_plain(b + 8, PRL_DISCO_BIND, 0, FZ_VNI, 7, NULL);
 	m = rec(r, 0x04 | 0x20, b, 8 + pn);
-	pn = hs_plain(b + 8, PR_DISCO_ANSWER, 0, FZ_VNI, 7, NULL);
+	pn = hs_plain(b + 8, PRL_DISCO_ANSWER, 0, FZ_VNI, 7, NULL);
 	m += rec(r + m, 0x04 | 0x20, b, 8 + pn);
 	put("handshake", "sealed_bind_answer_c0", r, m);
-	pn = hs_plain(b + 8, PR_DISCO_BIND, 1, FZ_VNI, 9, NULL);
+	pn = hs_plain(b + 8, PRL_DISCO_BIND, 1, FZ_VNI, 9, NULL);
 	m = rec(r, 0x04 | 0x08 | 0x20 | 0x02, b, 8 + pn);
-	pn = hs_plain(b + 8, PR_DISCO_ANSWER, 1, FZ_VNI, 9, NULL);
+	pn = hs_plain(b + 8, PRL_DISCO_ANSWER, 1, FZ_VNI, 9, NULL);
 	m += rec(r + m, 0x04 | 0x08 | 0x20 | 0x40 | 0x02, b, 8 + pn);
 	put("handshake", "sealed_bind_rotate_answer_c1_v6", r, m);
 	m = rec(r, 0x00, stun_req, sizeof(stun_req));
@@ -419,16 +419,16 @@ int main(int argc, char **argv)
 
 	/* ---- alloc: raw real request (client 0 granted) and sealed ---- */
 	{
-		struct pr_disco_msg am = { .type = PR_DISCO_ALLOC_REQUEST };
-		uint8_t nonce[PR_DISCO_NONCE_LEN], eps[2 * 18];
-		uint8_t plain[PR_DISCO_ALLOC_REQ_FRAME_LEN - PR_DISCO_OVERHEAD];
+		struct prl_disco_msg am = { .type = PRL_DISCO_ALLOC_REQUEST };
+		uint8_t nonce[PRL_DISCO_NONCE_LEN], eps[2 * 18];
+		uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
 		ssize_t f;
 
 		memcpy(am.u.alloc_req.client_key[0], keys.client_pub[0], 32);
 		memcpy(am.u.alloc_req.client_key[1], keys.client_pub[1], 32);
 		am.u.alloc_req.generation = 3;
 		memset(plain, 0, sizeof(plain));
-		if (pr_disco_marshal(&am, plain, sizeof(plain)) < 0)
+		if (prl_disco_marshal(&am, plain, sizeof(plain)) < 0)
 			abort();
 		memset(eps, 0, sizeof(eps));
 		eps[10] = eps[11] = 0xff;
@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 		eps[16] = 0x1e; eps[17] = 0x61;
 		eps[18] = 0xfd; eps[33] = 1; eps[34] = 0x1e; eps[35] = 0x61;
 		fz_nonce(nonce, 4);
-		f = pr_disco_seal_nonce(b, sizeof(b), keys.client_pub[0],
+		f = prl_disco_seal_nonce(b, sizeof(b), keys.client_pub[0],
 					keys.shared[0], nonce, plain, sizeof(plain));
 		if (f < 0)
 			abort();

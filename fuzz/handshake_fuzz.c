@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target: the relay handshake entry point pr_hs_handle()
+ * libFuzzer target: the relay handshake entry point prl_hs_handle()
  * (tools/relayd/handshake.c) with a fixed relay key, one fixed session
  * (VNI FZ_VNI, the two fixed client keys) and a fuzzer-driven clock.
  *
@@ -42,14 +42,14 @@
 #include "handshake.h"
 
 static struct fz_keys keys;
-static uint8_t outsider_shared[PR_KEY_LEN];
+static uint8_t outsider_shared[PRL_KEY_LEN];
 
 struct fz_ctx {
-	struct pr_hs_session sess;
+	struct prl_hs_session sess;
 	uint64_t now;
 };
 
-static struct pr_hs_session *lookup(void *arg, uint32_t vni)
+static struct prl_hs_session *lookup(void *arg, uint32_t vni)
 {
 	struct fz_ctx *c = arg;
 
@@ -93,26 +93,26 @@ static void make_src(unsigned int v, struct sockaddr_storage *ss)
 }
 
 /* Is @pkt an authentic control datagram for the session (independently)? */
-static int authentic(const struct pr_hs_session *s, const uint8_t *pkt,
+static int authentic(const struct prl_hs_session *s, const uint8_t *pkt,
 		     size_t len, unsigned int *idx)
 {
 	static uint8_t plain[65536];
-	const uint8_t *f = pkt + PR_GENEVE_HLEN;
+	const uint8_t *f = pkt + PRELAY_GENEVE_HLEN;
 	size_t flen;
 
-	if (len < PR_GENEVE_HLEN || (pkt[0] & 0xc0) || !(pkt[1] & 0x80))
+	if (len < PRELAY_GENEVE_HLEN || (pkt[0] & 0xc0) || !(pkt[1] & 0x80))
 		return 0;
 	if (((uint32_t)pkt[4] << 16 | (uint32_t)pkt[5] << 8 | pkt[6]) != s->vni)
 		return 0;
-	flen = len - PR_GENEVE_HLEN;
-	if (flen < PR_DISCO_OVERHEAD || memcmp(f, "TS\xf0\x9f\x92\xac", 6))
+	flen = len - PRELAY_GENEVE_HLEN;
+	if (flen < PRL_DISCO_OVERHEAD || memcmp(f, "TS\xf0\x9f\x92\xac", 6))
 		return 0;
 	for (unsigned int i = 0; i < 2; i++) {
-		if (memcmp(f + 6, s->client_key[i], PR_KEY_LEN))
+		if (memcmp(f + 6, s->client_key[i], PRL_KEY_LEN))
 			continue;
-		if (crypto_box_open_easy_afternm(plain, f + PR_DISCO_HDR_LEN,
-						 flen - PR_DISCO_HDR_LEN,
-						 f + 6 + PR_KEY_LEN,
+		if (crypto_box_open_easy_afternm(plain, f + PRL_DISCO_HDR_LEN,
+						 flen - PRL_DISCO_HDR_LEN,
+						 f + 6 + PRL_KEY_LEN,
 						 s->shared[i]) == 0) {
 			*idx = i;
 			return 1;
@@ -125,10 +125,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* a whole UDP payload: raw records may be up to 64 KiB */
 	static uint8_t pkt[65536];
-	static uint8_t plain[PR_DISCO_MAX_PLAIN + 64];
-	static uint8_t last_challenge[2][PR_KEY_LEN];
-	static struct pr_hs_server srv;
-	static struct pr_hs_action act;
+	static uint8_t plain[PRL_DISCO_MAX_PLAIN + 64];
+	static uint8_t last_challenge[2][PRL_KEY_LEN];
+	static struct prl_hs_server srv;
+	static struct prl_hs_action act;
 	struct fz_in in = { data, size };
 	struct fz_ctx ctx;
 	bool have_challenge[2] = { false, false };
@@ -136,11 +136,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t nonce_ctr = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.now = 1000 * PR_NSEC_PER_SEC;
-	FZ_CHECK(pr_hs_server_init(&srv, keys.server_priv, clock_fn, &ctx) == 0);
-	FZ_CHECK(pr_hs_session_init(&ctx.sess, FZ_VNI, keys.client_pub[1],
+	ctx.now = 1000 * PRL_NSEC_PER_SEC;
+	FZ_CHECK(prl_hs_server_init(&srv, keys.server_priv, clock_fn, &ctx) == 0);
+	FZ_CHECK(prl_hs_session_init(&ctx.sess, FZ_VNI, keys.client_pub[1],
 				    keys.client_pub[0], &srv) == 0);
-	FZ_CHECK(!memcmp(ctx.sess.shared[0], keys.shared[0], PR_KEY_LEN));
+	FZ_CHECK(!memcmp(ctx.sess.shared[0], keys.shared[0], PRL_KEY_LEN));
 
 	while (in.n && calls < 64) {
 		struct sockaddr_storage src;
@@ -153,12 +153,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		make_src(ctl & 3, &src);
 		if (ctl & 0x40)
-			ctx.now += 121 * PR_NSEC_PER_SEC;
+			ctx.now += 121 * PRL_NSEC_PER_SEC;
 
 		if ((ctl & 0x04) && !(ctl & 0x80)) {
 			/* sealed: Geneve header from the input, then the box */
-			uint8_t nonce[PR_DISCO_NONCE_LEN];
-			size_t hl = blen < PR_GENEVE_HLEN ? blen : PR_GENEVE_HLEN;
+			uint8_t nonce[PRL_DISCO_NONCE_LEN];
+			size_t hl = blen < PRELAY_GENEVE_HLEN ? blen : PRELAY_GENEVE_HLEN;
 			size_t plen = blen - hl;
 			const uint8_t *pub = (ctl & 0x10) ? keys.outsider_pub :
 						keys.client_pub[sidx];
@@ -166,46 +166,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						   keys.shared[sidx];
 			ssize_t f;
 
-			if (plen > PR_DISCO_MAX_PLAIN)
-				plen = PR_DISCO_MAX_PLAIN;
-			memset(pkt, 0, PR_GENEVE_HLEN);
+			if (plen > PRL_DISCO_MAX_PLAIN)
+				plen = PRL_DISCO_MAX_PLAIN;
+			memset(pkt, 0, PRELAY_GENEVE_HLEN);
 			memcpy(pkt, body, hl);
 			memcpy(plain, body + hl, plen);
-			if ((ctl & 0x20) && plen >= PR_DISCO_HANDSHAKE_PLAIN_LEN) {
-				uint8_t *hs = plain + PR_DISCO_MSG_HDR_LEN;
+			if ((ctl & 0x20) && plen >= PRL_DISCO_HANDSHAKE_PLAIN_LEN) {
+				uint8_t *hs = plain + PRL_DISCO_MSG_HDR_LEN;
 
 				hs[0] = 0;
 				hs[1] = FZ_VNI >> 16;
 				hs[2] = (FZ_VNI >> 8) & 0xff;
 				hs[3] = FZ_VNI & 0xff;
-				memcpy(hs + 8, keys.client_pub[!sidx], PR_KEY_LEN);
+				memcpy(hs + 8, keys.client_pub[!sidx], PRL_KEY_LEN);
 				if (have_challenge[sidx])
-					memcpy(hs + 40, last_challenge[sidx], PR_KEY_LEN);
+					memcpy(hs + 40, last_challenge[sidx], PRL_KEY_LEN);
 			}
 			fz_nonce(nonce, nonce_ctr++);
-			f = pr_disco_seal_nonce(pkt + PR_GENEVE_HLEN,
-						sizeof(pkt) - PR_GENEVE_HLEN, pub,
+			f = prl_disco_seal_nonce(pkt + PRELAY_GENEVE_HLEN,
+						sizeof(pkt) - PRELAY_GENEVE_HLEN, pub,
 						shared, nonce, plain, plen);
 			FZ_CHECK(f > 0);
-			len = PR_GENEVE_HLEN + (size_t)f;
+			len = PRELAY_GENEVE_HLEN + (size_t)f;
 		} else {
 			len = blen < sizeof(pkt) ? blen : sizeof(pkt);
 			memcpy(pkt, body, len);
 		}
 
 		auth = authentic(&ctx.sess, pkt, len, &aidx);
-		pr_hs_handle(&srv, pkt, len, (struct sockaddr *)&src, NULL,
+		prl_hs_handle(&srv, pkt, len, (struct sockaddr *)&src, NULL,
 			     lookup, &ctx, &act);
 		calls++;
 		if (getenv("FZ_VERBOSE"))
 			fprintf(stderr, "hs: ctl=%#x len=%zu -> %s\n", ctl, len,
-				pr_hs_result_name(act.result));
+				prl_hs_result_name(act.result));
 
 		FZ_CHECK(act.result < __PR_HS_RESULT_MAX);
-		FZ_CHECK((act.kind == PR_HS_ACT_REPLY) == (act.result == PR_HS_CHALLENGED));
-		FZ_CHECK((act.kind == PR_HS_ACT_BIND) == (act.result == PR_HS_BOUND));
-		FZ_CHECK(pr_hs_result_name(act.result) != NULL);
-		if (act.kind == PR_HS_ACT_DROP)
+		FZ_CHECK((act.kind == PRL_HS_ACT_REPLY) == (act.result == PRL_HS_CHALLENGED));
+		FZ_CHECK((act.kind == PRL_HS_ACT_BIND) == (act.result == PRL_HS_BOUND));
+		FZ_CHECK(prl_hs_result_name(act.result) != NULL);
+		if (act.kind == PRL_HS_ACT_DROP)
 			continue;
 
 		/* Only authentic datagrams of session clients get anywhere. */
@@ -213,28 +213,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_CHECK(act.endpoint == aidx);
 		FZ_CHECK(act.vni == ctx.sess.vni);
 
-		if (act.kind == PR_HS_ACT_REPLY) {
-			struct pr_geneve_hdr gh;
-			struct pr_disco_msg m;
+		if (act.kind == PRL_HS_ACT_REPLY) {
+			struct prl_geneve_hdr gh;
+			struct prl_disco_msg m;
 
 			FZ_CHECK(act.reply_len <= len);	/* no amplification */
-			FZ_CHECK(act.reply_len == PR_DISCO_HANDSHAKE_PKT_LEN);
-			FZ_CHECK(pr_geneve_decode(act.reply, act.reply_len, &gh) == 0);
-			FZ_CHECK(gh.control && gh.proto == PR_GENEVE_PROTO_DISCO &&
+			FZ_CHECK(act.reply_len == PRL_DISCO_HANDSHAKE_PKT_LEN);
+			FZ_CHECK(prl_geneve_decode(act.reply, act.reply_len, &gh) == 0);
+			FZ_CHECK(gh.control && gh.proto == PRELAY_GENEVE_PROTO_DISCO &&
 				 gh.vni == ctx.sess.vni && act.reply[0] == 0 &&
 				 act.reply[7] == 0);
-			FZ_CHECK(!memcmp(act.reply + PR_GENEVE_HLEN + PR_DISCO_MAGIC_LEN,
-					 keys.server_pub, PR_KEY_LEN));
-			FZ_CHECK(pr_disco_open_msg(act.reply + PR_GENEVE_HLEN,
-						   act.reply_len - PR_GENEVE_HLEN,
+			FZ_CHECK(!memcmp(act.reply + PRELAY_GENEVE_HLEN + PRL_DISCO_MAGIC_LEN,
+					 keys.server_pub, PRL_KEY_LEN));
+			FZ_CHECK(prl_disco_open_msg(act.reply + PRELAY_GENEVE_HLEN,
+						   act.reply_len - PRELAY_GENEVE_HLEN,
 						   keys.shared[aidx], &m) == 0);
-			FZ_CHECK(m.type == PR_DISCO_CHALLENGE);
+			FZ_CHECK(m.type == PRL_DISCO_CHALLENGE);
 			FZ_CHECK(m.u.hs.vni == ctx.sess.vni);
 			FZ_CHECK(m.u.hs.generation == act.generation &&
 				 act.generation != 0);
 			FZ_CHECK(!memcmp(m.u.hs.remote_key, keys.client_pub[!aidx],
-					 PR_KEY_LEN));
-			memcpy(last_challenge[aidx], m.u.hs.challenge, PR_KEY_LEN);
+					 PRL_KEY_LEN));
+			memcpy(last_challenge[aidx], m.u.hs.challenge, PRL_KEY_LEN);
 			have_challenge[aidx] = true;
 		} else {
 			const struct sockaddr *a = (const struct sockaddr *)&act.remote;
@@ -250,6 +250,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < __PR_HS_RESULT_MAX; i++)
 		sum += srv.counters[i];
 	FZ_CHECK(sum == calls);
-	pr_hs_server_wipe(&srv);
+	prl_hs_server_wipe(&srv);
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: the netlink reply/event parsers of tools/lib
- * (pr_parse_sock, _session, _ep, _stats, _config), which relayd and
+ * (prl_parse_sock, _session, _ep, _stats, _config), which relayd and
  * relayctl run on everything the kernel sends, including multicast
  * events. The first input byte selects the parser; the rest becomes the
  * payload of one nested attribute (in an exact-size heap block).
@@ -17,18 +17,18 @@
 #include "fuzz_common.h"
 #include "nl.h"
 
-static void check_addr(const struct pr_addr *a)
+static void check_addr(const struct prl_addr *a)
 {
 	FZ_CHECK(a->family == 0 || a->family == AF_INET || a->family == AF_INET6);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct pr_sock_info sock;
-	static struct pr_session sess;
-	static struct pr_ep_info ep;
-	static struct pr_stats st;
-	static struct pr_config cfg;
+	static struct prl_sock_info sock;
+	static struct prl_session sess;
+	static struct prl_ep_info ep;
+	static struct prl_stats st;
+	static struct prl_config cfg;
 	struct nlattr *nest;
 	size_t plen;
 	int r;
@@ -44,29 +44,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	switch (data[0] % 5) {
 	case 0:
-		r = pr_parse_sock(nest, &sock);
+		r = prl_parse_sock(nest, &sock);
 		if (!r)
 			check_addr(&sock.local.addr);
 		break;
 	case 1:
-		r = pr_parse_session(nest, &sess);
+		r = prl_parse_session(nest, &sess);
 		if (!r) {
 			check_addr(&sess.ep[0].remote.addr);
 			check_addr(&sess.ep[1].local);
 		}
 		break;
 	case 2:
-		r = pr_parse_ep(nest, &ep);
+		r = prl_parse_ep(nest, &ep);
 		if (!r) {
 			check_addr(&ep.remote.addr);
 			check_addr(&ep.local);
 		}
 		break;
 	case 3:
-		r = pr_parse_stats(nest, &st);
+		r = prl_parse_stats(nest, &st);
 		break;
 	default:
-		r = pr_parse_config(nest, &cfg);
+		r = prl_parse_config(nest, &cfg);
 		if (!r) {
 			FZ_CHECK(cfg.n_static_eps <= PEER_RELAY_MAX_STATIC_EPS);
 			for (unsigned int i = 0; i < cfg.n_static_eps; i++) {

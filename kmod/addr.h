@@ -16,13 +16,13 @@
 #include <net/ipv6.h>
 
 /**
- * struct pr_addr - IPv4/IPv6 address and port
+ * struct prelay_addr - IPv4/IPv6 address and port
  * @family: AF_INET, AF_INET6, or 0 when unset
  * @port: UDP port, network byte order (0 for local addresses)
  * @ip4: IPv4 address when @family is AF_INET
  * @ip6: IPv6 address when @family is AF_INET6
  */
-struct pr_addr {
+struct prelay_addr {
 	u16 family;
 	__be16 port;
 	union {
@@ -32,13 +32,13 @@ struct pr_addr {
 };
 
 /* Family of a received skb, from its IP header. */
-static inline u16 pr_skb_family(const struct sk_buff *skb)
+static inline u16 prelay_skb_family(const struct sk_buff *skb)
 {
 	return ip_hdr(skb)->version == 4 ? AF_INET : AF_INET6;
 }
 
 /* Does @a equal the source address and port of @skb (family @family)? */
-static inline bool pr_addr_is_skb_source(const struct pr_addr *a,
+static inline bool prelay_addr_is_skb_source(const struct prelay_addr *a,
 					 const struct sk_buff *skb, u16 family)
 {
 	if (a->family != family || a->port != udp_hdr(skb)->source)

@@ -11,19 +11,19 @@
 #include "expiry.h"
 #include "session.h"
 
-static unsigned long pr_expiry_period(const struct pr_config *cfg)
+static unsigned long prelay_expiry_period(const struct prelay_config *cfg)
 {
 	u32 ms = min(cfg->bind_lifetime_ms, cfg->idle_lifetime_ms) / 10;
 
 	return msecs_to_jiffies(clamp_t(u32, ms, 50, 5000));
 }
 
-static enum peer_relay_del_reason pr_session_expired(const struct pr_session *s,
+static enum peer_relay_del_reason prelay_session_expired(const struct prelay_session *s,
 						     unsigned long now,
 						     unsigned long bind_j,
 						     unsigned long idle_j)
 {
-	if (!pr_session_is_open(s))
+	if (!prelay_session_is_open(s))
 		return time_after(now, s->created + bind_j) ?
 		       PEER_RELAY_DEL_EXPIRED_BIND : PEER_RELAY_DEL_UNSPEC;
 	if (time_after(now, READ_ONCE(s->ep[0].last_seen) + idle_j) ||
@@ -32,13 +32,13 @@ static enum peer_relay_del_reason pr_session_expired(const struct pr_session *s,
 	return PEER_RELAY_DEL_UNSPEC;
 }
 
-static void pr_expiry_work(struct work_struct *work)
+static void prelay_expiry_work(struct work_struct *work)
 {
-	struct pr_instance *inst = container_of(to_delayed_work(work),
-						struct pr_instance, expiry);
+	struct prelay_instance *inst = container_of(to_delayed_work(work),
+						struct prelay_instance, expiry);
 	enum peer_relay_del_reason reason;
 	unsigned long bind_j, idle_j, now;
-	struct pr_session *s;
+	struct prelay_session *s;
 	unsigned long vni;
 
 	mutex_lock(&inst->lock);
@@ -46,28 +46,28 @@ static void pr_expiry_work(struct work_struct *work)
 	idle_j = msecs_to_jiffies(inst->config.idle_lifetime_ms);
 	now = jiffies;
 	xa_for_each(&inst->sessions, vni, s) {
-		reason = pr_session_expired(s, now, bind_j, idle_j);
+		reason = prelay_session_expired(s, now, bind_j, idle_j);
 		if (reason)
-			pr_session_delete(inst, s, reason);
+			prelay_session_delete(inst, s, reason);
 		cond_resched();
 	}
 	if (inst->n_sessions && !inst->dying)
 		schedule_delayed_work(&inst->expiry,
-				      pr_expiry_period(&inst->config));
+				      prelay_expiry_period(&inst->config));
 	mutex_unlock(&inst->lock);
 }
 
 /**
- * pr_expiry_init() - prepare the expiry worker of an instance
+ * prelay_expiry_init() - prepare the expiry worker of an instance
  * @inst: relay instance
  */
-void pr_expiry_init(struct pr_instance *inst)
+void prelay_expiry_init(struct prelay_instance *inst)
 {
-	INIT_DELAYED_WORK(&inst->expiry, pr_expiry_work);
+	INIT_DELAYED_WORK(&inst->expiry, prelay_expiry_work);
 }
 
 /**
- * pr_expiry_kick() - make sure the scan is scheduled while sessions exist
+ * prelay_expiry_kick() - make sure the scan is scheduled while sessions exist
  * @inst: relay instance
  *
  * A pending scan is left alone so that a stream of new sessions cannot
@@ -75,21 +75,21 @@ void pr_expiry_init(struct pr_instance *inst)
  *
  * Context: inst->lock held.
  */
-void pr_expiry_kick(struct pr_instance *inst)
+void prelay_expiry_kick(struct prelay_instance *inst)
 {
 	lockdep_assert_held(&inst->lock);
 	if (inst->n_sessions && !inst->dying)
 		schedule_delayed_work(&inst->expiry,
-				      pr_expiry_period(&inst->config));
+				      prelay_expiry_period(&inst->config));
 }
 
 /**
- * pr_expiry_reconfigure() - rescan now because the lifetimes changed
+ * prelay_expiry_reconfigure() - rescan now because the lifetimes changed
  * @inst: relay instance
  *
  * Context: inst->lock held.
  */
-void pr_expiry_reconfigure(struct pr_instance *inst)
+void prelay_expiry_reconfigure(struct prelay_instance *inst)
 {
 	lockdep_assert_held(&inst->lock);
 	if (inst->n_sessions && !inst->dying)
@@ -97,10 +97,10 @@ void pr_expiry_reconfigure(struct pr_instance *inst)
 }
 
 /**
- * pr_expiry_stop() - stop the worker for good
+ * prelay_expiry_stop() - stop the worker for good
  * @inst: relay instance, already marked dying under inst->lock
  */
-void pr_expiry_stop(struct pr_instance *inst)
+void prelay_expiry_stop(struct prelay_instance *inst)
 {
 	cancel_delayed_work_sync(&inst->expiry);
 }

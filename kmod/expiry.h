@@ -5,9 +5,9 @@
 
 #include "instance.h"
 
-void pr_expiry_init(struct pr_instance *inst);
-void pr_expiry_kick(struct pr_instance *inst);
-void pr_expiry_reconfigure(struct pr_instance *inst);
-void pr_expiry_stop(struct pr_instance *inst);
+void prelay_expiry_init(struct prelay_instance *inst);
+void prelay_expiry_kick(struct prelay_instance *inst);
+void prelay_expiry_reconfigure(struct prelay_instance *inst);
+void prelay_expiry_stop(struct prelay_instance *inst);
 
 #endif /* _PR_EXPIRY_H */

@@ -17,20 +17,20 @@
 #include "socket.h"
 #include "stats.h"
 
-static unsigned int pr_net_id __read_mostly;
+static unsigned int prelay_net_id __read_mostly;
 
 /**
- * pr_instance_get() - the relay instance of a network namespace
+ * prelay_instance_get() - the relay instance of a network namespace
  * @net: the namespace
  *
  * Return: the instance; it exists for as long as @net does.
  */
-struct pr_instance *pr_instance_get(const struct net *net)
+struct prelay_instance *prelay_instance_get(const struct net *net)
 {
-	return net_generic(net, pr_net_id);
+	return net_generic(net, prelay_net_id);
 }
 
-static void pr_config_defaults(struct pr_config *cfg)
+static void prelay_config_defaults(struct prelay_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->bind_lifetime_ms = PEER_RELAY_DEFAULT_BIND_LIFETIME_MS;
@@ -42,7 +42,7 @@ static void pr_config_defaults(struct pr_config *cfg)
 }
 
 /**
- * pr_instance_ratelimit_init() - allocate the rate limiter if not yet done
+ * prelay_instance_ratelimit_init() - allocate the rate limiter if not yet done
  * @inst: relay instance
  *
  * Namespaces that never attach a socket do not pay for the table.
@@ -50,81 +50,81 @@ static void pr_config_defaults(struct pr_config *cfg)
  * Context: inst->lock held.
  * Return: 0 or -ENOMEM.
  */
-int pr_instance_ratelimit_init(struct pr_instance *inst)
+int prelay_instance_ratelimit_init(struct prelay_instance *inst)
 {
-	struct pr_ratelimit *rl;
+	struct prelay_ratelimit *rl;
 
 	lockdep_assert_held(&inst->lock);
 	if (rcu_access_pointer(inst->ratelimit))
 		return 0;
-	rl = pr_ratelimit_new(&inst->config);
+	rl = prelay_ratelimit_new(&inst->config);
 	if (!rl)
 		return -ENOMEM;
 	rcu_assign_pointer(inst->ratelimit, rl);
 	return 0;
 }
 
-static int __net_init pr_net_init(struct net *net)
+static int __net_init prelay_net_init(struct net *net)
 {
-	struct pr_instance *inst = pr_instance_get(net);
+	struct prelay_instance *inst = prelay_instance_get(net);
 	int err;
 
 	inst->net = net;
 	mutex_init(&inst->lock);
 	INIT_LIST_HEAD(&inst->socks);
-	pr_config_defaults(&inst->config);
-	pr_expiry_init(inst);
+	prelay_config_defaults(&inst->config);
+	prelay_expiry_init(inst);
 
-	err = pr_stats_init(inst);
+	err = prelay_stats_init(inst);
 	if (err)
 		return err;
-	err = pr_sessions_init(inst);
+	err = prelay_sessions_init(inst);
 	if (err)
-		pr_stats_free(inst);
+		prelay_stats_free(inst);
 	return err;
 }
 
-static void __net_exit pr_net_exit(struct net *net)
+static void __net_exit prelay_net_exit(struct net *net)
 {
-	struct pr_instance *inst = pr_instance_get(net);
-	struct pr_sock *ps, *tmp;
+	struct prelay_instance *inst = prelay_instance_get(net);
+	struct prelay_sock *ps, *tmp;
 
 	mutex_lock(&inst->lock);
 	inst->dying = true;
 	list_for_each_entry_safe(ps, tmp, &inst->socks, node)
-		pr_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_USER);
-	pr_sessions_flush(inst, PEER_RELAY_DEL_FLUSH);
+		prelay_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_USER);
+	prelay_sessions_flush(inst, PEER_RELAY_DEL_FLUSH);
 	mutex_unlock(&inst->lock);
 
-	pr_expiry_stop(inst);
+	prelay_expiry_stop(inst);
 	/* Readers still inside encap_rcv may touch the counters. */
 	synchronize_rcu();
-	pr_sessions_destroy(inst);
+	prelay_sessions_destroy(inst);
 	kvfree(rcu_dereference_protected(inst->ratelimit, 1));
-	pr_stats_free(inst);
+	prelay_stats_free(inst);
 }
 
-static struct pernet_operations pr_net_ops = {
-	.init = pr_net_init,
-	.exit = pr_net_exit,
-	.id = &pr_net_id,
-	.size = sizeof(struct pr_instance),
+static struct pernet_operations prelay_net_ops = {
+	.init = prelay_net_init,
+	.exit = prelay_net_exit,
+	.id = &prelay_net_id,
+	.size = sizeof(struct prelay_instance),
 };
 
 /**
- * pr_instance_register() - create an instance in every namespace, now and later
+ * prelay_instance_register() - create an instance in every namespace, now and later
  *
  * Return: 0 or a negative errno.
  */
-int pr_instance_register(void)
+int prelay_instance_register(void)
 {
-	return register_pernet_subsys(&pr_net_ops);
+	return register_pernet_subsys(&prelay_net_ops);
 }
 
 /**
- * pr_instance_unregister() - tear down the instances of all namespaces
+ * prelay_instance_unregister() - tear down the instances of all namespaces
  */
-void pr_instance_unregister(void)
+void prelay_instance_unregister(void)
 {
-	unregister_pernet_subsys(&pr_net_ops);
+	unregister_pernet_subsys(&prelay_net_ops);
 }

@@ -16,11 +16,11 @@
 
 #include "addr.h"
 
-struct pr_pcpu_stats;
-struct pr_ratelimit;
+struct prelay_pcpu_stats;
+struct prelay_ratelimit;
 
 /**
- * struct pr_config - tunables of one instance, changed by CONFIG_SET
+ * struct prelay_config - tunables of one instance, changed by CONFIG_SET
  * @bind_lifetime_ms: how long a session may stay not bound by both sides
  * @idle_lifetime_ms: how long either side of an open session may be silent
  * @max_sessions: upper bound of the session count
@@ -33,30 +33,30 @@ struct pr_ratelimit;
  * @pass_rate_total: datagrams/s passed to userspace from all sources
  *	together (burst: one second's worth), 0: unlimited
  */
-struct pr_config {
+struct prelay_config {
 	u32 bind_lifetime_ms;
 	u32 idle_lifetime_ms;
 	u32 max_sessions;
 	bool has_server_key;
 	u8 server_key[PEER_RELAY_KEY_LEN];
 	u32 n_static_eps;
-	struct pr_addr static_eps[PEER_RELAY_MAX_STATIC_EPS];
+	struct prelay_addr static_eps[PEER_RELAY_MAX_STATIC_EPS];
 	u32 pass_rate;
 	u32 pass_burst;
 	u32 pass_rate_total;
 };
 
 /**
- * struct pr_instance - the relay state of one network namespace
+ * struct prelay_instance - the relay state of one network namespace
  * @net: the namespace (not referenced: the instance lives as long as it)
  * @lock: serialises every writer (netlink, expiry worker, socket close)
- * @sessions: VNI -> struct pr_session; readers use RCU only
+ * @sessions: VNI -> struct prelay_session; readers use RCU only
  * @vni_next: allocation cursor over 1..PEER_RELAY_VNI_MAX
- * @pairs: unordered client key pair -> struct pr_session, under @lock
+ * @pairs: unordered client key pair -> struct prelay_session, under @lock
  * @lamport: last LamportID handed out
  * @n_sessions: sessions in @sessions
  * @n_open: sessions bound on both sides
- * @socks: attached sockets (struct pr_sock), RCU list, written under @lock
+ * @socks: attached sockets (struct prelay_sock), RCU list, written under @lock
  * @n_socks: entries in @socks
  * @sock_next_id: id for the next attached socket
  * @config: tunables, under @lock
@@ -68,7 +68,7 @@ struct pr_config {
  * @expiry: worker that deletes expired sessions
  * @dying: set on namespace exit so @expiry does not re-arm
  */
-struct pr_instance {
+struct prelay_instance {
 	struct net *net;
 	struct mutex lock;
 
@@ -83,10 +83,10 @@ struct pr_instance {
 	u32 n_socks;
 	u32 sock_next_id;
 
-	struct pr_config config;
-	struct pr_ratelimit __rcu *ratelimit;
+	struct prelay_config config;
+	struct prelay_ratelimit __rcu *ratelimit;
 
-	struct pr_pcpu_stats __percpu *stats;
+	struct prelay_pcpu_stats __percpu *stats;
 	atomic64_t sessions_created;
 	atomic64_t sessions_deleted[__PEER_RELAY_DEL_MAX];
 
@@ -94,9 +94,9 @@ struct pr_instance {
 	bool dying;
 };
 
-struct pr_instance *pr_instance_get(const struct net *net);
-int pr_instance_ratelimit_init(struct pr_instance *inst);
-int pr_instance_register(void);
-void pr_instance_unregister(void);
+struct prelay_instance *prelay_instance_get(const struct net *net);
+int prelay_instance_ratelimit_init(struct prelay_instance *inst);
+int prelay_instance_register(void);
+void prelay_instance_unregister(void);
 
 #endif /* _PR_INSTANCE_H */

@@ -14,46 +14,46 @@
 #include "session.h"
 #include "sysfs.h"
 
-static int __init pr_init(void)
+static int __init prelay_init(void)
 {
 	int err;
 
-	err = pr_session_caches_init();
+	err = prelay_session_caches_init();
 	if (err)
 		return err;
-	err = pr_instance_register();
+	err = prelay_instance_register();
 	if (err)
 		goto err_caches;
-	err = pr_sysfs_init();
+	err = prelay_sysfs_init();
 	if (err)
 		goto err_instances;
-	err = pr_nl_register();
+	err = prelay_nl_register();
 	if (err)
 		goto err_sysfs;
 	pr_info("peer_relay " PEER_RELAY_VERSION " loaded\n");
 	return 0;
 
 err_sysfs:
-	pr_sysfs_exit();
+	prelay_sysfs_exit();
 err_instances:
-	pr_instance_unregister();
+	prelay_instance_unregister();
 	rcu_barrier();
 err_caches:
-	pr_session_caches_destroy();
+	prelay_session_caches_destroy();
 	return err;
 }
 
-static void __exit pr_exit(void)
+static void __exit prelay_exit(void)
 {
-	pr_nl_unregister();
-	pr_sysfs_exit();
-	pr_instance_unregister();
+	prelay_nl_unregister();
+	prelay_sysfs_exit();
+	prelay_instance_unregister();
 	rcu_barrier();
-	pr_session_caches_destroy();
+	prelay_session_caches_destroy();
 }
 
-module_init(pr_init);
-module_exit(pr_exit);
+module_init(prelay_init);
+module_exit(prelay_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("peer_relay developers");
 MODULE_DESCRIPTION("In-kernel data plane for Tailscale-compatible peer relays");

@@ -19,9 +19,9 @@
 #include "socket.h"
 #include "stats.h"
 
-static struct pr_instance *pr_nl_instance(struct genl_info *info)
+static struct prelay_instance *prelay_nl_instance(struct genl_info *info)
 {
-	return pr_instance_get(genl_info_net(info));
+	return prelay_instance_get(genl_info_net(info));
 }
 
 /*
@@ -29,7 +29,7 @@ static struct pr_instance *pr_nl_instance(struct genl_info *info)
  * core's miss_type/miss_nest) and say so in words too. A macro because
  * NL_SET_ERR_MSG_MOD() wants a string literal.
  */
-#define pr_nl_missing(info, nest, tb, type, msg) ({			\
+#define prelay_nl_missing(info, nest, tb, type, msg) ({			\
 	bool __missing = NL_REQ_ATTR_CHECK((info)->extack, nest, tb, type); \
 									\
 	if (__missing)							\
@@ -38,23 +38,23 @@ static struct pr_instance *pr_nl_instance(struct genl_info *info)
 })
 
 /* Parse the mandatory top-level nest @attr of a request into @tb. */
-static int pr_nl_parse_nest(struct genl_info *info, int attr, int maxtype,
+static int prelay_nl_parse_nest(struct genl_info *info, int attr, int maxtype,
 			    const struct nla_policy *policy, struct nlattr **tb)
 {
-	if (pr_nl_missing(info, NULL, info->attrs, attr,
+	if (prelay_nl_missing(info, NULL, info->attrs, attr,
 			  "missing the request's top-level nest"))
 		return -EINVAL;
 	return nla_parse_nested(tb, maxtype, info->attrs[attr], policy,
 				info->extack);
 }
 
-static int pr_nl_put_u64(struct sk_buff *msg, int attr, u64 val, int pad)
+static int prelay_nl_put_u64(struct sk_buff *msg, int attr, u64 val, int pad)
 {
 	return nla_put_u64_64bit(msg, attr, val, pad);
 }
 
 /* Put an address as IPv4 or IPv6 attribute, plus its port if @port_attr. */
-static int pr_nl_put_addr(struct sk_buff *msg, const struct pr_addr *a,
+static int prelay_nl_put_addr(struct sk_buff *msg, const struct prelay_addr *a,
 			  int ip4_attr, int ip6_attr, int port_attr)
 {
 	int err;
@@ -68,8 +68,8 @@ static int pr_nl_put_addr(struct sk_buff *msg, const struct pr_addr *a,
 	return err;
 }
 
-static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
-			      struct pr_endpoint *ep, const struct pr_bind *b)
+static int prelay_nl_put_endpoint(struct sk_buff *msg, int attr,
+			      struct prelay_endpoint *ep, const struct prelay_bind *b)
 {
 	struct nlattr *nest;
 	int err = 0;
@@ -78,30 +78,30 @@ static int pr_nl_put_endpoint(struct sk_buff *msg, int attr,
 	if (!nest)
 		return -EMSGSIZE;
 	if (b->remote.family) {
-		err = pr_nl_put_addr(msg, &b->remote, PEER_RELAY_EP_A_REMOTE_IPV4,
+		err = prelay_nl_put_addr(msg, &b->remote, PEER_RELAY_EP_A_REMOTE_IPV4,
 				     PEER_RELAY_EP_A_REMOTE_IPV6,
 				     PEER_RELAY_EP_A_REMOTE_PORT);
 		if (!err && b->local.family)
-			err = pr_nl_put_addr(msg, &b->local,
+			err = prelay_nl_put_addr(msg, &b->local,
 					     PEER_RELAY_EP_A_LOCAL_IPV4,
 					     PEER_RELAY_EP_A_LOCAL_IPV6, 0);
 		if (!err)
-			err = pr_nl_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS,
+			err = prelay_nl_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS,
 					    jiffies_to_msecs(jiffies - READ_ONCE(ep->last_seen)),
 					    PEER_RELAY_EP_A_PAD);
 	}
 	if (err ||
-	    pr_nl_put_u64(msg, PEER_RELAY_EP_A_RX_PACKETS,
+	    prelay_nl_put_u64(msg, PEER_RELAY_EP_A_RX_PACKETS,
 			  atomic64_read(&ep->packets), PEER_RELAY_EP_A_PAD) ||
-	    pr_nl_put_u64(msg, PEER_RELAY_EP_A_RX_BYTES,
+	    prelay_nl_put_u64(msg, PEER_RELAY_EP_A_RX_BYTES,
 			  atomic64_read(&ep->bytes), PEER_RELAY_EP_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
 
-/* Largest endpoint nest pr_nl_put_endpoint() writes (IPv6 addresses). */
-static size_t pr_nl_endpoint_size(void)
+/* Largest endpoint nest prelay_nl_put_endpoint() writes (IPv6 addresses). */
+static size_t prelay_nl_endpoint_size(void)
 {
 	return nla_total_size(0) +				/* EPx */
 	       2 * nla_total_size(sizeof(struct in6_addr)) +	/* REMOTE, LOCAL */
@@ -110,9 +110,9 @@ static size_t pr_nl_endpoint_size(void)
 }
 
 /**
- * pr_nl_session_size() - room one session needs in a message
+ * prelay_nl_session_size() - room one session needs in a message
  *
- * The SESSION nest as pr_nl_put_session() fills it at its largest, plus
+ * The SESSION nest as prelay_nl_put_session() fills it at its largest, plus
  * the DEL_REASON of an event. Replies and events are allocated at this
  * size rather than NLMSG_GOODSIZE: with init_on_alloc (Debian's default)
  * every allocation is zeroed, and zeroing a page per reply was the
@@ -120,7 +120,7 @@ static size_t pr_nl_endpoint_size(void)
  *
  * Return: bytes of attribute payload.
  */
-size_t pr_nl_session_size(void)
+size_t prelay_nl_session_size(void)
 {
 	return nla_total_size(0) +				/* SESSION */
 	       nla_total_size(sizeof(u32)) +			/* VNI */
@@ -128,55 +128,55 @@ size_t pr_nl_session_size(void)
 	       2 * nla_total_size_64bit(sizeof(u64)) +		/* LAMPORT, AGE_MS */
 	       nla_total_size(sizeof(u8)) +			/* STATE */
 	       nla_total_size(sizeof(u32)) +			/* DEL_REASON */
-	       2 * pr_nl_endpoint_size();			/* EP0, EP1 */
+	       2 * prelay_nl_endpoint_size();			/* EP0, EP1 */
 }
 
 /**
- * pr_nl_put_session() - put the attributes of a session into a nest
+ * prelay_nl_put_session() - put the attributes of a session into a nest
  * @msg: message, positioned inside a PEER_RELAY_A_SESSION nest
  * @s: the session, kept alive by the caller (inst->lock or RCU)
  *
  * Return: 0 or -EMSGSIZE.
  */
-int pr_nl_put_session(struct sk_buff *msg, struct pr_session *s)
+int prelay_nl_put_session(struct sk_buff *msg, struct prelay_session *s)
 {
-	struct pr_bind b[2];
+	struct prelay_bind b[2];
 	u8 state;
 
-	pr_session_binds(s, b);
+	prelay_session_binds(s, b);
 	state = b[0].remote.family && b[1].remote.family ?
 		PEER_RELAY_STATE_OPEN : PEER_RELAY_STATE_CONNECTING;
 
 	if (nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, s->keys[0]) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, s->keys[1]) ||
-	    pr_nl_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport,
+	    prelay_nl_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport,
 			  PEER_RELAY_SESSION_A_PAD) ||
 	    nla_put_u8(msg, PEER_RELAY_SESSION_A_STATE, state) ||
-	    pr_nl_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS,
+	    prelay_nl_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS,
 			  jiffies_to_msecs(jiffies - s->created),
 			  PEER_RELAY_SESSION_A_PAD) ||
-	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP0, &s->ep[0], &b[0]) ||
-	    pr_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP1, &s->ep[1], &b[1]))
+	    prelay_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP0, &s->ep[0], &b[0]) ||
+	    prelay_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP1, &s->ep[1], &b[1]))
 		return -EMSGSIZE;
 	return 0;
 }
 
 /**
- * pr_nl_put_sock() - put the attributes of an attached socket into a nest
+ * prelay_nl_put_sock() - put the attributes of an attached socket into a nest
  * @msg: message, positioned inside a PEER_RELAY_A_SOCK nest
  * @ps: the socket, kept alive by the caller (inst->lock or RCU)
  *
  * Return: 0 or -EMSGSIZE.
  */
-int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps)
+int prelay_nl_put_sock(struct sk_buff *msg, struct prelay_sock *ps)
 {
 	struct sock *sk = ps->sk;
 	int err;
 
 	if (nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, ps->id) ||
 	    nla_put_u16(msg, PEER_RELAY_SOCK_A_FAMILY, ps->family) ||
-	    nla_put_u16(msg, PEER_RELAY_SOCK_A_PORT, ntohs(pr_sock_port(ps))))
+	    nla_put_u16(msg, PEER_RELAY_SOCK_A_PORT, ntohs(prelay_sock_port(ps))))
 		return -EMSGSIZE;
 	if (ps->family == AF_INET)
 		err = nla_put_in_addr(msg, PEER_RELAY_SOCK_A_LOCAL_IPV4,
@@ -184,8 +184,8 @@ int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps)
 	else
 		err = nla_put_in6_addr(msg, PEER_RELAY_SOCK_A_LOCAL_IPV6,
 				       &sk->sk_v6_rcv_saddr);
-	if (err || pr_nl_put_u64(msg, PEER_RELAY_SOCK_A_RX_PACKETS,
-				 pr_sock_rx_packets(ps), PEER_RELAY_SOCK_A_PAD))
+	if (err || prelay_nl_put_u64(msg, PEER_RELAY_SOCK_A_RX_PACKETS,
+				 prelay_sock_rx_packets(ps), PEER_RELAY_SOCK_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -194,7 +194,7 @@ int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps)
  * Start a reply of @size bytes of attributes with one top-level nest; the
  * caller fills and ends it.
  */
-static struct sk_buff *pr_nl_reply_start(struct genl_info *info, u8 cmd,
+static struct sk_buff *prelay_nl_reply_start(struct genl_info *info, u8 cmd,
 					 size_t size, int attr, void **hdr,
 					 struct nlattr **nest)
 {
@@ -203,7 +203,7 @@ static struct sk_buff *pr_nl_reply_start(struct genl_info *info, u8 cmd,
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &pr_genl_family, 0, cmd);
+	*hdr = genlmsg_put_reply(msg, info, &prelay_genl_family, 0, cmd);
 	*nest = *hdr ? nla_nest_start(msg, attr) : NULL;
 	if (!*nest) {
 		nlmsg_free(msg);
@@ -212,7 +212,7 @@ static struct sk_buff *pr_nl_reply_start(struct genl_info *info, u8 cmd,
 	return msg;
 }
 
-static int pr_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
+static int prelay_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
 			    void *hdr, struct nlattr *nest)
 {
 	nla_nest_end(msg, nest);
@@ -220,56 +220,56 @@ static int pr_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
 	return genlmsg_reply(msg, info);
 }
 
-static int pr_nl_reply_session(struct genl_info *info, struct pr_session *s)
+static int prelay_nl_reply_session(struct genl_info *info, struct prelay_session *s)
 {
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_SESSION_GET,
-				pr_nl_session_size(), PEER_RELAY_A_SESSION,
+	msg = prelay_nl_reply_start(info, PEER_RELAY_CMD_SESSION_GET,
+				prelay_nl_session_size(), PEER_RELAY_A_SESSION,
 				&hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
-	if (pr_nl_put_session(msg, s)) {
+	if (prelay_nl_put_session(msg, s)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return pr_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, msg, hdr, nest);
 }
 
-static int pr_nl_reply_sock(struct genl_info *info, u8 cmd, struct pr_sock *ps)
+static int prelay_nl_reply_sock(struct genl_info *info, u8 cmd, struct prelay_sock *ps)
 {
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pr_nl_reply_start(info, cmd, NLMSG_GOODSIZE, PEER_RELAY_A_SOCK,
+	msg = prelay_nl_reply_start(info, cmd, NLMSG_GOODSIZE, PEER_RELAY_A_SOCK,
 				&hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
-	if (pr_nl_put_sock(msg, ps)) {
+	if (prelay_nl_put_sock(msg, ps)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return pr_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, msg, hdr, nest);
 }
 
 /* ---- sockets ---- */
 
-static int pr_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
 	struct socket *sock;
-	struct pr_sock *ps;
+	struct prelay_sock *ps;
 	int err;
 
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX,
-			       pr_sock_attach_policy, tb);
+	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX,
+			       prelay_sock_attach_policy, tb);
 	if (err)
 		return err;
-	if (pr_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
+	if (prelay_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
 			  PEER_RELAY_SOCK_A_FD, "missing socket file descriptor"))
 		return -EINVAL;
 
@@ -279,31 +279,31 @@ static int pr_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 	mutex_lock(&inst->lock);
-	err = pr_instance_ratelimit_init(inst);
-	ps = err ? ERR_PTR(err) : pr_sock_attach(inst, sock, info->extack);
+	err = prelay_instance_ratelimit_init(inst);
+	ps = err ? ERR_PTR(err) : prelay_sock_attach(inst, sock, info->extack);
 	err = IS_ERR(ps) ? PTR_ERR(ps) :
-	      pr_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_ATTACH, ps);
+	      prelay_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_ATTACH, ps);
 	mutex_unlock(&inst->lock);
 	/* After the unlock: this may be the last reference (a racing close). */
 	sockfd_put(sock);
 	return err;
 }
 
-static struct pr_sock *pr_nl_sock_find(struct pr_instance *inst,
+static struct prelay_sock *prelay_nl_sock_find(struct prelay_instance *inst,
 				       struct genl_info *info)
 {
 	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
-	struct pr_sock *ps;
+	struct prelay_sock *ps;
 	int err;
 
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX,
-			       pr_sock_id_policy, tb);
+	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX,
+			       prelay_sock_id_policy, tb);
 	if (err)
 		return ERR_PTR(err);
-	if (pr_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
+	if (prelay_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
 			  PEER_RELAY_SOCK_A_ID, "missing socket id"))
 		return ERR_PTR(-EINVAL);
-	ps = pr_sock_by_id(inst, nla_get_u32(tb[PEER_RELAY_SOCK_A_ID]));
+	ps = prelay_sock_by_id(inst, nla_get_u32(tb[PEER_RELAY_SOCK_A_ID]));
 	if (!ps) {
 		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SOCK_A_ID]);
 		NL_SET_ERR_MSG_MOD(info->extack, "no attached socket with this id");
@@ -312,44 +312,44 @@ static struct pr_sock *pr_nl_sock_find(struct pr_instance *inst,
 	return ps;
 }
 
-static int pr_nl_sock_detach(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_sock_detach(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
-	struct pr_sock *ps;
+	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct prelay_sock *ps;
 	int err = 0;
 
 	mutex_lock(&inst->lock);
-	ps = pr_nl_sock_find(inst, info);
+	ps = prelay_nl_sock_find(inst, info);
 	if (IS_ERR(ps))
 		err = PTR_ERR(ps);
 	else
-		pr_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_USER);
+		prelay_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_USER);
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
-static int pr_nl_sock_get(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_sock_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
-	struct pr_sock *ps;
+	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct prelay_sock *ps;
 	int err;
 
 	mutex_lock(&inst->lock);
-	ps = pr_nl_sock_find(inst, info);
+	ps = prelay_nl_sock_find(inst, info);
 	err = IS_ERR(ps) ? PTR_ERR(ps) :
-	      pr_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_GET, ps);
+	      prelay_nl_reply_sock(info, PEER_RELAY_CMD_SOCK_GET, ps);
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
 /* Start one dump entry with its top-level nest. */
-static void *pr_nl_dump_start(struct sk_buff *skb, struct netlink_callback *cb,
+static void *prelay_nl_dump_start(struct sk_buff *skb, struct netlink_callback *cb,
 			      u8 cmd, int attr, struct nlattr **nest)
 {
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &pr_genl_family, NLM_F_MULTI, cmd);
+			  &prelay_genl_family, NLM_F_MULTI, cmd);
 	if (!hdr)
 		return NULL;
 	*nest = nla_nest_start(skb, attr);
@@ -360,18 +360,18 @@ static void *pr_nl_dump_start(struct sk_buff *skb, struct netlink_callback *cb,
 	return hdr;
 }
 
-static void pr_nl_dump_end(struct sk_buff *skb, void *hdr, struct nlattr *nest)
+static void prelay_nl_dump_end(struct sk_buff *skb, void *hdr, struct nlattr *nest)
 {
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 }
 
 /* cb->args[0]: number of sockets already dumped. */
-static int pr_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int prelay_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct pr_instance *inst = pr_instance_get(sock_net(cb->skb->sk));
+	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
 	struct nlattr *nest;
-	struct pr_sock *ps;
+	struct prelay_sock *ps;
 	long idx = 0;
 	void *hdr;
 
@@ -379,15 +379,15 @@ static int pr_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry_rcu(ps, &inst->socks, node) {
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = pr_nl_dump_start(skb, cb, PEER_RELAY_CMD_SOCK_GET,
+		hdr = prelay_nl_dump_start(skb, cb, PEER_RELAY_CMD_SOCK_GET,
 				       PEER_RELAY_A_SOCK, &nest);
 		if (!hdr)
 			break;
-		if (pr_nl_put_sock(skb, ps)) {
+		if (prelay_nl_put_sock(skb, ps)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
-		pr_nl_dump_end(skb, hdr, nest);
+		prelay_nl_dump_end(skb, hdr, nest);
 		cb->args[0] = idx;
 	}
 	rcu_read_unlock();
@@ -397,9 +397,9 @@ static int pr_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
 /* ---- sessions ---- */
 
 /* Parse a transport address from an EP nest: IPv4 xor IPv6 (+ port). */
-static int pr_nl_get_addr(struct genl_info *info, struct nlattr *nest,
+static int prelay_nl_get_addr(struct genl_info *info, struct nlattr *nest,
 			  struct nlattr **tb, int ip4_attr, int ip6_attr,
-			  int port_attr, struct pr_addr *a)
+			  int port_attr, struct prelay_addr *a)
 {
 	if (!!tb[ip4_attr] == !!tb[ip6_attr]) {
 		NL_SET_BAD_ATTR(info->extack, nest);
@@ -415,37 +415,37 @@ static int pr_nl_get_addr(struct genl_info *info, struct nlattr *nest,
 		a->ip6 = nla_get_in6_addr(tb[ip6_attr]);
 	}
 	if (port_attr) {
-		if (pr_nl_missing(info, nest, tb, port_attr, "missing port"))
+		if (prelay_nl_missing(info, nest, tb, port_attr, "missing port"))
 			return -EINVAL;
 		a->port = htons(nla_get_u16(tb[port_attr]));
 	}
 	return 0;
 }
 
-/* The binding an EP nest asks for, checked (pr_bind_check()). */
-static int pr_nl_get_bind(struct genl_info *info, struct nlattr *nest,
-			  struct pr_bind *b)
+/* The binding an EP nest asks for, checked (prelay_bind_check()). */
+static int prelay_nl_get_bind(struct genl_info *info, struct nlattr *nest,
+			  struct prelay_bind *b)
 {
 	struct nlattr *ep[PEER_RELAY_EP_A_MAX + 1];
 	int err;
 
 	memset(b, 0, sizeof(*b));
-	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX, nest, pr_ep_bind_policy,
+	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX, nest, prelay_ep_bind_policy,
 			       info->extack);
 	if (err)
 		return err;
-	err = pr_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_REMOTE_IPV4,
+	err = prelay_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_REMOTE_IPV4,
 			     PEER_RELAY_EP_A_REMOTE_IPV6,
 			     PEER_RELAY_EP_A_REMOTE_PORT, &b->remote);
 	if (err)
 		return err;
 	if (ep[PEER_RELAY_EP_A_LOCAL_IPV4] || ep[PEER_RELAY_EP_A_LOCAL_IPV6]) {
-		err = pr_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_LOCAL_IPV4,
+		err = prelay_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_LOCAL_IPV4,
 				     PEER_RELAY_EP_A_LOCAL_IPV6, 0, &b->local);
 		if (err)
 			return err;
 	}
-	err = pr_bind_check(&b->remote, &b->local, info->extack);
+	err = prelay_bind_check(&b->remote, &b->local, info->extack);
 	if (err)
 		NL_SET_BAD_ATTR(info->extack, nest);
 	return err;
@@ -455,24 +455,24 @@ static int pr_nl_get_bind(struct genl_info *info, struct nlattr *nest,
  * SESSION_NEW, optionally with EP0 and/or EP1: every binding is parsed and
  * checked before the session is created, so a bad one changes nothing.
  */
-static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
 	struct nlattr *top = info->attrs[PEER_RELAY_A_SESSION];
-	struct pr_bind bind[2];
-	struct pr_session *s;
+	struct prelay_bind bind[2];
+	struct prelay_session *s;
 	unsigned int i;
 	u32 vni = 0;
 	int err;
 
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
-			       PEER_RELAY_SESSION_A_MAX, pr_session_new_policy, tb);
+	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, prelay_session_new_policy, tb);
 	if (err)
 		return err;
-	if (pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY0,
+	if (prelay_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY0,
 			  "missing client key KEY0") ||
-	    pr_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY1,
+	    prelay_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_KEY1,
 			  "missing client key KEY1"))
 		return -EINVAL;
 	if (tb[PEER_RELAY_SESSION_A_VNI])
@@ -480,14 +480,14 @@ static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < 2; i++) {
 		if (!tb[PEER_RELAY_SESSION_A_EP0 + i])
 			continue;
-		err = pr_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + i],
+		err = prelay_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + i],
 				     &bind[i]);
 		if (err)
 			return err;
 	}
 
 	mutex_lock(&inst->lock);
-	s = pr_session_new(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
+	s = prelay_session_new(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
 			   nla_data(tb[PEER_RELAY_SESSION_A_KEY1]), vni,
 			   info->extack);
 	if (IS_ERR(s)) {
@@ -496,28 +496,28 @@ static int pr_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	for (i = 0; i < 2; i++)
 		if (tb[PEER_RELAY_SESSION_A_EP0 + i])
-			pr_session_bind(inst, s, i, &bind[i].remote,
+			prelay_session_bind(inst, s, i, &bind[i].remote,
 					&bind[i].local);
-	err = pr_nl_reply_session(info, s);
+	err = prelay_nl_reply_session(info, s);
 out:
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
-static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
-	struct pr_session *s;
-	struct pr_bind bind;
+	struct prelay_session *s;
+	struct prelay_bind bind;
 	unsigned int idx;
 	int err;
 
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
-			       PEER_RELAY_SESSION_A_MAX, pr_session_bind_policy, tb);
+	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, prelay_session_bind_policy, tb);
 	if (err)
 		return err;
-	if (pr_nl_missing(info, info->attrs[PEER_RELAY_A_SESSION], tb,
+	if (prelay_nl_missing(info, info->attrs[PEER_RELAY_A_SESSION], tb,
 			  PEER_RELAY_SESSION_A_VNI, "missing VNI"))
 		return -EINVAL;
 	if (!!tb[PEER_RELAY_SESSION_A_EP0] == !!tb[PEER_RELAY_SESSION_A_EP1]) {
@@ -525,33 +525,33 @@ static int pr_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	idx = tb[PEER_RELAY_SESSION_A_EP1] ? 1 : 0;
-	err = pr_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], &bind);
+	err = prelay_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], &bind);
 	if (err)
 		return err;
 
 	mutex_lock(&inst->lock);
-	s = pr_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
+	s = prelay_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
 	if (!s) {
 		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SESSION_A_VNI]);
 		NL_SET_ERR_MSG_MOD(info->extack, "no session with this VNI");
 		err = -ENOENT;
 	} else {
-		pr_session_bind(inst, s, idx, &bind.remote, &bind.local);
+		prelay_session_bind(inst, s, idx, &bind.remote, &bind.local);
 	}
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
 /* Find the session a GET/DEL request names: by VNI or by key pair. */
-static struct pr_session *pr_nl_session_find(struct pr_instance *inst,
+static struct prelay_session *prelay_nl_session_find(struct prelay_instance *inst,
 					     struct genl_info *info)
 {
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
-	struct pr_session *s;
+	struct prelay_session *s;
 	int err;
 
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_SESSION,
-			       PEER_RELAY_SESSION_A_MAX, pr_session_sel_policy, tb);
+	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SESSION,
+			       PEER_RELAY_SESSION_A_MAX, prelay_session_sel_policy, tb);
 	if (err)
 		return ERR_PTR(err);
 	if (tb[PEER_RELAY_SESSION_A_VNI]) {
@@ -559,9 +559,9 @@ static struct pr_session *pr_nl_session_find(struct pr_instance *inst,
 			NL_SET_ERR_MSG_MOD(info->extack, "select a session by VNI or by keys, not both");
 			return ERR_PTR(-EINVAL);
 		}
-		s = pr_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
+		s = prelay_session_lookup(inst, nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]));
 	} else if (tb[PEER_RELAY_SESSION_A_KEY0] && tb[PEER_RELAY_SESSION_A_KEY1]) {
-		s = pr_session_by_keys(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
+		s = prelay_session_by_keys(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
 				       nla_data(tb[PEER_RELAY_SESSION_A_KEY1]));
 	} else {
 		NL_SET_ERR_MSG_MOD(info->extack, "missing VNI or KEY0+KEY1");
@@ -574,67 +574,67 @@ static struct pr_session *pr_nl_session_find(struct pr_instance *inst,
 	return s;
 }
 
-static int pr_nl_session_del(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_session_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
-	struct pr_session *s;
+	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct prelay_session *s;
 	int err = 0;
 
 	mutex_lock(&inst->lock);
-	s = pr_nl_session_find(inst, info);
+	s = prelay_nl_session_find(inst, info);
 	if (IS_ERR(s))
 		err = PTR_ERR(s);
 	else
-		pr_session_delete(inst, s, PEER_RELAY_DEL_USER);
+		prelay_session_delete(inst, s, PEER_RELAY_DEL_USER);
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
-static int pr_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
-	struct pr_session *s;
+	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct prelay_session *s;
 	int err;
 
 	mutex_lock(&inst->lock);
-	s = pr_nl_session_find(inst, info);
-	err = IS_ERR(s) ? PTR_ERR(s) : pr_nl_reply_session(info, s);
+	s = prelay_nl_session_find(inst, info);
+	err = IS_ERR(s) ? PTR_ERR(s) : prelay_nl_reply_session(info, s);
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
 /* cb->args[0]: the next VNI to dump; resumes exactly across messages. */
-static int pr_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int prelay_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct pr_instance *inst = pr_instance_get(sock_net(cb->skb->sk));
+	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
 	unsigned long vni = cb->args[0];
-	struct pr_session *s;
+	struct prelay_session *s;
 	struct nlattr *nest;
 	void *hdr;
 
 	rcu_read_lock();
 	xa_for_each_start(&inst->sessions, vni, s, vni) {
-		hdr = pr_nl_dump_start(skb, cb, PEER_RELAY_CMD_SESSION_GET,
+		hdr = prelay_nl_dump_start(skb, cb, PEER_RELAY_CMD_SESSION_GET,
 				       PEER_RELAY_A_SESSION, &nest);
 		if (!hdr)
 			break;
-		if (pr_nl_put_session(skb, s)) {
+		if (prelay_nl_put_session(skb, s)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
-		pr_nl_dump_end(skb, hdr, nest);
+		prelay_nl_dump_end(skb, hdr, nest);
 		cb->args[0] = vni + 1;
 	}
 	rcu_read_unlock();
 	return skb->len;
 }
 
-static int pr_nl_session_flush(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_session_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 
 	mutex_lock(&inst->lock);
-	pr_sessions_flush(inst, PEER_RELAY_DEL_FLUSH);
+	prelay_sessions_flush(inst, PEER_RELAY_DEL_FLUSH);
 	mutex_unlock(&inst->lock);
 	return 0;
 }
@@ -642,7 +642,7 @@ static int pr_nl_session_flush(struct sk_buff *skb, struct genl_info *info)
 /* ---- counters ---- */
 
 /* A nest of u64 counters whose attribute types are the enum values. */
-static int pr_nl_put_counter_nest(struct sk_buff *msg, int attr,
+static int prelay_nl_put_counter_nest(struct sk_buff *msg, int attr,
 				  const u64 *vals, unsigned int n)
 {
 	struct nlattr *nest = nla_nest_start(msg, attr);
@@ -651,61 +651,61 @@ static int pr_nl_put_counter_nest(struct sk_buff *msg, int attr,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 1; i < n; i++)	/* 0 is UNSPEC, used as padding */
-		if (pr_nl_put_u64(msg, i, vals[i], 0))
+		if (prelay_nl_put_u64(msg, i, vals[i], 0))
 			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
 
-static int pr_nl_put_stats(struct sk_buff *msg, const struct pr_stats *st)
+static int prelay_nl_put_stats(struct sk_buff *msg, const struct prelay_stats *st)
 {
 	unsigned int i;
 
 	for (i = 0; i < 4; i++)
-		if (pr_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_PACKETS_4_4 + i,
+		if (prelay_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_PACKETS_4_4 + i,
 				  st->fwd_packets[i], PEER_RELAY_STATS_A_PAD) ||
-		    pr_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_BYTES_4_4 + i,
+		    prelay_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_BYTES_4_4 + i,
 				  st->fwd_bytes[i], PEER_RELAY_STATS_A_PAD))
 			return -EMSGSIZE;
 	if (nla_put_u32(msg, PEER_RELAY_STATS_A_SESSIONS_CONNECTING,
 			st->sessions_connecting) ||
 	    nla_put_u32(msg, PEER_RELAY_STATS_A_SESSIONS_OPEN, st->sessions_open) ||
 	    nla_put_u32(msg, PEER_RELAY_STATS_A_SOCKETS, st->sockets) ||
-	    pr_nl_put_u64(msg, PEER_RELAY_STATS_A_SESSIONS_CREATED,
+	    prelay_nl_put_u64(msg, PEER_RELAY_STATS_A_SESSIONS_CREATED,
 			  st->sessions_created, PEER_RELAY_STATS_A_PAD) ||
-	    pr_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_DROPS, st->drops,
+	    prelay_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_DROPS, st->drops,
 				   __PEER_RELAY_DROP_MAX) ||
-	    pr_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_PASSES, st->passes,
+	    prelay_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_PASSES, st->passes,
 				   __PEER_RELAY_PASS_MAX) ||
-	    pr_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_SESSIONS_DELETED,
+	    prelay_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_SESSIONS_DELETED,
 				   st->sessions_deleted, __PEER_RELAY_DEL_MAX))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int pr_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *nest;
-	struct pr_stats st;
+	struct prelay_stats st;
 	struct sk_buff *msg;
 	void *hdr;
 
-	pr_stats_read(inst, &st);
-	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_STATS_GET, NLMSG_GOODSIZE,
+	prelay_stats_read(inst, &st);
+	msg = prelay_nl_reply_start(info, PEER_RELAY_CMD_STATS_GET, NLMSG_GOODSIZE,
 				PEER_RELAY_A_STATS, &hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
-	if (pr_nl_put_stats(msg, &st)) {
+	if (prelay_nl_put_stats(msg, &st)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return pr_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, msg, hdr, nest);
 }
 
 /* ---- configuration ---- */
 
-static int pr_nl_put_config(struct sk_buff *msg, const struct pr_config *cfg)
+static int prelay_nl_put_config(struct sk_buff *msg, const struct prelay_config *cfg)
 {
 	struct nlattr *eps, *ep;
 	u32 i;
@@ -729,7 +729,7 @@ static int pr_nl_put_config(struct sk_buff *msg, const struct pr_config *cfg)
 		return -EMSGSIZE;
 	for (i = 0; i < cfg->n_static_eps; i++) {
 		ep = nla_nest_start(msg, PEER_RELAY_STATIC_EPS_A_EP);
-		if (!ep || pr_nl_put_addr(msg, &cfg->static_eps[i],
+		if (!ep || prelay_nl_put_addr(msg, &cfg->static_eps[i],
 					  PEER_RELAY_EP_A_REMOTE_IPV4,
 					  PEER_RELAY_EP_A_REMOTE_IPV6,
 					  PEER_RELAY_EP_A_REMOTE_PORT))
@@ -740,34 +740,34 @@ static int pr_nl_put_config(struct sk_buff *msg, const struct pr_config *cfg)
 	return 0;
 }
 
-static int pr_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
-	msg = pr_nl_reply_start(info, PEER_RELAY_CMD_CONFIG_GET, NLMSG_GOODSIZE,
+	msg = prelay_nl_reply_start(info, PEER_RELAY_CMD_CONFIG_GET, NLMSG_GOODSIZE,
 				PEER_RELAY_A_CONFIG, &hdr, &nest);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&inst->lock);
-	err = pr_nl_put_config(msg, &inst->config);
+	err = prelay_nl_put_config(msg, &inst->config);
 	mutex_unlock(&inst->lock);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
 	}
-	return pr_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, msg, hdr, nest);
 }
 
 /* Parse, validate and deduplicate a static endpoint list into @cfg. */
-static int pr_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
-				struct pr_config *cfg)
+static int prelay_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
+				struct prelay_config *cfg)
 {
 	struct nlattr *tb[PEER_RELAY_EP_A_MAX + 1];
-	struct pr_addr a;
+	struct prelay_addr a;
 	struct nlattr *nla;
 	int rem, err;
 	u32 i;
@@ -775,10 +775,10 @@ static int pr_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
 	cfg->n_static_eps = 0;
 	nla_for_each_nested(nla, list, rem) {
 		err = nla_parse_nested(tb, PEER_RELAY_EP_A_MAX, nla,
-				       pr_ep_static_policy, info->extack);
+				       prelay_ep_static_policy, info->extack);
 		if (err)
 			return err;
-		err = pr_nl_get_addr(info, nla, tb, PEER_RELAY_EP_A_REMOTE_IPV4,
+		err = prelay_nl_get_addr(info, nla, tb, PEER_RELAY_EP_A_REMOTE_IPV4,
 				     PEER_RELAY_EP_A_REMOTE_IPV6,
 				     PEER_RELAY_EP_A_REMOTE_PORT, &a);
 		if (err)
@@ -798,16 +798,16 @@ static int pr_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
 	return 0;
 }
 
-static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+static int prelay_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pr_instance *inst = pr_nl_instance(info);
+	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_CONFIG_A_MAX + 1];
-	struct pr_ratelimit *rl;
-	struct pr_config *cfg;
+	struct prelay_ratelimit *rl;
+	struct prelay_config *cfg;
 	int err;
 
-	err = pr_nl_parse_nest(info, PEER_RELAY_A_CONFIG, PEER_RELAY_CONFIG_A_MAX,
-			       pr_config_set_policy, tb);
+	err = prelay_nl_parse_nest(info, PEER_RELAY_A_CONFIG, PEER_RELAY_CONFIG_A_MAX,
+			       prelay_config_set_policy, tb);
 	if (err)
 		return err;
 
@@ -837,15 +837,15 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = 0;
 	if (tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
-		err = pr_nl_get_static_eps(info, tb[PEER_RELAY_CONFIG_A_STATIC_EPS],
+		err = prelay_nl_get_static_eps(info, tb[PEER_RELAY_CONFIG_A_STATIC_EPS],
 					   cfg);
 	if (!err) {
 		inst->config = *cfg;
-		pr_expiry_reconfigure(inst);
+		prelay_expiry_reconfigure(inst);
 		rl = rcu_dereference_protected(inst->ratelimit,
 					       lockdep_is_held(&inst->lock));
 		if (rl)
-			pr_ratelimit_set(rl, cfg);
+			prelay_ratelimit_set(rl, cfg);
 	}
 	mutex_unlock(&inst->lock);
 	kfree(cfg);
@@ -854,109 +854,109 @@ static int pr_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- family ---- */
 
-static const struct genl_ops pr_genl_ops[] = {
+static const struct genl_ops prelay_genl_ops[] = {
 	{
 		.cmd = PEER_RELAY_CMD_SOCK_ATTACH,
-		.doit = pr_nl_sock_attach,
-		.policy = pr_sock_attach_req_policy,
+		.doit = prelay_nl_sock_attach,
+		.policy = prelay_sock_attach_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SOCK_DETACH,
-		.doit = pr_nl_sock_detach,
-		.policy = pr_sock_id_req_policy,
+		.doit = prelay_nl_sock_detach,
+		.policy = prelay_sock_id_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SOCK_GET,
-		.doit = pr_nl_sock_get,
-		.dumpit = pr_nl_sock_dump,
-		.policy = pr_sock_id_req_policy,
+		.doit = prelay_nl_sock_get,
+		.dumpit = prelay_nl_sock_dump,
+		.policy = prelay_sock_id_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SESSION_NEW,
-		.doit = pr_nl_session_new,
-		.policy = pr_session_new_req_policy,
+		.doit = prelay_nl_session_new,
+		.policy = prelay_session_new_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SESSION_BIND,
-		.doit = pr_nl_session_bind,
-		.policy = pr_session_bind_req_policy,
+		.doit = prelay_nl_session_bind,
+		.policy = prelay_session_bind_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SESSION_DEL,
-		.doit = pr_nl_session_del,
-		.policy = pr_session_sel_req_policy,
+		.doit = prelay_nl_session_del,
+		.policy = prelay_session_sel_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SESSION_GET,
-		.doit = pr_nl_session_get,
-		.dumpit = pr_nl_session_dump,
-		.policy = pr_session_sel_req_policy,
+		.doit = prelay_nl_session_get,
+		.dumpit = prelay_nl_session_dump,
+		.policy = prelay_session_sel_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_SESSION_FLUSH,
-		.doit = pr_nl_session_flush,
+		.doit = prelay_nl_session_flush,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_STATS_GET,
-		.doit = pr_nl_stats_get,
+		.doit = prelay_nl_stats_get,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_CONFIG_GET,
-		.doit = pr_nl_config_get,
+		.doit = prelay_nl_config_get,
 	},
 	{
 		.cmd = PEER_RELAY_CMD_CONFIG_SET,
-		.doit = pr_nl_config_set,
-		.policy = pr_config_set_req_policy,
+		.doit = prelay_nl_config_set,
+		.policy = prelay_config_set_req_policy,
 		.maxattr = PEER_RELAY_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
-static const struct genl_multicast_group pr_genl_mcgrps[] = {
-	[PR_MCGRP_EVENTS] = { .name = PEER_RELAY_MCGRP_EVENTS },
+static const struct genl_multicast_group prelay_genl_mcgrps[] = {
+	[PRELAY_MCGRP_EVENTS] = { .name = PEER_RELAY_MCGRP_EVENTS },
 };
 
-struct genl_family pr_genl_family __ro_after_init = {
+struct genl_family prelay_genl_family __ro_after_init = {
 	.name = PEER_RELAY_GENL_NAME,
 	.version = PEER_RELAY_GENL_VERSION,
 	.maxattr = PEER_RELAY_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = pr_genl_ops,
-	.n_ops = ARRAY_SIZE(pr_genl_ops),
-	.mcgrps = pr_genl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(pr_genl_mcgrps),
+	.ops = prelay_genl_ops,
+	.n_ops = ARRAY_SIZE(prelay_genl_ops),
+	.mcgrps = prelay_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(prelay_genl_mcgrps),
 };
 
 /**
- * pr_nl_register() - register the generic netlink family
+ * prelay_nl_register() - register the generic netlink family
  *
  * Return: 0 or a negative errno.
  */
-int pr_nl_register(void)
+int prelay_nl_register(void)
 {
-	return genl_register_family(&pr_genl_family);
+	return genl_register_family(&prelay_genl_family);
 }
 
 /**
- * pr_nl_unregister() - unregister the generic netlink family
+ * prelay_nl_unregister() - unregister the generic netlink family
  */
-void pr_nl_unregister(void)
+void prelay_nl_unregister(void)
 {
-	genl_unregister_family(&pr_genl_family);
+	genl_unregister_family(&prelay_genl_family);
 }

@@ -5,19 +5,19 @@
 
 #include <net/genetlink.h>
 
-struct pr_session;
-struct pr_sock;
+struct prelay_session;
+struct prelay_sock;
 
-extern struct genl_family pr_genl_family;
+extern struct genl_family prelay_genl_family;
 
 /* Index of the "events" group in the family's mcgrps. */
-#define PR_MCGRP_EVENTS	0
+#define PRELAY_MCGRP_EVENTS	0
 
-int pr_nl_register(void);
-void pr_nl_unregister(void);
+int prelay_nl_register(void);
+void prelay_nl_unregister(void);
 
-size_t pr_nl_session_size(void);
-int pr_nl_put_session(struct sk_buff *msg, struct pr_session *s);
-int pr_nl_put_sock(struct sk_buff *msg, struct pr_sock *ps);
+size_t prelay_nl_session_size(void);
+int prelay_nl_put_session(struct sk_buff *msg, struct prelay_session *s);
+int prelay_nl_put_sock(struct sk_buff *msg, struct prelay_sock *ps);
 
 #endif /* _PR_NETLINK_H */

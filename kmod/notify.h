@@ -5,12 +5,12 @@
 
 #include "instance.h"
 
-struct pr_session;
-struct pr_sock;
+struct prelay_session;
+struct prelay_sock;
 
-void pr_notify_session(struct pr_instance *inst, struct pr_session *s,
+void prelay_notify_session(struct prelay_instance *inst, struct prelay_session *s,
 		       u8 cmd, u32 reason);
-void pr_notify_sock_del(struct pr_instance *inst, struct pr_sock *ps,
+void prelay_notify_sock_del(struct prelay_instance *inst, struct prelay_sock *ps,
 			u32 reason);
 
 #endif /* _PR_NOTIFY_H */

@@ -17,23 +17,23 @@
 #include "ratelimit.h"
 
 /**
- * pr_ratelimit_new() - allocate a rate limiter
+ * prelay_ratelimit_new() - allocate a rate limiter
  * @cfg: configuration with the rates (pass_rate, pass_burst, pass_rate_total)
  *
  * Return: the limiter or NULL.
  */
-struct pr_ratelimit *pr_ratelimit_new(const struct pr_config *cfg)
+struct prelay_ratelimit *prelay_ratelimit_new(const struct prelay_config *cfg)
 {
-	struct pr_ratelimit *rl = kvzalloc(sizeof(*rl), GFP_KERNEL_ACCOUNT);
+	struct prelay_ratelimit *rl = kvzalloc(sizeof(*rl), GFP_KERNEL_ACCOUNT);
 
 	if (!rl)
 		return NULL;
 	get_random_bytes(&rl->key, sizeof(rl->key));
-	pr_ratelimit_set(rl, cfg);
+	prelay_ratelimit_set(rl, cfg);
 	return rl;
 }
 
-static void pr_rl_rate_set(struct pr_rl_rate *r, u32 rate, u32 burst)
+static void prelay_rl_rate_set(struct prelay_rl_rate *r, u32 rate, u32 burst)
 {
 	u64 cost = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
 
@@ -41,14 +41,14 @@ static void pr_rl_rate_set(struct pr_rl_rate *r, u32 rate, u32 burst)
 	WRITE_ONCE(r->cost_ns, cost);
 }
 
-static void pr_rl_bucket_fill(struct pr_rl_bucket *b, u64 tokens, u64 now)
+static void prelay_rl_bucket_fill(struct prelay_rl_bucket *b, u64 tokens, u64 now)
 {
 	WRITE_ONCE(b->tokens_ns, tokens);
 	WRITE_ONCE(b->last_ns, now);
 }
 
 /**
- * pr_ratelimit_set() - change the rates
+ * prelay_ratelimit_set() - change the rates
  * @rl: the limiter
  * @cfg: configuration with the new rates
  *
@@ -59,22 +59,22 @@ static void pr_rl_bucket_fill(struct pr_rl_bucket *b, u64 tokens, u64 now)
  *
  * Context: process.
  */
-void pr_ratelimit_set(struct pr_ratelimit *rl, const struct pr_config *cfg)
+void prelay_ratelimit_set(struct prelay_ratelimit *rl, const struct prelay_config *cfg)
 {
 	u64 now = ktime_get_mono_fast_ns();
 	unsigned int i;
 
-	pr_rl_rate_set(&rl->source, cfg->pass_rate, cfg->pass_burst);
-	pr_rl_rate_set(&rl->total, cfg->pass_rate_total, cfg->pass_rate_total);
-	for (i = 0; i < PR_RATELIMIT_BUCKETS; i++)
-		pr_rl_bucket_fill(&rl->buckets[i], rl->source.max_ns, now);
-	pr_rl_bucket_fill(&rl->all, rl->total.max_ns, now);
+	prelay_rl_rate_set(&rl->source, cfg->pass_rate, cfg->pass_burst);
+	prelay_rl_rate_set(&rl->total, cfg->pass_rate_total, cfg->pass_rate_total);
+	for (i = 0; i < PRELAY_RATELIMIT_BUCKETS; i++)
+		prelay_rl_bucket_fill(&rl->buckets[i], rl->source.max_ns, now);
+	prelay_rl_bucket_fill(&rl->all, rl->total.max_ns, now);
 }
 
-static u32 pr_ratelimit_hash(const struct pr_ratelimit *rl,
+static u32 prelay_ratelimit_hash(const struct prelay_ratelimit *rl,
 			     const struct sk_buff *skb)
 {
-	if (pr_skb_family(skb) == AF_INET)
+	if (prelay_skb_family(skb) == AF_INET)
 		return siphash_1u32((__force u32)ip_hdr(skb)->saddr, &rl->key);
 	return siphash(&ipv6_hdr(skb)->saddr, 8, &rl->key);
 }
@@ -83,7 +83,7 @@ static u32 pr_ratelimit_hash(const struct pr_ratelimit *rl,
  * Take one datagram's credit from @b shaped by @r, if it has it. Lock-free
  * and racy on purpose (see the top of the file).
  */
-static bool pr_rl_take(struct pr_rl_bucket *b, const struct pr_rl_rate *r,
+static bool prelay_rl_take(struct prelay_rl_bucket *b, const struct prelay_rl_rate *r,
 		       u64 now)
 {
 	u64 cost = READ_ONCE(r->cost_ns);
@@ -113,7 +113,7 @@ static bool pr_rl_take(struct pr_rl_bucket *b, const struct pr_rl_rate *r,
 }
 
 /**
- * pr_ratelimit_check() - may this datagram go to userspace?
+ * prelay_ratelimit_check() - may this datagram go to userspace?
  * @rl: the limiter
  * @skb: received datagram
  *
@@ -125,16 +125,16 @@ static bool pr_rl_take(struct pr_rl_bucket *b, const struct pr_rl_rate *r,
  * PEER_RELAY_DROP_RATELIMIT (over the source's rate) or
  * PEER_RELAY_DROP_RATELIMIT_TOTAL (over the rate of all sources).
  */
-enum peer_relay_drop_reason pr_ratelimit_check(struct pr_ratelimit *rl,
+enum peer_relay_drop_reason prelay_ratelimit_check(struct prelay_ratelimit *rl,
 					       const struct sk_buff *skb)
 {
 	u64 now = ktime_get_mono_fast_ns();
-	struct pr_rl_bucket *b;
+	struct prelay_rl_bucket *b;
 
-	b = &rl->buckets[pr_ratelimit_hash(rl, skb) & (PR_RATELIMIT_BUCKETS - 1)];
-	if (!pr_rl_take(b, &rl->source, now))
+	b = &rl->buckets[prelay_ratelimit_hash(rl, skb) & (PRELAY_RATELIMIT_BUCKETS - 1)];
+	if (!prelay_rl_take(b, &rl->source, now))
 		return PEER_RELAY_DROP_RATELIMIT;
-	if (!pr_rl_take(&rl->all, &rl->total, now))
+	if (!prelay_rl_take(&rl->all, &rl->total, now))
 		return PEER_RELAY_DROP_RATELIMIT_TOTAL;
 	return PEER_RELAY_DROP_UNSPEC;
 }

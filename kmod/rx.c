@@ -24,26 +24,26 @@
  * Which endpoint of @s sent @skb: 0, 1, or a drop reason (negated). The
  * other endpoint's binding, as of the same instant, is copied to @to.
  */
-static int pr_rx_source(struct pr_session *s, const struct sk_buff *skb,
-			u16 family, struct pr_bind *to)
+static int prelay_rx_source(struct prelay_session *s, const struct sk_buff *skb,
+			u16 family, struct prelay_bind *to)
 {
-	struct pr_bind b[2];
+	struct prelay_bind b[2];
 
-	pr_session_binds(s, b);
+	prelay_session_binds(s, b);
 	if (!b[0].remote.family || !b[1].remote.family)
 		return -PEER_RELAY_DROP_NOT_BOUND;
-	if (pr_addr_is_skb_source(&b[0].remote, skb, family)) {
+	if (prelay_addr_is_skb_source(&b[0].remote, skb, family)) {
 		*to = b[1];
 		return 0;
 	}
-	if (pr_addr_is_skb_source(&b[1].remote, skb, family)) {
+	if (prelay_addr_is_skb_source(&b[1].remote, skb, family)) {
 		*to = b[0];
 		return 1;
 	}
 	return -PEER_RELAY_DROP_BAD_SOURCE;
 }
 
-static void pr_endpoint_account(struct pr_endpoint *ep, unsigned int len)
+static void prelay_endpoint_account(struct prelay_endpoint *ep, unsigned int len)
 {
 	unsigned long now = jiffies;
 
@@ -55,58 +55,58 @@ static void pr_endpoint_account(struct pr_endpoint *ep, unsigned int len)
 }
 
 /* Forward a data datagram of a known session, or say why not. */
-static enum peer_relay_drop_reason pr_rx_data(struct pr_sock *ps,
-					      struct pr_session *s,
+static enum peer_relay_drop_reason prelay_rx_data(struct prelay_sock *ps,
+					      struct prelay_session *s,
 					      struct sk_buff *skb,
 					      unsigned int len)
 {
-	struct pr_instance *inst = ps->inst;
-	u16 family = pr_skb_family(skb);
-	struct pr_sock *out;
-	struct pr_bind to;
+	struct prelay_instance *inst = ps->inst;
+	u16 family = prelay_skb_family(skb);
+	struct prelay_sock *out;
+	struct prelay_bind to;
 	enum peer_relay_drop_reason reason;
 	int from;
 
-	from = pr_rx_source(s, skb, family, &to);
+	from = prelay_rx_source(s, skb, family, &to);
 	if (from < 0)
 		return -from;
 
-	out = pr_sock_egress(inst, ps, to.remote.family);
+	out = prelay_sock_egress(inst, ps, to.remote.family);
 	if (!out)
 		return PEER_RELAY_DROP_NO_SOCKET;
 
-	reason = pr_xmit(out, &to, skb);
+	reason = prelay_xmit(out, &to, skb);
 	if (reason)
 		return reason;
-	pr_endpoint_account(&s->ep[from], len);
-	pr_stats_forwarded(inst, pr_af_pair(family, to.remote.family), len);
+	prelay_endpoint_account(&s->ep[from], len);
+	prelay_stats_forwarded(inst, prelay_af_pair(family, to.remote.family), len);
 	return PEER_RELAY_DROP_UNSPEC;
 }
 
 /* Let a datagram through to the socket if its source is within its rate. */
-static int pr_rx_pass(struct pr_instance *inst, struct sk_buff *skb,
+static int prelay_rx_pass(struct prelay_instance *inst, struct sk_buff *skb,
 		      enum peer_relay_pass_reason why)
 {
-	struct pr_ratelimit *rl = rcu_dereference(inst->ratelimit);
+	struct prelay_ratelimit *rl = rcu_dereference(inst->ratelimit);
 	enum peer_relay_drop_reason over;
 
-	over = rl ? pr_ratelimit_check(rl, skb) : PEER_RELAY_DROP_UNSPEC;
+	over = rl ? prelay_ratelimit_check(rl, skb) : PEER_RELAY_DROP_UNSPEC;
 	if (over) {
-		pr_stats_drop(inst, over);
+		prelay_stats_drop(inst, over);
 		kfree_skb(skb);
 		return 0;
 	}
-	pr_stats_pass(inst, why);
+	prelay_stats_pass(inst, why);
 	return 1;
 }
 
 /* One datagram: forward, drop, or return 1 to hand it to the socket. */
-static int pr_rx_one(struct pr_sock *ps, struct sk_buff *skb)
+static int prelay_rx_one(struct prelay_sock *ps, struct sk_buff *skb)
 {
-	struct pr_instance *inst = ps->inst;
-	u8 head[PR_CLASSIFY_HLEN];
+	struct prelay_instance *inst = ps->inst;
+	u8 head[PRELAY_CLASSIFY_HLEN];
 	enum peer_relay_drop_reason reason;
-	struct pr_session *s;
+	struct prelay_session *s;
 	unsigned int len;
 	const u8 *data;
 	u32 vni = 0;
@@ -114,56 +114,56 @@ static int pr_rx_one(struct pr_sock *ps, struct sk_buff *skb)
 	this_cpu_inc(*ps->rx_packets);
 	len = skb->len - sizeof(struct udphdr);
 	data = skb_header_pointer(skb, sizeof(struct udphdr),
-				  min_t(unsigned int, len, PR_CLASSIFY_HLEN), head);
+				  min_t(unsigned int, len, PRELAY_CLASSIFY_HLEN), head);
 	if (unlikely(!data)) {
 		reason = PEER_RELAY_DROP_SHORT;
 		goto drop;
 	}
 
-	switch (pr_classify(data, len, &vni)) {
-	case PR_CLASS_STUN:
-		return pr_rx_pass(inst, skb, PEER_RELAY_PASS_STUN);
-	case PR_CLASS_NOT_GENEVE:
-		return pr_rx_pass(inst, skb, PEER_RELAY_PASS_NOT_GENEVE);
-	case PR_CLASS_SHORT:
+	switch (prelay_classify(data, len, &vni)) {
+	case PRELAY_CLASS_STUN:
+		return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_STUN);
+	case PRELAY_CLASS_NOT_GENEVE:
+		return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_NOT_GENEVE);
+	case PRELAY_CLASS_SHORT:
 		reason = PEER_RELAY_DROP_SHORT;
 		goto drop;
-	case PR_CLASS_CONTROL:
+	case PRELAY_CLASS_CONTROL:
 		/* Never answer for unknown VNIs: spare userspace the work. */
-		if (!pr_session_lookup(inst, vni)) {
+		if (!prelay_session_lookup(inst, vni)) {
 			reason = PEER_RELAY_DROP_UNKNOWN_VNI;
 			goto drop;
 		}
-		return pr_rx_pass(inst, skb, PEER_RELAY_PASS_CONTROL);
-	case PR_CLASS_DATA:
+		return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_CONTROL);
+	case PRELAY_CLASS_DATA:
 		break;
 	}
 
-	s = pr_session_lookup(inst, vni);
+	s = prelay_session_lookup(inst, vni);
 	if (!s) {
 		reason = PEER_RELAY_DROP_UNKNOWN_VNI;
 		goto drop;
 	}
-	reason = pr_rx_data(ps, s, skb, len);
+	reason = prelay_rx_data(ps, s, skb, len);
 	if (!reason)
 		return 0;
 drop:
-	pr_stats_drop(inst, reason);
+	prelay_stats_drop(inst, reason);
 	kfree_skb(skb);
 	return 0;
 }
 
 /* Is @skb (data at the UDP header) a Geneve data datagram? */
-static bool pr_rx_is_data(const struct sk_buff *skb)
+static bool prelay_rx_is_data(const struct sk_buff *skb)
 {
 	unsigned int len = skb->len - sizeof(struct udphdr);
-	u8 head[PR_CLASSIFY_HLEN];
+	u8 head[PRELAY_CLASSIFY_HLEN];
 	const u8 *data;
 	u32 vni;
 
 	data = skb_header_pointer(skb, sizeof(struct udphdr),
-				  min_t(unsigned int, len, PR_CLASSIFY_HLEN), head);
-	return data && pr_classify(data, len, &vni) == PR_CLASS_DATA;
+				  min_t(unsigned int, len, PRELAY_CLASSIFY_HLEN), head);
+	return data && prelay_classify(data, len, &vni) == PRELAY_CLASS_DATA;
 }
 
 /*
@@ -176,9 +176,9 @@ static bool pr_rx_is_data(const struct sk_buff *skb)
  * the socket the usual way (IP_PKTINFO and all). Segments share the
  * flow, so this is rare and never on the hot path.
  */
-static int pr_rx_gso(struct sock *sk, struct pr_sock *ps, struct sk_buff *skb)
+static int prelay_rx_gso(struct sock *sk, struct prelay_sock *ps, struct sk_buff *skb)
 {
-	bool ipv4 = pr_skb_family(skb) == AF_INET;
+	bool ipv4 = prelay_skb_family(skb) == AF_INET;
 	struct sk_buff *segs, *seg, *next;
 
 	__skb_push(skb, -skb_mac_offset(skb));
@@ -187,7 +187,7 @@ static int pr_rx_gso(struct sock *sk, struct pr_sock *ps, struct sk_buff *skb)
 		skb_mark_not_on_list(seg);
 		__skb_pull(seg, skb_transport_offset(seg));
 		udp_post_segment_fix_csum(seg);
-		if (pr_rx_is_data(seg) && !pr_rx_one(ps, seg))
+		if (prelay_rx_is_data(seg) && !prelay_rx_one(ps, seg))
 			continue;
 		__skb_push(seg, -skb_network_offset(seg));
 		netif_rx(seg);
@@ -196,16 +196,16 @@ static int pr_rx_gso(struct sock *sk, struct pr_sock *ps, struct sk_buff *skb)
 }
 
 /**
- * pr_encap_rcv() - encap_rcv hook of attached sockets
+ * prelay_encap_rcv() - encap_rcv hook of attached sockets
  * @sk: the UDP socket
  * @skb: the datagram, data at the UDP header
  *
  * Context: softirq, rcu_read_lock() held by the UDP stack.
  * Return: 0 if consumed, 1 to hand the datagram to the socket.
  */
-int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
+int prelay_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	struct pr_sock *ps = rcu_dereference_sk_user_data(sk);
+	struct prelay_sock *ps = rcu_dereference_sk_user_data(sk);
 
 	if (unlikely(!ps))
 		return 1;	/* being detached */
@@ -216,6 +216,6 @@ int pr_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	skb_mark_not_on_list(skb);
 	if (unlikely(skb_is_gso(skb)))
-		return pr_rx_gso(sk, ps, skb);
-	return pr_rx_one(ps, skb);
+		return prelay_rx_gso(sk, ps, skb);
+	return prelay_rx_one(ps, skb);
 }

@@ -6,6 +6,6 @@
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
-int pr_encap_rcv(struct sock *sk, struct sk_buff *skb);
+int prelay_encap_rcv(struct sock *sk, struct sk_buff *skb);
 
 #endif /* _PR_RX_H */

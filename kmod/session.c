@@ -13,68 +13,68 @@
 #include "session.h"
 
 /* A dedicated cache: objects packed at their real size, not kmalloc's. */
-static struct kmem_cache *pr_session_cache __read_mostly;
+static struct kmem_cache *prelay_session_cache __read_mostly;
 
-static const struct rhashtable_params pr_pair_params = {
-	.key_len = sizeof_field(struct pr_session, keys),
-	.key_offset = offsetof(struct pr_session, keys),
-	.head_offset = offsetof(struct pr_session, pair_node),
+static const struct rhashtable_params prelay_pair_params = {
+	.key_len = sizeof_field(struct prelay_session, keys),
+	.key_offset = offsetof(struct prelay_session, keys),
+	.head_offset = offsetof(struct prelay_session, pair_node),
 	.automatic_shrinking = true,
 };
 
 /**
- * pr_session_caches_init() - create the session slab cache
+ * prelay_session_caches_init() - create the session slab cache
  *
  * Return: 0 or -ENOMEM.
  */
-int pr_session_caches_init(void)
+int prelay_session_caches_init(void)
 {
-	pr_session_cache = KMEM_CACHE(pr_session, SLAB_ACCOUNT);
-	return pr_session_cache ? 0 : -ENOMEM;
+	prelay_session_cache = KMEM_CACHE(prelay_session, SLAB_ACCOUNT);
+	return prelay_session_cache ? 0 : -ENOMEM;
 }
 
 /**
- * pr_session_caches_destroy() - destroy the cache
+ * prelay_session_caches_destroy() - destroy the cache
  *
  * Context: every session freed (after rcu_barrier()).
  */
-void pr_session_caches_destroy(void)
+void prelay_session_caches_destroy(void)
 {
-	kmem_cache_destroy(pr_session_cache);
-	pr_session_cache = NULL;
+	kmem_cache_destroy(prelay_session_cache);
+	prelay_session_cache = NULL;
 }
 
 /**
- * pr_sessions_init() - initialise the session tables of an instance
+ * prelay_sessions_init() - initialise the session tables of an instance
  * @inst: relay instance
  *
  * Return: 0 or a negative errno.
  */
-int pr_sessions_init(struct pr_instance *inst)
+int prelay_sessions_init(struct prelay_instance *inst)
 {
 	xa_init_flags(&inst->sessions, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	inst->vni_next = PEER_RELAY_VNI_MIN;
-	return rhashtable_init(&inst->pairs, &pr_pair_params);
+	return rhashtable_init(&inst->pairs, &prelay_pair_params);
 }
 
 /**
- * pr_sessions_destroy() - free the (empty) session tables
+ * prelay_sessions_destroy() - free the (empty) session tables
  * @inst: relay instance, all sessions already deleted
  */
-void pr_sessions_destroy(struct pr_instance *inst)
+void prelay_sessions_destroy(struct prelay_instance *inst)
 {
 	rhashtable_destroy(&inst->pairs);
 	xa_destroy(&inst->sessions);
 }
 
-static void pr_session_free_rcu(struct rcu_head *head)
+static void prelay_session_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(pr_session_cache,
-			container_of(head, struct pr_session, rcu));
+	kmem_cache_free(prelay_session_cache,
+			container_of(head, struct prelay_session, rcu));
 }
 
 /* Sort two keys into @out so that the pair is unordered. */
-static void pr_sort_keys(u8 out[2][PEER_RELAY_KEY_LEN], const u8 *a,
+static void prelay_sort_keys(u8 out[2][PEER_RELAY_KEY_LEN], const u8 *a,
 			 const u8 *b)
 {
 	bool swap = memcmp(a, b, PEER_RELAY_KEY_LEN) > 0;
@@ -84,7 +84,7 @@ static void pr_sort_keys(u8 out[2][PEER_RELAY_KEY_LEN], const u8 *a,
 }
 
 /**
- * pr_session_by_keys() - find the session of an unordered key pair
+ * prelay_session_by_keys() - find the session of an unordered key pair
  * @inst: relay instance
  * @key_a: one client key
  * @key_b: the other client key
@@ -92,21 +92,21 @@ static void pr_sort_keys(u8 out[2][PEER_RELAY_KEY_LEN], const u8 *a,
  * Context: inst->lock held.
  * Return: the session or NULL.
  */
-struct pr_session *pr_session_by_keys(struct pr_instance *inst,
+struct prelay_session *prelay_session_by_keys(struct prelay_instance *inst,
 				      const u8 *key_a, const u8 *key_b)
 {
 	u8 keys[2][PEER_RELAY_KEY_LEN];
 
 	lockdep_assert_held(&inst->lock);
-	pr_sort_keys(keys, key_a, key_b);
-	return rhashtable_lookup_fast(&inst->pairs, keys, pr_pair_params);
+	prelay_sort_keys(keys, key_a, key_b);
+	return rhashtable_lookup_fast(&inst->pairs, keys, prelay_pair_params);
 }
 
-static int pr_session_check_keys(struct pr_instance *inst, const u8 *key_a,
+static int prelay_session_check_keys(struct prelay_instance *inst, const u8 *key_a,
 				 const u8 *key_b,
 				 struct netlink_ext_ack *extack)
 {
-	const struct pr_config *cfg = &inst->config;
+	const struct prelay_config *cfg = &inst->config;
 
 	if (!memcmp(key_a, key_b, PEER_RELAY_KEY_LEN)) {
 		NL_SET_ERR_MSG_MOD(extack, "the two client keys are equal");
@@ -122,8 +122,8 @@ static int pr_session_check_keys(struct pr_instance *inst, const u8 *key_a,
 }
 
 /* Put @s into the VNI table, at @vni or at the cursor when @vni is 0. */
-static int pr_session_insert_vni(struct pr_instance *inst,
-				 struct pr_session *s, u32 vni,
+static int prelay_session_insert_vni(struct prelay_instance *inst,
+				 struct prelay_session *s, u32 vni,
 				 struct netlink_ext_ack *extack)
 {
 	int err;
@@ -154,7 +154,7 @@ static int pr_session_insert_vni(struct pr_instance *inst,
 }
 
 /**
- * pr_session_new() - create the session of a key pair, or return it
+ * prelay_session_new() - create the session of a key pair, or return it
  * @inst: relay instance
  * @key_a: one client key
  * @key_b: the other client key
@@ -167,20 +167,20 @@ static int pr_session_insert_vni(struct pr_instance *inst,
  * Context: inst->lock held.
  * Return: the session or an ERR_PTR().
  */
-struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
+struct prelay_session *prelay_session_new(struct prelay_instance *inst, const u8 *key_a,
 				  const u8 *key_b, u32 vni,
 				  struct netlink_ext_ack *extack)
 {
-	struct pr_session *s;
+	struct prelay_session *s;
 	int err;
 
 	lockdep_assert_held(&inst->lock);
 
-	err = pr_session_check_keys(inst, key_a, key_b, extack);
+	err = prelay_session_check_keys(inst, key_a, key_b, extack);
 	if (err)
 		return ERR_PTR(err);
 
-	s = pr_session_by_keys(inst, key_a, key_b);
+	s = prelay_session_by_keys(inst, key_a, key_b);
 	if (s) {
 		if (vni && vni != s->vni) {
 			NL_SET_ERR_MSG_MOD(extack, "the key pair already has a session with another VNI");
@@ -194,36 +194,36 @@ struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
 		return ERR_PTR(-ENOSPC);
 	}
 
-	s = kmem_cache_zalloc(pr_session_cache, GFP_KERNEL);
+	s = kmem_cache_zalloc(prelay_session_cache, GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
-	pr_sort_keys(s->keys, key_a, key_b);
+	prelay_sort_keys(s->keys, key_a, key_b);
 	seqcount_init(&s->bind_seq);
 	s->created = jiffies;
 	s->lamport = inst->lamport + 1;
 
-	err = rhashtable_insert_fast(&inst->pairs, &s->pair_node, pr_pair_params);
+	err = rhashtable_insert_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
 	if (err) {
-		kmem_cache_free(pr_session_cache, s);
+		kmem_cache_free(prelay_session_cache, s);
 		return ERR_PTR(err);
 	}
 	/* Published to the fast path last, fully initialised. */
-	err = pr_session_insert_vni(inst, s, vni, extack);
+	err = prelay_session_insert_vni(inst, s, vni, extack);
 	if (err) {
-		rhashtable_remove_fast(&inst->pairs, &s->pair_node, pr_pair_params);
-		kmem_cache_free(pr_session_cache, s);
+		rhashtable_remove_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
+		kmem_cache_free(prelay_session_cache, s);
 		return ERR_PTR(err);
 	}
 
 	inst->lamport = s->lamport;
 	inst->n_sessions++;
 	atomic64_inc(&inst->sessions_created);
-	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_NEW_NTF, 0);
-	pr_expiry_kick(inst);
+	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_NEW_NTF, 0);
+	prelay_expiry_kick(inst);
 	return s;
 }
 
-static bool pr_addr_usable_remote(const struct pr_addr *a)
+static bool prelay_addr_usable_remote(const struct prelay_addr *a)
 {
 	if (a->family == AF_INET)
 		return !ipv4_is_zeronet(a->ip4) && !ipv4_is_multicast(a->ip4) &&
@@ -232,20 +232,20 @@ static bool pr_addr_usable_remote(const struct pr_addr *a)
 }
 
 /**
- * pr_bind_check() - can a session endpoint be bound to these addresses?
+ * prelay_bind_check() - can a session endpoint be bound to these addresses?
  * @remote: the client's address and port
  * @local: relay address to send from, or NULL/family 0
  * @extack: error reporting
  *
- * Separate from pr_session_bind() so that a request can validate every
+ * Separate from prelay_session_bind() so that a request can validate every
  * binding before it changes anything.
  *
  * Return: 0 or -EINVAL.
  */
-int pr_bind_check(const struct pr_addr *remote, const struct pr_addr *local,
+int prelay_bind_check(const struct prelay_addr *remote, const struct prelay_addr *local,
 		  struct netlink_ext_ack *extack)
 {
-	if (!pr_addr_usable_remote(remote)) {
+	if (!prelay_addr_usable_remote(remote)) {
 		NL_SET_ERR_MSG_MOD(extack, "remote address is unspecified, multicast or broadcast");
 		return -EINVAL;
 	}
@@ -257,11 +257,11 @@ int pr_bind_check(const struct pr_addr *remote, const struct pr_addr *local,
 }
 
 /**
- * pr_session_bind() - bind one endpoint of a session to an address
+ * prelay_session_bind() - bind one endpoint of a session to an address
  * @inst: relay instance
  * @s: the session
  * @idx: endpoint index, 0 (KEY0's side) or 1
- * @remote: the client's address and port, accepted by pr_bind_check()
+ * @remote: the client's address and port, accepted by prelay_bind_check()
  * @local: relay address to send from, or NULL/family 0 to let routing pick
  *
  * The new binding replaces the old one atomically: from the moment it is
@@ -269,12 +269,12 @@ int pr_bind_check(const struct pr_addr *remote, const struct pr_addr *local,
  *
  * Context: inst->lock held.
  */
-void pr_session_bind(struct pr_instance *inst, struct pr_session *s,
-		     unsigned int idx, const struct pr_addr *remote,
-		     const struct pr_addr *local)
+void prelay_session_bind(struct prelay_instance *inst, struct prelay_session *s,
+		     unsigned int idx, const struct prelay_addr *remote,
+		     const struct prelay_addr *local)
 {
-	static const struct pr_addr unset;
-	bool was_open = pr_session_is_open(s);
+	static const struct prelay_addr unset;
+	bool was_open = prelay_session_is_open(s);
 
 	lockdep_assert_held(&inst->lock);
 
@@ -290,50 +290,50 @@ void pr_session_bind(struct pr_instance *inst, struct pr_session *s,
 	write_seqcount_end(&s->bind_seq);
 	local_bh_enable();
 
-	if (!was_open && pr_session_is_open(s))
+	if (!was_open && prelay_session_is_open(s))
 		inst->n_open++;
-	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_BIND_NTF, 0);
+	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_BIND_NTF, 0);
 }
 
 /**
- * pr_session_delete() - remove a session and free it after a grace period
+ * prelay_session_delete() - remove a session and free it after a grace period
  * @inst: relay instance
  * @s: the session
  * @reason: why, reported in the notification and the counters
  *
  * Context: inst->lock held.
  */
-void pr_session_delete(struct pr_instance *inst, struct pr_session *s,
+void prelay_session_delete(struct prelay_instance *inst, struct prelay_session *s,
 		       enum peer_relay_del_reason reason)
 {
 	lockdep_assert_held(&inst->lock);
 
 	xa_erase(&inst->sessions, s->vni);
-	rhashtable_remove_fast(&inst->pairs, &s->pair_node, pr_pair_params);
+	rhashtable_remove_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
 	inst->n_sessions--;
-	if (pr_session_is_open(s))
+	if (prelay_session_is_open(s))
 		inst->n_open--;
 	atomic64_inc(&inst->sessions_deleted[reason]);
-	pr_notify_session(inst, s, PEER_RELAY_CMD_SESSION_DEL_NTF, reason);
-	call_rcu(&s->rcu, pr_session_free_rcu);
+	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_DEL_NTF, reason);
+	call_rcu(&s->rcu, prelay_session_free_rcu);
 }
 
 /**
- * pr_sessions_flush() - delete every session of an instance
+ * prelay_sessions_flush() - delete every session of an instance
  * @inst: relay instance
  * @reason: reported for each session
  *
  * Context: inst->lock held.
  */
-void pr_sessions_flush(struct pr_instance *inst,
+void prelay_sessions_flush(struct prelay_instance *inst,
 		       enum peer_relay_del_reason reason)
 {
-	struct pr_session *s;
+	struct prelay_session *s;
 	unsigned long vni;
 
 	lockdep_assert_held(&inst->lock);
 	xa_for_each(&inst->sessions, vni, s) {
-		pr_session_delete(inst, s, reason);
+		prelay_session_delete(inst, s, reason);
 		cond_resched();
 	}
 }

@@ -13,7 +13,7 @@
 #include "instance.h"
 
 /**
- * struct pr_bind - where one endpoint of a session is bound
+ * struct prelay_bind - where one endpoint of a session is bound
  * @remote: the client's address and port (family 0: not bound yet)
  * @local: relay address the client reached us on (family 0: routing picks)
  *
@@ -23,28 +23,28 @@
  * the output route lookup it saved is served by the FIB's own per-CPU
  * route cache (see Documentation/performance.md for the measurements).
  */
-struct pr_bind {
-	struct pr_addr remote;
-	struct pr_addr local;
+struct prelay_bind {
+	struct prelay_addr remote;
+	struct prelay_addr local;
 };
 
 /**
- * struct pr_endpoint - one side of a session
+ * struct prelay_endpoint - one side of a session
  * @bind: current binding; written under inst->lock and the session's
- *	@bind_seq, read with pr_session_binds()
+ *	@bind_seq, read with prelay_session_binds()
  * @last_seen: jiffies of the last datagram forwarded from this side (or bind)
  * @packets: datagrams forwarded from this side
  * @bytes: UDP payload bytes forwarded from this side
  */
-struct pr_endpoint {
-	struct pr_bind bind;
+struct prelay_endpoint {
+	struct prelay_bind bind;
 	unsigned long last_seen;
 	atomic64_t packets;
 	atomic64_t bytes;
 };
 
 /**
- * struct pr_session - a relay session
+ * struct prelay_session - a relay session
  * @keys: the two client keys, sorted; also the @pair_node key
  * @pair_node: link in inst->pairs
  * @vni: Geneve VNI identifying the session on the wire
@@ -58,46 +58,46 @@ struct pr_endpoint {
  * 240 bytes on x86-64 (kernel memory per session is a design target:
  * Documentation/performance.md); "open" is derived from the bindings.
  */
-struct pr_session {
+struct prelay_session {
 	u8 keys[2][PEER_RELAY_KEY_LEN];
 	struct rhash_head pair_node;
 	u32 vni;
 	seqcount_t bind_seq;
 	u64 lamport;
 	unsigned long created;
-	struct pr_endpoint ep[2];
+	struct prelay_endpoint ep[2];
 	struct rcu_head rcu;
 };
 
-int pr_session_caches_init(void);
-void pr_session_caches_destroy(void);
-int pr_sessions_init(struct pr_instance *inst);
-void pr_sessions_destroy(struct pr_instance *inst);
+int prelay_session_caches_init(void);
+void prelay_session_caches_destroy(void);
+int prelay_sessions_init(struct prelay_instance *inst);
+void prelay_sessions_destroy(struct prelay_instance *inst);
 
-struct pr_session *pr_session_new(struct pr_instance *inst, const u8 *key_a,
+struct prelay_session *prelay_session_new(struct prelay_instance *inst, const u8 *key_a,
 				  const u8 *key_b, u32 vni,
 				  struct netlink_ext_ack *extack);
-struct pr_session *pr_session_by_keys(struct pr_instance *inst,
+struct prelay_session *prelay_session_by_keys(struct prelay_instance *inst,
 				      const u8 *key_a, const u8 *key_b);
-int pr_bind_check(const struct pr_addr *remote, const struct pr_addr *local,
+int prelay_bind_check(const struct prelay_addr *remote, const struct prelay_addr *local,
 		  struct netlink_ext_ack *extack);
-void pr_session_bind(struct pr_instance *inst, struct pr_session *s,
-		     unsigned int idx, const struct pr_addr *remote,
-		     const struct pr_addr *local);
-void pr_session_delete(struct pr_instance *inst, struct pr_session *s,
+void prelay_session_bind(struct prelay_instance *inst, struct prelay_session *s,
+		     unsigned int idx, const struct prelay_addr *remote,
+		     const struct prelay_addr *local);
+void prelay_session_delete(struct prelay_instance *inst, struct prelay_session *s,
 		       enum peer_relay_del_reason reason);
-void pr_sessions_flush(struct pr_instance *inst,
+void prelay_sessions_flush(struct prelay_instance *inst,
 		       enum peer_relay_del_reason reason);
 
 /**
- * pr_session_binds() - consistent copy of both bindings of a session
+ * prelay_session_binds() - consistent copy of both bindings of a session
  * @s: the session, kept alive by the caller (RCU or inst->lock)
  * @out: the two bindings; remote.family 0 where not bound
  *
  * Context: any; spins only while a rebind (a few stores) is in progress.
  */
-static inline void pr_session_binds(const struct pr_session *s,
-				    struct pr_bind out[2])
+static inline void prelay_session_binds(const struct prelay_session *s,
+				    struct prelay_bind out[2])
 {
 	unsigned int seq;
 
@@ -109,26 +109,26 @@ static inline void pr_session_binds(const struct pr_session *s,
 }
 
 /**
- * pr_session_is_open() - are both endpoints bound?
+ * prelay_session_is_open() - are both endpoints bound?
  * @s: the session
  *
  * Context: inst->lock held (bindings only change under it).
  * Return: true when both endpoints are bound.
  */
-static inline bool pr_session_is_open(const struct pr_session *s)
+static inline bool prelay_session_is_open(const struct prelay_session *s)
 {
 	return s->ep[0].bind.remote.family && s->ep[1].bind.remote.family;
 }
 
 /**
- * pr_session_lookup() - find a session by VNI
+ * prelay_session_lookup() - find a session by VNI
  * @inst: relay instance
  * @vni: 24-bit VNI
  *
  * Context: rcu_read_lock() or inst->lock held.
  * Return: the session or NULL.
  */
-static inline struct pr_session *pr_session_lookup(struct pr_instance *inst,
+static inline struct prelay_session *prelay_session_lookup(struct prelay_instance *inst,
 						   u32 vni)
 {
 	return xa_load(&inst->sessions, vni);

@@ -19,21 +19,21 @@
 #include "socket.h"
 
 /* Private encap_type; the kernel's own values are 1..8. */
-#define PR_UDP_ENCAP_TYPE	0x70
+#define PRELAY_UDP_ENCAP_TYPE	0x70
 
-static void pr_sock_free_rcu(struct rcu_head *head)
+static void prelay_sock_free_rcu(struct rcu_head *head)
 {
-	struct pr_sock *ps = container_of(head, struct pr_sock, rcu);
+	struct prelay_sock *ps = container_of(head, struct prelay_sock, rcu);
 
 	sock_put(ps->sk);
 	free_percpu(ps->rx_packets);
 	kfree(ps);
 }
 
-static void pr_encap_destroy(struct sock *sk)
+static void prelay_encap_destroy(struct sock *sk)
 {
-	struct pr_instance *inst = NULL;
-	struct pr_sock *ps;
+	struct prelay_instance *inst = NULL;
+	struct prelay_sock *ps;
 
 	rcu_read_lock();
 	ps = rcu_dereference_sk_user_data(sk);
@@ -50,14 +50,14 @@ static void pr_encap_destroy(struct sock *sk)
 	mutex_lock(&inst->lock);
 	list_for_each_entry(ps, &inst->socks, node) {
 		if (ps->sk == sk) {
-			pr_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_CLOSED);
+			prelay_sock_detach(inst, ps, PEER_RELAY_SOCK_DEL_CLOSED);
 			break;
 		}
 	}
 	mutex_unlock(&inst->lock);
 }
 
-static int pr_sock_check(struct pr_instance *inst, struct sock *sk,
+static int prelay_sock_check(struct prelay_instance *inst, struct sock *sk,
 			 struct netlink_ext_ack *extack)
 {
 	if (sk->sk_protocol != IPPROTO_UDP || sk->sk_type != SOCK_DGRAM ||
@@ -81,7 +81,7 @@ static int pr_sock_check(struct pr_instance *inst, struct sock *sk,
 }
 
 /* Undo setup_udp_tunnel_sock(); the core has no helper for it (6.1). */
-static void pr_sock_unhook(struct pr_sock *ps)
+static void prelay_sock_unhook(struct prelay_sock *ps)
 {
 	struct sock *sk = ps->sk;
 	struct udp_sock *up = udp_sk(sk);
@@ -99,7 +99,7 @@ static void pr_sock_unhook(struct pr_sock *ps)
 }
 
 /**
- * pr_sock_attach() - take over a bound UDP socket
+ * prelay_sock_attach() - take over a bound UDP socket
  * @inst: relay instance of the caller's namespace
  * @sock: the socket (the caller holds a file reference)
  * @extack: error reporting
@@ -107,20 +107,20 @@ static void pr_sock_unhook(struct pr_sock *ps)
  * Context: inst->lock held.
  * Return: the attached socket or an ERR_PTR().
  */
-struct pr_sock *pr_sock_attach(struct pr_instance *inst, struct socket *sock,
+struct prelay_sock *prelay_sock_attach(struct prelay_instance *inst, struct socket *sock,
 			       struct netlink_ext_ack *extack)
 {
 	struct udp_tunnel_sock_cfg cfg = {
-		.encap_type = PR_UDP_ENCAP_TYPE,
-		.encap_rcv = pr_encap_rcv,
-		.encap_destroy = pr_encap_destroy,
+		.encap_type = PRELAY_UDP_ENCAP_TYPE,
+		.encap_rcv = prelay_encap_rcv,
+		.encap_destroy = prelay_encap_destroy,
 	};
 	struct sock *sk = sock->sk;
-	struct pr_sock *ps;
+	struct prelay_sock *ps;
 	int err;
 
 	lockdep_assert_held(&inst->lock);
-	err = pr_sock_check(inst, sk, extack);
+	err = prelay_sock_check(inst, sk, extack);
 	if (err)
 		return ERR_PTR(err);
 
@@ -157,7 +157,7 @@ struct pr_sock *pr_sock_attach(struct pr_instance *inst, struct socket *sock,
 }
 
 /**
- * pr_sock_detach() - give a socket back to plain UDP and forget it
+ * prelay_sock_detach() - give a socket back to plain UDP and forget it
  * @inst: relay instance
  * @ps: the attached socket
  * @reason: reported in the SOCK_DEL notification
@@ -167,29 +167,29 @@ struct pr_sock *pr_sock_attach(struct pr_instance *inst, struct socket *sock,
  *
  * Context: inst->lock held.
  */
-void pr_sock_detach(struct pr_instance *inst, struct pr_sock *ps,
+void prelay_sock_detach(struct prelay_instance *inst, struct prelay_sock *ps,
 		    enum peer_relay_sock_del_reason reason)
 {
 	lockdep_assert_held(&inst->lock);
 
 	list_del_rcu(&ps->node);
 	inst->n_socks--;
-	pr_sock_unhook(ps);
-	pr_notify_sock_del(inst, ps, reason);
-	call_rcu(&ps->rcu, pr_sock_free_rcu);
+	prelay_sock_unhook(ps);
+	prelay_notify_sock_del(inst, ps, reason);
+	call_rcu(&ps->rcu, prelay_sock_free_rcu);
 }
 
 /**
- * pr_sock_by_id() - find an attached socket by id
+ * prelay_sock_by_id() - find an attached socket by id
  * @inst: relay instance
  * @id: socket id
  *
  * Context: inst->lock or rcu_read_lock() held.
  * Return: the socket or NULL.
  */
-struct pr_sock *pr_sock_by_id(struct pr_instance *inst, u32 id)
+struct prelay_sock *prelay_sock_by_id(struct prelay_instance *inst, u32 id)
 {
-	struct pr_sock *ps;
+	struct prelay_sock *ps;
 
 	list_for_each_entry_rcu(ps, &inst->socks, node,
 				lockdep_is_held(&inst->lock))
@@ -199,7 +199,7 @@ struct pr_sock *pr_sock_by_id(struct pr_instance *inst, u32 id)
 }
 
 /**
- * pr_sock_egress() - pick the socket to send towards a given family
+ * prelay_sock_egress() - pick the socket to send towards a given family
  * @inst: relay instance
  * @ingress: socket the datagram arrived on
  * @family: family of the destination
@@ -210,17 +210,17 @@ struct pr_sock *pr_sock_by_id(struct pr_instance *inst, u32 id)
  * Context: rcu_read_lock() held.
  * Return: the socket or NULL if none of @family is attached.
  */
-struct pr_sock *pr_sock_egress(struct pr_instance *inst,
-			       struct pr_sock *ingress, u16 family)
+struct prelay_sock *prelay_sock_egress(struct prelay_instance *inst,
+			       struct prelay_sock *ingress, u16 family)
 {
-	struct pr_sock *ps, *any = NULL;
+	struct prelay_sock *ps, *any = NULL;
 
 	if (ingress->family == family)
 		return ingress;
 	list_for_each_entry_rcu(ps, &inst->socks, node) {
 		if (ps->family != family)
 			continue;
-		if (pr_sock_port(ps) == pr_sock_port(ingress))
+		if (prelay_sock_port(ps) == prelay_sock_port(ingress))
 			return ps;
 		if (!any)
 			any = ps;
@@ -229,12 +229,12 @@ struct pr_sock *pr_sock_egress(struct pr_instance *inst,
 }
 
 /**
- * pr_sock_rx_packets() - datagrams seen on a socket, summed over CPUs
+ * prelay_sock_rx_packets() - datagrams seen on a socket, summed over CPUs
  * @ps: attached socket
  *
  * Return: the count.
  */
-u64 pr_sock_rx_packets(const struct pr_sock *ps)
+u64 prelay_sock_rx_packets(const struct prelay_sock *ps)
 {
 	u64 sum = 0;
 	int cpu;

@@ -12,7 +12,7 @@
 #include "instance.h"
 
 /**
- * struct pr_sock - an attached UDP socket
+ * struct prelay_sock - an attached UDP socket
  * @node: link in inst->socks (RCU)
  * @inst: owning instance
  * @sk: the socket, referenced with sock_hold()
@@ -21,9 +21,9 @@
  * @rx_packets: per-CPU count of datagrams seen by encap_rcv
  * @rcu: deferred release
  */
-struct pr_sock {
+struct prelay_sock {
 	struct list_head node;
-	struct pr_instance *inst;
+	struct prelay_instance *inst;
 	struct sock *sk;
 	u32 id;
 	u16 family;
@@ -31,17 +31,17 @@ struct pr_sock {
 	struct rcu_head rcu;
 };
 
-struct pr_sock *pr_sock_attach(struct pr_instance *inst, struct socket *sock,
+struct prelay_sock *prelay_sock_attach(struct prelay_instance *inst, struct socket *sock,
 			       struct netlink_ext_ack *extack);
-void pr_sock_detach(struct pr_instance *inst, struct pr_sock *ps,
+void prelay_sock_detach(struct prelay_instance *inst, struct prelay_sock *ps,
 		    enum peer_relay_sock_del_reason reason);
-struct pr_sock *pr_sock_by_id(struct pr_instance *inst, u32 id);
-struct pr_sock *pr_sock_egress(struct pr_instance *inst,
-			       struct pr_sock *ingress, u16 family);
-u64 pr_sock_rx_packets(const struct pr_sock *ps);
+struct prelay_sock *prelay_sock_by_id(struct prelay_instance *inst, u32 id);
+struct prelay_sock *prelay_sock_egress(struct prelay_instance *inst,
+			       struct prelay_sock *ingress, u16 family);
+u64 prelay_sock_rx_packets(const struct prelay_sock *ps);
 
 /* The UDP port a socket is bound to, network byte order. */
-static inline __be16 pr_sock_port(const struct pr_sock *ps)
+static inline __be16 prelay_sock_port(const struct prelay_sock *ps)
 {
 	return inet_sk(ps->sk)->inet_sport;
 }

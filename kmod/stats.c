@@ -5,16 +5,16 @@
 #include "stats.h"
 
 /**
- * pr_stats_init() - allocate the per-CPU counters of an instance
+ * prelay_stats_init() - allocate the per-CPU counters of an instance
  * @inst: relay instance
  *
  * Return: 0 or -ENOMEM.
  */
-int pr_stats_init(struct pr_instance *inst)
+int prelay_stats_init(struct prelay_instance *inst)
 {
 	int cpu;
 
-	inst->stats = alloc_percpu(struct pr_pcpu_stats);
+	inst->stats = alloc_percpu(struct prelay_pcpu_stats);
 	if (!inst->stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
@@ -23,18 +23,18 @@ int pr_stats_init(struct pr_instance *inst)
 }
 
 /**
- * pr_stats_free() - free the per-CPU counters
+ * prelay_stats_free() - free the per-CPU counters
  * @inst: relay instance
  */
-void pr_stats_free(struct pr_instance *inst)
+void prelay_stats_free(struct prelay_instance *inst)
 {
 	free_percpu(inst->stats);
 }
 
-static void pr_stats_add_cpu(struct pr_stats *out,
-			     const struct pr_pcpu_stats *st)
+static void prelay_stats_add_cpu(struct prelay_stats *out,
+			     const struct prelay_pcpu_stats *st)
 {
-	struct pr_stats snap;
+	struct prelay_stats snap;
 	unsigned int start, i;
 
 	do {
@@ -60,21 +60,21 @@ static void pr_stats_add_cpu(struct pr_stats *out,
 }
 
 /**
- * pr_stats_read() - sum all counters and gauges of an instance
+ * prelay_stats_read() - sum all counters and gauges of an instance
  * @inst: relay instance
  * @out: filled in
  *
  * Gauges are read without inst->lock; each is a single word, so the worst
  * case is a value a moment old.
  */
-void pr_stats_read(struct pr_instance *inst, struct pr_stats *out)
+void prelay_stats_read(struct prelay_instance *inst, struct prelay_stats *out)
 {
 	u32 n_sessions, n_open;
 	int cpu, i;
 
 	memset(out, 0, sizeof(*out));
 	for_each_possible_cpu(cpu)
-		pr_stats_add_cpu(out, per_cpu_ptr(inst->stats, cpu));
+		prelay_stats_add_cpu(out, per_cpu_ptr(inst->stats, cpu));
 
 	n_sessions = READ_ONCE(inst->n_sessions);
 	n_open = READ_ONCE(inst->n_open);

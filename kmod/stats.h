@@ -13,20 +13,20 @@
 #include "instance.h"
 
 /* Index of an (ingress, egress) family pair, in FWD_* attribute order. */
-static inline unsigned int pr_af_pair(u16 in_family, u16 out_family)
+static inline unsigned int prelay_af_pair(u16 in_family, u16 out_family)
 {
 	return (in_family == AF_INET6) * 2 + (out_family == AF_INET6);
 }
 
 /**
- * struct pr_pcpu_stats - one CPU's counters
- * @fwd_packets: forwarded datagrams by pr_af_pair()
+ * struct prelay_pcpu_stats - one CPU's counters
+ * @fwd_packets: forwarded datagrams by prelay_af_pair()
  * @fwd_bytes: forwarded UDP payload bytes (Geneve header included)
  * @drops: by enum peer_relay_drop_reason
  * @passes: by enum peer_relay_pass_reason
  * @syncp: consistent 64-bit reads on 32-bit machines
  */
-struct pr_pcpu_stats {
+struct prelay_pcpu_stats {
 	u64_stats_t fwd_packets[4];
 	u64_stats_t fwd_bytes[4];
 	u64_stats_t drops[__PEER_RELAY_DROP_MAX];
@@ -35,18 +35,18 @@ struct pr_pcpu_stats {
 };
 
 /**
- * struct pr_stats - a consistent sum of all counters of an instance
- * @fwd_packets: see struct pr_pcpu_stats
- * @fwd_bytes: see struct pr_pcpu_stats
- * @drops: see struct pr_pcpu_stats
- * @passes: see struct pr_pcpu_stats
+ * struct prelay_stats - a consistent sum of all counters of an instance
+ * @fwd_packets: see struct prelay_pcpu_stats
+ * @fwd_bytes: see struct prelay_pcpu_stats
+ * @drops: see struct prelay_pcpu_stats
+ * @passes: see struct prelay_pcpu_stats
  * @sessions_connecting: sessions not bound on both sides
  * @sessions_open: sessions bound on both sides
  * @sockets: attached sockets
  * @sessions_created: sessions ever created
  * @sessions_deleted: by enum peer_relay_del_reason
  */
-struct pr_stats {
+struct prelay_stats {
 	u64 fwd_packets[4];
 	u64 fwd_bytes[4];
 	u64 drops[__PEER_RELAY_DROP_MAX];
@@ -58,35 +58,35 @@ struct pr_stats {
 	u64 sessions_deleted[__PEER_RELAY_DEL_MAX];
 };
 
-int pr_stats_init(struct pr_instance *inst);
-void pr_stats_free(struct pr_instance *inst);
-void pr_stats_read(struct pr_instance *inst, struct pr_stats *out);
+int prelay_stats_init(struct prelay_instance *inst);
+void prelay_stats_free(struct prelay_instance *inst);
+void prelay_stats_read(struct prelay_instance *inst, struct prelay_stats *out);
 
 /* Softirq helpers: count one event on this CPU. */
-static inline void pr_stats_drop(struct pr_instance *inst,
+static inline void prelay_stats_drop(struct prelay_instance *inst,
 				 enum peer_relay_drop_reason reason)
 {
-	struct pr_pcpu_stats *st = this_cpu_ptr(inst->stats);
+	struct prelay_pcpu_stats *st = this_cpu_ptr(inst->stats);
 
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->drops[reason]);
 	u64_stats_update_end(&st->syncp);
 }
 
-static inline void pr_stats_pass(struct pr_instance *inst,
+static inline void prelay_stats_pass(struct prelay_instance *inst,
 				 enum peer_relay_pass_reason reason)
 {
-	struct pr_pcpu_stats *st = this_cpu_ptr(inst->stats);
+	struct prelay_pcpu_stats *st = this_cpu_ptr(inst->stats);
 
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->passes[reason]);
 	u64_stats_update_end(&st->syncp);
 }
 
-static inline void pr_stats_forwarded(struct pr_instance *inst,
+static inline void prelay_stats_forwarded(struct prelay_instance *inst,
 				      unsigned int af_pair, unsigned int len)
 {
-	struct pr_pcpu_stats *st = this_cpu_ptr(inst->stats);
+	struct prelay_pcpu_stats *st = this_cpu_ptr(inst->stats);
 
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->fwd_packets[af_pair]);

@@ -3,7 +3,7 @@
 #ifndef _PR_SYSFS_H
 #define _PR_SYSFS_H
 
-int pr_sysfs_init(void);
-void pr_sysfs_exit(void);
+int prelay_sysfs_init(void);
+void prelay_sysfs_exit(void);
 
 #endif /* _PR_SYSFS_H */

@@ -20,7 +20,7 @@
 #include "tx.h"
 
 /* Strip the received UDP header and make room for the new headers. */
-static int pr_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
+static int prelay_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
 {
 	__skb_pull(skb, sizeof(struct udphdr));
 	if (skb_cow_head(skb, headroom))
@@ -31,8 +31,8 @@ static int pr_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
 	return 0;
 }
 
-static enum peer_relay_drop_reason pr_xmit4(struct sock *sk,
-					    struct pr_bind *to,
+static enum peer_relay_drop_reason prelay_xmit4(struct sock *sk,
+					    struct prelay_bind *to,
 					    struct sk_buff *skb)
 {
 	struct flowi4 fl4 = {
@@ -68,7 +68,7 @@ static enum peer_relay_drop_reason pr_xmit4(struct sock *sk,
 	}
 	saddr = fl4.saddr;
 
-	if (pr_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			    sizeof(struct iphdr) + sizeof(struct udphdr))) {
 		ip_rt_put(rt);
 		return PEER_RELAY_DROP_NOMEM;
@@ -81,8 +81,8 @@ static enum peer_relay_drop_reason pr_xmit4(struct sock *sk,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static enum peer_relay_drop_reason pr_xmit6(struct sock *sk,
-					    struct pr_bind *to,
+static enum peer_relay_drop_reason prelay_xmit6(struct sock *sk,
+					    struct prelay_bind *to,
 					    struct sk_buff *skb)
 {
 	struct flowi6 fl6 = {
@@ -108,7 +108,7 @@ static enum peer_relay_drop_reason pr_xmit6(struct sock *sk,
 	}
 	saddr = fl6.saddr;
 
-	if (pr_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) +
+	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) +
 			    sizeof(struct ipv6hdr) + sizeof(struct udphdr))) {
 		dst_release(dst);
 		return PEER_RELAY_DROP_NOMEM;
@@ -122,7 +122,7 @@ static enum peer_relay_drop_reason pr_xmit6(struct sock *sk,
 #endif
 
 /**
- * pr_xmit() - send a received datagram to a bound endpoint
+ * prelay_xmit() - send a received datagram to a bound endpoint
  * @out: egress socket, of the endpoint's family
  * @to: the endpoint's binding
  * @skb: the datagram, data at the received UDP header
@@ -131,12 +131,12 @@ static enum peer_relay_drop_reason pr_xmit6(struct sock *sk,
  * Return: 0 when @skb was handed to the IP layer (consumed); otherwise the
  * reason it was not, and @skb still belongs to the caller.
  */
-enum peer_relay_drop_reason pr_xmit(struct pr_sock *out, struct pr_bind *to,
+enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_bind *to,
 				    struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (to->remote.family == AF_INET6)
-		return pr_xmit6(out->sk, to, skb);
+		return prelay_xmit6(out->sk, to, skb);
 #endif
-	return pr_xmit4(out->sk, to, skb);
+	return prelay_xmit4(out->sk, to, skb);
 }

@@ -6,10 +6,10 @@
 #include <linux/skbuff.h>
 #include <linux/peer_relay.h>
 
-struct pr_sock;
-struct pr_bind;
+struct prelay_sock;
+struct prelay_bind;
 
-enum peer_relay_drop_reason pr_xmit(struct pr_sock *out, struct pr_bind *to,
+enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_bind *to,
 				    struct sk_buff *skb);
 
 #endif /* _PR_TX_H */

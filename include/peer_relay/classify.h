@@ -11,41 +11,41 @@
 
 #include <linux/types.h>
 
-#define PR_GENEVE_HLEN		8
-#define PR_STUN_HLEN		20	/* bytes the STUN test looks at */
-#define PR_CLASSIFY_HLEN	PR_STUN_HLEN	/* enough to classify */
+#define PRELAY_GENEVE_HLEN		8
+#define PRELAY_STUN_HLEN		20	/* bytes the STUN test looks at */
+#define PRELAY_CLASSIFY_HLEN	PRELAY_STUN_HLEN	/* enough to classify */
 
-#define PR_GENEVE_PROTO_DISCO	0x7A11
-#define PR_GENEVE_PROTO_WG	0x7A12
+#define PRELAY_GENEVE_PROTO_DISCO	0x7A11
+#define PRELAY_GENEVE_PROTO_WG	0x7A12
 
-enum pr_class {
-	PR_CLASS_SHORT,		/* < 8 bytes and not STUN: drop */
-	PR_CLASS_STUN,		/* STUN binding message: userspace */
-	PR_CLASS_NOT_GENEVE,	/* version bits set (plain disco, ...): userspace */
-	PR_CLASS_CONTROL,	/* Geneve, O bit set: userspace if VNI known */
-	PR_CLASS_DATA,		/* Geneve, O bit clear: forward if bound */
+enum prelay_class {
+	PRELAY_CLASS_SHORT,		/* < 8 bytes and not STUN: drop */
+	PRELAY_CLASS_STUN,		/* STUN binding message: userspace */
+	PRELAY_CLASS_NOT_GENEVE,	/* version bits set (plain disco, ...): userspace */
+	PRELAY_CLASS_CONTROL,	/* Geneve, O bit set: userspace if VNI known */
+	PRELAY_CLASS_DATA,		/* Geneve, O bit clear: forward if bound */
 };
 
 /**
- * pr_classify() - classify the start of a relay-port datagram
- * @buf: first min(@len, PR_CLASSIFY_HLEN) bytes of the UDP payload
+ * prelay_classify() - classify the start of a relay-port datagram
+ * @buf: first min(@len, PRELAY_CLASSIFY_HLEN) bytes of the UDP payload
  * @len: full UDP payload length
- * @vni: set to the 24-bit VNI for PR_CLASS_CONTROL and PR_CLASS_DATA
+ * @vni: set to the 24-bit VNI for PRELAY_CLASS_CONTROL and PRELAY_CLASS_DATA
  *
  * Return: the class of the datagram.
  */
-static inline enum pr_class pr_classify(const __u8 *buf, __u32 len, __u32 *vni)
+static inline enum prelay_class prelay_classify(const __u8 *buf, __u32 len, __u32 *vni)
 {
 	/* STUN: 20+ bytes, top bits 0, binding class byte 1 = 0x01, cookie. */
-	if (len >= PR_STUN_HLEN && (buf[0] & 0xc0) == 0 && buf[1] == 0x01 &&
+	if (len >= PRELAY_STUN_HLEN && (buf[0] & 0xc0) == 0 && buf[1] == 0x01 &&
 	    buf[4] == 0x21 && buf[5] == 0x12 && buf[6] == 0xa4 && buf[7] == 0x42)
-		return PR_CLASS_STUN;
-	if (len < PR_GENEVE_HLEN)
-		return PR_CLASS_SHORT;
+		return PRELAY_CLASS_STUN;
+	if (len < PRELAY_GENEVE_HLEN)
+		return PRELAY_CLASS_SHORT;
 	if (buf[0] & 0xc0)
-		return PR_CLASS_NOT_GENEVE;
+		return PRELAY_CLASS_NOT_GENEVE;
 	*vni = ((__u32)buf[4] << 16) | ((__u32)buf[5] << 8) | buf[6];
-	return (buf[1] & 0x80) ? PR_CLASS_CONTROL : PR_CLASS_DATA;
+	return (buf[1] & 0x80) ? PRELAY_CLASS_CONTROL : PRELAY_CLASS_DATA;
 }
 
 #endif /* _PEER_RELAY_CLASSIFY_H */

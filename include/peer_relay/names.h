@@ -9,7 +9,7 @@
 
 #include <linux/peer_relay.h>
 
-static const char *const pr_drop_names[__PEER_RELAY_DROP_MAX] = {
+static const char *const prelay_drop_names[__PEER_RELAY_DROP_MAX] = {
 	[PEER_RELAY_DROP_SHORT]		= "short",
 	[PEER_RELAY_DROP_UNKNOWN_VNI]	= "unknown_vni",
 	[PEER_RELAY_DROP_NOT_BOUND]	= "not_bound",
@@ -22,31 +22,31 @@ static const char *const pr_drop_names[__PEER_RELAY_DROP_MAX] = {
 	[PEER_RELAY_DROP_RATELIMIT_TOTAL] = "ratelimit_total",
 };
 
-static const char *const pr_pass_names[__PEER_RELAY_PASS_MAX] = {
+static const char *const prelay_pass_names[__PEER_RELAY_PASS_MAX] = {
 	[PEER_RELAY_PASS_CONTROL]	= "control",
 	[PEER_RELAY_PASS_NOT_GENEVE]	= "not_geneve",
 	[PEER_RELAY_PASS_STUN]		= "stun",
 };
 
-static const char *const pr_del_names[__PEER_RELAY_DEL_MAX] = {
+static const char *const prelay_del_names[__PEER_RELAY_DEL_MAX] = {
 	[PEER_RELAY_DEL_USER]		= "user",
 	[PEER_RELAY_DEL_FLUSH]		= "flush",
 	[PEER_RELAY_DEL_EXPIRED_BIND]	= "expired_bind",
 	[PEER_RELAY_DEL_EXPIRED_IDLE]	= "expired_idle",
 };
 
-static const char *const pr_sock_del_names[__PEER_RELAY_SOCK_DEL_MAX] = {
+static const char *const prelay_sock_del_names[__PEER_RELAY_SOCK_DEL_MAX] = {
 	[PEER_RELAY_SOCK_DEL_USER]	= "user",
 	[PEER_RELAY_SOCK_DEL_CLOSED]	= "closed",
 };
 
-static const char *const pr_state_names[] = {
+static const char *const prelay_state_names[] = {
 	[PEER_RELAY_STATE_CONNECTING]	= "connecting",
 	[PEER_RELAY_STATE_OPEN]		= "open",
 };
 
 /* (ingress, egress) family pairs in FWD_* attribute order. */
-static const char *const pr_af_pair_names[4][2] = {
+static const char *const prelay_af_pair_names[4][2] = {
 	{ "udp4", "udp4" }, { "udp4", "udp6" },
 	{ "udp6", "udp4" }, { "udp6", "udp6" },
 };

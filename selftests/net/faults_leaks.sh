@@ -5,7 +5,7 @@
 # an operation thousands of times (selftests/tools/nlstress.c) and then
 # compares the active objects of the kmalloc caches (plain and
 # memcg-accounted kmalloc-cg-*), radix_tree_node (the VNI xarray) and the
-# module's own cache (pr_session; pr_bind in older builds) in
+# module's own cache (prelay_session; prelay_bind in older builds) in
 # /proc/slabinfo with a snapshot taken before. A leak of one object per
 # operation would show as thousands; the per-CPU slabs are flushed
 # (/sys/kernel/slab/*/shrink) before every reading so recently freed
@@ -31,7 +31,7 @@ slab_shrink() {
 	true
 }
 # slab_snap FILE: the kmalloc, radix_tree_node and the module's own
-# caches (pr_session, pr_bind; also read from sysfs as sys:NAME, since
+# caches (prelay_session, prelay_bind; also read from sysfs as sys:NAME, since
 # SLUB may merge them into another cache).
 slab_snap() {
 	slab_shrink
@@ -112,7 +112,7 @@ slab_snap "$T/s3"
 nlstress_r add "$N" --key-base 100000 --bind "$(ep $B4 20000)" >"$T/n3"
 check_eq "requests that succeeded" $((3 * N)) "$(summary "$T/n3" ok)"
 check_eq "open sessions" $((N + 1)) "$(relay_stat sessions_open)"
-# Positive control: the metric sees our objects (one pr_session each,
+# Positive control: the metric sees our objects (one prelay_session each,
 # bindings inline) while they exist.
 live=$(slab_delta "$T/s3")
 diag "with $N bound sessions alive: slab objects +$live ($(cat "$T/slab.detail"))"

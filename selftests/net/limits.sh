@@ -253,9 +253,9 @@ test_end
 test_begin "unprivileged user namespace: the kernel memory its sessions pin is charged to it"
 # nobody, admin in its own user+net namespace, creates sessions from a
 # memory cgroup of its own; the cgroup's slab counters must grow by at
-# least what a session costs: its pr_session object plus the VNI xarray
+# least what a session costs: its prelay_session object plus the VNI xarray
 # node it occupies (VNIs 64 apart: one leaf node of 576 bytes each).
-# Without XA_FLAGS_ACCOUNT only the pr_session part would be charged.
+# Without XA_FLAGS_ACCOUNT only the prelay_session part would be charged.
 CG=/sys/fs/cgroup
 mountpoint -q $CG 2>/dev/null || mount -t cgroup2 none $CG || test_error "mount cgroup2"
 echo +memory >$CG/cgroup.subtree_control 2>/dev/null
@@ -277,9 +277,9 @@ s1=$(cg_slab)
 kill $UP
 wait $UP
 per=$(( (s1 - s0) / NS_SESS ))
-obj=$(awk '$1 == "pr_session" { print $4 }' /proc/slabinfo)
-diag "slab charged to the user's cgroup: $per bytes per session (pr_session object $obj bytes + xarray node share)"
-check_ge "charged per session (pr_session + a 576-byte xarray leaf)" $((obj + 500)) "$per"
+obj=$(awk '$1 == "prelay_session" { print $4 }' /proc/slabinfo)
+diag "slab charged to the user's cgroup: $per bytes per session (prelay_session object $obj bytes + xarray node share)"
+check_ge "charged per session (prelay_session + a 576-byte xarray leaf)" $((obj + 500)) "$per"
 rmdir $CG/prlimits 2>/dev/null
 test_end
 fi

@@ -76,11 +76,11 @@ static void put_keys(struct nl_msg *m)
 static void put_ep0(struct nl_msg *m, int ip4_len)
 {
 	static const uint8_t ip[5] = { 192, 0, 2, 1, 0 };
-	struct nlattr *ep = pr_nl_nest_start(m, PEER_RELAY_SESSION_A_EP0);
+	struct nlattr *ep = prl_nl_nest_start(m, PEER_RELAY_SESSION_A_EP0);
 
 	nla_put(m, PEER_RELAY_EP_A_REMOTE_IPV4, ip4_len, ip);
 	nla_put_u16(m, PEER_RELAY_EP_A_REMOTE_PORT, 41641);
-	pr_nl_nest_end(m, ep);
+	prl_nl_nest_end(m, ep);
 }
 
 /* A VNI that no test creates. */
@@ -258,21 +258,21 @@ typedef void (*body_fn)(struct nl_msg *m);
 /* ---- helpers ---- */
 
 /* Send @cmd (+ @flags) with nest @nest (0: none) filled by @body. */
-static int send_body(struct pr_nl *nl, uint8_t cmd, int flags, int nest,
+static int send_body(struct prl_nl *nl, uint8_t cmd, int flags, int nest,
 		     body_fn body)
 {
-	struct nl_msg *m = pr_nl_msg_new(nl, cmd, flags);
+	struct nl_msg *m = prl_nl_msg_new(nl, cmd, flags);
 	struct nlattr *n;
 
 	if (!m)
 		return -ENOMEM;
 	if (nest) {
-		n = pr_nl_nest_start(m, nest);
+		n = prl_nl_nest_start(m, nest);
 		if (body)
 			body(m);
-		pr_nl_nest_end(m, n);
+		prl_nl_nest_end(m, n);
 	}
-	return pr_nl_request(nl, m, NULL, NULL);
+	return prl_nl_request(nl, m, NULL, NULL);
 }
 
 /*
@@ -280,20 +280,20 @@ static int send_body(struct pr_nl *nl, uint8_t cmd, int flags, int nest,
  * fails with EPERM before parsing if not, with EINVAL (changing nothing)
  * if it is.
  */
-static int probe_admin(struct pr_nl *nl)
+static int probe_admin(struct prl_nl *nl)
 {
-	struct nl_msg *m = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
+	struct nl_msg *m = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
 
 	nla_put_u32(m, PEER_RELAY_A_MAX + 1, 1);
-	return pr_nl_request(nl, m, NULL, NULL);
+	return prl_nl_request(nl, m, NULL, NULL);
 }
 
 /* Open the family; SKIP the test if the module is not there. */
 #define OPEN_OR_SKIP(nl) do {						\
-		int __e = pr_nl_open(nl);				\
+		int __e = prl_nl_open(nl);				\
 		if (__e == -ENOENT)					\
 			SKIP(return, "peer_relay family not found (module not loaded)"); \
-		ASSERT_EQ(0, __e) TH_LOG("pr_nl_open: %s", strerror(-__e)); \
+		ASSERT_EQ(0, __e) TH_LOG("prl_nl_open: %s", strerror(-__e)); \
 	} while (0)
 
 /* ---- policy fixture ---- */
@@ -305,7 +305,7 @@ static int probe_admin(struct pr_nl *nl)
 	} while (0)
 
 FIXTURE(policy) {
-	struct pr_nl nl;
+	struct prl_nl nl;
 	bool admin;
 };
 
@@ -431,7 +431,7 @@ FIXTURE_SETUP(policy)
 
 FIXTURE_TEARDOWN(policy)
 {
-	pr_nl_close(&self->nl);
+	prl_nl_close(&self->nl);
 }
 
 /*
@@ -440,7 +440,7 @@ FIXTURE_TEARDOWN(policy)
  * @_mt, the missing attribute reported in NLMSGERR_ATTR_MISS_TYPE).
  */
 #define CHECK_REJECTED_AS(_what, _err, _mt, _alt) do {			\
-		const struct pr_nl_error *_pl = &self->nl.last;		\
+		const struct prl_nl_error *_pl = &self->nl.last;		\
 		int _e = (_err);					\
 		if (variant->changing && !self->admin) {		\
 			EXPECT_EQ(-EPERM, _e) TH_LOG("%s", _what);	\
@@ -501,16 +501,16 @@ TEST_F(policy, unknown_top_level_attr)
 	int err;
 
 	NEED_FAMILY();
-	m = pr_nl_msg_new(&self->nl, variant->cmd, variant->flags);
+	m = prl_nl_msg_new(&self->nl, variant->cmd, variant->flags);
 
 	ASSERT_NE(NULL, m);
 	if (variant->nest) {
-		n = pr_nl_nest_start(m, variant->nest);
+		n = prl_nl_nest_start(m, variant->nest);
 		variant->valid(m);
-		pr_nl_nest_end(m, n);
+		prl_nl_nest_end(m, n);
 	}
 	nla_put_u32(m, PEER_RELAY_A_MAX + 1, 1);
-	err = pr_nl_request(&self->nl, m, NULL, NULL);
+	err = prl_nl_request(&self->nl, m, NULL, NULL);
 	CHECK_REJECTED("unknown top-level attribute", err, 0);
 }
 
@@ -540,13 +540,13 @@ TEST_F(policy, unknown_attr_in_nest)
 
 	if (!variant->nest)
 		SKIP(return, "the command takes no nest");
-	m = pr_nl_msg_new(&self->nl, variant->cmd, variant->flags);
+	m = prl_nl_msg_new(&self->nl, variant->cmd, variant->flags);
 	ASSERT_NE(NULL, m);
-	n = pr_nl_nest_start(m, variant->nest);
+	n = prl_nl_nest_start(m, variant->nest);
 	variant->valid(m);
 	nla_put_u32(m, nest_max(variant->nest) + 1, 1);
-	pr_nl_nest_end(m, n);
-	err = pr_nl_request(&self->nl, m, NULL, NULL);
+	prl_nl_nest_end(m, n);
+	err = prl_nl_request(&self->nl, m, NULL, NULL);
 	CHECK_REJECTED("unknown attribute type inside the nest", err, 0);
 }
 
@@ -560,13 +560,13 @@ TEST_F(policy, unsupported_attr_in_nest)
 
 	if (!variant->unsupported)
 		SKIP(return, "the command takes no nest");
-	m = pr_nl_msg_new(&self->nl, variant->cmd, variant->flags);
+	m = prl_nl_msg_new(&self->nl, variant->cmd, variant->flags);
 	ASSERT_NE(NULL, m);
-	n = pr_nl_nest_start(m, variant->nest);
+	n = prl_nl_nest_start(m, variant->nest);
 	variant->valid(m);
 	nla_put_u64(m, variant->unsupported, 1);
-	pr_nl_nest_end(m, n);
-	err = pr_nl_request(&self->nl, m, NULL, NULL);
+	prl_nl_nest_end(m, n);
+	err = prl_nl_request(&self->nl, m, NULL, NULL);
 	CHECK_REJECTED("known attribute the command does not take", err, 0);
 }
 
@@ -580,14 +580,14 @@ TEST_F(policy, nest_without_nested_flag)
 
 	if (!variant->nest)
 		SKIP(return, "the command takes no nest");
-	m = pr_nl_msg_new(&self->nl, variant->cmd, variant->flags);
+	m = prl_nl_msg_new(&self->nl, variant->cmd, variant->flags);
 	ASSERT_NE(NULL, m);
 	n = nla_nest_start(m, variant->nest);
 	ASSERT_NE(NULL, n);
 	n->nla_type &= ~NLA_F_NESTED;
 	variant->valid(m);
 	nla_nest_end_keep_empty(m, n);
-	err = pr_nl_request(&self->nl, m, NULL, NULL);
+	err = prl_nl_request(&self->nl, m, NULL, NULL);
 	CHECK_REJECTED("nest without NLA_F_NESTED", err, 0);
 }
 
@@ -627,7 +627,7 @@ TEST_F(policy, out_of_range)
 				variant->nest, variant->range[i]);
 		CHECK_REJECTED_RANGE("out-of-range value", err);
 		if (!err && variant->cmd == PEER_RELAY_CMD_SESSION_NEW)
-			pr_session_del_keys(&self->nl, key_a, key_b);
+			prl_session_del_keys(&self->nl, key_a, key_b);
 	}
 	if (!n)
 		SKIP(return, "no range-checked attribute");
@@ -637,7 +637,7 @@ TEST_F(policy, out_of_range)
 TEST(bind_ep_missing_port)
 {
 	static const uint8_t ip[4] = { 192, 0, 2, 1 };
-	struct pr_nl nl;
+	struct prl_nl nl;
 	struct nl_msg *m;
 	struct nlattr *s, *ep;
 	int err;
@@ -645,14 +645,14 @@ TEST(bind_ep_missing_port)
 	OPEN_OR_SKIP(&nl);
 	if (probe_admin(&nl) == -EPERM)
 		SKIP(return, "not admin over this netns");
-	m = pr_nl_msg_new(&nl, PEER_RELAY_CMD_SESSION_BIND, 0);
-	s = pr_nl_nest_start(m, PEER_RELAY_A_SESSION);
+	m = prl_nl_msg_new(&nl, PEER_RELAY_CMD_SESSION_BIND, 0);
+	s = prl_nl_nest_start(m, PEER_RELAY_A_SESSION);
 	nla_put_u32(m, PEER_RELAY_SESSION_A_VNI, UNUSED_VNI);
-	ep = pr_nl_nest_start(m, PEER_RELAY_SESSION_A_EP1);
+	ep = prl_nl_nest_start(m, PEER_RELAY_SESSION_A_EP1);
 	nla_put(m, PEER_RELAY_EP_A_REMOTE_IPV4, 4, ip);
-	pr_nl_nest_end(m, ep);
-	pr_nl_nest_end(m, s);
-	err = pr_nl_request(&nl, m, NULL, NULL);
+	prl_nl_nest_end(m, ep);
+	prl_nl_nest_end(m, s);
+	err = prl_nl_request(&nl, m, NULL, NULL);
 	EXPECT_EQ(-EINVAL, err);
 	if (nl.last.has_miss) {
 		EXPECT_EQ(PEER_RELAY_EP_A_REMOTE_PORT, nl.last.miss_type);
@@ -660,7 +660,7 @@ TEST(bind_ep_missing_port)
 	} else {
 		EXPECT_NE(0, strlen(nl.last.msg));
 	}
-	pr_nl_close(&nl);
+	prl_nl_close(&nl);
 }
 
 /* ---- permissions ---- */
@@ -683,12 +683,12 @@ static int drop_privileges(void)
 	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
 }
 
-static int count_sock(const struct pr_sock_info *s, void *arg)
+static int count_sock(const struct prl_sock_info *s, void *arg)
 {
 	return 0;
 }
 
-static int count_session(const struct pr_session *s, void *arg)
+static int count_session(const struct prl_session *s, void *arg)
 {
 	return 0;
 }
@@ -708,12 +708,12 @@ static int udp_socket_bound(void)
 /* (a) No CAP_NET_ADMIN over the netns: changes EPERM, reads work. */
 TEST(unpriv_changes_eperm_reads_ok)
 {
-	struct pr_endpoint remote;
-	struct pr_config cfg;
-	struct pr_stats st;
-	struct pr_session s;
-	struct pr_sock_info si;
-	struct pr_nl nl;
+	struct prl_endpoint remote;
+	struct prl_config cfg;
+	struct prl_stats st;
+	struct prl_session s;
+	struct prl_sock_info si;
+	struct prl_nl nl;
 	uint32_t vni = 0x123456;
 	int fd, err;
 
@@ -721,33 +721,33 @@ TEST(unpriv_changes_eperm_reads_ok)
 	OPEN_OR_SKIP(&nl);
 	fd = udp_socket_bound();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, pr_endpoint_parse("192.0.2.1:41641", &remote));
+	ASSERT_EQ(0, prl_endpoint_parse("192.0.2.1:41641", &remote));
 
 	/* reads */
-	EXPECT_LE(0, pr_sock_dump(&nl, count_sock, NULL));
-	EXPECT_LE(0, pr_session_dump(&nl, count_session, NULL));
-	EXPECT_EQ(0, pr_stats_get(&nl, &st));
-	EXPECT_EQ(0, pr_config_get(&nl, &cfg));
-	err = pr_session_get(&nl, UNUSED_VNI, &s);
+	EXPECT_LE(0, prl_sock_dump(&nl, count_sock, NULL));
+	EXPECT_LE(0, prl_session_dump(&nl, count_session, NULL));
+	EXPECT_EQ(0, prl_stats_get(&nl, &st));
+	EXPECT_EQ(0, prl_config_get(&nl, &cfg));
+	err = prl_session_get(&nl, UNUSED_VNI, &s);
 	EXPECT_TRUE(err == 0 || err == -ENOENT) TH_LOG("session get: %s", strerror(-err));
-	err = pr_sock_get(&nl, 0xfffffff0, &si);
+	err = prl_sock_get(&nl, 0xfffffff0, &si);
 	EXPECT_TRUE(err == 0 || err == -ENOENT) TH_LOG("sock get: %s", strerror(-err));
 
 	/* every changing command, each well-formed */
-	EXPECT_EQ(-EPERM, pr_sock_attach(&nl, fd, NULL));
-	EXPECT_EQ(-EPERM, pr_sock_detach(&nl, 0xfffffff0));
-	EXPECT_EQ(-EPERM, pr_session_new(&nl, key_a, key_b, &vni, NULL));
-	EXPECT_EQ(-EPERM, pr_session_bind(&nl, UNUSED_VNI, 0, &remote, NULL));
-	EXPECT_EQ(-EPERM, pr_session_del(&nl, UNUSED_VNI));
-	EXPECT_EQ(-EPERM, pr_session_del_keys(&nl, key_a, key_b));
-	EXPECT_EQ(-EPERM, pr_session_flush(&nl));
-	cfg.mask = PR_CFG_MAX_SESSIONS;	/* the current value: harmless */
-	EXPECT_EQ(-EPERM, pr_config_set(&nl, &cfg));
+	EXPECT_EQ(-EPERM, prl_sock_attach(&nl, fd, NULL));
+	EXPECT_EQ(-EPERM, prl_sock_detach(&nl, 0xfffffff0));
+	EXPECT_EQ(-EPERM, prl_session_new(&nl, key_a, key_b, &vni, NULL));
+	EXPECT_EQ(-EPERM, prl_session_bind(&nl, UNUSED_VNI, 0, &remote, NULL));
+	EXPECT_EQ(-EPERM, prl_session_del(&nl, UNUSED_VNI));
+	EXPECT_EQ(-EPERM, prl_session_del_keys(&nl, key_a, key_b));
+	EXPECT_EQ(-EPERM, prl_session_flush(&nl));
+	cfg.mask = PRL_CFG_MAX_SESSIONS;	/* the current value: harmless */
+	EXPECT_EQ(-EPERM, prl_config_set(&nl, &cfg));
 
 	/* nothing changed */
-	EXPECT_EQ(-ENOENT, pr_session_get_keys(&nl, key_a, key_b, &s));
+	EXPECT_EQ(-ENOENT, prl_session_get_keys(&nl, key_a, key_b, &s));
 	close(fd);
-	pr_nl_close(&nl);
+	prl_nl_close(&nl);
 }
 
 /*
@@ -756,11 +756,11 @@ TEST(unpriv_changes_eperm_reads_ok)
  */
 TEST(own_userns_netns_admin)
 {
-	struct pr_endpoint remote;
-	struct pr_config cfg;
-	struct pr_session s;
-	struct pr_sock_info si;
-	struct pr_nl nl;
+	struct prl_endpoint remote;
+	struct prl_config cfg;
+	struct prl_session s;
+	struct prl_sock_info si;
+	struct prl_nl nl;
 	uint32_t vni = 77;
 	int fd, err;
 
@@ -769,47 +769,47 @@ TEST(own_userns_netns_admin)
 		SKIP(return, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s",
 		     strerror(errno));
 	OPEN_OR_SKIP(&nl);
-	ASSERT_EQ(0, pr_endpoint_parse("192.0.2.1:41641", &remote));
+	ASSERT_EQ(0, prl_endpoint_parse("192.0.2.1:41641", &remote));
 
 	/* a fresh netns: empty */
-	EXPECT_EQ(0, pr_session_dump(&nl, count_session, NULL));
-	EXPECT_EQ(0, pr_sock_dump(&nl, count_sock, NULL));
+	EXPECT_EQ(0, prl_session_dump(&nl, count_session, NULL));
+	EXPECT_EQ(0, prl_sock_dump(&nl, count_sock, NULL));
 
 	fd = udp_socket_bound();
 	ASSERT_LE(0, fd);
-	err = pr_sock_attach(&nl, fd, &si);
+	err = prl_sock_attach(&nl, fd, &si);
 	ASSERT_EQ(0, err) TH_LOG("attach: %s: %s", strerror(-err), nl.last.msg);
 	EXPECT_EQ(AF_INET, si.family);
 	EXPECT_NE(0, si.local.port);
 
-	err = pr_session_new(&nl, key_a, key_b, &vni, &s);
+	err = prl_session_new(&nl, key_a, key_b, &vni, &s);
 	ASSERT_EQ(0, err) TH_LOG("session new: %s: %s", strerror(-err), nl.last.msg);
 	EXPECT_EQ(77, s.vni);
 	EXPECT_EQ(PEER_RELAY_STATE_CONNECTING, s.state);
-	err = pr_session_bind(&nl, 77, 0, &remote, NULL);
+	err = prl_session_bind(&nl, 77, 0, &remote, NULL);
 	EXPECT_EQ(0, err) TH_LOG("bind: %s: %s", strerror(-err), nl.last.msg);
-	ASSERT_EQ(0, pr_session_get(&nl, 77, &s));
-	EXPECT_TRUE(pr_endpoint_equal(&remote, &s.ep[0].remote));
+	ASSERT_EQ(0, prl_session_get(&nl, 77, &s));
+	EXPECT_TRUE(prl_endpoint_equal(&remote, &s.ep[0].remote));
 	EXPECT_EQ(0, s.ep[1].remote.addr.family);
-	EXPECT_EQ(1, pr_session_dump(&nl, count_session, NULL));
-	EXPECT_EQ(0, pr_session_del(&nl, 77));
-	EXPECT_EQ(-ENOENT, pr_session_get(&nl, 77, &s));
+	EXPECT_EQ(1, prl_session_dump(&nl, count_session, NULL));
+	EXPECT_EQ(0, prl_session_del(&nl, 77));
+	EXPECT_EQ(-ENOENT, prl_session_get(&nl, 77, &s));
 
-	EXPECT_EQ(0, pr_session_new(&nl, key_a, key_b, NULL, NULL));
-	EXPECT_EQ(0, pr_session_flush(&nl));
-	EXPECT_EQ(0, pr_session_dump(&nl, count_session, NULL));
+	EXPECT_EQ(0, prl_session_new(&nl, key_a, key_b, NULL, NULL));
+	EXPECT_EQ(0, prl_session_flush(&nl));
+	EXPECT_EQ(0, prl_session_dump(&nl, count_session, NULL));
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.mask = PR_CFG_BIND_LIFETIME;
+	cfg.mask = PRL_CFG_BIND_LIFETIME;
 	cfg.bind_lifetime_ms = 5000;
-	EXPECT_EQ(0, pr_config_set(&nl, &cfg));
-	ASSERT_EQ(0, pr_config_get(&nl, &cfg));
+	EXPECT_EQ(0, prl_config_set(&nl, &cfg));
+	ASSERT_EQ(0, prl_config_get(&nl, &cfg));
 	EXPECT_EQ(5000, cfg.bind_lifetime_ms);
 
-	EXPECT_EQ(0, pr_sock_detach(&nl, si.id));
-	EXPECT_EQ(0, pr_sock_dump(&nl, count_sock, NULL));
+	EXPECT_EQ(0, prl_sock_detach(&nl, si.id));
+	EXPECT_EQ(0, prl_sock_dump(&nl, count_sock, NULL));
 	close(fd);
-	pr_nl_close(&nl);
+	prl_nl_close(&nl);
 }
 
 TEST_HARNESS_MAIN

@@ -126,7 +126,7 @@ test_end
 
 test_begin "the largest session message (IPv6 remote and local on both sides) in replies and every event"
 # Replies and events are allocated at the computed worst-case size of a
-# session (pr_nl_session_size()); an attribute that did not fit would
+# session (prelay_nl_session_size()); an attribute that did not fit would
 # lose the message.
 relayctl_r -j monitor >"$T/mon.json" 2>&1 &
 MON=$!

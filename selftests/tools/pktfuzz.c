@@ -227,19 +227,19 @@ static enum verdict predict(const struct opts *o, const uint8_t *p, size_t len)
 {
 	uint32_t vni = 0;
 
-	switch (pr_classify(p, (uint32_t)len, &vni)) {
-	case PR_CLASS_STUN:
+	switch (prelay_classify(p, (uint32_t)len, &vni)) {
+	case PRELAY_CLASS_STUN:
 		return V_PASS_STUN;
-	case PR_CLASS_SHORT:
+	case PRELAY_CLASS_SHORT:
 		return V_DROP_SHORT;
-	case PR_CLASS_NOT_GENEVE:
+	case PRELAY_CLASS_NOT_GENEVE:
 		return V_PASS_NOT_GENEVE;
-	case PR_CLASS_CONTROL:
+	case PRELAY_CLASS_CONTROL:
 		if (in_list(o->open, o->n_open, vni) ||
 		    in_list(o->connecting, o->n_connecting, vni))
 			return V_PASS_CONTROL;
 		return V_DROP_UNKNOWN_VNI;
-	case PR_CLASS_DATA:
+	case PRELAY_CLASS_DATA:
 		break;
 	}
 	if (in_list(o->open, o->n_open, vni))
@@ -257,10 +257,10 @@ static size_t valid_packet(uint8_t *p, size_t cap, bool control, uint32_t vni)
 
 	if (len > cap)
 		len = cap;
-	geneve(p, control, control || rnd_below(2) ? PR_GENEVE_PROTO_DISCO :
-						     PR_GENEVE_PROTO_WG, vni);
+	geneve(p, control, control || rnd_below(2) ? PRELAY_GENEVE_PROTO_DISCO :
+						     PRELAY_GENEVE_PROTO_WG, vni);
 	rnd_fill(p + 8, len - 8);
-	if (p[3] == (PR_GENEVE_PROTO_DISCO & 0xff) && len >= 8 + 6)
+	if (p[3] == (PRELAY_GENEVE_PROTO_DISCO & 0xff) && len >= 8 + 6)
 		memcpy(p + 8, magic, sizeof(magic));
 	return len;
 }
@@ -315,8 +315,8 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 		return len;
 	case K_OPTLEN:
 		len = 8 + rnd_below(33);
-		geneve(p, rnd_below(2), rnd_below(2) ? PR_GENEVE_PROTO_DISCO :
-						       PR_GENEVE_PROTO_WG,
+		geneve(p, rnd_below(2), rnd_below(2) ? PRELAY_GENEVE_PROTO_DISCO :
+						       PRELAY_GENEVE_PROTO_WG,
 		       rnd_below(2) ? pick(o->open, o->n_open) : (uint32_t)rnd());
 		p[0] = 0x3f;		/* version 0, 63 words of options */
 		p[1] |= 0x40;		/* critical options present */

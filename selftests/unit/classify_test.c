@@ -12,10 +12,10 @@
 #define NO_VNI 0xdeadbeefu
 
 /* Classify @len bytes of @buf, the caller's VNI starting as NO_VNI. */
-static enum pr_class classify(const __u8 *buf, __u32 len, __u32 *vni)
+static enum prelay_class classify(const __u8 *buf, __u32 len, __u32 *vni)
 {
 	*vni = NO_VNI;
-	return pr_classify(buf, len, vni);
+	return prelay_classify(buf, len, vni);
 }
 
 /* A STUN binding request header: type 0x0001, length 0, magic cookie. */
@@ -28,7 +28,7 @@ TEST(stun_binding_request)
 {
 	__u32 vni;
 
-	EXPECT_EQ(PR_CLASS_STUN, classify(stun_req, sizeof(stun_req), &vni));
+	EXPECT_EQ(PRELAY_CLASS_STUN, classify(stun_req, sizeof(stun_req), &vni));
 	EXPECT_EQ(NO_VNI, vni);
 }
 
@@ -38,7 +38,7 @@ TEST(stun_binding_response_with_attributes)
 	__u32 vni;
 
 	/* Longer datagrams with the same header are STUN as well. */
-	EXPECT_EQ(PR_CLASS_STUN, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_STUN, classify(buf, sizeof(buf), &vni));
 }
 
 TEST(stun_needs_20_bytes)
@@ -46,7 +46,7 @@ TEST(stun_needs_20_bytes)
 	__u32 vni;
 
 	/* 19 bytes: not STUN; byte 0 top bits are 0, so it is Geneve data. */
-	EXPECT_EQ(PR_CLASS_DATA, classify(stun_req, 19, &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(stun_req, 19, &vni));
 	/* Geneve parse of the STUN bytes: VNI = 0x2112a4. */
 	EXPECT_EQ(0x2112a4u, vni);
 }
@@ -58,15 +58,15 @@ TEST(stun_needs_cookie_and_class_byte)
 
 	memcpy(buf, stun_req, sizeof(buf));
 	buf[7] = 0x43;		/* wrong cookie */
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 
 	memcpy(buf, stun_req, sizeof(buf));
 	buf[1] = 0x02;		/* byte 1 must be 0x01 */
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 
 	memcpy(buf, stun_req, sizeof(buf));
 	buf[0] = 0x40;		/* top bits set: not STUN, not Geneve */
-	EXPECT_EQ(PR_CLASS_NOT_GENEVE, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_NOT_GENEVE, classify(buf, sizeof(buf), &vni));
 	EXPECT_EQ(NO_VNI, vni);
 }
 
@@ -75,13 +75,13 @@ TEST(short_datagrams)
 	static const __u8 hdr[8] = { 0x00, 0x00, 0x7a, 0x12, 0x00, 0x00, 0x01, 0x00 };
 	__u32 len, vni;
 
-	for (len = 0; len < PR_GENEVE_HLEN; len++) {
-		EXPECT_EQ(PR_CLASS_SHORT, classify(hdr, len, &vni))
+	for (len = 0; len < PRELAY_GENEVE_HLEN; len++) {
+		EXPECT_EQ(PRELAY_CLASS_SHORT, classify(hdr, len, &vni))
 			TH_LOG("length %u", len);
 		EXPECT_EQ(NO_VNI, vni);
 	}
 	/* A not-Geneve first byte does not rescue a short datagram. */
-	EXPECT_EQ(PR_CLASS_SHORT, classify((const __u8 *)"TS", 2, &vni));
+	EXPECT_EQ(PRELAY_CLASS_SHORT, classify((const __u8 *)"TS", 2, &vni));
 }
 
 TEST(length_boundaries)
@@ -89,12 +89,12 @@ TEST(length_boundaries)
 	__u8 buf[20] = { 0x00, 0x00, 0x7a, 0x12, 0x12, 0x34, 0x56, 0x00 };
 	__u32 vni;
 
-	EXPECT_EQ(PR_CLASS_SHORT, classify(buf, 0, &vni));
-	EXPECT_EQ(PR_CLASS_SHORT, classify(buf, 7, &vni));
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, 8, &vni));
+	EXPECT_EQ(PRELAY_CLASS_SHORT, classify(buf, 0, &vni));
+	EXPECT_EQ(PRELAY_CLASS_SHORT, classify(buf, 7, &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, 8, &vni));
 	EXPECT_EQ(0x123456u, vni);
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, 19, &vni));
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, 20, &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, 19, &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, 20, &vni));
 	EXPECT_EQ(0x123456u, vni);
 }
 
@@ -105,7 +105,7 @@ TEST(wireguard_data_vni1)
 				    0x04, 0x00, 0x00, 0x00 };
 	__u32 vni;
 
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 	EXPECT_EQ(1u, vni);
 }
 
@@ -116,7 +116,7 @@ TEST(disco_data_vni_1c8)
 				    'T', 'S', 0xf0, 0x9f, 0x92, 0xac };
 	__u32 vni;
 
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 	EXPECT_EQ(0x1c8u, vni);
 }
 
@@ -126,7 +126,7 @@ TEST(control_handshake_vni1)
 	static const __u8 buf[] = { 0x00, 0x80, 0x7a, 0x11, 0x00, 0x00, 0x01, 0x00 };
 	__u32 vni;
 
-	EXPECT_EQ(PR_CLASS_CONTROL, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_CONTROL, classify(buf, sizeof(buf), &vni));
 	EXPECT_EQ(1u, vni);
 }
 
@@ -136,11 +136,11 @@ TEST(control_bit_only_decides)
 	__u8 buf[8] = { 0x00, 0xc0, 0x7a, 0x12, 0xff, 0xff, 0xff, 0x00 };
 	__u32 vni;
 
-	EXPECT_EQ(PR_CLASS_CONTROL, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_CONTROL, classify(buf, sizeof(buf), &vni));
 	EXPECT_EQ(0xffffffu, vni);
 	/* C bit alone is not control. */
 	buf[1] = 0x40;
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 }
 
 TEST(vni_extraction)
@@ -154,7 +154,7 @@ TEST(vni_extraction)
 		buf[4] = vnis[i] >> 16;
 		buf[5] = vnis[i] >> 8;
 		buf[6] = vnis[i];
-		EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+		EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 		/* Byte 7 (reserved) must not leak into the VNI. */
 		EXPECT_EQ(vnis[i], vni);
 	}
@@ -168,16 +168,16 @@ TEST(not_geneve)
 	__u32 vni;
 	int v;
 
-	EXPECT_EQ(PR_CLASS_NOT_GENEVE, classify(disco, sizeof(disco), &vni));
+	EXPECT_EQ(PRELAY_CLASS_NOT_GENEVE, classify(disco, sizeof(disco), &vni));
 	EXPECT_EQ(NO_VNI, vni);
 	for (v = 1; v <= 3; v++) {
 		buf[0] = v << 6;
-		EXPECT_EQ(PR_CLASS_NOT_GENEVE, classify(buf, sizeof(buf), &vni))
+		EXPECT_EQ(PRELAY_CLASS_NOT_GENEVE, classify(buf, sizeof(buf), &vni))
 			TH_LOG("version %d", v);
 	}
 	/* Opt-len bits alone keep it Geneve. */
 	buf[0] = 0x3f;
-	EXPECT_EQ(PR_CLASS_DATA, classify(buf, sizeof(buf), &vni));
+	EXPECT_EQ(PRELAY_CLASS_DATA, classify(buf, sizeof(buf), &vni));
 }
 
 TEST_HARNESS_MAIN

@@ -33,17 +33,17 @@ TEST(durations_like_go)
 		{ 3723000000000, "1h2m3s" },
 		{ -1000000000, "-1s" },
 	};
-	char buf[PR_DURATION_STRLEN];
+	char buf[PRL_DURATION_STRLEN];
 	size_t i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		EXPECT_STREQ(c[i].s, pr_duration_fmt(c[i].ns, buf, sizeof(buf)))
+		EXPECT_STREQ(c[i].s, prl_duration_fmt(c[i].ns, buf, sizeof(buf)))
 			TH_LOG("%lld", (long long)c[i].ns);
 }
 
-static struct pr_addrport ap4(const char *ip, uint16_t port)
+static struct prl_addrport ap4(const char *ip, uint16_t port)
 {
-	struct pr_addrport a = { .port = port };
+	struct prl_addrport a = { .port = port };
 
 	a.ip[10] = a.ip[11] = 0xff;
 	inet_pton(AF_INET, ip, a.ip + 12);
@@ -52,25 +52,25 @@ static struct pr_addrport ap4(const char *ip, uint16_t port)
 
 TEST(addresses_dedup_in_order)
 {
-	struct pr_disco_endpoint ep = { 0 };
-	struct pr_addrport a = ap4("192.0.2.1", 7000), b = ap4("192.0.2.1", 7001);
+	struct prl_disco_endpoint ep = { 0 };
+	struct prl_addrport a = ap4("192.0.2.1", 7000), b = ap4("192.0.2.1", 7001);
 	int i;
 
-	EXPECT_EQ(0, pr_disco_endpoint_add_addr(&ep, &a));
-	EXPECT_EQ(0, pr_disco_endpoint_add_addr(&ep, &b));
-	EXPECT_EQ(1, pr_disco_endpoint_add_addr(&ep, &a));
+	EXPECT_EQ(0, prl_disco_endpoint_add_addr(&ep, &a));
+	EXPECT_EQ(0, prl_disco_endpoint_add_addr(&ep, &b));
+	EXPECT_EQ(1, prl_disco_endpoint_add_addr(&ep, &a));
 	ASSERT_EQ(2, ep.n_addrports);
 	EXPECT_EQ(7000, ep.addrports[0].port);
 	EXPECT_EQ(7001, ep.addrports[1].port);
-	for (i = 2; i < PR_DISCO_MAX_ADDRPORTS; i++) {
-		struct pr_addrport x = ap4("198.51.100.1", (uint16_t)(i + 1));
+	for (i = 2; i < PRL_DISCO_MAX_ADDRPORTS; i++) {
+		struct prl_addrport x = ap4("198.51.100.1", (uint16_t)(i + 1));
 
-		EXPECT_EQ(0, pr_disco_endpoint_add_addr(&ep, &x));
+		EXPECT_EQ(0, prl_disco_endpoint_add_addr(&ep, &x));
 	}
 	{
-		struct pr_addrport y = ap4("198.51.100.2", 1);
+		struct prl_addrport y = ap4("198.51.100.2", 1);
 
-		EXPECT_EQ(-E2BIG, pr_disco_endpoint_add_addr(&ep, &y));
+		EXPECT_EQ(-E2BIG, prl_disco_endpoint_add_addr(&ep, &y));
 	}
 }
 
@@ -78,9 +78,9 @@ TEST(addresses_dedup_in_order)
 #define KB "0202020202020202020202020202020202020202020202020202020202020202"
 #define KS "0303030303030303030303030303030303030303030303030303030303030303"
 
-static int from_json(const char *s, struct pr_disco_endpoint *ep, char *err)
+static int from_json(const char *s, struct prl_disco_endpoint *ep, char *err)
 {
-	return pr_disco_endpoint_from_json(s, strlen(s), ep, err, 160);
+	return prl_disco_endpoint_from_json(s, strlen(s), ep, err, 160);
 }
 
 TEST(reads_relayctl_session_add)
@@ -95,7 +95,7 @@ TEST(reads_relayctl_session_add)
 		"\",\"" KA "\"],\"bind_lifetime\":\"30s\",\"bind_lifetime_ms\":30000,"
 		"\"steady_state_lifetime\":\"5m0s\",\"steady_state_lifetime_ms\":300000,"
 		"\"addrs\":[\"192.0.2.1:7000\",\"[2001:db8::1]:7000\",\"192.0.2.1:7000\"]}\n";
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	char err[160] = "";
 
 	ASSERT_EQ(0, from_json(j, &ep, err)) TH_LOG("%s", err);
@@ -107,9 +107,9 @@ TEST(reads_relayctl_session_add)
 	EXPECT_EQ(30000000000LL, ep.bind_lifetime_ns);
 	EXPECT_EQ(300000000000LL, ep.steady_lifetime_ns);
 	ASSERT_EQ(2, ep.n_addrports);	/* duplicate dropped */
-	EXPECT_TRUE(pr_addrport_is_v4(&ep.addrports[0]));
+	EXPECT_TRUE(prl_addrport_is_v4(&ep.addrports[0]));
 	EXPECT_EQ(7000, ep.addrports[0].port);
-	EXPECT_FALSE(pr_addrport_is_v4(&ep.addrports[1]));
+	EXPECT_FALSE(prl_addrport_is_v4(&ep.addrports[1]));
 	EXPECT_EQ(0x20, ep.addrports[1].ip[0]);
 }
 
@@ -122,7 +122,7 @@ TEST(reads_relay_client_allocate)
 		"  \"bind_lifetime_ms\": 1000, \"steady_state_lifetime_ms\": 60000,\n"
 		"  \"addrs\": [ \"[fd00::1]:41641\" ], \"public_key\": \"" KA "\",\n"
 		"  \"extra\": {\"a\": [1, 2.5e3, true, false, null, \"x\\\"y\"]} }";
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	char err[160] = "";
 
 	ASSERT_EQ(0, from_json(j, &ep, err)) TH_LOG("%s", err);
@@ -160,7 +160,7 @@ TEST(rejects_incomplete_or_bad)
 		{ "{\"vni\":1,\"x\":tru}", "bad JSON" },
 		{ "{\"vni\":1", "bad JSON" },
 	};
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	char err[160];
 	size_t i;
 
@@ -176,7 +176,7 @@ TEST(rejects_incomplete_or_bad)
 TEST(deep_nesting_is_rejected_not_crashing)
 {
 	char j[400];
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	char err[160];
 	int i, n = 0;
 

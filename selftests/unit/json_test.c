@@ -7,7 +7,7 @@
 
 #include "json.h"
 
-/* Collects the output of a pr_json writer in memory. */
+/* Collects the output of a prl_json writer in memory. */
 struct buf {
 	char *data;
 	size_t len;
@@ -32,7 +32,7 @@ static char *escaped(const char *s, size_t len)
 	struct buf b;
 
 	buf_open(&b);
-	pr_json_write_string(b.f, s, len);
+	prl_json_write_string(b.f, s, len);
 	return (char *)buf_close(&b);
 }
 
@@ -76,31 +76,31 @@ TEST(escape_utf8)
 
 TEST(structure)
 {
-	struct pr_json j;
+	struct prl_json j;
 	struct buf b;
 
 	buf_open(&b);
-	pr_json_init(&j, b.f);
-	pr_json_obj_begin(&j);
-	pr_json_kv_u64(&j, "vni", 7);
-	pr_json_kv_str(&j, "state", "open");
-	pr_json_kv_null(&j, "local");
-	pr_json_kv_bool(&j, "ok", true);
-	pr_json_kv_i64(&j, "neg", -5);
-	pr_json_key(&j, "endpoints");
-	pr_json_arr_begin(&j);
-	pr_json_obj_begin(&j);
-	pr_json_kv_str(&j, "remote", "[::1]:5");
-	pr_json_obj_end(&j);
-	pr_json_obj_begin(&j);
-	pr_json_obj_end(&j);
-	pr_json_arr_end(&j);
-	pr_json_key(&j, "empty");
-	pr_json_arr_begin(&j);
-	pr_json_arr_end(&j);
-	pr_json_key(&j, "big");
-	pr_json_u64(&j, UINT64_MAX);
-	pr_json_obj_end(&j);
+	prl_json_init(&j, b.f);
+	prl_json_obj_begin(&j);
+	prl_json_kv_u64(&j, "vni", 7);
+	prl_json_kv_str(&j, "state", "open");
+	prl_json_kv_null(&j, "local");
+	prl_json_kv_bool(&j, "ok", true);
+	prl_json_kv_i64(&j, "neg", -5);
+	prl_json_key(&j, "endpoints");
+	prl_json_arr_begin(&j);
+	prl_json_obj_begin(&j);
+	prl_json_kv_str(&j, "remote", "[::1]:5");
+	prl_json_obj_end(&j);
+	prl_json_obj_begin(&j);
+	prl_json_obj_end(&j);
+	prl_json_arr_end(&j);
+	prl_json_key(&j, "empty");
+	prl_json_arr_begin(&j);
+	prl_json_arr_end(&j);
+	prl_json_key(&j, "big");
+	prl_json_u64(&j, UINT64_MAX);
+	prl_json_obj_end(&j);
 	EXPECT_STREQ("{\"vni\":7,\"state\":\"open\",\"local\":null,\"ok\":true,"
 		     "\"neg\":-5,\"endpoints\":[{\"remote\":\"[::1]:5\"},{}],"
 		     "\"empty\":[],\"big\":18446744073709551615}\n",
@@ -110,23 +110,23 @@ TEST(structure)
 
 TEST(top_level_lines)
 {
-	struct pr_json j;
+	struct prl_json j;
 	struct buf b;
 
 	/* consecutive top-level values are separate lines (JSON Lines) */
 	buf_open(&b);
-	pr_json_init(&j, b.f);
-	pr_json_obj_begin(&j);
-	pr_json_kv_str(&j, "event", "a");
-	pr_json_obj_end(&j);
-	pr_json_obj_begin(&j);
-	pr_json_kv_str(&j, "event", "b\n");
-	pr_json_obj_end(&j);
-	pr_json_arr_begin(&j);
-	pr_json_u64(&j, 1);
-	pr_json_u64(&j, 2);
-	pr_json_arr_end(&j);
-	pr_json_str(&j, NULL);
+	prl_json_init(&j, b.f);
+	prl_json_obj_begin(&j);
+	prl_json_kv_str(&j, "event", "a");
+	prl_json_obj_end(&j);
+	prl_json_obj_begin(&j);
+	prl_json_kv_str(&j, "event", "b\n");
+	prl_json_obj_end(&j);
+	prl_json_arr_begin(&j);
+	prl_json_u64(&j, 1);
+	prl_json_u64(&j, 2);
+	prl_json_arr_end(&j);
+	prl_json_str(&j, NULL);
 	EXPECT_STREQ("{\"event\":\"a\"}\n{\"event\":\"b\\n\"}\n[1,2]\nnull\n",
 		     buf_close(&b));
 	free(b.data);
@@ -134,14 +134,14 @@ TEST(top_level_lines)
 
 TEST(escaped_keys)
 {
-	struct pr_json j;
+	struct prl_json j;
 	struct buf b;
 
 	buf_open(&b);
-	pr_json_init(&j, b.f);
-	pr_json_obj_begin(&j);
-	pr_json_kv_str(&j, "k\"ey", "v\\al");
-	pr_json_obj_end(&j);
+	prl_json_init(&j, b.f);
+	prl_json_obj_begin(&j);
+	prl_json_kv_str(&j, "k\"ey", "v\\al");
+	prl_json_obj_end(&j);
 	EXPECT_STREQ("{\"k\\\"ey\":\"v\\\\al\"}\n", buf_close(&b));
 	free(b.data);
 }

@@ -8,7 +8,7 @@
 
 #include "prometheus.h"
 
-static char *render(const struct pr_stats *st, const char *version)
+static char *render(const struct prl_stats *st, const char *version)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -16,7 +16,7 @@ static char *render(const struct pr_stats *st, const char *version)
 
 	if (!f)
 		return NULL;
-	if (pr_prometheus_write(f, st, version)) {
+	if (prl_prometheus_write(f, st, version)) {
 		fclose(f);
 		free(data);
 		return NULL;
@@ -40,12 +40,12 @@ static bool has_line(const char *text, const char *line)
 
 TEST(all_series_present)
 {
-	struct pr_stats st;
+	struct prl_stats st;
 	char *out;
 
 	memset(&st, 0, sizeof(st));
-	st.fwd_packets[PR_AF_PAIR(1, 0)] = 12;
-	st.fwd_bytes[PR_AF_PAIR(0, 1)] = 3400;
+	st.fwd_packets[PRL_AF_PAIR(1, 0)] = 12;
+	st.fwd_bytes[PRL_AF_PAIR(0, 1)] = 3400;
 	st.sessions_connecting = 2;
 	st.sessions_open = 5;
 	st.sockets = 4;
@@ -91,7 +91,7 @@ TEST(all_series_present)
  */
 TEST(format_grammar)
 {
-	struct pr_stats st;
+	struct prl_stats st;
 	regex_t sample;
 	char *out, *line, *save = NULL, *seen_type;
 	int samples = 0;

@@ -3,7 +3,7 @@
  * The client library (tools/lib/relayclient.c) against the relay-side
  * libraries (tools/relayd/handshake.c, alloc.c) over real loopback UDP
  * sockets. The "relay" here is a small userspace stand-in running in a
- * thread: it answers in-band allocation, runs pr_hs_handle() for control
+ * thread: it answers in-band allocation, runs prl_hs_handle() for control
  * packets and forwards data per protocol §3, which is what the kernel
  * module and relayd do together. Covers §7 scenarios 1-7, 9, 11, 12, 13
  * end to end (host only, no kernel module needed), for IPv4 and IPv6.
@@ -37,14 +37,14 @@ struct mini_relay {
 	int fd;
 	struct sockaddr_storage addr;
 	uint8_t priv[32], pub[32];
-	struct pr_hs_server hs;
-	struct pr_alloc_ctx alloc;
-	struct pr_grants grants;
+	struct prl_hs_server hs;
+	struct prl_alloc_ctx alloc;
+	struct prl_grants grants;
 	pthread_t thread;
 	atomic_bool stop;
 	pthread_mutex_t lock;	/* protects everything below */
 	bool have_session;
-	struct pr_hs_session sess;
+	struct prl_hs_session sess;
 	uint64_t lamport;
 	bool bound[2];
 	struct sockaddr_storage ep[2];
@@ -76,7 +76,7 @@ static socklen_t sslen(const struct sockaddr_storage *ss)
 					  sizeof(struct sockaddr_in6);
 }
 
-static struct pr_hs_session *mini_lookup(void *ctx, uint32_t vni)
+static struct prl_hs_session *mini_lookup(void *ctx, uint32_t vni)
 {
 	struct mini_relay *r = ctx;
 
@@ -86,20 +86,20 @@ static struct pr_hs_session *mini_lookup(void *ctx, uint32_t vni)
 static void mini_alloc(struct mini_relay *r, const uint8_t *pkt, size_t len,
 		       const struct sockaddr_storage *from)
 {
-	struct pr_alloc_request req;
-	struct pr_alloc_session s = {
+	struct prl_alloc_request req;
+	struct prl_alloc_session s = {
 		.bind_lifetime_ms = 30000, .idle_lifetime_ms = 300000,
 	};
-	struct pr_addrport ap;
-	uint8_t out[PR_ALLOC_RESPONSE_MAX];
+	struct prl_addrport ap;
+	uint8_t out[PRL_ALLOC_RESPONSE_MAX];
 	ssize_t n;
 
-	if (pr_alloc_parse(&r->alloc, pkt, len, &req) != PR_ALLOC_OK)
+	if (prl_alloc_parse(&r->alloc, pkt, len, &req) != PRL_ALLOC_OK)
 		return;
 	/* idempotent per pair, like SESSION_NEW */
 	if (!r->have_session ||
 	    memcmp(r->sess.client_key, req.client_key, 64)) {
-		if (pr_hs_session_init(&r->sess, (uint32_t)(r->lamport + 1),
+		if (prl_hs_session_init(&r->sess, (uint32_t)(r->lamport + 1),
 				       req.client_key[0], req.client_key[1],
 				       &r->hs))
 			return;
@@ -110,8 +110,8 @@ static void mini_alloc(struct mini_relay *r, const uint8_t *pkt, size_t len,
 	r->allocations++;
 	s.vni = r->sess.vni;
 	s.lamport = r->lamport;
-	pr_addrport_from_sockaddr(&ap, (struct sockaddr *)&r->addr);
-	n = pr_alloc_build_response(&r->alloc, &req, &s, &ap, 1, NULL, 0, out,
+	prl_addrport_from_sockaddr(&ap, (struct sockaddr *)&r->addr);
+	n = prl_alloc_build_response(&r->alloc, &req, &s, &ap, 1, NULL, 0, out,
 				    sizeof(out));
 	if (n > 0)
 		sendto(r->fd, out, (size_t)n, 0, (const struct sockaddr *)from,
@@ -121,26 +121,26 @@ static void mini_alloc(struct mini_relay *r, const uint8_t *pkt, size_t len,
 static void mini_rx(struct mini_relay *r, const uint8_t *pkt, size_t len,
 		    const struct sockaddr_storage *from)
 {
-	struct pr_hs_action act;
+	struct prl_hs_action act;
 	uint32_t vni = 0;
 	int i;
 
-	switch (pr_classify(pkt, (__u32)len, &vni)) {
-	case PR_CLASS_NOT_GENEVE:
+	switch (prelay_classify(pkt, (__u32)len, &vni)) {
+	case PRELAY_CLASS_NOT_GENEVE:
 		mini_alloc(r, pkt, len, from);
 		return;
-	case PR_CLASS_CONTROL:
-		pr_hs_handle(&r->hs, pkt, len, (const struct sockaddr *)from,
+	case PRELAY_CLASS_CONTROL:
+		prl_hs_handle(&r->hs, pkt, len, (const struct sockaddr *)from,
 			     NULL, mini_lookup, r, &act);
-		if (act.kind == PR_HS_ACT_REPLY)
+		if (act.kind == PRL_HS_ACT_REPLY)
 			sendto(r->fd, act.reply, act.reply_len, 0,
 			       (const struct sockaddr *)from, sslen(from));
-		if (act.kind == PR_HS_ACT_BIND) {
+		if (act.kind == PRL_HS_ACT_BIND) {
 			r->ep[act.endpoint] = act.remote;
 			r->bound[act.endpoint] = true;
 		}
 		return;
-	case PR_CLASS_DATA:
+	case PRELAY_CLASS_DATA:
 		if (!r->have_session || r->sess.vni != vni ||
 		    !r->bound[0] || !r->bound[1])
 			break;
@@ -192,15 +192,15 @@ static int mini_start(struct mini_relay *r, int family,
 
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
-	if (pr_key_generate(r->priv, r->pub) ||
-	    pr_hs_server_init(&r->hs, r->priv, NULL, NULL))
+	if (prl_key_generate(r->priv, r->pub) ||
+	    prl_hs_server_init(&r->hs, r->priv, NULL, NULL))
 		return -1;
-	if (pr_grants_parse("", 0, &r->grants, err, sizeof(err)))
+	if (prl_grants_parse("", 0, &r->grants, err, sizeof(err)))
 		return -1;
 	r->grants.keys = malloc(32);
 	memcpy(r->grants.keys[0], grant, 32);
 	r->grants.n = 1;
-	if (pr_alloc_ctx_init(&r->alloc, r->priv, &r->grants))
+	if (prl_alloc_ctx_init(&r->alloc, r->priv, &r->grants))
 		return -1;
 	r->fd = socket(family, SOCK_DGRAM, 0);
 	r->addr.ss_family = (sa_family_t)family;
@@ -220,7 +220,7 @@ static void mini_stop(struct mini_relay *r)
 	atomic_store(&r->stop, true);
 	pthread_join(r->thread, NULL);
 	close(r->fd);
-	pr_grants_free(&r->grants);
+	prl_grants_free(&r->grants);
 }
 
 /* ---- fixture: relay + two clients ---- */
@@ -228,7 +228,7 @@ static void mini_stop(struct mini_relay *r)
 FIXTURE(rc) {
 	struct mini_relay relay;
 	uint8_t a_priv[32], a_pub[32], b_priv[32], b_pub[32];
-	struct pr_rc a, b;
+	struct prl_rc a, b;
 	uint8_t buf[65536];
 };
 
@@ -246,29 +246,29 @@ FIXTURE_VARIANT_ADD(rc, ipv6) {
 
 FIXTURE_SETUP(rc)
 {
-	pr_key_generate(self->a_priv, self->a_pub);
-	pr_key_generate(self->b_priv, self->b_pub);
+	prl_key_generate(self->a_priv, self->a_pub);
+	prl_key_generate(self->b_priv, self->b_pub);
 	ASSERT_EQ(0, mini_start(&self->relay, variant->family, self->a_pub));
-	ASSERT_EQ(0, pr_rc_open(&self->a, self->a_priv,
+	ASSERT_EQ(0, prl_rc_open(&self->a, self->a_priv,
 				(struct sockaddr *)&self->relay.addr, NULL));
-	ASSERT_EQ(0, pr_rc_open(&self->b, self->b_priv,
+	ASSERT_EQ(0, prl_rc_open(&self->b, self->b_priv,
 				(struct sockaddr *)&self->relay.addr, NULL));
 }
 
 FIXTURE_TEARDOWN(rc)
 {
-	pr_rc_close(&self->a);
-	pr_rc_close(&self->b);
+	prl_rc_close(&self->a);
+	prl_rc_close(&self->b);
 	mini_stop(&self->relay);
 }
 
 /* A allocates in-band, B learns the endpoint "via CallMeMaybeVia". */
 static void allocate_both(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(rc) *self, struct pr_disco_endpoint *ep)
+			  FIXTURE_DATA(rc) *self, struct prl_disco_endpoint *ep)
 {
-	ASSERT_EQ(0, pr_rc_allocate(&self->a, self->relay.pub, self->b_pub,
+	ASSERT_EQ(0, prl_rc_allocate(&self->a, self->relay.pub, self->b_pub,
 				    2000, ep));
-	ASSERT_EQ(0, pr_rc_set_endpoint(&self->b, ep->server_key, ep->vni,
+	ASSERT_EQ(0, prl_rc_set_endpoint(&self->b, ep->server_key, ep->vni,
 					self->a_pub));
 }
 
@@ -294,63 +294,63 @@ static int idx_of(FIXTURE_DATA(rc) *self, const uint8_t *key)
 }
 
 /* One Ping from @x to @y and the Pong back; returns 0 if it round-trips. */
-static int ping_pair(struct pr_rc *x, struct pr_rc *y, uint8_t *buf)
+static int ping_pair(struct prl_rc *x, struct prl_rc *y, uint8_t *buf)
 {
 	uint8_t txid[12];
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 	int err;
 
 	randombytes_buf(txid, sizeof(txid));
-	err = pr_rc_send_ping(x, txid, 0);
+	err = prl_rc_send_ping(x, txid, 0);
 	if (err)
 		return err;
 	do {
-		err = pr_rc_recv(y, buf, 65536, 500, &rx);
+		err = prl_rc_recv(y, buf, 65536, 500, &rx);
 		if (err)
 			return err;
-	} while (rx.kind != PR_RC_RX_PING);
+	} while (rx.kind != PRL_RC_RX_PING);
 	if (memcmp(rx.msg.u.ping.txid, txid, 12))
 		return -EBADMSG;
-	err = pr_rc_send_pong(y, &rx);
+	err = prl_rc_send_pong(y, &rx);
 	if (err)
 		return err;
 	do {
-		err = pr_rc_recv(x, buf, 65536, 500, &rx);
+		err = prl_rc_recv(x, buf, 65536, 500, &rx);
 		if (err)
 			return err;
-	} while (rx.kind != PR_RC_RX_PONG);
+	} while (rx.kind != PRL_RC_RX_PONG);
 	return memcmp(rx.msg.u.pong.txid, txid, 12) ? -EBADMSG : 0;
 }
 
 /* §7 scenarios 1-6 */
 TEST_F(rc, allocate_bind_forward)
 {
-	struct pr_disco_endpoint ep, ep2;
+	struct prl_disco_endpoint ep, ep2;
 	struct sockaddr_storage chal_from;
 	const uint8_t fwd[] = { 0x00, 0x00, 0x7a, 0x12, 0, 0, 0, 0, 1, 2, 3 };
 	uint8_t exp[sizeof(fwd)];
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 
 	allocate_both(_metadata, self, &ep);
 	EXPECT_EQ(0, memcmp(ep.server_key, self->relay.pub, 32));
 	EXPECT_EQ(1u, ep.lamport);
-	EXPECT_EQ(30 * PR_NSEC_PER_SEC, ep.bind_lifetime_ns);
-	EXPECT_EQ(300 * PR_NSEC_PER_SEC, ep.steady_lifetime_ns);
+	EXPECT_EQ(30 * PRL_NSEC_PER_SEC, ep.bind_lifetime_ns);
+	EXPECT_EQ(300 * PRL_NSEC_PER_SEC, ep.steady_lifetime_ns);
 	ASSERT_LE(1u, ep.n_addrports);
 	/* idempotent */
-	ASSERT_EQ(0, pr_rc_allocate(&self->a, self->relay.pub, self->b_pub,
+	ASSERT_EQ(0, prl_rc_allocate(&self->a, self->relay.pub, self->b_pub,
 				    2000, &ep2));
 	EXPECT_EQ(ep.vni, ep2.vni);
 	EXPECT_EQ(ep.lamport, ep2.lamport);
 
 	/* scenario 2-3: Bind gets a Challenge from the relay; Answer binds */
-	ASSERT_EQ(0, pr_rc_bind(&self->a, 1, 2000, &chal_from));
+	ASSERT_EQ(0, prl_rc_bind(&self->a, 1, 2000, &chal_from));
 	EXPECT_TRUE(sa_equal(&chal_from, &self->relay.addr));
 	settle();
 	EXPECT_TRUE(relay_bound(&self->relay, idx_of(self, self->a_pub)));
 	/* scenario 11: half bound, A's ping never arrives */
 	EXPECT_EQ(-ETIMEDOUT, ping_pair(&self->a, &self->b, self->buf));
-	ASSERT_EQ(0, pr_rc_bind(&self->b, 1, 2000, NULL));
+	ASSERT_EQ(0, prl_rc_bind(&self->b, 1, 2000, NULL));
 	settle();
 	EXPECT_TRUE(relay_bound(&self->relay, idx_of(self, self->b_pub)));
 
@@ -359,10 +359,10 @@ TEST_F(rc, allocate_bind_forward)
 	ASSERT_EQ(0, ping_pair(&self->b, &self->a, self->buf));
 
 	/* scenario 5: data arrives byte for byte */
-	ASSERT_EQ(0, pr_rc_send_data(&self->a, PR_GENEVE_PROTO_WG, fwd + 8, 3));
-	ASSERT_EQ(0, pr_rc_recv(&self->b, self->buf, sizeof(self->buf), 1000,
+	ASSERT_EQ(0, prl_rc_send_data(&self->a, PRELAY_GENEVE_PROTO_WG, fwd + 8, 3));
+	ASSERT_EQ(0, prl_rc_recv(&self->b, self->buf, sizeof(self->buf), 1000,
 				&rx));
-	ASSERT_EQ(PR_RC_RX_DATA, rx.kind);
+	ASSERT_EQ(PRL_RC_RX_DATA, rx.kind);
 	memcpy(exp, fwd, sizeof(fwd));
 	exp[4] = (uint8_t)(ep.vni >> 16);
 	exp[5] = (uint8_t)(ep.vni >> 8);
@@ -370,70 +370,70 @@ TEST_F(rc, allocate_bind_forward)
 	ASSERT_EQ(sizeof(exp), rx.len);
 	EXPECT_EQ(0, memcmp(exp, rx.datagram, sizeof(exp)));
 	/* scenario 6: and back */
-	ASSERT_EQ(0, pr_rc_send_data(&self->b, PR_GENEVE_PROTO_WG,
+	ASSERT_EQ(0, prl_rc_send_data(&self->b, PRELAY_GENEVE_PROTO_WG,
 				     "\x04\x05\x06", 3));
-	ASSERT_EQ(0, pr_rc_recv(&self->a, self->buf, sizeof(self->buf), 1000,
+	ASSERT_EQ(0, prl_rc_recv(&self->a, self->buf, sizeof(self->buf), 1000,
 				&rx));
-	ASSERT_EQ(PR_RC_RX_DATA, rx.kind);
+	ASSERT_EQ(PRL_RC_RX_DATA, rx.kind);
 	EXPECT_EQ(3u, rx.payload_len);
 	EXPECT_EQ(0, memcmp(rx.payload, "\x04\x05\x06", 3));
 	EXPECT_EQ(ep.vni, rx.hdr.vni);
-	EXPECT_EQ(PR_GENEVE_PROTO_WG, rx.hdr.proto);
+	EXPECT_EQ(PRELAY_GENEVE_PROTO_WG, rx.hdr.proto);
 }
 
 /* §7 scenario 7: A rebinds from a new port with a higher generation */
 TEST_F(rc, rebind_new_port)
 {
-	struct pr_disco_endpoint ep;
-	struct pr_rc a2;
+	struct prl_disco_endpoint ep;
+	struct prl_rc a2;
 
 	allocate_both(_metadata, self, &ep);
-	ASSERT_EQ(0, pr_rc_bind(&self->a, 0, 2000, NULL));
-	ASSERT_EQ(0, pr_rc_bind(&self->b, 0, 2000, NULL));
+	ASSERT_EQ(0, prl_rc_bind(&self->a, 0, 2000, NULL));
+	ASSERT_EQ(0, prl_rc_bind(&self->b, 0, 2000, NULL));
 	settle();
 	ASSERT_EQ(0, ping_pair(&self->a, &self->b, self->buf));
 
-	ASSERT_EQ(0, pr_rc_open(&a2, self->a_priv,
+	ASSERT_EQ(0, prl_rc_open(&a2, self->a_priv,
 				(struct sockaddr *)&self->relay.addr, NULL));
-	ASSERT_EQ(0, pr_rc_set_endpoint(&a2, ep.server_key, ep.vni,
+	ASSERT_EQ(0, prl_rc_set_endpoint(&a2, ep.server_key, ep.vni,
 					self->b_pub));
-	ASSERT_EQ(0, pr_rc_bind(&a2, self->a.generation + 1, 2000, NULL));
+	ASSERT_EQ(0, prl_rc_bind(&a2, self->a.generation + 1, 2000, NULL));
 	settle();
 	ASSERT_EQ(0, ping_pair(&a2, &self->b, self->buf));
 	ASSERT_EQ(0, ping_pair(&self->b, &a2, self->buf));
 	/* scenario 9: the old address is now a third party */
 	EXPECT_EQ(-ETIMEDOUT, ping_pair(&self->a, &self->b, self->buf));
-	pr_rc_close(&a2);
+	prl_rc_close(&a2);
 }
 
 /* §7 scenario 12 through the client's corruption modes */
 TEST_F(rc, corrupt_binds_get_no_challenge)
 {
-	static const enum pr_rc_corrupt kinds[] = {
-		PR_RC_CORRUPT_BIND_VNI, PR_RC_CORRUPT_BIND_REMOTE,
-		PR_RC_CORRUPT_BIND_GEN0, PR_RC_CORRUPT_BIND_PROTO,
-		PR_RC_CORRUPT_BIND_TAMPER,
+	static const enum prl_rc_corrupt kinds[] = {
+		PRL_RC_CORRUPT_BIND_VNI, PRL_RC_CORRUPT_BIND_REMOTE,
+		PRL_RC_CORRUPT_BIND_GEN0, PRL_RC_CORRUPT_BIND_PROTO,
+		PRL_RC_CORRUPT_BIND_TAMPER,
 	};
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	size_t i;
 
 	allocate_both(_metadata, self, &ep);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		self->a.corrupt = kinds[i];
-		EXPECT_EQ(-ETIMEDOUT, pr_rc_bind(&self->a, 0, 300, NULL));
+		EXPECT_EQ(-ETIMEDOUT, prl_rc_bind(&self->a, 0, 300, NULL));
 	}
-	self->a.corrupt = PR_RC_CORRUPT_NONE;
-	EXPECT_EQ(0, pr_rc_bind(&self->a, 0, 2000, NULL));
+	self->a.corrupt = PRL_RC_CORRUPT_NONE;
+	EXPECT_EQ(0, prl_rc_bind(&self->a, 0, 2000, NULL));
 }
 
 /* §7 scenario 13 through the client's corruption modes */
 TEST_F(rc, corrupt_answers_do_not_bind)
 {
-	static const enum pr_rc_corrupt kinds[] = {
-		PR_RC_CORRUPT_ANSWER_PORT, PR_RC_CORRUPT_ANSWER_MAC,
-		PR_RC_CORRUPT_ANSWER_GEN, PR_RC_CORRUPT_ANSWER_NONE,
+	static const enum prl_rc_corrupt kinds[] = {
+		PRL_RC_CORRUPT_ANSWER_PORT, PRL_RC_CORRUPT_ANSWER_MAC,
+		PRL_RC_CORRUPT_ANSWER_GEN, PRL_RC_CORRUPT_ANSWER_NONE,
 	};
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	size_t i;
 	int ia;
 
@@ -441,29 +441,29 @@ TEST_F(rc, corrupt_answers_do_not_bind)
 	ia = idx_of(self, self->a_pub);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		self->a.corrupt = kinds[i];
-		ASSERT_EQ(0, pr_rc_bind(&self->a, 0, 2000, NULL));
+		ASSERT_EQ(0, prl_rc_bind(&self->a, 0, 2000, NULL));
 		settle();
 		EXPECT_FALSE(relay_bound(&self->relay, ia));
 	}
-	self->a.corrupt = PR_RC_CORRUPT_NONE;
-	ASSERT_EQ(0, pr_rc_bind(&self->a, 0, 2000, NULL));
+	self->a.corrupt = PRL_RC_CORRUPT_NONE;
+	ASSERT_EQ(0, prl_rc_bind(&self->a, 0, 2000, NULL));
 	settle();
 	EXPECT_TRUE(relay_bound(&self->relay, ia));
 }
 
 TEST_F(rc, allocation_needs_grant_and_right_key)
 {
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	uint8_t wrong_priv[32], wrong_pub[32];
 
 	/* B is not in the grants: no response at all */
-	EXPECT_EQ(-ETIMEDOUT, pr_rc_allocate(&self->b, self->relay.pub,
+	EXPECT_EQ(-ETIMEDOUT, prl_rc_allocate(&self->b, self->relay.pub,
 					     self->a_pub, 700, &ep));
 	/* sealing to the wrong relay key: no response */
-	pr_key_generate(wrong_priv, wrong_pub);
-	EXPECT_EQ(-ETIMEDOUT, pr_rc_allocate(&self->a, wrong_pub, self->b_pub,
+	prl_key_generate(wrong_priv, wrong_pub);
+	EXPECT_EQ(-ETIMEDOUT, prl_rc_allocate(&self->a, wrong_pub, self->b_pub,
 					     700, &ep));
-	EXPECT_EQ(-EINVAL, pr_rc_allocate(&self->a, self->relay.pub,
+	EXPECT_EQ(-EINVAL, prl_rc_allocate(&self->a, self->relay.pub,
 					  self->a_pub, 700, &ep));
 	EXPECT_EQ(0u, self->relay.allocations);
 }
@@ -516,7 +516,7 @@ FIXTURE_VARIANT_ADD(cli, ipv6) {
 FIXTURE_SETUP(cli)
 {
 	uint8_t priv[32], a_pub[32], b_pub[32];
-	struct pr_addrport ap;
+	struct prl_addrport ap;
 
 	if (!find_cli(self->bin, sizeof(self->bin)))
 		SKIP(return, "relay-client not built (make -C tools)");
@@ -524,16 +524,16 @@ FIXTURE_SETUP(cli)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->key_a, sizeof(self->key_a), "%s/a.key", self->dir);
 	snprintf(self->key_b, sizeof(self->key_b), "%s/b.key", self->dir);
-	ASSERT_EQ(0, pr_key_generate(priv, a_pub));
-	ASSERT_EQ(0, pr_key_save(self->key_a, priv));
-	ASSERT_EQ(0, pr_key_generate(priv, b_pub));
-	ASSERT_EQ(0, pr_key_save(self->key_b, priv));
-	pr_key_to_hex(a_pub, self->a_hex);
-	pr_key_to_hex(b_pub, self->b_hex);
+	ASSERT_EQ(0, prl_key_generate(priv, a_pub));
+	ASSERT_EQ(0, prl_key_save(self->key_a, priv));
+	ASSERT_EQ(0, prl_key_generate(priv, b_pub));
+	ASSERT_EQ(0, prl_key_save(self->key_b, priv));
+	prl_key_to_hex(a_pub, self->a_hex);
+	prl_key_to_hex(b_pub, self->b_hex);
 	ASSERT_EQ(0, mini_start(&self->relay, variant->family, a_pub));
-	pr_key_to_hex(self->relay.pub, self->server_hex);
-	pr_addrport_from_sockaddr(&ap, (struct sockaddr *)&self->relay.addr);
-	pr_addrport_format(&ap, self->relay_s, sizeof(self->relay_s));
+	prl_key_to_hex(self->relay.pub, self->server_hex);
+	prl_addrport_from_sockaddr(&ap, (struct sockaddr *)&self->relay.addr);
+	prl_addrport_format(&ap, self->relay_s, sizeof(self->relay_s));
 }
 
 FIXTURE_TEARDOWN(cli)
@@ -741,9 +741,9 @@ TEST_F(cli, corrupt_modes)
 
 TEST(generation_wraps_skipping_zero)
 {
-	EXPECT_EQ(1u, pr_rc_next_generation(0));
-	EXPECT_EQ(2u, pr_rc_next_generation(1));
-	EXPECT_EQ(1u, pr_rc_next_generation(0xffffffffu));
+	EXPECT_EQ(1u, prl_rc_next_generation(0));
+	EXPECT_EQ(2u, prl_rc_next_generation(1));
+	EXPECT_EQ(1u, prl_rc_next_generation(0xffffffffu));
 }
 
 TEST_HARNESS_MAIN

@@ -27,9 +27,9 @@ static void defaults(struct relayd_opts *o)
 	o->port = 7000;
 	o->ipv4 = o->ipv6 = true;
 	o->sockets = 1;
-	o->log_level = PR_LOG_INFO;
-	o->rate_limit = PR_RL_DEFAULT_RATE;
-	o->rate_burst = PR_RL_DEFAULT_BURST;
+	o->log_level = PRL_LOG_INFO;
+	o->rate_limit = PRL_RL_DEFAULT_RATE;
+	o->rate_burst = PRL_RL_DEFAULT_BURST;
 }
 
 TEST(all_settings)
@@ -56,9 +56,9 @@ TEST(all_settings)
 	EXPECT_FALSE(o.ipv4);
 	EXPECT_TRUE(o.ipv6);
 	EXPECT_EQ(3, o.sockets);
-	EXPECT_EQ(PR_LOG_DEBUG, o.log_level);
-	EXPECT_EQ(PR_CFG_BIND_LIFETIME | PR_CFG_IDLE_LIFETIME |
-		  PR_CFG_MAX_SESSIONS | PR_CFG_STATIC_EPS, o.relay_cfg.mask);
+	EXPECT_EQ(PRL_LOG_DEBUG, o.log_level);
+	EXPECT_EQ(PRL_CFG_BIND_LIFETIME | PRL_CFG_IDLE_LIFETIME |
+		  PRL_CFG_MAX_SESSIONS | PRL_CFG_STATIC_EPS, o.relay_cfg.mask);
 	EXPECT_EQ(1500, o.relay_cfg.bind_lifetime_ms);
 	EXPECT_EQ(2500, o.relay_cfg.idle_lifetime_ms);
 	EXPECT_EQ(10, o.relay_cfg.max_sessions);
@@ -81,7 +81,7 @@ TEST(static_endpoints_none_clears)
 
 	defaults(&o);
 	ASSERT_EQ(0, parse("static-endpoints none\n", &o, 0, err));
-	EXPECT_EQ(PR_CFG_STATIC_EPS, o.relay_cfg.mask);
+	EXPECT_EQ(PRL_CFG_STATIC_EPS, o.relay_cfg.mask);
 	EXPECT_EQ(0, o.relay_cfg.n_static_eps);
 }
 
@@ -99,7 +99,7 @@ TEST(command_line_wins)
 			   RELAYD_SET_STATIC, err));
 	EXPECT_EQ(1234, o.port);
 	EXPECT_STREQ("/cli.key", o.key_file);
-	EXPECT_EQ(PR_RL_DEFAULT_RATE, o.rate_limit);
+	EXPECT_EQ(PRL_RL_DEFAULT_RATE, o.rate_limit);
 	EXPECT_EQ(0, o.relay_cfg.mask);
 	/* but the file's values are still checked */
 	EXPECT_EQ(-EINVAL, parse("port 99999\n", &o, RELAYD_SET_PORT, err));
@@ -192,9 +192,9 @@ TEST(repeated_paths_do_not_leak)
 
 /* ---- rate limiter ---- */
 
-static struct pr_addr v4(const char *s)
+static struct prl_addr v4(const char *s)
 {
-	struct pr_addr a = { .family = AF_INET };
+	struct prl_addr a = { .family = AF_INET };
 
 	inet_pton(AF_INET, s, &a.u.v4);
 	return a;
@@ -204,91 +204,91 @@ static struct pr_addr v4(const char *s)
 
 TEST(ratelimit_burst_then_rate)
 {
-	struct pr_ratelimit rl;
-	struct pr_addr a = v4("192.0.2.1");
+	struct prl_ratelimit rl;
+	struct prl_addr a = v4("192.0.2.1");
 	uint64_t t = 1000 * MS;
 	int i, ok = 0;
 
-	ASSERT_EQ(0, pr_rl_init(&rl, 10, 5));	/* 10/s, burst 5 */
+	ASSERT_EQ(0, prl_rl_init(&rl, 10, 5));	/* 10/s, burst 5 */
 	for (i = 0; i < 20; i++)
-		ok += pr_rl_allow(&rl, &a, t);
+		ok += prl_rl_allow(&rl, &a, t);
 	EXPECT_EQ(5, ok);
 	EXPECT_EQ(5, rl.passed);
 	EXPECT_EQ(15, rl.limited);
 	/* 100 ms later one more token */
-	EXPECT_FALSE(pr_rl_allow(&rl, &a, t + 99 * MS));
-	EXPECT_TRUE(pr_rl_allow(&rl, &a, t + 100 * MS));
-	EXPECT_FALSE(pr_rl_allow(&rl, &a, t + 100 * MS));
+	EXPECT_FALSE(prl_rl_allow(&rl, &a, t + 99 * MS));
+	EXPECT_TRUE(prl_rl_allow(&rl, &a, t + 100 * MS));
+	EXPECT_FALSE(prl_rl_allow(&rl, &a, t + 100 * MS));
 	/* a long pause refills the whole burst, not more */
 	ok = 0;
 	for (i = 0; i < 20; i++)
-		ok += pr_rl_allow(&rl, &a, t + 10000 * MS);
+		ok += prl_rl_allow(&rl, &a, t + 10000 * MS);
 	EXPECT_EQ(5, ok);
 	/* steady 10/s is always allowed */
 	for (i = 1; i <= 50; i++)
-		EXPECT_TRUE(pr_rl_allow(&rl, &a, t + 10000 * MS + i * 100 * MS));
-	pr_rl_fini(&rl);
+		EXPECT_TRUE(prl_rl_allow(&rl, &a, t + 10000 * MS + i * 100 * MS));
+	prl_rl_fini(&rl);
 }
 
 TEST(ratelimit_per_source)
 {
-	struct pr_ratelimit rl;
-	struct pr_addr a = v4("192.0.2.1"), b = v4("192.0.2.2");
-	struct pr_addr c = { .family = AF_INET6 };
+	struct prl_ratelimit rl;
+	struct prl_addr a = v4("192.0.2.1"), b = v4("192.0.2.2");
+	struct prl_addr c = { .family = AF_INET6 };
 	uint64_t t = 5000 * MS;
 	int i;
 
 	c.u.v6.s6_addr[15] = 1;
-	ASSERT_EQ(0, pr_rl_init(&rl, 1, 2));
+	ASSERT_EQ(0, prl_rl_init(&rl, 1, 2));
 	for (i = 0; i < 10; i++)
-		pr_rl_allow(&rl, &a, t);
-	EXPECT_FALSE(pr_rl_allow(&rl, &a, t));
+		prl_rl_allow(&rl, &a, t);
+	EXPECT_FALSE(prl_rl_allow(&rl, &a, t));
 	/* other sources are not affected by a's flood */
-	EXPECT_TRUE(pr_rl_allow(&rl, &b, t));
-	EXPECT_TRUE(pr_rl_allow(&rl, &b, t));
-	EXPECT_FALSE(pr_rl_allow(&rl, &b, t));
-	EXPECT_TRUE(pr_rl_allow(&rl, &c, t));
-	pr_rl_fini(&rl);
+	EXPECT_TRUE(prl_rl_allow(&rl, &b, t));
+	EXPECT_TRUE(prl_rl_allow(&rl, &b, t));
+	EXPECT_FALSE(prl_rl_allow(&rl, &b, t));
+	EXPECT_TRUE(prl_rl_allow(&rl, &c, t));
+	prl_rl_fini(&rl);
 }
 
 TEST(ratelimit_off_and_reconfigure)
 {
-	struct pr_ratelimit rl;
-	struct pr_addr a = v4("198.51.100.9");
+	struct prl_ratelimit rl;
+	struct prl_addr a = v4("198.51.100.9");
 	int i;
 
-	ASSERT_EQ(0, pr_rl_init(&rl, 0, 1));
+	ASSERT_EQ(0, prl_rl_init(&rl, 0, 1));
 	for (i = 0; i < 1000; i++)
-		ASSERT_TRUE(pr_rl_allow(&rl, &a, 1));
+		ASSERT_TRUE(prl_rl_allow(&rl, &a, 1));
 	EXPECT_EQ(0, rl.limited);
-	pr_rl_configure(&rl, 1, 1);
-	EXPECT_TRUE(pr_rl_allow(&rl, &a, 10 * MS));
-	EXPECT_FALSE(pr_rl_allow(&rl, &a, 20 * MS));
+	prl_rl_configure(&rl, 1, 1);
+	EXPECT_TRUE(prl_rl_allow(&rl, &a, 10 * MS));
+	EXPECT_FALSE(prl_rl_allow(&rl, &a, 20 * MS));
 	EXPECT_EQ(1, rl.limited);
-	pr_rl_fini(&rl);
+	prl_rl_fini(&rl);
 }
 
 TEST(ratelimit_bounded_memory_many_sources)
 {
-	struct pr_ratelimit rl;
+	struct prl_ratelimit rl;
 	uint64_t t = 1000 * MS;
 	uint32_t i;
 	int limited_a = 0;
-	struct pr_addr a = v4("203.0.113.1");
+	struct prl_addr a = v4("203.0.113.1");
 
-	ASSERT_EQ(0, pr_rl_init(&rl, 1, 1));
-	EXPECT_TRUE(pr_rl_allow(&rl, &a, t));
+	ASSERT_EQ(0, prl_rl_init(&rl, 1, 1));
+	EXPECT_TRUE(prl_rl_allow(&rl, &a, t));
 	/* 100k other sources in the same instant: a stays limited (its
 	 * slot is only taken over once a's bucket is full again) */
 	for (i = 0; i < 100000; i++) {
-		struct pr_addr x = { .family = AF_INET };
+		struct prl_addr x = { .family = AF_INET };
 
 		x.u.v4.s_addr = htonl(0x0a000000u + i);
-		pr_rl_allow(&rl, &x, t);
+		prl_rl_allow(&rl, &x, t);
 	}
-	limited_a = !pr_rl_allow(&rl, &a, t);
+	limited_a = !prl_rl_allow(&rl, &a, t);
 	EXPECT_TRUE(limited_a);
-	pr_rl_fini(&rl);
+	prl_rl_fini(&rl);
 }
 
 TEST_HARNESS_MAIN

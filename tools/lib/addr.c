@@ -9,7 +9,7 @@
 
 #include "addr.h"
 
-size_t pr_addr_len(const struct pr_addr *a)
+size_t prl_addr_len(const struct prl_addr *a)
 {
 	switch (a->family) {
 	case AF_INET:
@@ -21,7 +21,7 @@ size_t pr_addr_len(const struct pr_addr *a)
 	}
 }
 
-int pr_addr_from_raw(struct pr_addr *a, const void *raw, size_t len)
+int prl_addr_from_raw(struct prl_addr *a, const void *raw, size_t len)
 {
 	memset(a, 0, sizeof(*a));
 	if (len == 4)
@@ -35,9 +35,9 @@ int pr_addr_from_raw(struct pr_addr *a, const void *raw, size_t len)
 }
 
 /* Parse @len bytes of @s as an address (no brackets). */
-static int addr_parse_n(const char *s, size_t len, struct pr_addr *out)
+static int addr_parse_n(const char *s, size_t len, struct prl_addr *out)
 {
-	char buf[PR_ADDR_STRLEN];
+	char buf[PRL_ADDR_STRLEN];
 
 	if (len == 0 || len >= sizeof(buf))
 		return -EINVAL;
@@ -58,7 +58,7 @@ static int addr_parse_n(const char *s, size_t len, struct pr_addr *out)
 	return -EINVAL;
 }
 
-int pr_addr_parse(const char *s, struct pr_addr *out)
+int prl_addr_parse(const char *s, struct prl_addr *out)
 {
 	size_t len;
 	int err;
@@ -96,7 +96,7 @@ static int port_parse(const char *s, uint16_t *port)
 	return 0;
 }
 
-int pr_endpoint_parse(const char *s, struct pr_endpoint *out)
+int prl_endpoint_parse(const char *s, struct prl_endpoint *out)
 {
 	const char *colon;
 	int err;
@@ -134,9 +134,9 @@ bad:
 	return -EINVAL;
 }
 
-int pr_endpoint_list_parse(const char *s, struct pr_endpoint *out, size_t max)
+int prl_endpoint_list_parse(const char *s, struct prl_endpoint *out, size_t max)
 {
-	char item[PR_ENDPOINT_STRLEN + 1];
+	char item[PRL_ENDPOINT_STRLEN + 1];
 	size_t n = 0;
 
 	if (!s || !*s)
@@ -151,7 +151,7 @@ int pr_endpoint_list_parse(const char *s, struct pr_endpoint *out, size_t max)
 			return -E2BIG;
 		memcpy(item, s, len);
 		item[len] = '\0';
-		if (pr_endpoint_parse(item, &out[n]))
+		if (prl_endpoint_parse(item, &out[n]))
 			return -EINVAL;
 		n++;
 		if (!comma)
@@ -161,7 +161,7 @@ int pr_endpoint_list_parse(const char *s, struct pr_endpoint *out, size_t max)
 	return (int)n;
 }
 
-const char *pr_addr_fmt(const struct pr_addr *a, char *buf, size_t len)
+const char *prl_addr_fmt(const struct prl_addr *a, char *buf, size_t len)
 {
 	if (a->family == AF_INET || a->family == AF_INET6) {
 		if (inet_ntop(a->family, a->u.raw, buf, (socklen_t)len))
@@ -173,12 +173,12 @@ const char *pr_addr_fmt(const struct pr_addr *a, char *buf, size_t len)
 	return buf;
 }
 
-const char *pr_endpoint_fmt(const struct pr_endpoint *ep, char *buf,
+const char *prl_endpoint_fmt(const struct prl_endpoint *ep, char *buf,
 			    size_t len)
 {
-	char a[PR_ADDR_STRLEN];
+	char a[PRL_ADDR_STRLEN];
 
-	pr_addr_fmt(&ep->addr, a, sizeof(a));
+	prl_addr_fmt(&ep->addr, a, sizeof(a));
 	if (ep->addr.family == AF_INET6)
 		snprintf(buf, len, "[%s]:%u", a, ep->port);
 	else if (ep->addr.family == AF_INET)
@@ -188,19 +188,19 @@ const char *pr_endpoint_fmt(const struct pr_endpoint *ep, char *buf,
 	return buf;
 }
 
-bool pr_addr_equal(const struct pr_addr *a, const struct pr_addr *b)
+bool prl_addr_equal(const struct prl_addr *a, const struct prl_addr *b)
 {
 	return a->family == b->family &&
-	       !memcmp(a->u.raw, b->u.raw, pr_addr_len(a));
+	       !memcmp(a->u.raw, b->u.raw, prl_addr_len(a));
 }
 
-bool pr_endpoint_equal(const struct pr_endpoint *a,
-		       const struct pr_endpoint *b)
+bool prl_endpoint_equal(const struct prl_endpoint *a,
+		       const struct prl_endpoint *b)
 {
-	return a->port == b->port && pr_addr_equal(&a->addr, &b->addr);
+	return a->port == b->port && prl_addr_equal(&a->addr, &b->addr);
 }
 
-int pr_endpoint_to_sockaddr(const struct pr_endpoint *ep,
+int prl_endpoint_to_sockaddr(const struct prl_endpoint *ep,
 			    struct sockaddr_storage *ss, socklen_t *sslen)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -225,8 +225,8 @@ int pr_endpoint_to_sockaddr(const struct pr_endpoint *ep,
 	return -EAFNOSUPPORT;
 }
 
-int pr_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
-			      struct pr_endpoint *ep)
+int prl_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
+			      struct prl_endpoint *ep)
 {
 	memset(ep, 0, sizeof(*ep));
 	if (sa->sa_family == AF_INET && salen >= sizeof(struct sockaddr_in)) {
@@ -275,7 +275,7 @@ static int hex_decode(const char *s, size_t digits, uint8_t *out)
 	return 0;
 }
 
-int pr_hex_parse(const char *s, uint8_t *out, size_t len)
+int prl_hex_parse(const char *s, uint8_t *out, size_t len)
 {
 	uint8_t tmp[256];
 
@@ -288,7 +288,7 @@ int pr_hex_parse(const char *s, uint8_t *out, size_t len)
 	return 0;
 }
 
-long pr_hex_parse_any(const char *s, uint8_t *out, size_t cap)
+long prl_hex_parse_any(const char *s, uint8_t *out, size_t cap)
 {
 	size_t digits;
 
@@ -304,7 +304,7 @@ long pr_hex_parse_any(const char *s, uint8_t *out, size_t cap)
 	return (long)(digits / 2);
 }
 
-char *pr_hex_fmt(const uint8_t *in, size_t len, char *buf)
+char *prl_hex_fmt(const uint8_t *in, size_t len, char *buf)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;

@@ -8,8 +8,8 @@
  *   endpoint  "192.0.2.1:7000", "[2001:db8::1]:7000"
  *   key       64 hex digits (either case), e.g. a Curve25519 public key
  */
-#ifndef PR_ADDR_H
-#define PR_ADDR_H
+#ifndef PRL_ADDR_H
+#define PRL_ADDR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,14 +20,14 @@
 #include <linux/peer_relay.h>
 
 /* Longest formatted address incl. NUL ("ffff:...:255.255.255.255"). */
-#define PR_ADDR_STRLEN		INET6_ADDRSTRLEN
+#define PRL_ADDR_STRLEN		INET6_ADDRSTRLEN
 /* Longest formatted endpoint incl. NUL: "[" addr "]:" 65535. */
-#define PR_ENDPOINT_STRLEN	(INET6_ADDRSTRLEN + 8)
+#define PRL_ENDPOINT_STRLEN	(INET6_ADDRSTRLEN + 8)
 /* A formatted key incl. NUL. */
-#define PR_KEY_HEXLEN		(2 * PEER_RELAY_KEY_LEN + 1)
+#define PRL_KEY_HEXLEN		(2 * PEER_RELAY_KEY_LEN + 1)
 
 /* An IPv4 or IPv6 address; family AF_UNSPEC (0) means "none". */
-struct pr_addr {
+struct prl_addr {
 	sa_family_t family;
 	union {
 		struct in_addr v4;
@@ -37,78 +37,78 @@ struct pr_addr {
 };
 
 /* An address plus UDP port (host byte order). */
-struct pr_endpoint {
-	struct pr_addr addr;
+struct prl_endpoint {
+	struct prl_addr addr;
 	uint16_t port;
 };
 
 /* Number of raw address bytes of a family: 4, 16, or 0. */
-size_t pr_addr_len(const struct pr_addr *a);
+size_t prl_addr_len(const struct prl_addr *a);
 
 /* Set @a from raw network-order bytes; @len must be 4 or 16. -EINVAL else. */
-int pr_addr_from_raw(struct pr_addr *a, const void *raw, size_t len);
+int prl_addr_from_raw(struct prl_addr *a, const void *raw, size_t len);
 
 /*
  * Parse an address ("192.0.2.1", "2001:db8::1" or "[2001:db8::1]").
  * Returns 0 or -EINVAL. Scoped IPv6 ("fe80::1%eth0") is rejected.
  */
-int pr_addr_parse(const char *s, struct pr_addr *out);
+int prl_addr_parse(const char *s, struct prl_addr *out);
 
 /*
  * Parse "a.b.c.d:port" or "[v6]:port". The port must be decimal 1..65535.
  * Returns 0 or -EINVAL.
  */
-int pr_endpoint_parse(const char *s, struct pr_endpoint *out);
+int prl_endpoint_parse(const char *s, struct prl_endpoint *out);
 
 /*
  * Parse a comma separated endpoint list into @out (at most @max entries).
  * Returns the number parsed, -EINVAL on a bad entry (including an empty
  * one) or -E2BIG if there are more than @max.
  */
-int pr_endpoint_list_parse(const char *s, struct pr_endpoint *out, size_t max);
+int prl_endpoint_list_parse(const char *s, struct prl_endpoint *out, size_t max);
 
-/* Format into @buf (PR_ADDR_STRLEN bytes); "none" for AF_UNSPEC. */
-const char *pr_addr_fmt(const struct pr_addr *a, char *buf, size_t len);
+/* Format into @buf (PRL_ADDR_STRLEN bytes); "none" for AF_UNSPEC. */
+const char *prl_addr_fmt(const struct prl_addr *a, char *buf, size_t len);
 
-/* Format as "a.b.c.d:port" / "[v6]:port" into @buf (PR_ENDPOINT_STRLEN). */
-const char *pr_endpoint_fmt(const struct pr_endpoint *ep, char *buf,
+/* Format as "a.b.c.d:port" / "[v6]:port" into @buf (PRL_ENDPOINT_STRLEN). */
+const char *prl_endpoint_fmt(const struct prl_endpoint *ep, char *buf,
 			    size_t len);
 
-bool pr_addr_equal(const struct pr_addr *a, const struct pr_addr *b);
-bool pr_endpoint_equal(const struct pr_endpoint *a,
-		       const struct pr_endpoint *b);
+bool prl_addr_equal(const struct prl_addr *a, const struct prl_addr *b);
+bool prl_endpoint_equal(const struct prl_endpoint *a,
+		       const struct prl_endpoint *b);
 
 /* Conversions to/from socket addresses. Return 0 or -EAFNOSUPPORT. */
-int pr_endpoint_to_sockaddr(const struct pr_endpoint *ep,
+int prl_endpoint_to_sockaddr(const struct prl_endpoint *ep,
 			    struct sockaddr_storage *ss, socklen_t *sslen);
-int pr_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
-			      struct pr_endpoint *ep);
+int prl_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
+			      struct prl_endpoint *ep);
 
 /*
  * Parse exactly 2 * @len hex digits into @out. Returns 0 or -EINVAL (wrong
  * length or a non-hex character).
  */
-int pr_hex_parse(const char *s, uint8_t *out, size_t len);
+int prl_hex_parse(const char *s, uint8_t *out, size_t len);
 
 /*
  * Parse any even number of hex digits into @out (capacity @cap). Returns
  * the number of bytes, -EINVAL, or -E2BIG if it does not fit.
  */
-long pr_hex_parse_any(const char *s, uint8_t *out, size_t cap);
+long prl_hex_parse_any(const char *s, uint8_t *out, size_t cap);
 
 /* Lower-case hex of @len bytes into @buf (2 * len + 1 bytes). */
-char *pr_hex_fmt(const uint8_t *in, size_t len, char *buf);
+char *prl_hex_fmt(const uint8_t *in, size_t len, char *buf);
 
 /* A 32-byte key as 64 hex digits. */
-static inline int pr_key_parse(const char *s, uint8_t key[PEER_RELAY_KEY_LEN])
+static inline int prl_key_parse(const char *s, uint8_t key[PEER_RELAY_KEY_LEN])
 {
-	return pr_hex_parse(s, key, PEER_RELAY_KEY_LEN);
+	return prl_hex_parse(s, key, PEER_RELAY_KEY_LEN);
 }
 
-static inline char *pr_key_fmt(const uint8_t key[PEER_RELAY_KEY_LEN],
-			       char buf[PR_KEY_HEXLEN])
+static inline char *prl_key_fmt(const uint8_t key[PEER_RELAY_KEY_LEN],
+			       char buf[PRL_KEY_HEXLEN])
 {
-	return pr_hex_fmt(key, PEER_RELAY_KEY_LEN, buf);
+	return prl_hex_fmt(key, PEER_RELAY_KEY_LEN, buf);
 }
 
-#endif /* PR_ADDR_H */
+#endif /* PRL_ADDR_H */

@@ -12,7 +12,7 @@
 
 #include "disco.h"
 
-static const uint8_t pr_disco_magic[PR_DISCO_MAGIC_LEN] = {
+static const uint8_t prl_disco_magic[PRL_DISCO_MAGIC_LEN] = {
 	0x54, 0x53, 0xf0, 0x9f, 0x92, 0xac		/* "TS💬" */
 };
 
@@ -56,80 +56,80 @@ static uint64_t get_be64(const uint8_t *p)
 
 /* ---- framing ---- */
 
-bool pr_disco_has_magic(const uint8_t *buf, size_t len)
+bool prl_disco_has_magic(const uint8_t *buf, size_t len)
 {
-	return len >= PR_DISCO_HDR_LEN &&
-	       memcmp(buf, pr_disco_magic, PR_DISCO_MAGIC_LEN) == 0;
+	return len >= PRL_DISCO_HDR_LEN &&
+	       memcmp(buf, prl_disco_magic, PRL_DISCO_MAGIC_LEN) == 0;
 }
 
-const uint8_t *pr_disco_sender(const uint8_t *buf, size_t len)
+const uint8_t *prl_disco_sender(const uint8_t *buf, size_t len)
 {
-	if (!pr_disco_has_magic(buf, len))
+	if (!prl_disco_has_magic(buf, len))
 		return NULL;
-	return buf + PR_DISCO_MAGIC_LEN;
+	return buf + PRL_DISCO_MAGIC_LEN;
 }
 
-int pr_disco_shared_key(uint8_t shared[PR_KEY_LEN],
-			const uint8_t peer_pub[PR_KEY_LEN],
-			const uint8_t own_priv[PR_KEY_LEN])
+int prl_disco_shared_key(uint8_t shared[PRL_KEY_LEN],
+			const uint8_t peer_pub[PRL_KEY_LEN],
+			const uint8_t own_priv[PRL_KEY_LEN])
 {
 	if (sodium_init() < 0)
 		return -1;
 	return crypto_box_beforenm(shared, peer_pub, own_priv) == 0 ? 0 : -1;
 }
 
-ssize_t pr_disco_seal_nonce(uint8_t *out, size_t cap,
-			    const uint8_t sender_pub[PR_KEY_LEN],
-			    const uint8_t shared[PR_KEY_LEN],
-			    const uint8_t nonce[PR_DISCO_NONCE_LEN],
+ssize_t prl_disco_seal_nonce(uint8_t *out, size_t cap,
+			    const uint8_t sender_pub[PRL_KEY_LEN],
+			    const uint8_t shared[PRL_KEY_LEN],
+			    const uint8_t nonce[PRL_DISCO_NONCE_LEN],
 			    const uint8_t *plain, size_t plen)
 {
-	size_t total = PR_DISCO_OVERHEAD + plen;
+	size_t total = PRL_DISCO_OVERHEAD + plen;
 
-	if (plen > SIZE_MAX - PR_DISCO_OVERHEAD || cap < total)
+	if (plen > SIZE_MAX - PRL_DISCO_OVERHEAD || cap < total)
 		return -1;
-	memcpy(out, pr_disco_magic, PR_DISCO_MAGIC_LEN);
-	memcpy(out + PR_DISCO_MAGIC_LEN, sender_pub, PR_KEY_LEN);
-	memcpy(out + PR_DISCO_MAGIC_LEN + PR_KEY_LEN, nonce, PR_DISCO_NONCE_LEN);
+	memcpy(out, prl_disco_magic, PRL_DISCO_MAGIC_LEN);
+	memcpy(out + PRL_DISCO_MAGIC_LEN, sender_pub, PRL_KEY_LEN);
+	memcpy(out + PRL_DISCO_MAGIC_LEN + PRL_KEY_LEN, nonce, PRL_DISCO_NONCE_LEN);
 	/*
 	 * libsodium's "easy" API writes MAC ‖ ciphertext, which is exactly
 	 * the NaCl box as Go's nacl/box lays it out (tag then ciphertext);
 	 * disco_test checks this against the classic zero-padded API.
 	 */
-	if (crypto_box_easy_afternm(out + PR_DISCO_HDR_LEN, plain, plen, nonce,
+	if (crypto_box_easy_afternm(out + PRL_DISCO_HDR_LEN, plain, plen, nonce,
 				    shared) != 0)
 		return -1;
 	return (ssize_t)total;
 }
 
-ssize_t pr_disco_seal(uint8_t *out, size_t cap,
-		      const uint8_t sender_pub[PR_KEY_LEN],
-		      const uint8_t shared[PR_KEY_LEN],
+ssize_t prl_disco_seal(uint8_t *out, size_t cap,
+		      const uint8_t sender_pub[PRL_KEY_LEN],
+		      const uint8_t shared[PRL_KEY_LEN],
 		      const uint8_t *plain, size_t plen)
 {
-	uint8_t nonce[PR_DISCO_NONCE_LEN];
+	uint8_t nonce[PRL_DISCO_NONCE_LEN];
 
 	if (sodium_init() < 0)
 		return -1;
 	randombytes_buf(nonce, sizeof(nonce));
-	return pr_disco_seal_nonce(out, cap, sender_pub, shared, nonce, plain,
+	return prl_disco_seal_nonce(out, cap, sender_pub, shared, nonce, plain,
 				   plen);
 }
 
-ssize_t pr_disco_open(const uint8_t *frame, size_t len,
-		      const uint8_t shared[PR_KEY_LEN],
+ssize_t prl_disco_open(const uint8_t *frame, size_t len,
+		      const uint8_t shared[PRL_KEY_LEN],
 		      uint8_t *plain, size_t cap)
 {
 	size_t plen;
 
-	if (!pr_disco_has_magic(frame, len) || len < PR_DISCO_OVERHEAD)
+	if (!prl_disco_has_magic(frame, len) || len < PRL_DISCO_OVERHEAD)
 		return -1;
-	plen = len - PR_DISCO_OVERHEAD;
+	plen = len - PRL_DISCO_OVERHEAD;
 	if (cap < plen)
 		return -1;
-	if (crypto_box_open_easy_afternm(plain, frame + PR_DISCO_HDR_LEN,
-					 len - PR_DISCO_HDR_LEN,
-					 frame + PR_DISCO_MAGIC_LEN + PR_KEY_LEN,
+	if (crypto_box_open_easy_afternm(plain, frame + PRL_DISCO_HDR_LEN,
+					 len - PRL_DISCO_HDR_LEN,
+					 frame + PRL_DISCO_MAGIC_LEN + PRL_KEY_LEN,
 					 shared) != 0)
 		return -1;
 	return (ssize_t)plen;
@@ -141,12 +141,12 @@ static const uint8_t v4mapped_prefix[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 };
 
-bool pr_addrport_is_v4(const struct pr_addrport *ap)
+bool prl_addrport_is_v4(const struct prl_addrport *ap)
 {
 	return memcmp(ap->ip, v4mapped_prefix, sizeof(v4mapped_prefix)) == 0;
 }
 
-int pr_addrport_from_sockaddr(struct pr_addrport *ap, const struct sockaddr *sa)
+int prl_addrport_from_sockaddr(struct prl_addrport *ap, const struct sockaddr *sa)
 {
 	memset(ap, 0, sizeof(*ap));
 	if (sa->sa_family == AF_INET) {
@@ -167,11 +167,11 @@ int pr_addrport_from_sockaddr(struct pr_addrport *ap, const struct sockaddr *sa)
 	return -1;
 }
 
-socklen_t pr_addrport_to_sockaddr(const struct pr_addrport *ap,
+socklen_t prl_addrport_to_sockaddr(const struct prl_addrport *ap,
 				  struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
-	if (pr_addrport_is_v4(ap)) {
+	if (prl_addrport_is_v4(ap)) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
 		sin->sin_family = AF_INET;
@@ -188,11 +188,11 @@ socklen_t pr_addrport_to_sockaddr(const struct pr_addrport *ap,
 	}
 }
 
-char *pr_addrport_format(const struct pr_addrport *ap, char *buf, size_t len)
+char *prl_addrport_format(const struct prl_addrport *ap, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	if (pr_addrport_is_v4(ap)) {
+	if (prl_addrport_is_v4(ap)) {
 		inet_ntop(AF_INET, ap->ip + 12, ip, sizeof(ip));
 		snprintf(buf, len, "%s:%u", ip, ap->port);
 	} else {
@@ -202,18 +202,18 @@ char *pr_addrport_format(const struct pr_addrport *ap, char *buf, size_t len)
 	return buf;
 }
 
-int pr_key_cmp(const uint8_t a[PR_KEY_LEN], const uint8_t b[PR_KEY_LEN])
+int prl_key_cmp(const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN])
 {
-	return memcmp(a, b, PR_KEY_LEN);
+	return memcmp(a, b, PRL_KEY_LEN);
 }
 
-static void put_addrport(uint8_t *p, const struct pr_addrport *ap)
+static void put_addrport(uint8_t *p, const struct prl_addrport *ap)
 {
 	memcpy(p, ap->ip, 16);
 	put_be16(p + 16, ap->port);
 }
 
-static void get_addrport(const uint8_t *p, struct pr_addrport *ap)
+static void get_addrport(const uint8_t *p, struct prl_addrport *ap)
 {
 	memcpy(ap->ip, p, 16);
 	ap->port = get_be16(p + 16);
@@ -221,104 +221,104 @@ static void get_addrport(const uint8_t *p, struct pr_addrport *ap)
 
 /* ---- message bodies ---- */
 
-static void put_handshake(uint8_t *p, const struct pr_disco_handshake *hs)
+static void put_handshake(uint8_t *p, const struct prl_disco_handshake *hs)
 {
 	put_be32(p, hs->vni);
 	put_be32(p + 4, hs->generation);
-	memcpy(p + 8, hs->remote_key, PR_KEY_LEN);
-	memcpy(p + 40, hs->challenge, PR_KEY_LEN);
+	memcpy(p + 8, hs->remote_key, PRL_KEY_LEN);
+	memcpy(p + 40, hs->challenge, PRL_KEY_LEN);
 }
 
 static int parse_handshake(const uint8_t *p, size_t len,
-			   struct pr_disco_handshake *hs)
+			   struct prl_disco_handshake *hs)
 {
 	/* Version ignored; extra trailing bytes ignored (§2.3). */
-	if (len < PR_DISCO_HANDSHAKE_BODY_LEN)
+	if (len < PRL_DISCO_HANDSHAKE_BODY_LEN)
 		return -1;
 	hs->vni = get_be32(p);
 	hs->generation = get_be32(p + 4);
-	memcpy(hs->remote_key, p + 8, PR_KEY_LEN);
-	memcpy(hs->challenge, p + 40, PR_KEY_LEN);
+	memcpy(hs->remote_key, p + 8, PRL_KEY_LEN);
+	memcpy(hs->challenge, p + 40, PRL_KEY_LEN);
 	return 0;
 }
 
-static size_t endpoint_len(const struct pr_disco_endpoint *ep)
+static size_t endpoint_len(const struct prl_disco_endpoint *ep)
 {
-	return PR_DISCO_EP_FIXED_LEN + ep->n_addrports * PR_DISCO_ADDRPORT_LEN;
+	return PRL_DISCO_EP_FIXED_LEN + ep->n_addrports * PRL_DISCO_ADDRPORT_LEN;
 }
 
-static void put_endpoint(uint8_t *p, const struct pr_disco_endpoint *ep)
+static void put_endpoint(uint8_t *p, const struct prl_disco_endpoint *ep)
 {
 	size_t i;
 
-	memcpy(p, ep->server_key, PR_KEY_LEN);
-	memcpy(p + 32, ep->client_key[0], PR_KEY_LEN);
-	memcpy(p + 64, ep->client_key[1], PR_KEY_LEN);
+	memcpy(p, ep->server_key, PRL_KEY_LEN);
+	memcpy(p + 32, ep->client_key[0], PRL_KEY_LEN);
+	memcpy(p + 64, ep->client_key[1], PRL_KEY_LEN);
 	put_be64(p + 96, ep->lamport);
 	put_be32(p + 104, ep->vni);
 	put_be64(p + 108, (uint64_t)ep->bind_lifetime_ns);
 	put_be64(p + 116, (uint64_t)ep->steady_lifetime_ns);
-	p += PR_DISCO_EP_FIXED_LEN;
-	for (i = 0; i < ep->n_addrports; i++, p += PR_DISCO_ADDRPORT_LEN)
+	p += PRL_DISCO_EP_FIXED_LEN;
+	for (i = 0; i < ep->n_addrports; i++, p += PRL_DISCO_ADDRPORT_LEN)
 		put_addrport(p, &ep->addrports[i]);
 }
 
 static int parse_endpoint(const uint8_t *p, size_t len,
-			  struct pr_disco_endpoint *ep)
+			  struct prl_disco_endpoint *ep)
 {
 	size_t n, i;
 
-	if (len < PR_DISCO_EP_FIXED_LEN + PR_DISCO_ADDRPORT_LEN)
+	if (len < PRL_DISCO_EP_FIXED_LEN + PRL_DISCO_ADDRPORT_LEN)
 		return -1;	/* at least one addr:port required */
-	if ((len - PR_DISCO_EP_FIXED_LEN) % PR_DISCO_ADDRPORT_LEN)
+	if ((len - PRL_DISCO_EP_FIXED_LEN) % PRL_DISCO_ADDRPORT_LEN)
 		return -1;	/* trailing garbage rejected */
-	n = (len - PR_DISCO_EP_FIXED_LEN) / PR_DISCO_ADDRPORT_LEN;
-	if (n > PR_DISCO_MAX_ADDRPORTS)
+	n = (len - PRL_DISCO_EP_FIXED_LEN) / PRL_DISCO_ADDRPORT_LEN;
+	if (n > PRL_DISCO_MAX_ADDRPORTS)
 		return -1;
-	memcpy(ep->server_key, p, PR_KEY_LEN);
-	memcpy(ep->client_key[0], p + 32, PR_KEY_LEN);
-	memcpy(ep->client_key[1], p + 64, PR_KEY_LEN);
+	memcpy(ep->server_key, p, PRL_KEY_LEN);
+	memcpy(ep->client_key[0], p + 32, PRL_KEY_LEN);
+	memcpy(ep->client_key[1], p + 64, PRL_KEY_LEN);
 	ep->lamport = get_be64(p + 96);
 	ep->vni = get_be32(p + 104);
 	ep->bind_lifetime_ns = (int64_t)get_be64(p + 108);
 	ep->steady_lifetime_ns = (int64_t)get_be64(p + 116);
 	ep->n_addrports = n;
-	p += PR_DISCO_EP_FIXED_LEN;
-	for (i = 0; i < n; i++, p += PR_DISCO_ADDRPORT_LEN)
+	p += PRL_DISCO_EP_FIXED_LEN;
+	for (i = 0; i < n; i++, p += PRL_DISCO_ADDRPORT_LEN)
 		get_addrport(p, &ep->addrports[i]);
 	return 0;
 }
 
-int pr_disco_parse(const uint8_t *buf, size_t len, struct pr_disco_msg *m)
+int prl_disco_parse(const uint8_t *buf, size_t len, struct prl_disco_msg *m)
 {
 	const uint8_t *p;
 	size_t blen;
 
 	memset(m, 0, sizeof(*m));
-	if (len < PR_DISCO_MSG_HDR_LEN)
+	if (len < PRL_DISCO_MSG_HDR_LEN)
 		return -1;
 	m->type = buf[0];
 	m->version = buf[1];
-	p = buf + PR_DISCO_MSG_HDR_LEN;
-	blen = len - PR_DISCO_MSG_HDR_LEN;
+	p = buf + PRL_DISCO_MSG_HDR_LEN;
+	blen = len - PRL_DISCO_MSG_HDR_LEN;
 
 	switch (m->type) {
-	case PR_DISCO_BIND:
-	case PR_DISCO_CHALLENGE:
-	case PR_DISCO_ANSWER:
+	case PRL_DISCO_BIND:
+	case PRL_DISCO_CHALLENGE:
+	case PRL_DISCO_ANSWER:
 		return parse_handshake(p, blen, &m->u.hs);
-	case PR_DISCO_ALLOC_REQUEST:
+	case PRL_DISCO_ALLOC_REQUEST:
 		if (m->version != 0) {
 			m->empty = true;
 			return 0;
 		}
-		if (blen < PR_DISCO_ALLOC_REQ_BODY_LEN)
+		if (blen < PRL_DISCO_ALLOC_REQ_BODY_LEN)
 			return -1;
-		memcpy(m->u.alloc_req.client_key[0], p, PR_KEY_LEN);
-		memcpy(m->u.alloc_req.client_key[1], p + 32, PR_KEY_LEN);
+		memcpy(m->u.alloc_req.client_key[0], p, PRL_KEY_LEN);
+		memcpy(m->u.alloc_req.client_key[1], p + 32, PRL_KEY_LEN);
 		m->u.alloc_req.generation = get_be32(p + 64);
 		return 0;
-	case PR_DISCO_ALLOC_RESPONSE:
+	case PRL_DISCO_ALLOC_RESPONSE:
 		if (m->version != 0) {
 			m->empty = true;
 			return 0;
@@ -327,167 +327,167 @@ int pr_disco_parse(const uint8_t *buf, size_t len, struct pr_disco_msg *m)
 			return -1;
 		m->u.alloc_resp.generation = get_be32(p);
 		return parse_endpoint(p + 4, blen - 4, &m->u.alloc_resp.ep);
-	case PR_DISCO_CALL_ME_MAYBE_VIA:
+	case PRL_DISCO_CALL_ME_MAYBE_VIA:
 		if (m->version != 0) {
 			m->empty = true;
 			return 0;
 		}
 		return parse_endpoint(p, blen, &m->u.via);
-	case PR_DISCO_PING:
+	case PRL_DISCO_PING:
 		/* Lax on longer messages, like the reference parser. */
-		if (blen < PR_DISCO_TXID_LEN)
+		if (blen < PRL_DISCO_TXID_LEN)
 			return -1;
-		memcpy(m->u.ping.txid, p, PR_DISCO_TXID_LEN);
-		p += PR_DISCO_TXID_LEN;
-		blen -= PR_DISCO_TXID_LEN;
-		if (blen >= PR_KEY_LEN) {
+		memcpy(m->u.ping.txid, p, PRL_DISCO_TXID_LEN);
+		p += PRL_DISCO_TXID_LEN;
+		blen -= PRL_DISCO_TXID_LEN;
+		if (blen >= PRL_KEY_LEN) {
 			m->u.ping.has_node_key = true;
-			memcpy(m->u.ping.node_key, p, PR_KEY_LEN);
-			m->u.ping.padding = blen - PR_KEY_LEN;
+			memcpy(m->u.ping.node_key, p, PRL_KEY_LEN);
+			m->u.ping.padding = blen - PRL_KEY_LEN;
 		}
 		return 0;
-	case PR_DISCO_PONG:
-		if (blen < PR_DISCO_PONG_BODY_LEN)
+	case PRL_DISCO_PONG:
+		if (blen < PRL_DISCO_PONG_BODY_LEN)
 			return -1;
-		memcpy(m->u.pong.txid, p, PR_DISCO_TXID_LEN);
-		get_addrport(p + PR_DISCO_TXID_LEN, &m->u.pong.src);
+		memcpy(m->u.pong.txid, p, PRL_DISCO_TXID_LEN);
+		get_addrport(p + PRL_DISCO_TXID_LEN, &m->u.pong.src);
 		return 0;
 	default:
 		return -1;
 	}
 }
 
-ssize_t pr_disco_marshal(const struct pr_disco_msg *m, uint8_t *buf,
+ssize_t prl_disco_marshal(const struct prl_disco_msg *m, uint8_t *buf,
 			 size_t cap)
 {
-	const struct pr_disco_endpoint *ep = NULL;
+	const struct prl_disco_endpoint *ep = NULL;
 	size_t body = 0, pre = 0;
 
 	switch (m->type) {
-	case PR_DISCO_BIND:
-	case PR_DISCO_CHALLENGE:
-	case PR_DISCO_ANSWER:
-		body = PR_DISCO_HANDSHAKE_BODY_LEN;
+	case PRL_DISCO_BIND:
+	case PRL_DISCO_CHALLENGE:
+	case PRL_DISCO_ANSWER:
+		body = PRL_DISCO_HANDSHAKE_BODY_LEN;
 		break;
-	case PR_DISCO_ALLOC_REQUEST:
-		body = PR_DISCO_ALLOC_REQ_BODY_LEN;
+	case PRL_DISCO_ALLOC_REQUEST:
+		body = PRL_DISCO_ALLOC_REQ_BODY_LEN;
 		break;
-	case PR_DISCO_ALLOC_RESPONSE:
+	case PRL_DISCO_ALLOC_RESPONSE:
 		ep = &m->u.alloc_resp.ep;
 		pre = 4;
 		break;
-	case PR_DISCO_CALL_ME_MAYBE_VIA:
+	case PRL_DISCO_CALL_ME_MAYBE_VIA:
 		ep = &m->u.via;
 		break;
-	case PR_DISCO_PING:
-		if (m->u.ping.padding > PR_DISCO_MAX_PLAIN)
+	case PRL_DISCO_PING:
+		if (m->u.ping.padding > PRL_DISCO_MAX_PLAIN)
 			return -1;
-		body = PR_DISCO_TXID_LEN;
+		body = PRL_DISCO_TXID_LEN;
 		if (m->u.ping.has_node_key)
-			body += PR_KEY_LEN + m->u.ping.padding;
+			body += PRL_KEY_LEN + m->u.ping.padding;
 		break;
-	case PR_DISCO_PONG:
-		body = PR_DISCO_PONG_BODY_LEN;
+	case PRL_DISCO_PONG:
+		body = PRL_DISCO_PONG_BODY_LEN;
 		break;
 	default:
 		return -1;
 	}
 	if (ep) {
 		if (ep->n_addrports < 1 ||
-		    ep->n_addrports > PR_DISCO_MAX_ADDRPORTS)
+		    ep->n_addrports > PRL_DISCO_MAX_ADDRPORTS)
 			return -1;
 		body = pre + endpoint_len(ep);
 	}
-	if (cap < PR_DISCO_MSG_HDR_LEN + body)
+	if (cap < PRL_DISCO_MSG_HDR_LEN + body)
 		return -1;
 
 	buf[0] = m->type;
 	buf[1] = 0;
 	memset(buf + 2, 0, body);
 	switch (m->type) {
-	case PR_DISCO_BIND:
-	case PR_DISCO_CHALLENGE:
-	case PR_DISCO_ANSWER:
+	case PRL_DISCO_BIND:
+	case PRL_DISCO_CHALLENGE:
+	case PRL_DISCO_ANSWER:
 		put_handshake(buf + 2, &m->u.hs);
 		break;
-	case PR_DISCO_ALLOC_REQUEST:
-		memcpy(buf + 2, m->u.alloc_req.client_key[0], PR_KEY_LEN);
-		memcpy(buf + 34, m->u.alloc_req.client_key[1], PR_KEY_LEN);
+	case PRL_DISCO_ALLOC_REQUEST:
+		memcpy(buf + 2, m->u.alloc_req.client_key[0], PRL_KEY_LEN);
+		memcpy(buf + 34, m->u.alloc_req.client_key[1], PRL_KEY_LEN);
 		put_be32(buf + 66, m->u.alloc_req.generation);
 		break;
-	case PR_DISCO_ALLOC_RESPONSE:
+	case PRL_DISCO_ALLOC_RESPONSE:
 		put_be32(buf + 2, m->u.alloc_resp.generation);
 		put_endpoint(buf + 6, ep);
 		break;
-	case PR_DISCO_CALL_ME_MAYBE_VIA:
+	case PRL_DISCO_CALL_ME_MAYBE_VIA:
 		put_endpoint(buf + 2, ep);
 		break;
-	case PR_DISCO_PING:
-		memcpy(buf + 2, m->u.ping.txid, PR_DISCO_TXID_LEN);
+	case PRL_DISCO_PING:
+		memcpy(buf + 2, m->u.ping.txid, PRL_DISCO_TXID_LEN);
 		if (m->u.ping.has_node_key)
-			memcpy(buf + 2 + PR_DISCO_TXID_LEN, m->u.ping.node_key,
-			       PR_KEY_LEN);
+			memcpy(buf + 2 + PRL_DISCO_TXID_LEN, m->u.ping.node_key,
+			       PRL_KEY_LEN);
 		break;
-	case PR_DISCO_PONG:
-		memcpy(buf + 2, m->u.pong.txid, PR_DISCO_TXID_LEN);
-		put_addrport(buf + 2 + PR_DISCO_TXID_LEN, &m->u.pong.src);
+	case PRL_DISCO_PONG:
+		memcpy(buf + 2, m->u.pong.txid, PRL_DISCO_TXID_LEN);
+		put_addrport(buf + 2 + PRL_DISCO_TXID_LEN, &m->u.pong.src);
 		break;
 	}
-	return (ssize_t)(PR_DISCO_MSG_HDR_LEN + body);
+	return (ssize_t)(PRL_DISCO_MSG_HDR_LEN + body);
 }
 
-ssize_t pr_disco_seal_msg(uint8_t *out, size_t cap,
-			  const uint8_t sender_pub[PR_KEY_LEN],
-			  const uint8_t shared[PR_KEY_LEN],
-			  const struct pr_disco_msg *m)
+ssize_t prl_disco_seal_msg(uint8_t *out, size_t cap,
+			  const uint8_t sender_pub[PRL_KEY_LEN],
+			  const uint8_t shared[PRL_KEY_LEN],
+			  const struct prl_disco_msg *m)
 {
-	uint8_t plain[PR_DISCO_MAX_PLAIN + 64];
+	uint8_t plain[PRL_DISCO_MAX_PLAIN + 64];
 	ssize_t n;
 
-	n = pr_disco_marshal(m, plain, sizeof(plain));
+	n = prl_disco_marshal(m, plain, sizeof(plain));
 	if (n < 0)
 		return -1;
-	n = pr_disco_seal(out, cap, sender_pub, shared, plain, (size_t)n);
+	n = prl_disco_seal(out, cap, sender_pub, shared, plain, (size_t)n);
 	sodium_memzero(plain, sizeof(plain));
 	return n;
 }
 
-int pr_disco_open_msg(const uint8_t *frame, size_t len,
-		      const uint8_t shared[PR_KEY_LEN],
-		      struct pr_disco_msg *m)
+int prl_disco_open_msg(const uint8_t *frame, size_t len,
+		      const uint8_t shared[PRL_KEY_LEN],
+		      struct prl_disco_msg *m)
 {
-	uint8_t plain[PR_DISCO_MAX_PLAIN];
+	uint8_t plain[PRL_DISCO_MAX_PLAIN];
 	ssize_t n;
 	int ret;
 
-	n = pr_disco_open(frame, len, shared, plain, sizeof(plain));
+	n = prl_disco_open(frame, len, shared, plain, sizeof(plain));
 	if (n < 0)
 		return -1;
-	ret = pr_disco_parse(plain, (size_t)n, m);
+	ret = prl_disco_parse(plain, (size_t)n, m);
 	sodium_memzero(plain, (size_t)n);
 	return ret;
 }
 
-const char *pr_disco_type_name(uint8_t type)
+const char *prl_disco_type_name(uint8_t type)
 {
 	switch (type) {
-	case PR_DISCO_PING:		return "ping";
-	case PR_DISCO_PONG:		return "pong";
-	case PR_DISCO_CALL_ME_MAYBE:	return "call_me_maybe";
-	case PR_DISCO_BIND:		return "bind";
-	case PR_DISCO_CHALLENGE:	return "challenge";
-	case PR_DISCO_ANSWER:		return "answer";
-	case PR_DISCO_CALL_ME_MAYBE_VIA: return "call_me_maybe_via";
-	case PR_DISCO_ALLOC_REQUEST:	return "alloc_request";
-	case PR_DISCO_ALLOC_RESPONSE:	return "alloc_response";
+	case PRL_DISCO_PING:		return "ping";
+	case PRL_DISCO_PONG:		return "pong";
+	case PRL_DISCO_CALL_ME_MAYBE:	return "call_me_maybe";
+	case PRL_DISCO_BIND:		return "bind";
+	case PRL_DISCO_CHALLENGE:	return "challenge";
+	case PRL_DISCO_ANSWER:		return "answer";
+	case PRL_DISCO_CALL_ME_MAYBE_VIA: return "call_me_maybe_via";
+	case PRL_DISCO_ALLOC_REQUEST:	return "alloc_request";
+	case PRL_DISCO_ALLOC_RESPONSE:	return "alloc_response";
 	default:			return "unknown";
 	}
 }
 
 /* ---- endpoint descriptions ---- */
 
-int pr_disco_endpoint_add_addr(struct pr_disco_endpoint *ep,
-			       const struct pr_addrport *ap)
+int prl_disco_endpoint_add_addr(struct prl_disco_endpoint *ep,
+			       const struct prl_addrport *ap)
 {
 	size_t i;
 
@@ -495,13 +495,13 @@ int pr_disco_endpoint_add_addr(struct pr_disco_endpoint *ep,
 		if (ep->addrports[i].port == ap->port &&
 		    !memcmp(ep->addrports[i].ip, ap->ip, 16))
 			return 1;
-	if (ep->n_addrports >= PR_DISCO_MAX_ADDRPORTS)
+	if (ep->n_addrports >= PRL_DISCO_MAX_ADDRPORTS)
 		return -E2BIG;
 	ep->addrports[ep->n_addrports++] = *ap;
 	return 0;
 }
 
-char *pr_duration_fmt(int64_t ns, char *buf, size_t len)
+char *prl_duration_fmt(int64_t ns, char *buf, size_t len)
 {
 	uint64_t ms, h, m, s, frac;
 	const char *sign = "";
@@ -676,15 +676,15 @@ static int jr_skip(struct jr *r, int depth)
 	}
 }
 
-static int json_key(const char *hex, uint8_t key[PR_KEY_LEN])
+static int json_key(const char *hex, uint8_t key[PRL_KEY_LEN])
 {
 	size_t i;
 
 	if (!strncmp(hex, "discokey:", 9))
 		hex += 9;
-	if (strlen(hex) != 2 * PR_KEY_LEN)
+	if (strlen(hex) != 2 * PRL_KEY_LEN)
 		return -1;
-	for (i = 0; i < PR_KEY_LEN; i++) {
+	for (i = 0; i < PRL_KEY_LEN; i++) {
 		unsigned int b;
 
 		if (!isxdigit((unsigned char)hex[2 * i]) ||
@@ -696,7 +696,7 @@ static int json_key(const char *hex, uint8_t key[PR_KEY_LEN])
 	return 0;
 }
 
-static int json_addrport(const char *s, struct pr_addrport *ap)
+static int json_addrport(const char *s, struct prl_addrport *ap)
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon;
@@ -743,8 +743,8 @@ static int json_addrport(const char *s, struct pr_addrport *ap)
 
 #define JERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
-int pr_disco_endpoint_from_json(const char *text, size_t len,
-				struct pr_disco_endpoint *ep, char *err,
+int prl_disco_endpoint_from_json(const char *text, size_t len,
+				struct prl_disco_endpoint *ep, char *err,
 				size_t errlen)
 {
 	struct jr r = { text, text + len };
@@ -754,8 +754,8 @@ int pr_disco_endpoint_from_json(const char *text, size_t len,
 	uint64_t v;
 
 	memset(ep, 0, sizeof(*ep));
-	ep->bind_lifetime_ns = PR_DISCO_BIND_LIFETIME_NS;
-	ep->steady_lifetime_ns = PR_DISCO_STEADY_LIFETIME_NS;
+	ep->bind_lifetime_ns = PRL_DISCO_BIND_LIFETIME_NS;
+	ep->steady_lifetime_ns = PRL_DISCO_STEADY_LIFETIME_NS;
 	jr_ws(&r);
 	if (r.p >= r.end || *r.p++ != '{')
 		JERR("not a JSON object");
@@ -823,14 +823,14 @@ int pr_disco_endpoint_from_json(const char *text, size_t len,
 				r.p++;
 			} else {
 				for (;;) {
-					struct pr_addrport ap;
+					struct prl_addrport ap;
 
 					if (jr_string(&r, val, sizeof(val)) ||
 					    json_addrport(val, &ap))
 						JERR("addrs: expected \"IP:PORT\" strings");
-					if (pr_disco_endpoint_add_addr(ep, &ap) < 0)
+					if (prl_disco_endpoint_add_addr(ep, &ap) < 0)
 						JERR("addrs: more than %d",
-						     PR_DISCO_MAX_ADDRPORTS);
+						     PRL_DISCO_MAX_ADDRPORTS);
 					jr_ws(&r);
 					if (r.p < r.end && *r.p == ',') {
 						r.p++;
@@ -859,14 +859,14 @@ int pr_disco_endpoint_from_json(const char *text, size_t len,
 		JERR("no client keys (client_keys or key0/key1)");
 	if (!have_vni)
 		JERR("no vni");
-	if (pr_key_cmp(ep->client_key[0], ep->client_key[1]) > 0) {
-		uint8_t t[PR_KEY_LEN];
+	if (prl_key_cmp(ep->client_key[0], ep->client_key[1]) > 0) {
+		uint8_t t[PRL_KEY_LEN];
 
-		memcpy(t, ep->client_key[0], PR_KEY_LEN);
-		memcpy(ep->client_key[0], ep->client_key[1], PR_KEY_LEN);
-		memcpy(ep->client_key[1], t, PR_KEY_LEN);
+		memcpy(t, ep->client_key[0], PRL_KEY_LEN);
+		memcpy(ep->client_key[0], ep->client_key[1], PRL_KEY_LEN);
+		memcpy(ep->client_key[1], t, PRL_KEY_LEN);
 	}
-	if (!pr_key_cmp(ep->client_key[0], ep->client_key[1]))
+	if (!prl_key_cmp(ep->client_key[0], ep->client_key[1]))
 		JERR("the two client keys are equal");
 	return 0;
 }

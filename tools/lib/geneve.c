@@ -3,13 +3,13 @@
 #include "geneve.h"
 #include "disco.h"
 
-int pr_geneve_encode(uint8_t *buf, size_t len, const struct pr_geneve_hdr *h)
+int prl_geneve_encode(uint8_t *buf, size_t len, const struct prl_geneve_hdr *h)
 {
 	uint32_t vni;
 
-	if (len < PR_GENEVE_HLEN || !h->vni_set)
+	if (len < PRELAY_GENEVE_HLEN || !h->vni_set)
 		return -1;
-	vni = h->vni & PR_GENEVE_VNI_MASK;
+	vni = h->vni & PRL_GENEVE_VNI_MASK;
 	buf[0] = 0;			/* version 0, opt len 0 */
 	buf[1] = h->control ? 0x80 : 0;	/* O bit; C and reserved 0 */
 	buf[2] = h->proto >> 8;
@@ -18,12 +18,12 @@ int pr_geneve_encode(uint8_t *buf, size_t len, const struct pr_geneve_hdr *h)
 	buf[5] = (vni >> 8) & 0xff;
 	buf[6] = vni & 0xff;
 	buf[7] = 0;
-	return PR_GENEVE_HLEN;
+	return PRELAY_GENEVE_HLEN;
 }
 
-int pr_geneve_decode(const uint8_t *buf, size_t len, struct pr_geneve_hdr *h)
+int prl_geneve_decode(const uint8_t *buf, size_t len, struct prl_geneve_hdr *h)
 {
-	if (len < PR_GENEVE_HLEN)
+	if (len < PRELAY_GENEVE_HLEN)
 		return -1;
 	h->version = buf[0] >> 6;
 	h->control = buf[1] & 0x80;
@@ -33,18 +33,18 @@ int pr_geneve_decode(const uint8_t *buf, size_t len, struct pr_geneve_hdr *h)
 	return 0;
 }
 
-bool pr_geneve_client_accepts(const uint8_t *buf, size_t len)
+bool prl_geneve_client_accepts(const uint8_t *buf, size_t len)
 {
 	uint16_t proto;
 
-	if (len < PR_GENEVE_HLEN)
+	if (len < PRELAY_GENEVE_HLEN)
 		return false;
 	if ((buf[0] & 0xc0) || (buf[1] & 0x3f) || buf[7])
 		return false;
 	proto = (uint16_t)(buf[2] << 8 | buf[3]);
-	if (proto == PR_GENEVE_PROTO_WG)
+	if (proto == PRELAY_GENEVE_PROTO_WG)
 		return true;
-	if (proto != PR_GENEVE_PROTO_DISCO)
+	if (proto != PRELAY_GENEVE_PROTO_DISCO)
 		return false;
-	return pr_disco_has_magic(buf + PR_GENEVE_HLEN, len - PR_GENEVE_HLEN);
+	return prl_disco_has_magic(buf + PRELAY_GENEVE_HLEN, len - PRELAY_GENEVE_HLEN);
 }

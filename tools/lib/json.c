@@ -5,14 +5,14 @@
 
 #include "json.h"
 
-void pr_json_init(struct pr_json *j, FILE *f)
+void prl_json_init(struct prl_json *j, FILE *f)
 {
 	memset(j, 0, sizeof(*j));
 	j->f = f;
 }
 
 /* Separator before a value or key at the current level. */
-static void json_pre_value(struct pr_json *j)
+static void json_pre_value(struct prl_json *j)
 {
 	if (j->after_key) {
 		j->after_key = false;
@@ -24,7 +24,7 @@ static void json_pre_value(struct pr_json *j)
 }
 
 /* After a complete value: a newline at top level. */
-static void json_post_value(struct pr_json *j)
+static void json_post_value(struct prl_json *j)
 {
 	if (j->depth == 0) {
 		fputc('\n', j->f);
@@ -32,16 +32,16 @@ static void json_post_value(struct pr_json *j)
 	}
 }
 
-static void json_open(struct pr_json *j, char c)
+static void json_open(struct prl_json *j, char c)
 {
 	json_pre_value(j);
 	fputc(c, j->f);
-	if (j->depth < PR_JSON_MAX_DEPTH)
+	if (j->depth < PRL_JSON_MAX_DEPTH)
 		j->depth++;
 	j->need_comma[j->depth] = false;
 }
 
-static void json_close(struct pr_json *j, char c)
+static void json_close(struct prl_json *j, char c)
 {
 	fputc(c, j->f);
 	if (j->depth > 0)
@@ -49,22 +49,22 @@ static void json_close(struct pr_json *j, char c)
 	json_post_value(j);
 }
 
-void pr_json_obj_begin(struct pr_json *j)
+void prl_json_obj_begin(struct prl_json *j)
 {
 	json_open(j, '{');
 }
 
-void pr_json_obj_end(struct pr_json *j)
+void prl_json_obj_end(struct prl_json *j)
 {
 	json_close(j, '}');
 }
 
-void pr_json_arr_begin(struct pr_json *j)
+void prl_json_arr_begin(struct prl_json *j)
 {
 	json_open(j, '[');
 }
 
-void pr_json_arr_end(struct pr_json *j)
+void prl_json_arr_end(struct prl_json *j)
 {
 	json_close(j, ']');
 }
@@ -103,7 +103,7 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-void pr_json_write_string(FILE *f, const char *str, size_t len)
+void prl_json_write_string(FILE *f, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -154,84 +154,84 @@ void pr_json_write_string(FILE *f, const char *str, size_t len)
 	fputc('"', f);
 }
 
-void pr_json_key(struct pr_json *j, const char *key)
+void prl_json_key(struct prl_json *j, const char *key)
 {
 	json_pre_value(j);
-	pr_json_write_string(j->f, key, strlen(key));
+	prl_json_write_string(j->f, key, strlen(key));
 	fputc(':', j->f);
 	j->after_key = true;
 }
 
-void pr_json_strn(struct pr_json *j, const char *s, size_t len)
+void prl_json_strn(struct prl_json *j, const char *s, size_t len)
 {
 	json_pre_value(j);
-	pr_json_write_string(j->f, s, len);
+	prl_json_write_string(j->f, s, len);
 	json_post_value(j);
 }
 
-void pr_json_str(struct pr_json *j, const char *s)
+void prl_json_str(struct prl_json *j, const char *s)
 {
 	if (!s) {
-		pr_json_null(j);
+		prl_json_null(j);
 		return;
 	}
-	pr_json_strn(j, s, strlen(s));
+	prl_json_strn(j, s, strlen(s));
 }
 
-void pr_json_u64(struct pr_json *j, uint64_t v)
+void prl_json_u64(struct prl_json *j, uint64_t v)
 {
 	json_pre_value(j);
 	fprintf(j->f, "%" PRIu64, v);
 	json_post_value(j);
 }
 
-void pr_json_i64(struct pr_json *j, int64_t v)
+void prl_json_i64(struct prl_json *j, int64_t v)
 {
 	json_pre_value(j);
 	fprintf(j->f, "%" PRId64, v);
 	json_post_value(j);
 }
 
-void pr_json_bool(struct pr_json *j, bool v)
+void prl_json_bool(struct prl_json *j, bool v)
 {
 	json_pre_value(j);
 	fputs(v ? "true" : "false", j->f);
 	json_post_value(j);
 }
 
-void pr_json_null(struct pr_json *j)
+void prl_json_null(struct prl_json *j)
 {
 	json_pre_value(j);
 	fputs("null", j->f);
 	json_post_value(j);
 }
 
-void pr_json_kv_str(struct pr_json *j, const char *key, const char *s)
+void prl_json_kv_str(struct prl_json *j, const char *key, const char *s)
 {
-	pr_json_key(j, key);
-	pr_json_str(j, s);
+	prl_json_key(j, key);
+	prl_json_str(j, s);
 }
 
-void pr_json_kv_u64(struct pr_json *j, const char *key, uint64_t v)
+void prl_json_kv_u64(struct prl_json *j, const char *key, uint64_t v)
 {
-	pr_json_key(j, key);
-	pr_json_u64(j, v);
+	prl_json_key(j, key);
+	prl_json_u64(j, v);
 }
 
-void pr_json_kv_i64(struct pr_json *j, const char *key, int64_t v)
+void prl_json_kv_i64(struct prl_json *j, const char *key, int64_t v)
 {
-	pr_json_key(j, key);
-	pr_json_i64(j, v);
+	prl_json_key(j, key);
+	prl_json_i64(j, v);
 }
 
-void pr_json_kv_bool(struct pr_json *j, const char *key, bool v)
+void prl_json_kv_bool(struct prl_json *j, const char *key, bool v)
 {
-	pr_json_key(j, key);
-	pr_json_bool(j, v);
+	prl_json_key(j, key);
+	prl_json_bool(j, v);
 }
 
-void pr_json_kv_null(struct pr_json *j, const char *key)
+void prl_json_kv_null(struct prl_json *j, const char *key)
 {
-	pr_json_key(j, key);
-	pr_json_null(j);
+	prl_json_key(j, key);
+	prl_json_null(j);
 }

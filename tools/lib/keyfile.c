@@ -11,25 +11,25 @@
 
 #include "keyfile.h"
 
-int pr_key_public(const uint8_t priv[PR_KEY_LEN], uint8_t pub[PR_KEY_LEN])
+int prl_key_public(const uint8_t priv[PRL_KEY_LEN], uint8_t pub[PRL_KEY_LEN])
 {
 	if (sodium_init() < 0)
 		return -1;
 	return crypto_scalarmult_base(pub, priv) == 0 ? 0 : -1;
 }
 
-int pr_key_generate(uint8_t priv[PR_KEY_LEN], uint8_t pub[PR_KEY_LEN])
+int prl_key_generate(uint8_t priv[PRL_KEY_LEN], uint8_t pub[PRL_KEY_LEN])
 {
 	if (sodium_init() < 0)
 		return -1;
-	randombytes_buf(priv, PR_KEY_LEN);
+	randombytes_buf(priv, PRL_KEY_LEN);
 	priv[0] &= 248;
 	priv[31] &= 127;
 	priv[31] |= 64;
-	return pr_key_public(priv, pub);
+	return prl_key_public(priv, pub);
 }
 
-int pr_key_from_hex(const char *s, uint8_t key[PR_KEY_LEN])
+int prl_key_from_hex(const char *s, uint8_t key[PRL_KEY_LEN])
 {
 	static const char prefix[] = "discokey:";
 	size_t i;
@@ -38,24 +38,24 @@ int pr_key_from_hex(const char *s, uint8_t key[PR_KEY_LEN])
 		s++;
 	if (strncmp(s, prefix, sizeof(prefix) - 1) == 0)
 		s += sizeof(prefix) - 1;
-	for (i = 0; i < PR_KEY_HEX_LEN; i++)
+	for (i = 0; i < PRL_KEY_HEX_LEN; i++)
 		if (!isxdigit((unsigned char)s[i]))
 			return -1;
-	for (i = PR_KEY_HEX_LEN; s[i]; i++)
+	for (i = PRL_KEY_HEX_LEN; s[i]; i++)
 		if (!isspace((unsigned char)s[i]))
 			return -1;
-	if (sodium_hex2bin(key, PR_KEY_LEN, s, PR_KEY_HEX_LEN, NULL, NULL,
+	if (sodium_hex2bin(key, PRL_KEY_LEN, s, PRL_KEY_HEX_LEN, NULL, NULL,
 			   NULL) != 0)
 		return -1;
 	return 0;
 }
 
-char *pr_key_to_hex(const uint8_t key[PR_KEY_LEN], char out[PR_KEY_HEX_LEN + 1])
+char *prl_key_to_hex(const uint8_t key[PRL_KEY_LEN], char out[PRL_KEY_HEX_LEN + 1])
 {
-	return sodium_bin2hex(out, PR_KEY_HEX_LEN + 1, key, PR_KEY_LEN);
+	return sodium_bin2hex(out, PRL_KEY_HEX_LEN + 1, key, PRL_KEY_LEN);
 }
 
-int pr_key_load(const char *path, uint8_t priv[PR_KEY_LEN])
+int prl_key_load(const char *path, uint8_t priv[PRL_KEY_LEN])
 {
 	char buf[256];
 	struct stat st;
@@ -82,9 +82,9 @@ int pr_key_load(const char *path, uint8_t priv[PR_KEY_LEN])
 	}
 	close(fd);
 	buf[len] = '\0';
-	if (len == PR_KEY_LEN && pr_key_from_hex(buf, priv) != 0) {
-		memcpy(priv, buf, PR_KEY_LEN);	/* raw form */
-	} else if (strlen(buf) != len || pr_key_from_hex(buf, priv) != 0) {
+	if (len == PRL_KEY_LEN && prl_key_from_hex(buf, priv) != 0) {
+		memcpy(priv, buf, PRL_KEY_LEN);	/* raw form */
+	} else if (strlen(buf) != len || prl_key_from_hex(buf, priv) != 0) {
 		sodium_memzero(buf, sizeof(buf));
 		errno = EINVAL;
 		return -1;
@@ -93,9 +93,9 @@ int pr_key_load(const char *path, uint8_t priv[PR_KEY_LEN])
 	return ret;
 }
 
-int pr_key_save(const char *path, const uint8_t priv[PR_KEY_LEN])
+int prl_key_save(const char *path, const uint8_t priv[PRL_KEY_LEN])
 {
-	char hex[PR_KEY_HEX_LEN + 2];
+	char hex[PRL_KEY_HEX_LEN + 2];
 	size_t off = 0;
 	ssize_t n;
 	int fd, err;
@@ -103,11 +103,11 @@ int pr_key_save(const char *path, const uint8_t priv[PR_KEY_LEN])
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
-	pr_key_to_hex(priv, hex);
-	hex[PR_KEY_HEX_LEN] = '\n';
-	hex[PR_KEY_HEX_LEN + 1] = '\0';
-	while (off < PR_KEY_HEX_LEN + 1) {
-		n = write(fd, hex + off, PR_KEY_HEX_LEN + 1 - off);
+	prl_key_to_hex(priv, hex);
+	hex[PRL_KEY_HEX_LEN] = '\n';
+	hex[PRL_KEY_HEX_LEN + 1] = '\0';
+	while (off < PRL_KEY_HEX_LEN + 1) {
+		n = write(fd, hex + off, PRL_KEY_HEX_LEN + 1 - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -127,23 +127,23 @@ fail:
 	return -1;
 }
 
-int pr_key_load_or_create(const char *path, uint8_t priv[PR_KEY_LEN],
+int prl_key_load_or_create(const char *path, uint8_t priv[PRL_KEY_LEN],
 			  bool *created)
 {
-	uint8_t pub[PR_KEY_LEN];
+	uint8_t pub[PRL_KEY_LEN];
 	int ret;
 
 	*created = false;
-	ret = pr_key_load(path, priv);
+	ret = prl_key_load(path, priv);
 	if (ret >= 0 || errno != ENOENT)
 		return ret;
-	if (pr_key_generate(priv, pub) != 0)
+	if (prl_key_generate(priv, pub) != 0)
 		return -1;
-	if (pr_key_save(path, priv) == 0) {
+	if (prl_key_save(path, priv) == 0) {
 		*created = true;
 		return 0;
 	}
 	if (errno == EEXIST)	/* lost a race with another creator */
-		return pr_key_load(path, priv);
+		return prl_key_load(path, priv);
 	return -1;
 }

@@ -4,20 +4,20 @@
 #include "log.h"
 
 static const char *const level_names[] = {
-	[PR_LOG_ERR] = "error",
-	[PR_LOG_WARN] = "warn",
-	[PR_LOG_INFO] = "info",
-	[PR_LOG_DEBUG] = "debug",
+	[PRL_LOG_ERR] = "error",
+	[PRL_LOG_WARN] = "warn",
+	[PRL_LOG_INFO] = "info",
+	[PRL_LOG_DEBUG] = "debug",
 };
 
-void pr_log_init(struct pr_log *log, const char *prog, int level)
+void prl_log_init(struct prl_log *log, const char *prog, int level)
 {
 	log->prog = prog;
 	log->level = level;
 	log->out = stderr;
 }
 
-int pr_log_level_parse(const char *s)
+int prl_log_level_parse(const char *s)
 {
 	unsigned int i;
 
@@ -27,17 +27,17 @@ int pr_log_level_parse(const char *s)
 	return -1;
 }
 
-void pr_vlog(const struct pr_log *log, int level, const char *fmt,
+void prl_vlog(const struct prl_log *log, int level, const char *fmt,
 	     va_list ap)
 {
 	FILE *f = log->out ? log->out : stderr;
 
 	if (level > log->level)
 		return;
-	if (level < PR_LOG_ERR)
-		level = PR_LOG_ERR;
-	if (level > PR_LOG_DEBUG)
-		level = PR_LOG_DEBUG;
+	if (level < PRL_LOG_ERR)
+		level = PRL_LOG_ERR;
+	if (level > PRL_LOG_DEBUG)
+		level = PRL_LOG_DEBUG;
 	/* one fprintf per line keeps lines whole with several writers */
 	flockfile(f);
 	fprintf(f, "%s: %s: ", log->prog, level_names[level]);
@@ -47,11 +47,11 @@ void pr_vlog(const struct pr_log *log, int level, const char *fmt,
 	fflush(f);
 }
 
-void pr_log(const struct pr_log *log, int level, const char *fmt, ...)
+void prl_log(const struct prl_log *log, int level, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	pr_vlog(log, level, fmt, ap);
+	prl_vlog(log, level, fmt, ap);
 	va_end(ap);
 }

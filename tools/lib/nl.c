@@ -20,9 +20,9 @@
 #endif
 
 /* Recv buffer: big enough for any single message of a dump part. */
-#define PR_NL_BUFSIZE	(64 * 1024)
+#define PRL_NL_BUFSIZE	(64 * 1024)
 
-int pr_nl_nlerr_to_errno(int nlerr)
+int prl_nl_nlerr_to_errno(int nlerr)
 {
 	if (nlerr < 0)
 		nlerr = -nlerr;
@@ -76,8 +76,8 @@ int pr_nl_nlerr_to_errno(int nlerr)
 
 /* Per-request receive state. */
 struct req_state {
-	struct pr_nl *nl;
-	pr_nl_reply_fn fn;
+	struct prl_nl *nl;
+	prl_nl_reply_fn fn;
 	void *arg;
 	int err;	/* first error: kernel's or the callback's */
 	bool done;
@@ -87,7 +87,7 @@ struct req_state {
  * Parse extended-ack TLVs that start @off bytes into the payload of @nlh
  * (an NLMSG_ERROR or NLMSG_DONE message).
  */
-static void parse_ext_ack(struct pr_nl_error *e, const struct nlmsghdr *nlh,
+static void parse_ext_ack(struct prl_nl_error *e, const struct nlmsghdr *nlh,
 			  size_t off)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
@@ -208,7 +208,7 @@ static int on_dump_intr(struct nl_msg *msg, void *arg)
 	return NL_SKIP;
 }
 
-int pr_nl_request(struct pr_nl *nl, struct nl_msg *msg, pr_nl_reply_fn fn,
+int prl_nl_request(struct prl_nl *nl, struct nl_msg *msg, prl_nl_reply_fn fn,
 		  void *arg)
 {
 	struct req_state st = { .nl = nl, .fn = fn, .arg = arg };
@@ -234,7 +234,7 @@ int pr_nl_request(struct pr_nl *nl, struct nl_msg *msg, pr_nl_reply_fn fn,
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
-		st.err = pr_nl_nlerr_to_errno(ret);
+		st.err = prl_nl_nlerr_to_errno(ret);
 		goto out;
 	}
 
@@ -242,7 +242,7 @@ int pr_nl_request(struct pr_nl *nl, struct nl_msg *msg, pr_nl_reply_fn fn,
 		ret = nl_recvmsgs(nl->sk, cb);
 		if (ret < 0 && !st.done) {
 			if (!st.err)
-				st.err = pr_nl_nlerr_to_errno(ret);
+				st.err = prl_nl_nlerr_to_errno(ret);
 			break;
 		}
 	}
@@ -252,9 +252,9 @@ out:
 	return st.err;
 }
 
-const char *pr_nl_errmsg(struct pr_nl *nl)
+const char *prl_nl_errmsg(struct prl_nl *nl)
 {
-	const struct pr_nl_error *e = &nl->last;
+	const struct prl_nl_error *e = &nl->last;
 
 	if (e->msg[0] && e->has_miss) {
 		snprintf(nl->errbuf, sizeof(nl->errbuf),
@@ -273,7 +273,7 @@ const char *pr_nl_errmsg(struct pr_nl *nl)
 	return "";
 }
 
-struct nl_msg *pr_nl_msg_new(const struct pr_nl *nl, uint8_t cmd, int flags)
+struct nl_msg *prl_nl_msg_new(const struct prl_nl *nl, uint8_t cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -287,7 +287,7 @@ struct nl_msg *pr_nl_msg_new(const struct pr_nl *nl, uint8_t cmd, int flags)
 	return msg;
 }
 
-struct nlattr *pr_nl_nest_start(struct nl_msg *msg, int type)
+struct nlattr *prl_nl_nest_start(struct nl_msg *msg, int type)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 
@@ -296,12 +296,12 @@ struct nlattr *pr_nl_nest_start(struct nl_msg *msg, int type)
 	return nest;
 }
 
-int pr_nl_nest_end(struct nl_msg *msg, struct nlattr *nest)
+int prl_nl_nest_end(struct nl_msg *msg, struct nlattr *nest)
 {
 	return nla_nest_end_keep_empty(msg, nest);
 }
 
-int pr_nl_parse_top(const struct nlmsghdr *nlh, struct nlattr **tb,
+int prl_nl_parse_top(const struct nlmsghdr *nlh, struct nlattr **tb,
 		    uint8_t *cmd)
 {
 	const struct genlmsghdr *g;
@@ -357,7 +357,7 @@ static int on_family(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static int resolve_family(struct pr_nl *nl)
+static int resolve_family(struct prl_nl *nl)
 {
 	struct resolve_state rs = { .family_id = -1 };
 	struct nl_msg *msg = nlmsg_alloc();
@@ -371,7 +371,7 @@ static int resolve_family(struct pr_nl *nl)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	err = pr_nl_request(nl, msg, on_family, &rs);
+	err = prl_nl_request(nl, msg, on_family, &rs);
 	if (err)
 		return err;
 	if (rs.family_id < 0)
@@ -381,18 +381,18 @@ static int resolve_family(struct pr_nl *nl)
 	return 0;
 }
 
-int pr_nl_socket_setup(struct nl_sock *sk)
+int prl_nl_socket_setup(struct nl_sock *sk)
 {
 	int one = 1, fd, err;
 
 	err = genl_connect(sk);
 	if (err < 0)
-		return pr_nl_nlerr_to_errno(err);
+		return prl_nl_nlerr_to_errno(err);
 	err = nl_socket_set_buffer_size(sk, 1024 * 1024, 1024 * 1024);
 	if (err < 0)
-		return pr_nl_nlerr_to_errno(err);
+		return prl_nl_nlerr_to_errno(err);
 	nl_socket_enable_msg_peek(sk);
-	nl_socket_set_msg_buf_size(sk, PR_NL_BUFSIZE);
+	nl_socket_set_msg_buf_size(sk, PRL_NL_BUFSIZE);
 	fd = nl_socket_get_fd(sk);
 	/* Old kernels lack these; errors then just carry no message. */
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -400,7 +400,7 @@ int pr_nl_socket_setup(struct nl_sock *sk)
 	return 0;
 }
 
-int pr_nl_open(struct pr_nl *nl)
+int prl_nl_open(struct prl_nl *nl)
 {
 	int err;
 
@@ -409,11 +409,11 @@ int pr_nl_open(struct pr_nl *nl)
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		return -ENOMEM;
-	err = pr_nl_socket_setup(nl->sk);
+	err = prl_nl_socket_setup(nl->sk);
 	if (!err)
 		err = resolve_family(nl);
 	if (err) {
-		struct pr_nl_error last = nl->last;
+		struct prl_nl_error last = nl->last;
 
 		nl_socket_free(nl->sk);
 		nl->sk = NULL;
@@ -423,7 +423,7 @@ int pr_nl_open(struct pr_nl *nl)
 	return err;
 }
 
-void pr_nl_close(struct pr_nl *nl)
+void prl_nl_close(struct prl_nl *nl)
 {
 	if (nl->sk)
 		nl_socket_free(nl->sk);

@@ -13,12 +13,12 @@
  *     multicast group, pollable.
  *
  * Every function returning int returns 0 (or a count) on success and a
- * negative errno on failure. After a failed request pr_nl_errmsg() gives
+ * negative errno on failure. After a failed request prl_nl_errmsg() gives
  * the kernel's extack message (or a description of the missing attribute),
  * "" when the kernel gave none.
  */
-#ifndef PR_NL_H
-#define PR_NL_H
+#ifndef PRL_NL_H
+#define PRL_NL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,12 +34,12 @@
 
 /* ---- 1. transport ------------------------------------------------------ */
 
-#define PR_NL_ERRMSG_LEN 256
+#define PRL_NL_ERRMSG_LEN 256
 
 /* What the kernel said about the last failed request. */
-struct pr_nl_error {
+struct prl_nl_error {
 	int err;			/* negative errno, 0 = success */
-	char msg[PR_NL_ERRMSG_LEN];	/* NLMSGERR_ATTR_MSG or "" */
+	char msg[PRL_NL_ERRMSG_LEN];	/* NLMSGERR_ATTR_MSG or "" */
 	bool has_offs;
 	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
 	bool has_miss;
@@ -48,12 +48,12 @@ struct pr_nl_error {
 	uint32_t miss_nest;		/* NLMSGERR_ATTR_MISS_NEST (offset) */
 };
 
-struct pr_nl {
+struct prl_nl {
 	struct nl_sock *sk;
 	int family_id;			/* resolved "peer_relay" id */
 	uint32_t events_grp;		/* "events" group id, 0 if absent */
-	struct pr_nl_error last;	/* of the last request */
-	char errbuf[PR_NL_ERRMSG_LEN + 64];
+	struct prl_nl_error last;	/* of the last request */
+	char errbuf[PRL_NL_ERRMSG_LEN + 64];
 };
 
 /*
@@ -61,82 +61,82 @@ struct pr_nl {
  * enabled and resolve the family and its "events" group. Returns -ENOENT
  * when the family does not exist (module not loaded).
  */
-int pr_nl_open(struct pr_nl *nl);
-void pr_nl_close(struct pr_nl *nl);
+int prl_nl_open(struct prl_nl *nl);
+void prl_nl_close(struct prl_nl *nl);
 
 /* Message of the last failed request, "" if the kernel gave none. */
-const char *pr_nl_errmsg(struct pr_nl *nl);
+const char *prl_nl_errmsg(struct prl_nl *nl);
 
 /*
  * New request for @cmd of our family. @flags: 0 for a "do" request,
  * NLM_F_DUMP for a dump (NLM_F_REQUEST and NLM_F_ACK are added on send).
  * Returns NULL on allocation failure.
  */
-struct nl_msg *pr_nl_msg_new(const struct pr_nl *nl, uint8_t cmd, int flags);
+struct nl_msg *prl_nl_msg_new(const struct prl_nl *nl, uint8_t cmd, int flags);
 
 /* Start a nest with NLA_F_NESTED set. NULL if the message is full. */
-struct nlattr *pr_nl_nest_start(struct nl_msg *msg, int type);
+struct nlattr *prl_nl_nest_start(struct nl_msg *msg, int type);
 /* Close a nest; empty nests are kept (unlike libnl's nla_nest_end). */
-int pr_nl_nest_end(struct nl_msg *msg, struct nlattr *nest);
+int prl_nl_nest_end(struct nl_msg *msg, struct nlattr *nest);
 
 /*
  * Called for every reply message (a "do" reply or each dump part).
  * Return 0 to go on, a negative errno to make the request fail with it
  * (the remaining replies are still read and discarded).
  */
-typedef int (*pr_nl_reply_fn)(const struct nlmsghdr *nlh, void *arg);
+typedef int (*prl_nl_reply_fn)(const struct nlmsghdr *nlh, void *arg);
 
 /*
  * Send @msg (always consumed) and wait for the ack, NLMSG_DONE or error,
  * calling @fn (may be NULL) for each reply. Fills nl->last.
  */
-int pr_nl_request(struct pr_nl *nl, struct nl_msg *msg, pr_nl_reply_fn fn,
+int prl_nl_request(struct prl_nl *nl, struct nl_msg *msg, prl_nl_reply_fn fn,
 		  void *arg);
 
 /*
  * Parse the top-level attributes of a reply of our family into @tb
  * (PEER_RELAY_A_MAX + 1 entries). Sets *@cmd if non-NULL.
  */
-int pr_nl_parse_top(const struct nlmsghdr *nlh, struct nlattr **tb,
+int prl_nl_parse_top(const struct nlmsghdr *nlh, struct nlattr **tb,
 		    uint8_t *cmd);
 
 /* libnl error (NLE_*, positive or negative) to a negative errno. */
-int pr_nl_nlerr_to_errno(int nlerr);
+int prl_nl_nlerr_to_errno(int nlerr);
 
 /* ---- 2. objects ---------------------------------------------------------- */
 
-/* Index into pr_stats.fwd_* and pr_af_pair_names: in/out family is v6. */
-#define PR_AF_PAIR(in_v6, out_v6)	((in_v6) * 2 + (out_v6))
+/* Index into prl_stats.fwd_* and prelay_af_pair_names: in/out family is v6. */
+#define PRL_AF_PAIR(in_v6, out_v6)	((in_v6) * 2 + (out_v6))
 
-struct pr_sock_info {
+struct prl_sock_info {
 	uint32_t id;
 	uint16_t family;		/* AF_INET or AF_INET6 */
-	struct pr_endpoint local;	/* bound address and port */
+	struct prl_endpoint local;	/* bound address and port */
 	uint64_t rx_packets;
 	uint32_t del_reason;		/* SOCK_DEL_NTF only, else 0 */
 };
 
-struct pr_ep_info {
-	struct pr_endpoint remote;	/* remote.addr.family 0: unbound */
-	struct pr_addr local;		/* family 0: not pinned */
+struct prl_ep_info {
+	struct prl_endpoint remote;	/* remote.addr.family 0: unbound */
+	struct prl_addr local;		/* family 0: not pinned */
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
 	uint64_t idle_ms;
 };
 
-struct pr_session {
+struct prl_session {
 	uint32_t vni;
 	uint8_t key0[PEER_RELAY_KEY_LEN];
 	uint8_t key1[PEER_RELAY_KEY_LEN];
 	uint64_t lamport;
 	uint8_t state;			/* enum peer_relay_session_state */
 	uint64_t age_ms;
-	struct pr_ep_info ep[2];
+	struct prl_ep_info ep[2];
 	uint32_t del_reason;		/* SESSION_DEL_NTF only, else 0 */
 };
 
-struct pr_stats {
-	uint64_t fwd_packets[4];	/* by PR_AF_PAIR(in, out) */
+struct prl_stats {
+	uint64_t fwd_packets[4];	/* by PRL_AF_PAIR(in, out) */
 	uint64_t fwd_bytes[4];
 	uint32_t sessions_connecting;
 	uint32_t sessions_open;
@@ -147,17 +147,17 @@ struct pr_stats {
 	uint64_t deleted[__PEER_RELAY_DEL_MAX];		/* by del reason */
 };
 
-/* pr_config.mask bits: present in a reply / to be changed by a set. */
-#define PR_CFG_BIND_LIFETIME	(1u << 0)
-#define PR_CFG_IDLE_LIFETIME	(1u << 1)
-#define PR_CFG_MAX_SESSIONS	(1u << 2)
-#define PR_CFG_SERVER_KEY	(1u << 3)
-#define PR_CFG_STATIC_EPS	(1u << 4)
-#define PR_CFG_PASS_RATE	(1u << 5)
-#define PR_CFG_PASS_BURST	(1u << 6)
-#define PR_CFG_PASS_RATE_TOTAL	(1u << 7)
+/* prl_config.mask bits: present in a reply / to be changed by a set. */
+#define PRL_CFG_BIND_LIFETIME	(1u << 0)
+#define PRL_CFG_IDLE_LIFETIME	(1u << 1)
+#define PRL_CFG_MAX_SESSIONS	(1u << 2)
+#define PRL_CFG_SERVER_KEY	(1u << 3)
+#define PRL_CFG_STATIC_EPS	(1u << 4)
+#define PRL_CFG_PASS_RATE	(1u << 5)
+#define PRL_CFG_PASS_BURST	(1u << 6)
+#define PRL_CFG_PASS_RATE_TOTAL	(1u << 7)
 
-struct pr_config {
+struct prl_config {
 	uint32_t mask;
 	uint32_t bind_lifetime_ms;
 	uint32_t idle_lifetime_ms;
@@ -166,103 +166,103 @@ struct pr_config {
 	uint32_t pass_burst;
 	uint32_t pass_rate_total;	/* all sources together */
 	uint8_t server_key[PEER_RELAY_KEY_LEN];
-	unsigned int n_static_eps;	/* 0 with PR_CFG_STATIC_EPS: clear */
-	struct pr_endpoint static_eps[PEER_RELAY_MAX_STATIC_EPS];
+	unsigned int n_static_eps;	/* 0 with PRL_CFG_STATIC_EPS: clear */
+	struct prl_endpoint static_eps[PEER_RELAY_MAX_STATIC_EPS];
 };
 
 /* Parsers of the nests (exported for tests and tools). -EBADMSG if bad. */
-int pr_parse_sock(const struct nlattr *nest, struct pr_sock_info *out);
-int pr_parse_session(const struct nlattr *nest, struct pr_session *out);
-int pr_parse_ep(const struct nlattr *nest, struct pr_ep_info *out);
-int pr_parse_stats(const struct nlattr *nest, struct pr_stats *out);
-int pr_parse_config(const struct nlattr *nest, struct pr_config *out);
+int prl_parse_sock(const struct nlattr *nest, struct prl_sock_info *out);
+int prl_parse_session(const struct nlattr *nest, struct prl_session *out);
+int prl_parse_ep(const struct nlattr *nest, struct prl_ep_info *out);
+int prl_parse_stats(const struct nlattr *nest, struct prl_stats *out);
+int prl_parse_config(const struct nlattr *nest, struct prl_config *out);
 
 /*
  * Put an EP nest of type @type: REMOTE_IPV4|6 + REMOTE_PORT, and
  * LOCAL_IPV4|6 if @local is non-NULL with a family. -EINVAL on a family
  * mismatch or no remote address, -EMSGSIZE if the message is full.
  */
-int pr_put_ep(struct nl_msg *msg, int type, const struct pr_endpoint *remote,
-	      const struct pr_addr *local);
+int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
+	      const struct prl_addr *local);
 
 /* Sort two keys by memcmp() into (*lo, *hi). */
-void pr_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
+void prl_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
 		  const uint8_t **hi);
 
 /* ---- 2b. commands ---------------------------------------------------- */
 
 /* SOCK_ATTACH: hand over a bound UDP socket. @out may be NULL. */
-int pr_sock_attach(struct pr_nl *nl, int fd, struct pr_sock_info *out);
-int pr_sock_detach(struct pr_nl *nl, uint32_t id);
-int pr_sock_get(struct pr_nl *nl, uint32_t id, struct pr_sock_info *out);
+int prl_sock_attach(struct prl_nl *nl, int fd, struct prl_sock_info *out);
+int prl_sock_detach(struct prl_nl *nl, uint32_t id);
+int prl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out);
 
 /* Dump callbacks: return 0 to continue, negative errno to fail. */
-typedef int (*pr_sock_cb)(const struct pr_sock_info *s, void *arg);
-typedef int (*pr_session_cb)(const struct pr_session *s, void *arg);
+typedef int (*prl_sock_cb)(const struct prl_sock_info *s, void *arg);
+typedef int (*prl_session_cb)(const struct prl_session *s, void *arg);
 
 /* Returns the number of objects reported, or a negative errno. */
-int pr_sock_dump(struct pr_nl *nl, pr_sock_cb cb, void *arg);
+int prl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg);
 
 /*
  * SESSION_NEW for the unordered pair (@key_a, @key_b). @vni NULL lets the
  * kernel choose, else *@vni is sent as is (the kernel range-checks it).
  * @out (may be NULL) receives the session.
  */
-int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
+int prl_session_new(struct prl_nl *nl, const uint8_t *key_a,
 		   const uint8_t *key_b, const uint32_t *vni,
-		   struct pr_session *out);
+		   struct prl_session *out);
 
 /*
  * The same, binding in the same request the endpoint of @key_a to @at_a
  * and that of @key_b to @at_b (either may be NULL). The kernel checks both
  * bindings before it creates anything.
  */
-int pr_session_new_bound(struct pr_nl *nl, const uint8_t *key_a,
+int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 			 const uint8_t *key_b, const uint32_t *vni,
-			 const struct pr_endpoint *at_a,
-			 const struct pr_endpoint *at_b,
-			 struct pr_session *out);
+			 const struct prl_endpoint *at_a,
+			 const struct prl_endpoint *at_b,
+			 struct prl_session *out);
 
 /*
  * SESSION_BIND endpoint @ep (0 or 1) of session @vni to @remote, sending
  * from @local if non-NULL and set.
  */
-int pr_session_bind(struct pr_nl *nl, uint32_t vni, unsigned int ep,
-		    const struct pr_endpoint *remote,
-		    const struct pr_addr *local);
-int pr_session_del(struct pr_nl *nl, uint32_t vni);
-int pr_session_del_keys(struct pr_nl *nl, const uint8_t *key_a,
+int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
+		    const struct prl_endpoint *remote,
+		    const struct prl_addr *local);
+int prl_session_del(struct prl_nl *nl, uint32_t vni);
+int prl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
 			const uint8_t *key_b);
-int pr_session_get(struct pr_nl *nl, uint32_t vni, struct pr_session *out);
-int pr_session_get_keys(struct pr_nl *nl, const uint8_t *key_a,
-			const uint8_t *key_b, struct pr_session *out);
-int pr_session_dump(struct pr_nl *nl, pr_session_cb cb, void *arg);
-int pr_session_flush(struct pr_nl *nl);
+int prl_session_get(struct prl_nl *nl, uint32_t vni, struct prl_session *out);
+int prl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b, struct prl_session *out);
+int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg);
+int prl_session_flush(struct prl_nl *nl);
 
-int pr_stats_get(struct pr_nl *nl, struct pr_stats *out);
-int pr_config_get(struct pr_nl *nl, struct pr_config *out);
+int prl_stats_get(struct prl_nl *nl, struct prl_stats *out);
+int prl_config_get(struct prl_nl *nl, struct prl_config *out);
 /* CONFIG_SET of the fields selected by @cfg->mask (must not be 0). */
-int pr_config_set(struct pr_nl *nl, const struct pr_config *cfg);
+int prl_config_set(struct prl_nl *nl, const struct prl_config *cfg);
 
 /* ---- 3. events ------------------------------------------------------- */
 
-struct pr_event {
+struct prl_event {
 	uint8_t cmd;	/* PEER_RELAY_CMD_{SESSION_NEW,SESSION_BIND,
 			 * SESSION_DEL,SOCK_DEL}_NTF */
 	union {
-		struct pr_session session;	/* SESSION_*_NTF */
-		struct pr_sock_info sock;	/* SOCK_DEL_NTF */
+		struct prl_session session;	/* SESSION_*_NTF */
+		struct prl_sock_info sock;	/* SOCK_DEL_NTF */
 	};
 };
 
-/* Return 0 to go on, negative errno to stop pr_events_recv() with it. */
-typedef int (*pr_event_fn)(const struct pr_event *ev, void *arg);
+/* Return 0 to go on, negative errno to stop prl_events_recv() with it. */
+typedef int (*prl_event_fn)(const struct prl_event *ev, void *arg);
 
-struct pr_events {
+struct prl_events {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	int family_id;
-	pr_event_fn fn;
+	prl_event_fn fn;
 	void *arg;
 	int fn_err;
 	unsigned long unknown;	/* messages that did not parse */
@@ -270,31 +270,31 @@ struct pr_events {
 
 /*
  * Subscribe to the "events" group of the family resolved in @nl (which
- * may be closed afterwards). With @nonblock, pr_events_recv() returns
+ * may be closed afterwards). With @nonblock, prl_events_recv() returns
  * -EAGAIN when nothing is queued, for use with poll()/epoll.
  */
-int pr_events_open(struct pr_events *ev, const struct pr_nl *nl,
+int prl_events_open(struct prl_events *ev, const struct prl_nl *nl,
 		   bool nonblock);
-int pr_events_fd(const struct pr_events *ev);
+int prl_events_fd(const struct prl_events *ev);
 /*
  * Read one batch of notifications and call @fn for each. Returns 0,
  * -EAGAIN (non-blocking, nothing queued), -ENOBUFS (the socket overran and
  * events were lost; keep going), the error @fn returned, or another errno.
  */
-int pr_events_recv(struct pr_events *ev, pr_event_fn fn, void *arg);
-void pr_events_close(struct pr_events *ev);
+int prl_events_recv(struct prl_events *ev, prl_event_fn fn, void *arg);
+void prl_events_close(struct prl_events *ev);
 
 /* ---- names --------------------------------------------------------- */
 
 /* Name of an enum value from include/peer_relay/names.h, "unknown" else. */
-const char *pr_drop_name(unsigned int reason);
-const char *pr_pass_name(unsigned int reason);
-const char *pr_del_name(unsigned int reason);
-const char *pr_sock_del_name(unsigned int reason);
-const char *pr_state_name(unsigned int state);
+const char *prl_drop_name(unsigned int reason);
+const char *prl_pass_name(unsigned int reason);
+const char *prl_del_name(unsigned int reason);
+const char *prl_sock_del_name(unsigned int reason);
+const char *prl_state_name(unsigned int state);
 /* "session_new", "session_bind", "session_del", "sock_del" or NULL. */
-const char *pr_event_name(unsigned int cmd);
+const char *prl_event_name(unsigned int cmd);
 /* "udp4"/"udp6" for AF_INET/AF_INET6, "unknown" else. */
-const char *pr_family_name(unsigned int family);
+const char *prl_family_name(unsigned int family);
 
-#endif /* PR_NL_H */
+#endif /* PRL_NL_H */

@@ -16,22 +16,22 @@ struct one_reply {
 
 static int parse_sock_v(const struct nlattr *n, void *o)
 {
-	return pr_parse_sock(n, o);
+	return prl_parse_sock(n, o);
 }
 
 static int parse_session_v(const struct nlattr *n, void *o)
 {
-	return pr_parse_session(n, o);
+	return prl_parse_session(n, o);
 }
 
 static int parse_stats_v(const struct nlattr *n, void *o)
 {
-	return pr_parse_stats(n, o);
+	return prl_parse_stats(n, o);
 }
 
 static int parse_config_v(const struct nlattr *n, void *o)
 {
-	return pr_parse_config(n, o);
+	return prl_parse_config(n, o);
 }
 
 static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
@@ -40,7 +40,7 @@ static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
 	struct one_reply *r = arg;
 	int err;
 
-	err = pr_nl_parse_top(nlh, tb, NULL);
+	err = prl_nl_parse_top(nlh, tb, NULL);
 	if (err)
 		return err;
 	if (!tb[r->attr])
@@ -52,10 +52,10 @@ static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
 }
 
 /* Send @msg, expect exactly one reply carrying @r->attr if @r->out. */
-static int request_one(struct pr_nl *nl, struct nl_msg *msg,
+static int request_one(struct prl_nl *nl, struct nl_msg *msg,
 		       struct one_reply *r)
 {
-	int err = pr_nl_request(nl, msg, on_one_reply, r);
+	int err = prl_nl_request(nl, msg, on_one_reply, r);
 
 	if (!err && r->out && !r->seen)
 		err = nl->last.err = -EPROTO;
@@ -64,14 +64,14 @@ static int request_one(struct pr_nl *nl, struct nl_msg *msg,
 
 /* ---- message helpers ---- */
 
-static struct nl_msg *msg_with_nest(struct pr_nl *nl, uint8_t cmd, int flags,
+static struct nl_msg *msg_with_nest(struct prl_nl *nl, uint8_t cmd, int flags,
 				    int type, struct nlattr **nest)
 {
-	struct nl_msg *msg = pr_nl_msg_new(nl, cmd, flags);
+	struct nl_msg *msg = prl_nl_msg_new(nl, cmd, flags);
 
 	if (!msg)
 		return NULL;
-	*nest = pr_nl_nest_start(msg, type);
+	*nest = prl_nl_nest_start(msg, type);
 	if (!*nest) {
 		nlmsg_free(msg);
 		return NULL;
@@ -85,11 +85,11 @@ static int finish(struct nl_msg *msg, struct nlattr *nest, int put_err)
 		nlmsg_free(msg);
 		return put_err < 0 ? put_err : -EMSGSIZE;
 	}
-	pr_nl_nest_end(msg, nest);
+	prl_nl_nest_end(msg, nest);
 	return 0;
 }
 
-static int fail(struct pr_nl *nl, int err)
+static int fail(struct prl_nl *nl, int err)
 {
 	memset(&nl->last, 0, sizeof(nl->last));
 	nl->last.err = err;
@@ -98,7 +98,7 @@ static int fail(struct pr_nl *nl, int err)
 
 /* ---- sockets ---- */
 
-int pr_sock_attach(struct pr_nl *nl, int fd, struct pr_sock_info *out)
+int prl_sock_attach(struct prl_nl *nl, int fd, struct prl_sock_info *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
 	struct nlattr *nest;
@@ -118,7 +118,7 @@ int pr_sock_attach(struct pr_nl *nl, int fd, struct pr_sock_info *out)
 	return request_one(nl, msg, &r);
 }
 
-static struct nl_msg *sock_id_msg(struct pr_nl *nl, uint8_t cmd, uint32_t id)
+static struct nl_msg *sock_id_msg(struct prl_nl *nl, uint8_t cmd, uint32_t id)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -131,16 +131,16 @@ static struct nl_msg *sock_id_msg(struct pr_nl *nl, uint8_t cmd, uint32_t id)
 	return msg;
 }
 
-int pr_sock_detach(struct pr_nl *nl, uint32_t id)
+int prl_sock_detach(struct prl_nl *nl, uint32_t id)
 {
 	struct nl_msg *msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_DETACH, id);
 
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	return pr_nl_request(nl, msg, NULL, NULL);
+	return prl_nl_request(nl, msg, NULL, NULL);
 }
 
-int pr_sock_get(struct pr_nl *nl, uint32_t id, struct pr_sock_info *out)
+int prl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
 	struct nl_msg *msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_GET, id);
@@ -152,8 +152,8 @@ int pr_sock_get(struct pr_nl *nl, uint32_t id, struct pr_sock_info *out)
 
 struct dump_state {
 	int attr;
-	pr_sock_cb sock_cb;
-	pr_session_cb session_cb;
+	prl_sock_cb sock_cb;
+	prl_session_cb session_cb;
 	void *arg;
 	int count;
 };
@@ -164,21 +164,21 @@ static int on_dump_reply(const struct nlmsghdr *nlh, void *arg)
 	struct dump_state *d = arg;
 	int err;
 
-	err = pr_nl_parse_top(nlh, tb, NULL);
+	err = prl_nl_parse_top(nlh, tb, NULL);
 	if (err)
 		return err;
 	if (!tb[d->attr])
 		return -EBADMSG;
 	if (d->attr == PEER_RELAY_A_SOCK) {
-		struct pr_sock_info s;
+		struct prl_sock_info s;
 
-		err = pr_parse_sock(tb[d->attr], &s);
+		err = prl_parse_sock(tb[d->attr], &s);
 		if (!err && d->sock_cb)
 			err = d->sock_cb(&s, d->arg);
 	} else {
-		struct pr_session s;
+		struct prl_session s;
 
-		err = pr_parse_session(tb[d->attr], &s);
+		err = prl_parse_session(tb[d->attr], &s);
 		if (!err && d->session_cb)
 			err = d->session_cb(&s, d->arg);
 	}
@@ -187,17 +187,17 @@ static int on_dump_reply(const struct nlmsghdr *nlh, void *arg)
 	return err;
 }
 
-int pr_sock_dump(struct pr_nl *nl, pr_sock_cb cb, void *arg)
+int prl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg)
 {
 	struct dump_state d = { .attr = PEER_RELAY_A_SOCK, .sock_cb = cb,
 				.arg = arg };
 	struct nl_msg *msg;
 	int err;
 
-	msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SOCK_GET, NLM_F_DUMP);
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SOCK_GET, NLM_F_DUMP);
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	err = pr_nl_request(nl, msg, on_dump_reply, &d);
+	err = prl_nl_request(nl, msg, on_dump_reply, &d);
 	return err ? err : d.count;
 }
 
@@ -207,36 +207,36 @@ static int put_keys(struct nl_msg *msg, const uint8_t *a, const uint8_t *b)
 {
 	const uint8_t *lo, *hi;
 
-	pr_keys_sort(a, b, &lo, &hi);
+	prl_keys_sort(a, b, &lo, &hi);
 	if (nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, lo) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, hi))
 		return -EMSGSIZE;
 	return 0;
 }
 
-int pr_session_new(struct pr_nl *nl, const uint8_t *key_a,
+int prl_session_new(struct prl_nl *nl, const uint8_t *key_a,
 		   const uint8_t *key_b, const uint32_t *vni,
-		   struct pr_session *out)
+		   struct prl_session *out)
 {
-	return pr_session_new_bound(nl, key_a, key_b, vni, NULL, NULL, out);
+	return prl_session_new_bound(nl, key_a, key_b, vni, NULL, NULL, out);
 }
 
-int pr_session_new_bound(struct pr_nl *nl, const uint8_t *key_a,
+int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 			 const uint8_t *key_b, const uint32_t *vni,
-			 const struct pr_endpoint *at_a,
-			 const struct pr_endpoint *at_b,
-			 struct pr_session *out)
+			 const struct prl_endpoint *at_a,
+			 const struct prl_endpoint *at_b,
+			 struct prl_session *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
 			       false };
-	const struct pr_endpoint *ep0 = at_a, *ep1 = at_b;
+	const struct prl_endpoint *ep0 = at_a, *ep1 = at_b;
 	const uint8_t *lo, *hi;
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	int err;
 
 	/* EP0 belongs to KEY0, the smaller key */
-	pr_keys_sort(key_a, key_b, &lo, &hi);
+	prl_keys_sort(key_a, key_b, &lo, &hi);
 	if (lo != key_a) {
 		ep0 = at_b;
 		ep1 = at_a;
@@ -249,18 +249,18 @@ int pr_session_new_bound(struct pr_nl *nl, const uint8_t *key_a,
 	if (!err && vni && nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, *vni))
 		err = -EMSGSIZE;
 	if (!err && ep0)
-		err = pr_put_ep(msg, PEER_RELAY_SESSION_A_EP0, ep0, NULL);
+		err = prl_put_ep(msg, PEER_RELAY_SESSION_A_EP0, ep0, NULL);
 	if (!err && ep1)
-		err = pr_put_ep(msg, PEER_RELAY_SESSION_A_EP1, ep1, NULL);
+		err = prl_put_ep(msg, PEER_RELAY_SESSION_A_EP1, ep1, NULL);
 	err = finish(msg, nest, err);
 	if (err)
 		return fail(nl, err);
 	return request_one(nl, msg, &r);
 }
 
-int pr_session_bind(struct pr_nl *nl, uint32_t vni, unsigned int ep,
-		    const struct pr_endpoint *remote,
-		    const struct pr_addr *local)
+int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
+		    const struct prl_endpoint *remote,
+		    const struct prl_addr *local)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -274,17 +274,17 @@ int pr_session_bind(struct pr_nl *nl, uint32_t vni, unsigned int ep,
 		return fail(nl, -ENOMEM);
 	err = nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ? -EMSGSIZE : 0;
 	if (!err)
-		err = pr_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 :
+		err = prl_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 :
 					  PEER_RELAY_SESSION_A_EP0,
 				remote, local);
 	err = finish(msg, nest, err);
 	if (err)
 		return fail(nl, err);
-	return pr_nl_request(nl, msg, NULL, NULL);
+	return prl_nl_request(nl, msg, NULL, NULL);
 }
 
 /* SESSION{VNI} or SESSION{KEY0,KEY1} for del/get. */
-static struct nl_msg *session_id_msg(struct pr_nl *nl, uint8_t cmd,
+static struct nl_msg *session_id_msg(struct prl_nl *nl, uint8_t cmd,
 				     uint32_t vni, const uint8_t *a,
 				     const uint8_t *b)
 {
@@ -305,17 +305,17 @@ static struct nl_msg *session_id_msg(struct pr_nl *nl, uint8_t cmd,
 	return msg;
 }
 
-int pr_session_del(struct pr_nl *nl, uint32_t vni)
+int prl_session_del(struct prl_nl *nl, uint32_t vni)
 {
 	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL,
 					    vni, NULL, NULL);
 
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	return pr_nl_request(nl, msg, NULL, NULL);
+	return prl_nl_request(nl, msg, NULL, NULL);
 }
 
-int pr_session_del_keys(struct pr_nl *nl, const uint8_t *key_a,
+int prl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
 			const uint8_t *key_b)
 {
 	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL,
@@ -323,10 +323,10 @@ int pr_session_del_keys(struct pr_nl *nl, const uint8_t *key_a,
 
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	return pr_nl_request(nl, msg, NULL, NULL);
+	return prl_nl_request(nl, msg, NULL, NULL);
 }
 
-int pr_session_get(struct pr_nl *nl, uint32_t vni, struct pr_session *out)
+int prl_session_get(struct prl_nl *nl, uint32_t vni, struct prl_session *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
 			       false };
@@ -338,8 +338,8 @@ int pr_session_get(struct pr_nl *nl, uint32_t vni, struct pr_session *out)
 	return request_one(nl, msg, &r);
 }
 
-int pr_session_get_keys(struct pr_nl *nl, const uint8_t *key_a,
-			const uint8_t *key_b, struct pr_session *out)
+int prl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b, struct prl_session *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
 			       false };
@@ -351,102 +351,102 @@ int pr_session_get_keys(struct pr_nl *nl, const uint8_t *key_a,
 	return request_one(nl, msg, &r);
 }
 
-int pr_session_dump(struct pr_nl *nl, pr_session_cb cb, void *arg)
+int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
 {
 	struct dump_state d = { .attr = PEER_RELAY_A_SESSION,
 				.session_cb = cb, .arg = arg };
 	struct nl_msg *msg;
 	int err;
 
-	msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_GET, NLM_F_DUMP);
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_GET, NLM_F_DUMP);
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	err = pr_nl_request(nl, msg, on_dump_reply, &d);
+	err = prl_nl_request(nl, msg, on_dump_reply, &d);
 	return err ? err : d.count;
 }
 
-int pr_session_flush(struct pr_nl *nl)
+int prl_session_flush(struct prl_nl *nl)
 {
-	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
+	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
 
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	return pr_nl_request(nl, msg, NULL, NULL);
+	return prl_nl_request(nl, msg, NULL, NULL);
 }
 
 /* ---- stats and config ---- */
 
-int pr_stats_get(struct pr_nl *nl, struct pr_stats *out)
+int prl_stats_get(struct prl_nl *nl, struct prl_stats *out)
 {
 	struct one_reply r = { PEER_RELAY_A_STATS, out, parse_stats_v, false };
-	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0);
+	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0);
 
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
 }
 
-int pr_config_get(struct pr_nl *nl, struct pr_config *out)
+int prl_config_get(struct prl_nl *nl, struct prl_config *out)
 {
 	struct one_reply r = { PEER_RELAY_A_CONFIG, out, parse_config_v,
 			       false };
-	struct nl_msg *msg = pr_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0);
+	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0);
 
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
 }
 
-static int put_config(struct nl_msg *msg, const struct pr_config *cfg)
+static int put_config(struct nl_msg *msg, const struct prl_config *cfg)
 {
 	struct nlattr *eps;
 	unsigned int i;
 	int err;
 
-	if ((cfg->mask & PR_CFG_BIND_LIFETIME) &&
+	if ((cfg->mask & PRL_CFG_BIND_LIFETIME) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
 			cfg->bind_lifetime_ms))
 		return -EMSGSIZE;
-	if ((cfg->mask & PR_CFG_IDLE_LIFETIME) &&
+	if ((cfg->mask & PRL_CFG_IDLE_LIFETIME) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
 			cfg->idle_lifetime_ms))
 		return -EMSGSIZE;
-	if ((cfg->mask & PR_CFG_MAX_SESSIONS) &&
+	if ((cfg->mask & PRL_CFG_MAX_SESSIONS) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
 			cfg->max_sessions))
 		return -EMSGSIZE;
-	if ((cfg->mask & PR_CFG_PASS_RATE) &&
+	if ((cfg->mask & PRL_CFG_PASS_RATE) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE, cfg->pass_rate))
 		return -EMSGSIZE;
-	if ((cfg->mask & PR_CFG_PASS_BURST) &&
+	if ((cfg->mask & PRL_CFG_PASS_BURST) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst))
 		return -EMSGSIZE;
-	if ((cfg->mask & PR_CFG_PASS_RATE_TOTAL) &&
+	if ((cfg->mask & PRL_CFG_PASS_RATE_TOTAL) &&
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
 			cfg->pass_rate_total))
 		return -EMSGSIZE;
-	if ((cfg->mask & PR_CFG_SERVER_KEY) &&
+	if ((cfg->mask & PRL_CFG_SERVER_KEY) &&
 	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
 		    cfg->server_key))
 		return -EMSGSIZE;
-	if (!(cfg->mask & PR_CFG_STATIC_EPS))
+	if (!(cfg->mask & PRL_CFG_STATIC_EPS))
 		return 0;
 	if (cfg->n_static_eps > PEER_RELAY_MAX_STATIC_EPS)
 		return -E2BIG;
-	eps = pr_nl_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
+	eps = prl_nl_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
 	if (!eps)
 		return -EMSGSIZE;
 	for (i = 0; i < cfg->n_static_eps; i++) {
-		err = pr_put_ep(msg, PEER_RELAY_STATIC_EPS_A_EP,
+		err = prl_put_ep(msg, PEER_RELAY_STATIC_EPS_A_EP,
 				&cfg->static_eps[i], NULL);
 		if (err)
 			return err;
 	}
-	pr_nl_nest_end(msg, eps);
+	prl_nl_nest_end(msg, eps);
 	return 0;
 }
 
-int pr_config_set(struct pr_nl *nl, const struct pr_config *cfg)
+int prl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -461,5 +461,5 @@ int pr_config_set(struct pr_nl *nl, const struct pr_config *cfg)
 	err = finish(msg, nest, put_config(msg, cfg));
 	if (err)
 		return fail(nl, err);
-	return pr_nl_request(nl, msg, NULL, NULL);
+	return prl_nl_request(nl, msg, NULL, NULL);
 }

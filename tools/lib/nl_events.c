@@ -8,10 +8,10 @@
 
 static int on_event(struct nl_msg *msg, void *arg)
 {
-	struct pr_events *ev = arg;
+	struct prl_events *ev = arg;
 	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct pr_event e;
+	struct prl_event e;
 	int err;
 
 	if (ev->fn_err)
@@ -19,7 +19,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 	if (nlh->nlmsg_type != ev->family_id)
 		return NL_SKIP;
 	memset(&e, 0, sizeof(e));
-	if (pr_nl_parse_top(nlh, tb, &e.cmd)) {
+	if (prl_nl_parse_top(nlh, tb, &e.cmd)) {
 		ev->unknown++;
 		return NL_SKIP;
 	}
@@ -28,14 +28,14 @@ static int on_event(struct nl_msg *msg, void *arg)
 	case PEER_RELAY_CMD_SESSION_BIND_NTF:
 	case PEER_RELAY_CMD_SESSION_DEL_NTF:
 		if (!tb[PEER_RELAY_A_SESSION] ||
-		    pr_parse_session(tb[PEER_RELAY_A_SESSION], &e.session)) {
+		    prl_parse_session(tb[PEER_RELAY_A_SESSION], &e.session)) {
 			ev->unknown++;
 			return NL_SKIP;
 		}
 		break;
 	case PEER_RELAY_CMD_SOCK_DEL_NTF:
 		if (!tb[PEER_RELAY_A_SOCK] ||
-		    pr_parse_sock(tb[PEER_RELAY_A_SOCK], &e.sock)) {
+		    prl_parse_sock(tb[PEER_RELAY_A_SOCK], &e.sock)) {
 			ev->unknown++;
 			return NL_SKIP;
 		}
@@ -55,7 +55,7 @@ static int seq_any(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int pr_events_open(struct pr_events *ev, const struct pr_nl *nl,
+int prl_events_open(struct prl_events *ev, const struct prl_nl *nl,
 		   bool nonblock)
 {
 	int err;
@@ -68,15 +68,15 @@ int pr_events_open(struct pr_events *ev, const struct pr_nl *nl,
 	if (!ev->sk)
 		return -ENOMEM;
 	nl_socket_disable_seq_check(ev->sk);
-	err = pr_nl_socket_setup(ev->sk);
+	err = prl_nl_socket_setup(ev->sk);
 	if (err)
 		goto fail;
-	err = pr_nl_nlerr_to_errno(nl_socket_add_membership(ev->sk,
+	err = prl_nl_nlerr_to_errno(nl_socket_add_membership(ev->sk,
 						(int)nl->events_grp));
 	if (err)
 		goto fail;
 	if (nonblock) {
-		err = pr_nl_nlerr_to_errno(nl_socket_set_nonblocking(ev->sk));
+		err = prl_nl_nlerr_to_errno(nl_socket_set_nonblocking(ev->sk));
 		if (err)
 			goto fail;
 	}
@@ -95,12 +95,12 @@ fail:
 	return err;
 }
 
-int pr_events_fd(const struct pr_events *ev)
+int prl_events_fd(const struct prl_events *ev)
 {
 	return ev->sk ? nl_socket_get_fd(ev->sk) : -1;
 }
 
-int pr_events_recv(struct pr_events *ev, pr_event_fn fn, void *arg)
+int prl_events_recv(struct prl_events *ev, prl_event_fn fn, void *arg)
 {
 	int ret;
 
@@ -115,10 +115,10 @@ int pr_events_recv(struct pr_events *ev, pr_event_fn fn, void *arg)
 	/* libnl reports a receive queue overrun (ENOBUFS) as NLE_NOMEM. */
 	if (ret == -NLE_NOMEM)
 		return -ENOBUFS;
-	return pr_nl_nlerr_to_errno(ret);
+	return prl_nl_nlerr_to_errno(ret);
 }
 
-void pr_events_close(struct pr_events *ev)
+void prl_events_close(struct prl_events *ev)
 {
 	if (ev->cb)
 		nl_cb_put(ev->cb);

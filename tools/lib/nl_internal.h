@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Internals shared by the nl*.c files of libpeerrelay. */
-#ifndef PR_NL_INTERNAL_H
-#define PR_NL_INTERNAL_H
+#ifndef PRL_NL_INTERNAL_H
+#define PRL_NL_INTERNAL_H
 
 #include <netlink/netlink.h>
 
 /* Connect @sk to generic netlink, size its buffers, enable extack. */
-int pr_nl_socket_setup(struct nl_sock *sk);
+int prl_nl_socket_setup(struct nl_sock *sk);
 
-#endif /* PR_NL_INTERNAL_H */
+#endif /* PRL_NL_INTERNAL_H */

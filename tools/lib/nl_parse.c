@@ -86,18 +86,18 @@ static int parse_nested(struct nlattr **tb, int max, const struct nlattr *nest,
 	return 0;
 }
 
-static void get_addr(struct pr_addr *a, const struct nlattr *v4,
+static void get_addr(struct prl_addr *a, const struct nlattr *v4,
 		     const struct nlattr *v6)
 {
 	if (v4)
-		pr_addr_from_raw(a, nla_data(v4), 4);
+		prl_addr_from_raw(a, nla_data(v4), 4);
 	else if (v6)
-		pr_addr_from_raw(a, nla_data(v6), 16);
+		prl_addr_from_raw(a, nla_data(v6), 16);
 	else
 		memset(a, 0, sizeof(*a));
 }
 
-int pr_parse_sock(const struct nlattr *nest, struct pr_sock_info *out)
+int prl_parse_sock(const struct nlattr *nest, struct prl_sock_info *out)
 {
 	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
 
@@ -122,7 +122,7 @@ int pr_parse_sock(const struct nlattr *nest, struct pr_sock_info *out)
 	return 0;
 }
 
-int pr_parse_ep(const struct nlattr *nest, struct pr_ep_info *out)
+int prl_parse_ep(const struct nlattr *nest, struct prl_ep_info *out)
 {
 	struct nlattr *tb[PEER_RELAY_EP_A_MAX + 1];
 
@@ -144,7 +144,7 @@ int pr_parse_ep(const struct nlattr *nest, struct pr_ep_info *out)
 	return 0;
 }
 
-int pr_parse_session(const struct nlattr *nest, struct pr_session *out)
+int prl_parse_session(const struct nlattr *nest, struct prl_session *out)
 {
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
 
@@ -167,10 +167,10 @@ int pr_parse_session(const struct nlattr *nest, struct pr_session *out)
 	if (tb[PEER_RELAY_SESSION_A_AGE_MS])
 		out->age_ms = nla_get_u64(tb[PEER_RELAY_SESSION_A_AGE_MS]);
 	if (tb[PEER_RELAY_SESSION_A_EP0] &&
-	    pr_parse_ep(tb[PEER_RELAY_SESSION_A_EP0], &out->ep[0]))
+	    prl_parse_ep(tb[PEER_RELAY_SESSION_A_EP0], &out->ep[0]))
 		return -EBADMSG;
 	if (tb[PEER_RELAY_SESSION_A_EP1] &&
-	    pr_parse_ep(tb[PEER_RELAY_SESSION_A_EP1], &out->ep[1]))
+	    prl_parse_ep(tb[PEER_RELAY_SESSION_A_EP1], &out->ep[1]))
 		return -EBADMSG;
 	if (tb[PEER_RELAY_SESSION_A_DEL_REASON])
 		out->del_reason =
@@ -197,7 +197,7 @@ static int parse_reason_nest(const struct nlattr *nest, uint64_t *out,
 	return 0;
 }
 
-int pr_parse_stats(const struct nlattr *nest, struct pr_stats *out)
+int prl_parse_stats(const struct nlattr *nest, struct prl_stats *out)
 {
 	struct nlattr *tb[PEER_RELAY_STATS_A_MAX + 1];
 	unsigned int i;
@@ -240,7 +240,7 @@ int pr_parse_stats(const struct nlattr *nest, struct pr_stats *out)
 	return 0;
 }
 
-int pr_parse_config(const struct nlattr *nest, struct pr_config *out)
+int prl_parse_config(const struct nlattr *nest, struct prl_config *out)
 {
 	struct nlattr *tb[PEER_RELAY_CONFIG_A_MAX + 1];
 	struct nlattr *a;
@@ -250,58 +250,58 @@ int pr_parse_config(const struct nlattr *nest, struct pr_config *out)
 	if (parse_nested(tb, PEER_RELAY_CONFIG_A_MAX, nest, config_policy))
 		return -EBADMSG;
 	if (tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]) {
-		out->mask |= PR_CFG_BIND_LIFETIME;
+		out->mask |= PRL_CFG_BIND_LIFETIME;
 		out->bind_lifetime_ms =
 			nla_get_u32(tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]) {
-		out->mask |= PR_CFG_IDLE_LIFETIME;
+		out->mask |= PRL_CFG_IDLE_LIFETIME;
 		out->idle_lifetime_ms =
 			nla_get_u32(tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]) {
-		out->mask |= PR_CFG_MAX_SESSIONS;
+		out->mask |= PRL_CFG_MAX_SESSIONS;
 		out->max_sessions =
 			nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE]) {
-		out->mask |= PR_CFG_PASS_RATE;
+		out->mask |= PRL_CFG_PASS_RATE;
 		out->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST]) {
-		out->mask |= PR_CFG_PASS_BURST;
+		out->mask |= PRL_CFG_PASS_BURST;
 		out->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]) {
-		out->mask |= PR_CFG_PASS_RATE_TOTAL;
+		out->mask |= PRL_CFG_PASS_RATE_TOTAL;
 		out->pass_rate_total =
 			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
-		out->mask |= PR_CFG_SERVER_KEY;
+		out->mask |= PRL_CFG_SERVER_KEY;
 		memcpy(out->server_key,
 		       nla_data(tb[PEER_RELAY_CONFIG_A_SERVER_KEY]),
 		       PEER_RELAY_KEY_LEN);
 	}
 	if (!tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
 		return 0;
-	out->mask |= PR_CFG_STATIC_EPS;
+	out->mask |= PRL_CFG_STATIC_EPS;
 	nla_for_each_nested(a, tb[PEER_RELAY_CONFIG_A_STATIC_EPS], rem) {
-		struct pr_ep_info ep;
+		struct prl_ep_info ep;
 
 		if (nla_type(a) != PEER_RELAY_STATIC_EPS_A_EP)
 			continue;
 		if (out->n_static_eps == PEER_RELAY_MAX_STATIC_EPS)
 			return -EBADMSG;
-		if (pr_parse_ep(a, &ep) || !ep.remote.addr.family)
+		if (prl_parse_ep(a, &ep) || !ep.remote.addr.family)
 			return -EBADMSG;
 		out->static_eps[out->n_static_eps++] = ep.remote;
 	}
 	return 0;
 }
 
-int pr_put_ep(struct nl_msg *msg, int type, const struct pr_endpoint *remote,
-	      const struct pr_addr *local)
+int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
+	      const struct prl_addr *local)
 {
 	struct nlattr *nest;
 	int fam = remote->addr.family;
@@ -311,24 +311,24 @@ int pr_put_ep(struct nl_msg *msg, int type, const struct pr_endpoint *remote,
 	if (local && local->family && local->family != fam)
 		return -EINVAL;
 
-	nest = pr_nl_nest_start(msg, type);
+	nest = prl_nl_nest_start(msg, type);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 :
 					  PEER_RELAY_EP_A_REMOTE_IPV6,
-		    (int)pr_addr_len(&remote->addr), remote->addr.u.raw) ||
+		    (int)prl_addr_len(&remote->addr), remote->addr.u.raw) ||
 	    nla_put_u16(msg, PEER_RELAY_EP_A_REMOTE_PORT, remote->port))
 		return -EMSGSIZE;
 	if (local && local->family &&
 	    nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_LOCAL_IPV4 :
 					  PEER_RELAY_EP_A_LOCAL_IPV6,
-		    (int)pr_addr_len(local), local->u.raw))
+		    (int)prl_addr_len(local), local->u.raw))
 		return -EMSGSIZE;
-	pr_nl_nest_end(msg, nest);
+	prl_nl_nest_end(msg, nest);
 	return 0;
 }
 
-void pr_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
+void prl_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
 		  const uint8_t **hi)
 {
 	if (memcmp(a, b, PEER_RELAY_KEY_LEN) <= 0) {
@@ -343,32 +343,32 @@ void pr_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
 #define NAME_OF(tab, i) \
 	((i) < ARRAY_SIZE(tab) && (tab)[i] ? (tab)[i] : "unknown")
 
-const char *pr_drop_name(unsigned int reason)
+const char *prl_drop_name(unsigned int reason)
 {
-	return NAME_OF(pr_drop_names, reason);
+	return NAME_OF(prelay_drop_names, reason);
 }
 
-const char *pr_pass_name(unsigned int reason)
+const char *prl_pass_name(unsigned int reason)
 {
-	return NAME_OF(pr_pass_names, reason);
+	return NAME_OF(prelay_pass_names, reason);
 }
 
-const char *pr_del_name(unsigned int reason)
+const char *prl_del_name(unsigned int reason)
 {
-	return NAME_OF(pr_del_names, reason);
+	return NAME_OF(prelay_del_names, reason);
 }
 
-const char *pr_sock_del_name(unsigned int reason)
+const char *prl_sock_del_name(unsigned int reason)
 {
-	return NAME_OF(pr_sock_del_names, reason);
+	return NAME_OF(prelay_sock_del_names, reason);
 }
 
-const char *pr_state_name(unsigned int state)
+const char *prl_state_name(unsigned int state)
 {
-	return NAME_OF(pr_state_names, state);
+	return NAME_OF(prelay_state_names, state);
 }
 
-const char *pr_event_name(unsigned int cmd)
+const char *prl_event_name(unsigned int cmd)
 {
 	switch (cmd) {
 	case PEER_RELAY_CMD_SESSION_NEW_NTF:
@@ -384,7 +384,7 @@ const char *pr_event_name(unsigned int cmd)
 	}
 }
 
-const char *pr_family_name(unsigned int family)
+const char *prl_family_name(unsigned int family)
 {
 	switch (family) {
 	case AF_INET:

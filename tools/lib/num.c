@@ -4,7 +4,7 @@
 
 #include "num.h"
 
-int pr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+int prl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned int base = 10;
 	bool overflow = false;
@@ -40,12 +40,12 @@ int pr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int pr_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+int prl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	uint64_t v;
 	int err;
 
-	err = pr_parse_u64(s, min, max, &v);
+	err = prl_parse_u64(s, min, max, &v);
 	if (err)
 		return err;
 	*out = (uint32_t)v;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Strict number parsing for command lines and config files. */
-#ifndef PR_NUM_H
-#define PR_NUM_H
+#ifndef PRL_NUM_H
+#define PRL_NUM_H
 
 #include <stdint.h>
 
@@ -10,7 +10,7 @@
  * ("0x7b"). No sign, no whitespace, no trailing garbage, no octal.
  * Returns 0, -EINVAL (syntax) or -ERANGE (outside [min, max]).
  */
-int pr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-int pr_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int prl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int prl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 
-#endif /* PR_NUM_H */
+#endif /* PRL_NUM_H */

@@ -12,7 +12,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-void pr_prometheus_label_value(FILE *f, const char *s)
+void prl_prometheus_label_value(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -40,8 +40,8 @@ static void fwd(FILE *f, const char *name, const char *help,
 	header(f, name, "counter", help);
 	for (i = 0; i < 4; i++)
 		fprintf(f, "%s{transport_in=\"%s\",transport_out=\"%s\"} %"
-			PRIu64 "\n", name, pr_af_pair_names[i][0],
-			pr_af_pair_names[i][1], v[i]);
+			PRIu64 "\n", name, prelay_af_pair_names[i][0],
+			prelay_af_pair_names[i][1], v[i]);
 }
 
 static void by_reason(FILE *f, const char *name, const char *help,
@@ -59,7 +59,7 @@ static void by_reason(FILE *f, const char *name, const char *help,
 	}
 }
 
-int pr_prometheus_write(FILE *f, const struct pr_stats *st,
+int prl_prometheus_write(FILE *f, const struct prl_stats *st,
 			const char *version)
 {
 	fwd(f, "peer_relay_forwarded_packets_total",
@@ -78,10 +78,10 @@ int pr_prometheus_write(FILE *f, const struct pr_stats *st,
 
 	by_reason(f, "peer_relay_dropped_packets_total",
 		  "Datagrams dropped by the kernel data plane, by reason.",
-		  pr_drop_names, st->dropped, ARRAY_SIZE(st->dropped));
+		  prelay_drop_names, st->dropped, ARRAY_SIZE(st->dropped));
 	by_reason(f, "peer_relay_passed_packets_total",
 		  "Datagrams passed to the userspace socket, by reason.",
-		  pr_pass_names, st->passed, ARRAY_SIZE(st->passed));
+		  prelay_pass_names, st->passed, ARRAY_SIZE(st->passed));
 
 	header(f, "peer_relay_sessions_created_total", "counter",
 	       "Relay sessions allocated.");
@@ -89,7 +89,7 @@ int pr_prometheus_write(FILE *f, const struct pr_stats *st,
 		st->sessions_created);
 	by_reason(f, "peer_relay_sessions_deleted_total",
 		  "Relay sessions removed, by reason.",
-		  pr_del_names, st->deleted, ARRAY_SIZE(st->deleted));
+		  prelay_del_names, st->deleted, ARRAY_SIZE(st->deleted));
 
 	header(f, "peer_relay_sockets", "gauge",
 	       "UDP sockets attached to the kernel data plane.");
@@ -98,7 +98,7 @@ int pr_prometheus_write(FILE *f, const struct pr_stats *st,
 	header(f, "peer_relay_build_info", "gauge",
 	       "Version of the peer_relay tools; the value is always 1.");
 	fputs("peer_relay_build_info{version=\"", f);
-	pr_prometheus_label_value(f, version ? version : "unknown");
+	prl_prometheus_label_value(f, version ? version : "unknown");
 	fputs("\"} 1\n", f);
 
 	return ferror(f) ? -EIO : 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Prometheus text exposition of the peer_relay counters. */
-#ifndef PR_PROMETHEUS_H
-#define PR_PROMETHEUS_H
+#ifndef PRL_PROMETHEUS_H
+#define PRL_PROMETHEUS_H
 
 #include <stdio.h>
 
@@ -12,10 +12,10 @@
  * with HELP and TYPE lines, all label combinations always present, and
  * peer_relay_build_info{version="@version"} 1. Returns 0 or -EIO.
  */
-int pr_prometheus_write(FILE *f, const struct pr_stats *st,
+int prl_prometheus_write(FILE *f, const struct prl_stats *st,
 			const char *version);
 
 /* Write @s as an escaped label value (without the quotes). */
-void pr_prometheus_label_value(FILE *f, const char *s);
+void prl_prometheus_label_value(FILE *f, const char *s);
 
-#endif /* PR_PROMETHEUS_H */
+#endif /* PRL_PROMETHEUS_H */

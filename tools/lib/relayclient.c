@@ -12,15 +12,15 @@
 #include "keyfile.h"
 #include "relayclient.h"
 
-uint64_t pr_rc_now_ns(void)
+uint64_t prl_rc_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * PR_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * PRL_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-uint32_t pr_rc_next_generation(uint32_t g)
+uint32_t prl_rc_next_generation(uint32_t g)
 {
 	return g + 1 ? g + 1 : 1;
 }
@@ -59,7 +59,7 @@ fail:
 	return one;
 }
 
-int pr_rc_open(struct pr_rc *c, const uint8_t priv[PR_KEY_LEN],
+int prl_rc_open(struct prl_rc *c, const uint8_t priv[PRL_KEY_LEN],
 	       const struct sockaddr *relay, const struct sockaddr *local)
 {
 	int fd;
@@ -71,8 +71,8 @@ int pr_rc_open(struct pr_rc *c, const uint8_t priv[PR_KEY_LEN],
 		return -EAFNOSUPPORT;
 	if (local && local->sa_family != relay->sa_family)
 		return -EAFNOSUPPORT;
-	memcpy(c->priv, priv, PR_KEY_LEN);
-	if (pr_key_public(c->priv, c->pub))
+	memcpy(c->priv, priv, PRL_KEY_LEN);
+	if (prl_key_public(c->priv, c->pub))
 		return -EINVAL;
 	memcpy(&c->relay, relay, c->relay_len);
 	c->family = relay->sa_family;
@@ -83,7 +83,7 @@ int pr_rc_open(struct pr_rc *c, const uint8_t priv[PR_KEY_LEN],
 	return 0;
 }
 
-void pr_rc_close(struct pr_rc *c)
+void prl_rc_close(struct prl_rc *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
@@ -91,7 +91,7 @@ void pr_rc_close(struct pr_rc *c)
 	c->fd = -1;
 }
 
-int pr_rc_local(const struct pr_rc *c, struct sockaddr_storage *ss)
+int prl_rc_local(const struct prl_rc *c, struct sockaddr_storage *ss)
 {
 	socklen_t len = sizeof(*ss);
 
@@ -99,23 +99,23 @@ int pr_rc_local(const struct pr_rc *c, struct sockaddr_storage *ss)
 	return getsockname(c->fd, (struct sockaddr *)ss, &len) ? -errno : 0;
 }
 
-int pr_rc_set_endpoint(struct pr_rc *c, const uint8_t server_key[PR_KEY_LEN],
-		       uint32_t vni, const uint8_t peer[PR_KEY_LEN])
+int prl_rc_set_endpoint(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		       uint32_t vni, const uint8_t peer[PRL_KEY_LEN])
 {
-	if (!memcmp(peer, c->pub, PR_KEY_LEN) ||
-	    !memcmp(server_key, c->pub, PR_KEY_LEN))
+	if (!memcmp(peer, c->pub, PRL_KEY_LEN) ||
+	    !memcmp(server_key, c->pub, PRL_KEY_LEN))
 		return -EINVAL;
-	if (pr_disco_shared_key(c->shared_server, server_key, c->priv) ||
-	    pr_disco_shared_key(c->shared_peer, peer, c->priv))
+	if (prl_disco_shared_key(c->shared_server, server_key, c->priv) ||
+	    prl_disco_shared_key(c->shared_peer, peer, c->priv))
 		return -EINVAL;
-	memcpy(c->server_key, server_key, PR_KEY_LEN);
-	memcpy(c->peer, peer, PR_KEY_LEN);
-	c->vni = vni & PR_GENEVE_VNI_MASK;
+	memcpy(c->server_key, server_key, PRL_KEY_LEN);
+	memcpy(c->peer, peer, PRL_KEY_LEN);
+	c->vni = vni & PRL_GENEVE_VNI_MASK;
 	c->have_endpoint = true;
 	return 0;
 }
 
-static int send_to(struct pr_rc *c, int fd, const struct sockaddr *to,
+static int send_to(struct prl_rc *c, int fd, const struct sockaddr *to,
 		   const void *buf, size_t len)
 {
 	ssize_t n = sendto(fd, buf, len, 0, to, sa_len(to));
@@ -126,7 +126,7 @@ static int send_to(struct pr_rc *c, int fd, const struct sockaddr *to,
 	return 0;
 }
 
-int pr_rc_send_raw(struct pr_rc *c, const void *buf, size_t len)
+int prl_rc_send_raw(struct prl_rc *c, const void *buf, size_t len)
 {
 	return send_to(c, c->fd, (const struct sockaddr *)&c->relay, buf, len);
 }
@@ -135,7 +135,7 @@ int pr_rc_send_raw(struct pr_rc *c, const void *buf, size_t len)
  * Wait until @deadline_ns (0: forever) for a datagram. Returns its length,
  * -ETIMEDOUT or -errno.
  */
-static ssize_t recv_until(struct pr_rc *c, uint8_t *buf, size_t cap,
+static ssize_t recv_until(struct prl_rc *c, uint8_t *buf, size_t cap,
 			  uint64_t deadline_ns, struct sockaddr_storage *from,
 			  socklen_t *from_len)
 {
@@ -145,7 +145,7 @@ static ssize_t recv_until(struct pr_rc *c, uint8_t *buf, size_t cap,
 
 	for (;;) {
 		if (deadline_ns) {
-			uint64_t now = pr_rc_now_ns();
+			uint64_t now = prl_rc_now_ns();
 
 			if (now >= deadline_ns)
 				return -ETIMEDOUT;
@@ -176,7 +176,7 @@ static uint64_t deadline_after(int timeout_ms)
 {
 	if (timeout_ms < 0)
 		return 0;
-	return pr_rc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	return prl_rc_now_ns() + (uint64_t)timeout_ms * 1000000u;
 }
 
 static uint64_t min_deadline(uint64_t a, uint64_t b)
@@ -188,15 +188,15 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-size_t pr_rc_set_candidates(struct pr_rc *c,
-			    const struct pr_disco_endpoint *ep)
+size_t prl_rc_set_candidates(struct prl_rc *c,
+			    const struct prl_disco_endpoint *ep)
 {
 	size_t i;
 
 	c->n_cands = 0;
 	for (i = 0; i < ep->n_addrports; i++) {
 		struct sockaddr_storage ss;
-		socklen_t len = pr_addrport_to_sockaddr(&ep->addrports[i], &ss);
+		socklen_t len = prl_addrport_to_sockaddr(&ep->addrports[i], &ss);
 
 		if (!len || ss.ss_family != c->family ||
 		    (len == c->relay_len && !memcmp(&ss, &c->relay, len)))
@@ -207,9 +207,9 @@ size_t pr_rc_set_candidates(struct pr_rc *c,
 }
 
 /* Send a Bind to the relay and every candidate; OK if one send worked. */
-static int send_binds(struct pr_rc *c, const uint8_t *pkt, size_t len)
+static int send_binds(struct prl_rc *c, const uint8_t *pkt, size_t len)
 {
-	int err = pr_rc_send_raw(c, pkt, len);
+	int err = prl_rc_send_raw(c, pkt, len);
 	size_t i;
 
 	for (i = 0; i < c->n_cands; i++)
@@ -222,180 +222,180 @@ static int send_binds(struct pr_rc *c, const uint8_t *pkt, size_t len)
 /* ---- in-band allocation ---- */
 
 static void sorted_pair(const uint8_t *a, const uint8_t *b,
-			uint8_t out[2][PR_KEY_LEN])
+			uint8_t out[2][PRL_KEY_LEN])
 {
-	bool lt = pr_key_cmp(a, b) < 0;
+	bool lt = prl_key_cmp(a, b) < 0;
 
-	memcpy(out[0], lt ? a : b, PR_KEY_LEN);
-	memcpy(out[1], lt ? b : a, PR_KEY_LEN);
+	memcpy(out[0], lt ? a : b, PRL_KEY_LEN);
+	memcpy(out[1], lt ? b : a, PRL_KEY_LEN);
 }
 
-int pr_rc_allocate(struct pr_rc *c, const uint8_t server_key[PR_KEY_LEN],
-		   const uint8_t peer[PR_KEY_LEN], int timeout_ms,
-		   struct pr_disco_endpoint *ep)
+int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
+		   struct prl_disco_endpoint *ep)
 {
-	struct pr_disco_msg req = { .type = PR_DISCO_ALLOC_REQUEST };
-	uint8_t shared[PR_KEY_LEN], pair[2][PR_KEY_LEN];
-	uint8_t plain[PR_DISCO_ALLOC_REQ_FRAME_LEN - PR_DISCO_OVERHEAD];
-	uint8_t out[PR_DISCO_ALLOC_REQ_FRAME_LEN], buf[PR_RC_MAX_DATAGRAM];
+	struct prl_disco_msg req = { .type = PRL_DISCO_ALLOC_REQUEST };
+	uint8_t shared[PRL_KEY_LEN], pair[2][PRL_KEY_LEN];
+	uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
+	uint8_t out[PRL_DISCO_ALLOC_REQ_FRAME_LEN], buf[PRL_RC_MAX_DATAGRAM];
 	uint64_t deadline, retry;
 	ssize_t n;
 	int err;
 
-	if (!memcmp(peer, c->pub, PR_KEY_LEN))
+	if (!memcmp(peer, c->pub, PRL_KEY_LEN))
 		return -EINVAL;
-	if (pr_disco_shared_key(shared, server_key, c->priv))
+	if (prl_disco_shared_key(shared, server_key, c->priv))
 		return -EINVAL;
 	sorted_pair(c->pub, peer, pair);
-	c->alloc_generation = pr_rc_next_generation(c->alloc_generation);
+	c->alloc_generation = prl_rc_next_generation(c->alloc_generation);
 	memcpy(req.u.alloc_req.client_key, pair, sizeof(pair));
 	req.u.alloc_req.generation = c->alloc_generation;
 
-	/* zero padding up to PR_DISCO_ALLOC_REQ_FRAME_LEN (ignored by parsers) */
+	/* zero padding up to PRL_DISCO_ALLOC_REQ_FRAME_LEN (ignored by parsers) */
 	memset(plain, 0, sizeof(plain));
-	if (pr_disco_marshal(&req, plain, sizeof(plain)) < 0)
+	if (prl_disco_marshal(&req, plain, sizeof(plain)) < 0)
 		return -EINVAL;
 	deadline = deadline_after(timeout_ms);
 	for (;;) {
-		n = pr_disco_seal(out, sizeof(out), c->pub, shared, plain,
+		n = prl_disco_seal(out, sizeof(out), c->pub, shared, plain,
 				  sizeof(plain));
 		if (n < 0)
 			return -EINVAL;
-		err = pr_rc_send_raw(c, out, (size_t)n);
+		err = prl_rc_send_raw(c, out, (size_t)n);
 		if (err)
 			return err;
-		retry = pr_rc_now_ns() + PR_RC_RETRY_MS * 1000000ull;
+		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
 		for (;;) {
 			struct sockaddr_storage from;
 			socklen_t flen;
-			struct pr_disco_msg m;
+			struct prl_disco_msg m;
 			const uint8_t *sender;
-			const struct pr_disco_endpoint *e;
+			const struct prl_disco_endpoint *e;
 
 			n = recv_until(c, buf, sizeof(buf),
 				       min_deadline(deadline, retry), &from,
 				       &flen);
 			if (n == -ETIMEDOUT) {
-				if (deadline && pr_rc_now_ns() >= deadline)
+				if (deadline && prl_rc_now_ns() >= deadline)
 					return -ETIMEDOUT;
 				break;	/* retransmit */
 			}
 			if (n < 0)
 				return (int)n;
-			sender = pr_disco_sender(buf, (size_t)n);
-			if (!sender || memcmp(sender, server_key, PR_KEY_LEN) ||
-			    pr_disco_open_msg(buf, (size_t)n, shared, &m) ||
-			    m.type != PR_DISCO_ALLOC_RESPONSE || m.empty) {
+			sender = prl_disco_sender(buf, (size_t)n);
+			if (!sender || memcmp(sender, server_key, PRL_KEY_LEN) ||
+			    prl_disco_open_msg(buf, (size_t)n, shared, &m) ||
+			    m.type != PRL_DISCO_ALLOC_RESPONSE || m.empty) {
 				c->rx_ignored++;
 				continue;
 			}
 			e = &m.u.alloc_resp.ep;
 			if (m.u.alloc_resp.generation != c->alloc_generation ||
 			    memcmp(e->client_key, pair, sizeof(pair)) ||
-			    memcmp(e->server_key, server_key, PR_KEY_LEN)) {
+			    memcmp(e->server_key, server_key, PRL_KEY_LEN)) {
 				c->rx_ignored++;
 				continue;
 			}
 			*ep = *e;
 			sodium_memzero(shared, sizeof(shared));
-			return pr_rc_set_endpoint(c, server_key, e->vni, peer);
+			return prl_rc_set_endpoint(c, server_key, e->vni, peer);
 		}
 	}
 }
 
 /* ---- handshake ---- */
 
-static int build_hs(struct pr_rc *c, uint8_t type, uint32_t gen,
+static int build_hs(struct prl_rc *c, uint8_t type, uint32_t gen,
 		    const uint8_t *challenge, uint8_t *out, size_t cap)
 {
-	struct pr_geneve_hdr gh = {
+	struct prl_geneve_hdr gh = {
 		.control = true,
-		.proto = PR_GENEVE_PROTO_DISCO,
+		.proto = PRELAY_GENEVE_PROTO_DISCO,
 	};
-	struct pr_disco_msg m = { .type = type };
+	struct prl_disco_msg m = { .type = type };
 	ssize_t n;
 
 	m.u.hs.vni = c->vni;
 	m.u.hs.generation = gen;
-	memcpy(m.u.hs.remote_key, c->peer, PR_KEY_LEN);
+	memcpy(m.u.hs.remote_key, c->peer, PRL_KEY_LEN);
 	if (challenge)
-		memcpy(m.u.hs.challenge, challenge, PR_KEY_LEN);
-	switch (type == PR_DISCO_BIND ? c->corrupt : PR_RC_CORRUPT_NONE) {
-	case PR_RC_CORRUPT_BIND_VNI:
-		m.u.hs.vni = (c->vni + 1) & PR_GENEVE_VNI_MASK;
+		memcpy(m.u.hs.challenge, challenge, PRL_KEY_LEN);
+	switch (type == PRL_DISCO_BIND ? c->corrupt : PRL_RC_CORRUPT_NONE) {
+	case PRL_RC_CORRUPT_BIND_VNI:
+		m.u.hs.vni = (c->vni + 1) & PRL_GENEVE_VNI_MASK;
 		break;
-	case PR_RC_CORRUPT_BIND_REMOTE:
-		memcpy(m.u.hs.remote_key, c->pub, PR_KEY_LEN);
+	case PRL_RC_CORRUPT_BIND_REMOTE:
+		memcpy(m.u.hs.remote_key, c->pub, PRL_KEY_LEN);
 		break;
-	case PR_RC_CORRUPT_BIND_GEN0:
+	case PRL_RC_CORRUPT_BIND_GEN0:
 		m.u.hs.generation = 0;
 		break;
-	case PR_RC_CORRUPT_BIND_PROTO:
-		gh.proto = PR_GENEVE_PROTO_WG;
+	case PRL_RC_CORRUPT_BIND_PROTO:
+		gh.proto = PRELAY_GENEVE_PROTO_WG;
 		break;
 	default:
 		break;
 	}
-	if (type == PR_DISCO_ANSWER && c->corrupt == PR_RC_CORRUPT_ANSWER_MAC)
+	if (type == PRL_DISCO_ANSWER && c->corrupt == PRL_RC_CORRUPT_ANSWER_MAC)
 		m.u.hs.challenge[0] ^= 0x01;
-	if (type == PR_DISCO_ANSWER && c->corrupt == PR_RC_CORRUPT_ANSWER_GEN)
-		m.u.hs.generation = pr_rc_next_generation(gen);
-	pr_geneve_set_vni(&gh, c->vni);
-	if (pr_geneve_encode(out, cap, &gh) < 0)
+	if (type == PRL_DISCO_ANSWER && c->corrupt == PRL_RC_CORRUPT_ANSWER_GEN)
+		m.u.hs.generation = prl_rc_next_generation(gen);
+	prl_geneve_set_vni(&gh, c->vni);
+	if (prl_geneve_encode(out, cap, &gh) < 0)
 		return -EINVAL;
-	n = pr_disco_seal_msg(out + PR_GENEVE_HLEN, cap - PR_GENEVE_HLEN,
+	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, cap - PRELAY_GENEVE_HLEN,
 			      c->pub, c->shared_server, &m);
 	if (n < 0)
 		return -EINVAL;
-	if (type == PR_DISCO_BIND && c->corrupt == PR_RC_CORRUPT_BIND_TAMPER)
-		out[PR_GENEVE_HLEN + n - 1] ^= 0x01;
-	return PR_GENEVE_HLEN + (int)n;
+	if (type == PRL_DISCO_BIND && c->corrupt == PRL_RC_CORRUPT_BIND_TAMPER)
+		out[PRELAY_GENEVE_HLEN + n - 1] ^= 0x01;
+	return PRELAY_GENEVE_HLEN + (int)n;
 }
 
 /* Is @buf a valid Challenge for generation @gen? */
-static bool is_challenge(struct pr_rc *c, const uint8_t *buf, size_t len,
-			 uint32_t gen, uint8_t challenge[PR_KEY_LEN])
+static bool is_challenge(struct prl_rc *c, const uint8_t *buf, size_t len,
+			 uint32_t gen, uint8_t challenge[PRL_KEY_LEN])
 {
-	struct pr_geneve_hdr gh;
-	struct pr_disco_msg m;
+	struct prl_geneve_hdr gh;
+	struct prl_disco_msg m;
 	const uint8_t *sender;
 
-	if (!pr_geneve_client_accepts(buf, len) ||
-	    pr_geneve_decode(buf, len, &gh) || !gh.control ||
-	    gh.proto != PR_GENEVE_PROTO_DISCO || gh.vni != c->vni)
+	if (!prl_geneve_client_accepts(buf, len) ||
+	    prl_geneve_decode(buf, len, &gh) || !gh.control ||
+	    gh.proto != PRELAY_GENEVE_PROTO_DISCO || gh.vni != c->vni)
 		return false;
-	sender = pr_disco_sender(buf + PR_GENEVE_HLEN, len - PR_GENEVE_HLEN);
-	if (!sender || memcmp(sender, c->server_key, PR_KEY_LEN))
+	sender = prl_disco_sender(buf + PRELAY_GENEVE_HLEN, len - PRELAY_GENEVE_HLEN);
+	if (!sender || memcmp(sender, c->server_key, PRL_KEY_LEN))
 		return false;
-	if (pr_disco_open_msg(buf + PR_GENEVE_HLEN, len - PR_GENEVE_HLEN,
+	if (prl_disco_open_msg(buf + PRELAY_GENEVE_HLEN, len - PRELAY_GENEVE_HLEN,
 			      c->shared_server, &m))
 		return false;
-	if (m.type != PR_DISCO_CHALLENGE || m.u.hs.vni != c->vni ||
+	if (m.type != PRL_DISCO_CHALLENGE || m.u.hs.vni != c->vni ||
 	    m.u.hs.generation != gen ||
-	    memcmp(m.u.hs.remote_key, c->peer, PR_KEY_LEN))
+	    memcmp(m.u.hs.remote_key, c->peer, PRL_KEY_LEN))
 		return false;
-	memcpy(challenge, m.u.hs.challenge, PR_KEY_LEN);
+	memcpy(challenge, m.u.hs.challenge, PRL_KEY_LEN);
 	return true;
 }
 
-static int send_answer(struct pr_rc *c, uint32_t gen,
-		       const uint8_t challenge[PR_KEY_LEN],
+static int send_answer(struct prl_rc *c, uint32_t gen,
+		       const uint8_t challenge[PRL_KEY_LEN],
 		       const struct sockaddr *to)
 {
-	uint8_t pkt[PR_DISCO_HANDSHAKE_PKT_LEN];
+	uint8_t pkt[PRL_DISCO_HANDSHAKE_PKT_LEN];
 	struct sockaddr_storage local;
 	int n, fd, err;
 
-	if (c->corrupt == PR_RC_CORRUPT_ANSWER_NONE)
+	if (c->corrupt == PRL_RC_CORRUPT_ANSWER_NONE)
 		return 0;
-	n = build_hs(c, PR_DISCO_ANSWER, gen, challenge, pkt, sizeof(pkt));
+	n = build_hs(c, PRL_DISCO_ANSWER, gen, challenge, pkt, sizeof(pkt));
 	if (n < 0)
 		return n;
-	if (c->corrupt != PR_RC_CORRUPT_ANSWER_PORT)
+	if (c->corrupt != PRL_RC_CORRUPT_ANSWER_PORT)
 		return send_to(c, c->fd, to, pkt, (size_t)n);
 
 	/* same local address, another port */
-	err = pr_rc_local(c, &local);
+	err = prl_rc_local(c, &local);
 	if (err)
 		return err;
 	if (local.ss_family == AF_INET)
@@ -410,20 +410,20 @@ static int send_answer(struct pr_rc *c, uint32_t gen,
 	return err;
 }
 
-int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
+int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
 	       struct sockaddr_storage *challenge_from)
 {
-	uint8_t pkt[PR_DISCO_HANDSHAKE_PKT_LEN], buf[PR_RC_MAX_DATAGRAM];
-	uint8_t challenge[PR_KEY_LEN];
+	uint8_t pkt[PRL_DISCO_HANDSHAKE_PKT_LEN], buf[PRL_RC_MAX_DATAGRAM];
+	uint8_t challenge[PRL_KEY_LEN];
 	uint64_t deadline, retry;
 	uint32_t gen;
 	int n, err;
 
 	if (!c->have_endpoint)
 		return -EINVAL;
-	gen = generation ? generation : pr_rc_next_generation(c->generation);
+	gen = generation ? generation : prl_rc_next_generation(c->generation);
 	c->generation = gen;
-	n = build_hs(c, PR_DISCO_BIND, gen, NULL, pkt, sizeof(pkt));
+	n = build_hs(c, PRL_DISCO_BIND, gen, NULL, pkt, sizeof(pkt));
 	if (n < 0)
 		return n;
 
@@ -432,7 +432,7 @@ int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
 		err = send_binds(c, pkt, (size_t)n);
 		if (err)
 			return err;
-		retry = pr_rc_now_ns() + PR_RC_RETRY_MS * 1000000ull;
+		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
 		for (;;) {
 			struct sockaddr_storage from;
 			socklen_t flen;
@@ -442,7 +442,7 @@ int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
 				       min_deadline(deadline, retry), &from,
 				       &flen);
 			if (r == -ETIMEDOUT) {
-				if (deadline && pr_rc_now_ns() >= deadline)
+				if (deadline && prl_rc_now_ns() >= deadline)
 					return -ETIMEDOUT;
 				break;	/* retransmit the Bind */
 			}
@@ -468,57 +468,57 @@ int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
 
 /* ---- data and end-to-end disco ---- */
 
-int pr_rc_send_data(struct pr_rc *c, uint16_t proto, const void *payload,
+int prl_rc_send_data(struct prl_rc *c, uint16_t proto, const void *payload,
 		    size_t len)
 {
-	uint8_t buf[PR_RC_MAX_DATAGRAM];
-	struct pr_geneve_hdr gh = { .proto = proto };
+	uint8_t buf[PRL_RC_MAX_DATAGRAM];
+	struct prl_geneve_hdr gh = { .proto = proto };
 
 	if (!c->have_endpoint)
 		return -EINVAL;
-	if (len > sizeof(buf) - PR_GENEVE_HLEN)
+	if (len > sizeof(buf) - PRELAY_GENEVE_HLEN)
 		return -EMSGSIZE;
-	pr_geneve_set_vni(&gh, c->vni);
-	pr_geneve_encode(buf, sizeof(buf), &gh);
-	memcpy(buf + PR_GENEVE_HLEN, payload, len);
-	return pr_rc_send_raw(c, buf, PR_GENEVE_HLEN + len);
+	prl_geneve_set_vni(&gh, c->vni);
+	prl_geneve_encode(buf, sizeof(buf), &gh);
+	memcpy(buf + PRELAY_GENEVE_HLEN, payload, len);
+	return prl_rc_send_raw(c, buf, PRELAY_GENEVE_HLEN + len);
 }
 
-static ssize_t build_e2e(struct pr_rc *c, const struct pr_disco_msg *m,
+static ssize_t build_e2e(struct prl_rc *c, const struct prl_disco_msg *m,
 			 uint8_t *out, size_t cap)
 {
-	struct pr_geneve_hdr gh = { .proto = PR_GENEVE_PROTO_DISCO };
+	struct prl_geneve_hdr gh = { .proto = PRELAY_GENEVE_PROTO_DISCO };
 	ssize_t n;
 
 	if (!c->have_endpoint)
 		return -EINVAL;
-	pr_geneve_set_vni(&gh, c->vni);
-	if (pr_geneve_encode(out, cap, &gh) < 0)
+	prl_geneve_set_vni(&gh, c->vni);
+	if (prl_geneve_encode(out, cap, &gh) < 0)
 		return -EMSGSIZE;
-	n = pr_disco_seal_msg(out + PR_GENEVE_HLEN, cap - PR_GENEVE_HLEN,
+	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, cap - PRELAY_GENEVE_HLEN,
 			      c->pub, c->shared_peer, m);
 	if (n < 0)
 		return -EMSGSIZE;
-	return PR_GENEVE_HLEN + n;
+	return PRELAY_GENEVE_HLEN + n;
 }
 
-static int send_e2e(struct pr_rc *c, const struct pr_disco_msg *m)
+static int send_e2e(struct prl_rc *c, const struct prl_disco_msg *m)
 {
-	uint8_t buf[PR_DISCO_MAX_PLAIN + 256];
+	uint8_t buf[PRL_DISCO_MAX_PLAIN + 256];
 	ssize_t n = build_e2e(c, m, buf, sizeof(buf));
 
 	if (n < 0)
 		return (int)n;
-	return pr_rc_send_raw(c, buf, (size_t)n);
+	return prl_rc_send_raw(c, buf, (size_t)n);
 }
 
-ssize_t pr_rc_build_ping(struct pr_rc *c,
-			 const uint8_t txid[PR_DISCO_TXID_LEN], size_t padding,
+ssize_t prl_rc_build_ping(struct prl_rc *c,
+			 const uint8_t txid[PRL_DISCO_TXID_LEN], size_t padding,
 			 uint8_t *out, size_t cap)
 {
-	struct pr_disco_msg m = { .type = PR_DISCO_PING };
+	struct prl_disco_msg m = { .type = PRL_DISCO_PING };
 
-	memcpy(m.u.ping.txid, txid, PR_DISCO_TXID_LEN);
+	memcpy(m.u.ping.txid, txid, PRL_DISCO_TXID_LEN);
 	if (padding) {
 		m.u.ping.has_node_key = true;
 		m.u.ping.padding = padding;
@@ -526,32 +526,32 @@ ssize_t pr_rc_build_ping(struct pr_rc *c,
 	return build_e2e(c, &m, out, cap);
 }
 
-int pr_rc_send_ping(struct pr_rc *c, const uint8_t txid[PR_DISCO_TXID_LEN],
+int prl_rc_send_ping(struct prl_rc *c, const uint8_t txid[PRL_DISCO_TXID_LEN],
 		    size_t padding)
 {
-	uint8_t buf[PR_DISCO_MAX_PLAIN + 256];
-	ssize_t n = pr_rc_build_ping(c, txid, padding, buf, sizeof(buf));
+	uint8_t buf[PRL_DISCO_MAX_PLAIN + 256];
+	ssize_t n = prl_rc_build_ping(c, txid, padding, buf, sizeof(buf));
 
 	if (n < 0)
 		return (int)n;
-	return pr_rc_send_raw(c, buf, (size_t)n);
+	return prl_rc_send_raw(c, buf, (size_t)n);
 }
 
-int pr_rc_send_pong(struct pr_rc *c, const struct pr_rc_rx *ping)
+int prl_rc_send_pong(struct prl_rc *c, const struct prl_rc_rx *ping)
 {
-	struct pr_disco_msg m = { .type = PR_DISCO_PONG };
+	struct prl_disco_msg m = { .type = PRL_DISCO_PONG };
 
-	if (ping->kind != PR_RC_RX_PING)
+	if (ping->kind != PRL_RC_RX_PING)
 		return -EINVAL;
-	memcpy(m.u.pong.txid, ping->msg.u.ping.txid, PR_DISCO_TXID_LEN);
-	if (pr_addrport_from_sockaddr(&m.u.pong.src,
+	memcpy(m.u.pong.txid, ping->msg.u.ping.txid, PRL_DISCO_TXID_LEN);
+	if (prl_addrport_from_sockaddr(&m.u.pong.src,
 				      (const struct sockaddr *)&ping->from))
 		return -EAFNOSUPPORT;
 	return send_e2e(c, &m);
 }
 
-int pr_rc_recv(struct pr_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
-	       struct pr_rc_rx *rx)
+int prl_rc_recv(struct prl_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
+	       struct prl_rc_rx *rx)
 {
 	const uint8_t *sender;
 	ssize_t n;
@@ -563,33 +563,33 @@ int pr_rc_recv(struct pr_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
 		return (int)n;
 	rx->datagram = buf;
 	rx->len = (size_t)n;
-	rx->kind = PR_RC_RX_OTHER;
-	if (!pr_geneve_client_accepts(buf, (size_t)n) ||
-	    pr_geneve_decode(buf, (size_t)n, &rx->hdr)) {
+	rx->kind = PRL_RC_RX_OTHER;
+	if (!prl_geneve_client_accepts(buf, (size_t)n) ||
+	    prl_geneve_decode(buf, (size_t)n, &rx->hdr)) {
 		c->rx_ignored++;
 		return 0;
 	}
-	rx->payload = buf + PR_GENEVE_HLEN;
-	rx->payload_len = (size_t)n - PR_GENEVE_HLEN;
+	rx->payload = buf + PRELAY_GENEVE_HLEN;
+	rx->payload_len = (size_t)n - PRELAY_GENEVE_HLEN;
 	if (rx->hdr.control || !c->have_endpoint || rx->hdr.vni != c->vni) {
 		c->rx_ignored++;
 		return 0;
 	}
-	if (rx->hdr.proto != PR_GENEVE_PROTO_DISCO) {
-		rx->kind = PR_RC_RX_DATA;
+	if (rx->hdr.proto != PRELAY_GENEVE_PROTO_DISCO) {
+		rx->kind = PRL_RC_RX_DATA;
 		return 0;
 	}
-	sender = pr_disco_sender(rx->payload, rx->payload_len);
-	if (!sender || memcmp(sender, c->peer, PR_KEY_LEN) ||
-	    pr_disco_open_msg(rx->payload, rx->payload_len, c->shared_peer,
+	sender = prl_disco_sender(rx->payload, rx->payload_len);
+	if (!sender || memcmp(sender, c->peer, PRL_KEY_LEN) ||
+	    prl_disco_open_msg(rx->payload, rx->payload_len, c->shared_peer,
 			      &rx->msg)) {
 		c->rx_ignored++;
 		return 0;
 	}
-	if (rx->msg.type == PR_DISCO_PING)
-		rx->kind = PR_RC_RX_PING;
-	else if (rx->msg.type == PR_DISCO_PONG)
-		rx->kind = PR_RC_RX_PONG;
+	if (rx->msg.type == PRL_DISCO_PING)
+		rx->kind = PRL_RC_RX_PING;
+	else if (rx->msg.type == PRL_DISCO_PONG)
+		rx->kind = PRL_RC_RX_PONG;
 	else
 		c->rx_ignored++;
 	return 0;

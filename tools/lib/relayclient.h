@@ -5,14 +5,14 @@
  * handshake (protocol §2.7, client view), Geneve data, and end-to-end
  * disco Ping/Pong with the peer client through the relay.
  *
- * One struct pr_rc is one client: one UDP socket, one disco key, one
+ * One struct prl_rc is one client: one UDP socket, one disco key, one
  * relay endpoint. Blocking with explicit timeouts; single-threaded.
  *
  * Functions return 0 (or a length) on success and a negative errno on
  * failure; -ETIMEDOUT means nothing acceptable arrived in time.
  */
-#ifndef PR_RELAYCLIENT_H
-#define PR_RELAYCLIENT_H
+#ifndef PRL_RELAYCLIENT_H
+#define PRL_RELAYCLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,165 +24,165 @@
 #include "geneve.h"
 
 /* Retransmission interval of Binds and AllocateRequests. */
-#define PR_RC_RETRY_MS		500
-#define PR_RC_MAX_DATAGRAM	65535
+#define PRL_RC_RETRY_MS		500
+#define PRL_RC_MAX_DATAGRAM	65535
 
 /* Deliberate protocol violations, for negative tests (§7 12-13). */
-enum pr_rc_corrupt {
-	PR_RC_CORRUPT_NONE,
-	PR_RC_CORRUPT_BIND_VNI,		/* sealed VNI != Geneve VNI */
-	PR_RC_CORRUPT_BIND_REMOTE,	/* RemoteKey = own key */
-	PR_RC_CORRUPT_BIND_GEN0,	/* generation 0 */
-	PR_RC_CORRUPT_BIND_PROTO,	/* O=1 with protocol 0x7A12 */
-	PR_RC_CORRUPT_BIND_TAMPER,	/* flip a ciphertext bit */
-	PR_RC_CORRUPT_ANSWER_PORT,	/* Answer from another source port */
-	PR_RC_CORRUPT_ANSWER_MAC,	/* Answer with a modified challenge */
-	PR_RC_CORRUPT_ANSWER_GEN,	/* Answer with generation + 1 */
-	PR_RC_CORRUPT_ANSWER_NONE,	/* never send the Answer */
+enum prl_rc_corrupt {
+	PRL_RC_CORRUPT_NONE,
+	PRL_RC_CORRUPT_BIND_VNI,		/* sealed VNI != Geneve VNI */
+	PRL_RC_CORRUPT_BIND_REMOTE,	/* RemoteKey = own key */
+	PRL_RC_CORRUPT_BIND_GEN0,	/* generation 0 */
+	PRL_RC_CORRUPT_BIND_PROTO,	/* O=1 with protocol 0x7A12 */
+	PRL_RC_CORRUPT_BIND_TAMPER,	/* flip a ciphertext bit */
+	PRL_RC_CORRUPT_ANSWER_PORT,	/* Answer from another source port */
+	PRL_RC_CORRUPT_ANSWER_MAC,	/* Answer with a modified challenge */
+	PRL_RC_CORRUPT_ANSWER_GEN,	/* Answer with generation + 1 */
+	PRL_RC_CORRUPT_ANSWER_NONE,	/* never send the Answer */
 };
 
-struct pr_rc {
+struct prl_rc {
 	int fd;
 	int family;				/* of the relay address */
 	struct sockaddr_storage relay;		/* where Binds/data go */
 	socklen_t relay_len;
-	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
+	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 
-	/* the relay endpoint (set by pr_rc_set_endpoint) */
+	/* the relay endpoint (set by prl_rc_set_endpoint) */
 	bool have_endpoint;
-	uint8_t server_key[PR_KEY_LEN];
-	uint8_t peer[PR_KEY_LEN];
+	uint8_t server_key[PRL_KEY_LEN];
+	uint8_t peer[PRL_KEY_LEN];
 	uint32_t vni;
-	uint8_t shared_server[PR_KEY_LEN];	/* us <-> ServerDisco */
-	uint8_t shared_peer[PR_KEY_LEN];	/* us <-> peer (e2e ping) */
+	uint8_t shared_server[PRL_KEY_LEN];	/* us <-> ServerDisco */
+	uint8_t shared_peer[PRL_KEY_LEN];	/* us <-> peer (e2e ping) */
 
 	/* more relay addresses to send Binds to (same family), besides
-	 * relay: set by pr_rc_set_candidates() */
+	 * relay: set by prl_rc_set_candidates() */
 	size_t n_cands;
-	struct sockaddr_storage cands[PR_DISCO_MAX_ADDRPORTS];
+	struct sockaddr_storage cands[PRL_DISCO_MAX_ADDRPORTS];
 
 	uint32_t generation;		/* last handshake generation */
 	uint32_t alloc_generation;	/* last AllocateRequest generation */
-	enum pr_rc_corrupt corrupt;
+	enum prl_rc_corrupt corrupt;
 
 	uint64_t tx_datagrams, rx_datagrams, rx_ignored;
 };
 
 /*
- * pr_rc_open() - create the client's UDP socket (family of @relay),
+ * prl_rc_open() - create the client's UDP socket (family of @relay),
  * bound to @local (NULL: any address, port chosen by the kernel).
  * @priv is the client's disco private key.
  */
-int pr_rc_open(struct pr_rc *c, const uint8_t priv[PR_KEY_LEN],
+int prl_rc_open(struct prl_rc *c, const uint8_t priv[PRL_KEY_LEN],
 	       const struct sockaddr *relay, const struct sockaddr *local);
-void pr_rc_close(struct pr_rc *c);
+void prl_rc_close(struct prl_rc *c);
 
 /* Local address of the socket. Return: 0 or -errno. */
-int pr_rc_local(const struct pr_rc *c, struct sockaddr_storage *ss);
+int prl_rc_local(const struct prl_rc *c, struct sockaddr_storage *ss);
 
 /*
- * pr_rc_set_endpoint() - use relay session @vni whose ServerDisco is
+ * prl_rc_set_endpoint() - use relay session @vni whose ServerDisco is
  * @server_key, with peer client @peer. Precomputes the shared keys.
  */
-int pr_rc_set_endpoint(struct pr_rc *c, const uint8_t server_key[PR_KEY_LEN],
-		       uint32_t vni, const uint8_t peer[PR_KEY_LEN]);
+int prl_rc_set_endpoint(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		       uint32_t vni, const uint8_t peer[PRL_KEY_LEN]);
 
 /*
- * pr_rc_set_candidates() - like a Tailscale client, send Binds to every
+ * prl_rc_set_candidates() - like a Tailscale client, send Binds to every
  * relay address of @ep that has the socket's family (besides the relay
- * address given to pr_rc_open()); the first Challenge decides which one
+ * address given to prl_rc_open()); the first Challenge decides which one
  * is used from then on. Returns the number of candidates.
  */
-size_t pr_rc_set_candidates(struct pr_rc *c,
-			    const struct pr_disco_endpoint *ep);
+size_t prl_rc_set_candidates(struct prl_rc *c,
+			    const struct prl_disco_endpoint *ep);
 
 /*
- * pr_rc_allocate() - in-band allocation: send an AllocateRequest for
+ * prl_rc_allocate() - in-band allocation: send an AllocateRequest for
  * (own key, @peer) sealed to @server_key, zero-padded to
- * PR_DISCO_ALLOC_REQ_FRAME_LEN bytes (retransmitted every
- * PR_RC_RETRY_MS) and wait up to @timeout_ms for the matching response
+ * PRL_DISCO_ALLOC_REQ_FRAME_LEN bytes (retransmitted every
+ * PRL_RC_RETRY_MS) and wait up to @timeout_ms for the matching response
  * (same generation and key pair, sealed by @server_key). On success
  * @ep holds the endpoint and the client is set up for it
- * (pr_rc_set_endpoint).
+ * (prl_rc_set_endpoint).
  */
-int pr_rc_allocate(struct pr_rc *c, const uint8_t server_key[PR_KEY_LEN],
-		   const uint8_t peer[PR_KEY_LEN], int timeout_ms,
-		   struct pr_disco_endpoint *ep);
+int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
+		   struct prl_disco_endpoint *ep);
 
 /*
- * pr_rc_bind() - run Bind → Challenge → Answer with a new generation
+ * prl_rc_bind() - run Bind → Challenge → Answer with a new generation
  * (@generation, or the next one if 0). Binds are retransmitted every
- * PR_RC_RETRY_MS until a valid Challenge arrives or @timeout_ms passes;
+ * PRL_RC_RETRY_MS until a valid Challenge arrives or @timeout_ms passes;
  * the Answer goes to the address the Challenge came from, which becomes
  * the relay address for data (Binds go to the relay address and every
- * candidate, see pr_rc_set_candidates()). The relay
+ * candidate, see prl_rc_set_candidates()). The relay
  * sends nothing back for the Answer, so success means "answered"; the
  * binding is confirmed end to end by a Ping/Pong with the peer.
  * @challenge_from (may be NULL) receives the Challenge's source.
  */
-int pr_rc_bind(struct pr_rc *c, uint32_t generation, int timeout_ms,
+int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
 	       struct sockaddr_storage *challenge_from);
 
 /* Send Geneve(O=0, @proto, VNI) ‖ @payload to the relay. */
-int pr_rc_send_data(struct pr_rc *c, uint16_t proto, const void *payload,
+int prl_rc_send_data(struct prl_rc *c, uint16_t proto, const void *payload,
 		    size_t len);
 
 /* Send a datagram as is to the relay (tests). */
-int pr_rc_send_raw(struct pr_rc *c, const void *buf, size_t len);
+int prl_rc_send_raw(struct prl_rc *c, const void *buf, size_t len);
 
 /*
- * pr_rc_send_ping() - send a disco Ping sealed to the peer, through the
+ * prl_rc_send_ping() - send a disco Ping sealed to the peer, through the
  * relay (Geneve O=0, protocol 0x7A11). @padding zero bytes are added
  * (the node key field is then present, filled with zeros).
  */
-int pr_rc_send_ping(struct pr_rc *c, const uint8_t txid[PR_DISCO_TXID_LEN],
+int prl_rc_send_ping(struct prl_rc *c, const uint8_t txid[PRL_DISCO_TXID_LEN],
 		    size_t padding);
 
 /*
- * pr_rc_build_ping() - the datagram pr_rc_send_ping() would send, into
- * @out (to send with pr_rc_send_raw() and compare with what the peer
+ * prl_rc_build_ping() - the datagram prl_rc_send_ping() would send, into
+ * @out (to send with prl_rc_send_raw() and compare with what the peer
  * receives). Return: its length or -errno.
  */
-ssize_t pr_rc_build_ping(struct pr_rc *c,
-			 const uint8_t txid[PR_DISCO_TXID_LEN], size_t padding,
+ssize_t prl_rc_build_ping(struct prl_rc *c,
+			 const uint8_t txid[PRL_DISCO_TXID_LEN], size_t padding,
 			 uint8_t *out, size_t cap);
 
-/* What pr_rc_recv() got. */
-enum pr_rc_kind {
-	PR_RC_RX_DATA,		/* Geneve O=0, not a disco Ping/Pong */
-	PR_RC_RX_PING,		/* e2e disco Ping from the peer */
-	PR_RC_RX_PONG,		/* e2e disco Pong from the peer */
-	PR_RC_RX_OTHER,		/* anything else (counted as ignored) */
+/* What prl_rc_recv() got. */
+enum prl_rc_kind {
+	PRL_RC_RX_DATA,		/* Geneve O=0, not a disco Ping/Pong */
+	PRL_RC_RX_PING,		/* e2e disco Ping from the peer */
+	PRL_RC_RX_PONG,		/* e2e disco Pong from the peer */
+	PRL_RC_RX_OTHER,		/* anything else (counted as ignored) */
 };
 
-struct pr_rc_rx {
-	enum pr_rc_kind kind;
+struct prl_rc_rx {
+	enum prl_rc_kind kind;
 	struct sockaddr_storage from;
 	socklen_t from_len;
-	struct pr_geneve_hdr hdr;	/* valid unless OTHER */
+	struct prl_geneve_hdr hdr;	/* valid unless OTHER */
 	const uint8_t *payload;		/* after the Geneve header */
 	size_t payload_len;
-	struct pr_disco_msg msg;	/* PING / PONG */
+	struct prl_disco_msg msg;	/* PING / PONG */
 	const uint8_t *datagram;	/* the whole datagram as received */
 	size_t len;
 };
 
 /*
- * pr_rc_recv() - wait up to @timeout_ms (-1: forever) for one datagram
+ * prl_rc_recv() - wait up to @timeout_ms (-1: forever) for one datagram
  * into @buf and classify it (client demux of §1.3; disco inside O=0
  * Geneve is opened with the peer key). @rx points into @buf.
  * Return: 0, -ETIMEDOUT, or another -errno.
  */
-int pr_rc_recv(struct pr_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
-	       struct pr_rc_rx *rx);
+int prl_rc_recv(struct prl_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
+	       struct prl_rc_rx *rx);
 
 /* Answer a received Ping with a Pong through the relay. */
-int pr_rc_send_pong(struct pr_rc *c, const struct pr_rc_rx *ping);
+int prl_rc_send_pong(struct prl_rc *c, const struct prl_rc_rx *ping);
 
 /* Next nonzero generation after @g (0 is skipped on wrap). */
-uint32_t pr_rc_next_generation(uint32_t g);
+uint32_t prl_rc_next_generation(uint32_t g);
 
 /* Monotonic clock in nanoseconds. */
-uint64_t pr_rc_now_ns(void);
+uint64_t prl_rc_now_ns(void);
 
-#endif /* PR_RELAYCLIENT_H */
+#endif /* PRL_RELAYCLIENT_H */

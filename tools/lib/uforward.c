@@ -513,24 +513,24 @@ static void uf_handle(struct uf_worker *w, const struct msghdr *mh,
 	int from;
 
 	uf_add(&w->st.rx_packets, 1);
-	switch (pr_classify(data, len, &vni)) {
-	case PR_CLASS_STUN:
+	switch (prelay_classify(data, len, &vni)) {
+	case PRELAY_CLASS_STUN:
 		uf_pass(w, UF_PASS_STUN, mh, src, data, len, queued);
 		return;
-	case PR_CLASS_NOT_GENEVE:
+	case PRELAY_CLASS_NOT_GENEVE:
 		uf_pass(w, UF_PASS_NOT_GENEVE, mh, src, data, len, queued);
 		return;
-	case PR_CLASS_CONTROL:
+	case PRELAY_CLASS_CONTROL:
 		/* as the kernel: never bother the owner with unknown VNIs */
 		if (!uf_lookup(w->e, vni))
 			uf_drop(w, UF_DROP_UNKNOWN_VNI);
 		else
 			uf_pass(w, UF_PASS_CONTROL, mh, src, data, len, queued);
 		return;
-	case PR_CLASS_SHORT:
+	case PRELAY_CLASS_SHORT:
 		uf_drop(w, UF_DROP_SHORT);
 		return;
-	case PR_CLASS_DATA:
+	case PRELAY_CLASS_DATA:
 		break;
 	}
 	s = uf_lookup(w->e, vni);

@@ -25,8 +25,8 @@
  * whole on (re)binding; replaced or deleted objects are freed only after
  * every worker has started a new batch (an epoch scheme, uf_reclaim()).
  */
-#ifndef PR_UFORWARD_H
-#define PR_UFORWARD_H
+#ifndef PRL_UFORWARD_H
+#define PRL_UFORWARD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -174,4 +174,4 @@ void uf_stats_read(struct uf_engine *e, struct uf_stats *out);
 /* Stop and join the workers, close the sockets it opened, free everything. */
 void uf_free(struct uf_engine *e);
 
-#endif /* PR_UFORWARD_H */
+#endif /* PRL_UFORWARD_H */

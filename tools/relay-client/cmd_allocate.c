@@ -19,36 +19,36 @@ static const char allocate_usage[] =
 	"The own key (--key FILE, or a fresh one) must be in the relay's grants.\n"
 	"Exit 3 if no valid response arrives within --timeout (default 3000 ms).\n";
 
-void rcli_print_endpoint(struct rcli *r, const struct pr_disco_endpoint *ep,
+void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 			 const uint8_t *own_pub, uint32_t generation)
 {
-	char hex[65], ap[PR_ADDRPORT_STRLEN];
+	char hex[65], ap[PRL_ADDRPORT_STRLEN];
 	size_t i;
 
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_u64(&r->j, "vni", ep->vni);
-		pr_json_kv_u64(&r->j, "lamport", ep->lamport);
-		pr_json_kv_u64(&r->j, "generation", generation);
-		pr_json_kv_str(&r->j, "server_key",
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_u64(&r->j, "vni", ep->vni);
+		prl_json_kv_u64(&r->j, "lamport", ep->lamport);
+		prl_json_kv_u64(&r->j, "generation", generation);
+		prl_json_kv_str(&r->j, "server_key",
 			       rcli_fmt_key(ep->server_key, hex));
-		pr_json_key(&r->j, "client_keys");
-		pr_json_arr_begin(&r->j);
-		pr_json_str(&r->j, rcli_fmt_key(ep->client_key[0], hex));
-		pr_json_str(&r->j, rcli_fmt_key(ep->client_key[1], hex));
-		pr_json_arr_end(&r->j);
-		pr_json_kv_i64(&r->j, "bind_lifetime_ms",
+		prl_json_key(&r->j, "client_keys");
+		prl_json_arr_begin(&r->j);
+		prl_json_str(&r->j, rcli_fmt_key(ep->client_key[0], hex));
+		prl_json_str(&r->j, rcli_fmt_key(ep->client_key[1], hex));
+		prl_json_arr_end(&r->j);
+		prl_json_kv_i64(&r->j, "bind_lifetime_ms",
 			       ep->bind_lifetime_ns / 1000000);
-		pr_json_kv_i64(&r->j, "steady_state_lifetime_ms",
+		prl_json_kv_i64(&r->j, "steady_state_lifetime_ms",
 			       ep->steady_lifetime_ns / 1000000);
-		pr_json_key(&r->j, "addrs");
-		pr_json_arr_begin(&r->j);
+		prl_json_key(&r->j, "addrs");
+		prl_json_arr_begin(&r->j);
 		for (i = 0; i < ep->n_addrports; i++)
-			pr_json_str(&r->j, pr_addrport_format(&ep->addrports[i],
+			prl_json_str(&r->j, prl_addrport_format(&ep->addrports[i],
 							      ap, sizeof(ap)));
-		pr_json_arr_end(&r->j);
-		pr_json_kv_str(&r->j, "public_key", rcli_fmt_key(own_pub, hex));
-		pr_json_obj_end(&r->j);
+		prl_json_arr_end(&r->j);
+		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(own_pub, hex));
+		prl_json_obj_end(&r->j);
 		return;
 	}
 	printf("vni %u\n", ep->vni);
@@ -62,7 +62,7 @@ void rcli_print_endpoint(struct rcli *r, const struct pr_disco_endpoint *ep,
 	printf("steady-state-lifetime-ms %lld\n",
 	       (long long)(ep->steady_lifetime_ns / 1000000));
 	for (i = 0; i < ep->n_addrports; i++)
-		printf("addr %s\n", pr_addrport_format(&ep->addrports[i], ap,
+		printf("addr %s\n", prl_addrport_format(&ep->addrports[i], ap,
 						       sizeof(ap)));
 	printf("public-key %s\n", rcli_fmt_key(own_pub, hex));
 }
@@ -70,9 +70,9 @@ void rcli_print_endpoint(struct rcli *r, const struct pr_disco_endpoint *ep,
 int cmd_allocate(struct rcli *r, int argc, char **argv)
 {
 	struct rcli_opts o;
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	uint8_t priv[32], pub[32];
-	struct pr_rc c;
+	struct prl_rc c;
 	int rc, err;
 
 	rc = rcli_parse_opts(r, argc, argv, &o, allocate_usage);
@@ -87,19 +87,19 @@ int cmd_allocate(struct rcli *r, int argc, char **argv)
 	rc = rcli_key(r, o.key_file, priv, pub);
 	if (rc)
 		return rc;
-	err = pr_rc_open(&c, priv, (struct sockaddr *)&o.relay,
+	err = prl_rc_open(&c, priv, (struct sockaddr *)&o.relay,
 			 o.local_s ? (struct sockaddr *)&o.local : NULL);
 	sodium_memzero(priv, sizeof(priv));
 	if (err)
 		return rcli_fail(r, err, "socket");
-	err = pr_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms, &ep);
+	err = prl_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms, &ep);
 	if (err) {
-		pr_rc_close(&c);
+		prl_rc_close(&c);
 		return rcli_fail(r, err, err == -EINVAL ?
 				 "bad keys (peer equals own key?)" :
 				 "waiting for AllocateResponse");
 	}
 	rcli_print_endpoint(r, &ep, pub, c.alloc_generation);
-	pr_rc_close(&c);
+	prl_rc_close(&c);
 	return EXIT_OK;
 }

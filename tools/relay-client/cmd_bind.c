@@ -57,27 +57,27 @@ static const char bind_usage[] =
 	"Exit: 0 ok, 1 error, 2 usage, 3 timeout (no Challenge, missing\n"
 	"datagrams or Pongs).\n";
 
-static void print_answered(struct rcli *r, struct pr_rc *c,
+static void print_answered(struct rcli *r, struct prl_rc *c,
 			   const struct sockaddr_storage *from,
-			   const struct pr_disco_endpoint *ep)
+			   const struct prl_disco_endpoint *ep)
 {
 	char hex[65], sa[RCLI_SA_STRLEN], la[RCLI_SA_STRLEN];
 	struct sockaddr_storage local;
 
-	pr_rc_local(c, &local);
+	prl_rc_local(c, &local);
 	rcli_fmt_sa(&local, la, sizeof(la));
 	rcli_fmt_sa(from, sa, sizeof(sa));
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, "event", "answered");
-		pr_json_kv_str(&r->j, "public_key", rcli_fmt_key(c->pub, hex));
-		pr_json_kv_str(&r->j, "local", la);
-		pr_json_kv_u64(&r->j, "vni", c->vni);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, "event", "answered");
+		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(c->pub, hex));
+		prl_json_kv_str(&r->j, "local", la);
+		prl_json_kv_u64(&r->j, "vni", c->vni);
 		if (ep)
-			pr_json_kv_u64(&r->j, "lamport", ep->lamport);
-		pr_json_kv_u64(&r->j, "generation", c->generation);
-		pr_json_kv_str(&r->j, "challenge_from", sa);
-		pr_json_obj_end(&r->j);
+			prl_json_kv_u64(&r->j, "lamport", ep->lamport);
+		prl_json_kv_u64(&r->j, "generation", c->generation);
+		prl_json_kv_str(&r->j, "challenge_from", sa);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("public-key %s\n", rcli_fmt_key(c->pub, hex));
 		printf("local %s\n", la);
@@ -91,17 +91,17 @@ static void print_answered(struct rcli *r, struct pr_rc *c,
 	fflush(stdout);
 }
 
-static const char *kind_name(enum pr_rc_kind k)
+static const char *kind_name(enum prl_rc_kind k)
 {
 	switch (k) {
-	case PR_RC_RX_DATA:	return "data";
-	case PR_RC_RX_PING:	return "ping";
-	case PR_RC_RX_PONG:	return "pong";
+	case PRL_RC_RX_DATA:	return "data";
+	case PRL_RC_RX_PING:	return "ping";
+	case PRL_RC_RX_PONG:	return "pong";
 	default:		return "other";
 	}
 }
 
-static void print_rx(struct rcli *r, const struct pr_rc_rx *rx,
+static void print_rx(struct rcli *r, const struct prl_rc_rx *rx,
 		     const char *event)
 {
 	char sa[RCLI_SA_STRLEN];
@@ -109,18 +109,18 @@ static void print_rx(struct rcli *r, const struct pr_rc_rx *rx,
 
 	if (!hex)
 		return;
-	pr_hex_fmt(rx->payload, rx->payload_len, hex);
+	prl_hex_fmt(rx->payload, rx->payload_len, hex);
 	rcli_fmt_sa(&rx->from, sa, sizeof(sa));
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, "event", event);
-		pr_json_kv_str(&r->j, "kind", kind_name(rx->kind));
-		pr_json_kv_str(&r->j, "from", sa);
-		pr_json_kv_u64(&r->j, "vni", rx->hdr.vni);
-		pr_json_kv_u64(&r->j, "proto", rx->hdr.proto);
-		pr_json_kv_u64(&r->j, "len", rx->len);
-		pr_json_kv_str(&r->j, "payload", hex);
-		pr_json_obj_end(&r->j);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, "event", event);
+		prl_json_kv_str(&r->j, "kind", kind_name(rx->kind));
+		prl_json_kv_str(&r->j, "from", sa);
+		prl_json_kv_u64(&r->j, "vni", rx->hdr.vni);
+		prl_json_kv_u64(&r->j, "proto", rx->hdr.proto);
+		prl_json_kv_u64(&r->j, "len", rx->len);
+		prl_json_kv_str(&r->j, "payload", hex);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("%s %s from %s vni %u proto 0x%04x len %zu payload %s\n",
 		       event, kind_name(rx->kind), sa, rx->hdr.vni,
@@ -138,10 +138,10 @@ static void sleep_ms(uint32_t ms)
 		;
 }
 
-static int mode_send(struct rcli *r, struct pr_rc *c,
+static int mode_send(struct rcli *r, struct prl_rc *c,
 		     const struct rcli_opts *o)
 {
-	uint8_t *buf = malloc(PR_RC_MAX_DATAGRAM);
+	uint8_t *buf = malloc(PRL_RC_MAX_DATAGRAM);
 	long n;
 	uint32_t i;
 	int err = 0;
@@ -151,7 +151,7 @@ static int mode_send(struct rcli *r, struct pr_rc *c,
 	/* the relay binds us only once relayd has processed the Answer */
 	if (o->settle_ms)
 		sleep_ms(o->settle_ms);
-	n = pr_hex_parse_any(o->send_hex, buf, PR_RC_MAX_DATAGRAM - 8);
+	n = prl_hex_parse_any(o->send_hex, buf, PRL_RC_MAX_DATAGRAM - 8);
 	if (n < 0) {
 		free(buf);
 		return rcli_usage_error(r, "invalid --send payload: expected an even number of hex digits");
@@ -159,32 +159,32 @@ static int mode_send(struct rcli *r, struct pr_rc *c,
 	for (i = 0; i < o->count && !err; i++) {
 		if (i && o->interval_ms)
 			sleep_ms(o->interval_ms);
-		err = pr_rc_send_data(c, o->proto, buf, (size_t)n);
+		err = prl_rc_send_data(c, o->proto, buf, (size_t)n);
 	}
 	free(buf);
 	if (err)
 		return rcli_fail(r, err, "send");
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, "event", "sent");
-		pr_json_kv_u64(&r->j, "count", o->count);
-		pr_json_kv_u64(&r->j, "payload_len", (uint64_t)n);
-		pr_json_obj_end(&r->j);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, "event", "sent");
+		prl_json_kv_u64(&r->j, "count", o->count);
+		prl_json_kv_u64(&r->j, "payload_len", (uint64_t)n);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("sent %u datagrams of %ld payload bytes\n", o->count, n);
 	}
 	return EXIT_OK;
 }
 
-static int mode_recv(struct rcli *r, struct pr_rc *c,
+static int mode_recv(struct rcli *r, struct prl_rc *c,
 		     const struct rcli_opts *o, uint8_t *buf)
 {
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 	uint32_t got = 0;
 	int err;
 
 	while (got < o->recv_n) {
-		err = pr_rc_recv(c, buf, PR_RC_MAX_DATAGRAM, o->timeout_ms,
+		err = prl_rc_recv(c, buf, PRL_RC_MAX_DATAGRAM, o->timeout_ms,
 				 &rx);
 		if (err == -ETIMEDOUT) {
 			fprintf(stderr, "relay-client: bind: received %u of %u datagrams before the timeout\n",
@@ -193,7 +193,7 @@ static int mode_recv(struct rcli *r, struct pr_rc *c,
 		}
 		if (err)
 			return rcli_fail(r, err, "receive");
-		if (rx.kind == PR_RC_RX_OTHER)
+		if (rx.kind == PRL_RC_RX_OTHER)
 			continue;
 		print_rx(r, &rx, "recv");
 		got++;
@@ -201,15 +201,15 @@ static int mode_recv(struct rcli *r, struct pr_rc *c,
 	return EXIT_OK;
 }
 
-static int mode_echo(struct rcli *r, struct pr_rc *c,
+static int mode_echo(struct rcli *r, struct prl_rc *c,
 		     const struct rcli_opts *o, uint8_t *buf)
 {
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 	uint32_t done = 0;
 	int err;
 
 	while (!o->count_set || done < o->count) {
-		err = pr_rc_recv(c, buf, PR_RC_MAX_DATAGRAM,
+		err = prl_rc_recv(c, buf, PRL_RC_MAX_DATAGRAM,
 				 o->timeout_set ? o->timeout_ms : -1, &rx);
 		if (err == -ETIMEDOUT) {
 			if (o->count_set) {
@@ -221,10 +221,10 @@ static int mode_echo(struct rcli *r, struct pr_rc *c,
 		}
 		if (err)
 			return rcli_fail(r, err, "receive");
-		if (rx.kind == PR_RC_RX_PING)
-			err = pr_rc_send_pong(c, &rx);
-		else if (rx.kind == PR_RC_RX_DATA)
-			err = pr_rc_send_data(c, rx.hdr.proto, rx.payload,
+		if (rx.kind == PRL_RC_RX_PING)
+			err = prl_rc_send_pong(c, &rx);
+		else if (rx.kind == PRL_RC_RX_DATA)
+			err = prl_rc_send_data(c, rx.hdr.proto, rx.payload,
 					      rx.payload_len);
 		else
 			continue;
@@ -240,12 +240,12 @@ static int mode_echo(struct rcli *r, struct pr_rc *c,
 static void print_probe(struct rcli *r, uint32_t seq, bool ok, uint64_t ns)
 {
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, "event", ok ? "pong" : "lost");
-		pr_json_kv_u64(&r->j, "seq", seq);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, "event", ok ? "pong" : "lost");
+		prl_json_kv_u64(&r->j, "seq", seq);
 		if (ok)
-			pr_json_kv_u64(&r->j, "rtt_us", ns / 1000);
-		pr_json_obj_end(&r->j);
+			prl_json_kv_u64(&r->j, "rtt_us", ns / 1000);
+		prl_json_obj_end(&r->j);
 	} else if (ok) {
 		printf("pong seq %u rtt %.3f ms\n", seq, (double)ns / 1e6);
 	} else {
@@ -255,41 +255,41 @@ static void print_probe(struct rcli *r, uint32_t seq, bool ok, uint64_t ns)
 }
 
 /* One Ping to the peer; waits for its Pong. Returns 0, -ETIMEDOUT, -errno. */
-static int ping_once(struct pr_rc *c, size_t padding, int timeout_ms,
+static int ping_once(struct prl_rc *c, size_t padding, int timeout_ms,
 		     uint8_t *buf, uint64_t *rtt_ns)
 {
-	uint8_t txid[PR_DISCO_TXID_LEN];
+	uint8_t txid[PRL_DISCO_TXID_LEN];
 	uint64_t t0, deadline;
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 	int err;
 
 	randombytes_buf(txid, sizeof(txid));
-	t0 = pr_rc_now_ns();
+	t0 = prl_rc_now_ns();
 	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
-	err = pr_rc_send_ping(c, txid, padding);
+	err = prl_rc_send_ping(c, txid, padding);
 	if (err)
 		return err;
 	for (;;) {
-		uint64_t now = pr_rc_now_ns();
+		uint64_t now = prl_rc_now_ns();
 
 		if (now >= deadline)
 			return -ETIMEDOUT;
-		err = pr_rc_recv(c, buf, PR_RC_MAX_DATAGRAM,
+		err = prl_rc_recv(c, buf, PRL_RC_MAX_DATAGRAM,
 				 (int)((deadline - now + 999999) / 1000000),
 				 &rx);
 		if (err)
 			return err;
-		if (rx.kind == PR_RC_RX_PONG &&
+		if (rx.kind == PRL_RC_RX_PONG &&
 		    !memcmp(rx.msg.u.pong.txid, txid, sizeof(txid))) {
-			*rtt_ns = pr_rc_now_ns() - t0;
+			*rtt_ns = prl_rc_now_ns() - t0;
 			return 0;
 		}
-		if (rx.kind == PR_RC_RX_PING)	/* be polite to a pinging peer */
-			pr_rc_send_pong(c, &rx);
+		if (rx.kind == PRL_RC_RX_PING)	/* be polite to a pinging peer */
+			prl_rc_send_pong(c, &rx);
 	}
 }
 
-static int mode_ping(struct rcli *r, struct pr_rc *c,
+static int mode_ping(struct rcli *r, struct prl_rc *c,
 		     const struct rcli_opts *o, uint8_t *buf)
 {
 	uint64_t rtt, min = UINT64_MAX, max = 0, sum = 0;
@@ -307,13 +307,13 @@ static int mode_ping(struct rcli *r, struct pr_rc *c,
 			 * attempts, each a new Ping, within --timeout. Only a
 			 * Ping that got through reaches an --echo peer.
 			 */
-			uint64_t end = pr_rc_now_ns() +
+			uint64_t end = prl_rc_now_ns() +
 				       (uint64_t)o->timeout_ms * 1000000u;
 
 			do {
 				err = ping_once(c, o->size, CONFIRM_MS, buf,
 						&rtt);
-			} while (err == -ETIMEDOUT && pr_rc_now_ns() < end);
+			} while (err == -ETIMEDOUT && prl_rc_now_ns() < end);
 		} else {
 			err = ping_once(c, o->size, o->timeout_ms, buf, &rtt);
 		}
@@ -328,18 +328,18 @@ static int mode_ping(struct rcli *r, struct pr_rc *c,
 		max = rtt > max ? rtt : max;
 	}
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, "event", "summary");
-		pr_json_kv_u64(&r->j, "sent", o->ping_n);
-		pr_json_kv_u64(&r->j, "received", received);
-		pr_json_kv_u64(&r->j, "lost", o->ping_n - received);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, "event", "summary");
+		prl_json_kv_u64(&r->j, "sent", o->ping_n);
+		prl_json_kv_u64(&r->j, "received", received);
+		prl_json_kv_u64(&r->j, "lost", o->ping_n - received);
 		if (received) {
-			pr_json_kv_u64(&r->j, "rtt_min_us", min / 1000);
-			pr_json_kv_u64(&r->j, "rtt_avg_us",
+			prl_json_kv_u64(&r->j, "rtt_min_us", min / 1000);
+			prl_json_kv_u64(&r->j, "rtt_avg_us",
 				       sum / received / 1000);
-			pr_json_kv_u64(&r->j, "rtt_max_us", max / 1000);
+			prl_json_kv_u64(&r->j, "rtt_max_us", max / 1000);
 		}
-		pr_json_obj_end(&r->j);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("%u sent, %u received, %u lost", o->ping_n, received,
 		       o->ping_n - received);
@@ -355,10 +355,10 @@ static int mode_ping(struct rcli *r, struct pr_rc *c,
 int cmd_bind(struct rcli *r, int argc, char **argv)
 {
 	struct sockaddr_storage from;
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	struct rcli_opts o;
 	uint8_t priv[32], pub[32], *buf;
-	struct pr_rc c;
+	struct prl_rc c;
 	int rc, err, modes;
 
 	rc = rcli_parse_opts(r, argc, argv, &o, bind_usage);
@@ -383,35 +383,35 @@ int cmd_bind(struct rcli *r, int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	err = pr_rc_open(&c, priv, (struct sockaddr *)&o.relay,
+	err = prl_rc_open(&c, priv, (struct sockaddr *)&o.relay,
 			 o.local_s ? (struct sockaddr *)&o.local : NULL);
 	sodium_memzero(priv, sizeof(priv));
 	if (err)
 		return rcli_fail(r, err, "socket");
 	c.corrupt = o.corrupt;
 	if (o.allocate)
-		err = pr_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms,
+		err = prl_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms,
 				     &ep);
 	else
-		err = pr_rc_set_endpoint(&c, o.server_key, o.vni, o.peer);
+		err = prl_rc_set_endpoint(&c, o.server_key, o.vni, o.peer);
 	if (!err && o.have_ep)
-		pr_rc_set_candidates(&c, &o.ep);
+		prl_rc_set_candidates(&c, &o.ep);
 	if (err) {
-		pr_rc_close(&c);
+		prl_rc_close(&c);
 		return rcli_fail(r, err, o.allocate ?
 				 "waiting for AllocateResponse" :
 				 "bad keys (peer or server key equals own key?)");
 	}
-	err = pr_rc_bind(&c, o.generation, o.timeout_ms, &from);
+	err = prl_rc_bind(&c, o.generation, o.timeout_ms, &from);
 	if (err) {
-		pr_rc_close(&c);
+		prl_rc_close(&c);
 		return rcli_fail(r, err, "waiting for Challenge");
 	}
 	print_answered(r, &c, &from, o.allocate ? &ep : NULL);
 
-	buf = malloc(PR_RC_MAX_DATAGRAM);
+	buf = malloc(PRL_RC_MAX_DATAGRAM);
 	if (!buf) {
-		pr_rc_close(&c);
+		prl_rc_close(&c);
 		return rcli_error(r, "out of memory");
 	}
 	rc = EXIT_OK;
@@ -424,6 +424,6 @@ int cmd_bind(struct rcli *r, int argc, char **argv)
 	else if (o.ping_n)
 		rc = mode_ping(r, &c, &o, buf);
 	free(buf);
-	pr_rc_close(&c);
+	prl_rc_close(&c);
 	return rc;
 }

@@ -26,13 +26,13 @@ static const char pubkey_usage[] =
 
 static void print_key(struct rcli *r, const char *name, const uint8_t *key)
 {
-	char hex[PR_KEY_HEX_LEN + 1];
+	char hex[PRL_KEY_HEX_LEN + 1];
 
-	pr_key_to_hex(key, hex);
+	prl_key_to_hex(key, hex);
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, name, hex);
-		pr_json_obj_end(&r->j);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, name, hex);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("%s\n", hex);
 	}
@@ -46,7 +46,7 @@ int cmd_genkey(struct rcli *r, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
+	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 	const char *out = NULL;
 	int c;
 
@@ -71,14 +71,14 @@ int cmd_genkey(struct rcli *r, int argc, char **argv)
 	if (optind < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
 					argv[optind]);
-	if (pr_key_generate(priv, pub))
+	if (prl_key_generate(priv, pub))
 		return rcli_error(r, "cannot generate a key");
 	if (!out) {
 		print_key(r, "private_key", priv);
 		sodium_memzero(priv, sizeof(priv));
 		return EXIT_OK;
 	}
-	if (pr_key_save(out, priv)) {
+	if (prl_key_save(out, priv)) {
 		int err = errno;
 
 		sodium_memzero(priv, sizeof(priv));
@@ -91,7 +91,7 @@ int cmd_genkey(struct rcli *r, int argc, char **argv)
 
 int cmd_pubkey(struct rcli *r, int argc, char **argv)
 {
-	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
+	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 	const char *path = "/dev/stdin";
 	int i, ret;
 
@@ -113,12 +113,12 @@ int cmd_pubkey(struct rcli *r, int argc, char **argv)
 	}
 	if (!strcmp(path, "-"))
 		path = "/dev/stdin";
-	ret = pr_key_load(path, priv);
+	ret = prl_key_load(path, priv);
 	if (ret < 0)
 		return rcli_error(r, "%s: %s", path, errno == EINVAL ?
 				  "not a private key (64 hex digits or 32 raw bytes)" :
 				  strerror(errno));
-	ret = pr_key_public(priv, pub);
+	ret = prl_key_public(priv, pub);
 	sodium_memzero(priv, sizeof(priv));
 	if (ret)
 		return rcli_error(r, "cannot derive the public key");

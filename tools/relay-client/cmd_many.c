@@ -82,7 +82,7 @@ static void derive_key(uint32_t seed, uint32_t idx, uint8_t priv[32],
 	priv[0] &= 248;
 	priv[31] &= 127;
 	priv[31] |= 64;
-	pr_key_public(priv, pub);
+	prl_key_public(priv, pub);
 }
 
 static void map_put(struct many *m, uint32_t vni, uint32_t idx)
@@ -122,23 +122,23 @@ static int sendto_relay(const struct many *m, int side, int fd,
 
 static int send_alloc(struct many *m, struct many_pair *p)
 {
-	struct pr_disco_msg req = { .type = PR_DISCO_ALLOC_REQUEST };
-	uint8_t plain[PR_DISCO_ALLOC_REQ_FRAME_LEN - PR_DISCO_OVERHEAD];
-	uint8_t out[PR_DISCO_ALLOC_REQ_FRAME_LEN];
-	bool lt = pr_key_cmp(p->s[0].pub, p->s[1].pub) < 0;
+	struct prl_disco_msg req = { .type = PRL_DISCO_ALLOC_REQUEST };
+	uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
+	uint8_t out[PRL_DISCO_ALLOC_REQ_FRAME_LEN];
+	bool lt = prl_key_cmp(p->s[0].pub, p->s[1].pub) < 0;
 	ssize_t n;
 
 	memcpy(req.u.alloc_req.client_key[0], lt ? p->s[0].pub : p->s[1].pub, 32);
 	memcpy(req.u.alloc_req.client_key[1], lt ? p->s[1].pub : p->s[0].pub, 32);
 	req.u.alloc_req.generation = 1;
 	memset(plain, 0, sizeof(plain));
-	if (pr_disco_marshal(&req, plain, sizeof(plain)) < 0)
+	if (prl_disco_marshal(&req, plain, sizeof(plain)) < 0)
 		return -EINVAL;
-	n = pr_disco_seal(out, sizeof(out), p->s[0].pub, p->s[0].shared,
+	n = prl_disco_seal(out, sizeof(out), p->s[0].pub, p->s[0].shared,
 			  plain, sizeof(plain));
 	if (n < 0)
 		return -EINVAL;
-	p->alloc_sent_ns = pr_rc_now_ns();
+	p->alloc_sent_ns = prl_rc_now_ns();
 	return sendto_relay(m, 0, p->s[0].fd, out, (size_t)n);
 }
 
@@ -146,11 +146,11 @@ static int send_hs(struct many *m, struct many_pair *p, int side,
 		   uint8_t type, const uint8_t *challenge,
 		   const struct sockaddr *to, socklen_t tl)
 {
-	struct pr_geneve_hdr gh = { .control = true,
-				    .proto = PR_GENEVE_PROTO_DISCO };
-	struct pr_disco_msg msg = { .type = type };
+	struct prl_geneve_hdr gh = { .control = true,
+				    .proto = PRELAY_GENEVE_PROTO_DISCO };
+	struct prl_disco_msg msg = { .type = type };
 	struct many_side *s = &p->s[side];
-	uint8_t out[PR_DISCO_HANDSHAKE_PKT_LEN];
+	uint8_t out[PRL_DISCO_HANDSHAKE_PKT_LEN];
 	ssize_t n;
 
 	msg.u.hs.vni = p->vni;
@@ -158,16 +158,16 @@ static int send_hs(struct many *m, struct many_pair *p, int side,
 	memcpy(msg.u.hs.remote_key, p->s[!side].pub, 32);
 	if (challenge)
 		memcpy(msg.u.hs.challenge, challenge, 32);
-	pr_geneve_set_vni(&gh, p->vni);
-	pr_geneve_encode(out, sizeof(out), &gh);
-	n = pr_disco_seal_msg(out + PR_GENEVE_HLEN, sizeof(out) - PR_GENEVE_HLEN,
+	prl_geneve_set_vni(&gh, p->vni);
+	prl_geneve_encode(out, sizeof(out), &gh);
+	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, sizeof(out) - PRELAY_GENEVE_HLEN,
 			      s->pub, s->shared, &msg);
 	if (n < 0)
 		return -EINVAL;
-	n += PR_GENEVE_HLEN;
+	n += PRELAY_GENEVE_HLEN;
 	if (to)
 		return sendto(s->fd, out, (size_t)n, 0, to, tl) < 0 ? -errno : 0;
-	s->sent_ns = pr_rc_now_ns();
+	s->sent_ns = prl_rc_now_ns();
 	return sendto_relay(m, side, s->fd, out, (size_t)n);
 }
 
@@ -176,14 +176,14 @@ static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
 			size_t len, const struct sockaddr_storage *from,
 			socklen_t fl)
 {
-	struct pr_geneve_hdr gh;
-	struct pr_disco_msg msg;
+	struct prl_geneve_hdr gh;
+	struct prl_disco_msg msg;
 	struct many_pair *p;
 	struct many_side *s;
 	uint32_t i;
 	long idx;
 
-	if (pr_disco_has_magic(buf, len)) {
+	if (prl_disco_has_magic(buf, len)) {
 		/* AllocateResponse for one of this socket's pending pairs */
 		if (side)
 			goto ignore;
@@ -191,9 +191,9 @@ static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
 			p = &m->p[i];
 			if (p->alloc_state != S_WAIT || p->s[0].fd != fd)
 				continue;
-			if (pr_disco_open_msg(buf, len, p->s[0].shared, &msg))
+			if (prl_disco_open_msg(buf, len, p->s[0].shared, &msg))
 				continue;
-			if (msg.type != PR_DISCO_ALLOC_RESPONSE || msg.empty)
+			if (msg.type != PRL_DISCO_ALLOC_RESPONSE || msg.empty)
 				goto ignore;
 			p->vni = msg.u.alloc_resp.ep.vni;
 			p->alloc_state = S_DONE;
@@ -203,8 +203,8 @@ static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
 		}
 		goto ignore;
 	}
-	if (!pr_geneve_client_accepts(buf, len) ||
-	    pr_geneve_decode(buf, len, &gh))
+	if (!prl_geneve_client_accepts(buf, len) ||
+	    prl_geneve_decode(buf, len, &gh))
 		goto ignore;
 	idx = map_get(m, gh.vni);
 	if (idx < 0)
@@ -213,10 +213,10 @@ static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
 		/* a probe: B echoes it, A counts the pair as confirmed */
 		uint32_t pi;
 
-		if (gh.proto != PR_GENEVE_PROTO_WG ||
-		    len != PR_GENEVE_HLEN + sizeof(pi))
+		if (gh.proto != PRELAY_GENEVE_PROTO_WG ||
+		    len != PRELAY_GENEVE_HLEN + sizeof(pi))
 			goto ignore;
-		memcpy(&pi, buf + PR_GENEVE_HLEN, sizeof(pi));
+		memcpy(&pi, buf + PRELAY_GENEVE_HLEN, sizeof(pi));
 		if (pi != (uint32_t)idx)
 			goto ignore;
 		p = &m->p[idx];
@@ -231,13 +231,13 @@ static void on_datagram(struct many *m, int side, int fd, const uint8_t *buf,
 	p = &m->p[idx];
 	s = &p->s[side];
 	if (s->state != S_WAIT || s->fd != fd ||
-	    pr_disco_open_msg(buf + PR_GENEVE_HLEN, len - PR_GENEVE_HLEN,
+	    prl_disco_open_msg(buf + PRELAY_GENEVE_HLEN, len - PRELAY_GENEVE_HLEN,
 			      s->shared, &msg) ||
-	    msg.type != PR_DISCO_CHALLENGE || msg.u.hs.vni != p->vni ||
+	    msg.type != PRL_DISCO_CHALLENGE || msg.u.hs.vni != p->vni ||
 	    msg.u.hs.generation != s->gen ||
 	    memcmp(msg.u.hs.remote_key, p->s[!side].pub, 32))
 		goto ignore;
-	if (send_hs(m, p, side, PR_DISCO_ANSWER, msg.u.hs.challenge,
+	if (send_hs(m, p, side, PRL_DISCO_ANSWER, msg.u.hs.challenge,
 		    (const struct sockaddr *)from, fl))
 		return;	/* retransmitted Bind will retry */
 	s->state = S_DONE;
@@ -279,13 +279,13 @@ static int open_fd(const struct sockaddr_storage *relay, const char *local_s,
 
 static void send_probe(struct many *m, struct many_pair *p, uint32_t idx)
 {
-	struct pr_geneve_hdr gh = { .proto = PR_GENEVE_PROTO_WG };
-	uint8_t out[PR_GENEVE_HLEN + 4];
+	struct prl_geneve_hdr gh = { .proto = PRELAY_GENEVE_PROTO_WG };
+	uint8_t out[PRELAY_GENEVE_HLEN + 4];
 
-	pr_geneve_set_vni(&gh, p->vni);
-	pr_geneve_encode(out, sizeof(out), &gh);
-	memcpy(out + PR_GENEVE_HLEN, &idx, 4);
-	p->probe_ns = pr_rc_now_ns();
+	prl_geneve_set_vni(&gh, p->vni);
+	prl_geneve_encode(out, sizeof(out), &gh);
+	memcpy(out + PRELAY_GENEVE_HLEN, &idx, 4);
+	p->probe_ns = prl_rc_now_ns();
 	sendto_relay(m, 0, p->s[0].fd, out, sizeof(out));
 }
 
@@ -321,7 +321,7 @@ static int pump(struct many *m, uint64_t now, bool alloc_phase)
 			if (s->state == S_WAIT) {
 				if (now - s->sent_ns > MANY_RETRY_NS) {
 					m->retransmits++;
-					send_hs(m, p, side, PR_DISCO_BIND, NULL,
+					send_hs(m, p, side, PRL_DISCO_BIND, NULL,
 						NULL, 0);
 				}
 				inflight++;
@@ -330,7 +330,7 @@ static int pump(struct many *m, uint64_t now, bool alloc_phase)
 				s->state = S_WAIT;
 				if (!s->gen)
 					s->gen = 1;
-				err = send_hs(m, p, side, PR_DISCO_BIND, NULL,
+				err = send_hs(m, p, side, PRL_DISCO_BIND, NULL,
 					      NULL, 0);
 				if (err && err != -EAGAIN && err != -ENOBUFS)
 					return err;
@@ -388,7 +388,7 @@ static uint32_t confirm(struct many *m, uint64_t deadline)
 	uint32_t nfd = setup_pfd(m, pfd), i, inflight, tries, left = 0;
 
 	for (tries = 0; tries < 3 && m->confirmed < m->n; tries++) {
-		uint64_t end = pr_rc_now_ns() + 400 * 1000000ull;
+		uint64_t end = prl_rc_now_ns() + 400 * 1000000ull;
 
 		inflight = 0;
 		for (i = 0; i < m->n; i++) {
@@ -401,7 +401,7 @@ static uint32_t confirm(struct many *m, uint64_t deadline)
 					read_all(m, pfd, nfd);
 			}
 		}
-		while (pr_rc_now_ns() < end && pr_rc_now_ns() < deadline &&
+		while (prl_rc_now_ns() < end && prl_rc_now_ns() < deadline &&
 		       m->confirmed < m->n) {
 			if (poll(pfd, nfd, 20) > 0)
 				read_all(m, pfd, nfd);
@@ -432,7 +432,7 @@ static int run(struct many *m, bool alloc_phase, uint64_t deadline)
 	int err;
 
 	while ((alloc_phase ? m->allocated : m->answered) < want) {
-		uint64_t now = pr_rc_now_ns();
+		uint64_t now = prl_rc_now_ns();
 
 		if (now >= deadline)
 			return -ETIMEDOUT;
@@ -513,13 +513,13 @@ int cmd_many(struct rcli *r, int argc, char **argv)
 				goto out;
 			}
 		}
-	t0 = pr_rc_now_ns();
+	t0 = prl_rc_now_ns();
 	for (i = 0; i < m.n; i++)
 		for (side = 0; side < 2; side++) {
 			struct many_side *s = &m.p[i].s[side];
 
 			s->fd = m.fds[side][i % m.k];
-			if (pr_disco_shared_key(s->shared, o.server_key,
+			if (prl_disco_shared_key(s->shared, o.server_key,
 						s->priv)) {
 				rc = rcli_usage_error(r, "bad server key");
 				goto out;
@@ -527,28 +527,28 @@ int cmd_many(struct rcli *r, int argc, char **argv)
 		}
 	deadline = t0 + (uint64_t)o.timeout_ms * 1000000u;
 	err = run(&m, true, deadline);
-	t_alloc = pr_rc_now_ns();
+	t_alloc = prl_rc_now_ns();
 	/* handshake, confirm end to end, redo the pairs that failed */
 	while (!err) {
 		err = run(&m, false, deadline);
 		if (!err && !confirm(&m, deadline))
 			break;
-		if (!err && pr_rc_now_ns() >= deadline)
+		if (!err && prl_rc_now_ns() >= deadline)
 			err = -ETIMEDOUT;
 	}
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_u64(&r->j, "pairs", m.n);
-		pr_json_kv_u64(&r->j, "allocated", m.allocated);
-		pr_json_kv_u64(&r->j, "answered", m.answered);
-		pr_json_kv_u64(&r->j, "confirmed", m.confirmed);
-		pr_json_kv_u64(&r->j, "rehandshakes", m.rehandshakes);
-		pr_json_kv_u64(&r->j, "retransmits", m.retransmits);
-		pr_json_kv_u64(&r->j, "ignored", m.ignored);
-		pr_json_kv_u64(&r->j, "alloc_ms", (t_alloc - t0) / 1000000);
-		pr_json_kv_u64(&r->j, "total_ms",
-			       (pr_rc_now_ns() - t0) / 1000000);
-		pr_json_obj_end(&r->j);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_u64(&r->j, "pairs", m.n);
+		prl_json_kv_u64(&r->j, "allocated", m.allocated);
+		prl_json_kv_u64(&r->j, "answered", m.answered);
+		prl_json_kv_u64(&r->j, "confirmed", m.confirmed);
+		prl_json_kv_u64(&r->j, "rehandshakes", m.rehandshakes);
+		prl_json_kv_u64(&r->j, "retransmits", m.retransmits);
+		prl_json_kv_u64(&r->j, "ignored", m.ignored);
+		prl_json_kv_u64(&r->j, "alloc_ms", (t_alloc - t0) / 1000000);
+		prl_json_kv_u64(&r->j, "total_ms",
+			       (prl_rc_now_ns() - t0) / 1000000);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("pairs %u allocated %u answered %u/%u confirmed %u rehandshakes %llu retransmits %llu ignored %llu alloc_ms %llu total_ms %llu\n",
 		       m.n, m.allocated, m.answered, 2 * m.n, m.confirmed,
@@ -556,7 +556,7 @@ int cmd_many(struct rcli *r, int argc, char **argv)
 		       (unsigned long long)m.retransmits,
 		       (unsigned long long)m.ignored,
 		       (unsigned long long)((t_alloc - t0) / 1000000),
-		       (unsigned long long)((pr_rc_now_ns() - t0) / 1000000));
+		       (unsigned long long)((prl_rc_now_ns() - t0) / 1000000));
 	}
 	rc = err ? rcli_fail(r, err, "many") : EXIT_OK;
 out:

@@ -45,7 +45,7 @@ static const char pair_usage[] =
 struct side {
 	const char *name;
 	uint8_t priv[32], pub[32];
-	struct pr_rc c;
+	struct prl_rc c;
 };
 
 struct probe {
@@ -63,7 +63,7 @@ static void sleep_ms(uint32_t ms)
 
 static int ms_left(uint64_t deadline)
 {
-	uint64_t now = pr_rc_now_ns();
+	uint64_t now = prl_rc_now_ns();
 
 	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
 }
@@ -76,45 +76,45 @@ static int probe(struct side *a, struct side *b, size_t padding,
 		 int timeout_ms, uint8_t *buf, uint64_t *rtt_ns,
 		 bool *modified)
 {
-	uint8_t txid[PR_DISCO_TXID_LEN], sent[PR_DISCO_MAX_PLAIN + 256];
+	uint8_t txid[PRL_DISCO_TXID_LEN], sent[PRL_DISCO_MAX_PLAIN + 256];
 	uint64_t t0, deadline;
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 	ssize_t n;
 	int err;
 
 	randombytes_buf(txid, sizeof(txid));
-	n = pr_rc_build_ping(&a->c, txid, padding, sent, sizeof(sent));
+	n = prl_rc_build_ping(&a->c, txid, padding, sent, sizeof(sent));
 	if (n < 0)
 		return (int)n;
-	t0 = pr_rc_now_ns();
+	t0 = prl_rc_now_ns();
 	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
-	err = pr_rc_send_raw(&a->c, sent, (size_t)n);
+	err = prl_rc_send_raw(&a->c, sent, (size_t)n);
 	if (err)
 		return err;
 	for (;;) {
-		err = pr_rc_recv(&b->c, buf, PR_RC_MAX_DATAGRAM,
+		err = prl_rc_recv(&b->c, buf, PRL_RC_MAX_DATAGRAM,
 				 ms_left(deadline), &rx);
 		if (err)
 			return err;
-		if (rx.kind == PR_RC_RX_PING &&
+		if (rx.kind == PRL_RC_RX_PING &&
 		    !memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)))
 			break;
 	}
 	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
 		*modified = true;
-	err = pr_rc_send_pong(&b->c, &rx);
+	err = prl_rc_send_pong(&b->c, &rx);
 	if (err)
 		return err;
 	for (;;) {
-		err = pr_rc_recv(&a->c, buf, PR_RC_MAX_DATAGRAM,
+		err = prl_rc_recv(&a->c, buf, PRL_RC_MAX_DATAGRAM,
 				 ms_left(deadline), &rx);
 		if (err)
 			return err;
-		if (rx.kind == PR_RC_RX_PONG &&
+		if (rx.kind == PRL_RC_RX_PONG &&
 		    !memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)))
 			break;
 	}
-	*rtt_ns = pr_rc_now_ns() - t0;
+	*rtt_ns = prl_rc_now_ns() - t0;
 	return 0;
 }
 
@@ -123,17 +123,17 @@ static void print_side(struct rcli *r, const char *name, struct side *s)
 	char hex[65], la[RCLI_SA_STRLEN], ra[RCLI_SA_STRLEN];
 	struct sockaddr_storage local;
 
-	pr_rc_local(&s->c, &local);
+	prl_rc_local(&s->c, &local);
 	rcli_fmt_sa(&local, la, sizeof(la));
 	rcli_fmt_sa(&s->c.relay, ra, sizeof(ra));
 	if (r->json) {
-		pr_json_key(&r->j, name);
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_str(&r->j, "public_key", rcli_fmt_key(s->pub, hex));
-		pr_json_kv_str(&r->j, "local", la);
-		pr_json_kv_str(&r->j, "relay", ra);
-		pr_json_kv_u64(&r->j, "generation", s->c.generation);
-		pr_json_obj_end(&r->j);
+		prl_json_key(&r->j, name);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(s->pub, hex));
+		prl_json_kv_str(&r->j, "local", la);
+		prl_json_kv_str(&r->j, "relay", ra);
+		prl_json_kv_u64(&r->j, "generation", s->c.generation);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("%s %s local %s relay %s generation %u\n", name,
 		       rcli_fmt_key(s->pub, hex), la, ra, s->c.generation);
@@ -143,7 +143,7 @@ static void print_side(struct rcli *r, const char *name, struct side *s)
 static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
 		 struct side *b)
 {
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	int rc, err;
 
 	rc = rcli_key(r, o->key_file, a->priv, a->pub);
@@ -163,34 +163,34 @@ static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
 		if (rc)
 			return rc;
 	}
-	err = pr_rc_open(&a->c, a->priv, (struct sockaddr *)&o->relay,
+	err = prl_rc_open(&a->c, a->priv, (struct sockaddr *)&o->relay,
 			 o->local_s ? (struct sockaddr *)&o->local : NULL);
 	if (err)
 		return rcli_fail(r, err, "socket A");
-	err = pr_rc_open(&b->c, b->priv,
+	err = prl_rc_open(&b->c, b->priv,
 			 (struct sockaddr *)(o->relay_b_s ? &o->relay_b :
 					     &o->relay),
 			 o->local_b_s ? (struct sockaddr *)&o->local_b : NULL);
 	if (err)
 		return rcli_fail(r, err, "socket B");
 	if (o->allocate) {
-		err = pr_rc_allocate(&a->c, o->server_key, b->pub,
+		err = prl_rc_allocate(&a->c, o->server_key, b->pub,
 				     o->timeout_ms, &ep);
 		if (err)
 			return rcli_fail(r, err, "waiting for AllocateResponse");
 		o->vni = ep.vni;
 		memcpy(o->server_key, ep.server_key, 32);
 	} else {
-		err = pr_rc_set_endpoint(&a->c, o->server_key, o->vni, b->pub);
+		err = prl_rc_set_endpoint(&a->c, o->server_key, o->vni, b->pub);
 		if (err)
 			return rcli_fail(r, err, "endpoint A");
 	}
-	err = pr_rc_set_endpoint(&b->c, o->server_key, o->vni, a->pub);
+	err = prl_rc_set_endpoint(&b->c, o->server_key, o->vni, a->pub);
 	if (err)
 		return rcli_fail(r, err, "endpoint B");
 	if (o->have_ep) {
-		pr_rc_set_candidates(&a->c, &o->ep);
-		pr_rc_set_candidates(&b->c, &o->ep);
+		prl_rc_set_candidates(&a->c, &o->ep);
+		prl_rc_set_candidates(&b->c, &o->ep);
 	}
 	return 0;
 }
@@ -204,7 +204,7 @@ static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
 static int confirm(struct side *a, struct side *b, int timeout_ms,
 		   uint8_t *buf)
 {
-	uint64_t deadline = pr_rc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	uint64_t deadline = prl_rc_now_ns() + (uint64_t)timeout_ms * 1000000u;
 	bool modified = false;
 	uint64_t rtt;
 	int err, left;
@@ -229,10 +229,10 @@ static int connect_pair(struct rcli *r, const struct rcli_opts *o,
 		uint32_t gen = o->generation ? o->generation + i : 0;
 
 		(*handshakes)++;
-		err = pr_rc_bind(&a->c, gen, o->timeout_ms, NULL);
+		err = prl_rc_bind(&a->c, gen, o->timeout_ms, NULL);
 		if (err)
 			return rcli_fail(r, err, "A: waiting for Challenge");
-		err = pr_rc_bind(&b->c, gen, o->timeout_ms, NULL);
+		err = prl_rc_bind(&b->c, gen, o->timeout_ms, NULL);
 		if (err)
 			return rcli_fail(r, err, "B: waiting for Challenge");
 		err = confirm(a, b, o->timeout_ms, buf);
@@ -274,7 +274,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 	    o.local_b.ss_family != (o.relay_b_s ? o.relay_b : o.relay).ss_family)
 		return rcli_usage_error(r, "--local-b and B's relay address must be of the same family");
 
-	buf = malloc(PR_RC_MAX_DATAGRAM);
+	buf = malloc(PRL_RC_MAX_DATAGRAM);
 	probes = calloc(o.count ? o.count : 1, sizeof(*probes));
 	if (!buf || !probes) {
 		rc = rcli_error(r, "out of memory");
@@ -326,35 +326,35 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 	}
 
 	if (r->json) {
-		pr_json_obj_begin(&r->j);
-		pr_json_kv_u64(&r->j, "vni", o.vni);
+		prl_json_obj_begin(&r->j);
+		prl_json_kv_u64(&r->j, "vni", o.vni);
 		print_side(r, "a", &a);
 		print_side(r, "b", &b);
-		pr_json_kv_u64(&r->j, "handshakes", handshakes);
-		pr_json_kv_u64(&r->j, "sent", o.count);
-		pr_json_kv_u64(&r->j, "received", received);
-		pr_json_kv_u64(&r->j, "lost", o.count - received);
-		pr_json_kv_u64(&r->j, "modified", modified);
+		prl_json_kv_u64(&r->j, "handshakes", handshakes);
+		prl_json_kv_u64(&r->j, "sent", o.count);
+		prl_json_kv_u64(&r->j, "received", received);
+		prl_json_kv_u64(&r->j, "lost", o.count - received);
+		prl_json_kv_u64(&r->j, "modified", modified);
 		if (received) {
-			pr_json_kv_u64(&r->j, "rtt_min_us", min / 1000);
-			pr_json_kv_u64(&r->j, "rtt_avg_us",
+			prl_json_kv_u64(&r->j, "rtt_min_us", min / 1000);
+			prl_json_kv_u64(&r->j, "rtt_avg_us",
 				       sum / received / 1000);
-			pr_json_kv_u64(&r->j, "rtt_max_us", max / 1000);
+			prl_json_kv_u64(&r->j, "rtt_max_us", max / 1000);
 		}
-		pr_json_key(&r->j, "probes");
-		pr_json_arr_begin(&r->j);
+		prl_json_key(&r->j, "probes");
+		prl_json_arr_begin(&r->j);
 		for (i = 0; i < o.count; i++) {
-			pr_json_obj_begin(&r->j);
-			pr_json_kv_u64(&r->j, "seq", i + 1);
+			prl_json_obj_begin(&r->j);
+			prl_json_kv_u64(&r->j, "seq", i + 1);
 			if (probes[i].ok)
-				pr_json_kv_u64(&r->j, "rtt_us",
+				prl_json_kv_u64(&r->j, "rtt_us",
 					       probes[i].rtt_ns / 1000);
 			else
-				pr_json_kv_null(&r->j, "rtt_us");
-			pr_json_obj_end(&r->j);
+				prl_json_kv_null(&r->j, "rtt_us");
+			prl_json_obj_end(&r->j);
 		}
-		pr_json_arr_end(&r->j);
-		pr_json_obj_end(&r->j);
+		prl_json_arr_end(&r->j);
+		prl_json_obj_end(&r->j);
 	} else {
 		printf("%u sent, %u received, %u lost, %u modified", o.count,
 		       received, o.count - received, modified);
@@ -375,9 +375,9 @@ out:
 	sodium_memzero(a.priv, sizeof(a.priv));
 	sodium_memzero(b.priv, sizeof(b.priv));
 	if (a.c.fd >= 0)
-		pr_rc_close(&a.c);
+		prl_rc_close(&a.c);
 	if (b.c.fd >= 0)
-		pr_rc_close(&b.c);
+		prl_rc_close(&b.c);
 	free(buf);
 	free(probes);
 	return rc;

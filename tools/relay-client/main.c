@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r.cmd = commands[k].name;
-	pr_json_init(&r.j, stdout);
+	prl_json_init(&r.j, stdout);
 	/* the command sees its name as argv[0] (getopt convention) */
 	rc = commands[k].fn(&r, argc - i, argv + i);
 	if (fflush(stdout) == EOF && rc == EXIT_OK) {

@@ -69,33 +69,33 @@ static const struct option long_opts[] = {
 
 static const struct {
 	const char *name;
-	enum pr_rc_corrupt kind;
+	enum prl_rc_corrupt kind;
 } corrupt_names[] = {
-	{ "bind-vni", PR_RC_CORRUPT_BIND_VNI },
-	{ "bind-remote-key", PR_RC_CORRUPT_BIND_REMOTE },
-	{ "bind-gen0", PR_RC_CORRUPT_BIND_GEN0 },
-	{ "bind-proto", PR_RC_CORRUPT_BIND_PROTO },
-	{ "bind-tamper", PR_RC_CORRUPT_BIND_TAMPER },
-	{ "answer-port", PR_RC_CORRUPT_ANSWER_PORT },
-	{ "answer-mac", PR_RC_CORRUPT_ANSWER_MAC },
-	{ "answer-gen", PR_RC_CORRUPT_ANSWER_GEN },
-	{ "answer-none", PR_RC_CORRUPT_ANSWER_NONE },
+	{ "bind-vni", PRL_RC_CORRUPT_BIND_VNI },
+	{ "bind-remote-key", PRL_RC_CORRUPT_BIND_REMOTE },
+	{ "bind-gen0", PRL_RC_CORRUPT_BIND_GEN0 },
+	{ "bind-proto", PRL_RC_CORRUPT_BIND_PROTO },
+	{ "bind-tamper", PRL_RC_CORRUPT_BIND_TAMPER },
+	{ "answer-port", PRL_RC_CORRUPT_ANSWER_PORT },
+	{ "answer-mac", PRL_RC_CORRUPT_ANSWER_MAC },
+	{ "answer-gen", PRL_RC_CORRUPT_ANSWER_GEN },
+	{ "answer-none", PRL_RC_CORRUPT_ANSWER_NONE },
 };
 
 const char *rcli_fmt_sa(const struct sockaddr_storage *ss, char *buf,
 			size_t len)
 {
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 
-	if (pr_endpoint_from_sockaddr((const struct sockaddr *)ss,
+	if (prl_endpoint_from_sockaddr((const struct sockaddr *)ss,
 				      sizeof(*ss), &ep))
 		return "?";
-	return pr_endpoint_fmt(&ep, buf, len);
+	return prl_endpoint_fmt(&ep, buf, len);
 }
 
 const char *rcli_fmt_key(const uint8_t *key, char *buf)
 {
-	return pr_key_to_hex(key, buf);
+	return prl_key_to_hex(key, buf);
 }
 
 int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
@@ -104,11 +104,11 @@ int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 	int ret;
 
 	if (!path) {
-		if (pr_key_generate(priv, pub))
+		if (prl_key_generate(priv, pub))
 			return rcli_error(r, "cannot generate a key");
 		return 0;
 	}
-	ret = pr_key_load(path, priv);
+	ret = prl_key_load(path, priv);
 	if (ret < 0)
 		return rcli_error(r, "%s: %s", path, errno == EINVAL ?
 				  "not a key file (64 hex digits or 32 raw bytes)" :
@@ -116,7 +116,7 @@ int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 	if (ret == 1)
 		fprintf(stderr, "relay-client: warning: %s is accessible by group or others\n",
 			path);
-	if (pr_key_public(priv, pub))
+	if (prl_key_public(priv, pub))
 		return rcli_error(r, "%s: bad key", path);
 	return 0;
 }
@@ -124,11 +124,11 @@ int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 static int parse_ep(struct rcli *r, const char *what, const char *s,
 		    struct sockaddr_storage *ss)
 {
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 	socklen_t len;
 
-	if (pr_endpoint_parse(s, &ep) ||
-	    pr_endpoint_to_sockaddr(&ep, ss, &len))
+	if (prl_endpoint_parse(s, &ep) ||
+	    prl_endpoint_to_sockaddr(&ep, ss, &len))
 		return rcli_usage_error(r, "invalid %s '%s': expected ADDR:PORT",
 					what, s);
 	return 0;
@@ -137,27 +137,27 @@ static int parse_ep(struct rcli *r, const char *what, const char *s,
 static int parse_local(struct rcli *r, const char *what, const char *s,
 		       struct sockaddr_storage *ss)
 {
-	struct pr_endpoint ep;
-	char buf[PR_ENDPOINT_STRLEN];
+	struct prl_endpoint ep;
+	char buf[PRL_ENDPOINT_STRLEN];
 	socklen_t len;
 	size_t n;
 
 	/* a local address may have port 0 or none at all */
-	if (!pr_endpoint_parse(s, &ep) &&
-	    !pr_endpoint_to_sockaddr(&ep, ss, &len))
+	if (!prl_endpoint_parse(s, &ep) &&
+	    !prl_endpoint_to_sockaddr(&ep, ss, &len))
 		return 0;
-	if (!pr_addr_parse(s, &ep.addr)) {
+	if (!prl_addr_parse(s, &ep.addr)) {
 		ep.port = 0;
-		if (!pr_endpoint_to_sockaddr(&ep, ss, &len))
+		if (!prl_endpoint_to_sockaddr(&ep, ss, &len))
 			return 0;
 	}
 	n = strlen(s);
 	if (n > 2 && n < sizeof(buf) && !strcmp(s + n - 2, ":0")) {
 		memcpy(buf, s, n - 2);
 		buf[n - 2] = '\0';
-		if (!pr_addr_parse(buf, &ep.addr)) {
+		if (!prl_addr_parse(buf, &ep.addr)) {
 			ep.port = 0;
-			if (!pr_endpoint_to_sockaddr(&ep, ss, &len))
+			if (!prl_endpoint_to_sockaddr(&ep, ss, &len))
 				return 0;
 		}
 	}
@@ -168,7 +168,7 @@ static int parse_local(struct rcli *r, const char *what, const char *s,
 static int parse_key(struct rcli *r, const char *what, const char *s,
 		     uint8_t key[32])
 {
-	if (pr_key_from_hex(s, key))
+	if (prl_key_from_hex(s, key))
 		return rcli_usage_error(r, "invalid %s '%s': expected 64 hex digits",
 					what, s);
 	return 0;
@@ -177,7 +177,7 @@ static int parse_key(struct rcli *r, const char *what, const char *s,
 static int parse_u32(struct rcli *r, const char *what, const char *s,
 		     uint32_t min, uint32_t max, uint32_t *out)
 {
-	if (pr_parse_u32(s, min, max, out))
+	if (prl_parse_u32(s, min, max, out))
 		return rcli_usage_error(r, "invalid %s '%s': expected a number in %u..%u",
 					what, s, min, max);
 	return 0;
@@ -188,14 +188,14 @@ static int parse_proto(struct rcli *r, const char *s, uint16_t *proto)
 	uint32_t v;
 
 	if (!strcmp(s, "wg") || !strcmp(s, "wireguard")) {
-		*proto = PR_GENEVE_PROTO_WG;
+		*proto = PRELAY_GENEVE_PROTO_WG;
 		return 0;
 	}
 	if (!strcmp(s, "disco")) {
-		*proto = PR_GENEVE_PROTO_DISCO;
+		*proto = PRELAY_GENEVE_PROTO_DISCO;
 		return 0;
 	}
-	if (pr_parse_u32(s, 0, 0xffff, &v))
+	if (prl_parse_u32(s, 0, 0xffff, &v))
 		return rcli_usage_error(r, "invalid protocol '%s': expected wg, disco or a number",
 					s);
 	*proto = (uint16_t)v;
@@ -203,7 +203,7 @@ static int parse_proto(struct rcli *r, const char *s, uint16_t *proto)
 }
 
 static int load_ep(struct rcli *r, const char *path,
-		   struct pr_disco_endpoint *ep)
+		   struct prl_disco_endpoint *ep)
 {
 	char buf[16384], err[160];
 	size_t n = 0, k;
@@ -217,7 +217,7 @@ static int load_ep(struct rcli *r, const char *path,
 		fclose(f);
 	if (n == sizeof(buf))
 		return rcli_error(r, "%s: too large", path);
-	if (pr_disco_endpoint_from_json(buf, n, ep, err, sizeof(err)))
+	if (prl_disco_endpoint_from_json(buf, n, ep, err, sizeof(err)))
 		return rcli_error(r, "%s: %s", path, err);
 	return 0;
 }
@@ -228,7 +228,7 @@ int rcli_ep_relay(const struct rcli_opts *o, int family,
 	size_t i;
 
 	for (i = 0; o->have_ep && i < o->ep.n_addrports; i++) {
-		if (!pr_addrport_to_sockaddr(&o->ep.addrports[i], ss))
+		if (!prl_addrport_to_sockaddr(&o->ep.addrports[i], ss))
 			continue;
 		if (!family || ss->ss_family == family)
 			return 0;
@@ -260,7 +260,7 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = RCLI_DEFAULT_TIMEOUT_MS;
-	o->proto = PR_GENEVE_PROTO_WG;
+	o->proto = PRELAY_GENEVE_PROTO_WG;
 	o->count = 1;
 	o->interval_ms = 200;
 	o->settle_ms = 100;
@@ -301,7 +301,7 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 			o->have_peer = true;
 			break;
 		case OPT_VNI:
-			rc = parse_u32(r, "VNI", optarg, 1, PR_GENEVE_VNI_MASK,
+			rc = parse_u32(r, "VNI", optarg, 1, PRL_GENEVE_VNI_MASK,
 				       &o->vni);
 			o->have_vni = true;
 			break;

@@ -22,7 +22,7 @@
 struct rcli {
 	bool json;
 	const char *cmd;	/* "bind", ... for messages */
-	struct pr_json j;
+	struct prl_json j;
 };
 
 /* Everything allocate, bind and pair accept (each checks its subset). */
@@ -40,7 +40,7 @@ struct rcli_opts {
 	uint32_t generation;
 	int timeout_ms;
 	bool timeout_set;
-	enum pr_rc_corrupt corrupt;
+	enum prl_rc_corrupt corrupt;
 	/* modes of bind / pair */
 	const char *send_hex;
 	uint16_t proto;
@@ -56,7 +56,7 @@ struct rcli_opts {
 	/* --endpoint-json FILE: a relay endpoint description */
 	const char *ep_file;
 	bool have_ep;
-	struct pr_disco_endpoint ep;
+	struct prl_disco_endpoint ep;
 	/* many */
 	uint32_t pairs;
 	uint32_t sockets;
@@ -104,7 +104,7 @@ const char *rcli_fmt_key(const uint8_t *key, char *buf);
 
 /* ---- cmd_allocate.c ---- */
 /* Print an endpoint (human: "key value" lines; -j: one object). */
-void rcli_print_endpoint(struct rcli *r, const struct pr_disco_endpoint *ep,
+void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 			 const uint8_t *own_pub, uint32_t generation);
 
 /* ---- the commands ---- */

@@ -7,14 +7,14 @@
 
 static int config_get(struct ctl *c, int argc, char **argv)
 {
-	struct pr_config cfg;
+	struct prl_config cfg;
 	int err;
 
 	if (argc)
 		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_config_get(&c->nl, &cfg);
+	err = prl_config_get(&c->nl, &cfg);
 	if (err)
 		return ctl_kernel_error(c, err);
 	out_config(c, &cfg);
@@ -23,7 +23,7 @@ static int config_get(struct ctl *c, int argc, char **argv)
 
 static int config_set(struct ctl *c, int argc, char **argv)
 {
-	struct pr_config cfg;
+	struct prl_config cfg;
 	int i, n, err;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -36,42 +36,42 @@ static int config_set(struct ctl *c, int argc, char **argv)
 		if (!v)
 			return ctl_usage_error(c, "'%s' needs a value", k);
 		if (!strcmp(k, "bind-lifetime")) {
-			bit = PR_CFG_BIND_LIFETIME;
+			bit = PRL_CFG_BIND_LIFETIME;
 			if (ctl_arg_u32(c, "bind-lifetime", v,
 					&cfg.bind_lifetime_ms))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "idle-lifetime")) {
-			bit = PR_CFG_IDLE_LIFETIME;
+			bit = PRL_CFG_IDLE_LIFETIME;
 			if (ctl_arg_u32(c, "idle-lifetime", v,
 					&cfg.idle_lifetime_ms))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "max-sessions")) {
-			bit = PR_CFG_MAX_SESSIONS;
+			bit = PRL_CFG_MAX_SESSIONS;
 			if (ctl_arg_u32(c, "max-sessions", v,
 					&cfg.max_sessions))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "pass-rate")) {
-			bit = PR_CFG_PASS_RATE;
+			bit = PRL_CFG_PASS_RATE;
 			if (ctl_arg_u32(c, "pass-rate", v, &cfg.pass_rate))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "pass-rate-total")) {
-			bit = PR_CFG_PASS_RATE_TOTAL;
+			bit = PRL_CFG_PASS_RATE_TOTAL;
 			if (ctl_arg_u32(c, "pass-rate-total", v, &cfg.pass_rate_total))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "pass-burst")) {
-			bit = PR_CFG_PASS_BURST;
+			bit = PRL_CFG_PASS_BURST;
 			if (ctl_arg_u32(c, "pass-burst", v, &cfg.pass_burst))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "server-key")) {
-			bit = PR_CFG_SERVER_KEY;
+			bit = PRL_CFG_SERVER_KEY;
 			if (ctl_arg_key(c, "server-key", v, cfg.server_key))
 				return EXIT_USAGE;
 		} else if (!strcmp(k, "static-endpoints")) {
-			bit = PR_CFG_STATIC_EPS;
+			bit = PRL_CFG_STATIC_EPS;
 			if (!strcmp(v, "none")) {
 				cfg.n_static_eps = 0;
 			} else {
-				n = pr_endpoint_list_parse(v, cfg.static_eps,
+				n = prl_endpoint_list_parse(v, cfg.static_eps,
 						PEER_RELAY_MAX_STATIC_EPS);
 				if (n == -E2BIG)
 					return ctl_usage_error(c, "at most %d static endpoints",
@@ -90,7 +90,7 @@ static int config_set(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_config_set(&c->nl, &cfg);
+	err = prl_config_set(&c->nl, &cfg);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 

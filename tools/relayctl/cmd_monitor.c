@@ -21,61 +21,61 @@ const char monitor_help[] =
 	"or {\"event\": \"sock_del\", \"socket\": {...}}, plus \"reason\" for\n"
 	"deletions. Output is line buffered.\n";
 
-static int print_event(const struct pr_event *ev, void *arg)
+static int print_event(const struct prl_event *ev, void *arg)
 {
 	struct ctl *c = arg;
-	const char *name = pr_event_name(ev->cmd);
-	char a[PR_ENDPOINT_STRLEN], b[PR_ENDPOINT_STRLEN];
-	char k0[PR_KEY_HEXLEN], k1[PR_KEY_HEXLEN];
-	const struct pr_session *s = &ev->session;
+	const char *name = prl_event_name(ev->cmd);
+	char a[PRL_ENDPOINT_STRLEN], b[PRL_ENDPOINT_STRLEN];
+	char k0[PRL_KEY_HEXLEN], k1[PRL_KEY_HEXLEN];
+	const struct prl_session *s = &ev->session;
 	FILE *f = c->out;
 
 	if (!name)
 		return 0;
 	if (c->json) {
-		struct pr_json j;
+		struct prl_json j;
 
-		pr_json_init(&j, f);
-		pr_json_obj_begin(&j);
-		pr_json_kv_str(&j, "event", name);
+		prl_json_init(&j, f);
+		prl_json_obj_begin(&j);
+		prl_json_kv_str(&j, "event", name);
 		if (ev->cmd == PEER_RELAY_CMD_SOCK_DEL_NTF) {
-			pr_json_kv_str(&j, "reason",
-				       pr_sock_del_name(ev->sock.del_reason));
-			pr_json_key(&j, "socket");
+			prl_json_kv_str(&j, "reason",
+				       prl_sock_del_name(ev->sock.del_reason));
+			prl_json_key(&j, "socket");
 			out_sock_json(&j, &ev->sock);
 		} else {
 			if (ev->cmd == PEER_RELAY_CMD_SESSION_DEL_NTF)
-				pr_json_kv_str(&j, "reason",
-					       pr_del_name(s->del_reason));
-			pr_json_key(&j, "session");
+				prl_json_kv_str(&j, "reason",
+					       prl_del_name(s->del_reason));
+			prl_json_key(&j, "session");
 			out_session_json(&j, s);
 		}
-		pr_json_obj_end(&j);
+		prl_json_obj_end(&j);
 		return 0;
 	}
 
 	switch (ev->cmd) {
 	case PEER_RELAY_CMD_SESSION_NEW_NTF:
 		fprintf(f, "%s vni %" PRIu32 " key0 %s key1 %s lamport %" PRIu64
-			" state %s\n", name, s->vni, pr_key_fmt(s->key0, k0),
-			pr_key_fmt(s->key1, k1), s->lamport,
-			pr_state_name(s->state));
+			" state %s\n", name, s->vni, prl_key_fmt(s->key0, k0),
+			prl_key_fmt(s->key1, k1), s->lamport,
+			prl_state_name(s->state));
 		break;
 	case PEER_RELAY_CMD_SESSION_BIND_NTF:
 		fprintf(f, "%s vni %" PRIu32 " state %s ep0 %s ep1 %s\n", name,
-			s->vni, pr_state_name(s->state),
-			pr_endpoint_fmt(&s->ep[0].remote, a, sizeof(a)),
-			pr_endpoint_fmt(&s->ep[1].remote, b, sizeof(b)));
+			s->vni, prl_state_name(s->state),
+			prl_endpoint_fmt(&s->ep[0].remote, a, sizeof(a)),
+			prl_endpoint_fmt(&s->ep[1].remote, b, sizeof(b)));
 		break;
 	case PEER_RELAY_CMD_SESSION_DEL_NTF:
 		fprintf(f, "%s vni %" PRIu32 " reason %s\n", name, s->vni,
-			pr_del_name(s->del_reason));
+			prl_del_name(s->del_reason));
 		break;
 	case PEER_RELAY_CMD_SOCK_DEL_NTF:
 		fprintf(f, "%s id %" PRIu32 " %s %s reason %s\n", name,
-			ev->sock.id, pr_family_name(ev->sock.family),
-			pr_endpoint_fmt(&ev->sock.local, a, sizeof(a)),
-			pr_sock_del_name(ev->sock.del_reason));
+			ev->sock.id, prl_family_name(ev->sock.family),
+			prl_endpoint_fmt(&ev->sock.local, a, sizeof(a)),
+			prl_sock_del_name(ev->sock.del_reason));
 		break;
 	}
 	return 0;
@@ -83,7 +83,7 @@ static int print_event(const struct pr_event *ev, void *arg)
 
 int cmd_monitor(struct ctl *c, int argc, char **argv)
 {
-	struct pr_events ev;
+	struct prl_events ev;
 	struct pollfd pfd[2];
 	sigset_t mask;
 	int sfd, err, rc = EXIT_OK;
@@ -93,7 +93,7 @@ int cmd_monitor(struct ctl *c, int argc, char **argv)
 	setvbuf(c->out, NULL, _IOLBF, 0);
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_events_open(&ev, &c->nl, true);
+	err = prl_events_open(&ev, &c->nl, true);
 	if (err)
 		return ctl_error(c, "cannot subscribe to \"%s\": %s",
 				 PEER_RELAY_MCGRP_EVENTS, strerror(-err));
@@ -104,10 +104,10 @@ int cmd_monitor(struct ctl *c, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
-		pr_events_close(&ev);
+		prl_events_close(&ev);
 		return ctl_error(c, "signalfd: %s", strerror(errno));
 	}
-	pfd[0] = (struct pollfd){ .fd = pr_events_fd(&ev), .events = POLLIN };
+	pfd[0] = (struct pollfd){ .fd = prl_events_fd(&ev), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 
 	for (;;) {
@@ -122,7 +122,7 @@ int cmd_monitor(struct ctl *c, int argc, char **argv)
 		if (!pfd[0].revents)
 			continue;
 		/* One datagram per wakeup; poll tells when there is more. */
-		err = pr_events_recv(&ev, print_event, c);
+		err = prl_events_recv(&ev, print_event, c);
 		if (err == -ENOBUFS) {
 			fprintf(stderr, "relayctl: monitor: events lost (receive buffer overrun)\n");
 		} else if (err && err != -EAGAIN) {
@@ -135,6 +135,6 @@ int cmd_monitor(struct ctl *c, int argc, char **argv)
 		}
 	}
 	close(sfd);
-	pr_events_close(&ev);
+	prl_events_close(&ev);
 	return rc;
 }

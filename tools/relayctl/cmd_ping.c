@@ -73,15 +73,15 @@ struct ping_opts {
 	struct sockaddr_storage relay, relay_b, local, local_b;
 	bool have_relay_b, have_local, have_local_b;
 	const char *key_file;
-	uint8_t server_key[PR_KEY_LEN];
+	uint8_t server_key[PRL_KEY_LEN];
 	bool have_server_key;
 	uint32_t count, interval_ms, timeout_ms;
 	bool quiet;
 };
 
 struct ping_side {
-	uint8_t priv[PR_KEY_LEN], pub[PR_KEY_LEN];
-	struct pr_rc c;
+	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
+	struct prl_rc c;
 };
 
 struct ping_state {
@@ -103,7 +103,7 @@ static void sleep_ms(uint32_t ms)
 
 static int ms_left(uint64_t deadline)
 {
-	uint64_t now = pr_rc_now_ns();
+	uint64_t now = prl_rc_now_ns();
 
 	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
 }
@@ -112,15 +112,15 @@ static int ms_left(uint64_t deadline)
 static int parse_relay(const char *s, struct sockaddr_storage *ss)
 {
 	struct addrinfo hints, *res;
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 	char host[256];
 	const char *colon;
 	socklen_t len;
 	size_t n;
 	int err;
 
-	if (!pr_endpoint_parse(s, &ep))
-		return pr_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+	if (!prl_endpoint_parse(s, &ep))
+		return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
 	colon = strrchr(s, ':');
 	if (!colon || colon == s || !colon[1])
 		return -EINVAL;
@@ -143,15 +143,15 @@ static int parse_relay(const char *s, struct sockaddr_storage *ss)
 
 static int parse_local(const char *s, struct sockaddr_storage *ss)
 {
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 	socklen_t len;
 
-	if (!pr_endpoint_parse(s, &ep))
-		return pr_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
-	if (pr_addr_parse(s, &ep.addr))
+	if (!prl_endpoint_parse(s, &ep))
+		return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+	if (prl_addr_parse(s, &ep.addr))
 		return -EINVAL;
 	ep.port = 0;
-	return pr_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
 }
 
 static int parse_opts(struct ctl *c, int argc, char **argv,
@@ -181,15 +181,15 @@ static int parse_opts(struct ctl *c, int argc, char **argv,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			if (pr_parse_u32(optarg, 1, 1000000, &o->count))
+			if (prl_parse_u32(optarg, 1, 1000000, &o->count))
 				return ctl_usage_error(c, "invalid count '%s'", optarg);
 			break;
 		case 'i':
-			if (pr_parse_u32(optarg, 0, 3600000, &o->interval_ms))
+			if (prl_parse_u32(optarg, 0, 3600000, &o->interval_ms))
 				return ctl_usage_error(c, "invalid interval '%s'", optarg);
 			break;
 		case 'W':
-			if (pr_parse_u32(optarg, 1, 600000, &o->timeout_ms))
+			if (prl_parse_u32(optarg, 1, 600000, &o->timeout_ms))
 				return ctl_usage_error(c, "invalid timeout '%s'", optarg);
 			break;
 		case 'k':
@@ -253,41 +253,41 @@ static int parse_opts(struct ctl *c, int argc, char **argv,
 static int probe(struct ping_state *p, int timeout_ms, uint64_t *rtt_ns,
 		 bool *modified)
 {
-	uint8_t txid[PR_DISCO_TXID_LEN], sent[PR_DISCO_MAX_PLAIN + 256];
+	uint8_t txid[PRL_DISCO_TXID_LEN], sent[PRL_DISCO_MAX_PLAIN + 256];
 	uint64_t t0, deadline;
-	struct pr_rc_rx rx;
+	struct prl_rc_rx rx;
 	ssize_t n;
 	int err;
 
 	randombytes_buf(txid, sizeof(txid));
-	n = pr_rc_build_ping(&p->a.c, txid, 0, sent, sizeof(sent));
+	n = prl_rc_build_ping(&p->a.c, txid, 0, sent, sizeof(sent));
 	if (n < 0)
 		return (int)n;
-	t0 = pr_rc_now_ns();
+	t0 = prl_rc_now_ns();
 	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
-	err = pr_rc_send_raw(&p->a.c, sent, (size_t)n);
+	err = prl_rc_send_raw(&p->a.c, sent, (size_t)n);
 	if (err)
 		return err;
 	do {
-		err = pr_rc_recv(&p->b.c, p->buf, PR_RC_MAX_DATAGRAM,
+		err = prl_rc_recv(&p->b.c, p->buf, PRL_RC_MAX_DATAGRAM,
 				 ms_left(deadline), &rx);
 		if (err)
 			return err;
-	} while (rx.kind != PR_RC_RX_PING ||
+	} while (rx.kind != PRL_RC_RX_PING ||
 		 memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)));
 	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
 		*modified = true;
-	err = pr_rc_send_pong(&p->b.c, &rx);
+	err = prl_rc_send_pong(&p->b.c, &rx);
 	if (err)
 		return err;
 	do {
-		err = pr_rc_recv(&p->a.c, p->buf, PR_RC_MAX_DATAGRAM,
+		err = prl_rc_recv(&p->a.c, p->buf, PRL_RC_MAX_DATAGRAM,
 				 ms_left(deadline), &rx);
 		if (err)
 			return err;
-	} while (rx.kind != PR_RC_RX_PONG ||
+	} while (rx.kind != PRL_RC_RX_PONG ||
 		 memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)));
-	*rtt_ns = pr_rc_now_ns() - t0;
+	*rtt_ns = prl_rc_now_ns() - t0;
 	if (!*rtt_ns)
 		*rtt_ns = 1;
 	return 0;
@@ -304,16 +304,16 @@ static int connect_pair(struct ctl *c, struct ping_state *p,
 
 	for (i = 0; i < PING_HANDSHAKES && err == -ETIMEDOUT; i++) {
 		p->handshakes++;
-		err = pr_rc_bind(&p->a.c, 0, (int)o->timeout_ms, NULL);
+		err = prl_rc_bind(&p->a.c, 0, (int)o->timeout_ms, NULL);
 		if (err)
 			return ctl_error(c, "A: no Challenge from the relay: %s",
 					 strerror(-err));
-		err = pr_rc_bind(&p->b.c, 0, (int)o->timeout_ms, NULL);
+		err = prl_rc_bind(&p->b.c, 0, (int)o->timeout_ms, NULL);
 		if (err)
 			return ctl_error(c, "B: no Challenge from the relay: %s",
 					 strerror(-err));
 		/* relayd binds after it processed the Answer: retry shortly */
-		deadline = pr_rc_now_ns() + (uint64_t)o->timeout_ms * 1000000u;
+		deadline = prl_rc_now_ns() + (uint64_t)o->timeout_ms * 1000000u;
 		do {
 			left = ms_left(deadline);
 			err = probe(p, left < PING_CONFIRM_MS ? left :
@@ -331,64 +331,64 @@ static int setup(struct ctl *c, struct ping_state *p, struct ping_opts *o)
 {
 	const struct sockaddr_storage *rb = o->have_relay_b ? &o->relay_b :
 					    &o->relay;
-	struct pr_disco_endpoint ep;
-	struct pr_session s;
-	struct pr_config cfg;
+	struct prl_disco_endpoint ep;
+	struct prl_session s;
+	struct prl_config cfg;
 	int err;
 
 	if (o->key_file) {
-		err = pr_key_load(o->key_file, p->a.priv);
+		err = prl_key_load(o->key_file, p->a.priv);
 		if (err < 0)
 			return ctl_error(c, "%s: %s", o->key_file,
 					 errno == EINVAL ? "not a key file" :
 					 strerror(errno));
-		if (pr_key_public(p->a.priv, p->a.pub))
+		if (prl_key_public(p->a.priv, p->a.pub))
 			return ctl_error(c, "%s: bad key", o->key_file);
-	} else if (pr_key_generate(p->a.priv, p->a.pub)) {
+	} else if (prl_key_generate(p->a.priv, p->a.pub)) {
 		return ctl_error(c, "cannot generate a key");
 	}
-	if (pr_key_generate(p->b.priv, p->b.pub))
+	if (prl_key_generate(p->b.priv, p->b.pub))
 		return ctl_error(c, "cannot generate a key");
 
-	err = pr_rc_open(&p->a.c, p->a.priv, (const struct sockaddr *)&o->relay,
+	err = prl_rc_open(&p->a.c, p->a.priv, (const struct sockaddr *)&o->relay,
 			 o->have_local ? (struct sockaddr *)&o->local : NULL);
 	if (err)
 		return ctl_error(c, "socket A: %s", strerror(-err));
-	err = pr_rc_open(&p->b.c, p->b.priv, (const struct sockaddr *)rb,
+	err = prl_rc_open(&p->b.c, p->b.priv, (const struct sockaddr *)rb,
 			 o->have_local_b ? (struct sockaddr *)&o->local_b : NULL);
 	if (err)
 		return ctl_error(c, "socket B: %s", strerror(-err));
 
 	if (o->key_file) {
-		err = pr_rc_allocate(&p->a.c, o->server_key, p->b.pub,
+		err = prl_rc_allocate(&p->a.c, o->server_key, p->b.pub,
 				     (int)o->timeout_ms * PING_HANDSHAKES, &ep);
 		if (err)
 			return ctl_error(c, "no AllocateResponse from the relay (is the key granted, the server key right?): %s",
 					 strerror(-err));
 		p->vni = ep.vni;
-		memcpy(o->server_key, ep.server_key, PR_KEY_LEN);
+		memcpy(o->server_key, ep.server_key, PRL_KEY_LEN);
 	} else {
 		if (ctl_nl(c))
 			return EXIT_ERR;
 		if (!o->have_server_key) {
-			err = pr_config_get(&c->nl, &cfg);
+			err = prl_config_get(&c->nl, &cfg);
 			if (err)
 				return ctl_kernel_error(c, err);
-			if (!(cfg.mask & PR_CFG_SERVER_KEY))
+			if (!(cfg.mask & PRL_CFG_SERVER_KEY))
 				return ctl_error(c, "the kernel has no server key (is relayd running in this network namespace?); give --server-key or use --key");
-			memcpy(o->server_key, cfg.server_key, PR_KEY_LEN);
+			memcpy(o->server_key, cfg.server_key, PRL_KEY_LEN);
 		}
-		err = pr_session_new(&c->nl, p->a.pub, p->b.pub, NULL, &s);
+		err = prl_session_new(&c->nl, p->a.pub, p->b.pub, NULL, &s);
 		if (err)
 			return ctl_kernel_error(c, err);
 		p->vni = s.vni;
 		p->netlink_session = true;
-		err = pr_rc_set_endpoint(&p->a.c, o->server_key, p->vni,
+		err = prl_rc_set_endpoint(&p->a.c, o->server_key, p->vni,
 					 p->b.pub);
 		if (err)
 			return ctl_error(c, "endpoint A: %s", strerror(-err));
 	}
-	err = pr_rc_set_endpoint(&p->b.c, o->server_key, p->vni, p->a.pub);
+	err = prl_rc_set_endpoint(&p->b.c, o->server_key, p->vni, p->a.pub);
 	if (err)
 		return ctl_error(c, "endpoint B: %s", strerror(-err));
 	return 0;
@@ -399,7 +399,7 @@ static void summary(struct ctl *c, const struct ping_state *p,
 		    uint32_t modified, int64_t forwarded)
 {
 	uint64_t min = UINT64_MAX, max = 0, sum = 0;
-	struct pr_json j;
+	struct prl_json j;
 	uint32_t i;
 
 	for (i = 0; i < o->count; i++) {
@@ -425,42 +425,42 @@ static void summary(struct ctl *c, const struct ping_state *p,
 				(double)max / 1e6);
 		return;
 	}
-	pr_json_init(&j, c->out);
-	pr_json_obj_begin(&j);
-	pr_json_kv_str(&j, "relay", o->relay_s);
-	pr_json_kv_u64(&j, "vni", p->vni);
-	pr_json_kv_str(&j, "mode", p->netlink_session ? "netlink" : "in-band");
-	pr_json_kv_u64(&j, "handshakes", p->handshakes);
-	pr_json_kv_u64(&j, "sent", o->count);
-	pr_json_kv_u64(&j, "received", received);
-	pr_json_kv_u64(&j, "lost", o->count - received);
-	pr_json_kv_u64(&j, "modified", modified);
+	prl_json_init(&j, c->out);
+	prl_json_obj_begin(&j);
+	prl_json_kv_str(&j, "relay", o->relay_s);
+	prl_json_kv_u64(&j, "vni", p->vni);
+	prl_json_kv_str(&j, "mode", p->netlink_session ? "netlink" : "in-band");
+	prl_json_kv_u64(&j, "handshakes", p->handshakes);
+	prl_json_kv_u64(&j, "sent", o->count);
+	prl_json_kv_u64(&j, "received", received);
+	prl_json_kv_u64(&j, "lost", o->count - received);
+	prl_json_kv_u64(&j, "modified", modified);
 	if (received) {
-		pr_json_kv_u64(&j, "rtt_min_us", min / 1000);
-		pr_json_kv_u64(&j, "rtt_avg_us", sum / received / 1000);
-		pr_json_kv_u64(&j, "rtt_max_us", max / 1000);
+		prl_json_kv_u64(&j, "rtt_min_us", min / 1000);
+		prl_json_kv_u64(&j, "rtt_avg_us", sum / received / 1000);
+		prl_json_kv_u64(&j, "rtt_max_us", max / 1000);
 	} else {
-		pr_json_kv_null(&j, "rtt_min_us");
-		pr_json_kv_null(&j, "rtt_avg_us");
-		pr_json_kv_null(&j, "rtt_max_us");
+		prl_json_kv_null(&j, "rtt_min_us");
+		prl_json_kv_null(&j, "rtt_avg_us");
+		prl_json_kv_null(&j, "rtt_max_us");
 	}
 	if (forwarded >= 0)
-		pr_json_kv_u64(&j, "forwarded", (uint64_t)forwarded);
+		prl_json_kv_u64(&j, "forwarded", (uint64_t)forwarded);
 	else
-		pr_json_kv_null(&j, "forwarded");
-	pr_json_key(&j, "probes");
-	pr_json_arr_begin(&j);
+		prl_json_kv_null(&j, "forwarded");
+	prl_json_key(&j, "probes");
+	prl_json_arr_begin(&j);
 	for (i = 0; i < o->count; i++) {
-		pr_json_obj_begin(&j);
-		pr_json_kv_u64(&j, "seq", i + 1);
+		prl_json_obj_begin(&j);
+		prl_json_kv_u64(&j, "seq", i + 1);
 		if (p->rtt_ns[i])
-			pr_json_kv_u64(&j, "rtt_us", p->rtt_ns[i] / 1000);
+			prl_json_kv_u64(&j, "rtt_us", p->rtt_ns[i] / 1000);
 		else
-			pr_json_kv_null(&j, "rtt_us");
-		pr_json_obj_end(&j);
+			prl_json_kv_null(&j, "rtt_us");
+		prl_json_obj_end(&j);
 	}
-	pr_json_arr_end(&j);
-	pr_json_obj_end(&j);
+	prl_json_arr_end(&j);
+	prl_json_obj_end(&j);
 	fputc('\n', c->out);
 }
 
@@ -470,7 +470,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 	struct ping_opts o;
 	uint32_t i, received = 0, modified = 0;
 	int64_t forwarded = -1;
-	struct pr_session s;
+	struct prl_session s;
 	char **args;
 	int rc, err;
 
@@ -486,7 +486,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 	free(args);
 	if (rc)
 		return rc;
-	p.buf = malloc(PR_RC_MAX_DATAGRAM);
+	p.buf = malloc(PRL_RC_MAX_DATAGRAM);
 	p.rtt_ns = calloc(o.count, sizeof(*p.rtt_ns));
 	if (!p.buf || !p.rtt_ns) {
 		rc = ctl_error(c, "out of memory");
@@ -530,7 +530,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 				i + 1, p.vni, o.timeout_ms);
 		fflush(c->out);
 	}
-	if (p.netlink_session && !pr_session_get(&c->nl, p.vni, &s))
+	if (p.netlink_session && !prl_session_get(&c->nl, p.vni, &s))
 		forwarded = (int64_t)(s.ep[0].rx_packets + s.ep[1].rx_packets);
 	summary(c, &p, &o, received, modified, forwarded);
 	if (modified)
@@ -542,16 +542,16 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 		rc = EXIT_OK;
 out:
 	if (p.netlink_session) {
-		err = pr_session_del(&c->nl, p.vni);
+		err = prl_session_del(&c->nl, p.vni);
 		if (err && err != -ENOENT && rc == EXIT_OK)
 			rc = ctl_kernel_error(c, err);
 	}
 	sodium_memzero(p.a.priv, sizeof(p.a.priv));
 	sodium_memzero(p.b.priv, sizeof(p.b.priv));
 	if (p.a.c.fd >= 0)
-		pr_rc_close(&p.a.c);
+		prl_rc_close(&p.a.c);
 	if (p.b.c.fd >= 0)
-		pr_rc_close(&p.b.c);
+		prl_rc_close(&p.b.c);
 	free(p.buf);
 	free(p.rtt_ns);
 	return rc;

@@ -13,10 +13,10 @@
 
 struct desc_socks {
 	size_t n;
-	struct pr_endpoint local[64];
+	struct prl_endpoint local[64];
 };
 
-static int desc_sock_cb(const struct pr_sock_info *si, void *arg)
+static int desc_sock_cb(const struct prl_sock_info *si, void *arg)
 {
 	struct desc_socks *ds = arg;
 
@@ -25,25 +25,25 @@ static int desc_sock_cb(const struct pr_sock_info *si, void *arg)
 	return 0;
 }
 
-static bool addr_is_any(const struct pr_addr *a)
+static bool addr_is_any(const struct prl_addr *a)
 {
 	static const uint8_t zero[16];
 
-	return !memcmp(&a->u, zero, pr_addr_len(a));
+	return !memcmp(&a->u, zero, prl_addr_len(a));
 }
 
-static void add_endpoint(struct pr_disco_endpoint *ep,
-			 const struct pr_endpoint *e)
+static void add_endpoint(struct prl_disco_endpoint *ep,
+			 const struct prl_endpoint *e)
 {
 	struct sockaddr_storage ss;
-	struct pr_addrport ap;
+	struct prl_addrport ap;
 	socklen_t len;
 
 	if (!e->addr.family || addr_is_any(&e->addr) ||
-	    pr_endpoint_to_sockaddr(e, &ss, &len) ||
-	    pr_addrport_from_sockaddr(&ap, (struct sockaddr *)&ss))
+	    prl_endpoint_to_sockaddr(e, &ss, &len) ||
+	    prl_addrport_from_sockaddr(&ap, (struct sockaddr *)&ss))
 		return;
-	pr_disco_endpoint_add_addr(ep, &ap);
+	prl_disco_endpoint_add_addr(ep, &ap);
 }
 
 /* An address clients could use: not loopback, link-local or multicast. */
@@ -72,8 +72,8 @@ static bool usable_addr(const struct sockaddr *sa)
  * network namespace paired with the port of each attached socket of its
  * family (a socket bound to one address contributes only that address).
  */
-static void describe_addrs(struct ctl *c, const struct pr_config *cfg,
-			   struct pr_disco_endpoint *ep)
+static void describe_addrs(struct ctl *c, const struct prl_config *cfg,
+			   struct prl_disco_endpoint *ep)
 {
 	struct desc_socks ds = { 0 };
 	struct ifaddrs *ifa, *i;
@@ -82,7 +82,7 @@ static void describe_addrs(struct ctl *c, const struct pr_config *cfg,
 
 	for (k = 0; k < cfg->n_static_eps; k++)
 		add_endpoint(ep, &cfg->static_eps[k]);
-	if (pr_sock_dump(&c->nl, desc_sock_cb, &ds) < 0 || !ds.n)
+	if (prl_sock_dump(&c->nl, desc_sock_cb, &ds) < 0 || !ds.n)
 		return;
 	for (j = 0; j < ds.n; j++)
 		if (!addr_is_any(&ds.local[j].addr))
@@ -90,12 +90,12 @@ static void describe_addrs(struct ctl *c, const struct pr_config *cfg,
 	if (getifaddrs(&ifa))
 		return;
 	for (i = ifa; i; i = i->ifa_next) {
-		struct pr_endpoint e;
+		struct prl_endpoint e;
 
 		if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) ||
 		    (i->ifa_flags & IFF_LOOPBACK) || !usable_addr(i->ifa_addr))
 			continue;
-		if (pr_endpoint_from_sockaddr(i->ifa_addr,
+		if (prl_endpoint_from_sockaddr(i->ifa_addr,
 					      i->ifa_addr->sa_family == AF_INET ?
 					      sizeof(struct sockaddr_in) :
 					      sizeof(struct sockaddr_in6), &e))
@@ -111,91 +111,91 @@ static void describe_addrs(struct ctl *c, const struct pr_config *cfg,
 	freeifaddrs(ifa);
 }
 
-static void print_description(struct ctl *c, const struct pr_session *s,
-			      const struct pr_config *cfg, bool have_key,
-			      const struct pr_disco_endpoint *ep)
+static void print_description(struct ctl *c, const struct prl_session *s,
+			      const struct prl_config *cfg, bool have_key,
+			      const struct prl_disco_endpoint *ep)
 {
-	char key[PR_KEY_HEXLEN], buf[PR_ENDPOINT_STRLEN];
-	char bl[PR_DURATION_STRLEN], sl[PR_DURATION_STRLEN];
+	char key[PRL_KEY_HEXLEN], buf[PRL_ENDPOINT_STRLEN];
+	char bl[PRL_DURATION_STRLEN], sl[PRL_DURATION_STRLEN];
 	int64_t bind_ns = (int64_t)cfg->bind_lifetime_ms * 1000000;
 	int64_t idle_ns = (int64_t)cfg->idle_lifetime_ms * 1000000;
 	FILE *f = c->out;
 	size_t i;
 	int k;
 
-	pr_duration_fmt(bind_ns, bl, sizeof(bl));
-	pr_duration_fmt(idle_ns, sl, sizeof(sl));
+	prl_duration_fmt(bind_ns, bl, sizeof(bl));
+	prl_duration_fmt(idle_ns, sl, sizeof(sl));
 	if (c->json) {
-		struct pr_json j;
+		struct prl_json j;
 
-		pr_json_init(&j, f);
-		pr_json_obj_begin(&j);
-		pr_json_kv_u64(&j, "vni", s->vni);
-		pr_json_kv_str(&j, "key0", pr_key_fmt(s->key0, key));
-		pr_json_kv_str(&j, "key1", pr_key_fmt(s->key1, key));
-		pr_json_kv_u64(&j, "lamport", s->lamport);
-		pr_json_kv_str(&j, "state", pr_state_name(s->state));
-		pr_json_kv_u64(&j, "age_ms", s->age_ms);
-		pr_json_key(&j, "endpoints");
-		pr_json_arr_begin(&j);
+		prl_json_init(&j, f);
+		prl_json_obj_begin(&j);
+		prl_json_kv_u64(&j, "vni", s->vni);
+		prl_json_kv_str(&j, "key0", prl_key_fmt(s->key0, key));
+		prl_json_kv_str(&j, "key1", prl_key_fmt(s->key1, key));
+		prl_json_kv_u64(&j, "lamport", s->lamport);
+		prl_json_kv_str(&j, "state", prl_state_name(s->state));
+		prl_json_kv_u64(&j, "age_ms", s->age_ms);
+		prl_json_key(&j, "endpoints");
+		prl_json_arr_begin(&j);
 		for (k = 0; k < 2; k++) {
-			const struct pr_ep_info *e = &s->ep[k];
+			const struct prl_ep_info *e = &s->ep[k];
 
-			pr_json_obj_begin(&j);
+			prl_json_obj_begin(&j);
 			if (e->remote.addr.family)
-				pr_json_kv_str(&j, "remote",
-					       pr_endpoint_fmt(&e->remote, buf,
+				prl_json_kv_str(&j, "remote",
+					       prl_endpoint_fmt(&e->remote, buf,
 							       sizeof(buf)));
 			else
-				pr_json_kv_null(&j, "remote");
+				prl_json_kv_null(&j, "remote");
 			if (e->local.family)
-				pr_json_kv_str(&j, "local",
-					       pr_addr_fmt(&e->local, buf,
+				prl_json_kv_str(&j, "local",
+					       prl_addr_fmt(&e->local, buf,
 							   sizeof(buf)));
 			else
-				pr_json_kv_null(&j, "local");
-			pr_json_kv_u64(&j, "rx_packets", e->rx_packets);
-			pr_json_kv_u64(&j, "rx_bytes", e->rx_bytes);
-			pr_json_kv_u64(&j, "idle_ms", e->idle_ms);
-			pr_json_obj_end(&j);
+				prl_json_kv_null(&j, "local");
+			prl_json_kv_u64(&j, "rx_packets", e->rx_packets);
+			prl_json_kv_u64(&j, "rx_bytes", e->rx_bytes);
+			prl_json_kv_u64(&j, "idle_ms", e->idle_ms);
+			prl_json_obj_end(&j);
 		}
-		pr_json_arr_end(&j);
+		prl_json_arr_end(&j);
 		/* the endpoint description (ref §2.5, Tailscale's JSON names
 		 * in snake case; durations also as Go strings) */
 		if (have_key)
-			pr_json_kv_str(&j, "server_key",
-				       pr_key_fmt(cfg->server_key, key));
+			prl_json_kv_str(&j, "server_key",
+				       prl_key_fmt(cfg->server_key, key));
 		else
-			pr_json_kv_null(&j, "server_key");
-		pr_json_key(&j, "client_keys");
-		pr_json_arr_begin(&j);
-		pr_json_str(&j, pr_key_fmt(s->key0, key));
-		pr_json_str(&j, pr_key_fmt(s->key1, key));
-		pr_json_arr_end(&j);
-		pr_json_kv_str(&j, "bind_lifetime", bl);
-		pr_json_kv_u64(&j, "bind_lifetime_ms", cfg->bind_lifetime_ms);
-		pr_json_kv_str(&j, "steady_state_lifetime", sl);
-		pr_json_kv_u64(&j, "steady_state_lifetime_ms",
+			prl_json_kv_null(&j, "server_key");
+		prl_json_key(&j, "client_keys");
+		prl_json_arr_begin(&j);
+		prl_json_str(&j, prl_key_fmt(s->key0, key));
+		prl_json_str(&j, prl_key_fmt(s->key1, key));
+		prl_json_arr_end(&j);
+		prl_json_kv_str(&j, "bind_lifetime", bl);
+		prl_json_kv_u64(&j, "bind_lifetime_ms", cfg->bind_lifetime_ms);
+		prl_json_kv_str(&j, "steady_state_lifetime", sl);
+		prl_json_kv_u64(&j, "steady_state_lifetime_ms",
 			       cfg->idle_lifetime_ms);
-		pr_json_key(&j, "addrs");
-		pr_json_arr_begin(&j);
+		prl_json_key(&j, "addrs");
+		prl_json_arr_begin(&j);
 		for (i = 0; i < ep->n_addrports; i++)
-			pr_json_str(&j, pr_addrport_format(&ep->addrports[i],
+			prl_json_str(&j, prl_addrport_format(&ep->addrports[i],
 							   buf, sizeof(buf)));
-		pr_json_arr_end(&j);
-		pr_json_obj_end(&j);
+		prl_json_arr_end(&j);
+		prl_json_obj_end(&j);
 		return;
 	}
 	out_session(c, s);
 	fprintf(f, "  server-key %s\n",
-		have_key ? pr_key_fmt(cfg->server_key, key) : "none");
-	fprintf(f, "  client-keys %s", pr_key_fmt(s->key0, key));
-	fprintf(f, " %s\n", pr_key_fmt(s->key1, key));
+		have_key ? prl_key_fmt(cfg->server_key, key) : "none");
+	fprintf(f, "  client-keys %s", prl_key_fmt(s->key0, key));
+	fprintf(f, " %s\n", prl_key_fmt(s->key1, key));
 	fprintf(f, "  bind-lifetime %s\n", bl);
 	fprintf(f, "  steady-state-lifetime %s\n", sl);
 	for (i = 0; i < ep->n_addrports; i++)
 		fprintf(f, "  addr %s\n",
-			pr_addrport_format(&ep->addrports[i], buf,
+			prl_addrport_format(&ep->addrports[i], buf,
 					   sizeof(buf)));
 	if (!ep->n_addrports)
 		fprintf(f, "  addr none\n");
@@ -205,11 +205,11 @@ static int session_add(struct ctl *c, int argc, char **argv)
 {
 	static const uint8_t zero[PEER_RELAY_KEY_LEN];
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
-	struct pr_endpoint at[2];
+	struct prl_endpoint at[2];
 	bool has_at[2] = { false, false };
-	struct pr_disco_endpoint ep;
-	struct pr_session s;
-	struct pr_config cfg;
+	struct prl_disco_endpoint ep;
+	struct prl_session s;
+	struct prl_config cfg;
 	uint32_t vni;
 	bool has_vni = false, have_key;
 	int i, err;
@@ -229,7 +229,7 @@ static int session_add(struct ctl *c, int argc, char **argv)
 				return EXIT_USAGE;
 			has_vni = true;
 		} else if (which >= 0) {
-			if (pr_endpoint_parse(val, &at[which]))
+			if (prl_endpoint_parse(val, &at[which]))
 				return ctl_usage_error(c, "invalid %s address '%s': expected IPv4:PORT or [IPv6]:PORT",
 						       opt, val);
 			has_at[which] = true;
@@ -239,19 +239,19 @@ static int session_add(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_session_new_bound(&c->nl, ka, kb, has_vni ? &vni : NULL,
+	err = prl_session_new_bound(&c->nl, ka, kb, has_vni ? &vni : NULL,
 				   has_at[0] ? &at[0] : NULL,
 				   has_at[1] ? &at[1] : NULL, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&ep, 0, sizeof(ep));
-	if (pr_config_get(&c->nl, &cfg)) {
+	if (prl_config_get(&c->nl, &cfg)) {
 		fprintf(stderr, "relayctl: session add: warning: cannot read the relay config: %s\n",
-			pr_nl_errmsg(&c->nl));
+			prl_nl_errmsg(&c->nl));
 		cfg.mask = 0;
 	}
-	have_key = (cfg.mask & PR_CFG_SERVER_KEY) &&
+	have_key = (cfg.mask & PRL_CFG_SERVER_KEY) &&
 		   memcmp(cfg.server_key, zero, sizeof(zero));
 	if (!have_key)
 		fprintf(stderr, "relayctl: session add: warning: no server key configured (is relayd running?)\n");
@@ -264,8 +264,8 @@ static int session_add(struct ctl *c, int argc, char **argv)
 
 static int session_bind(struct ctl *c, int argc, char **argv)
 {
-	struct pr_endpoint remote;
-	struct pr_addr local = { 0 };
+	struct prl_endpoint remote;
+	struct prl_addr local = { 0 };
 	uint32_t vni;
 	int err;
 
@@ -276,14 +276,14 @@ static int session_bind(struct ctl *c, int argc, char **argv)
 	if (strcmp(argv[1], "0") && strcmp(argv[1], "1"))
 		return ctl_usage_error(c, "invalid endpoint '%s': expected 0 or 1",
 				       argv[1]);
-	if (pr_endpoint_parse(argv[2], &remote))
+	if (prl_endpoint_parse(argv[2], &remote))
 		return ctl_usage_error(c, "invalid endpoint address '%s': expected IPv4:PORT or [IPv6]:PORT",
 				       argv[2]);
 	if (argc == 5) {
 		if (strcmp(argv[3], "local"))
 			return ctl_usage_error(c, "unexpected argument '%s'",
 					       argv[3]);
-		if (pr_addr_parse(argv[4], &local))
+		if (prl_addr_parse(argv[4], &local))
 			return ctl_usage_error(c, "invalid local address '%s'",
 					       argv[4]);
 		if (local.family != remote.addr.family)
@@ -291,7 +291,7 @@ static int session_bind(struct ctl *c, int argc, char **argv)
 	}
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_session_bind(&c->nl, vni, argv[1][0] == '1', &remote,
+	err = prl_session_bind(&c->nl, vni, argv[1][0] == '1', &remote,
 			      argc == 5 ? &local : NULL);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
@@ -329,15 +329,15 @@ static int session_del(struct ctl *c, int argc, char **argv)
 		return err;
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = by_key ? pr_session_del_keys(&c->nl, ka, kb) :
-		       pr_session_del(&c->nl, vni);
+	err = by_key ? prl_session_del_keys(&c->nl, ka, kb) :
+		       prl_session_del(&c->nl, vni);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
 static int session_get(struct ctl *c, int argc, char **argv)
 {
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
-	struct pr_session s;
+	struct prl_session s;
 	bool by_key;
 	uint32_t vni = 0;
 	int err;
@@ -347,8 +347,8 @@ static int session_get(struct ctl *c, int argc, char **argv)
 		return err;
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = by_key ? pr_session_get_keys(&c->nl, ka, kb, &s) :
-		       pr_session_get(&c->nl, vni, &s);
+	err = by_key ? prl_session_get_keys(&c->nl, ka, kb, &s) :
+		       prl_session_get(&c->nl, vni, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
 	out_session(c, &s);
@@ -357,10 +357,10 @@ static int session_get(struct ctl *c, int argc, char **argv)
 
 struct list_ctx {
 	struct ctl *c;
-	struct pr_json j;
+	struct prl_json j;
 };
 
-static int list_one(const struct pr_session *s, void *arg)
+static int list_one(const struct prl_session *s, void *arg)
 {
 	struct list_ctx *l = arg;
 
@@ -380,12 +380,12 @@ static int session_list(struct ctl *c, int argc, char **argv)
 		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	pr_json_init(&l.j, c->out);
+	prl_json_init(&l.j, c->out);
 	if (c->json)
-		pr_json_arr_begin(&l.j);
-	err = pr_session_dump(&c->nl, list_one, &l);
+		prl_json_arr_begin(&l.j);
+	err = prl_session_dump(&c->nl, list_one, &l);
 	if (c->json)
-		pr_json_arr_end(&l.j);
+		prl_json_arr_end(&l.j);
 	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
@@ -397,7 +397,7 @@ static int session_flush(struct ctl *c, int argc, char **argv)
 		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_session_flush(&c->nl);
+	err = prl_session_flush(&c->nl);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 

@@ -33,11 +33,11 @@ const char show_help[] =
 
 /* Everything collected before printing, so JSON output stays whole. */
 struct overview {
-	struct pr_config cfg;
-	struct pr_stats st;
-	struct pr_sock_info *socks;
+	struct prl_config cfg;
+	struct prl_stats st;
+	struct prl_sock_info *socks;
 	size_t n_socks, cap_socks;
-	struct pr_session *sessions;
+	struct prl_session *sessions;
 	size_t n_sessions, cap_sessions;
 };
 
@@ -57,7 +57,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static int add_sock(const struct pr_sock_info *s, void *arg)
+static int add_sock(const struct prl_sock_info *s, void *arg)
 {
 	struct overview *o = arg;
 
@@ -68,7 +68,7 @@ static int add_sock(const struct pr_sock_info *s, void *arg)
 	return 0;
 }
 
-static int add_session(const struct pr_session *s, void *arg)
+static int add_session(const struct prl_session *s, void *arg)
 {
 	struct overview *o = arg;
 
@@ -93,7 +93,7 @@ static void fmt_ms(char *buf, size_t len, uint64_t ms)
 
 static void show_human(FILE *f, const struct overview *o)
 {
-	char a[PR_ENDPOINT_STRLEN], b[PR_ADDR_STRLEN], k[20], t[32];
+	char a[PRL_ENDPOINT_STRLEN], b[PRL_ADDR_STRLEN], k[20], t[32];
 	uint64_t pk = 0, by = 0, drops = 0, passes = 0, n;
 	size_t i;
 	int e;
@@ -115,13 +115,13 @@ static void show_human(FILE *f, const struct overview *o)
 	fprintf(f, "  bind lifetime: %" PRIu32 " ms, idle lifetime: %" PRIu32
 		" ms, max sessions: %" PRIu32 "\n", o->cfg.bind_lifetime_ms,
 		o->cfg.idle_lifetime_ms, o->cfg.max_sessions);
-	if (o->cfg.mask & PR_CFG_SERVER_KEY)
+	if (o->cfg.mask & PRL_CFG_SERVER_KEY)
 		fprintf(f, "  server key: %s\n",
 			out_short_key(o->cfg.server_key, k));
 	if (o->cfg.n_static_eps) {
 		fprintf(f, "  static endpoints:");
 		for (i = 0; i < o->cfg.n_static_eps; i++)
-			fprintf(f, " %s", pr_endpoint_fmt(&o->cfg.static_eps[i],
+			fprintf(f, " %s", prl_endpoint_fmt(&o->cfg.static_eps[i],
 							  a, sizeof(a)));
 		fputc('\n', f);
 	}
@@ -131,21 +131,21 @@ static void show_human(FILE *f, const struct overview *o)
 
 	for (i = 0; i < o->n_socks; i++)
 		fprintf(f, "\nsocket %" PRIu32 ": %s %s\n  rx packets: %" PRIu64
-			"\n", o->socks[i].id, pr_family_name(o->socks[i].family),
-			pr_endpoint_fmt(&o->socks[i].local, a, sizeof(a)),
+			"\n", o->socks[i].id, prl_family_name(o->socks[i].family),
+			prl_endpoint_fmt(&o->socks[i].local, a, sizeof(a)),
 			o->socks[i].rx_packets);
 
 	for (i = 0; i < o->n_sessions; i++) {
-		const struct pr_session *s = &o->sessions[i];
+		const struct prl_session *s = &o->sessions[i];
 
 		fmt_ms(t, sizeof(t), s->age_ms);
 		fprintf(f, "\nsession vni %" PRIu32 ": %s\n  lamport: %" PRIu64
-			", age: %s\n", s->vni, pr_state_name(s->state),
+			", age: %s\n", s->vni, prl_state_name(s->state),
 			s->lamport, t);
 		fprintf(f, "  path: ");
 		for (e = 0; e < 2; e++) {
 			if (s->ep[e].remote.addr.family)
-				pr_endpoint_fmt(&s->ep[e].remote, a, sizeof(a));
+				prl_endpoint_fmt(&s->ep[e].remote, a, sizeof(a));
 			else
 				snprintf(a, sizeof(a), "<no handshake>");
 			fprintf(f, "%s(%s)%s", a,
@@ -153,7 +153,7 @@ static void show_human(FILE *f, const struct overview *o)
 				e ? "\n" : " <-> ");
 		}
 		for (e = 0; e < 2; e++) {
-			const struct pr_ep_info *ep = &s->ep[e];
+			const struct prl_ep_info *ep = &s->ep[e];
 
 			out_short_key(e ? s->key1 : s->key0, k);
 			if (!ep->remote.addr.family) {
@@ -162,10 +162,10 @@ static void show_human(FILE *f, const struct overview *o)
 			}
 			fmt_ms(t, sizeof(t), ep->idle_ms);
 			fprintf(f, "  ep%d %s: %s", e, k,
-				pr_endpoint_fmt(&ep->remote, a, sizeof(a)));
+				prl_endpoint_fmt(&ep->remote, a, sizeof(a)));
 			if (ep->local.family)
 				fprintf(f, " via %s",
-					pr_addr_fmt(&ep->local, b, sizeof(b)));
+					prl_addr_fmt(&ep->local, b, sizeof(b)));
 			fprintf(f, ", rx %" PRIu64 " packets %" PRIu64
 				" bytes, idle %s\n", ep->rx_packets,
 				ep->rx_bytes, t);
@@ -175,26 +175,26 @@ static void show_human(FILE *f, const struct overview *o)
 
 static void show_json(FILE *f, const struct overview *o)
 {
-	struct pr_json j;
+	struct prl_json j;
 	size_t i;
 
-	pr_json_init(&j, f);
-	pr_json_obj_begin(&j);
-	pr_json_key(&j, "config");
+	prl_json_init(&j, f);
+	prl_json_obj_begin(&j);
+	prl_json_key(&j, "config");
 	out_config_json(&j, &o->cfg);
-	pr_json_key(&j, "stats");
+	prl_json_key(&j, "stats");
 	out_stats_json(&j, &o->st);
-	pr_json_key(&j, "sockets");
-	pr_json_arr_begin(&j);
+	prl_json_key(&j, "sockets");
+	prl_json_arr_begin(&j);
 	for (i = 0; i < o->n_socks; i++)
 		out_sock_json(&j, &o->socks[i]);
-	pr_json_arr_end(&j);
-	pr_json_key(&j, "sessions");
-	pr_json_arr_begin(&j);
+	prl_json_arr_end(&j);
+	prl_json_key(&j, "sessions");
+	prl_json_arr_begin(&j);
 	for (i = 0; i < o->n_sessions; i++)
 		out_session_json(&j, &o->sessions[i]);
-	pr_json_arr_end(&j);
-	pr_json_obj_end(&j);
+	prl_json_arr_end(&j);
+	prl_json_obj_end(&j);
 }
 
 enum show_sort { SORT_VNI, SORT_IDLE, SORT_BYTES };
@@ -210,13 +210,13 @@ struct show_args {
 
 static bool key_matches(const uint8_t *key, const struct show_args *a)
 {
-	char hex[PR_KEY_HEXLEN];
+	char hex[PRL_KEY_HEXLEN];
 
-	pr_key_fmt(key, hex);
+	prl_key_fmt(key, hex);
 	return !strncasecmp(hex, a->key_hex, a->key_len);
 }
 
-static bool session_matches(const struct pr_session *s,
+static bool session_matches(const struct prl_session *s,
 			    const struct show_args *a)
 {
 	if (a->by_vni && s->vni != a->vni)
@@ -228,7 +228,7 @@ static bool session_matches(const struct pr_session *s,
 }
 
 /* Idle time that decides the order: the idler side; unbound = last. */
-static uint64_t sort_idle(const struct pr_session *s)
+static uint64_t sort_idle(const struct prl_session *s)
 {
 	uint64_t m = 0;
 	int e;
@@ -249,21 +249,21 @@ static int cmp_u64(uint64_t x, uint64_t y)
 
 static int cmp_vni(const void *x, const void *y)
 {
-	const struct pr_session *a = x, *b = y;
+	const struct prl_session *a = x, *b = y;
 
 	return cmp_u64(a->vni, b->vni);
 }
 
 static int cmp_idle(const void *x, const void *y)
 {
-	const struct pr_session *a = x, *b = y;
+	const struct prl_session *a = x, *b = y;
 
 	return cmp_u64(sort_idle(a), sort_idle(b)) ?: cmp_vni(x, y);
 }
 
 static int cmp_bytes(const void *x, const void *y)
 {
-	const struct pr_session *a = x, *b = y;
+	const struct prl_session *a = x, *b = y;
 
 	return cmp_u64(b->ep[0].rx_bytes + b->ep[1].rx_bytes,
 		       a->ep[0].rx_bytes + a->ep[1].rx_bytes) ?: cmp_vni(x, y);
@@ -281,7 +281,7 @@ static int parse_show_args(struct ctl *c, int argc, char **argv,
 		if (!strcmp(argv[i], "vni")) {
 			if (!v)
 				return ctl_usage_error(c, "vni needs a number");
-			if (pr_parse_u32(v, PEER_RELAY_VNI_MIN,
+			if (prl_parse_u32(v, PEER_RELAY_VNI_MIN,
 					 PEER_RELAY_VNI_MAX, &a->vni))
 				return ctl_usage_error(c, "invalid VNI '%s'", v);
 			a->by_vni = true;
@@ -346,13 +346,13 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_config_get(&c->nl, &o.cfg);
+	err = prl_config_get(&c->nl, &o.cfg);
 	if (!err)
-		err = pr_stats_get(&c->nl, &o.st);
+		err = prl_stats_get(&c->nl, &o.st);
 	if (!err)
-		err = pr_sock_dump(&c->nl, add_sock, &o);
+		err = prl_sock_dump(&c->nl, add_sock, &o);
 	if (err >= 0)
-		err = pr_session_dump(&c->nl, add_session, &o);
+		err = prl_session_dump(&c->nl, add_session, &o);
 	if (err < 0) {
 		rc = ctl_kernel_error(c, err);
 		goto out;

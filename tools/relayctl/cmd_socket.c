@@ -4,10 +4,10 @@
 
 struct list_ctx {
 	struct ctl *c;
-	struct pr_json j;
+	struct prl_json j;
 };
 
-static int list_one(const struct pr_sock_info *s, void *arg)
+static int list_one(const struct prl_sock_info *s, void *arg)
 {
 	struct list_ctx *l = arg;
 
@@ -27,12 +27,12 @@ static int socket_list(struct ctl *c, int argc, char **argv)
 		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	pr_json_init(&l.j, c->out);
+	prl_json_init(&l.j, c->out);
 	if (c->json)
-		pr_json_arr_begin(&l.j);
-	err = pr_sock_dump(&c->nl, list_one, &l);
+		prl_json_arr_begin(&l.j);
+	err = prl_sock_dump(&c->nl, list_one, &l);
 	if (c->json)
-		pr_json_arr_end(&l.j);
+		prl_json_arr_end(&l.j);
 	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
@@ -47,7 +47,7 @@ static int socket_detach(struct ctl *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_sock_detach(&c->nl, id);
+	err = prl_sock_detach(&c->nl, id);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 

@@ -21,7 +21,7 @@ const char stats_help[] =
 int cmd_stats(struct ctl *c, int argc, char **argv)
 {
 	bool prom = false;
-	struct pr_stats st;
+	struct prl_stats st;
 	int i, err;
 
 	for (i = 0; i < argc; i++) {
@@ -36,11 +36,11 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 		return ctl_usage_error(c, "--prometheus and --json exclude each other");
 	if (ctl_nl(c))
 		return EXIT_ERR;
-	err = pr_stats_get(&c->nl, &st);
+	err = prl_stats_get(&c->nl, &st);
 	if (err)
 		return ctl_kernel_error(c, err);
 	if (prom) {
-		if (pr_prometheus_write(c->out, &st, PEER_RELAY_VERSION))
+		if (prl_prometheus_write(c->out, &st, PEER_RELAY_VERSION))
 			return ctl_error(c, "write error");
 		return EXIT_OK;
 	}

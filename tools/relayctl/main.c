@@ -152,7 +152,7 @@ int ctl_error(struct ctl *c, const char *fmt, ...)
 
 int ctl_kernel_error(struct ctl *c, int err)
 {
-	const char *msg = pr_nl_errmsg(&c->nl);
+	const char *msg = prl_nl_errmsg(&c->nl);
 
 	if (*msg)
 		fprintf(stderr, "relayctl: %s: %s: %s\n", c->cmd, strerror(-err),
@@ -168,12 +168,12 @@ int ctl_nl(struct ctl *c)
 
 	if (c->nl_open)
 		return 0;
-	err = pr_nl_open(&c->nl);
+	err = prl_nl_open(&c->nl);
 	if (err == -ENOENT && !c->nl.last.msg[0])
 		return ctl_error(c, "generic netlink family \"%s\" not found (is the peer_relay module loaded?)",
 				 PEER_RELAY_GENL_NAME);
 	if (err) {
-		const char *msg = pr_nl_errmsg(&c->nl);
+		const char *msg = prl_nl_errmsg(&c->nl);
 
 		return ctl_error(c, "cannot open generic netlink: %s%s%s",
 				 strerror(-err), *msg ? ": " : "", msg);
@@ -185,7 +185,7 @@ int ctl_nl(struct ctl *c)
 int ctl_arg_key(struct ctl *c, const char *what, const char *s,
 		uint8_t key[PEER_RELAY_KEY_LEN])
 {
-	if (pr_key_parse(s, key))
+	if (prl_key_parse(s, key))
 		return ctl_usage_error(c, "invalid %s '%s': expected %d hex digits",
 				       what, s, 2 * PEER_RELAY_KEY_LEN);
 	return 0;
@@ -194,7 +194,7 @@ int ctl_arg_key(struct ctl *c, const char *what, const char *s,
 int ctl_arg_u32(struct ctl *c, const char *what, const char *s,
 		uint32_t *out)
 {
-	if (pr_parse_u32(s, 0, UINT32_MAX, out))
+	if (prl_parse_u32(s, 0, UINT32_MAX, out))
 		return ctl_usage_error(c, "invalid %s '%s': expected a number",
 				       what, s);
 	return 0;
@@ -282,7 +282,7 @@ int main(int argc, char **argv)
 	rc = run_sub(&c, cmd->name, s, argc - i - 1, argv + i + 1);
 out:
 	if (c.nl_open)
-		pr_nl_close(&c.nl);
+		prl_nl_close(&c.nl);
 	if (fflush(stdout) == EOF && rc == EXIT_OK) {
 		fprintf(stderr, "relayctl: write error: %s\n", strerror(errno));
 		rc = EXIT_ERR;

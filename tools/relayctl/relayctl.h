@@ -19,7 +19,7 @@ struct ctl {
 	const char *cmd;	/* "session add" etc., for messages */
 	char cmdbuf[64];
 	bool nl_open;
-	struct pr_nl nl;
+	struct prl_nl nl;
 	FILE *out;
 };
 
@@ -59,14 +59,14 @@ int ctl_arg_u32(struct ctl *c, const char *what, const char *s,
 		uint32_t *out);
 
 /* ---- output.c ---- */
-void out_session(struct ctl *c, const struct pr_session *s);
-void out_session_json(struct pr_json *j, const struct pr_session *s);
-void out_sock(struct ctl *c, const struct pr_sock_info *s);
-void out_sock_json(struct pr_json *j, const struct pr_sock_info *s);
-void out_stats(struct ctl *c, const struct pr_stats *st);
-void out_stats_json(struct pr_json *j, const struct pr_stats *st);
-void out_config(struct ctl *c, const struct pr_config *cfg);
-void out_config_json(struct pr_json *j, const struct pr_config *cfg);
+void out_session(struct ctl *c, const struct prl_session *s);
+void out_session_json(struct prl_json *j, const struct prl_session *s);
+void out_sock(struct ctl *c, const struct prl_sock_info *s);
+void out_sock_json(struct prl_json *j, const struct prl_sock_info *s);
+void out_stats(struct ctl *c, const struct prl_stats *st);
+void out_stats_json(struct prl_json *j, const struct prl_stats *st);
+void out_config(struct ctl *c, const struct prl_config *cfg);
+void out_config_json(struct prl_json *j, const struct prl_config *cfg);
 /* "d:0123456789abcdef": the first 8 bytes of a key, like Tailscale. */
 const char *out_short_key(const uint8_t *key, char buf[20]);
 

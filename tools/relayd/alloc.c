@@ -10,51 +10,51 @@
 #include "alloc.h"
 #include "../lib/keyfile.h"
 
-static const char *const pr_alloc_result_names[__PR_ALLOC_RESULT_MAX] = {
-	[PR_ALLOC_OK]			= "ok",
-	[PR_ALLOC_DROP_BAD_FRAME]	= "drop_bad_frame",
-	[PR_ALLOC_DROP_NOT_GRANTED]	= "drop_not_granted",
-	[PR_ALLOC_DROP_AUTH]		= "drop_auth",
-	[PR_ALLOC_DROP_PARSE]		= "drop_parse",
-	[PR_ALLOC_DROP_BAD_TYPE]	= "drop_bad_type",
-	[PR_ALLOC_DROP_VERSION]		= "drop_version",
-	[PR_ALLOC_DROP_NOT_CLIENT]	= "drop_not_client",
-	[PR_ALLOC_DROP_SERVER_KEY]	= "drop_server_key",
-	[PR_ALLOC_DROP_SAME_KEYS]	= "drop_same_keys",
-	[PR_ALLOC_DROP_NOT_READY]	= "drop_not_ready",
-	[PR_ALLOC_DROP_AMPLIFICATION]	= "drop_amplification",
+static const char *const prl_alloc_result_names[__PR_ALLOC_RESULT_MAX] = {
+	[PRL_ALLOC_OK]			= "ok",
+	[PRL_ALLOC_DROP_BAD_FRAME]	= "drop_bad_frame",
+	[PRL_ALLOC_DROP_NOT_GRANTED]	= "drop_not_granted",
+	[PRL_ALLOC_DROP_AUTH]		= "drop_auth",
+	[PRL_ALLOC_DROP_PARSE]		= "drop_parse",
+	[PRL_ALLOC_DROP_BAD_TYPE]	= "drop_bad_type",
+	[PRL_ALLOC_DROP_VERSION]		= "drop_version",
+	[PRL_ALLOC_DROP_NOT_CLIENT]	= "drop_not_client",
+	[PRL_ALLOC_DROP_SERVER_KEY]	= "drop_server_key",
+	[PRL_ALLOC_DROP_SAME_KEYS]	= "drop_same_keys",
+	[PRL_ALLOC_DROP_NOT_READY]	= "drop_not_ready",
+	[PRL_ALLOC_DROP_AMPLIFICATION]	= "drop_amplification",
 };
 
-const char *pr_alloc_result_name(enum pr_alloc_result r)
+const char *prl_alloc_result_name(enum prl_alloc_result r)
 {
 	if ((unsigned int)r >= __PR_ALLOC_RESULT_MAX)
 		return "unknown";
-	return pr_alloc_result_names[r];
+	return prl_alloc_result_names[r];
 }
 
 /* ---- grants ---- */
 
-bool pr_grants_contains(const struct pr_grants *g,
-			const uint8_t key[PR_KEY_LEN])
+bool prl_grants_contains(const struct prl_grants *g,
+			const uint8_t key[PRL_KEY_LEN])
 {
 	size_t i;
 
 	if (!g)
 		return false;
 	for (i = 0; i < g->n; i++)
-		if (!pr_key_cmp(g->keys[i], key))
+		if (!prl_key_cmp(g->keys[i], key))
 			return true;
 	return false;
 }
 
-void pr_grants_free(struct pr_grants *g)
+void prl_grants_free(struct prl_grants *g)
 {
 	free(g->keys);
 	g->keys = NULL;
 	g->n = 0;
 }
 
-int pr_grants_parse(const char *text, size_t len, struct pr_grants *g,
+int prl_grants_parse(const char *text, size_t len, struct prl_grants *g,
 		    char *err, size_t errlen)
 {
 	size_t pos = 0, cap = 0, lineno = 0;
@@ -64,7 +64,7 @@ int pr_grants_parse(const char *text, size_t len, struct pr_grants *g,
 	g->keys = NULL;
 	while (pos < len) {
 		size_t end = pos, l;
-		uint8_t key[PR_KEY_LEN];
+		uint8_t key[PRL_KEY_LEN];
 		char *hash;
 
 		while (end < len && text[end] != '\n')
@@ -87,16 +87,16 @@ int pr_grants_parse(const char *text, size_t len, struct pr_grants *g,
 			*hash = '\0';
 		if (strspn(line, " \t\r\v\f") == strlen(line))
 			continue;
-		if (pr_key_from_hex(line, key) != 0) {
+		if (prl_key_from_hex(line, key) != 0) {
 			snprintf(err, errlen,
 				 "line %zu: not a 64-hex-digit key", lineno);
 			goto fail;
 		}
-		if (pr_grants_contains(g, key))
+		if (prl_grants_contains(g, key))
 			continue;
 		if (g->n == cap) {
 			size_t ncap = cap ? 2 * cap : 16;
-			void *nk = realloc(g->keys, ncap * PR_KEY_LEN);
+			void *nk = realloc(g->keys, ncap * PRL_KEY_LEN);
 
 			if (!nk) {
 				snprintf(err, errlen, "out of memory");
@@ -105,15 +105,15 @@ int pr_grants_parse(const char *text, size_t len, struct pr_grants *g,
 			g->keys = nk;
 			cap = ncap;
 		}
-		memcpy(g->keys[g->n++], key, PR_KEY_LEN);
+		memcpy(g->keys[g->n++], key, PRL_KEY_LEN);
 	}
 	return 0;
 fail:
-	pr_grants_free(g);
+	prl_grants_free(g);
 	return -1;
 }
 
-int pr_grants_load(const char *path, struct pr_grants *g, char *err,
+int prl_grants_load(const char *path, struct prl_grants *g, char *err,
 		   size_t errlen)
 {
 	char *buf = NULL;
@@ -151,7 +151,7 @@ int pr_grants_load(const char *path, struct pr_grants *g, char *err,
 		return -1;
 	}
 	fclose(f);
-	ret = pr_grants_parse(buf ? buf : "", len, g, err, errlen);
+	ret = prl_grants_parse(buf ? buf : "", len, g, err, errlen);
 	if (ret) {
 		char tmp[256];
 
@@ -164,86 +164,86 @@ int pr_grants_load(const char *path, struct pr_grants *g, char *err,
 
 /* ---- requests and responses ---- */
 
-int pr_alloc_ctx_init(struct pr_alloc_ctx *ctx,
-		      const uint8_t priv[PR_KEY_LEN],
-		      const struct pr_grants *grants)
+int prl_alloc_ctx_init(struct prl_alloc_ctx *ctx,
+		      const uint8_t priv[PRL_KEY_LEN],
+		      const struct prl_grants *grants)
 {
 	memset(ctx, 0, sizeof(*ctx));
-	memcpy(ctx->priv, priv, PR_KEY_LEN);
+	memcpy(ctx->priv, priv, PRL_KEY_LEN);
 	ctx->grants = grants;
-	return pr_key_public(ctx->priv, ctx->pub);
+	return prl_key_public(ctx->priv, ctx->pub);
 }
 
-void pr_alloc_ctx_wipe(struct pr_alloc_ctx *ctx)
+void prl_alloc_ctx_wipe(struct prl_alloc_ctx *ctx)
 {
 	sodium_memzero(ctx, sizeof(*ctx));
 }
 
-static enum pr_alloc_result count(struct pr_alloc_ctx *ctx,
-				  enum pr_alloc_result r)
+static enum prl_alloc_result count(struct prl_alloc_ctx *ctx,
+				  enum prl_alloc_result r)
 {
 	ctx->counters[r]++;
 	return r;
 }
 
-enum pr_alloc_result pr_alloc_parse(struct pr_alloc_ctx *ctx,
+enum prl_alloc_result prl_alloc_parse(struct prl_alloc_ctx *ctx,
 				    const uint8_t *buf, size_t len,
-				    struct pr_alloc_request *req)
+				    struct prl_alloc_request *req)
 {
-	const struct pr_disco_alloc_req *ar;
+	const struct prl_disco_alloc_req *ar;
 	const uint8_t *sender;
-	struct pr_disco_msg m;
+	struct prl_disco_msg m;
 	int cmp;
 
 	memset(req, 0, sizeof(*req));
-	sender = pr_disco_sender(buf, len);
-	if (!sender || len < PR_DISCO_OVERHEAD)
-		return count(ctx, PR_ALLOC_DROP_BAD_FRAME);
-	if (!pr_grants_contains(ctx->grants, sender))
-		return count(ctx, PR_ALLOC_DROP_NOT_GRANTED);
-	memcpy(req->sender, sender, PR_KEY_LEN);
-	if (!pr_key_cmp(sender, ctx->pub) ||
-	    pr_disco_shared_key(req->shared, sender, ctx->priv) != 0)
-		return count(ctx, PR_ALLOC_DROP_SERVER_KEY);
+	sender = prl_disco_sender(buf, len);
+	if (!sender || len < PRL_DISCO_OVERHEAD)
+		return count(ctx, PRL_ALLOC_DROP_BAD_FRAME);
+	if (!prl_grants_contains(ctx->grants, sender))
+		return count(ctx, PRL_ALLOC_DROP_NOT_GRANTED);
+	memcpy(req->sender, sender, PRL_KEY_LEN);
+	if (!prl_key_cmp(sender, ctx->pub) ||
+	    prl_disco_shared_key(req->shared, sender, ctx->priv) != 0)
+		return count(ctx, PRL_ALLOC_DROP_SERVER_KEY);
 	{
-		uint8_t plain[PR_DISCO_MAX_PLAIN];
-		ssize_t n = pr_disco_open(buf, len, req->shared, plain,
+		uint8_t plain[PRL_DISCO_MAX_PLAIN];
+		ssize_t n = prl_disco_open(buf, len, req->shared, plain,
 					  sizeof(plain));
 
 		if (n < 0)
-			return count(ctx, len - PR_DISCO_OVERHEAD >
-				     PR_DISCO_MAX_PLAIN ? PR_ALLOC_DROP_PARSE :
-				     PR_ALLOC_DROP_AUTH);
-		if (pr_disco_parse(plain, (size_t)n, &m) != 0)
-			return count(ctx, PR_ALLOC_DROP_PARSE);
+			return count(ctx, len - PRL_DISCO_OVERHEAD >
+				     PRL_DISCO_MAX_PLAIN ? PRL_ALLOC_DROP_PARSE :
+				     PRL_ALLOC_DROP_AUTH);
+		if (prl_disco_parse(plain, (size_t)n, &m) != 0)
+			return count(ctx, PRL_ALLOC_DROP_PARSE);
 	}
-	if (m.type != PR_DISCO_ALLOC_REQUEST)
-		return count(ctx, PR_ALLOC_DROP_BAD_TYPE);
+	if (m.type != PRL_DISCO_ALLOC_REQUEST)
+		return count(ctx, PRL_ALLOC_DROP_BAD_TYPE);
 	if (m.empty)
-		return count(ctx, PR_ALLOC_DROP_VERSION);
+		return count(ctx, PRL_ALLOC_DROP_VERSION);
 	ar = &m.u.alloc_req;
-	if (pr_key_cmp(sender, ar->client_key[0]) &&
-	    pr_key_cmp(sender, ar->client_key[1]))
-		return count(ctx, PR_ALLOC_DROP_NOT_CLIENT);
-	if (!pr_key_cmp(ar->client_key[0], ctx->pub) ||
-	    !pr_key_cmp(ar->client_key[1], ctx->pub))
-		return count(ctx, PR_ALLOC_DROP_SERVER_KEY);
-	cmp = pr_key_cmp(ar->client_key[0], ar->client_key[1]);
+	if (prl_key_cmp(sender, ar->client_key[0]) &&
+	    prl_key_cmp(sender, ar->client_key[1]))
+		return count(ctx, PRL_ALLOC_DROP_NOT_CLIENT);
+	if (!prl_key_cmp(ar->client_key[0], ctx->pub) ||
+	    !prl_key_cmp(ar->client_key[1], ctx->pub))
+		return count(ctx, PRL_ALLOC_DROP_SERVER_KEY);
+	cmp = prl_key_cmp(ar->client_key[0], ar->client_key[1]);
 	if (cmp == 0)
-		return count(ctx, PR_ALLOC_DROP_SAME_KEYS);
-	memcpy(req->client_key[0], ar->client_key[cmp < 0 ? 0 : 1], PR_KEY_LEN);
-	memcpy(req->client_key[1], ar->client_key[cmp < 0 ? 1 : 0], PR_KEY_LEN);
+		return count(ctx, PRL_ALLOC_DROP_SAME_KEYS);
+	memcpy(req->client_key[0], ar->client_key[cmp < 0 ? 0 : 1], PRL_KEY_LEN);
+	memcpy(req->client_key[1], ar->client_key[cmp < 0 ? 1 : 0], PRL_KEY_LEN);
 	req->generation = ar->generation;
 	req->request_len = len;
-	return count(ctx, PR_ALLOC_OK);
+	return count(ctx, PRL_ALLOC_OK);
 }
 
-static void add_addrport(struct pr_disco_endpoint *ep,
-			 const struct pr_addrport *ap)
+static void add_addrport(struct prl_disco_endpoint *ep,
+			 const struct prl_addrport *ap)
 {
 	size_t i;
 
-	if (ep->n_addrports >= PR_DISCO_MAX_ADDRPORTS)
+	if (ep->n_addrports >= PRL_DISCO_MAX_ADDRPORTS)
 		return;
 	for (i = 0; i < ep->n_addrports; i++)
 		if (!memcmp(ep->addrports[i].ip, ap->ip, 16) &&
@@ -252,20 +252,20 @@ static void add_addrport(struct pr_disco_endpoint *ep,
 	ep->addrports[ep->n_addrports++] = *ap;
 }
 
-ssize_t pr_alloc_build_response(struct pr_alloc_ctx *ctx,
-				 const struct pr_alloc_request *req,
-				 const struct pr_alloc_session *sess,
-				 const struct pr_addrport *static_eps,
+ssize_t prl_alloc_build_response(struct prl_alloc_ctx *ctx,
+				 const struct prl_alloc_request *req,
+				 const struct prl_alloc_session *sess,
+				 const struct prl_addrport *static_eps,
 				 size_t n_static,
-				 const struct pr_addrport *local_eps,
+				 const struct prl_addrport *local_eps,
 				 size_t n_local, uint8_t *out, size_t cap)
 {
-	struct pr_disco_msg m = { .type = PR_DISCO_ALLOC_RESPONSE };
-	struct pr_disco_endpoint *ep = &m.u.alloc_resp.ep;
+	struct prl_disco_msg m = { .type = PRL_DISCO_ALLOC_RESPONSE };
+	struct prl_disco_endpoint *ep = &m.u.alloc_resp.ep;
 	size_t i, resp_len;
 
 	m.u.alloc_resp.generation = req->generation;
-	memcpy(ep->server_key, ctx->pub, PR_KEY_LEN);
+	memcpy(ep->server_key, ctx->pub, PRL_KEY_LEN);
 	memcpy(ep->client_key, req->client_key, sizeof(ep->client_key));
 	ep->lamport = sess->lamport;
 	ep->vni = sess->vni;
@@ -276,15 +276,15 @@ ssize_t pr_alloc_build_response(struct pr_alloc_ctx *ctx,
 	for (i = 0; i < n_local; i++)
 		add_addrport(ep, &local_eps[i]);
 	if (ep->n_addrports == 0) {
-		count(ctx, PR_ALLOC_DROP_NOT_READY);
+		count(ctx, PRL_ALLOC_DROP_NOT_READY);
 		return -1;
 	}
-	resp_len = PR_DISCO_OVERHEAD + PR_DISCO_MSG_HDR_LEN + 4 +
-		   PR_DISCO_EP_FIXED_LEN +
-		   ep->n_addrports * PR_DISCO_ADDRPORT_LEN;
+	resp_len = PRL_DISCO_OVERHEAD + PRL_DISCO_MSG_HDR_LEN + 4 +
+		   PRL_DISCO_EP_FIXED_LEN +
+		   ep->n_addrports * PRL_DISCO_ADDRPORT_LEN;
 	if (resp_len > req->request_len) {
-		count(ctx, PR_ALLOC_DROP_AMPLIFICATION);
+		count(ctx, PRL_ALLOC_DROP_AMPLIFICATION);
 		return -1;
 	}
-	return pr_disco_seal_msg(out, cap, ctx->pub, req->shared, &m);
+	return prl_disco_seal_msg(out, cap, ctx->pub, req->shared, &m);
 }

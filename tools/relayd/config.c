@@ -36,7 +36,7 @@ int relayd_parse_port(const char *s, uint16_t *port)
 {
 	uint32_t v;
 
-	if (pr_parse_u32(s, 0, 65535, &v))
+	if (prl_parse_u32(s, 0, 65535, &v))
 		return -EINVAL;
 	*port = (uint16_t)v;
 	return 0;
@@ -46,15 +46,15 @@ int relayd_parse_sockets(const char *s, unsigned int *n)
 {
 	uint32_t v;
 
-	if (pr_parse_u32(s, 1, RELAYD_MAX_SOCKETS_PER_FAMILY, &v))
+	if (prl_parse_u32(s, 1, RELAYD_MAX_SOCKETS_PER_FAMILY, &v))
 		return -EINVAL;
 	*n = v;
 	return 0;
 }
 
-int relayd_parse_static_eps(const char *s, struct pr_config *rc)
+int relayd_parse_static_eps(const char *s, struct prl_config *rc)
 {
-	struct pr_endpoint eps[PEER_RELAY_MAX_STATIC_EPS];
+	struct prl_endpoint eps[PEER_RELAY_MAX_STATIC_EPS];
 	unsigned int i, j, n_out = 0;
 	int n;
 
@@ -62,7 +62,7 @@ int relayd_parse_static_eps(const char *s, struct pr_config *rc)
 		n = 0;
 	} else {
 		/* one more than allowed, so too many is an error, not a cut */
-		n = pr_endpoint_list_parse(s, eps, PEER_RELAY_MAX_STATIC_EPS);
+		n = prl_endpoint_list_parse(s, eps, PEER_RELAY_MAX_STATIC_EPS);
 		if (n < 0)
 			return -EINVAL;
 	}
@@ -73,13 +73,13 @@ int relayd_parse_static_eps(const char *s, struct pr_config *rc)
 			    rc->static_eps[j].addr.family ==
 				    eps[i].addr.family &&
 			    !memcmp(&rc->static_eps[j].addr.u, &eps[i].addr.u,
-				    pr_addr_len(&eps[i].addr)))
+				    prl_addr_len(&eps[i].addr)))
 				break;
 		if (j == n_out)
 			rc->static_eps[n_out++] = eps[i];
 	}
 	rc->n_static_eps = n_out;
-	rc->mask |= PR_CFG_STATIC_EPS;
+	rc->mask |= PRL_CFG_STATIC_EPS;
 	return 0;
 }
 
@@ -104,7 +104,7 @@ static int set_path(const char **dst, unsigned int *owned, unsigned int bit,
 static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 			  const char *key, const char *val, const char **why)
 {
-	struct pr_config *rc = &o->relay_cfg;
+	struct prl_config *rc = &o->relay_cfg;
 	uint32_t v;
 
 	*why = "invalid value";
@@ -132,24 +132,24 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		if (!(cli_set & RELAYD_SET_SOCKETS))
 			o->sockets = n;
 	} else if (!strcmp(key, "log-level")) {
-		int l = pr_log_level_parse(val);
+		int l = prl_log_level_parse(val);
 
 		if (l < 0)
 			return -EINVAL;
 		if (!(cli_set & RELAYD_SET_LOGLEVEL))
 			o->log_level = l;
 	} else if (!strcmp(key, "bind-lifetime")) {
-		if (pr_parse_u32(val, 1, UINT32_MAX, &rc->bind_lifetime_ms))
+		if (prl_parse_u32(val, 1, UINT32_MAX, &rc->bind_lifetime_ms))
 			return -EINVAL;
-		rc->mask |= PR_CFG_BIND_LIFETIME;
+		rc->mask |= PRL_CFG_BIND_LIFETIME;
 	} else if (!strcmp(key, "idle-lifetime")) {
-		if (pr_parse_u32(val, 1, UINT32_MAX, &rc->idle_lifetime_ms))
+		if (prl_parse_u32(val, 1, UINT32_MAX, &rc->idle_lifetime_ms))
 			return -EINVAL;
-		rc->mask |= PR_CFG_IDLE_LIFETIME;
+		rc->mask |= PRL_CFG_IDLE_LIFETIME;
 	} else if (!strcmp(key, "max-sessions")) {
-		if (pr_parse_u32(val, 0, UINT32_MAX, &rc->max_sessions))
+		if (prl_parse_u32(val, 0, UINT32_MAX, &rc->max_sessions))
 			return -EINVAL;
-		rc->mask |= PR_CFG_MAX_SESSIONS;
+		rc->mask |= PRL_CFG_MAX_SESSIONS;
 	} else if (!strcmp(key, "key")) {
 		if (!(cli_set & RELAYD_SET_KEY))
 			return set_path(&o->key_file, &o->owned,
@@ -164,18 +164,18 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 					RELAYD_SET_METRICS, val);
 	} else if (!strcmp(key, "static-endpoints")) {
 		if (cli_set & RELAYD_SET_STATIC) {
-			struct pr_config tmp = { 0 };
+			struct prl_config tmp = { 0 };
 
 			return relayd_parse_static_eps(val, &tmp);
 		}
 		return relayd_parse_static_eps(val, rc);
 	} else if (!strcmp(key, "rate-limit")) {
-		if (pr_parse_u32(val, 0, 1000000, &v))
+		if (prl_parse_u32(val, 0, 1000000, &v))
 			return -EINVAL;
 		if (!(cli_set & RELAYD_SET_RATE))
 			o->rate_limit = v;
 	} else if (!strcmp(key, "rate-burst")) {
-		if (pr_parse_u32(val, 1, 1000000, &v))
+		if (prl_parse_u32(val, 1, 1000000, &v))
 			return -EINVAL;
 		if (!(cli_set & RELAYD_SET_BURST))
 			o->rate_burst = v;

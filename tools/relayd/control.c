@@ -37,8 +37,8 @@ static struct relayd_ctl_sess *cache_find(struct relayd_control *ctl,
 }
 
 static struct relayd_ctl_sess **pair_bucket(struct relayd_control *ctl,
-					    const uint8_t k0[PR_KEY_LEN],
-					    const uint8_t k1[PR_KEY_LEN])
+					    const uint8_t k0[PRL_KEY_LEN],
+					    const uint8_t k1[PRL_KEY_LEN])
 {
 	uint32_t h = 2166136261u;
 	int i;
@@ -99,9 +99,9 @@ static void cache_flush(struct relayd_control *ctl)
 
 static uint32_t us_lifetime(const struct relayd *rd, uint32_t bit)
 {
-	const struct pr_config *c = &rd->opts.relay_cfg;
+	const struct prl_config *c = &rd->opts.relay_cfg;
 
-	if (bit == PR_CFG_BIND_LIFETIME)
+	if (bit == PRL_CFG_BIND_LIFETIME)
 		return c->mask & bit ? c->bind_lifetime_ms :
 		       PEER_RELAY_DEFAULT_BIND_LIFETIME_MS;
 	return c->mask & bit ? c->idle_lifetime_ms :
@@ -109,12 +109,12 @@ static uint32_t us_lifetime(const struct relayd *rd, uint32_t bit)
 }
 
 /* What CONFIG_GET would say: lifetimes, static endpoints (opts). */
-static void us_config(const struct relayd *rd, struct pr_config *cfg)
+static void us_config(const struct relayd *rd, struct prl_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->bind_lifetime_ms = us_lifetime(rd, PR_CFG_BIND_LIFETIME);
-	cfg->idle_lifetime_ms = us_lifetime(rd, PR_CFG_IDLE_LIFETIME);
-	if (rd->opts.relay_cfg.mask & PR_CFG_STATIC_EPS) {
+	cfg->bind_lifetime_ms = us_lifetime(rd, PRL_CFG_BIND_LIFETIME);
+	cfg->idle_lifetime_ms = us_lifetime(rd, PRL_CFG_IDLE_LIFETIME);
+	if (rd->opts.relay_cfg.mask & PRL_CFG_STATIC_EPS) {
 		cfg->n_static_eps = rd->opts.relay_cfg.n_static_eps;
 		memcpy(cfg->static_eps, rd->opts.relay_cfg.static_eps,
 		       sizeof(cfg->static_eps));
@@ -127,11 +127,11 @@ static void us_config(const struct relayd *rd, struct pr_config *cfg)
  * Fills @out (vni, lamport). Returns 0 or -errno.
  */
 static int us_session_new(struct relayd_control *ctl, const uint8_t *ka,
-			  const uint8_t *kb, struct pr_session *out)
+			  const uint8_t *kb, struct prl_session *out)
 {
 	struct relayd *rd = ctl->rd;
 	struct relayd_ctl_sess *e, **b;
-	uint32_t max = rd->opts.relay_cfg.mask & PR_CFG_MAX_SESSIONS ?
+	uint32_t max = rd->opts.relay_cfg.mask & PRL_CFG_MAX_SESSIONS ?
 		       rd->opts.relay_cfg.max_sessions :
 		       PEER_RELAY_DEFAULT_MAX_SESSIONS;
 	uint32_t vni, tries;
@@ -141,7 +141,7 @@ static int us_session_new(struct relayd_control *ctl, const uint8_t *ka,
 	if (!e)
 		return -ENOMEM;
 	/* sorts the keys; refuses equal keys and the server key */
-	if (pr_hs_session_init(&e->hs, 0, ka, kb, &ctl->hs)) {
+	if (prl_hs_session_init(&e->hs, 0, ka, kb, &ctl->hs)) {
 		free(e);
 		return -EINVAL;
 	}
@@ -193,22 +193,22 @@ static int us_session_new(struct relayd_control *ctl, const uint8_t *ka,
 }
 
 static int us_session_bind(struct relayd_control *ctl, uint32_t vni,
-			   unsigned int idx, const struct pr_endpoint *remote,
-			   const struct pr_addr *local)
+			   unsigned int idx, const struct prl_endpoint *remote,
+			   const struct prl_addr *local)
 {
 	struct relayd_ctl_sess *e = cache_find(ctl, vni);
 	struct sockaddr_storage r, l;
-	struct pr_endpoint lep = { 0 };
+	struct prl_endpoint lep = { 0 };
 	socklen_t len;
 	int err;
 
 	if (!e || idx > 1)
 		return -ENOENT;
-	if (pr_endpoint_to_sockaddr(remote, &r, &len))
+	if (prl_endpoint_to_sockaddr(remote, &r, &len))
 		return -EINVAL;
 	if (local && local->family) {
 		lep.addr = *local;
-		if (pr_endpoint_to_sockaddr(&lep, &l, &len))
+		if (prl_endpoint_to_sockaddr(&lep, &l, &len))
 			return -EINVAL;
 	}
 	err = uf_session_bind(ctl->rd->uf, vni, idx, &r,
@@ -224,7 +224,7 @@ static void us_delete(struct relayd_control *ctl, struct relayd_ctl_sess *e,
 	uint32_t vni = e->hs.vni;
 
 	uf_session_del(ctl->rd->uf, vni);
-	pr_log_info(&ctl->rd->log, "vni %u: session expired (%s), forgotten",
+	prl_log_info(&ctl->rd->log, "vni %u: session expired (%s), forgotten",
 		    vni, why);
 	cache_remove(ctl, vni);
 }
@@ -234,8 +234,8 @@ static void us_expire(struct relayd *rd, void *arg)
 {
 	struct relayd_control *ctl = arg;
 	uint64_t now = uf_now_ms(), last[2];
-	uint32_t bind_ms = us_lifetime(rd, PR_CFG_BIND_LIFETIME);
-	uint32_t idle_ms = us_lifetime(rd, PR_CFG_IDLE_LIFETIME);
+	uint32_t bind_ms = us_lifetime(rd, PRL_CFG_BIND_LIFETIME);
+	uint32_t idle_ms = us_lifetime(rd, PRL_CFG_IDLE_LIFETIME);
 	size_t i;
 
 	for (i = 0; i < RELAYD_CTL_BUCKETS; i++) {
@@ -265,8 +265,8 @@ static void us_expire(struct relayd *rd, void *arg)
 static int us_set_tick(struct relayd_control *ctl)
 {
 	struct relayd *rd = ctl->rd;
-	uint32_t b = us_lifetime(rd, PR_CFG_BIND_LIFETIME);
-	uint32_t i = us_lifetime(rd, PR_CFG_IDLE_LIFETIME);
+	uint32_t b = us_lifetime(rd, PRL_CFG_BIND_LIFETIME);
+	uint32_t i = us_lifetime(rd, PRL_CFG_IDLE_LIFETIME);
 	uint32_t ms = (b < i ? b : i) / 10;
 
 	ms = ms < 50 ? 50 : ms > 5000 ? 5000 : ms;
@@ -278,20 +278,20 @@ static int us_set_tick(struct relayd_control *ctl)
 
 /* Add (or refresh) the view's entry of a kernel session. */
 static struct relayd_ctl_sess *cache_add(struct relayd_control *ctl,
-					 const struct pr_session *s)
+					 const struct prl_session *s)
 {
 	struct relayd_ctl_sess *e = cache_find(ctl, s->vni), **b;
 
-	if (e && !memcmp(e->hs.client_key[0], s->key0, PR_KEY_LEN) &&
-	    !memcmp(e->hs.client_key[1], s->key1, PR_KEY_LEN))
+	if (e && !memcmp(e->hs.client_key[0], s->key0, PRL_KEY_LEN) &&
+	    !memcmp(e->hs.client_key[1], s->key1, PRL_KEY_LEN))
 		return e;
 	if (e)
 		cache_remove(ctl, s->vni);	/* a reused VNI */
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	if (pr_hs_session_init(&e->hs, s->vni, s->key0, s->key1, &ctl->hs)) {
-		pr_log_warn(&ctl->rd->log, "vni %u: unusable client keys",
+	if (prl_hs_session_init(&e->hs, s->vni, s->key0, s->key1, &ctl->hs)) {
+		prl_log_warn(&ctl->rd->log, "vni %u: unusable client keys",
 			    s->vni);
 		free(e);
 		return NULL;
@@ -303,23 +303,23 @@ static struct relayd_ctl_sess *cache_add(struct relayd_control *ctl,
 	return e;
 }
 
-/* pr_hs_lookup_fn: the view, filled from SESSION_GET on a miss. */
-static struct pr_hs_session *lookup(void *arg, uint32_t vni)
+/* prl_hs_lookup_fn: the view, filled from SESSION_GET on a miss. */
+static struct prl_hs_session *lookup(void *arg, uint32_t vni)
 {
 	struct relayd_control *ctl = arg;
 	struct relayd *rd = ctl->rd;
 	struct relayd_ctl_sess *e = cache_find(ctl, vni);
-	struct pr_session s;
+	struct prl_session s;
 	int err;
 
 	if (e)
 		return &e->hs;
 	if (!rd->nl_open)
 		return NULL;
-	err = pr_session_get(&rd->nl, vni, &s);
+	err = prl_session_get(&rd->nl, vni, &s);
 	if (err) {
 		if (err != -ENOENT)
-			pr_log_warn(&rd->log, "session get vni %u: %s", vni,
+			prl_log_warn(&rd->log, "session get vni %u: %s", vni,
 				    strerror(-err));
 		return NULL;
 	}
@@ -327,7 +327,7 @@ static struct pr_hs_session *lookup(void *arg, uint32_t vni)
 	return e ? &e->hs : NULL;
 }
 
-static int on_event(const struct pr_event *ev, void *arg)
+static int on_event(const struct prl_event *ev, void *arg)
 {
 	struct relayd_control *ctl = arg;
 	struct relayd *rd = ctl->rd;
@@ -335,9 +335,9 @@ static int on_event(const struct pr_event *ev, void *arg)
 	switch (ev->cmd) {
 	case PEER_RELAY_CMD_SESSION_DEL_NTF:
 		if (cache_find(ctl, ev->session.vni))
-			pr_log_info(&rd->log, "vni %u: session deleted by the kernel (%s), forgotten",
+			prl_log_info(&rd->log, "vni %u: session deleted by the kernel (%s), forgotten",
 				    ev->session.vni,
-				    pr_del_name(ev->session.del_reason));
+				    prl_del_name(ev->session.del_reason));
 		cache_remove(ctl, ev->session.vni);
 		break;
 	case PEER_RELAY_CMD_SESSION_NEW_NTF:
@@ -357,16 +357,16 @@ static void on_events_fd(struct relayd *rd, int fd, uint32_t events,
 	int err, i;
 
 	for (i = 0; i < 64; i++) {
-		err = pr_events_recv(&ctl->ev, on_event, ctl);
+		err = prl_events_recv(&ctl->ev, on_event, ctl);
 		if (err == -EAGAIN)
 			return;
 		if (err == -ENOBUFS) {
-			pr_log_warn(&rd->log, "session events lost: rebuilding the session view");
+			prl_log_warn(&rd->log, "session events lost: rebuilding the session view");
 			relayd_control_sync(ctl);
 			continue;
 		}
 		if (err) {
-			pr_log_warn(&rd->log, "session events: %s",
+			prl_log_warn(&rd->log, "session events: %s",
 				    strerror(-err));
 			return;
 		}
@@ -375,12 +375,12 @@ static void on_events_fd(struct relayd *rd, int fd, uint32_t events,
 
 /* ---- datagrams ---- */
 
-static int to_sockaddr(const struct pr_endpoint *ep,
+static int to_sockaddr(const struct prl_endpoint *ep,
 		       struct sockaddr_storage *ss)
 {
 	socklen_t len;
 
-	return pr_endpoint_to_sockaddr(ep, ss, &len);
+	return prl_endpoint_to_sockaddr(ep, ss, &len);
 }
 
 static void handle_control(struct relayd_control *ctl,
@@ -388,10 +388,10 @@ static void handle_control(struct relayd_control *ctl,
 {
 	struct relayd *rd = ctl->rd;
 	struct sockaddr_storage src, local;
-	const struct pr_addr *from = NULL;
-	char s[PR_ENDPOINT_STRLEN];
-	struct pr_hs_action act;
-	struct pr_endpoint lep;
+	const struct prl_addr *from = NULL;
+	char s[PRL_ENDPOINT_STRLEN];
+	struct prl_hs_action act;
+	struct prl_endpoint lep;
 	int err;
 
 	if (to_sockaddr(&pkt->src, &src))
@@ -401,59 +401,59 @@ static void handle_control(struct relayd_control *ctl,
 		if (!to_sockaddr(&lep, &local))
 			from = &pkt->dst.addr;
 	}
-	pr_hs_handle(&ctl->hs, pkt->data, pkt->len,
+	prl_hs_handle(&ctl->hs, pkt->data, pkt->len,
 		     (const struct sockaddr *)&src,
 		     from ? (const struct sockaddr *)&local : NULL, lookup,
 		     ctl, &act);
 	/* Without events a reused VNI can leave stale keys: retry fresh. */
-	if (act.result == PR_HS_DROP_UNKNOWN_SENDER && !ctl->ev_open &&
+	if (act.result == PRL_HS_DROP_UNKNOWN_SENDER && !ctl->ev_open &&
 	    cache_find(ctl, act.vni)) {
 		ctl->hs.counters[act.result]--;
 		cache_remove(ctl, act.vni);
-		pr_hs_handle(&ctl->hs, pkt->data, pkt->len,
+		prl_hs_handle(&ctl->hs, pkt->data, pkt->len,
 			     (const struct sockaddr *)&src,
 			     from ? (const struct sockaddr *)&local : NULL,
 			     lookup, ctl, &act);
 	}
-	pr_log_debug(&rd->log, "control from %s vni %u: %s",
-		     pr_endpoint_fmt(&pkt->src, s, sizeof(s)), act.vni,
-		     pr_hs_result_name(act.result));
+	prl_log_debug(&rd->log, "control from %s vni %u: %s",
+		     prl_endpoint_fmt(&pkt->src, s, sizeof(s)), act.vni,
+		     prl_hs_result_name(act.result));
 
-	if (act.kind == PR_HS_ACT_REPLY) {
+	if (act.kind == PRL_HS_ACT_REPLY) {
 		err = relayd_send(rd, pkt->sock, &pkt->src, from, act.reply,
 				  act.reply_len);
 		if (err) {
 			ctl->send_errors++;
-			pr_log_debug(&rd->log, "challenge to %s: %s", s,
+			prl_log_debug(&rd->log, "challenge to %s: %s", s,
 				     strerror(-err));
 		}
-	} else if (act.kind == PR_HS_ACT_BIND) {
+	} else if (act.kind == PRL_HS_ACT_BIND) {
 		if (rd->userspace)
 			err = us_session_bind(ctl, act.vni, act.endpoint,
 					      &pkt->src, from);
 		else
-			err = pr_session_bind(&rd->nl, act.vni, act.endpoint,
+			err = prl_session_bind(&rd->nl, act.vni, act.endpoint,
 					      &pkt->src, from);
 		if (err) {
 			const char *msg = rd->userspace ? "" :
-					  pr_nl_errmsg(&rd->nl);
+					  prl_nl_errmsg(&rd->nl);
 
 			ctl->bind_errors++;
-			pr_log_warn(&rd->log, "session bind vni %u ep %u to %s: %s%s%s",
+			prl_log_warn(&rd->log, "session bind vni %u ep %u to %s: %s%s%s",
 				    act.vni, act.endpoint, s, strerror(-err),
 				    *msg ? ": " : "", msg);
 			if (err == -ENOENT)
 				cache_remove(ctl, act.vni);
 			return;
 		}
-		pr_log_info(&rd->log, "vni %u: endpoint %u bound to %s (generation %u)",
+		prl_log_info(&rd->log, "vni %u: endpoint %u bound to %s (generation %u)",
 			    act.vni, act.endpoint, s, act.generation);
 	}
 }
 
-static bool addr_is_any(const struct pr_addr *a)
+static bool addr_is_any(const struct prl_addr *a)
 {
-	size_t i, n = pr_addr_len(a);
+	size_t i, n = prl_addr_len(a);
 
 	for (i = 0; i < n; i++)
 		if (a->u.raw[i])
@@ -461,15 +461,15 @@ static bool addr_is_any(const struct pr_addr *a)
 	return true;
 }
 
-static void add_ep(struct pr_addrport *list, size_t *n, size_t max,
-		   const struct pr_endpoint *ep)
+static void add_ep(struct prl_addrport *list, size_t *n, size_t max,
+		   const struct prl_endpoint *ep)
 {
 	struct sockaddr_storage ss;
 
 	if (*n >= max || !ep->addr.family || addr_is_any(&ep->addr) ||
 	    to_sockaddr(ep, &ss))
 		return;
-	if (!pr_addrport_from_sockaddr(&list[*n], (struct sockaddr *)&ss))
+	if (!prl_addrport_from_sockaddr(&list[*n], (struct sockaddr *)&ss))
 		(*n)++;
 }
 
@@ -477,25 +477,25 @@ static void handle_alloc(struct relayd_control *ctl,
 			 const struct relayd_pkt *pkt)
 {
 	struct relayd *rd = ctl->rd;
-	struct pr_addrport st[PEER_RELAY_MAX_STATIC_EPS];
-	struct pr_addrport loc[2 * RELAYD_MAX_SOCKETS_PER_FAMILY + 1];
-	uint8_t out[PR_ALLOC_RESPONSE_MAX];
-	char s[PR_ENDPOINT_STRLEN], k0[65], k1[65];
-	struct pr_alloc_session as;
-	struct pr_alloc_request req;
-	enum pr_alloc_result r;
-	struct pr_session sess;
-	struct pr_config cfg;
-	struct pr_endpoint ep;
+	struct prl_addrport st[PEER_RELAY_MAX_STATIC_EPS];
+	struct prl_addrport loc[2 * RELAYD_MAX_SOCKETS_PER_FAMILY + 1];
+	uint8_t out[PRL_ALLOC_RESPONSE_MAX];
+	char s[PRL_ENDPOINT_STRLEN], k0[65], k1[65];
+	struct prl_alloc_session as;
+	struct prl_alloc_request req;
+	enum prl_alloc_result r;
+	struct prl_session sess;
+	struct prl_config cfg;
+	struct prl_endpoint ep;
 	size_t n_st = 0, n_loc = 0, i;
 	ssize_t n;
 	int err;
 
-	pr_endpoint_fmt(&pkt->src, s, sizeof(s));
-	r = pr_alloc_parse(&ctl->alloc, pkt->data, pkt->len, &req);
-	if (r != PR_ALLOC_OK) {
-		pr_log_debug(&rd->log, "allocate request from %s: %s", s,
-			     pr_alloc_result_name(r));
+	prl_endpoint_fmt(&pkt->src, s, sizeof(s));
+	r = prl_alloc_parse(&ctl->alloc, pkt->data, pkt->len, &req);
+	if (r != PRL_ALLOC_OK) {
+		prl_log_debug(&rd->log, "allocate request from %s: %s", s,
+			     prl_alloc_result_name(r));
 		return;
 	}
 	if (rd->userspace) {
@@ -503,18 +503,18 @@ static void handle_alloc(struct relayd_control *ctl,
 				     &sess);
 		us_config(rd, &cfg);
 	} else if (rd->nl_open) {
-		err = pr_session_new(&rd->nl, req.client_key[0],
+		err = prl_session_new(&rd->nl, req.client_key[0],
 				     req.client_key[1], NULL, &sess);
 		if (!err)
-			err = pr_config_get(&rd->nl, &cfg);
+			err = prl_config_get(&rd->nl, &cfg);
 	} else {
 		return;
 	}
 	if (err) {
-		const char *msg = rd->userspace ? "" : pr_nl_errmsg(&rd->nl);
+		const char *msg = rd->userspace ? "" : prl_nl_errmsg(&rd->nl);
 
 		ctl->alloc_errors++;
-		pr_log_warn(&rd->log, "allocate for %s: %s%s%s", s,
+		prl_log_warn(&rd->log, "allocate for %s: %s%s%s", s,
 			    strerror(-err), *msg ? ": " : "", msg);
 		return;
 	}
@@ -532,10 +532,10 @@ static void handle_alloc(struct relayd_control *ctl,
 	for (i = 0; i < rd->n_socks; i++)
 		add_ep(loc, &n_loc, sizeof(loc) / sizeof(loc[0]),
 		       &rd->socks[i].local);
-	n = pr_alloc_build_response(&ctl->alloc, &req, &as, st, n_st, loc,
+	n = prl_alloc_build_response(&ctl->alloc, &req, &as, st, n_st, loc,
 				    n_loc, out, sizeof(out));
 	if (n < 0) {
-		pr_log_warn(&rd->log, "allocate for %s: no response (%s)", s,
+		prl_log_warn(&rd->log, "allocate for %s: no response (%s)", s,
 			    n_st + n_loc ? "request not padded" :
 			    "no relay address known");
 		return;
@@ -545,15 +545,15 @@ static void handle_alloc(struct relayd_control *ctl,
 			  (size_t)n);
 	if (err) {
 		ctl->send_errors++;
-		pr_log_warn(&rd->log, "allocate response to %s: %s", s,
+		prl_log_warn(&rd->log, "allocate response to %s: %s", s,
 			    strerror(-err));
 		return;
 	}
 	ctl->allocated++;
-	pr_log_info(&rd->log, "allocated vni %u lamport %llu for %.16s.. %.16s.. (asked by %s)",
+	prl_log_info(&rd->log, "allocated vni %u lamport %llu for %.16s.. %.16s.. (asked by %s)",
 		    sess.vni, (unsigned long long)sess.lamport,
-		    pr_key_to_hex(req.client_key[0], k0),
-		    pr_key_to_hex(req.client_key[1], k1), s);
+		    prl_key_to_hex(req.client_key[0], k0),
+		    prl_key_to_hex(req.client_key[1], k1), s);
 }
 
 void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
@@ -567,16 +567,16 @@ void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
 		ctl->ignored++;
 		return;
 	}
-	switch (pr_classify(pkt->data, (__u32)pkt->len, &vni)) {
-	case PR_CLASS_CONTROL:
-		if (!pr_rl_allow(&ctl->rl, &pkt->src.addr, pr_rc_now_ns()))
+	switch (prelay_classify(pkt->data, (__u32)pkt->len, &vni)) {
+	case PRELAY_CLASS_CONTROL:
+		if (!prl_rl_allow(&ctl->rl, &pkt->src.addr, prl_rc_now_ns()))
 			break;
 		handle_control(ctl, pkt);
 		break;
-	case PR_CLASS_NOT_GENEVE:
-		if (pr_disco_has_magic(pkt->data, pkt->len)) {
-			if (!pr_rl_allow(&ctl->rl, &pkt->src.addr,
-					 pr_rc_now_ns()))
+	case PRELAY_CLASS_NOT_GENEVE:
+		if (prl_disco_has_magic(pkt->data, pkt->len)) {
+			if (!prl_rl_allow(&ctl->rl, &pkt->src.addr,
+					 prl_rc_now_ns()))
 				break;
 			handle_alloc(ctl, pkt);
 			break;
@@ -590,7 +590,7 @@ void relayd_control_rx(struct relayd *rd, const struct relayd_pkt *pkt,
 
 /* ---- the session view ---- */
 
-static int sync_one(const struct pr_session *s, void *arg)
+static int sync_one(const struct prl_session *s, void *arg)
 {
 	cache_add(arg, s);
 	return 0;
@@ -604,13 +604,13 @@ int relayd_control_sync(struct relayd_control *ctl)
 	if (!rd->nl_open)
 		return 0;
 	cache_flush(ctl);
-	n = pr_session_dump(&rd->nl, sync_one, ctl);
+	n = prl_session_dump(&rd->nl, sync_one, ctl);
 	if (n < 0) {
-		pr_log_warn(&rd->log, "session dump: %s", strerror(-n));
+		prl_log_warn(&rd->log, "session dump: %s", strerror(-n));
 		return n;
 	}
 	ctl->resyncs++;
-	pr_log_info(&rd->log, "session view rebuilt from the kernel: %zu session%s",
+	prl_log_info(&rd->log, "session view rebuilt from the kernel: %zu session%s",
 		    ctl->n_cached, ctl->n_cached == 1 ? "" : "s");
 	return (int)ctl->n_cached;
 }
@@ -640,7 +640,7 @@ void relayd_control_log_view(const struct relayd_control *ctl)
 	for (i = 0; i < n; i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%u",
 					i ? " " : "", vnis[i]);
-	pr_log_info(&ctl->rd->log, "view: %zu session%s: vni %s%s",
+	prl_log_info(&ctl->rd->log, "view: %zu session%s: vni %s%s",
 		    ctl->n_cached, ctl->n_cached == 1 ? "" : "s",
 		    n ? line : "none", ctl->n_cached > n ? " ..." : "");
 }
@@ -651,7 +651,7 @@ int relayd_control_reload(struct relayd_control *ctl)
 {
 	struct relayd *rd = ctl->rd;
 	struct relayd_opts o = rd->cli_opts;
-	struct pr_grants g = { 0 };
+	struct prl_grants g = { 0 };
 	char err[512];
 	int ret;
 
@@ -660,42 +660,42 @@ int relayd_control_reload(struct relayd_control *ctl)
 		ret = relayd_config_load(rd->opts.config_file, &o, rd->cli_set,
 					 err, sizeof(err));
 		if (ret) {
-			pr_log_err(&rd->log, "reload: %s (keeping the old configuration)",
+			prl_log_err(&rd->log, "reload: %s (keeping the old configuration)",
 				   err);
 			relayd_opts_free(&o);
 			return ret;
 		}
 	}
-	if (o.grants_file && pr_grants_load(o.grants_file, &g, err,
+	if (o.grants_file && prl_grants_load(o.grants_file, &g, err,
 					    sizeof(err))) {
-		pr_log_err(&rd->log, "reload: grants: %s (keeping the old configuration)",
+		prl_log_err(&rd->log, "reload: grants: %s (keeping the old configuration)",
 			   err);
 		relayd_opts_free(&o);
 		return -EINVAL;
 	}
 	/* kernel settings: what the file (or the command line) sets */
-	o.relay_cfg.mask &= ~PR_CFG_SERVER_KEY;
+	o.relay_cfg.mask &= ~PRL_CFG_SERVER_KEY;
 	if (rd->nl_open && o.relay_cfg.mask) {
-		ret = pr_config_set(&rd->nl, &o.relay_cfg);
+		ret = prl_config_set(&rd->nl, &o.relay_cfg);
 		if (ret) {
-			const char *msg = pr_nl_errmsg(&rd->nl);
+			const char *msg = prl_nl_errmsg(&rd->nl);
 
-			pr_log_err(&rd->log, "reload: config set: %s%s%s",
+			prl_log_err(&rd->log, "reload: config set: %s%s%s",
 				   strerror(-ret), *msg ? ": " : "", msg);
-		} else if (o.relay_cfg.mask & PR_CFG_STATIC_EPS) {
-			pr_log_info(&rd->log, "reload: %u static endpoint%s",
+		} else if (o.relay_cfg.mask & PRL_CFG_STATIC_EPS) {
+			prl_log_info(&rd->log, "reload: %u static endpoint%s",
 				    o.relay_cfg.n_static_eps,
 				    o.relay_cfg.n_static_eps == 1 ? "" : "s");
 		}
 	}
-	pr_grants_free(&ctl->grants);
+	prl_grants_free(&ctl->grants);
 	ctl->grants = g;
-	pr_log_info(&rd->log, "reload: in-band allocation: %zu granted client key%s",
+	prl_log_info(&rd->log, "reload: in-band allocation: %zu granted client key%s",
 		    ctl->grants.n, ctl->grants.n == 1 ? "" : "s");
-	pr_rl_configure(&ctl->rl, o.rate_limit, o.rate_burst);
+	prl_rl_configure(&ctl->rl, o.rate_limit, o.rate_burst);
 	if (o.key_file && rd->opts.key_file &&
 	    strcmp(o.key_file, rd->opts.key_file))
-		pr_log_warn(&rd->log, "reload: the key file cannot change at runtime (restart relayd)");
+		prl_log_warn(&rd->log, "reload: the key file cannot change at runtime (restart relayd)");
 	if (o.log_level != rd->opts.log_level)
 		rd->log.level = o.log_level;
 	/* keep what cannot change at runtime */
@@ -711,11 +711,11 @@ int relayd_control_reload(struct relayd_control *ctl)
 	if (rd->userspace) {
 		ret = us_set_tick(ctl);
 		if (ret)
-			pr_log_warn(&rd->log, "reload: expiry timer: %s",
+			prl_log_warn(&rd->log, "reload: expiry timer: %s",
 				    strerror(-ret));
 	}
 	ctl->reloads++;
-	pr_log_info(&rd->log, "configuration reloaded");
+	prl_log_info(&rd->log, "configuration reloaded");
 	return 0;
 }
 
@@ -724,7 +724,7 @@ static void on_signal(struct relayd *rd, int signo, void *arg)
 	struct relayd_control *ctl = arg;
 
 	if (signo == SIGHUP) {
-		pr_log_info(&rd->log, "received SIGHUP, reloading");
+		prl_log_info(&rd->log, "received SIGHUP, reloading");
 		relayd_control_reload(ctl);
 	} else if (signo == SIGUSR1) {
 		relayd_control_log_stats(ctl);
@@ -734,37 +734,37 @@ static void on_signal(struct relayd *rd, int signo, void *arg)
 
 /* ---- setup ---- */
 
-static int load_key(struct relayd *rd, uint8_t priv[PR_KEY_LEN])
+static int load_key(struct relayd *rd, uint8_t priv[PRL_KEY_LEN])
 {
 	const char *path = rd->opts.key_file;
 	bool created = false;
 	int ret;
 
 	if (!path) {
-		uint8_t pub[PR_KEY_LEN];
+		uint8_t pub[PRL_KEY_LEN];
 
-		pr_log_info(&rd->log, "no key file: using an ephemeral relay key");
-		return pr_key_generate(priv, pub) ? -EIO : 0;
+		prl_log_info(&rd->log, "no key file: using an ephemeral relay key");
+		return prl_key_generate(priv, pub) ? -EIO : 0;
 	}
-	ret = pr_key_load_or_create(path, priv, &created);
+	ret = prl_key_load_or_create(path, priv, &created);
 	if (ret < 0) {
 		ret = -errno;
-		pr_log_err(&rd->log, "relay key %s: %s", path,
+		prl_log_err(&rd->log, "relay key %s: %s", path,
 			   ret == -EINVAL ? "not a key file (64 hex digits)" :
 			   strerror(-ret));
 		return ret;
 	}
 	if (ret == 1)
-		pr_log_warn(&rd->log, "relay key %s is accessible by group or others",
+		prl_log_warn(&rd->log, "relay key %s is accessible by group or others",
 			    path);
 	if (created)
-		pr_log_info(&rd->log, "created relay key %s", path);
+		prl_log_info(&rd->log, "created relay key %s", path);
 	return 0;
 }
 
 int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 {
-	uint8_t priv[PR_KEY_LEN];
+	uint8_t priv[PRL_KEY_LEN];
 	char hex[65], err_msg[256];
 	int err;
 
@@ -773,49 +773,49 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 	err = load_key(rd, priv);
 	if (err)
 		return err;
-	err = pr_hs_server_init(&ctl->hs, priv, NULL, NULL) ? -EIO : 0;
-	if (!err && pr_alloc_ctx_init(&ctl->alloc, priv, &ctl->grants))
+	err = prl_hs_server_init(&ctl->hs, priv, NULL, NULL) ? -EIO : 0;
+	if (!err && prl_alloc_ctx_init(&ctl->alloc, priv, &ctl->grants))
 		err = -EIO;
 	sodium_memzero(priv, sizeof(priv));
 	if (err) {
-		pr_log_err(&rd->log, "relay key: cannot set up the crypto");
+		prl_log_err(&rd->log, "relay key: cannot set up the crypto");
 		return err;
 	}
-	memcpy(ctl->pub, ctl->hs.pub, PR_KEY_LEN);
+	memcpy(ctl->pub, ctl->hs.pub, PRL_KEY_LEN);
 
 	if (rd->opts.grants_file) {
-		if (pr_grants_load(rd->opts.grants_file, &ctl->grants, err_msg,
+		if (prl_grants_load(rd->opts.grants_file, &ctl->grants, err_msg,
 				   sizeof(err_msg))) {
-			pr_log_err(&rd->log, "grants: %s", err_msg);
+			prl_log_err(&rd->log, "grants: %s", err_msg);
 			return -EINVAL;
 		}
-		pr_log_info(&rd->log, "in-band allocation: %zu granted client key%s",
+		prl_log_info(&rd->log, "in-band allocation: %zu granted client key%s",
 			    ctl->grants.n, ctl->grants.n == 1 ? "" : "s");
 	} else {
-		pr_log_info(&rd->log, "in-band allocation disabled (no grants file)");
+		prl_log_info(&rd->log, "in-band allocation disabled (no grants file)");
 	}
 
 	if (rd->nl_open) {
-		struct pr_config cfg = { .mask = PR_CFG_SERVER_KEY };
+		struct prl_config cfg = { .mask = PRL_CFG_SERVER_KEY };
 
-		memcpy(cfg.server_key, ctl->pub, PR_KEY_LEN);
-		err = pr_config_set(&rd->nl, &cfg);
+		memcpy(cfg.server_key, ctl->pub, PRL_KEY_LEN);
+		err = prl_config_set(&rd->nl, &cfg);
 		if (err) {
-			const char *msg = pr_nl_errmsg(&rd->nl);
+			const char *msg = prl_nl_errmsg(&rd->nl);
 
-			pr_log_err(&rd->log, "config set server-key: %s%s%s",
+			prl_log_err(&rd->log, "config set server-key: %s%s%s",
 				   strerror(-err), *msg ? ": " : "", msg);
 			return err;
 		}
-		err = pr_events_open(&ctl->ev, &rd->nl, true);
+		err = prl_events_open(&ctl->ev, &rd->nl, true);
 		if (!err) {
-			err = relayd_loop_add_fd(rd, pr_events_fd(&ctl->ev),
+			err = relayd_loop_add_fd(rd, prl_events_fd(&ctl->ev),
 						 on_events_fd, ctl);
 			if (err)
-				pr_events_close(&ctl->ev);
+				prl_events_close(&ctl->ev);
 		}
 		if (err)
-			pr_log_warn(&rd->log, "session events unavailable (%s): handshake cache refreshes on demand",
+			prl_log_warn(&rd->log, "session events unavailable (%s): handshake cache refreshes on demand",
 				    strerror(-err));
 		else
 			ctl->ev_open = true;
@@ -823,19 +823,19 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 	/* after subscribing, so no session is missed in between */
 	if (rd->nl_open)
 		relayd_control_sync(ctl);
-	if (pr_rl_init(&ctl->rl, rd->opts.rate_limit, rd->opts.rate_burst)) {
-		pr_log_err(&rd->log, "out of memory");
+	if (prl_rl_init(&ctl->rl, rd->opts.rate_limit, rd->opts.rate_burst)) {
+		prl_log_err(&rd->log, "out of memory");
 		return -ENOMEM;
 	}
 	if (rd->opts.rate_limit)
-		pr_log_info(&rd->log, "rate limit: %u control packets/s per source, burst %u",
+		prl_log_info(&rd->log, "rate limit: %u control packets/s per source, burst %u",
 			    rd->opts.rate_limit, rd->opts.rate_burst);
 	else
-		pr_log_info(&rd->log, "rate limit: off");
+		prl_log_info(&rd->log, "rate limit: off");
 	if (rd->userspace) {
 		err = us_set_tick(ctl);
 		if (err) {
-			pr_log_err(&rd->log, "expiry timer: %s", strerror(-err));
+			prl_log_err(&rd->log, "expiry timer: %s", strerror(-err));
 			return err;
 		}
 	}
@@ -843,13 +843,13 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 	rd->rx_arg = ctl;
 	rd->on_signal = on_signal;
 	rd->signal_arg = ctl;
-	pr_log_info(&rd->log, "relay key %s", pr_key_to_hex(ctl->pub, hex));
+	prl_log_info(&rd->log, "relay key %s", prl_key_to_hex(ctl->pub, hex));
 	return 0;
 }
 
 void relayd_control_log_stats(const struct relayd_control *ctl)
 {
-	const struct pr_log *log;
+	const struct prl_log *log;
 	int i;
 
 	if (!ctl->rd)
@@ -857,27 +857,27 @@ void relayd_control_log_stats(const struct relayd_control *ctl)
 	log = &ctl->rd->log;
 	for (i = 0; i < __PR_HS_RESULT_MAX; i++)
 		if (ctl->hs.counters[i])
-			pr_log_info(log, "handshake %s: %llu",
-				    pr_hs_result_name(i),
+			prl_log_info(log, "handshake %s: %llu",
+				    prl_hs_result_name(i),
 				    (unsigned long long)ctl->hs.counters[i]);
 	for (i = 0; i < __PR_ALLOC_RESULT_MAX; i++)
 		if (ctl->alloc.counters[i])
-			pr_log_info(log, "allocate %s: %llu",
-				    pr_alloc_result_name(i),
+			prl_log_info(log, "allocate %s: %llu",
+				    prl_alloc_result_name(i),
 				    (unsigned long long)ctl->alloc.counters[i]);
 	if (ctl->allocated)
-		pr_log_info(log, "allocate responses sent: %llu",
+		prl_log_info(log, "allocate responses sent: %llu",
 			    (unsigned long long)ctl->allocated);
-	pr_log_info(log, "control packets: %llu handled, %llu rate-limited",
+	prl_log_info(log, "control packets: %llu handled, %llu rate-limited",
 		    (unsigned long long)ctl->rl.passed,
 		    (unsigned long long)ctl->rl.limited);
 	if (ctl->rd->userspace)
-		pr_log_info(log, "sessions expired: bind %llu, idle %llu",
+		prl_log_info(log, "sessions expired: bind %llu, idle %llu",
 			    (unsigned long long)ctl->expired_bind,
 			    (unsigned long long)ctl->expired_idle);
 	relayd_uplane_log_stats(ctl->rd);
 	if (ctl->alloc_errors || ctl->bind_errors || ctl->send_errors)
-		pr_log_info(log, "errors: allocate %llu, bind %llu, send %llu",
+		prl_log_info(log, "errors: allocate %llu, bind %llu, send %llu",
 			    (unsigned long long)ctl->alloc_errors,
 			    (unsigned long long)ctl->bind_errors,
 			    (unsigned long long)ctl->send_errors);
@@ -897,8 +897,8 @@ static void prom_family(FILE *f, const char *name, const char *help,
 				(unsigned long long)v[i]);
 }
 
-static const char *hs_name(int i) { return pr_hs_result_name(i); }
-static const char *alloc_name(int i) { return pr_alloc_result_name(i); }
+static const char *hs_name(int i) { return prl_hs_result_name(i); }
+static const char *alloc_name(int i) { return prl_alloc_result_name(i); }
 static const char *ctl_outcome(int i)
 {
 	return i == 0 ? "handled" : i == 1 ? "rate_limited" : NULL;
@@ -953,14 +953,14 @@ void relayd_control_fini(struct relayd_control *ctl)
 	if (!ctl->rd)
 		return;
 	if (ctl->ev_open) {
-		relayd_loop_del_fd(ctl->rd, pr_events_fd(&ctl->ev));
-		pr_events_close(&ctl->ev);
+		relayd_loop_del_fd(ctl->rd, prl_events_fd(&ctl->ev));
+		prl_events_close(&ctl->ev);
 		ctl->ev_open = false;
 	}
 	cache_flush(ctl);
-	pr_rl_fini(&ctl->rl);
-	pr_grants_free(&ctl->grants);
-	pr_hs_server_wipe(&ctl->hs);
-	pr_alloc_ctx_wipe(&ctl->alloc);
+	prl_rl_fini(&ctl->rl);
+	prl_grants_free(&ctl->grants);
+	prl_hs_server_wipe(&ctl->hs);
+	prl_alloc_ctx_wipe(&ctl->alloc);
 	ctl->rd = NULL;
 }

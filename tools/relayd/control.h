@@ -3,9 +3,9 @@
  * relayd control plane: the glue between the event loop (rd->rx), the
  * protocol libraries (handshake.c, alloc.c) and the kernel (netlink).
  *
- *   Geneve control packet  -> pr_hs_handle(): Challenge sent back to the
+ *   Geneve control packet  -> prl_hs_handle(): Challenge sent back to the
  *                             source, or SESSION_BIND after a valid Answer
- *   plain disco            -> pr_alloc_parse(): SESSION_NEW, then the
+ *   plain disco            -> prl_alloc_parse(): SESSION_NEW, then the
  *                             sealed AllocateResponse back to the source
  *
  * The handshake needs each session's client keys. relayd keeps a view of
@@ -43,7 +43,7 @@
 #define RELAYD_CTL_BUCKETS	4096
 
 struct relayd_ctl_sess {
-	struct pr_hs_session hs;
+	struct prl_hs_session hs;
 	struct relayd_ctl_sess *next;
 	/* userspace data plane only (the kernel keeps these otherwise) */
 	uint64_t lamport;
@@ -54,13 +54,13 @@ struct relayd_ctl_sess {
 
 struct relayd_control {
 	struct relayd *rd;
-	uint8_t pub[PR_KEY_LEN];	/* relay key (ServerDisco) */
-	struct pr_hs_server hs;		/* holds the private key */
-	struct pr_grants grants;
-	struct pr_alloc_ctx alloc;
+	uint8_t pub[PRL_KEY_LEN];	/* relay key (ServerDisco) */
+	struct prl_hs_server hs;		/* holds the private key */
+	struct prl_grants grants;
+	struct prl_alloc_ctx alloc;
 	struct relayd_ctl_sess *buckets[RELAYD_CTL_BUCKETS];
 	size_t n_cached;
-	struct pr_events ev;
+	struct prl_events ev;
 	bool ev_open;
 	/* outcomes not counted by the libraries */
 	uint64_t allocated;		/* responses sent */
@@ -70,7 +70,7 @@ struct relayd_control {
 	uint64_t ignored;		/* STUN, data, short, non-disco */
 	uint64_t reloads;		/* successful SIGHUP reloads */
 	uint64_t resyncs;		/* view rebuilt from a dump */
-	struct pr_ratelimit rl;
+	struct prl_ratelimit rl;
 	/* userspace data plane only */
 	struct relayd_ctl_sess *pairs[RELAYD_CTL_BUCKETS];
 	uint32_t vni_next;

@@ -8,78 +8,78 @@
 
 #include "handshake.h"
 
-static const char *const pr_hs_result_names[__PR_HS_RESULT_MAX] = {
-	[PR_HS_CHALLENGED]		= "challenged",
-	[PR_HS_BOUND]			= "bound",
-	[PR_HS_DROP_NOT_CONTROL]	= "drop_not_control",
-	[PR_HS_DROP_NOT_DISCO]		= "drop_not_disco",
-	[PR_HS_DROP_UNKNOWN_VNI]	= "drop_unknown_vni",
-	[PR_HS_DROP_BAD_FRAME]		= "drop_bad_frame",
-	[PR_HS_DROP_UNKNOWN_SENDER]	= "drop_unknown_sender",
-	[PR_HS_DROP_AUTH]		= "drop_auth",
-	[PR_HS_DROP_PARSE]		= "drop_parse",
-	[PR_HS_DROP_BAD_TYPE]		= "drop_bad_type",
-	[PR_HS_DROP_VNI_MISMATCH]	= "drop_vni_mismatch",
-	[PR_HS_DROP_REMOTE_KEY]		= "drop_remote_key",
-	[PR_HS_DROP_ZERO_GENERATION]	= "drop_zero_generation",
-	[PR_HS_DROP_NO_HANDSHAKE]	= "drop_no_handshake",
-	[PR_HS_DROP_GENERATION]		= "drop_generation",
-	[PR_HS_DROP_BAD_MAC]		= "drop_bad_mac",
-	[PR_HS_DROP_BAD_ADDRESS]	= "drop_bad_address",
-	[PR_HS_DROP_INTERNAL]		= "drop_internal",
+static const char *const prl_hs_result_names[__PR_HS_RESULT_MAX] = {
+	[PRL_HS_CHALLENGED]		= "challenged",
+	[PRL_HS_BOUND]			= "bound",
+	[PRL_HS_DROP_NOT_CONTROL]	= "drop_not_control",
+	[PRL_HS_DROP_NOT_DISCO]		= "drop_not_disco",
+	[PRL_HS_DROP_UNKNOWN_VNI]	= "drop_unknown_vni",
+	[PRL_HS_DROP_BAD_FRAME]		= "drop_bad_frame",
+	[PRL_HS_DROP_UNKNOWN_SENDER]	= "drop_unknown_sender",
+	[PRL_HS_DROP_AUTH]		= "drop_auth",
+	[PRL_HS_DROP_PARSE]		= "drop_parse",
+	[PRL_HS_DROP_BAD_TYPE]		= "drop_bad_type",
+	[PRL_HS_DROP_VNI_MISMATCH]	= "drop_vni_mismatch",
+	[PRL_HS_DROP_REMOTE_KEY]		= "drop_remote_key",
+	[PRL_HS_DROP_ZERO_GENERATION]	= "drop_zero_generation",
+	[PRL_HS_DROP_NO_HANDSHAKE]	= "drop_no_handshake",
+	[PRL_HS_DROP_GENERATION]		= "drop_generation",
+	[PRL_HS_DROP_BAD_MAC]		= "drop_bad_mac",
+	[PRL_HS_DROP_BAD_ADDRESS]	= "drop_bad_address",
+	[PRL_HS_DROP_INTERNAL]		= "drop_internal",
 };
 
-const char *pr_hs_result_name(enum pr_hs_result r)
+const char *prl_hs_result_name(enum prl_hs_result r)
 {
 	if ((unsigned int)r >= __PR_HS_RESULT_MAX)
 		return "unknown";
-	return pr_hs_result_names[r];
+	return prl_hs_result_names[r];
 }
 
-static uint64_t pr_hs_monotonic_ns(void *ctx)
+static uint64_t prl_hs_monotonic_ns(void *ctx)
 {
 	struct timespec ts;
 
 	(void)ctx;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * PR_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * PRL_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-int pr_hs_server_init(struct pr_hs_server *srv,
-		      const uint8_t priv[PR_KEY_LEN],
-		      pr_hs_clock_fn clock, void *clock_ctx)
+int prl_hs_server_init(struct prl_hs_server *srv,
+		      const uint8_t priv[PRL_KEY_LEN],
+		      prl_hs_clock_fn clock, void *clock_ctx)
 {
 	memset(srv, 0, sizeof(*srv));
 	if (sodium_init() < 0)
 		return -1;
-	memcpy(srv->priv, priv, PR_KEY_LEN);
+	memcpy(srv->priv, priv, PRL_KEY_LEN);
 	if (crypto_scalarmult_base(srv->pub, srv->priv) != 0)
 		return -1;
-	srv->clock = clock ? clock : pr_hs_monotonic_ns;
+	srv->clock = clock ? clock : prl_hs_monotonic_ns;
 	srv->clock_ctx = clock_ctx;
 	return 0;
 }
 
-void pr_hs_server_wipe(struct pr_hs_server *srv)
+void prl_hs_server_wipe(struct prl_hs_server *srv)
 {
 	sodium_memzero(srv, sizeof(*srv));
 }
 
-int pr_hs_session_init(struct pr_hs_session *s, uint32_t vni,
-		       const uint8_t a[PR_KEY_LEN], const uint8_t b[PR_KEY_LEN],
-		       const struct pr_hs_server *srv)
+int prl_hs_session_init(struct prl_hs_session *s, uint32_t vni,
+		       const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN],
+		       const struct prl_hs_server *srv)
 {
-	int cmp = pr_key_cmp(a, b);
+	int cmp = prl_key_cmp(a, b);
 	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
-	if (cmp == 0 || !pr_key_cmp(a, srv->pub) || !pr_key_cmp(b, srv->pub))
+	if (cmp == 0 || !prl_key_cmp(a, srv->pub) || !prl_key_cmp(b, srv->pub))
 		return -1;
 	s->vni = vni;
-	memcpy(s->client_key[0], cmp < 0 ? a : b, PR_KEY_LEN);
-	memcpy(s->client_key[1], cmp < 0 ? b : a, PR_KEY_LEN);
+	memcpy(s->client_key[0], cmp < 0 ? a : b, PRL_KEY_LEN);
+	memcpy(s->client_key[1], cmp < 0 ? b : a, PRL_KEY_LEN);
 	for (i = 0; i < 2; i++) {
-		if (pr_disco_shared_key(s->shared[i], s->client_key[i],
+		if (prl_disco_shared_key(s->shared[i], s->client_key[i],
 					srv->priv) != 0) {
 			sodium_memzero(s, sizeof(*s));
 			return -1;
@@ -88,20 +88,20 @@ int pr_hs_session_init(struct pr_hs_session *s, uint32_t vni,
 	return 0;
 }
 
-void pr_hs_maybe_rotate(struct pr_hs_server *srv)
+void prl_hs_maybe_rotate(struct prl_hs_server *srv)
 {
 	uint64_t now = srv->clock(srv->clock_ctx);
 
 	if (srv->n_secrets == 0) {
-		randombytes_buf(srv->secret[0], PR_KEY_LEN);
+		randombytes_buf(srv->secret[0], PRL_KEY_LEN);
 		srv->n_secrets = 1;
 		srv->rotated_ns = now;
 		return;
 	}
-	if (now - srv->rotated_ns < PR_HS_ROTATE_NS)
+	if (now - srv->rotated_ns < PRL_HS_ROTATE_NS)
 		return;
-	memcpy(srv->secret[1], srv->secret[0], PR_KEY_LEN);
-	randombytes_buf(srv->secret[0], PR_KEY_LEN);
+	memcpy(srv->secret[1], srv->secret[0], PRL_KEY_LEN);
+	randombytes_buf(srv->secret[0], PRL_KEY_LEN);
 	srv->n_secrets = 2;
 	srv->rotated_ns = now;
 }
@@ -114,9 +114,9 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = v & 0xff;
 }
 
-int pr_hs_mac(const uint8_t secret[PR_KEY_LEN],
-	      const struct pr_disco_handshake *hs,
-	      const struct sockaddr *src, uint8_t out[PR_HS_MAC_LEN])
+int prl_hs_mac(const uint8_t secret[PRL_KEY_LEN],
+	      const struct prl_disco_handshake *hs,
+	      const struct sockaddr *src, uint8_t out[PRL_HS_MAC_LEN])
 {
 	/* 4 + 4 + 32 + 16 + 4 + 2 bytes at most */
 	uint8_t in[62];
@@ -125,8 +125,8 @@ int pr_hs_mac(const uint8_t secret[PR_KEY_LEN],
 
 	put_be32(in, hs->vni);
 	put_be32(in + 4, hs->generation);
-	memcpy(in + 8, hs->remote_key, PR_KEY_LEN);
-	n = 8 + PR_KEY_LEN;
+	memcpy(in + 8, hs->remote_key, PRL_KEY_LEN);
+	n = 8 + PRL_KEY_LEN;
 	if (src->sa_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)src;
 
@@ -153,7 +153,7 @@ int pr_hs_mac(const uint8_t secret[PR_KEY_LEN],
 	 * The input length identifies its layout (46: IPv4, 62: IPv6,
 	 * 66: IPv6 with scope), so the encoding is injective.
 	 */
-	crypto_generichash(out, PR_HS_MAC_LEN, in, n, secret, PR_KEY_LEN);
+	crypto_generichash(out, PRL_HS_MAC_LEN, in, n, secret, PRL_KEY_LEN);
 	return 0;
 }
 
@@ -175,151 +175,151 @@ static socklen_t sockaddr_copy(struct sockaddr_storage *dst,
 	return len;
 }
 
-static enum pr_hs_action_kind finish(struct pr_hs_server *srv,
-				     struct pr_hs_action *act,
-				     enum pr_hs_result r)
+static enum prl_hs_action_kind finish(struct prl_hs_server *srv,
+				     struct prl_hs_action *act,
+				     enum prl_hs_result r)
 {
 	act->result = r;
-	if (r == PR_HS_CHALLENGED)
-		act->kind = PR_HS_ACT_REPLY;
-	else if (r == PR_HS_BOUND)
-		act->kind = PR_HS_ACT_BIND;
+	if (r == PRL_HS_CHALLENGED)
+		act->kind = PRL_HS_ACT_REPLY;
+	else if (r == PRL_HS_BOUND)
+		act->kind = PRL_HS_ACT_BIND;
 	else
-		act->kind = PR_HS_ACT_DROP;
+		act->kind = PRL_HS_ACT_DROP;
 	srv->counters[r]++;
 	return act->kind;
 }
 
 /* Build Geneve(O=1, disco, VNI) ‖ sealed Challenge into act->reply. */
-static int build_challenge(struct pr_hs_server *srv,
-			   const struct pr_hs_session *s, unsigned int idx,
-			   const struct pr_disco_handshake *bind,
-			   const struct sockaddr *src, struct pr_hs_action *act)
+static int build_challenge(struct prl_hs_server *srv,
+			   const struct prl_hs_session *s, unsigned int idx,
+			   const struct prl_disco_handshake *bind,
+			   const struct sockaddr *src, struct prl_hs_action *act)
 {
-	struct pr_geneve_hdr gh = {
+	struct prl_geneve_hdr gh = {
 		.control = true,
-		.proto = PR_GENEVE_PROTO_DISCO,
+		.proto = PRELAY_GENEVE_PROTO_DISCO,
 	};
-	struct pr_disco_msg m = { .type = PR_DISCO_CHALLENGE };
+	struct prl_disco_msg m = { .type = PRL_DISCO_CHALLENGE };
 	ssize_t n;
 
 	m.u.hs.vni = s->vni;
 	m.u.hs.generation = bind->generation;
-	memcpy(m.u.hs.remote_key, s->client_key[!idx], PR_KEY_LEN);
-	if (pr_hs_mac(srv->secret[0], &m.u.hs, src, m.u.hs.challenge) != 0)
+	memcpy(m.u.hs.remote_key, s->client_key[!idx], PRL_KEY_LEN);
+	if (prl_hs_mac(srv->secret[0], &m.u.hs, src, m.u.hs.challenge) != 0)
 		return -1;
-	pr_geneve_set_vni(&gh, s->vni);
-	if (pr_geneve_encode(act->reply, sizeof(act->reply), &gh) < 0)
+	prl_geneve_set_vni(&gh, s->vni);
+	if (prl_geneve_encode(act->reply, sizeof(act->reply), &gh) < 0)
 		return -1;
-	n = pr_disco_seal_msg(act->reply + PR_GENEVE_HLEN,
-			      sizeof(act->reply) - PR_GENEVE_HLEN, srv->pub,
+	n = prl_disco_seal_msg(act->reply + PRELAY_GENEVE_HLEN,
+			      sizeof(act->reply) - PRELAY_GENEVE_HLEN, srv->pub,
 			      s->shared[idx], &m);
 	if (n < 0)
 		return -1;
-	act->reply_len = PR_GENEVE_HLEN + (size_t)n;
+	act->reply_len = PRELAY_GENEVE_HLEN + (size_t)n;
 	return 0;
 }
 
-static bool answer_verifies(struct pr_hs_server *srv,
-			    const struct pr_disco_handshake *ans,
+static bool answer_verifies(struct prl_hs_server *srv,
+			    const struct prl_disco_handshake *ans,
 			    const struct sockaddr *src)
 {
-	uint8_t mac[PR_HS_MAC_LEN];
+	uint8_t mac[PRL_HS_MAC_LEN];
 	unsigned int i;
 
 	for (i = 0; i < srv->n_secrets; i++) {
-		if (pr_hs_mac(srv->secret[i], ans, src, mac) != 0)
+		if (prl_hs_mac(srv->secret[i], ans, src, mac) != 0)
 			return false;
-		if (sodium_memcmp(mac, ans->challenge, PR_HS_MAC_LEN) == 0)
+		if (sodium_memcmp(mac, ans->challenge, PRL_HS_MAC_LEN) == 0)
 			return true;
 	}
 	return false;
 }
 
-enum pr_hs_action_kind pr_hs_handle(struct pr_hs_server *srv,
+enum prl_hs_action_kind prl_hs_handle(struct prl_hs_server *srv,
 				    const uint8_t *pkt, size_t len,
 				    const struct sockaddr *src,
 				    const struct sockaddr *local,
-				    pr_hs_lookup_fn lookup, void *lookup_ctx,
-				    struct pr_hs_action *act)
+				    prl_hs_lookup_fn lookup, void *lookup_ctx,
+				    struct prl_hs_action *act)
 {
-	struct pr_geneve_hdr gh;
-	struct pr_hs_session *s;
-	struct pr_disco_msg m;
+	struct prl_geneve_hdr gh;
+	struct prl_hs_session *s;
+	struct prl_disco_msg m;
 	const uint8_t *frame, *sender;
 	size_t flen;
 	uint32_t vni = 0;
 	unsigned int idx;
 
 	memset(act, 0, sizeof(*act));
-	if (pr_classify(pkt, (__u32)(len > UINT32_MAX ? UINT32_MAX : len),
-			&vni) != PR_CLASS_CONTROL)
-		return finish(srv, act, PR_HS_DROP_NOT_CONTROL);
-	pr_geneve_decode(pkt, len, &gh);
+	if (prelay_classify(pkt, (__u32)(len > UINT32_MAX ? UINT32_MAX : len),
+			&vni) != PRELAY_CLASS_CONTROL)
+		return finish(srv, act, PRL_HS_DROP_NOT_CONTROL);
+	prl_geneve_decode(pkt, len, &gh);
 	act->vni = gh.vni;
-	if (gh.proto != PR_GENEVE_PROTO_DISCO)
-		return finish(srv, act, PR_HS_DROP_NOT_DISCO);
+	if (gh.proto != PRELAY_GENEVE_PROTO_DISCO)
+		return finish(srv, act, PRL_HS_DROP_NOT_DISCO);
 	if (src->sa_family != AF_INET && src->sa_family != AF_INET6)
-		return finish(srv, act, PR_HS_DROP_BAD_ADDRESS);
+		return finish(srv, act, PRL_HS_DROP_BAD_ADDRESS);
 	s = lookup(lookup_ctx, gh.vni);
 	if (!s)
-		return finish(srv, act, PR_HS_DROP_UNKNOWN_VNI);
+		return finish(srv, act, PRL_HS_DROP_UNKNOWN_VNI);
 
-	frame = pkt + PR_GENEVE_HLEN;
-	flen = len - PR_GENEVE_HLEN;
-	sender = pr_disco_sender(frame, flen);
-	if (!sender || flen < PR_DISCO_OVERHEAD)
-		return finish(srv, act, PR_HS_DROP_BAD_FRAME);
-	if (!pr_key_cmp(sender, s->client_key[0]))
+	frame = pkt + PRELAY_GENEVE_HLEN;
+	flen = len - PRELAY_GENEVE_HLEN;
+	sender = prl_disco_sender(frame, flen);
+	if (!sender || flen < PRL_DISCO_OVERHEAD)
+		return finish(srv, act, PRL_HS_DROP_BAD_FRAME);
+	if (!prl_key_cmp(sender, s->client_key[0]))
 		idx = 0;
-	else if (!pr_key_cmp(sender, s->client_key[1]))
+	else if (!prl_key_cmp(sender, s->client_key[1]))
 		idx = 1;
 	else
-		return finish(srv, act, PR_HS_DROP_UNKNOWN_SENDER);
+		return finish(srv, act, PRL_HS_DROP_UNKNOWN_SENDER);
 	act->endpoint = idx;
 
 	{
-		uint8_t plain[PR_DISCO_MAX_PLAIN];
-		ssize_t n = pr_disco_open(frame, flen, s->shared[idx], plain,
+		uint8_t plain[PRL_DISCO_MAX_PLAIN];
+		ssize_t n = prl_disco_open(frame, flen, s->shared[idx], plain,
 					  sizeof(plain));
 		int perr;
 
 		if (n < 0)
-			return finish(srv, act, flen - PR_DISCO_OVERHEAD >
-				      PR_DISCO_MAX_PLAIN ? PR_HS_DROP_PARSE :
-				      PR_HS_DROP_AUTH);
-		perr = pr_disco_parse(plain, (size_t)n, &m);
+			return finish(srv, act, flen - PRL_DISCO_OVERHEAD >
+				      PRL_DISCO_MAX_PLAIN ? PRL_HS_DROP_PARSE :
+				      PRL_HS_DROP_AUTH);
+		perr = prl_disco_parse(plain, (size_t)n, &m);
 		if (perr)
-			return finish(srv, act, PR_HS_DROP_PARSE);
+			return finish(srv, act, PRL_HS_DROP_PARSE);
 	}
-	if (m.type != PR_DISCO_BIND && m.type != PR_DISCO_ANSWER)
-		return finish(srv, act, PR_HS_DROP_BAD_TYPE);
+	if (m.type != PRL_DISCO_BIND && m.type != PRL_DISCO_ANSWER)
+		return finish(srv, act, PRL_HS_DROP_BAD_TYPE);
 	act->generation = m.u.hs.generation;
 	if (m.u.hs.vni != s->vni)
-		return finish(srv, act, PR_HS_DROP_VNI_MISMATCH);
-	if (pr_key_cmp(m.u.hs.remote_key, s->client_key[!idx]))
-		return finish(srv, act, PR_HS_DROP_REMOTE_KEY);
+		return finish(srv, act, PRL_HS_DROP_VNI_MISMATCH);
+	if (prl_key_cmp(m.u.hs.remote_key, s->client_key[!idx]))
+		return finish(srv, act, PRL_HS_DROP_REMOTE_KEY);
 
-	pr_hs_maybe_rotate(srv);
+	prl_hs_maybe_rotate(srv);
 
-	if (m.type == PR_DISCO_BIND) {
+	if (m.type == PRL_DISCO_BIND) {
 		if (m.u.hs.generation == 0)
-			return finish(srv, act, PR_HS_DROP_ZERO_GENERATION);
+			return finish(srv, act, PRL_HS_DROP_ZERO_GENERATION);
 		s->inprogress_gen[idx] = m.u.hs.generation;
 		if (build_challenge(srv, s, idx, &m.u.hs, src, act) != 0)
-			return finish(srv, act, PR_HS_DROP_INTERNAL);
-		return finish(srv, act, PR_HS_CHALLENGED);
+			return finish(srv, act, PRL_HS_DROP_INTERNAL);
+		return finish(srv, act, PRL_HS_CHALLENGED);
 	}
 
 	/* Answer */
 	if (s->inprogress_gen[idx] == 0)
-		return finish(srv, act, PR_HS_DROP_NO_HANDSHAKE);
+		return finish(srv, act, PRL_HS_DROP_NO_HANDSHAKE);
 	if (s->inprogress_gen[idx] != m.u.hs.generation)
-		return finish(srv, act, PR_HS_DROP_GENERATION);
+		return finish(srv, act, PRL_HS_DROP_GENERATION);
 	if (!answer_verifies(srv, &m.u.hs, src))
-		return finish(srv, act, PR_HS_DROP_BAD_MAC);
+		return finish(srv, act, PRL_HS_DROP_BAD_MAC);
 	s->inprogress_gen[idx] = 0;
 	act->remote_len = sockaddr_copy(&act->remote, src);
 	act->local_len = sockaddr_copy(&act->local, local);
-	return finish(srv, act, PR_HS_BOUND);
+	return finish(srv, act, PRL_HS_BOUND);
 }

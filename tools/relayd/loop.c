@@ -179,14 +179,14 @@ static void pkt_local(const struct msghdr *mh, struct relayd_pkt *pkt)
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			pr_addr_from_raw(&pkt->dst.addr, &pi.ipi_addr, 4);
+			prl_addr_from_raw(&pkt->dst.addr, &pi.ipi_addr, 4);
 			pkt->ifindex = pi.ipi_ifindex;
 		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
 			   cm->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			pr_addr_from_raw(&pkt->dst.addr, &pi.ipi6_addr, 16);
+			prl_addr_from_raw(&pkt->dst.addr, &pi.ipi6_addr, 16);
 			pkt->ifindex = (int)pi.ipi6_ifindex;
 		}
 	}
@@ -224,7 +224,7 @@ static void sock_readable(struct relayd *rd, struct relayd_sock *s)
 				return;
 			/* ICMP errors etc. are reported here; keep going. */
 			rd->rx_errors++;
-			pr_log_debug(&rd->log, "recvmsg on socket id %u: %s",
+			prl_log_debug(&rd->log, "recvmsg on socket id %u: %s",
 				     s->id, strerror(errno));
 			continue;
 		}
@@ -233,7 +233,7 @@ static void sock_readable(struct relayd *rd, struct relayd_sock *s)
 		pkt.len = (size_t)n;
 		pkt.truncated = mh.msg_flags & MSG_TRUNC;
 		pkt.sock = s;
-		if (pr_endpoint_from_sockaddr((struct sockaddr *)&from,
+		if (prl_endpoint_from_sockaddr((struct sockaddr *)&from,
 					      mh.msg_namelen, &pkt.src))
 			continue;
 		pkt_local(&mh, &pkt);
@@ -256,7 +256,7 @@ static void signal_readable(struct relayd *rd)
 					      rd->signal_arg);
 			continue;
 		}
-		pr_log_info(&rd->log, "received %s, shutting down",
+		prl_log_info(&rd->log, "received %s, shutting down",
 			    strsignal((int)si.ssi_signo));
 		rd->stop_signal = (int)si.ssi_signo;
 		rd->stop = true;
@@ -309,7 +309,7 @@ int relayd_loop_run(struct relayd *rd)
 }
 
 int relayd_send(struct relayd *rd, const struct relayd_sock *s,
-		const struct pr_endpoint *to, const struct pr_addr *from,
+		const struct prl_endpoint *to, const struct prl_addr *from,
 		const void *buf, size_t len)
 {
 	union {
@@ -323,7 +323,7 @@ int relayd_send(struct relayd *rd, const struct relayd_sock *s,
 	ssize_t n;
 
 	if (to->addr.family != s->family ||
-	    pr_endpoint_to_sockaddr(to, &ss, &sslen))
+	    prl_endpoint_to_sockaddr(to, &ss, &sslen))
 		return -EAFNOSUPPORT;
 	mh.msg_name = &ss;
 	mh.msg_namelen = sslen;
@@ -361,7 +361,7 @@ int relayd_send(struct relayd *rd, const struct relayd_sock *s,
 	if (n < 0) {
 		int err = -errno;
 
-		pr_log_debug(&rd->log, "sendmsg on socket id %u: %s", s->id,
+		prl_log_debug(&rd->log, "sendmsg on socket id %u: %s", s->id,
 			     strerror(-err));
 		return err;
 	}

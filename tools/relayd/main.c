@@ -69,7 +69,7 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 after a clean shutdown, 1 on errors, 2 on usage errors.\n",
 		RELAYD_DEFAULT_PORT, RELAYD_MAX_SOCKETS_PER_FAMILY,
-		PR_RL_DEFAULT_RATE, PR_RL_DEFAULT_BURST);
+		PRL_RL_DEFAULT_RATE, PRL_RL_DEFAULT_BURST);
 }
 
 /* Returns -1 to continue, or an exit status. */
@@ -141,12 +141,12 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 			set |= RELAYD_SET_STATIC;
 			break;
 		case 'r':
-			if (pr_parse_u32(optarg, 0, 1000000, &cli.rate_limit))
+			if (prl_parse_u32(optarg, 0, 1000000, &cli.rate_limit))
 				goto bad_value;
 			set |= RELAYD_SET_RATE;
 			break;
 		case 'b':
-			if (pr_parse_u32(optarg, 1, 1000000, &cli.rate_burst))
+			if (prl_parse_u32(optarg, 1, 1000000, &cli.rate_burst))
 				goto bad_value;
 			set |= RELAYD_SET_BURST;
 			break;
@@ -155,7 +155,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 			set |= RELAYD_SET_METRICS;
 			break;
 		case 'l':
-			cli.log_level = pr_log_level_parse(optarg);
+			cli.log_level = prl_log_level_parse(optarg);
 			if (cli.log_level < 0)
 				goto bad_value;
 			set |= RELAYD_SET_LOGLEVEL;
@@ -188,10 +188,10 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 	}
 	if (verbose) {
 		cli.log_level += verbose;
-		if (cli.log_level < PR_LOG_ERR)
-			cli.log_level = PR_LOG_ERR;
-		if (cli.log_level > PR_LOG_DEBUG)
-			cli.log_level = PR_LOG_DEBUG;
+		if (cli.log_level < PRL_LOG_ERR)
+			cli.log_level = PRL_LOG_ERR;
+		if (cli.log_level > PRL_LOG_DEBUG)
+			cli.log_level = PRL_LOG_DEBUG;
 		set |= RELAYD_SET_LOGLEVEL;
 	}
 
@@ -221,15 +221,15 @@ static int apply_relay_config(struct relayd *rd)
 
 	if (!rd->opts.relay_cfg.mask || !rd->nl_open)
 		return 0;
-	err = pr_config_set(&rd->nl, &rd->opts.relay_cfg);
+	err = prl_config_set(&rd->nl, &rd->opts.relay_cfg);
 	if (err) {
-		const char *msg = pr_nl_errmsg(&rd->nl);
+		const char *msg = prl_nl_errmsg(&rd->nl);
 
-		pr_log_err(&rd->log, "config set: %s%s%s", strerror(-err),
+		prl_log_err(&rd->log, "config set: %s%s%s", strerror(-err),
 			   *msg ? ": " : "", msg);
 		return err;
 	}
-	pr_log_info(&rd->log, "relay configuration applied");
+	prl_log_info(&rd->log, "relay configuration applied");
 	return 0;
 }
 
@@ -246,14 +246,14 @@ int main(int argc, char **argv)
 	rd.opts.port = RELAYD_DEFAULT_PORT;
 	rd.opts.ipv4 = rd.opts.ipv6 = true;
 	rd.opts.sockets = 1;
-	rd.opts.log_level = PR_LOG_INFO;
-	rd.opts.rate_limit = PR_RL_DEFAULT_RATE;
-	rd.opts.rate_burst = PR_RL_DEFAULT_BURST;
+	rd.opts.log_level = PRL_LOG_INFO;
+	rd.opts.rate_limit = PRL_RL_DEFAULT_RATE;
+	rd.opts.rate_burst = PRL_RL_DEFAULT_BURST;
 
 	rc = parse_args(argc, argv, &rd.opts, &rd.cli_opts, &rd.cli_set);
 	if (rc >= 0)
 		return rc;
-	pr_log_init(&rd.log, "relayd", rd.opts.log_level);
+	prl_log_init(&rd.log, "relayd", rd.opts.log_level);
 
 	/* Block the stop signals now: they are read from a signalfd later,
 	 * so one arriving during startup still ends in a clean shutdown. */
@@ -265,22 +265,22 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	err = rd.opts.no_kernel || rd.opts.userspace ? 0 : pr_nl_open(&rd.nl);
+	err = rd.opts.no_kernel || rd.opts.userspace ? 0 : prl_nl_open(&rd.nl);
 	if (err == -ENOENT) {
-		pr_log_warn(&rd.log, "generic netlink family \"%s\" not found (peer_relay module not loaded): forwarding in userspace",
+		prl_log_warn(&rd.log, "generic netlink family \"%s\" not found (peer_relay module not loaded): forwarding in userspace",
 			    PEER_RELAY_GENL_NAME);
 		rd.opts.userspace = true;
 	} else if (err) {
-		pr_log_err(&rd.log, "netlink: %s", strerror(-err));
+		prl_log_err(&rd.log, "netlink: %s", strerror(-err));
 		return 1;
 	} else if (rd.opts.userspace) {
-		pr_log_info(&rd.log, "--userspace: forwarding in userspace, not using the kernel module");
+		prl_log_info(&rd.log, "--userspace: forwarding in userspace, not using the kernel module");
 	}
 	rd.userspace = rd.opts.userspace;
 	rd.nl_open = !rd.opts.no_kernel && !rd.userspace;
 	rc = 1;
 	if (rd.opts.no_kernel)
-		pr_log_warn(&rd.log, "--no-kernel: not using the kernel data plane");
+		prl_log_warn(&rd.log, "--no-kernel: not using the kernel data plane");
 	if (apply_relay_config(&rd))
 		goto out_nl;
 	if (relayd_sockets_open(&rd))
@@ -290,7 +290,7 @@ int main(int argc, char **argv)
 	rd.rx_arg = &rd.rx_stats;
 	err = relayd_loop_init(&rd);
 	if (err) {
-		pr_log_err(&rd.log, "event loop: %s", strerror(-err));
+		prl_log_err(&rd.log, "event loop: %s", strerror(-err));
 		goto out_loop;
 	}
 	/*
@@ -307,18 +307,18 @@ int main(int argc, char **argv)
 		goto out_loop;
 	if (relayd_metrics_init(&metrics, &ctl, rd.opts.metrics_file))
 		goto out_loop;
-	pr_log_info(&rd.log, "ready: %zu socket%s %s on UDP port %u",
+	prl_log_info(&rd.log, "ready: %zu socket%s %s on UDP port %u",
 		    rd.n_socks, rd.n_socks == 1 ? "" : "s",
 		    rd.nl_open ? "attached" : rd.userspace ?
 		    "forwarding in userspace" : "open", rd.port);
 
 	err = relayd_loop_run(&rd);
 	if (err) {
-		pr_log_err(&rd.log, "event loop: %s", strerror(-err));
+		prl_log_err(&rd.log, "event loop: %s", strerror(-err));
 		goto out_loop;
 	}
 	rc = 0;
-	pr_log_info(&rd.log, "received %llu datagrams (%llu bytes) from the %s",
+	prl_log_info(&rd.log, "received %llu datagrams (%llu bytes) from the %s",
 		    (unsigned long long)rd.rx_stats.datagrams,
 		    (unsigned long long)rd.rx_stats.bytes,
 		    rd.userspace ? "forwarding threads" : "kernel");
@@ -332,10 +332,10 @@ out_loop:
 	relayd_sockets_close(&rd);
 out_nl:
 	if (rd.nl_open)
-		pr_nl_close(&rd.nl);
+		prl_nl_close(&rd.nl);
 	rd.nl_open = false;
 	if (!rc)
-		pr_log_info(&rd.log, "stopped");
+		prl_log_info(&rd.log, "stopped");
 	relayd_opts_free(&rd.opts);
 	return rc;
 }

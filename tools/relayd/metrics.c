@@ -71,7 +71,7 @@ int relayd_metrics_write(struct relayd_metrics *m, bool up)
 fail:
 	/* once per failure streak, not every interval */
 	if (!m->failing)
-		pr_log_warn(&m->ctl->rd->log, "metrics file %s: %s", m->path,
+		prl_log_warn(&m->ctl->rd->log, "metrics file %s: %s", m->path,
 			    strerror(-err));
 	m->failing = true;
 	return err;
@@ -82,7 +82,7 @@ static void on_timer(struct relayd *rd, int fd, uint32_t events, void *arg)
 	uint64_t n;
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		pr_log_debug(&rd->log, "metrics timer: %s", strerror(errno));
+		prl_log_debug(&rd->log, "metrics timer: %s", strerror(errno));
 	relayd_metrics_write(arg, true);
 }
 
@@ -115,11 +115,11 @@ int relayd_metrics_init(struct relayd_metrics *m, struct relayd_control *ctl,
 	err = relayd_metrics_write(m, true);
 	if (err)
 		goto fail;
-	pr_log_info(&ctl->rd->log, "metrics: %s every %d s", m->path,
+	prl_log_info(&ctl->rd->log, "metrics: %s every %d s", m->path,
 		    RELAYD_METRICS_INTERVAL_S);
 	return 0;
 fail:
-	pr_log_err(&ctl->rd->log, "metrics file %s: %s", path, strerror(-err));
+	prl_log_err(&ctl->rd->log, "metrics file %s: %s", path, strerror(-err));
 	relayd_metrics_fini(m, false);
 	return err;
 }

@@ -8,7 +8,7 @@
 
 #include "ratelimit.h"
 
-void pr_rl_configure(struct pr_ratelimit *rl, uint32_t rate, uint32_t burst)
+void prl_rl_configure(struct prl_ratelimit *rl, uint32_t rate, uint32_t burst)
 {
 	rl->rate = rate;
 	rl->burst = burst ? burst : 1;
@@ -18,35 +18,35 @@ void pr_rl_configure(struct pr_ratelimit *rl, uint32_t rate, uint32_t burst)
 	rl->tolerance_ns = rl->interval_ns * (uint64_t)(rl->burst - 1);
 }
 
-int pr_rl_init(struct pr_ratelimit *rl, uint32_t rate, uint32_t burst)
+int prl_rl_init(struct prl_ratelimit *rl, uint32_t rate, uint32_t burst)
 {
 	memset(rl, 0, sizeof(*rl));
-	rl->slots = calloc(PR_RL_SLOTS, sizeof(*rl->slots));
+	rl->slots = calloc(PRL_RL_SLOTS, sizeof(*rl->slots));
 	if (!rl->slots)
 		return -ENOMEM;
 	randombytes_buf(rl->hash_key, sizeof(rl->hash_key));
-	pr_rl_configure(rl, rate, burst);
+	prl_rl_configure(rl, rate, burst);
 	return 0;
 }
 
-void pr_rl_fini(struct pr_ratelimit *rl)
+void prl_rl_fini(struct prl_ratelimit *rl)
 {
 	free(rl->slots);
 	rl->slots = NULL;
 }
 
-static bool same_addr(const struct pr_addr *a, const struct pr_addr *b)
+static bool same_addr(const struct prl_addr *a, const struct prl_addr *b)
 {
 	return a->family == b->family &&
-	       !memcmp(&a->u, &b->u, pr_addr_len(a));
+	       !memcmp(&a->u, &b->u, prl_addr_len(a));
 }
 
-bool pr_rl_allow(struct pr_ratelimit *rl, const struct pr_addr *src,
+bool prl_rl_allow(struct prl_ratelimit *rl, const struct prl_addr *src,
 		 uint64_t now_ns)
 {
 	uint8_t in[1 + 16], h[crypto_shorthash_BYTES];
-	struct pr_rl_slot *s;
-	size_t n = pr_addr_len(src);
+	struct prl_rl_slot *s;
+	size_t n = prl_addr_len(src);
 	uint64_t idx, tat;
 
 	if (!rl->rate || !rl->slots) {
@@ -57,7 +57,7 @@ bool pr_rl_allow(struct pr_ratelimit *rl, const struct pr_addr *src,
 	memcpy(in + 1, &src->u, n);
 	crypto_shorthash(h, in, 1 + n, rl->hash_key);
 	memcpy(&idx, h, sizeof(idx));
-	s = &rl->slots[idx % PR_RL_SLOTS];
+	s = &rl->slots[idx % PRL_RL_SLOTS];
 
 	/* a slot whose owner is idle (bucket full again) is taken over */
 	if (!same_addr(&s->addr, src) && s->tat_ns <= now_ns) {

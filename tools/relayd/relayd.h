@@ -48,7 +48,7 @@ struct relayd_sock {
 	int family;		/* AF_INET or AF_INET6 */
 	uint32_t id;		/* kernel socket ID once attached */
 	bool attached;
-	struct pr_endpoint local;	/* bound address and port */
+	struct prl_endpoint local;	/* bound address and port */
 	uint64_t rx_datagrams;	/* passed up to us by the kernel */
 	uint64_t rx_bytes;
 };
@@ -58,8 +58,8 @@ struct relayd_pkt {
 	const uint8_t *data;
 	size_t len;
 	bool truncated;			/* longer than the buffer */
-	struct pr_endpoint src;		/* the sender */
-	struct pr_endpoint dst;		/* local address:port it was sent to
+	struct prl_endpoint src;		/* the sender */
+	struct prl_endpoint dst;		/* local address:port it was sent to
 					 * (addr.family 0 if unknown) */
 	int ifindex;			/* arrival interface, 0 if unknown */
 	struct relayd_sock *sock;	/* socket it arrived on */
@@ -102,7 +102,7 @@ struct relayd_opts {
 	const char *metrics_file;	/* Prometheus textfile, NULL: none */
 	/* Relay configuration applied with CONFIG_SET at startup
 	 * (relay_cfg.mask says which fields). */
-	struct pr_config relay_cfg;
+	struct prl_config relay_cfg;
 	uint32_t rate_limit;		/* control packets/s per source, 0: off */
 	uint32_t rate_burst;
 	unsigned int owned;		/* RELAYD_SET_KEY/GRANTS: strdup'ed */
@@ -119,9 +119,9 @@ struct relayd_rx_stats {
 };
 
 struct relayd {
-	struct pr_log log;
+	struct prl_log log;
 	struct relayd_opts opts;
-	struct pr_nl nl;
+	struct prl_nl nl;
 	bool nl_open;
 
 	struct relayd_sock socks[2 * RELAYD_MAX_SOCKETS_PER_FAMILY];
@@ -161,8 +161,8 @@ int relayd_parse_family(const char *s, struct relayd_opts *o);
 int relayd_parse_port(const char *s, uint16_t *port);
 int relayd_parse_sockets(const char *s, unsigned int *n);
 /* "ADDR:PORT[,ADDR:PORT...]" or "none" into rc->static_eps (deduplicated,
- * order kept) and set PR_CFG_STATIC_EPS. Returns 0 or -EINVAL. */
-int relayd_parse_static_eps(const char *s, struct pr_config *rc);
+ * order kept) and set PRL_CFG_STATIC_EPS. Returns 0 or -EINVAL. */
+int relayd_parse_static_eps(const char *s, struct prl_config *rc);
 /*
  * Parse configuration text into @o; settings given on the command line
  * (@cli_set) are checked but not applied. On error "line N: ..." goes to
@@ -210,7 +210,7 @@ int relayd_loop_set_tick(struct relayd *rd, unsigned int interval_ms,
  * datagram being answered. Returns 0 or -errno.
  */
 int relayd_send(struct relayd *rd, const struct relayd_sock *s,
-		const struct pr_endpoint *to, const struct pr_addr *from,
+		const struct prl_endpoint *to, const struct prl_addr *from,
 		const void *buf, size_t len);
 
 /* ---- uplane.c ---- */

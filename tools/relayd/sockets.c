@@ -13,7 +13,7 @@ static int set_int(int fd, int level, int opt, int val)
 	return setsockopt(fd, level, opt, &val, sizeof(val)) ? -errno : 0;
 }
 
-static void wildcard(int family, uint16_t port, struct pr_endpoint *ep)
+static void wildcard(int family, uint16_t port, struct prl_endpoint *ep)
 {
 	memset(ep, 0, sizeof(*ep));
 	ep->addr.family = (sa_family_t)family;	/* all-zero address */
@@ -28,7 +28,7 @@ static void wildcard(int family, uint16_t port, struct pr_endpoint *ep)
 static int probe_port(struct relayd *rd, int family, uint16_t port)
 {
 	struct sockaddr_storage ss;
-	struct pr_endpoint ep;
+	struct prl_endpoint ep;
 	socklen_t sslen;
 	int fd, err = 0;
 
@@ -38,13 +38,13 @@ static int probe_port(struct relayd *rd, int family, uint16_t port)
 	if (family == AF_INET6)
 		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
 	wildcard(family, port, &ep);
-	pr_endpoint_to_sockaddr(&ep, &ss, &sslen);
+	prl_endpoint_to_sockaddr(&ep, &ss, &sslen);
 	if (bind(fd, (struct sockaddr *)&ss, sslen))
 		err = -errno;
 	close(fd);
 	if (err)
-		pr_log_err(&rd->log, "%s port %u is not available: %s",
-			   pr_family_name((unsigned int)family), port,
+		prl_log_err(&rd->log, "%s port %u is not available: %s",
+			   prl_family_name((unsigned int)family), port,
 			   strerror(-err));
 	return err;
 }
@@ -61,8 +61,8 @@ static int open_one(struct relayd *rd, int family, struct relayd_sock *s)
 		    IPPROTO_UDP);
 	if (fd < 0) {
 		err = -errno;
-		pr_log_err(&rd->log, "socket(%s): %s",
-			   pr_family_name((unsigned int)family),
+		prl_log_err(&rd->log, "socket(%s): %s",
+			   prl_family_name((unsigned int)family),
 			   strerror(-err));
 		return err;
 	}
@@ -75,25 +75,25 @@ static int open_one(struct relayd *rd, int family, struct relayd_sock *s)
 			set_int(fd, IPPROTO_IP, IP_PKTINFO, 1) :
 			set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
 	if (err) {
-		pr_log_err(&rd->log, "setsockopt: %s", strerror(-err));
+		prl_log_err(&rd->log, "setsockopt: %s", strerror(-err));
 		goto fail;
 	}
 
 	wildcard(family, rd->port, &s->local);
-	pr_endpoint_to_sockaddr(&s->local, &ss, &sslen);
+	prl_endpoint_to_sockaddr(&s->local, &ss, &sslen);
 	if (bind(fd, (struct sockaddr *)&ss, sslen)) {
 		err = -errno;
-		pr_log_err(&rd->log, "bind %s port %u: %s",
-			   pr_family_name((unsigned int)family), rd->port,
+		prl_log_err(&rd->log, "bind %s port %u: %s",
+			   prl_family_name((unsigned int)family), rd->port,
 			   strerror(-err));
 		goto fail;
 	}
 	sslen = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) ||
-	    pr_endpoint_from_sockaddr((struct sockaddr *)&ss, sslen,
+	    prl_endpoint_from_sockaddr((struct sockaddr *)&ss, sslen,
 				      &s->local)) {
 		err = -errno;
-		pr_log_err(&rd->log, "getsockname: %s", strerror(-err));
+		prl_log_err(&rd->log, "getsockname: %s", strerror(-err));
 		goto fail;
 	}
 	if (!rd->port)
@@ -136,7 +136,7 @@ int relayd_sockets_open(struct relayd *rd)
 			rd->n_socks++;
 		}
 	}
-	pr_log_info(&rd->log, "%zu socket%s on UDP port %u", rd->n_socks,
+	prl_log_info(&rd->log, "%zu socket%s on UDP port %u", rd->n_socks,
 		    rd->n_socks == 1 ? "" : "s", rd->port);
 	return 0;
 fail:
@@ -146,29 +146,29 @@ fail:
 
 int relayd_sockets_attach(struct relayd *rd)
 {
-	char buf[PR_ENDPOINT_STRLEN];
-	struct pr_sock_info info;
+	char buf[PRL_ENDPOINT_STRLEN];
+	struct prl_sock_info info;
 	size_t i;
 	int err;
 
 	for (i = 0; i < rd->n_socks; i++) {
 		struct relayd_sock *s = &rd->socks[i];
 
-		err = pr_sock_attach(&rd->nl, s->fd, &info);
+		err = prl_sock_attach(&rd->nl, s->fd, &info);
 		if (err) {
-			const char *msg = pr_nl_errmsg(&rd->nl);
+			const char *msg = prl_nl_errmsg(&rd->nl);
 
-			pr_log_err(&rd->log, "attach %s %s: %s%s%s",
-				   pr_family_name((unsigned int)s->family),
-				   pr_endpoint_fmt(&s->local, buf, sizeof(buf)),
+			prl_log_err(&rd->log, "attach %s %s: %s%s%s",
+				   prl_family_name((unsigned int)s->family),
+				   prl_endpoint_fmt(&s->local, buf, sizeof(buf)),
 				   strerror(-err), *msg ? ": " : "", msg);
 			return err;
 		}
 		s->id = info.id;
 		s->attached = true;
-		pr_log_info(&rd->log, "attached socket id %u %s %s", s->id,
-			    pr_family_name((unsigned int)s->family),
-			    pr_endpoint_fmt(&s->local, buf, sizeof(buf)));
+		prl_log_info(&rd->log, "attached socket id %u %s %s", s->id,
+			    prl_family_name((unsigned int)s->family),
+			    prl_endpoint_fmt(&s->local, buf, sizeof(buf)));
 	}
 	return 0;
 }
@@ -182,15 +182,15 @@ void relayd_sockets_close(struct relayd *rd)
 		struct relayd_sock *s = &rd->socks[i];
 
 		if (s->attached && rd->nl_open) {
-			err = pr_sock_detach(&rd->nl, s->id);
+			err = prl_sock_detach(&rd->nl, s->id);
 			if (err && err != -ENOENT) {
-				const char *msg = pr_nl_errmsg(&rd->nl);
+				const char *msg = prl_nl_errmsg(&rd->nl);
 
-				pr_log_warn(&rd->log, "detach socket id %u: %s%s%s",
+				prl_log_warn(&rd->log, "detach socket id %u: %s%s%s",
 					    s->id, strerror(-err),
 					    *msg ? ": " : "", msg);
 			} else {
-				pr_log_info(&rd->log, "detached socket id %u%s",
+				prl_log_info(&rd->log, "detached socket id %u%s",
 					    s->id, err ? " (already gone)" : "");
 			}
 		}

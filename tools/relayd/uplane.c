@@ -50,15 +50,15 @@ static void on_passed(void *arg, const struct uf_passed *p)
 	pkt.truncated = p->truncated;
 	pkt.sock = s;
 	pkt.ifindex = p->ifindex;
-	if (pr_endpoint_from_sockaddr((const struct sockaddr *)&p->src,
+	if (prl_endpoint_from_sockaddr((const struct sockaddr *)&p->src,
 				      sizeof(p->src), &pkt.src))
 		return;
 	if (p->dst.ss_family == AF_INET)
-		pr_addr_from_raw(&pkt.dst.addr,
+		prl_addr_from_raw(&pkt.dst.addr,
 				 &((const struct sockaddr_in *)&p->dst)->sin_addr,
 				 4);
 	else if (p->dst.ss_family == AF_INET6)
-		pr_addr_from_raw(&pkt.dst.addr,
+		prl_addr_from_raw(&pkt.dst.addr,
 				 &((const struct sockaddr_in6 *)&p->dst)->sin6_addr,
 				 16);
 	pkt.dst.port = s->local.port;
@@ -74,13 +74,13 @@ static void on_pass_fd(struct relayd *rd, int fd, uint32_t events, void *arg)
 	unsigned int got;
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		pr_log_debug(&rd->log, "pass queue eventfd: %s", strerror(errno));
+		prl_log_debug(&rd->log, "pass queue eventfd: %s", strerror(errno));
 	got = uf_pass_drain(rd->uf, on_passed, rd, RELAYD_PASS_PER_WAKEUP);
 	/* more queued: come back after the other fds had their turn */
 	if (got == RELAYD_PASS_PER_WAKEUP) {
 		n = 1;
 		if (write(fd, &n, sizeof(n)) < 0)
-			pr_log_debug(&rd->log, "pass queue eventfd: %s",
+			prl_log_debug(&rd->log, "pass queue eventfd: %s",
 				     strerror(errno));
 	}
 }
@@ -103,18 +103,18 @@ int relayd_uplane_start(struct relayd *rd)
 	rd->uf = uf_new(&cfg);
 	if (!rd->uf) {
 		err = -errno;
-		pr_log_err(&rd->log, "userspace data plane: %s", strerror(-err));
+		prl_log_err(&rd->log, "userspace data plane: %s", strerror(-err));
 		return err;
 	}
 	err = relayd_loop_add_fd(rd, uf_pass_fd(rd->uf), on_pass_fd, NULL);
 	if (!err)
 		err = uf_start(rd->uf);
 	if (err) {
-		pr_log_err(&rd->log, "userspace data plane: %s", strerror(-err));
+		prl_log_err(&rd->log, "userspace data plane: %s", strerror(-err));
 		relayd_uplane_stop(rd);
 		return err;
 	}
-	pr_log_info(&rd->log, "userspace data plane: %zu forwarding thread%s",
+	prl_log_info(&rd->log, "userspace data plane: %zu forwarding thread%s",
 		    rd->n_socks, rd->n_socks == 1 ? "" : "s");
 	return 0;
 }
@@ -181,7 +181,7 @@ void relayd_uplane_log_stats(struct relayd *rd)
 	if (!rd->uf)
 		return;
 	uf_stats_read(rd->uf, &st);
-	pr_log_info(&rd->log, "data plane: received %llu, forwarded %llu (%llu bytes): udp4_udp4 %llu udp4_udp6 %llu udp6_udp4 %llu udp6_udp6 %llu",
+	prl_log_info(&rd->log, "data plane: received %llu, forwarded %llu (%llu bytes): udp4_udp4 %llu udp4_udp6 %llu udp6_udp4 %llu udp6_udp6 %llu",
 		    (unsigned long long)st.rx_packets,
 		    (unsigned long long)st.fwd_packets,
 		    (unsigned long long)st.fwd_bytes,
@@ -193,11 +193,11 @@ void relayd_uplane_log_stats(struct relayd *rd)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s %llu",
 					pass_names[i],
 					(unsigned long long)st.pass[i]);
-	pr_log_info(&rd->log, "data plane: passed%s", line);
+	prl_log_info(&rd->log, "data plane: passed%s", line);
 	off = 0;
 	for (i = 0; i < __UF_DROP_MAX; i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s %llu",
 					drop_names[i],
 					(unsigned long long)st.drop[i]);
-	pr_log_info(&rd->log, "data plane: dropped%s", line);
+	prl_log_info(&rd->log, "data plane: dropped%s", line);
 }
