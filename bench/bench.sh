@@ -221,7 +221,7 @@ perf_report() {
 			  if (s ~ idle) idle_n += $2 }
 			function grp(s) {
 				if (s ~ /^(csum_partial|do_csum|__skb_checksum|__skb_checksum_complete|skb_checksum|csum_block_add_ext|csum_partial_ext|csum_partial_copy_generic)$/) return "checksum"
-				if (s ~ /^pr_/) return "peer_relay module (pr_*)"
+				if (s ~ /^prelay_/) return "peer_relay module (prelay_*)"
 				if (s ~ /^(__udp4_lib_rcv|__udp4_lib_lookup|udp4_lib_lookup2|udp_rcv|udp_unicast_rcv_skb|udp_queue_rcv_skb|udp_queue_rcv_one_skb|udp4_csum_init|udp_v4_early_demux|udp_lib_checksum_complete|compute_score|udp4_lib_lookup_skb|ip_local_deliver|ip_local_deliver_finish|ip_protocol_deliver_rcu|udp_lib_lookup2|inet_ehashfn|udp_ehashfn|__inet_lookup_established|raw_local_deliver|raw_v4_input|udp_gro_receive|__udp_enqueue_schedule_skb|__udp_queue_rcv_skb|skb_consume_udp|sock_def_readable)$/) return "local delivery + UDP socket"
 				if (s ~ /^(ip_route_output_key_hash|ip_route_output_key_hash_rcu|ip_route_output_flow|__ip_route_output_key|xfrm_lookup|xfrm_lookup_with_ifid|xfrm_lookup_route|iptunnel_xmit|udp_tunnel_xmit_skb|udp_set_csum|ip_local_out|__ip_local_out|__ip_select_ident|ip_select_ident.*|ip_idents_reserve|siphash_.*|skb_scrub_packet|skb_cow_head|pskb_expand_head|dst_release|ipv4_mtu|fib_lookup_good_nhc|rt_set_nexthop|__mkroute_output|find_exception|ip_send_check|__ip_finish_output|ip_finish_output|ip_mc_output)$/) return "output route + new headers (tunnel xmit)"
 				if (s ~ /^(handle_softirqs|__do_softirq|_flat_send_IPI_mask|.*send_IPI.*|flush_smp_call_function_queue|__flush_smp_call_function_queue|generic_smp_call_function_single_interrupt|__sysvec_call_function_single|sysvec_call_function_single|irq_exit_rcu|__irq_exit_rcu|asm_sysvec_.*|sysvec_.*|native_apic_.*|x2apic_.*|lapic_.*|rps_trigger_softirq|net_rps_send_ipi|net_rps_action_and_irq_enable|_raw_spin_unlock_irqrestore|_raw_spin_unlock_irq|finish_task_switch.*|tick_nohz_.*|__local_bh_enable_ip)$/) return "irq/IPI/softirq entry, irq-enable points"
@@ -241,7 +241,7 @@ perf_report() {
 							busy ? 100 * cnt[i] / busy : 0, cnt[i], kind[i], sym[i]
 				}
 				printf "busy samples by group (%% of busy%s):\n", (units > 0 ? ", ns per " unit : "")
-				ng = split("checksum|peer_relay module (pr_*)|local delivery + UDP socket|output route + new headers (tunnel xmit)|irq/IPI/softirq entry, irq-enable points|other (routing input, forwarding, device xmit/rx, ...)", order, "|")
+				ng = split("checksum|peer_relay module (prelay_*)|local delivery + UDP socket|output route + new headers (tunnel xmit)|irq/IPI/softirq entry, irq-enable points|other (routing input, forwarding, device xmit/rx, ...)", order, "|")
 				for (j = 1; j <= ng; j++)
 					if (!((g = order[j]) in gs))
 						continue

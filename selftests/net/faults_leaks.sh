@@ -25,7 +25,7 @@ N=${N:-3000}
 # SLUB counts free objects in them as active, which would hide the real
 # count behind a cache of recently freed objects.
 slab_shrink() {
-	for _c in /sys/kernel/slab/kmalloc-* /sys/kernel/slab/radix_tree_node /sys/kernel/slab/pr_*; do
+	for _c in /sys/kernel/slab/kmalloc-* /sys/kernel/slab/radix_tree_node /sys/kernel/slab/prelay_*; do
 		[ -w "$_c/shrink" ] && echo 1 >"$_c/shrink" 2>/dev/null
 	done
 	true
@@ -35,11 +35,11 @@ slab_shrink() {
 # SLUB may merge them into another cache).
 slab_snap() {
 	slab_shrink
-	awk '$1 ~ /^kmalloc-(cg-)?[0-9]+k?$/ || $1 == "radix_tree_node" || $1 ~ /^pr_/ { print $1, $2 }' \
+	awk '$1 ~ /^kmalloc-(cg-)?[0-9]+k?$/ || $1 == "radix_tree_node" || $1 ~ /^prelay_/ { print $1, $2 }' \
 		/proc/slabinfo >"$1"
 	# SLUB may merge the module's caches into another cache, which then
 	# appears under that cache's name; sysfs still has them by name.
-	for _c in /sys/kernel/slab/pr_*; do
+	for _c in /sys/kernel/slab/prelay_*; do
 		[ -r "$_c/objects" ] && echo "sys:${_c##*/} $(cut -d' ' -f1 "$_c/objects")" >>"$1"
 	done
 	true
