@@ -56,7 +56,19 @@ flow_start() {
 # flow_end WHAT: wait for the sender, stop the receiver, check accounting.
 flow_end() {
 	wait $FLOW_TX || test_error "$1: sender: $(cat "$T/flow.tx")"
-	sleep 1
+	# B may lag behind on a loaded host: wait until it has read what the
+	# kernel forwarded, or until it stops reading (then the check reports).
+	_want=$(stat_delta forwarded_packets_udp4_udp4)
+	_prev=-1
+	_i=0
+	while [ $_i -lt $((40 * PR_SLOW)) ]; do
+		sleep 0.25
+		_rx=$(wc -l <"$T/flow.out" | tr -d ' ')
+		[ "$_rx" -ge "$_want" ] 2>/dev/null && break
+		[ "$_rx" = "$_prev" ] && [ $_i -ge 4 ] && break
+		_prev=$_rx
+		_i=$((_i + 1))
+	done
 	kill $FLOW_RX 2>/dev/null
 	wait $FLOW_RX 2>/dev/null
 	_rx=$(wc -l <"$T/flow.out" | tr -d ' ')
