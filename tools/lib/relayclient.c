@@ -230,47 +230,82 @@ static void sorted_pair(const uint8_t *a, const uint8_t *b,
 	memcpy(out[1], lt ? b : a, PRL_KEY_LEN);
 }
 
-int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
-		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
-		   struct prl_disco_endpoint *ep)
+int prl_rc_alloc_start(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		      const uint8_t peer[PRL_KEY_LEN])
 {
-	struct prl_disco_msg req = { .type = PRL_DISCO_ALLOC_REQUEST };
-	uint8_t shared[PRL_KEY_LEN], pair[2][PRL_KEY_LEN];
-	uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
-	uint8_t out[PRL_DISCO_ALLOC_REQ_FRAME_LEN], buf[PRL_RC_MAX_DATAGRAM];
-	uint64_t deadline, retry;
-	ssize_t n;
-	int err;
-
 	if (!memcmp(peer, c->pub, PRL_KEY_LEN))
 		return -EINVAL;
-	if (prl_disco_shared_key(shared, server_key, c->priv))
+	if (prl_disco_shared_key(c->alloc_shared, server_key, c->priv))
 		return -EINVAL;
-	sorted_pair(c->pub, peer, pair);
+	memcpy(c->alloc_server, server_key, PRL_KEY_LEN);
+	memcpy(c->alloc_peer, peer, PRL_KEY_LEN);
+	sorted_pair(c->pub, peer, c->alloc_pair);
 	c->alloc_generation = prl_rc_next_generation(c->alloc_generation);
-	memcpy(req.u.alloc_req.client_key, pair, sizeof(pair));
-	req.u.alloc_req.generation = c->alloc_generation;
+	return prl_rc_alloc_send(c);
+}
 
+int prl_rc_alloc_send(struct prl_rc *c)
+{
+	struct prl_disco_msg req = { .type = PRL_DISCO_ALLOC_REQUEST };
+	uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
+	uint8_t out[PRL_DISCO_ALLOC_REQ_FRAME_LEN];
+	ssize_t n;
+
+	memcpy(req.u.alloc_req.client_key, c->alloc_pair, sizeof(c->alloc_pair));
+	req.u.alloc_req.generation = c->alloc_generation;
 	/* zero padding up to PRL_DISCO_ALLOC_REQ_FRAME_LEN (ignored by parsers) */
 	memset(plain, 0, sizeof(plain));
 	if (prl_disco_marshal(&req, plain, sizeof(plain)) < 0)
 		return -EINVAL;
+	/* a fresh nonce for every (re)transmission */
+	n = prl_disco_seal(out, sizeof(out), c->pub, c->alloc_shared, plain,
+			  sizeof(plain));
+	if (n < 0)
+		return -EINVAL;
+	return prl_rc_send_raw(c, out, (size_t)n);
+}
+
+int prl_rc_alloc_input(struct prl_rc *c, const uint8_t *buf, size_t len,
+		      struct prl_disco_endpoint *ep)
+{
+	const struct prl_disco_endpoint *e;
+	const uint8_t *sender;
+	struct prl_disco_msg m;
+
+	sender = prl_disco_sender(buf, len);
+	if (!sender || memcmp(sender, c->alloc_server, PRL_KEY_LEN) ||
+	    prl_disco_open_msg(buf, len, c->alloc_shared, &m) ||
+	    m.type != PRL_DISCO_ALLOC_RESPONSE || m.empty)
+		return 0;
+	e = &m.u.alloc_resp.ep;
+	if (m.u.alloc_resp.generation != c->alloc_generation ||
+	    memcmp(e->client_key, c->alloc_pair, sizeof(c->alloc_pair)) ||
+	    memcmp(e->server_key, c->alloc_server, PRL_KEY_LEN))
+		return 0;
+	*ep = *e;
+	if (prl_rc_set_endpoint(c, c->alloc_server, e->vni, c->alloc_peer))
+		return -EINVAL;
+	return 1;
+}
+
+int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
+		   struct prl_disco_endpoint *ep)
+{
+	uint8_t buf[PRL_RC_MAX_DATAGRAM];
+	uint64_t deadline, retry;
+	ssize_t n;
+	int err;
+
+	err = prl_rc_alloc_start(c, server_key, peer);
 	deadline = deadline_after(timeout_ms);
 	for (;;) {
-		n = prl_disco_seal(out, sizeof(out), c->pub, shared, plain,
-				  sizeof(plain));
-		if (n < 0)
-			return -EINVAL;
-		err = prl_rc_send_raw(c, out, (size_t)n);
 		if (err)
 			return err;
 		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
 		for (;;) {
 			struct sockaddr_storage from;
 			socklen_t flen;
-			struct prl_disco_msg m;
-			const uint8_t *sender;
-			const struct prl_disco_endpoint *e;
 
 			n = recv_until(c, buf, sizeof(buf),
 				       min_deadline(deadline, retry), &from,
@@ -282,24 +317,14 @@ int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 			}
 			if (n < 0)
 				return (int)n;
-			sender = prl_disco_sender(buf, (size_t)n);
-			if (!sender || memcmp(sender, server_key, PRL_KEY_LEN) ||
-			    prl_disco_open_msg(buf, (size_t)n, shared, &m) ||
-			    m.type != PRL_DISCO_ALLOC_RESPONSE || m.empty) {
-				c->rx_ignored++;
-				continue;
-			}
-			e = &m.u.alloc_resp.ep;
-			if (m.u.alloc_resp.generation != c->alloc_generation ||
-			    memcmp(e->client_key, pair, sizeof(pair)) ||
-			    memcmp(e->server_key, server_key, PRL_KEY_LEN)) {
-				c->rx_ignored++;
-				continue;
-			}
-			*ep = *e;
-			sodium_memzero(shared, sizeof(shared));
-			return prl_rc_set_endpoint(c, server_key, e->vni, peer);
+			err = prl_rc_alloc_input(c, buf, (size_t)n, ep);
+			if (err < 0)
+				return err;
+			if (err > 0)
+				return 0;
+			c->rx_ignored++;
 		}
+		err = prl_rc_alloc_send(c);
 	}
 }
 
@@ -410,26 +435,60 @@ static int send_answer(struct prl_rc *c, uint32_t gen,
 	return err;
 }
 
-int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
-	       struct sockaddr_storage *challenge_from)
+int prl_rc_bind_start(struct prl_rc *c, uint32_t generation)
 {
-	uint8_t pkt[PRL_DISCO_HANDSHAKE_PKT_LEN], buf[PRL_RC_MAX_DATAGRAM];
-	uint8_t challenge[PRL_KEY_LEN];
-	uint64_t deadline, retry;
-	uint32_t gen;
-	int n, err;
+	int n;
 
 	if (!c->have_endpoint)
 		return -EINVAL;
-	gen = generation ? generation : prl_rc_next_generation(c->generation);
-	c->generation = gen;
-	n = build_hs(c, PRL_DISCO_BIND, gen, NULL, pkt, sizeof(pkt));
+	c->generation = generation ? generation :
+			prl_rc_next_generation(c->generation);
+	n = build_hs(c, PRL_DISCO_BIND, c->generation, NULL, c->bind_pkt,
+		     sizeof(c->bind_pkt));
 	if (n < 0)
 		return n;
+	c->bind_len = (size_t)n;
+	return prl_rc_bind_resend(c);
+}
 
+int prl_rc_bind_resend(struct prl_rc *c)
+{
+	if (!c->bind_len)
+		return -EINVAL;
+	return send_binds(c, c->bind_pkt, c->bind_len);
+}
+
+int prl_rc_bind_input(struct prl_rc *c, const uint8_t *buf, size_t len,
+		     const struct sockaddr_storage *from, socklen_t from_len)
+{
+	uint8_t challenge[PRL_KEY_LEN];
+	int err;
+
+	if (!c->bind_len ||
+	    !is_challenge(c, buf, len, c->generation, challenge))
+		return 0;
+	/* answer only the first Challenge, to its source, which is the
+	 * relay address from now on */
+	if (from_len <= sizeof(c->relay)) {
+		memcpy(&c->relay, from, from_len);
+		c->relay_len = from_len;
+	}
+	c->bind_len = 0;
+	err = send_answer(c, c->generation, challenge,
+			  (const struct sockaddr *)from);
+	return err ? err : 1;
+}
+
+int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
+	       struct sockaddr_storage *challenge_from)
+{
+	uint8_t buf[PRL_RC_MAX_DATAGRAM];
+	uint64_t deadline, retry;
+	int err;
+
+	err = prl_rc_bind_start(c, generation);
 	deadline = deadline_after(timeout_ms);
 	for (;;) {
-		err = send_binds(c, pkt, (size_t)n);
 		if (err)
 			return err;
 		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
@@ -448,21 +507,17 @@ int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
 			}
 			if (r < 0)
 				return (int)r;
-			if (!is_challenge(c, buf, (size_t)r, gen, challenge)) {
-				c->rx_ignored++;
-				continue;
+			err = prl_rc_bind_input(c, buf, (size_t)r, &from, flen);
+			if (err < 0)
+				return err;
+			if (err > 0) {
+				if (challenge_from)
+					*challenge_from = from;
+				return 0;
 			}
-			/* answer only the first Challenge, to its source,
-			 * which is the relay address from now on */
-			if (challenge_from)
-				*challenge_from = from;
-			if (flen <= sizeof(c->relay)) {
-				memcpy(&c->relay, &from, flen);
-				c->relay_len = flen;
-			}
-			return send_answer(c, gen, challenge,
-					   (struct sockaddr *)&from);
+			c->rx_ignored++;
 		}
+		err = prl_rc_bind_resend(c);
 	}
 }
 
@@ -550,41 +605,35 @@ int prl_rc_send_pong(struct prl_rc *c, const struct prl_rc_rx *ping)
 	return send_e2e(c, &m);
 }
 
-int prl_rc_recv(struct prl_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
-	       struct prl_rc_rx *rx)
+void prl_rc_classify(struct prl_rc *c, const uint8_t *buf, size_t n,
+		    struct prl_rc_rx *rx)
 {
 	const uint8_t *sender;
-	ssize_t n;
 
-	memset(rx, 0, sizeof(*rx));
-	n = recv_until(c, buf, cap, deadline_after(timeout_ms), &rx->from,
-		       &rx->from_len);
-	if (n < 0)
-		return (int)n;
 	rx->datagram = buf;
-	rx->len = (size_t)n;
+	rx->len = n;
 	rx->kind = PRL_RC_RX_OTHER;
-	if (!prl_geneve_client_accepts(buf, (size_t)n) ||
-	    prl_geneve_decode(buf, (size_t)n, &rx->hdr)) {
+	if (!prl_geneve_client_accepts(buf, n) ||
+	    prl_geneve_decode(buf, n, &rx->hdr)) {
 		c->rx_ignored++;
-		return 0;
+		return;
 	}
 	rx->payload = buf + PRELAY_GENEVE_HLEN;
-	rx->payload_len = (size_t)n - PRELAY_GENEVE_HLEN;
+	rx->payload_len = n - PRELAY_GENEVE_HLEN;
 	if (rx->hdr.control || !c->have_endpoint || rx->hdr.vni != c->vni) {
 		c->rx_ignored++;
-		return 0;
+		return;
 	}
 	if (rx->hdr.proto != PRELAY_GENEVE_PROTO_DISCO) {
 		rx->kind = PRL_RC_RX_DATA;
-		return 0;
+		return;
 	}
 	sender = prl_disco_sender(rx->payload, rx->payload_len);
 	if (!sender || memcmp(sender, c->peer, PRL_KEY_LEN) ||
 	    prl_disco_open_msg(rx->payload, rx->payload_len, c->shared_peer,
 			      &rx->msg)) {
 		c->rx_ignored++;
-		return 0;
+		return;
 	}
 	if (rx->msg.type == PRL_DISCO_PING)
 		rx->kind = PRL_RC_RX_PING;
@@ -592,5 +641,18 @@ int prl_rc_recv(struct prl_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
 		rx->kind = PRL_RC_RX_PONG;
 	else
 		c->rx_ignored++;
+}
+
+int prl_rc_recv(struct prl_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
+	       struct prl_rc_rx *rx)
+{
+	ssize_t n;
+
+	memset(rx, 0, sizeof(*rx));
+	n = recv_until(c, buf, cap, deadline_after(timeout_ms), &rx->from,
+		       &rx->from_len);
+	if (n < 0)
+		return (int)n;
+	prl_rc_classify(c, buf, (size_t)n, rx);
 	return 0;
 }

@@ -63,6 +63,13 @@ struct prl_rc {
 
 	uint32_t generation;		/* last handshake generation */
 	uint32_t alloc_generation;	/* last AllocateRequest generation */
+	/* the Bind in flight (prl_rc_bind_start; bind_len 0: none) */
+	uint8_t bind_pkt[PRL_DISCO_HANDSHAKE_PKT_LEN];
+	size_t bind_len;
+	/* the AllocateRequest in flight (prl_rc_alloc_start) */
+	uint8_t alloc_server[PRL_KEY_LEN], alloc_peer[PRL_KEY_LEN];
+	uint8_t alloc_pair[2][PRL_KEY_LEN];	/* sorted */
+	uint8_t alloc_shared[PRL_KEY_LEN];	/* us <-> alloc_server */
 	enum prl_rc_corrupt corrupt;
 
 	uint64_t tx_datagrams, rx_datagrams, rx_ignored;
@@ -108,6 +115,33 @@ size_t prl_rc_set_candidates(struct prl_rc *c,
 int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
 		   struct prl_disco_endpoint *ep);
+
+/*
+ * Non-blocking steps of prl_rc_allocate(), for event loops that own the
+ * socket: _start() picks a new generation and sends the first request,
+ * _send() retransmits it (fresh nonce), _input() checks one received
+ * datagram. Return of _input(): 1 it was the response (@ep filled, client
+ * set up for it), 0 not ours, or -errno.
+ */
+int prl_rc_alloc_start(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		      const uint8_t peer[PRL_KEY_LEN]);
+int prl_rc_alloc_send(struct prl_rc *c);
+int prl_rc_alloc_input(struct prl_rc *c, const uint8_t *buf, size_t len,
+		      struct prl_disco_endpoint *ep);
+
+/*
+ * Non-blocking steps of prl_rc_bind(): _start() sends the Bind of a new
+ * generation (@generation, or the next one if 0) to the relay address and
+ * every candidate, _resend() repeats it, _input() answers one received
+ * datagram if it is the matching Challenge (the Answer goes to @from,
+ * which becomes the relay address). Return of _input(): 1 answered (the
+ * handshake is over; further Challenges are ignored), 0 not the
+ * Challenge, or -errno.
+ */
+int prl_rc_bind_start(struct prl_rc *c, uint32_t generation);
+int prl_rc_bind_resend(struct prl_rc *c);
+int prl_rc_bind_input(struct prl_rc *c, const uint8_t *buf, size_t len,
+		     const struct sockaddr_storage *from, socklen_t from_len);
 
 /*
  * prl_rc_bind() - run Bind → Challenge → Answer with a new generation
@@ -175,6 +209,14 @@ struct prl_rc_rx {
  */
 int prl_rc_recv(struct prl_rc *c, uint8_t *buf, size_t cap, int timeout_ms,
 	       struct prl_rc_rx *rx);
+
+/*
+ * prl_rc_classify() - what prl_rc_recv() does with a datagram once it has
+ * it: fill @rx (kind, header, payload, Ping/Pong) for @buf, @n bytes.
+ * The caller sets rx->from/from_len; @rx points into @buf.
+ */
+void prl_rc_classify(struct prl_rc *c, const uint8_t *buf, size_t n,
+		    struct prl_rc_rx *rx);
 
 /* Answer a received Ping with a Pong through the relay. */
 int prl_rc_send_pong(struct prl_rc *c, const struct prl_rc_rx *ping);
