@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "many", "--relay ADDR:PORT --server-key KEY --pairs N [...]",
 	  "load test: N pairs allocate and handshake from a few sockets",
 	  cmd_many },
+	{ "wg", "-c FILE | --key FILE --peer KEY --allocate|--endpoint-json F [...]",
+	  "bridge a WireGuard peer through the relay", cmd_wg },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -114,5 +114,6 @@ int cmd_allocate(struct rcli *r, int argc, char **argv);
 int cmd_bind(struct rcli *r, int argc, char **argv);
 int cmd_pair(struct rcli *r, int argc, char **argv);
 int cmd_many(struct rcli *r, int argc, char **argv);
+int cmd_wg(struct rcli *r, int argc, char **argv);	/* cmd_wg.c */
 
 #endif /* RELAY_CLIENT_H */
