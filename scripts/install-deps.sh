@@ -21,6 +21,7 @@ PACKAGES=(
 	prometheus-node-exporter		# ops_metrics: real textfile collector scrape
 	dkms					# scripts/install.sh dkms-check
 	nftables iptables			# ops_deploy: the admin guide's firewall rules
+	wireguard-tools tcpdump			# wg_bridge: real WireGuard peers, capture on the relay
 )
 
 # install-deps.sh --debug-kernel: also what building a kernel from

@@ -19,7 +19,7 @@
 #     PREFIX/bin/relay-client
 #   PREFIX/share/man/man8/{relayd,relayctl}.8, man1/relay-client.1
 #   PREFIX/lib/systemd/system/{relayd.service,peer-relay-metrics.{service,timer},
-#     peer-relay-health.socket,peer-relay-health@.service}
+#     peer-relay-health.socket,peer-relay-health@.service,relay-client-wg@.service}
 #   PREFIX/share/peer_relay/{grafana/peer_relay.json,nftables/peer_relay.nft,
 #     iptables/peer_relay-iptables.sh}
 #   PREFIX/lib/modules-load.d/peer_relay.conf
@@ -83,6 +83,7 @@ files() {
 	echo "0644 contrib/systemd/peer-relay-metrics.timer $unitdir/peer-relay-metrics.timer subst"
 	echo "0644 contrib/systemd/peer-relay-health.socket $unitdir/peer-relay-health.socket"
 	echo "0644 contrib/systemd/peer-relay-health@.service $unitdir/peer-relay-health@.service subst"
+	echo "0644 contrib/systemd/relay-client-wg@.service $unitdir/relay-client-wg@.service subst"
 	echo "0644 contrib/modules-load.d/peer_relay.conf $modloaddir/peer_relay.conf"
 	echo "0644 contrib/grafana/peer_relay.json $PREFIX/share/peer_relay/grafana/peer_relay.json"
 	echo "0644 contrib/nftables/peer_relay.nft $PREFIX/share/peer_relay/nftables/peer_relay.nft"
@@ -90,7 +91,7 @@ files() {
 }
 
 subst() {
-	sed -e "s|@SBINDIR@|$sbindir|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
+	sed -e "s|@SBINDIR@|$sbindir|g" -e "s|@BINDIR@|$bindir|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
 	    -e "s|@TEXTFILE_DIR@|$TEXTFILE_DIR|g" "$1"
 }
 

@@ -10,14 +10,15 @@
 #                modprobe/rmmod/insmod/lsmod/modinfo/depmod, jq
 #   /usr/bin     our tools (tools/<name>/<name> for each tool dir)
 #   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs
-#   /lib/modules/KVER  veth, udp_tunnel, ip6_udp_tunnel (+ deps) from the
-#                host and kmod/peer_relay.ko under updates/, with a
+#   /lib/modules/KVER  veth, udp_tunnel, ip6_udp_tunnel, wireguard (+ deps)
+#                from the host and kmod/peer_relay.ko under updates/, with a
 #                modules.dep made by `depmod -b`, so `modprobe peer_relay`
 #                works by name
 #   /init        selftests/vm/init
 #   /stage       `make install DESTDIR=/stage` (the ops_* scenarios), and
 #                /usr/bin/prometheus-node-exporter, /usr/sbin/nft, iptables-nft
-#                (+ netfilter modules) if installed
+#                (+ netfilter modules) if installed; wg (wireguard-tools) and
+#                tcpdump for wg_bridge if installed
 #   DST          SRC, for each --add (executables with their libraries;
 #                used by bench/run.sh for trafgen and the bench programs)
 # plus every shared library `ldd` reports for the binaries.
@@ -106,6 +107,13 @@ fi
 if p=$(command -v prometheus-node-exporter); then
 	put_bin "$p" /usr/bin/prometheus-node-exporter
 fi
+# wg_bridge: real WireGuard peers (`wg`) and a capture on the relay.
+if p=$(command -v wg); then
+	put_bin "$p" /usr/bin/wg
+fi
+if p=$(command -v tcpdump); then
+	put_bin "$p" /usr/sbin/tcpdump
+fi
 ops_modules=
 if p=$(command -v nft); then	# ops_deploy: the admin guide's nftables rules
 	put_bin "$p" /usr/sbin/nft
@@ -158,7 +166,7 @@ add_module() {	# add_module NAME: the module and its dependencies
 		put_module "$f"
 	done
 }
-vm_modules="veth udp_tunnel ip6_udp_tunnel $ops_modules"
+vm_modules="veth udp_tunnel ip6_udp_tunnel wireguard $ops_modules"
 ko=$top/kmod/peer_relay.ko
 if [[ -f $ko ]]; then
 	cp "$ko" "$root$moddir/updates/"

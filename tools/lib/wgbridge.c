@@ -671,9 +671,9 @@ static void netcheck(struct prl_wgb *b, uint64_t now)
 	b->netcheck_ms = 0;
 	if (b->state != PRL_WGB_BOUND && b->state != PRL_WGB_UP)
 		return;
-	if (prl_route_source(&b->rc.relay, &src))
-		memset(&src, 0, sizeof(src));
-	if (sa_equal(&src, &b->src))
+	/* no route right now (an address is being replaced): wait for the
+	 * next change; the Ping probe is the backstop */
+	if (prl_route_source(&b->rc.relay, &src) || sa_equal(&src, &b->src))
 		return;
 	snprintf(why, sizeof(why), "local address changed from %s to %s",
 		 fmt_addr(&b->src, was, sizeof(was)),
