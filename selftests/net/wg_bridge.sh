@@ -43,7 +43,7 @@ rate-limit 0
 EOC
 
 # WireGuard: wg0 in a and b, the peer's Endpoint is the local bridge.
-wg genkey >"$T/a.wg" && wg genkey >"$T/b.wg" || bail "wg genkey"
+(umask 077; wg genkey >"$T/a.wg" && wg genkey >"$T/b.wg") || bail "wg genkey"
 WA=$(wg pubkey <"$T/a.wg") WB=$(wg pubkey <"$T/b.wg")
 wg_setup() {	# wg_setup NS-FN NS OWN-KEY PEER-PUB OWN-ADDR PEER-ADDR
 	ip -n "$2" link add wg0 type wireguard &&
@@ -120,7 +120,7 @@ capture_start() {
 	CAP_W=$!
 	BG_PIDS="$BG_PIDS $CAP_R $CAP_W"
 	_i=0
-	until grep -q listening "$T/tcpdump.err" && grep -q listening "$T/tcpdump-wg.err"; do
+	until grep -qs listening "$T/tcpdump.err" && grep -qs listening "$T/tcpdump-wg.err"; do
 		[ $_i -lt $((100 * PR_SLOW)) ] ||
 			{ diag "tcpdump did not start: $(cat "$T/tcpdump.err" "$T/tcpdump-wg.err")"; return 1; }
 		sleep 0.1
