@@ -60,6 +60,7 @@ struct prl_wgb {
 	unsigned int fails;		/* consecutive failed attempts */
 	struct sockaddr_storage src;	/* route source when bound */
 	bool wg_known;
+	bool wg_fixed;			/* configured: never follow the source */
 	struct wgb_ping pings[WGB_PING_SLOTS];
 	unsigned int ping_next;
 	char last_warn[512];
@@ -623,7 +624,7 @@ static bool wg_source_ok(struct prl_wgb *b, const struct prl_ub_dgram *d)
 		return true;
 	/* a configured port is fixed; else follow WireGuard (it may have
 	 * been re-created with another port), as it follows us */
-	if (sa_port(&b->cfg.wg) && b->cfg.wg.ss_family)
+	if (b->wg_fixed)
 		return false;
 	memcpy(&b->cfg.wg, d->from, sizeof(b->cfg.wg));
 	b->wg_known = true;
@@ -838,6 +839,7 @@ int prl_wgb_new(const struct prl_wgb_config *cfg, struct prl_wgb **out,
 	b->listen_fd = -1;
 	b->nw_fd = -1;
 	b->wg_known = cfg->wg.ss_family && sa_port(&cfg->wg);
+	b->wg_fixed = b->wg_known;
 	prl_ub_tx_init(&b->tx_relay, cfg->gso);
 	prl_ub_tx_init(&b->tx_wg, cfg->gso);
 	r = prl_ub_rx_init(&b->rx_wg, cfg->batch, 65536);
