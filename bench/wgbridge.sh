@@ -10,7 +10,8 @@
 #
 # For each datagram size (1452: a full WireGuard message at MTU 1420; 148:
 # a TCP ACK) and GSO/GRO on and off: the rate at the sink while the sender
-# offers as much as it can (unpaced), and the loss. "direct" is the blaster
+# offers as much as it can (unpaced), the loss, and each bridge's CPU time
+# per delivered datagram. "direct" is the blaster
 # straight into the sink (the ceiling of the method). Needs `make tools`;
 # root for buffers beyond rmem_max. Not part of `make check`; the figure is
 # in Documentation/performance.md ("WireGuard bridge").
@@ -66,24 +67,41 @@ bridges() {
 	echo "bridges not up" >&2; cat "$tmp/a.log" "$tmp/b.log" >&2; exit 1
 }
 
-# run NAME PORT SIZE: one measurement into the table
+# cpu PID...: user+system CPU time of the processes, in clock ticks
+cpu() {
+	local p t=0
+	for p in "$@"; do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+	done
+	echo "$t"
+}
+hz=$(getconf CLK_TCK)
+
+# run NAME PORT SIZE: one measurement into the table (with the bridges'
+# CPU time per delivered datagram: a figure load on the host disturbs less
+# than the rate)
 run() {
-	local name=$1 port=$2 size=$3 res
+	local name=$1 port=$2 size=$3 res c0=0 c1=0 us=-
 	"$blast" sink --port "$sink" --idle 1000 >"$tmp/sink.out" &
 	local sp=$!
-	for _ in $(seq 50); do grep -q ready "$tmp/sink.out" && break; sleep 0.05; done
+	for _ in $(seq 50); do grep -qs ready "$tmp/sink.out" && break; sleep 0.05; done
+	[[ -z ${bpids[*]:-} ]] || c0=$(cpu "${bpids[@]}")
 	"$blast" send --to "$port" --size "$size" --count "$count" >/dev/null
 	wait "$sp"
+	[[ -z ${bpids[*]:-} ]] || c1=$(cpu "${bpids[@]}")
 	res=$(tail -n 1 "$tmp/sink.out")
 	read -r _ n _ _ _ secs _ pps _ mbit <<<"$res"
-	printf '| %-22s | %5s | %9s | %8s | %6s | %5s %% |\n' "$name" "$size" "$n" \
-		"$pps" "$mbit" "$(awk -v n="$n" -v c="$count" 'BEGIN { printf "%.1f", (c - n) * 100 / c }')"
+	if [[ -n ${bpids[*]:-} ]] && ((n > 0)); then
+		us=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", c / hz * 1e6 / n / 2 }')
+	fi
+	printf '| %-22s | %5s | %9s | %8s | %6s | %5s %% | %5s |\n' "$name" "$size" "$n" \
+		"$pps" "$mbit" "$(awk -v n="$n" -v c="$count" 'BEGIN { printf "%.1f", (c - n) * 100 / c }')" "$us"
 }
 
 echo "host: $(nproc) CPUs, $(uname -r); $count datagrams per run, unpaced"
 echo
-echo "| path                   |  size | delivered | datagr/s | Mbit/s |  loss   |"
-echo "|---|---|---|---|---|---|"
+echo "| path                   |  size | delivered | datagr/s | Mbit/s |  loss   | CPU µs/datagram per bridge |"
+echo "|---|---|---|---|---|---|---|"
 for size in 1452 148; do
 	run "direct" "$sink" "$size"
 done

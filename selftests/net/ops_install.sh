@@ -40,7 +40,7 @@ for f in /lib/modules/$KVER/updates/peer_relay.ko \
 	/usr/local/share/man/man8/relayd.8 /usr/local/share/man/man8/relayctl.8 \
 	/usr/local/share/man/man1/relay-client.1 \
 	$UNIT/relayd.service $UNIT/peer-relay-metrics.service \
-	$UNIT/peer-relay-metrics.timer \
+	$UNIT/peer-relay-metrics.timer $UNIT/relay-client-wg@.service \
 	/usr/local/lib/modules-load.d/peer_relay.conf $CONF; do
 	[ -f "/stage$f" ] || test_error "missing /stage$f"
 done
