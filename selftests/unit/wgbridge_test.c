@@ -215,6 +215,119 @@ TEST(end_to_end)
 	rmdir(dir);
 }
 
+/*
+ * The session from an endpoint description file (what `relay-client -j
+ * allocate` prints, as `relayctl -j session add` would), over IPv6 to the
+ * relay; only A's key is granted (B never allocates).
+ */
+TEST(endpoint_file_ipv6)
+{
+	char dir[] = "/tmp/wgbridge.XXXXXX", f[8][PATH_MAX], buf[16384];
+	char relay[48], la[32], lb[32], wgb[32], pa[65], pb[65], sk[65];
+	uint16_t wa_port, wb_port, la_port, lb_port, rport;
+	pid_t relayd, bra, brb;
+	struct cmd_result r;
+	struct stat sb;
+	unsigned char m[1500], got[2048];
+	int wa, wb, i, st, n;
+	FILE *fp;
+	char *p;
+
+	if (!stat("/sys/module/peer_relay", &sb))
+		SKIP(return, "the peer_relay module is loaded here");
+	i = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (i < 0)
+		SKIP(return, "no IPv6");
+	close(i);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < 8; i++)
+		snprintf(f[i], sizeof(f[i]), "%s/%d", dir, i);
+	/* 0 relay key, 1 a key, 2 b key, 3 grants, 4 relayd log, 5/6 bridge
+	 * logs, 7 the endpoint description */
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[0], NULL));
+	read_key_pub(f[0], sk);
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[1], NULL));
+	read_key_pub(f[1], pa);
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[2], NULL));
+	read_key_pub(f[2], pb);
+	fp = fopen(f[3], "w");
+	ASSERT_NE(NULL, fp);
+	fprintf(fp, "%s\n", pa);
+	fclose(fp);
+	relayd = spawn("relayd", f[4], (char *[]){ "--userspace", "--port", "0",
+		       "--family", "6", "--key", f[0], "--grants", f[3], "-v",
+		       NULL });
+	ASSERT_LT(0, relayd);
+	ASSERT_EQ(0, wait_log(f[4], "on UDP port ", buf, sizeof(buf))) TH_LOG("%s", buf);
+	p = strstr(buf, "on UDP port ");
+	ASSERT_EQ(1, sscanf(p + strlen("on UDP port "), "%hu", &rport));
+	snprintf(relay, sizeof(relay), "[::1]:%u", rport);
+
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "-j", "allocate", "--relay",
+			      relay, "--server-key", sk, "--key", f[1], "--peer",
+			      pb, NULL));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	fp = fopen(f[7], "w");
+	ASSERT_NE(NULL, fp);
+	fputs(r.out, fp);
+	fclose(fp);
+
+	wa = udp_socket(&wa_port);
+	wb = udp_socket(&wb_port);
+	ASSERT_LE(0, wa);
+	ASSERT_LE(0, wb);
+	la_port = free_port();
+	lb_port = free_port();
+	snprintf(la, sizeof(la), "127.0.0.1:%u", la_port);
+	snprintf(lb, sizeof(lb), "127.0.0.1:%u", lb_port);
+	snprintf(wgb, sizeof(wgb), "%u", wb_port);
+	/* the relay address comes from the file ([::1]:port) */
+	bra = spawn("relay-client", f[5], (char *[]){ "-j", "wg", "--key", f[1],
+		    "--peer", pb, "--endpoint-json", f[7], "--listen", la,
+		    "--probe-interval", "500", "--dead-after", "2000", NULL });
+	brb = spawn("relay-client", f[6], (char *[]){ "-j", "wg", "--key", f[2],
+		    "--peer", pa, "--endpoint-json", f[7], "--listen", lb,
+		    "--wg-port", wgb, NULL });
+	ASSERT_LT(0, bra);
+	ASSERT_LT(0, brb);
+	EXPECT_EQ(0, wait_log(f[5], "\"event\":\"up\"", buf, sizeof(buf))) TH_LOG("A: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "\"relay\":\"[::1]:"));
+	EXPECT_EQ(0, wait_log(f[6], "\"event\":\"up\"", buf, sizeof(buf))) TH_LOG("B: %s", buf);
+	EXPECT_NE(NULL, strstr(buf, "\"event\":\"session\",\"msg\":\"session vni 1 from "));
+
+	/* A's WireGuard speaks first: B's address is configured */
+	for (i = 0; i < 50; i++) {
+		memset(m, 0x30 + i, sizeof(m));
+		ASSERT_EQ(0, send_to(wa, la_port, m, 60 + (size_t)i * 20));
+		n = recv(wb, got, sizeof(got), 0);
+		ASSERT_EQ(60 + i * 20, n);
+		ASSERT_EQ(0, memcmp(m, got, (size_t)n));
+		ASSERT_EQ(0, send_to(wb, lb_port, m, 1000));
+		n = recv(wa, got, sizeof(got), 0);
+		ASSERT_EQ(1000, n);
+		ASSERT_EQ(0, memcmp(m, got, (size_t)n));
+	}
+	/* a stranger sending to B's listen address is not WireGuard */
+	ASSERT_EQ(0, send_to(wa, lb_port, m, 100));
+	kill(brb, SIGUSR1);
+	EXPECT_EQ(0, wait_log(f[6], "\"event\":\"stats\"", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\"drop_wg_source\":1,")) TH_LOG("%s", buf);
+
+	kill(bra, SIGTERM);
+	kill(brb, SIGTERM);
+	ASSERT_EQ(bra, waitpid(bra, &st, 0));
+	EXPECT_EQ(0, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+	ASSERT_EQ(brb, waitpid(brb, &st, 0));
+	EXPECT_EQ(0, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+	kill(relayd, SIGTERM);
+	waitpid(relayd, &st, 0);
+	close(wa);
+	close(wb);
+	for (i = 0; i < 8; i++)
+		unlink(f[i]);
+	rmdir(dir);
+}
+
 /* Errors a user can make, each with its message and exit status. */
 TEST(cli_errors)
 {
