@@ -38,8 +38,26 @@ struct wgb_ping {
 	uint64_t sent_ns;
 };
 
+struct prl_wgb;
+
+/*
+ * Where the session comes from: in-band allocation or an endpoint
+ * description file. @setup runs once (opens the relay socket; may already
+ * yield the session); @request runs while there is no session, whenever
+ * next_tx_ms is due; @input sees datagrams from the relay while there is
+ * none (NULL: nothing to wait for). @describe names it for the log.
+ */
+struct wgb_source_ops {
+	const char *(*describe)(const struct prl_wgb *b);
+	int (*setup)(struct prl_wgb *b, char *err, size_t errlen);
+	void (*request)(struct prl_wgb *b, uint64_t now);
+	bool (*input)(struct prl_wgb *b, const struct prl_ub_dgram *d,
+		      uint64_t now);
+};
+
 struct prl_wgb {
 	struct prl_wgb_config cfg;
+	const struct wgb_source_ops *src_ops;
 	struct prl_rc rc;		/* relay socket, keys, handshake */
 	int listen_fd, nw_fd;
 	struct prl_ub_rx rx_wg, rx_relay;
@@ -403,46 +421,43 @@ static void rebind(struct prl_wgb *b, uint64_t now, const char *why)
 	start_bind(b, now);
 }
 
-/* A handshake attempt or a binding failed: try again, later each time. */
+/*
+ * A handshake attempt failed (no allocation response, no Challenge):
+ * drop the session and ask for one again, later each time.
+ */
 static void attempt_failed(struct prl_wgb *b, uint64_t now, const char *why)
 {
 	char txt[320];
-	uint64_t delay;
 
 	b->fails++;
-	delay = backoff_ms(b, 1000);
 	snprintf(txt, sizeof(txt), "%s; retrying", why);
 	warn_once(b, txt);
-	if (b->cfg.allocate) {
-		start_alloc(b, now, delay);
-		return;
-	}
-	/* the session is gone or the file changed: read it again */
-	b->state = PRL_WGB_ALLOCATING;
-	b->deadline_ms = 0;
-	b->have_session = false;
-	b->next_tx_ms = now + delay;
+	start_alloc(b, now, backoff_ms(b, 1000));
 }
 
-static void alloc_send(struct prl_wgb *b, uint64_t now)
+/* ---- session source: in-band allocation ---- */
+
+static const char *inband_describe(const struct prl_wgb *b)
 {
-	char err[256];
+	return "in-band allocation";
+}
+
+static int inband_setup(struct prl_wgb *b, char *err, size_t errlen)
+{
+	int r = open_relay(b, &b->cfg.relay);
+
+	if (r)
+		snprintf(err, errlen, "relay socket: %s%s", strerror(-r),
+			 r == -EAFNOSUPPORT ?
+			 " (the local address and the relay differ in family)" : "");
+	return r;
+}
+
+/* Send the request (a new generation per attempt), or retransmit it. */
+static void inband_request(struct prl_wgb *b, uint64_t now)
+{
 	int r;
 
-	if (!b->cfg.allocate) {
-		r = load_endpoint(b, err, sizeof(err));
-		if (r) {
-			b->fails++;
-			warn_once(b, err);
-			b->next_tx_ms = now + backoff_ms(b, 1000);
-			return;
-		}
-		emit(b, PRL_WGB_EV_ALLOCATED, "session",
-		     "session vni %u from %s", b->rc.vni,
-		     b->cfg.endpoint_file);
-		start_bind(b, now);
-		return;
-	}
 	if (!b->deadline_ms) {
 		b->deadline_ms = now + WGB_ALLOC_TIMEOUT_MS;
 		r = prl_rc_alloc_start(&b->rc, b->cfg.server_key, b->cfg.peer);
@@ -452,6 +467,64 @@ static void alloc_send(struct prl_wgb *b, uint64_t now)
 	ctl_send_err(b, r, "AllocateRequest");
 	b->next_tx_ms = now + WGB_RETRY_MS;
 }
+
+static bool inband_input(struct prl_wgb *b, const struct prl_ub_dgram *d,
+			 uint64_t now)
+{
+	struct prl_disco_endpoint ep;
+
+	if (prl_rc_alloc_input(&b->rc, d->data, d->len, &ep) <= 0)
+		return false;
+	b->st.allocations++;
+	set_session(b, &ep);
+	emit(b, PRL_WGB_EV_ALLOCATED, "allocated",
+	     "allocated vni %u (lamport %llu, bind lifetime %llu ms)",
+	     ep.vni, (unsigned long long)ep.lamport,
+	     (unsigned long long)b->bind_lifetime_ms);
+	start_bind(b, now);
+	return true;
+}
+
+static const struct wgb_source_ops inband_ops = {
+	.describe = inband_describe,
+	.setup = inband_setup,
+	.request = inband_request,
+	.input = inband_input,
+};
+
+/* ---- session source: endpoint description file ---- */
+
+static const char *file_describe(const struct prl_wgb *b)
+{
+	return b->cfg.endpoint_file;
+}
+
+static int file_setup(struct prl_wgb *b, char *err, size_t errlen)
+{
+	return load_endpoint(b, err, errlen);
+}
+
+/* The session is gone or was never usable: the file may have changed. */
+static void file_request(struct prl_wgb *b, uint64_t now)
+{
+	char err[256];
+
+	if (load_endpoint(b, err, sizeof(err))) {
+		b->fails++;
+		warn_once(b, err);
+		b->next_tx_ms = now + backoff_ms(b, 1000);
+		return;
+	}
+	emit(b, PRL_WGB_EV_ALLOCATED, "session", "session vni %u from %s",
+	     b->rc.vni, b->cfg.endpoint_file);
+	start_bind(b, now);
+}
+
+static const struct wgb_source_ops file_ops = {
+	.describe = file_describe,
+	.setup = file_setup,
+	.request = file_request,
+};
 
 static void bound(struct prl_wgb *b, uint64_t now)
 {
@@ -529,23 +602,12 @@ static void got_pong(struct prl_wgb *b, const struct prl_rc_rx *rx,
 static void relay_control(struct prl_wgb *b, const struct prl_ub_dgram *d,
 			  uint64_t now)
 {
-	struct prl_disco_endpoint ep;
 	struct prl_rc_rx rx;
 	int r;
 
-	if (b->state == PRL_WGB_ALLOCATING && b->cfg.allocate) {
-		r = prl_rc_alloc_input(&b->rc, d->data, d->len, &ep);
-		if (r > 0) {
-			b->st.allocations++;
-			set_session(b, &ep);
-			emit(b, PRL_WGB_EV_ALLOCATED, "allocated",
-			     "allocated vni %u (lamport %llu, bind lifetime %llu ms)",
-			     ep.vni, (unsigned long long)ep.lamport,
-			     (unsigned long long)b->bind_lifetime_ms);
-			start_bind(b, now);
-			return;
-		}
-	}
+	if (b->state == PRL_WGB_ALLOCATING && b->src_ops->input &&
+	    b->src_ops->input(b, d, now))
+		return;
 	if (b->state == PRL_WGB_BINDING) {
 		r = prl_rc_bind_input(&b->rc, d->data, d->len, d->from,
 				      d->from_len);
@@ -695,7 +757,7 @@ static void timers(struct prl_wgb *b, uint64_t now)
 			b->deadline_ms = 0;
 			attempt_failed(b, now, "no allocation response: the relay is unreachable or filtered, this key is not in its grants file, or the server key is wrong");
 		} else if (now >= b->next_tx_ms) {
-			alloc_send(b, now);
+			b->src_ops->request(b, now);
 		}
 		break;
 	case PRL_WGB_BINDING:
@@ -835,6 +897,7 @@ int prl_wgb_new(const struct prl_wgb_config *cfg, struct prl_wgb **out,
 		return -ENOMEM;
 	}
 	b->cfg = *cfg;
+	b->src_ops = cfg->allocate ? &inband_ops : &file_ops;
 	b->rc.fd = -1;
 	b->listen_fd = -1;
 	b->nw_fd = -1;
@@ -857,19 +920,9 @@ int prl_wgb_new(const struct prl_wgb_config *cfg, struct prl_wgb **out,
 			 fmt_sa(&cfg->listen, a, sizeof(a)), strerror(-r));
 		goto fail;
 	}
-	if (cfg->allocate) {
-		r = open_relay(b, &cfg->relay);
-		if (r) {
-			snprintf(err, errlen, "relay socket: %s%s", strerror(-r),
-				 r == -EAFNOSUPPORT ?
-				 " (the local address and the relay differ in family)" : "");
-			goto fail;
-		}
-	} else {
-		r = load_endpoint(b, err, errlen);
-		if (r)
-			goto fail;
-	}
+	r = b->src_ops->setup(b, err, errlen);
+	if (r)
+		goto fail;
 	r = prl_netwatch_open();
 	b->nw_fd = r >= 0 ? r : -1;	/* without it only the probes notice */
 	*out = b;
@@ -890,14 +943,14 @@ int prl_wgb_run(struct prl_wgb *b)
 	emit(b, PRL_WGB_EV_INFO, "start",
 	     "WireGuard endpoint %s, relay %s, %s",
 	     fmt_sa(&ls, lis, sizeof(lis)), fmt_sa(&b->rc.relay, rel, sizeof(rel)),
-	     b->cfg.allocate ? "in-band allocation" : b->cfg.endpoint_file);
-	if (b->cfg.allocate)
-		start_alloc(b, now, 0);
-	else
-		start_bind(b, now);
-	if (!b->cfg.allocate)
+	     b->src_ops->describe(b));
+	if (b->have_session) {	/* setup read it (file) */
 		emit(b, PRL_WGB_EV_ALLOCATED, "session", "session vni %u from %s",
-		     b->rc.vni, b->cfg.endpoint_file);
+		     b->rc.vni, b->src_ops->describe(b));
+		start_bind(b, now);
+	} else {
+		start_alloc(b, now, 0);
+	}
 
 	for (;;) {
 		struct pollfd p[4] = {
