@@ -309,6 +309,7 @@ TEST(endpoint_file_ipv6)
 	}
 	/* a stranger sending to B's listen address is not WireGuard */
 	ASSERT_EQ(0, send_to(wa, lb_port, m, 100));
+	usleep(200000);	/* the bridge handles signals before datagrams */
 	kill(brb, SIGUSR1);
 	EXPECT_EQ(0, wait_log(f[6], "\"event\":\"stats\"", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "\"drop_wg_source\":1,")) TH_LOG("%s", buf);
