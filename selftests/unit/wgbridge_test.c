@@ -329,6 +329,76 @@ TEST(endpoint_file_ipv6)
 	rmdir(dir);
 }
 
+/*
+ * Run-time errors are reported and retried, not fatal: nothing listens at
+ * the relay address (ICMP port unreachable), and a relay that does not
+ * grant our key (no answer at all).
+ */
+TEST(runtime_errors)
+{
+	char dir[] = "/tmp/wgbridge.XXXXXX", f[6][PATH_MAX], buf[16384];
+	char relay[32], la[32], sk[65];
+	uint16_t rport;
+	pid_t relayd, br;
+	struct stat sb;
+	struct cmd_result r;
+	int i, st;
+	char *p;
+
+	if (!stat("/sys/module/peer_relay", &sb))
+		SKIP(return, "the peer_relay module is loaded here");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < 6; i++)
+		snprintf(f[i], sizeof(f[i]), "%s/%d", dir, i);
+	/* 0 relay key, 1 own key, 2 empty grants, 3 relayd log, 4/5 bridge logs */
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[0], NULL));
+	read_key_pub(f[0], sk);
+	fclose(fopen(f[2], "w"));
+	snprintf(la, sizeof(la), "127.0.0.1:%u", free_port());
+
+	/* a closed port */
+	snprintf(relay, sizeof(relay), "127.0.0.1:%u", free_port());
+	br = spawn("relay-client", f[4], (char *[]){ "wg", "--key", f[1], "--peer",
+		   PEER_HEX, "--allocate", "--relay", relay, "--server-key", sk,
+		   "--listen", la, NULL });
+	ASSERT_LT(0, br);
+	EXPECT_EQ(0, wait_log(f[4], "unreachable: Connection refused", buf, sizeof(buf)))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "disco public key ")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "created disco key ")) TH_LOG("%s", buf);
+	kill(br, SIGTERM);
+	ASSERT_EQ(br, waitpid(br, &st, 0));
+	EXPECT_EQ(0, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+
+	/* a relay that grants nobody */
+	relayd = spawn("relayd", f[3], (char *[]){ "--userspace", "--port", "0",
+		       "--family", "4", "--key", f[0], "--grants", f[2], "-v",
+		       NULL });
+	ASSERT_LT(0, relayd);
+	ASSERT_EQ(0, wait_log(f[3], "on UDP port ", buf, sizeof(buf))) TH_LOG("%s", buf);
+	p = strstr(buf, "on UDP port ");
+	ASSERT_EQ(1, sscanf(p + strlen("on UDP port "), "%hu", &rport));
+	snprintf(relay, sizeof(relay), "127.0.0.1:%u", rport);
+	br = spawn("relay-client", f[5], (char *[]){ "wg", "--key", f[1], "--peer",
+		   PEER_HEX, "--allocate", "--relay", relay, "--server-key", sk,
+		   "--listen", la, NULL });
+	ASSERT_LT(0, br);
+	EXPECT_EQ(0, wait_log(f[5], "no allocation response", buf, sizeof(buf)))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "not in its grants file")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "; retrying")) TH_LOG("%s", buf);
+	kill(br, SIGTERM);
+	ASSERT_EQ(br, waitpid(br, &st, 0));
+	EXPECT_EQ(0, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+	EXPECT_EQ(0, wait_log(f[5], "stopped: state allocating vni 0", buf, sizeof(buf)))
+		TH_LOG("%s", buf);
+	kill(relayd, SIGTERM);
+	waitpid(relayd, &st, 0);
+	for (i = 0; i < 6; i++)
+		unlink(f[i]);
+	rmdir(dir);
+}
+
 /* Errors a user can make, each with its message and exit status. */
 TEST(cli_errors)
 {
