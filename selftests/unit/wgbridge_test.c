@@ -399,6 +399,76 @@ TEST(runtime_errors)
 	rmdir(dir);
 }
 
+/*
+ * A fresh binding no Pong confirms is redone (a lost Answer would leave
+ * the session unbound until the bind lifetime ran out): bridge A alone
+ * re-binds after 3 s, then B comes and both are up.
+ */
+TEST(peer_late)
+{
+	char dir[] = "/tmp/wgbridge.XXXXXX", f[7][PATH_MAX], buf[16384];
+	char relay[32], la[32], lb[32], pa[65], pb[65], sk[65];
+	uint16_t rport;
+	pid_t relayd, bra, brb;
+	struct cmd_result r;
+	struct stat sb;
+	FILE *fp;
+	int i, st;
+	char *p;
+
+	if (!stat("/sys/module/peer_relay", &sb))
+		SKIP(return, "the peer_relay module is loaded here");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < 7; i++)
+		snprintf(f[i], sizeof(f[i]), "%s/%d", dir, i);
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[0], NULL));
+	read_key_pub(f[0], sk);
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[1], NULL));
+	read_key_pub(f[1], pa);
+	ASSERT_EQ(0, run_tool(&r, "relay-client", "genkey", "-o", f[2], NULL));
+	read_key_pub(f[2], pb);
+	fp = fopen(f[3], "w");
+	ASSERT_NE(NULL, fp);
+	fprintf(fp, "%s\n%s\n", pa, pb);
+	fclose(fp);
+	relayd = spawn("relayd", f[4], (char *[]){ "--userspace", "--port", "0",
+		       "--family", "4", "--key", f[0], "--grants", f[3], NULL });
+	ASSERT_LT(0, relayd);
+	ASSERT_EQ(0, wait_log(f[4], "on UDP port ", buf, sizeof(buf))) TH_LOG("%s", buf);
+	p = strstr(buf, "on UDP port ");
+	ASSERT_EQ(1, sscanf(p + strlen("on UDP port "), "%hu", &rport));
+	snprintf(relay, sizeof(relay), "127.0.0.1:%u", rport);
+	snprintf(la, sizeof(la), "127.0.0.1:%u", free_port());
+	snprintf(lb, sizeof(lb), "127.0.0.1:%u", free_port());
+
+	bra = spawn("relay-client", f[5], (char *[]){ "-j", "wg", "--key", f[1],
+		    "--peer", pb, "--allocate", "--relay", relay, "--server-key",
+		    sk, "--listen", la, NULL });
+	ASSERT_LT(0, bra);
+	EXPECT_EQ(0, wait_log(f[5], "\"event\":\"rebind\"", buf, sizeof(buf))) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "re-binding: no Pong through the relay within 3000 ms"))
+		TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "\"event\":\"up\""));
+	brb = spawn("relay-client", f[6], (char *[]){ "-j", "wg", "--key", f[2],
+		    "--peer", pa, "--allocate", "--relay", relay, "--server-key",
+		    sk, "--listen", lb, NULL });
+	ASSERT_LT(0, brb);
+	/* A's next re-bind is within 6 s (the window doubles) */
+	EXPECT_EQ(0, wait_log(f[6], "\"event\":\"up\"", buf, sizeof(buf))) TH_LOG("B: %s", buf);
+	for (i = 0; i < 3 && wait_log(f[5], "\"event\":\"up\"", buf, sizeof(buf)); i++)
+		;
+	EXPECT_NE(NULL, strstr(buf, "\"event\":\"up\"")) TH_LOG("A: %s", buf);
+	kill(bra, SIGTERM);
+	kill(brb, SIGTERM);
+	waitpid(bra, &st, 0);
+	waitpid(brb, &st, 0);
+	kill(relayd, SIGTERM);
+	waitpid(relayd, &st, 0);
+	for (i = 0; i < 7; i++)
+		unlink(f[i]);
+	rmdir(dir);
+}
+
 /* Errors a user can make, each with its message and exit status. */
 TEST(cli_errors)
 {
