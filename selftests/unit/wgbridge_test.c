@@ -193,9 +193,26 @@ TEST(end_to_end)
 		ASSERT_EQ(0, memcmp(got + 4, &i, sizeof(i))) TH_LOG("order/content at %d", i);
 	}
 
+	/* SIGHUP: a re-bind on request, the path comes back up */
+	kill(bra, SIGHUP);
+	EXPECT_EQ(0, wait_log(f[5], "re-binding: requested (SIGHUP)", buf, sizeof(buf)));
+	for (i = 0; i < 30; i++) {	/* "up" twice: after the first binding and now */
+		p = strstr(buf, "\"event\":\"up\"");
+		if (p && strstr(p + 1, "\"event\":\"up\""))
+			break;
+		usleep(100000);
+		wait_log(f[5], "\"event\":\"up\"", buf, sizeof(buf));
+	}
+	EXPECT_GT(30, i) TH_LOG("A not up again: %s", buf);
+	memset(m, 0x11, sizeof(m));
+	ASSERT_EQ(0, send_to(wa, la_port, m, 999));
+	n = recv(wb, got, sizeof(got), 0);
+	ASSERT_EQ(999, n);
+
 	kill(bra, SIGUSR1);
 	EXPECT_EQ(0, wait_log(f[5], "\"event\":\"stats\"", buf, sizeof(buf)));
-	EXPECT_NE(NULL, strstr(buf, "\"to_relay_packets\":400,"));
+	EXPECT_NE(NULL, strstr(buf, "\"to_relay_packets\":401,"));
+	EXPECT_NE(NULL, strstr(buf, "\"rebinds\":1,"));
 	EXPECT_NE(NULL, strstr(buf, "\"to_wg_packets\":100,"));
 	EXPECT_NE(NULL, strstr(buf, "\"send_errors\":0,"));
 	kill(bra, SIGTERM);
@@ -205,7 +222,7 @@ TEST(end_to_end)
 	ASSERT_EQ(brb, waitpid(brb, &st, 0));
 	EXPECT_EQ(0, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
 	EXPECT_EQ(0, wait_log(f[6], "\"event\":\"stopped\"", buf, sizeof(buf)));
-	EXPECT_NE(NULL, strstr(buf, "\"to_wg_packets\":400,"));
+	EXPECT_NE(NULL, strstr(buf, "\"to_wg_packets\":401,"));
 	kill(relayd, SIGTERM);
 	waitpid(relayd, &st, 0);
 	close(wa);

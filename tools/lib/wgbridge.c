@@ -988,6 +988,20 @@ int prl_wgb_run(struct prl_wgb *b)
 	}
 }
 
+void prl_wgb_rebind(struct prl_wgb *b, const char *why)
+{
+	uint64_t now = now_ms();
+
+	b->fails = 0;
+	if (b->state == PRL_WGB_ALLOCATING) {
+		/* no session: ask for one now instead of after the pause */
+		b->deadline_ms = 0;
+		b->next_tx_ms = now;
+		return;
+	}
+	rebind(b, now, why);
+}
+
 void prl_wgb_stats(const struct prl_wgb *b, struct prl_wgb_stats *st)
 {
 	*st = b->st;

@@ -116,6 +116,10 @@ int prl_wgb_new(const struct prl_wgb_config *cfg, struct prl_wgb **out,
 /* Run until on_ctl() asks to stop. Return: 0 or -errno (fatal). */
 int prl_wgb_run(struct prl_wgb *b);
 
+/* Re-bind now (or, without a session, ask for one now): an operator's
+ * kick, e.g. after a network change the bridge could not see. */
+void prl_wgb_rebind(struct prl_wgb *b, const char *why);
+
 void prl_wgb_stats(const struct prl_wgb *b, struct prl_wgb_stats *st);
 const char *prl_wgb_state_name(enum prl_wgb_state s);
 void prl_wgb_free(struct prl_wgb *b);

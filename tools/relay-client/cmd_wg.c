@@ -67,7 +67,8 @@ static const char wg_usage[] =
 	"LocalAddress, ProbeInterval, DeadAfter, Batch, GSO, GRO (yes/no).\n"
 	"\n"
 	"Events go to standard output (one JSON object per line with -j);\n"
-	"SIGUSR1 prints the counters, SIGINT/SIGTERM print them and exit 0.\n"
+	"SIGUSR1 prints the counters, SIGHUP re-binds now, SIGINT/SIGTERM print\n"
+	"the counters and exit 0.\n"
 	"Exit: 0 stopped by a signal, 1 error, 2 usage.\n";
 
 enum {
@@ -587,6 +588,10 @@ static int on_ctl(void *arg)
 			print_stats(w, "stats");
 			continue;
 		}
+		if (si.ssi_signo == SIGHUP) {
+			prl_wgb_rebind(w->b, "requested (SIGHUP)");
+			continue;
+		}
 		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
 			return 1;
 	}
@@ -622,6 +627,7 @@ int cmd_wg(struct rcli *r, int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	w.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (w.sfd < 0) {
