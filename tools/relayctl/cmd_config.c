@@ -5,8 +5,9 @@
 
 #include "relayctl.h"
 
-static int config_get(struct ctl *c, int argc, char **argv)
+static int config_get(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct prl_config cfg;
 	int err;
 
@@ -21,8 +22,9 @@ static int config_get(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int config_set(struct ctl *c, int argc, char **argv)
+static int config_set(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct prl_config cfg;
 	int i, n, err;
 
@@ -94,15 +96,15 @@ static int config_set(struct ctl *c, int argc, char **argv)
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-const struct subcmd config_cmds[] = {
-	{ "get", "", "show the relay configuration",
+const struct prl_cli_cmd config_cmds[] = {
+	PRL_CLI_CMD("get", "", "show the relay configuration",
 	  "Prints bind-lifetime and idle-lifetime (milliseconds), max-sessions,\n"
 	  "pass-rate, pass-burst and pass-rate-total, server-key (hex or none)\n"
 	  "and static-endpoints (comma separated or none). With -j:\n"
 	  "{bind_lifetime_ms, idle_lifetime_ms, max_sessions, pass_rate,\n"
 	  "pass_burst, pass_rate_total, server_key, static_endpoints: [...]}.\n",
-	  config_get },
-	{ "set",
+	  config_get),
+	PRL_CLI_CMD("set",
 	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [pass-rate-total N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
 	  "change the relay configuration",
 	  "Changes only the settings given:\n"
@@ -123,6 +125,6 @@ const struct subcmd config_cmds[] = {
 	  "                       SESSION_NEW rejects it as a client key\n"
 	  "  static-endpoints L   up to 16 ADDR:PORT advertised to clients,\n"
 	  "                       comma separated, or 'none' to clear\n",
-	  config_set },
+	  config_set),
 	{ 0 },
 };

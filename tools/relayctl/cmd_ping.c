@@ -10,7 +10,7 @@
  * from an in-band allocation with a granted key (--key, --server-key).
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +63,6 @@ const char ping_help[] =
 	"Exit status: 0 if at least one probe went through the relay and back,\n"
 	"1 otherwise or on errors, 2 usage. Use 'ping -c 1 -W 1000' as a load\n"
 	"balancer or monitoring health check.\n";
-
-enum {
-	OPT_LOCAL_B = 256,
-};
 
 struct ping_opts {
 	const char *relay_s;
@@ -154,78 +150,66 @@ static int parse_local(const char *s, struct sockaddr_storage *ss)
 	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
 }
 
+static int opt_relay(struct prl_cli *cli, const char *what, const char *arg,
+		     void *field)
+{
+	if (parse_relay(arg, field))
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
+					   what, arg);
+	return 0;
+}
+
+static int opt_local(struct prl_cli *cli, const char *what, const char *arg,
+		     void *field)
+{
+	if (parse_local(arg, field))
+		return prl_cli_usage_error(cli, "invalid %s '%s'", what, arg);
+	return 0;
+}
+
+static int opt_key(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
+{
+	return ctl_arg_key(ctl_of(cli), what, arg, field);
+}
+
+#define ROW(...)	PRL_OPT_ROW(struct ping_opts, __VA_ARGS__)
+#define SEEN(f)		PRL_OPT_SEEN(struct ping_opts, f)
+
+static const struct prl_cli_opt ping_opts[] = {
+	{ ROW("count", 'c', PRL_OPT_U32, count), .what = "count",
+	  .min = 1, .max = 1000000 },
+	{ ROW("interval", 'i', PRL_OPT_U32, interval_ms), .what = "interval",
+	  .min = 0, .max = 3600000 },
+	{ ROW("timeout", 'W', PRL_OPT_U32, timeout_ms), .what = "timeout",
+	  .min = 1, .max = 600000 },
+	{ ROW("key", 'k', PRL_OPT_STR, key_file) },
+	{ ROW("server-key", 's', PRL_OPT_PARSE, server_key),
+	  .seen = SEEN(have_server_key), .what = "server key",
+	  .parse = opt_key },
+	{ ROW("relay-b", 'b', PRL_OPT_PARSE, relay_b),
+	  .seen = SEEN(have_relay_b), .what = "relay-b", .parse = opt_relay },
+	{ ROW("local", 'l', PRL_OPT_PARSE, local), .seen = SEEN(have_local),
+	  .what = "local address", .parse = opt_local },
+	{ ROW("local-b", 0, PRL_OPT_PARSE, local_b),
+	  .seen = SEEN(have_local_b), .what = "local-b address",
+	  .parse = opt_local },
+	{ ROW("quiet", 'q', PRL_OPT_FLAG, quiet) },
+	{ 0 },
+};
+
 static int parse_opts(struct ctl *c, int argc, char **argv,
 		      struct ping_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, 'W' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "server-key", required_argument, NULL, 's' },
-		{ "relay-b", required_argument, NULL, 'b' },
-		{ "local", required_argument, NULL, 'l' },
-		{ "local-b", required_argument, NULL, OPT_LOCAL_B },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	int optind;
 
 	memset(o, 0, sizeof(*o));
 	o->count = PING_DEFAULT_COUNT;
 	o->interval_ms = PING_DEFAULT_INTERVAL;
 	o->timeout_ms = PING_DEFAULT_TIMEOUT;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:i:W:k:s:b:l:q", longopts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			if (prl_parse_u32(optarg, 1, 1000000, &o->count))
-				return ctl_usage_error(c, "invalid count '%s'", optarg);
-			break;
-		case 'i':
-			if (prl_parse_u32(optarg, 0, 3600000, &o->interval_ms))
-				return ctl_usage_error(c, "invalid interval '%s'", optarg);
-			break;
-		case 'W':
-			if (prl_parse_u32(optarg, 1, 600000, &o->timeout_ms))
-				return ctl_usage_error(c, "invalid timeout '%s'", optarg);
-			break;
-		case 'k':
-			o->key_file = optarg;
-			break;
-		case 's':
-			if (ctl_arg_key(c, "server key", optarg, o->server_key))
-				return EXIT_USAGE;
-			o->have_server_key = true;
-			break;
-		case 'b':
-			if (parse_relay(optarg, &o->relay_b))
-				return ctl_usage_error(c, "invalid relay-b '%s': expected ADDR:PORT", optarg);
-			o->have_relay_b = true;
-			break;
-		case 'l':
-			if (parse_local(optarg, &o->local))
-				return ctl_usage_error(c, "invalid local address '%s'", optarg);
-			o->have_local = true;
-			break;
-		case OPT_LOCAL_B:
-			if (parse_local(optarg, &o->local_b))
-				return ctl_usage_error(c, "invalid local-b address '%s'", optarg);
-			o->have_local_b = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case ':':
-			return ctl_usage_error(c, "option '%s' needs a value",
-					       argv[optind - 1]);
-		default:
-			return ctl_usage_error(c, "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
+	optind = prl_cli_getopt(&c->cli, ping_opts, o, "", argc, argv);
+	if (optind <= 0)
+		return -optind;
 	if (optind + 1 != argc)
 		return ctl_usage_error(c, optind < argc ?
 				       "unexpected argument '%s'" :
@@ -411,7 +395,7 @@ static void summary(struct ctl *c, const struct ping_state *p,
 		min = t < min ? t : min;
 		max = t > max ? t : max;
 	}
-	if (!c->json) {
+	if (!c->cli.json) {
 		fprintf(c->out, "--- %s relay ping statistics ---\n", o->relay_s);
 		fprintf(c->out, "%u probes transmitted, %u received, %u%% loss",
 			o->count, received,
@@ -464,8 +448,9 @@ static void summary(struct ctl *c, const struct ping_state *p,
 	fputc('\n', c->out);
 }
 
-int cmd_ping(struct ctl *c, int argc, char **argv)
+int cmd_ping(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct ping_state p;
 	struct ping_opts o;
 	uint32_t i, received = 0, modified = 0;
@@ -498,7 +483,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 	if (rc)
 		goto out;
 
-	if (!c->json && !o.quiet) {
+	if (!c->cli.json && !o.quiet) {
 		fprintf(c->out, "PING %s vni %u (%s session)\n", o.relay_s,
 			p.vni, p.netlink_session ? "netlink" : "in-band");
 		fflush(c->out);
@@ -518,7 +503,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 		else
 			received++;
 		modified += mod;
-		if (c->json || o.quiet)
+		if (c->cli.json || o.quiet)
 			continue;
 		if (!err)
 			fprintf(c->out, "reply from %s: seq=%u vni=%u time=%.3f ms%s\n",

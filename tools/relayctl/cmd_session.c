@@ -125,7 +125,7 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 
 	prl_duration_fmt(bind_ns, bl, sizeof(bl));
 	prl_duration_fmt(idle_ns, sl, sizeof(sl));
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
@@ -201,8 +201,9 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 		fprintf(f, "  addr none\n");
 }
 
-static int session_add(struct ctl *c, int argc, char **argv)
+static int session_add(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	static const uint8_t zero[PEER_RELAY_KEY_LEN];
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
 	struct prl_endpoint at[2];
@@ -262,8 +263,9 @@ static int session_add(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int session_bind(struct ctl *c, int argc, char **argv)
+static int session_bind(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct prl_endpoint remote;
 	struct prl_addr local = { 0 };
 	uint32_t vni;
@@ -317,8 +319,9 @@ static int parse_session_id(struct ctl *c, int argc, char **argv,
 	return ctl_usage_error(c, "expected VNI or 'key KEY_A KEY_B'");
 }
 
-static int session_del(struct ctl *c, int argc, char **argv)
+static int session_del(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
 	bool by_key;
 	uint32_t vni = 0;
@@ -334,8 +337,9 @@ static int session_del(struct ctl *c, int argc, char **argv)
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-static int session_get(struct ctl *c, int argc, char **argv)
+static int session_get(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
 	struct prl_session s;
 	bool by_key;
@@ -364,15 +368,16 @@ static int list_one(const struct prl_session *s, void *arg)
 {
 	struct list_ctx *l = arg;
 
-	if (l->c->json)
+	if (l->c->cli.json)
 		out_session_json(&l->j, s);
 	else
 		out_session(l->c, s);
 	return 0;
 }
 
-static int session_list(struct ctl *c, int argc, char **argv)
+static int session_list(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct list_ctx l = { .c = c };
 	int err;
 
@@ -381,16 +386,17 @@ static int session_list(struct ctl *c, int argc, char **argv)
 	if (ctl_nl(c))
 		return EXIT_ERR;
 	prl_json_init(&l.j, c->out);
-	if (c->json)
+	if (c->cli.json)
 		prl_json_arr_begin(&l.j);
 	err = prl_session_dump(&c->nl, list_one, &l);
-	if (c->json)
+	if (c->cli.json)
 		prl_json_arr_end(&l.j);
 	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-static int session_flush(struct ctl *c, int argc, char **argv)
+static int session_flush(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	int err;
 
 	if (argc)
@@ -413,8 +419,8 @@ static int session_flush(struct ctl *c, int argc, char **argv)
 	"Lists every session of this network namespace. With -j, a JSON array.\n" \
 	"\n" SESSION_FIELDS
 
-const struct subcmd session_cmds[] = {
-	{ "add", "KEY_A KEY_B [vni N] [bind-a ADDR:PORT] [bind-b ADDR:PORT]",
+const struct prl_cli_cmd session_cmds[] = {
+	PRL_CLI_CMD("add", "KEY_A KEY_B [vni N] [bind-a ADDR:PORT] [bind-b ADDR:PORT]",
 	  "allocate a session for two clients (and bind their endpoints)",
 	  "Allocates a relay session for the unordered pair of client disco\n"
 	  "keys (64 hex digits each). Asking again for the same pair returns\n"
@@ -435,24 +441,24 @@ const struct subcmd session_cmds[] = {
 	  "bind_lifetime (\"30s\"), bind_lifetime_ms, steady_state_lifetime\n"
 	  "(\"5m0s\"), steady_state_lifetime_ms and addrs [\"IP:PORT\", ...];\n"
 	  "`relay-client bind --endpoint-json FILE` reads it.\n",
-	  session_add },
-	{ "bind", "VNI 0|1 ADDR:PORT [local ADDR]",
+	  session_add),
+	PRL_CLI_CMD("bind", "VNI 0|1 ADDR:PORT [local ADDR]",
 	  "bind an endpoint of a session to a client address",
 	  "Sets where endpoint 0 (belonging to key0) or 1 (key1) of session VNI\n"
 	  "is reached: ADDR:PORT is the client's address as seen by the relay.\n"
 	  "'local ADDR' pins the relay address used to send to it (same family).\n"
 	  "Replaces an earlier binding atomically. Once both endpoints are bound\n"
 	  "the session is open and data packets are forwarded.\n",
-	  session_bind },
-	{ "del", "VNI | key KEY_A KEY_B", "delete a session",
+	  session_bind),
+	PRL_CLI_CMD("del", "VNI | key KEY_A KEY_B", "delete a session",
 	  "Deletes the session with this VNI or this key pair.\n",
-	  session_del },
-	{ "get", "VNI | key KEY_A KEY_B", "show one session",
-	  SESSION_FIELDS, session_get },
-	{ "list", "", "list all sessions", LIST_HELP, session_list },
-	{ "show", "", "alias of 'session list'", LIST_HELP, session_list },
-	{ "flush", "", "delete all sessions",
+	  session_del),
+	PRL_CLI_CMD("get", "VNI | key KEY_A KEY_B", "show one session",
+	  SESSION_FIELDS, session_get),
+	PRL_CLI_CMD("list", "", "list all sessions", LIST_HELP, session_list),
+	PRL_CLI_CMD("show", "", "alias of 'session list'", LIST_HELP, session_list),
+	PRL_CLI_CMD("flush", "", "delete all sessions",
 	  "Deletes every session of this network namespace.\n",
-	  session_flush },
+	  session_flush),
 	{ 0 },
 };

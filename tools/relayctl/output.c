@@ -65,7 +65,7 @@ void out_session(struct ctl *c, const struct prl_session *s)
 	FILE *f = c->out;
 	int i;
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
@@ -113,7 +113,7 @@ void out_sock(struct ctl *c, const struct prl_sock_info *s)
 {
 	char buf[PRL_ENDPOINT_STRLEN];
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, c->out);
@@ -192,7 +192,7 @@ void out_stats(struct ctl *c, const struct prl_stats *st)
 	FILE *f = c->out;
 	unsigned int i;
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
@@ -259,7 +259,7 @@ void out_config(struct ctl *c, const struct prl_config *cfg)
 	FILE *f = c->out;
 	unsigned int i;
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
