@@ -337,6 +337,8 @@ int prl_cli_getopt(struct prl_cli *cli, const struct prl_cli_opt *opts,
 			return -rc;
 		if (o->seen)
 			*(bool *)((char *)dst + o->seen - 1) = true;
+		if (o->text)
+			*(const char **)((char *)dst + o->text - 1) = optarg;
 	}
 	return optind;
 }

@@ -93,14 +93,17 @@ enum prl_cli_opt_kind {
 /*
  * One option: its long name, short letter (0: none), what it stores at
  * offset @off of the caller's options struct and, with PRL_OPT_SEEN(),
- * a bool there set when it is given. Rows may share a field (aliases).
+ * a bool there set when it is given (@seen) or a string that keeps the
+ * argument as typed (@text). Rows may share a field (aliases).
  */
 struct prl_cli_opt {
 	const char *name;
 	char short_name;
 	enum prl_cli_opt_kind kind;
 	size_t off;
-	size_t seen;		/* PRL_OPT_SEEN(field) or 0 */
+	size_t seen;		/* PRL_OPT_SEEN(type, bool field) or 0 */
+	size_t text;		/* PRL_OPT_SEEN(type, const char * field):
+				 * gets the argument as given, or 0 */
 	const char *what;	/* in error messages: "invalid VNI '0'" */
 	uint32_t min, max;
 	int (*parse)(struct prl_cli *cli, const char *what, const char *arg,

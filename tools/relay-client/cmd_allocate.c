@@ -25,7 +25,7 @@ void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 	char hex[65], ap[PRL_ADDRPORT_STRLEN];
 	size_t i;
 
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_u64(&r->j, "vni", ep->vni);
 		prl_json_kv_u64(&r->j, "lamport", ep->lamport);
@@ -67,8 +67,9 @@ void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 	printf("public-key %s\n", rcli_fmt_key(own_pub, hex));
 }
 
-int cmd_allocate(struct rcli *r, int argc, char **argv)
+int cmd_allocate(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct rcli_opts o;
 	struct prl_disco_endpoint ep;
 	uint8_t priv[32], pub[32];

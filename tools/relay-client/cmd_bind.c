@@ -67,7 +67,7 @@ static void print_answered(struct rcli *r, struct prl_rc *c,
 	prl_rc_local(c, &local);
 	rcli_fmt_sa(&local, la, sizeof(la));
 	rcli_fmt_sa(from, sa, sizeof(sa));
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", "answered");
 		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(c->pub, hex));
@@ -111,7 +111,7 @@ static void print_rx(struct rcli *r, const struct prl_rc_rx *rx,
 		return;
 	prl_hex_fmt(rx->payload, rx->payload_len, hex);
 	rcli_fmt_sa(&rx->from, sa, sizeof(sa));
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", event);
 		prl_json_kv_str(&r->j, "kind", kind_name(rx->kind));
@@ -164,7 +164,7 @@ static int mode_send(struct rcli *r, struct prl_rc *c,
 	free(buf);
 	if (err)
 		return rcli_fail(r, err, "send");
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", "sent");
 		prl_json_kv_u64(&r->j, "count", o->count);
@@ -239,7 +239,7 @@ static int mode_echo(struct rcli *r, struct prl_rc *c,
 
 static void print_probe(struct rcli *r, uint32_t seq, bool ok, uint64_t ns)
 {
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", ok ? "pong" : "lost");
 		prl_json_kv_u64(&r->j, "seq", seq);
@@ -327,7 +327,7 @@ static int mode_ping(struct rcli *r, struct prl_rc *c,
 		min = rtt < min ? rtt : min;
 		max = rtt > max ? rtt : max;
 	}
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", "summary");
 		prl_json_kv_u64(&r->j, "sent", o->ping_n);
@@ -352,8 +352,9 @@ static int mode_ping(struct rcli *r, struct prl_rc *c,
 	return received == o->ping_n ? EXIT_OK : EXIT_TIMEOUT;
 }
 
-int cmd_bind(struct rcli *r, int argc, char **argv)
+int cmd_bind(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct sockaddr_storage from;
 	struct prl_disco_endpoint ep;
 	struct rcli_opts o;

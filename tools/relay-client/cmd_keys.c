@@ -29,7 +29,7 @@ static void print_key(struct rcli *r, const char *name, const uint8_t *key)
 	char hex[PRL_KEY_HEX_LEN + 1];
 
 	prl_key_to_hex(key, hex);
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, name, hex);
 		prl_json_obj_end(&r->j);
@@ -38,8 +38,9 @@ static void print_key(struct rcli *r, const char *name, const uint8_t *key)
 	}
 }
 
-int cmd_genkey(struct rcli *r, int argc, char **argv)
+int cmd_genkey(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
@@ -58,7 +59,7 @@ int cmd_genkey(struct rcli *r, int argc, char **argv)
 			out = optarg;
 			break;
 		case 'j':
-			r->json = true;
+			r->cli.json = true;
 			break;
 		case 'h':
 			fputs(genkey_usage, stdout);
@@ -89,8 +90,9 @@ int cmd_genkey(struct rcli *r, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_pubkey(struct rcli *r, int argc, char **argv)
+int cmd_pubkey(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 	const char *path = "/dev/stdin";
 	int i, ret;
@@ -101,7 +103,7 @@ int cmd_pubkey(struct rcli *r, int argc, char **argv)
 			return EXIT_OK;
 		}
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			r->json = true;
+			r->cli.json = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return rcli_usage_error(r, "unknown option '%s'",
 						argv[i]);

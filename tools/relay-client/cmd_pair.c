@@ -126,7 +126,7 @@ static void print_side(struct rcli *r, const char *name, struct side *s)
 	prl_rc_local(&s->c, &local);
 	rcli_fmt_sa(&local, la, sizeof(la));
 	rcli_fmt_sa(&s->c.relay, ra, sizeof(ra));
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_key(&r->j, name);
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(s->pub, hex));
@@ -244,8 +244,9 @@ static int connect_pair(struct rcli *r, const struct rcli_opts *o,
 	return 0;
 }
 
-int cmd_pair(struct rcli *r, int argc, char **argv)
+int cmd_pair(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct side a = { .name = "a" }, b = { .name = "b" };
 	uint64_t min = UINT64_MAX, max = 0, sum = 0;
 	uint32_t i, received = 0, modified = 0;
@@ -286,7 +287,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 	if (rc)
 		goto out;
 
-	if (!r->json && !o.quiet) {
+	if (!r->cli.json && !o.quiet) {
 		printf("vni %u\n", o.vni);
 		print_side(r, "a", &a);
 		print_side(r, "b", &b);
@@ -314,7 +315,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 			min = t < min ? t : min;
 			max = t > max ? t : max;
 		}
-		if (!r->json && !o.quiet) {
+		if (!r->cli.json && !o.quiet) {
 			if (!err)
 				printf("probe %u rtt %.3f ms%s\n", i + 1,
 				       (double)probes[i].rtt_ns / 1e6,
@@ -325,7 +326,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 		}
 	}
 
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_u64(&r->j, "vni", o.vni);
 		print_side(r, "a", &a);
