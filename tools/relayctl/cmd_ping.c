@@ -14,7 +14,6 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -27,7 +26,6 @@
 #define PING_DEFAULT_INTERVAL	200
 #define PING_DEFAULT_TIMEOUT	1000
 #define PING_HANDSHAKES		3
-#define PING_CONFIRM_MS		150
 
 const char ping_help[] =
 	"Proves that the relay at HOST:PORT forwards: clients A and B (fresh\n"
@@ -88,21 +86,6 @@ struct ping_state {
 	uint8_t *buf;
 	uint64_t *rtt_ns;	/* per probe, 0 = lost */
 };
-
-static void sleep_ms(uint32_t ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static int ms_left(uint64_t deadline)
-{
-	uint64_t now = prl_rc_now_ns();
-
-	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
-}
 
 /* "HOST:PORT" with a literal address or a resolvable name. */
 static int parse_relay(const char *s, struct sockaddr_storage *ss)
@@ -230,61 +213,12 @@ static int parse_opts(struct ctl *c, int argc, char **argv,
 	return 0;
 }
 
-/*
- * One probe: A -> relay -> B Ping, B -> relay -> A Pong. Returns 0,
- * -ETIMEDOUT (lost) or -errno; *modified if B got other bytes than sent.
- */
-static int probe(struct ping_state *p, int timeout_ms, uint64_t *rtt_ns,
-		 bool *modified)
-{
-	uint8_t txid[PRL_DISCO_TXID_LEN], sent[PRL_DISCO_MAX_PLAIN + 256];
-	uint64_t t0, deadline;
-	struct prl_rc_rx rx;
-	ssize_t n;
-	int err;
-
-	randombytes_buf(txid, sizeof(txid));
-	n = prl_rc_build_ping(&p->a.c, txid, 0, sent, sizeof(sent));
-	if (n < 0)
-		return (int)n;
-	t0 = prl_rc_now_ns();
-	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
-	err = prl_rc_send_raw(&p->a.c, sent, (size_t)n);
-	if (err)
-		return err;
-	do {
-		err = prl_rc_recv(&p->b.c, p->buf, PRL_RC_MAX_DATAGRAM,
-				 ms_left(deadline), &rx);
-		if (err)
-			return err;
-	} while (rx.kind != PRL_RC_RX_PING ||
-		 memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)));
-	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
-		*modified = true;
-	err = prl_rc_send_pong(&p->b.c, &rx);
-	if (err)
-		return err;
-	do {
-		err = prl_rc_recv(&p->a.c, p->buf, PRL_RC_MAX_DATAGRAM,
-				 ms_left(deadline), &rx);
-		if (err)
-			return err;
-	} while (rx.kind != PRL_RC_RX_PONG ||
-		 memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)));
-	*rtt_ns = prl_rc_now_ns() - t0;
-	if (!*rtt_ns)
-		*rtt_ns = 1;
-	return 0;
-}
-
 /* Handshake both sides, then probe until one round trip works. */
 static int connect_pair(struct ctl *c, struct ping_state *p,
 			const struct ping_opts *o)
 {
-	bool modified = false;
-	uint64_t rtt, deadline;
 	unsigned int i;
-	int err = -ETIMEDOUT, left;
+	int err = -ETIMEDOUT;
 
 	for (i = 0; i < PING_HANDSHAKES && err == -ETIMEDOUT; i++) {
 		p->handshakes++;
@@ -296,13 +230,8 @@ static int connect_pair(struct ctl *c, struct ping_state *p,
 		if (err)
 			return ctl_error(c, "B: no Challenge from the relay: %s",
 					 strerror(-err));
-		/* relayd binds after it processed the Answer: retry shortly */
-		deadline = prl_rc_now_ns() + (uint64_t)o->timeout_ms * 1000000u;
-		do {
-			left = ms_left(deadline);
-			err = probe(p, left < PING_CONFIRM_MS ? left :
-				    PING_CONFIRM_MS, &rtt, &modified);
-		} while (err == -ETIMEDOUT && ms_left(deadline) > 0);
+		err = prl_rc_confirm(&p->a.c, &p->b.c, (int)o->timeout_ms,
+				     p->buf);
 	}
 	if (err)
 		return ctl_error(c, "handshakes done, but nothing came through the relay: %s",
@@ -492,8 +421,11 @@ int cmd_ping(struct prl_cli *cli, int argc, char **argv)
 		bool mod = false;
 
 		if (i && o.interval_ms)
-			sleep_ms(o.interval_ms);
-		err = probe(&p, (int)o.timeout_ms, &p.rtt_ns[i], &mod);
+			prl_rc_sleep_ms(o.interval_ms);
+		err = prl_rc_probe(&p.a.c, &p.b.c, 0, (int)o.timeout_ms, p.buf,
+				   &p.rtt_ns[i], &mod);
+		if (!err && !p.rtt_ns[i])
+			p.rtt_ns[i] = 1;	/* 0 means lost */
 		if (err && err != -ETIMEDOUT) {
 			rc = ctl_error(c, "probe: %s", strerror(-err));
 			goto out;
