@@ -298,75 +298,67 @@ static int session_bind(struct prl_cli *cli, int argc, char **argv)
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-/*
- * "VNI" or "key KEY_A KEY_B": sets *@vni or the keys. Returns 0, or the
- * usage error's exit code.
- */
-static int parse_session_id(struct ctl *c, int argc, char **argv,
-			    uint32_t *vni, uint8_t *ka, uint8_t *kb,
-			    bool *by_key)
+/* A session named on the command line: "VNI" or "key KEY_A KEY_B". */
+struct session_id {
+	uint32_t vni;
+	bool by_key;
+	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
+};
+
+/* Parse @id and open netlink. Returns 0 or the exit code of an error. */
+static int session_id(struct ctl *c, int argc, char **argv,
+		      struct session_id *id)
 {
-	*by_key = false;
-	if (argc == 1)
-		return ctl_arg_u32(c, "VNI", argv[0], vni) ? EXIT_USAGE : 0;
-	if (argc == 3 && !strcmp(argv[0], "key")) {
-		*by_key = true;
-		if (ctl_arg_key(c, "KEY_A", argv[1], ka) ||
-		    ctl_arg_key(c, "KEY_B", argv[2], kb))
+	memset(id, 0, sizeof(*id));
+	if (argc == 1) {
+		if (ctl_arg_u32(c, "VNI", argv[0], &id->vni))
 			return EXIT_USAGE;
-		return 0;
+	} else if (argc == 3 && !strcmp(argv[0], "key")) {
+		id->by_key = true;
+		if (ctl_arg_key(c, "KEY_A", argv[1], id->ka) ||
+		    ctl_arg_key(c, "KEY_B", argv[2], id->kb))
+			return EXIT_USAGE;
+	} else {
+		return ctl_usage_error(c, "expected VNI or 'key KEY_A KEY_B'");
 	}
-	return ctl_usage_error(c, "expected VNI or 'key KEY_A KEY_B'");
+	return ctl_nl(c);
 }
 
 static int session_del(struct prl_cli *cli, int argc, char **argv)
 {
 	struct ctl *c = ctl_of(cli);
-	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
-	bool by_key;
-	uint32_t vni = 0;
+	struct session_id id;
 	int err;
 
-	err = parse_session_id(c, argc, argv, &vni, ka, kb, &by_key);
+	err = session_id(c, argc, argv, &id);
 	if (err)
 		return err;
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	err = by_key ? prl_session_del_keys(&c->nl, ka, kb) :
-		       prl_session_del(&c->nl, vni);
+	err = id.by_key ? prl_session_del_keys(&c->nl, id.ka, id.kb) :
+			  prl_session_del(&c->nl, id.vni);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
 static int session_get(struct prl_cli *cli, int argc, char **argv)
 {
 	struct ctl *c = ctl_of(cli);
-	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
+	struct session_id id;
 	struct prl_session s;
-	bool by_key;
-	uint32_t vni = 0;
 	int err;
 
-	err = parse_session_id(c, argc, argv, &vni, ka, kb, &by_key);
+	err = session_id(c, argc, argv, &id);
 	if (err)
 		return err;
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	err = by_key ? prl_session_get_keys(&c->nl, ka, kb, &s) :
-		       prl_session_get(&c->nl, vni, &s);
+	err = id.by_key ? prl_session_get_keys(&c->nl, id.ka, id.kb, &s) :
+			  prl_session_get(&c->nl, id.vni, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
 	out_session(c, &s);
 	return EXIT_OK;
 }
 
-struct list_ctx {
-	struct ctl *c;
-	struct prl_json j;
-};
-
 static int list_one(const struct prl_session *s, void *arg)
 {
-	struct list_ctx *l = arg;
+	struct ctl_list *l = arg;
 
 	if (l->c->cli.json)
 		out_session_json(&l->j, s);
@@ -377,21 +369,12 @@ static int list_one(const struct prl_session *s, void *arg)
 
 static int session_list(struct prl_cli *cli, int argc, char **argv)
 {
-	struct ctl *c = ctl_of(cli);
-	struct list_ctx l = { .c = c };
-	int err;
+	struct ctl_list l;
+	int rc = ctl_list_begin(&l, ctl_of(cli), argc, argv);
 
-	if (argc)
-		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	prl_json_init(&l.j, c->out);
-	if (c->cli.json)
-		prl_json_arr_begin(&l.j);
-	err = prl_session_dump(&c->nl, list_one, &l);
-	if (c->cli.json)
-		prl_json_arr_end(&l.j);
-	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
+	if (rc)
+		return rc;
+	return ctl_list_end(&l, prl_session_dump(&l.c->nl, list_one, &l));
 }
 
 static int session_flush(struct prl_cli *cli, int argc, char **argv)

@@ -2,14 +2,9 @@
 /* relayctl socket list|detach */
 #include "relayctl.h"
 
-struct list_ctx {
-	struct ctl *c;
-	struct prl_json j;
-};
-
 static int list_one(const struct prl_sock_info *s, void *arg)
 {
-	struct list_ctx *l = arg;
+	struct ctl_list *l = arg;
 
 	if (l->c->cli.json)
 		out_sock_json(&l->j, s);
@@ -20,21 +15,12 @@ static int list_one(const struct prl_sock_info *s, void *arg)
 
 static int socket_list(struct prl_cli *cli, int argc, char **argv)
 {
-	struct ctl *c = ctl_of(cli);
-	struct list_ctx l = { .c = c };
-	int err;
+	struct ctl_list l;
+	int rc = ctl_list_begin(&l, ctl_of(cli), argc, argv);
 
-	if (argc)
-		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	prl_json_init(&l.j, c->out);
-	if (c->cli.json)
-		prl_json_arr_begin(&l.j);
-	err = prl_sock_dump(&c->nl, list_one, &l);
-	if (c->cli.json)
-		prl_json_arr_end(&l.j);
-	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
+	if (rc)
+		return rc;
+	return ctl_list_end(&l, prl_sock_dump(&l.c->nl, list_one, &l));
 }
 
 static int socket_detach(struct prl_cli *cli, int argc, char **argv)

@@ -17,6 +17,26 @@ const char *out_short_key(const uint8_t *key, char buf[20])
 	return buf;
 }
 
+int ctl_list_begin(struct ctl_list *l, struct ctl *c, int argc, char **argv)
+{
+	l->c = c;
+	if (argc)
+		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	prl_json_init(&l->j, c->out);
+	if (c->cli.json)
+		prl_json_arr_begin(&l->j);
+	return 0;
+}
+
+int ctl_list_end(struct ctl_list *l, int err)
+{
+	if (l->c->cli.json)
+		prl_json_arr_end(&l->j);
+	return err < 0 ? ctl_kernel_error(l->c, err) : EXIT_OK;
+}
+
 /* ---- sessions ---- */
 
 static void ep_json(struct prl_json *j, const struct prl_ep_info *ep)

@@ -40,6 +40,20 @@ int ctl_arg_u32(struct ctl *c, const char *what, const char *s,
 		uint32_t *out);
 
 /* ---- output.c ---- */
+
+/*
+ * A list command: no arguments, then one object after another, as blocks
+ * or (-j) one JSON array. ctl_list_begin() returns 0 or an exit code;
+ * ctl_list_end() takes the dump's result and returns the exit code.
+ */
+struct ctl_list {
+	struct ctl *c;
+	struct prl_json j;
+};
+
+int ctl_list_begin(struct ctl_list *l, struct ctl *c, int argc, char **argv);
+int ctl_list_end(struct ctl_list *l, int err);
+
 void out_session(struct ctl *c, const struct prl_session *s);
 void out_session_json(struct prl_json *j, const struct prl_session *s);
 void out_sock(struct ctl *c, const struct prl_sock_info *s);
