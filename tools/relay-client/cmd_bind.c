@@ -358,37 +358,31 @@ int cmd_bind(struct prl_cli *cli, int argc, char **argv)
 	struct sockaddr_storage from;
 	struct prl_disco_endpoint ep;
 	struct rcli_opts o;
-	uint8_t priv[32], pub[32], *buf;
+	uint8_t pub[32], *buf;
 	struct prl_rc c;
 	int rc, err, modes;
 
 	rc = rcli_parse_opts(r, argc, argv, &o, bind_usage);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!o.relay_s)
-		return rcli_usage_error(r, "--relay is required");
-	if (!o.have_server_key)
-		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
-	if (!o.have_peer && !o.have_ep)
-		return rcli_usage_error(r, "--peer is required");
+	rc = rcli_need_relay(r, &o, !o.have_ep);
+	if (rc)
+		return rc;
 	if (o.have_vni == o.allocate)
 		return rcli_usage_error(r, "give exactly one of --vni N and --allocate");
 	modes = !!o.send_hex + !!o.recv_n + o.echo + !!o.ping_n;
 	if (modes > 1)
 		return rcli_usage_error(r, "--send, --recv, --echo and --ping are exclusive");
-	rc = rcli_key(r, o.key_file, priv, pub);
+	rc = rcli_open(r, &o, &c, pub);
 	if (rc)
 		return rc;
 	if (o.have_ep && !o.have_peer) {
 		rc = rcli_ep_peer(r, &o, pub, o.peer);
-		if (rc)
+		if (rc) {
+			prl_rc_close(&c);
 			return rc;
+		}
 	}
-	err = prl_rc_open(&c, priv, (struct sockaddr *)&o.relay,
-			 o.local_s ? (struct sockaddr *)&o.local : NULL);
-	sodium_memzero(priv, sizeof(priv));
-	if (err)
-		return rcli_fail(r, err, "socket");
 	c.corrupt = o.corrupt;
 	if (o.allocate)
 		err = prl_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms,

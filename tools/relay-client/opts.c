@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "addr.h"
 #include "keyfile.h"
 #include "num.h"
@@ -61,6 +63,32 @@ int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 	if (prl_key_public(priv, pub))
 		return rcli_error(r, "%s: bad key", path);
 	return 0;
+}
+
+int rcli_need_relay(struct rcli *r, const struct rcli_opts *o, bool peer)
+{
+	if (!o->relay_s)
+		return rcli_usage_error(r, "--relay is required");
+	if (!o->have_server_key)
+		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
+	if (peer && !o->have_peer)
+		return rcli_usage_error(r, "--peer is required");
+	return 0;
+}
+
+int rcli_open(struct rcli *r, const struct rcli_opts *o, struct prl_rc *c,
+	      uint8_t pub[32])
+{
+	uint8_t priv[32];
+	int rc, err;
+
+	rc = rcli_key(r, o->key_file, priv, pub);
+	if (rc)
+		return rc;
+	err = prl_rc_open(c, priv, (struct sockaddr *)&o->relay,
+			  o->local_s ? (struct sockaddr *)&o->local : NULL);
+	sodium_memzero(priv, sizeof(priv));
+	return err ? rcli_fail(r, err, "socket") : 0;
 }
 
 static int parse_ep(struct prl_cli *cli, const char *what, const char *s,

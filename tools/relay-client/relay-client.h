@@ -80,6 +80,17 @@ int rcli_fail(struct rcli *r, int err, const char *what);
  */
 int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 		    struct rcli_opts *o, const char *usage);
+/*
+ * --relay and --server-key (and with @peer, --peer) are required: 0 or
+ * the usage error's exit code.
+ */
+int rcli_need_relay(struct rcli *r, const struct rcli_opts *o, bool peer);
+/*
+ * Open client @c for --relay with the key of --key (or a new one) from
+ * --local; the public key goes to @pub. Returns 0 or an exit code.
+ */
+int rcli_open(struct rcli *r, const struct rcli_opts *o, struct prl_rc *c,
+	      uint8_t pub[32]);
 /* Load the private key in @path, or generate one if @path is NULL. */
 int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 	     uint8_t pub[32]);
