@@ -188,6 +188,54 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * One request/response exchange with the relay: @ops->send the request,
+ * then wait for the answer, sending again every PRL_RC_RETRY_MS until
+ * @timeout_ms (< 0: forever) has passed. @ops->accept says whether a
+ * datagram is the answer (1), not it (0, counted as ignored) or an error
+ * (-errno). Returns 0, -ETIMEDOUT or -errno.
+ */
+struct rc_exchange {
+	int (*send)(struct prl_rc *c, void *arg);
+	int (*accept)(struct prl_rc *c, void *arg, const uint8_t *buf,
+		      size_t len, const struct sockaddr_storage *from,
+		      socklen_t from_len);
+};
+
+static int exchange(struct prl_rc *c, const struct rc_exchange *ops,
+		    void *arg, int timeout_ms)
+{
+	uint64_t deadline = deadline_after(timeout_ms), retry;
+	struct sockaddr_storage from;
+	uint8_t buf[PRL_RC_MAX_DATAGRAM];
+	socklen_t flen;
+	ssize_t n;
+	int err;
+
+	for (;;) {
+		err = ops->send(c, arg);
+		if (err)
+			return err;
+		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
+		for (;;) {
+			n = recv_until(c, buf, sizeof(buf),
+				       min_deadline(deadline, retry), &from,
+				       &flen);
+			if (n == -ETIMEDOUT) {
+				if (deadline && prl_rc_now_ns() >= deadline)
+					return -ETIMEDOUT;
+				break;	/* send again */
+			}
+			if (n < 0)
+				return (int)n;
+			err = ops->accept(c, arg, buf, (size_t)n, &from, flen);
+			if (err)
+				return err < 0 ? err : 0;
+			c->rx_ignored++;
+		}
+	}
+}
+
 size_t prl_rc_set_candidates(struct prl_rc *c,
 			    const struct prl_disco_endpoint *ep)
 {
@@ -230,77 +278,80 @@ static void sorted_pair(const uint8_t *a, const uint8_t *b,
 	memcpy(out[1], lt ? b : a, PRL_KEY_LEN);
 }
 
+struct alloc_ctx {
+	const uint8_t *server_key;
+	uint8_t shared[PRL_KEY_LEN], pair[2][PRL_KEY_LEN];
+	uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
+	struct prl_disco_endpoint *ep;
+};
+
+/* Sealed anew each time (a fresh nonce). */
+static int alloc_send(struct prl_rc *c, void *arg)
+{
+	struct alloc_ctx *a = arg;
+	uint8_t out[PRL_DISCO_ALLOC_REQ_FRAME_LEN];
+	ssize_t n;
+
+	n = prl_disco_seal(out, sizeof(out), c->pub, a->shared, a->plain,
+			  sizeof(a->plain));
+	if (n < 0)
+		return -EINVAL;
+	return prl_rc_send_raw(c, out, (size_t)n);
+}
+
+/* The AllocateUDPRelayEndpointResponse to this request. */
+static int alloc_accept(struct prl_rc *c, void *arg, const uint8_t *buf,
+			size_t len, const struct sockaddr_storage *from,
+			socklen_t from_len)
+{
+	struct alloc_ctx *a = arg;
+	const struct prl_disco_endpoint *e;
+	const uint8_t *sender;
+	struct prl_disco_msg m;
+
+	sender = prl_disco_sender(buf, len);
+	if (!sender || memcmp(sender, a->server_key, PRL_KEY_LEN) ||
+	    prl_disco_open_msg(buf, len, a->shared, &m) ||
+	    m.type != PRL_DISCO_ALLOC_RESPONSE || m.empty)
+		return 0;
+	e = &m.u.alloc_resp.ep;
+	if (m.u.alloc_resp.generation != c->alloc_generation ||
+	    memcmp(e->client_key, a->pair, sizeof(a->pair)) ||
+	    memcmp(e->server_key, a->server_key, PRL_KEY_LEN))
+		return 0;
+	*a->ep = *e;
+	return 1;
+}
+
 int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
 		   struct prl_disco_endpoint *ep)
 {
+	static const struct rc_exchange ops = {
+		.send = alloc_send,
+		.accept = alloc_accept,
+	};
 	struct prl_disco_msg req = { .type = PRL_DISCO_ALLOC_REQUEST };
-	uint8_t shared[PRL_KEY_LEN], pair[2][PRL_KEY_LEN];
-	uint8_t plain[PRL_DISCO_ALLOC_REQ_FRAME_LEN - PRL_DISCO_OVERHEAD];
-	uint8_t out[PRL_DISCO_ALLOC_REQ_FRAME_LEN], buf[PRL_RC_MAX_DATAGRAM];
-	uint64_t deadline, retry;
-	ssize_t n;
+	struct alloc_ctx a = { .server_key = server_key, .ep = ep };
 	int err;
 
 	if (!memcmp(peer, c->pub, PRL_KEY_LEN))
 		return -EINVAL;
-	if (prl_disco_shared_key(shared, server_key, c->priv))
+	if (prl_disco_shared_key(a.shared, server_key, c->priv))
 		return -EINVAL;
-	sorted_pair(c->pub, peer, pair);
+	sorted_pair(c->pub, peer, a.pair);
 	c->alloc_generation = prl_rc_next_generation(c->alloc_generation);
-	memcpy(req.u.alloc_req.client_key, pair, sizeof(pair));
+	memcpy(req.u.alloc_req.client_key, a.pair, sizeof(a.pair));
 	req.u.alloc_req.generation = c->alloc_generation;
 
 	/* zero padding up to PRL_DISCO_ALLOC_REQ_FRAME_LEN (ignored by parsers) */
-	memset(plain, 0, sizeof(plain));
-	if (prl_disco_marshal(&req, plain, sizeof(plain)) < 0)
+	if (prl_disco_marshal(&req, a.plain, sizeof(a.plain)) < 0)
 		return -EINVAL;
-	deadline = deadline_after(timeout_ms);
-	for (;;) {
-		n = prl_disco_seal(out, sizeof(out), c->pub, shared, plain,
-				  sizeof(plain));
-		if (n < 0)
-			return -EINVAL;
-		err = prl_rc_send_raw(c, out, (size_t)n);
-		if (err)
-			return err;
-		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
-		for (;;) {
-			struct sockaddr_storage from;
-			socklen_t flen;
-			struct prl_disco_msg m;
-			const uint8_t *sender;
-			const struct prl_disco_endpoint *e;
-
-			n = recv_until(c, buf, sizeof(buf),
-				       min_deadline(deadline, retry), &from,
-				       &flen);
-			if (n == -ETIMEDOUT) {
-				if (deadline && prl_rc_now_ns() >= deadline)
-					return -ETIMEDOUT;
-				break;	/* retransmit */
-			}
-			if (n < 0)
-				return (int)n;
-			sender = prl_disco_sender(buf, (size_t)n);
-			if (!sender || memcmp(sender, server_key, PRL_KEY_LEN) ||
-			    prl_disco_open_msg(buf, (size_t)n, shared, &m) ||
-			    m.type != PRL_DISCO_ALLOC_RESPONSE || m.empty) {
-				c->rx_ignored++;
-				continue;
-			}
-			e = &m.u.alloc_resp.ep;
-			if (m.u.alloc_resp.generation != c->alloc_generation ||
-			    memcmp(e->client_key, pair, sizeof(pair)) ||
-			    memcmp(e->server_key, server_key, PRL_KEY_LEN)) {
-				c->rx_ignored++;
-				continue;
-			}
-			*ep = *e;
-			sodium_memzero(shared, sizeof(shared));
-			return prl_rc_set_endpoint(c, server_key, e->vni, peer);
-		}
-	}
+	err = exchange(c, &ops, &a, timeout_ms);
+	sodium_memzero(a.shared, sizeof(a.shared));
+	if (err)
+		return err;
+	return prl_rc_set_endpoint(c, server_key, ep->vni, peer);
 }
 
 /* ---- handshake ---- */
@@ -410,60 +461,66 @@ static int send_answer(struct prl_rc *c, uint32_t gen,
 	return err;
 }
 
+struct bind_ctx {
+	uint8_t pkt[PRL_DISCO_HANDSHAKE_PKT_LEN];
+	size_t len;
+	uint32_t gen;
+	uint8_t challenge[PRL_KEY_LEN];
+	struct sockaddr_storage from;
+	socklen_t from_len;
+};
+
+static int bind_send(struct prl_rc *c, void *arg)
+{
+	struct bind_ctx *b = arg;
+
+	return send_binds(c, b->pkt, b->len);
+}
+
+/* The first Challenge to this generation; its source is the relay. */
+static int bind_accept(struct prl_rc *c, void *arg, const uint8_t *buf,
+		       size_t len, const struct sockaddr_storage *from,
+		       socklen_t from_len)
+{
+	struct bind_ctx *b = arg;
+
+	if (!is_challenge(c, buf, len, b->gen, b->challenge))
+		return 0;
+	b->from = *from;
+	b->from_len = from_len;
+	return 1;
+}
+
 int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
 	       struct sockaddr_storage *challenge_from)
 {
-	uint8_t pkt[PRL_DISCO_HANDSHAKE_PKT_LEN], buf[PRL_RC_MAX_DATAGRAM];
-	uint8_t challenge[PRL_KEY_LEN];
-	uint64_t deadline, retry;
-	uint32_t gen;
+	static const struct rc_exchange ops = {
+		.send = bind_send,
+		.accept = bind_accept,
+	};
+	struct bind_ctx b = { 0 };
 	int n, err;
 
 	if (!c->have_endpoint)
 		return -EINVAL;
-	gen = generation ? generation : prl_rc_next_generation(c->generation);
-	c->generation = gen;
-	n = build_hs(c, PRL_DISCO_BIND, gen, NULL, pkt, sizeof(pkt));
+	b.gen = generation ? generation : prl_rc_next_generation(c->generation);
+	c->generation = b.gen;
+	n = build_hs(c, PRL_DISCO_BIND, b.gen, NULL, b.pkt, sizeof(b.pkt));
 	if (n < 0)
 		return n;
-
-	deadline = deadline_after(timeout_ms);
-	for (;;) {
-		err = send_binds(c, pkt, (size_t)n);
-		if (err)
-			return err;
-		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
-		for (;;) {
-			struct sockaddr_storage from;
-			socklen_t flen;
-			ssize_t r;
-
-			r = recv_until(c, buf, sizeof(buf),
-				       min_deadline(deadline, retry), &from,
-				       &flen);
-			if (r == -ETIMEDOUT) {
-				if (deadline && prl_rc_now_ns() >= deadline)
-					return -ETIMEDOUT;
-				break;	/* retransmit the Bind */
-			}
-			if (r < 0)
-				return (int)r;
-			if (!is_challenge(c, buf, (size_t)r, gen, challenge)) {
-				c->rx_ignored++;
-				continue;
-			}
-			/* answer only the first Challenge, to its source,
-			 * which is the relay address from now on */
-			if (challenge_from)
-				*challenge_from = from;
-			if (flen <= sizeof(c->relay)) {
-				memcpy(&c->relay, &from, flen);
-				c->relay_len = flen;
-			}
-			return send_answer(c, gen, challenge,
-					   (struct sockaddr *)&from);
-		}
+	b.len = (size_t)n;
+	err = exchange(c, &ops, &b, timeout_ms);
+	if (err)
+		return err;
+	/* answer only the first Challenge, to its source, which is the
+	 * relay address from now on */
+	if (challenge_from)
+		*challenge_from = b.from;
+	if (b.from_len <= sizeof(c->relay)) {
+		memcpy(&c->relay, &b.from, b.from_len);
+		c->relay_len = b.from_len;
 	}
+	return send_answer(c, b.gen, b.challenge, (struct sockaddr *)&b.from);
 }
 
 /* ---- data and end-to-end disco ---- */
