@@ -80,7 +80,7 @@ selftests: kselftest tools
 	$(MAKE) -C selftests
 
 unit: kselftest tools
-	@mkdir -p $(BUILD)/results
+	@mkdir -p $(BUILD)/results && rm -f $(BUILD)/results/unit.txt
 	@$(MAKE) --no-print-directory -C selftests/unit run
 
 vm-image: all
