@@ -57,14 +57,14 @@ int cmd_genkey(struct prl_cli *cli, int argc, char **argv)
 	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 	struct key_opts o = { 0 };
 	const char *out;
-	int optind;
+	int first;
 
-	optind = prl_cli_getopt(cli, genkey_opts, &o, genkey_usage, argc, argv);
-	if (optind <= 0)
-		return -optind;
-	if (optind < argc)
+	first = prl_cli_getopt(cli, genkey_opts, &o, genkey_usage, argc, argv);
+	if (first <= 0)
+		return -first;
+	if (first < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
-					argv[optind]);
+					argv[first]);
 	out = o.out;
 	if (prl_key_generate(priv, pub))
 		return rcli_error(r, "cannot generate a key");
@@ -89,17 +89,17 @@ int cmd_pubkey(struct prl_cli *cli, int argc, char **argv)
 	struct rcli *r = rcli_of(cli);
 	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 	const char *path = "/dev/stdin";
-	int optind, ret;
+	int first, ret;
 
-	optind = prl_cli_getopt(cli, pubkey_opts, NULL, pubkey_usage, argc,
+	first = prl_cli_getopt(cli, pubkey_opts, NULL, pubkey_usage, argc,
 				argv);
-	if (optind <= 0)
-		return -optind;
-	if (optind + 1 < argc)
+	if (first <= 0)
+		return -first;
+	if (first + 1 < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
-					argv[optind + 1]);
-	if (optind < argc)
-		path = argv[optind];
+					argv[first + 1]);
+	if (first < argc)
+		path = argv[first];
 	if (!strcmp(path, "-"))
 		path = "/dev/stdin";
 	ret = prl_key_load(path, priv);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* relay-client: option parsing and small helpers shared by the commands. */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -293,7 +292,7 @@ static const struct prl_cli_opt rcli_opts[] = {
 int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 		    struct rcli_opts *o, const char *usage)
 {
-	int optind;
+	int first;
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = RCLI_DEFAULT_TIMEOUT_MS;
@@ -301,11 +300,11 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 	o->count = 1;
 	o->interval_ms = 200;
 	o->settle_ms = 100;
-	optind = prl_cli_getopt(&r->cli, rcli_opts, o, usage, argc, argv);
-	if (optind == 0)
+	first = prl_cli_getopt(&r->cli, rcli_opts, o, usage, argc, argv);
+	if (first == 0)
 		return -1;
-	if (optind < 0)
-		return -optind;
+	if (first < 0)
+		return -first;
 	if (o->ep_file) {
 		int rc = load_ep(r, o->ep_file, &o->ep);
 
@@ -313,9 +312,9 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 			return rc;
 		o->have_ep = true;
 	}
-	if (optind < argc)
+	if (first < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
-					argv[optind]);
+					argv[first]);
 	if (o->have_ep) {
 		/* the description gives the relay's key, the VNI and the
 		 * relay addresses (the first one of the right family is

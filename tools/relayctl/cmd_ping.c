@@ -184,21 +184,21 @@ static const struct prl_cli_opt ping_opts[] = {
 static int parse_opts(struct ctl *c, int argc, char **argv,
 		      struct ping_opts *o)
 {
-	int optind;
+	int first;
 
 	memset(o, 0, sizeof(*o));
 	o->count = PING_DEFAULT_COUNT;
 	o->interval_ms = PING_DEFAULT_INTERVAL;
 	o->timeout_ms = PING_DEFAULT_TIMEOUT;
-	optind = prl_cli_getopt(&c->cli, ping_opts, o, "", argc, argv);
-	if (optind <= 0)
-		return -optind;
-	if (optind + 1 != argc)
-		return ctl_usage_error(c, optind < argc ?
+	first = prl_cli_getopt(&c->cli, ping_opts, o, "", argc, argv);
+	if (first <= 0)
+		return -first;
+	if (first + 1 != argc)
+		return ctl_usage_error(c, first < argc ?
 				       "unexpected argument '%s'" :
 				       "missing HOST:PORT%s",
-				       optind < argc ? argv[optind + 1] : "");
-	o->relay_s = argv[optind];
+				       first < argc ? argv[first + 1] : "");
+	o->relay_s = argv[first];
 	if (parse_relay(o->relay_s, &o->relay))
 		return ctl_usage_error(c, "invalid relay '%s': expected HOST:PORT",
 				       o->relay_s);
