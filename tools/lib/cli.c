@@ -273,7 +273,8 @@ static int build(const struct prl_cli_opt *opts, struct option *lo,
 	char *sp = shorts;
 	int n;
 
-	*sp++ = ':';
+	*sp++ = ':';	/* report a missing argument as ':' */
+	*sp = '\0';
 	for (n = 0; opts[n].name; n++) {
 		if (n >= MAX_OPTS - 3)
 			return -E2BIG;
@@ -286,6 +287,7 @@ static int build(const struct prl_cli_opt *opts, struct option *lo,
 			*sp++ = opts[n].short_name;
 			if (lo[n].has_arg)
 				*sp++ = ':';
+			*sp = '\0';
 		}
 	}
 	lo[n++] = (struct option){ "json", no_argument, NULL, 'j' };
@@ -314,7 +316,7 @@ int prl_cli_getopt(struct prl_cli *cli, const struct prl_cli_opt *opts,
 
 	if (build(opts, lo, shorts))
 		return -prl_cli_error(cli, "too many options (internal)");
-	optind = 1;
+	optind = 0;	/* GNU: a full restart, argv may be another array */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		if (c == 'j') {
