@@ -121,7 +121,6 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 	int64_t idle_ns = (int64_t)cfg->idle_lifetime_ms * 1000000;
 	FILE *f = c->out;
 	size_t i;
-	int k;
 
 	prl_duration_fmt(bind_ns, bl, sizeof(bl));
 	prl_duration_fmt(idle_ns, sl, sizeof(sl));
@@ -130,36 +129,7 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 
 		prl_json_init(&j, f);
 		prl_json_obj_begin(&j);
-		prl_json_kv_u64(&j, "vni", s->vni);
-		prl_json_kv_str(&j, "key0", prl_key_fmt(s->key0, key));
-		prl_json_kv_str(&j, "key1", prl_key_fmt(s->key1, key));
-		prl_json_kv_u64(&j, "lamport", s->lamport);
-		prl_json_kv_str(&j, "state", prl_state_name(s->state));
-		prl_json_kv_u64(&j, "age_ms", s->age_ms);
-		prl_json_key(&j, "endpoints");
-		prl_json_arr_begin(&j);
-		for (k = 0; k < 2; k++) {
-			const struct prl_ep_info *e = &s->ep[k];
-
-			prl_json_obj_begin(&j);
-			if (e->remote.addr.family)
-				prl_json_kv_str(&j, "remote",
-					       prl_endpoint_fmt(&e->remote, buf,
-							       sizeof(buf)));
-			else
-				prl_json_kv_null(&j, "remote");
-			if (e->local.family)
-				prl_json_kv_str(&j, "local",
-					       prl_addr_fmt(&e->local, buf,
-							   sizeof(buf)));
-			else
-				prl_json_kv_null(&j, "local");
-			prl_json_kv_u64(&j, "rx_packets", e->rx_packets);
-			prl_json_kv_u64(&j, "rx_bytes", e->rx_bytes);
-			prl_json_kv_u64(&j, "idle_ms", e->idle_ms);
-			prl_json_obj_end(&j);
-		}
-		prl_json_arr_end(&j);
+		out_session_fields(&j, s);
 		/* the endpoint description (ref §2.5, Tailscale's JSON names
 		 * in snake case; durations also as Go strings) */
 		if (have_key)

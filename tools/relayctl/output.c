@@ -60,11 +60,10 @@ static void ep_json(struct prl_json *j, const struct prl_ep_info *ep)
 	prl_json_obj_end(j);
 }
 
-void out_session_json(struct prl_json *j, const struct prl_session *s)
+void out_session_fields(struct prl_json *j, const struct prl_session *s)
 {
 	char key[PRL_KEY_HEXLEN];
 
-	prl_json_obj_begin(j);
 	prl_json_kv_u64(j, "vni", s->vni);
 	prl_json_kv_str(j, "key0", prl_key_fmt(s->key0, key));
 	prl_json_kv_str(j, "key1", prl_key_fmt(s->key1, key));
@@ -76,6 +75,12 @@ void out_session_json(struct prl_json *j, const struct prl_session *s)
 	ep_json(j, &s->ep[0]);
 	ep_json(j, &s->ep[1]);
 	prl_json_arr_end(j);
+}
+
+void out_session_json(struct prl_json *j, const struct prl_session *s)
+{
+	prl_json_obj_begin(j);
+	out_session_fields(j, s);
 	prl_json_obj_end(j);
 }
 

@@ -56,6 +56,8 @@ int ctl_list_end(struct ctl_list *l, int err);
 
 void out_session(struct ctl *c, const struct prl_session *s);
 void out_session_json(struct prl_json *j, const struct prl_session *s);
+/* The members of out_session_json()'s object, for objects that add more. */
+void out_session_fields(struct prl_json *j, const struct prl_session *s);
 void out_sock(struct ctl *c, const struct prl_sock_info *s);
 void out_sock_json(struct prl_json *j, const struct prl_sock_info *s);
 void out_stats(struct ctl *c, const struct prl_stats *st);
