@@ -123,7 +123,7 @@ struct prl_cli_opt {
 /*
  * getopt_long over @opts (terminated by an entry without a name), which
  * fill @dst; argv[0] is the command's name. -j/--json and -h/--help are
- * always accepted: -h prints @usage. Returns the index (>= 1) of the
+ * always accepted (the letters j and h are taken): -h prints @usage. Returns the index (>= 1) of the
  * first operand, 0 after printing the help, or minus the exit code of an
  * error it printed.
  */
