@@ -2,7 +2,8 @@
 #
 # peer_relay top-level build and test entry points.
 #
-#   make                 module (kmod/peer_relay.ko) + tools + test helpers
+#   make                 module + tools + test helpers, all under build/
+#                        (build/kmod/peer_relay.ko, build/tools/NAME/NAME)
 #   make check           host unit tests, fuzz smoke, every VM scenario, then a
 #                        "N passed, N failed[, N skipped]" summary line
 #   make vm-test T=NAME  boot the VM once and run selftests/net/NAME.sh
@@ -46,16 +47,19 @@ all: modules tools selftests
 help:
 	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
 
+# The module is built out of the source tree: kbuild reads kmod/ (src=)
+# and writes every object, .cmd, Module.symvers and the .ko to build/kmod/
+# (M=). `make lint` adds C=2 (sparse) to the same command.
+KBUILD = $(MAKE) -C $(KDIR) M=$(BUILD)/kmod src=$(CURDIR)/kmod
+
 modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
 		{ echo "No kernel build dir (install linux-headers-amd64 or set KDIR)"; exit 1; }
-	@if [ -f Kbuild ]; then \
-		$(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
-	else echo "modules: no top-level Kbuild yet, skipping the module"; fi
+	@mkdir -p $(BUILD)/kmod
+	$(KBUILD) modules
 
 tools:
-	@if [ -f tools/Makefile ]; then $(MAKE) -C tools; \
-	else echo "tools: no tools/Makefile yet, skipping the tools"; fi
+	$(MAKE) -C tools
 
 # Only the two kselftest headers are needed (6.1 has no ktap_helpers.sh;
 # selftests/lib.sh carries the shell KTAP helpers). Extracting two members
@@ -76,7 +80,7 @@ selftests: kselftest tools
 	$(MAKE) -C selftests
 
 unit: kselftest tools
-	@mkdir -p $(BUILD)/results
+	@mkdir -p $(BUILD)/results && rm -f $(BUILD)/results/unit.txt
 	@$(MAKE) --no-print-directory -C selftests/unit run
 
 vm-image: all
@@ -132,6 +136,4 @@ uninstall:
 	@$(INSTALL_ENV) scripts/install.sh uninstall
 
 clean:
-	@if [ -f Kbuild ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	@if [ -f tools/Makefile ]; then $(MAKE) -C tools clean; fi
 	rm -rf $(BUILD)

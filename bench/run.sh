@@ -10,7 +10,7 @@
 # Run through `make bench` (which builds the module, tools and programs).
 # Environment: BENCH_QUICK=1 (short runs, 20k sessions: a smoke test),
 # BENCH_SECS (seconds per measurement, default 3), BENCH_KO (module file to
-# benchmark instead of kmod/peer_relay.ko), BENCH_PERF=1 (add perf to the
+# benchmark instead of build/kmod/peer_relay.ko), BENCH_PERF=1 (add perf to the
 # image and profile: ip_forward and the kernel relay at the moderate load,
 # the session installation), VM_MEM, KVER.
 set -euo pipefail

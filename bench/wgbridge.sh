@@ -19,8 +19,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
-rc=$top/tools/relay-client/relay-client
-rd=$top/tools/relayd/relayd
+rc=$top/build/tools/relay-client/relay-client
+rd=$top/build/tools/relayd/relayd
 count=${1:-300000}
 mkdir -p "$out"
 cc -O2 -Wall -Wextra -Werror -o "$out/wgblast" "$top/bench/wgblast.c"

@@ -283,9 +283,7 @@ prepare_tree() {
 	local tree=$dir/tree
 	mkdir -p "$tree"
 	rsync -a --delete --exclude /.git --exclude /build/vm --exclude /build/results \
-		--exclude '/kmod/*.o' --exclude '/kmod/.*.cmd' --exclude '/kmod/*.ko' \
-		--exclude '/kmod/*.mod*' --exclude '/*.symvers' --exclude '/modules.order' \
-		--exclude '/kmod/modules.order' "$top/" "$tree/" >&2
+		--exclude /build/kmod "$top/" "$tree/" >&2
 	# kmemleak: scan twice before init's splat grep (a report prints
 	# "kmemleak: N new suspected memory leaks" to the kernel log, which
 	# the splat check catches); also copy the report to the result port.

@@ -26,8 +26,8 @@
 #   SYSCONFDIR/peer_relay/relayd.conf (kept if it exists; removed on
 #     uninstall only if unchanged)
 #   TEXTFILE_DIR (directory)
-# dkms-source copies the module source to DESTDIR/usr/src/peer_relay-VERSION
-# (with dkms.conf) for `dkms add/build/install`; dkms-check runs
+# dkms-source copies the module source (kmod/, include/, VERSION) to
+# DESTDIR/usr/src/peer_relay-VERSION (with dkms.conf) for `dkms add/build/install`; dkms-check runs
 # add/build/install for KVER on this host, checks and removes it again.
 set -euo pipefail
 
@@ -58,7 +58,7 @@ if [[ -z $KVER ]]; then
 		KVER=$(ls -d /lib/modules/6.1*-amd64 2>/dev/null | sort -V | tail -n 1 | xargs -r basename)
 	fi
 fi
-VERSION=$(cat "$top/VERSION" 2>/dev/null || echo 0.1.0)
+VERSION=$(cat "$top/VERSION")
 sbindir=$PREFIX/sbin
 bindir=$PREFIX/bin
 mandir=$PREFIX/share/man
@@ -69,12 +69,12 @@ moddst=/lib/modules/$KVER/updates/peer_relay.ko
 
 # files: "MODE SOURCE DESTINATION [subst]" for everything installed.
 files() {
-	echo "0644 kmod/peer_relay.ko $moddst"
-	echo "0755 tools/relayd/relayd $sbindir/relayd"
-	echo "0755 tools/relayctl/relayctl $sbindir/relayctl"
+	echo "0644 build/kmod/peer_relay.ko $moddst"
+	echo "0755 build/tools/relayd/relayd $sbindir/relayd"
+	echo "0755 build/tools/relayctl/relayctl $sbindir/relayctl"
 	echo "0755 tools/metrics/peer-relay-textfile $sbindir/peer-relay-textfile"
 	echo "0755 contrib/peer-relay-health $sbindir/peer-relay-health"
-	echo "0755 tools/relay-client/relay-client $bindir/relay-client"
+	echo "0755 build/tools/relay-client/relay-client $bindir/relay-client"
 	echo "0644 tools/relayd/relayd.8 $mandir/man8/relayd.8"
 	echo "0644 tools/relayctl/relayctl.8 $mandir/man8/relayctl.8"
 	echo "0644 tools/relay-client/relay-client.1 $mandir/man1/relay-client.1"
@@ -167,8 +167,8 @@ do_dkms_source() {
 	local dst=$DESTDIR/usr/src/peer_relay-$VERSION
 	rm -rf "$dst"
 	install -d -m 0755 "$dst/kmod" "$dst/include"
-	sed -e "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$VERSION\"/" "$top/dkms.conf" >"$dst/dkms.conf"
-	install -m 0644 "$top/Kbuild" "$dst/Kbuild"
+	sed -e "s/@VERSION@/$VERSION/" "$top/dkms.conf" >"$dst/dkms.conf"
+	install -m 0644 "$top/VERSION" "$dst/VERSION"
 	cp "$top"/kmod/Kbuild "$top"/kmod/*.c "$top"/kmod/*.h "$dst/kmod/"
 	cp -r "$top/include/uapi" "$top/include/peer_relay" "$dst/include/"
 	echo "  DKMS    $dst (now: dkms add peer_relay/$VERSION; dkms install peer_relay/$VERSION -k KVER)"

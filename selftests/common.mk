@@ -10,7 +10,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/include -I$(TOP)/tools/lib -I$(KSFT_DIR)
 
 # Test programs may use the shared userspace library and its dependencies.
-LIBPEERRELAY := $(wildcard $(TOP)/tools/lib/libpeerrelay.a)
+LIBPEERRELAY := $(wildcard $(BUILD)/tools/lib/libpeerrelay.a)
 PKGS := libnl-genl-3.0 libnl-3.0 libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

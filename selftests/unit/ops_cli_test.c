@@ -85,18 +85,14 @@ TEST(show_usage_errors)
 
 TEST(textfile_writer_failure)
 {
-	char tools[PATH_MAX], writer[PATH_MAX], dir[] = "/tmp/prtf.XXXXXX";
+	char writer[PATH_MAX], dir[] = "/tmp/prtf.XXXXXX";
 	char cmd[3 * PATH_MAX], prom[PATH_MAX + 32], buf[4096];
 	struct stat st;
 	FILE *f;
 	size_t n;
 	int rc;
 
-	tool_path("relayctl", tools, sizeof(tools));
-	*strrchr(tools, '/') = '\0';
-	*strrchr(tools, '/') = '\0';
-	snprintf(writer, sizeof(writer), "%s/metrics/peer-relay-textfile",
-		 tools);
+	src_path("tools/metrics/peer-relay-textfile", writer, sizeof(writer));
 	ASSERT_EQ(0, access(writer, X_OK));
 	ASSERT_NE(NULL, mkdtemp(dir));
 	/* no module on the build host / a failing relayctl: success 0 */

@@ -481,7 +481,7 @@ static bool find_cli(char *out, size_t len)
 		snprintf(out, len, "%s", env);
 		return access(out, X_OK) == 0;
 	}
-	/* build/unit/<test> -> tools/relay-client/relay-client */
+	/* build/unit/<test> -> build/tools/relay-client/relay-client */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return false;
@@ -490,7 +490,7 @@ static bool find_cli(char *out, size_t len)
 	if (!slash)
 		return false;
 	*slash = '\0';
-	snprintf(out, len, "%s/../../tools/relay-client/relay-client", exe);
+	snprintf(out, len, "%s/../tools/relay-client/relay-client", exe);
 	return access(out, X_OK) == 0;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Run one of our tools from a host unit test and capture its exit status,
  * stdout and stderr. Tools are found relative to the test binary
- * (build/unit/X -> ../../tools/NAME/NAME) or via $PEER_RELAY_TOOLS_DIR.
+ * (build/unit/X -> build/tools/NAME/NAME) or via $PEER_RELAY_TOOLS_DIR.
  */
 #ifndef RUN_CMD_H
 #define RUN_CMD_H
@@ -22,27 +22,44 @@ struct cmd_result {
 	char err[16384];
 };
 
-/* Path of tools/@name/@name. */
+/* @rel relative to the directory of the test binary (build/unit/). */
+static inline const char *beside_self(const char *rel, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		n = 0;
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	if (snprintf(buf, len, "%s/%s", self, rel) >= (int)len)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Path of build/tools/@name/@name. */
 static inline const char *tool_path(const char *name, char *buf, size_t len)
 {
 	const char *dir = getenv("PEER_RELAY_TOOLS_DIR");
-	char self[PATH_MAX];
-	ssize_t n;
+	char rel[128];
 
 	if (dir) {
 		if (snprintf(buf, len, "%s/%s/%s", dir, name, name) >= (int)len)
 			buf[0] = '\0';
 		return buf;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		n = 0;
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	if (snprintf(buf, len, "%s/../../tools/%s/%s", self, name, name) >=
-	    (int)len)
-		buf[0] = '\0';
-	return buf;
+	snprintf(rel, sizeof(rel), "../tools/%s/%s", name, name);
+	return beside_self(rel, buf, len);
+}
+
+/* Path of the source file @rel (e.g. "tools/metrics/x"). */
+static inline const char *src_path(const char *rel, char *buf, size_t len)
+{
+	char up[PATH_MAX];
+
+	snprintf(up, sizeof(up), "../../%s", rel);
+	return beside_self(up, buf, len);
 }
 
 static inline void read_all(int fd, char *buf, size_t cap)

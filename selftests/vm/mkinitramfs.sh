@@ -88,8 +88,8 @@ if command -v jq >/dev/null; then
 	put_bin "$(command -v jq)" /usr/bin/jq
 fi
 
-# Our tools: tools/<name>/<name> when built.
-for d in "$top"/tools/*/; do
+# Our tools: build/tools/<name>/<name> when built.
+for d in "$top"/build/tools/*/; do
 	n=$(basename "$d")
 	[[ -f $d/$n && -x $d/$n ]] || continue
 	put_bin "$d/$n" "/usr/bin/$n"
@@ -100,7 +100,7 @@ done
 # prometheus-node-exporter (a static Go binary; the scrape uses busybox
 # wget: curl would add ~18 MB of libraries) and nft with the netfilter
 # modules when the host has them.
-if [[ -x $top/scripts/install.sh && -f $top/kmod/peer_relay.ko ]]; then
+if [[ -x $top/scripts/install.sh && -f $top/build/kmod/peer_relay.ko ]]; then
 	"$top/scripts/install.sh" install --destdir "$root/stage" --kver "$kver" \
 		>/dev/null || echo "  mkinitramfs: warning: staged install failed" >&2
 fi
@@ -167,7 +167,7 @@ add_module() {	# add_module NAME: the module and its dependencies
 	done
 }
 vm_modules="veth udp_tunnel ip6_udp_tunnel wireguard $ops_modules"
-ko=$top/kmod/peer_relay.ko
+ko=$top/build/kmod/peer_relay.ko
 if [[ -f $ko ]]; then
 	cp "$ko" "$root$moddir/updates/"
 	vm_modules+=" $(modinfo -F depends "$ko" | tr ',' ' ')"

@@ -227,4 +227,29 @@ uint32_t prl_rc_next_generation(uint32_t g);
 /* Monotonic clock in nanoseconds. */
 uint64_t prl_rc_now_ns(void);
 
+/* ---- rc_probe.c: end-to-end Ping/Pong through the relay ---- */
+
+/* Sleep @ms milliseconds (EINTR resumes). */
+void prl_rc_sleep_ms(uint32_t ms);
+/* Milliseconds until @deadline (prl_rc_now_ns() time), 0 if past. */
+int prl_rc_ms_left(uint64_t deadline);
+/*
+ * One probe: A -> relay -> B Ping (@padding bytes of padding), B ->
+ * relay -> A Pong, within @timeout_ms. @buf holds PRL_RC_MAX_DATAGRAM.
+ * Returns 0 with *@rtt_ns, -ETIMEDOUT (lost) or -errno; sets *@modified
+ * if B got other bytes than A sent.
+ */
+int prl_rc_probe(struct prl_rc *a, struct prl_rc *b, size_t padding,
+		 int timeout_ms, uint8_t *buf, uint64_t *rtt_ns,
+		 bool *modified);
+/*
+ * Probe until one round trip works or @timeout_ms passes. The relay binds
+ * an endpoint only after relayd processed the Answer, so the first Ping
+ * right after a handshake may be dropped: short attempts of
+ * PRL_RC_CONFIRM_MS keep that from costing a whole timeout.
+ */
+#define PRL_RC_CONFIRM_MS	150
+int prl_rc_confirm(struct prl_rc *a, struct prl_rc *b, int timeout_ms,
+		   uint8_t *buf);
+
 #endif /* PRL_RELAYCLIENT_H */

@@ -3,8 +3,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "relay-client.h"
 
 static const char allocate_usage[] =
@@ -25,7 +23,7 @@ void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 	char hex[65], ap[PRL_ADDRPORT_STRLEN];
 	size_t i;
 
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_u64(&r->j, "vni", ep->vni);
 		prl_json_kv_u64(&r->j, "lamport", ep->lamport);
@@ -67,31 +65,23 @@ void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 	printf("public-key %s\n", rcli_fmt_key(own_pub, hex));
 }
 
-int cmd_allocate(struct rcli *r, int argc, char **argv)
+int cmd_allocate(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct rcli_opts o;
 	struct prl_disco_endpoint ep;
-	uint8_t priv[32], pub[32];
+	uint8_t pub[32];
 	struct prl_rc c;
 	int rc, err;
 
 	rc = rcli_parse_opts(r, argc, argv, &o, allocate_usage);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!o.relay_s)
-		return rcli_usage_error(r, "--relay is required");
-	if (!o.have_server_key)
-		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
-	if (!o.have_peer)
-		return rcli_usage_error(r, "--peer is required");
-	rc = rcli_key(r, o.key_file, priv, pub);
+	rc = rcli_need_relay(r, &o, true);
+	if (!rc)
+		rc = rcli_open(r, &o, &c, pub);
 	if (rc)
 		return rc;
-	err = prl_rc_open(&c, priv, (struct sockaddr *)&o.relay,
-			 o.local_s ? (struct sockaddr *)&o.local : NULL);
-	sodium_memzero(priv, sizeof(priv));
-	if (err)
-		return rcli_fail(r, err, "socket");
 	err = prl_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms, &ep);
 	if (err) {
 		prl_rc_close(&c);

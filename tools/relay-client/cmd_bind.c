@@ -67,7 +67,7 @@ static void print_answered(struct rcli *r, struct prl_rc *c,
 	prl_rc_local(c, &local);
 	rcli_fmt_sa(&local, la, sizeof(la));
 	rcli_fmt_sa(from, sa, sizeof(sa));
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", "answered");
 		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(c->pub, hex));
@@ -111,7 +111,7 @@ static void print_rx(struct rcli *r, const struct prl_rc_rx *rx,
 		return;
 	prl_hex_fmt(rx->payload, rx->payload_len, hex);
 	rcli_fmt_sa(&rx->from, sa, sizeof(sa));
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", event);
 		prl_json_kv_str(&r->j, "kind", kind_name(rx->kind));
@@ -164,7 +164,7 @@ static int mode_send(struct rcli *r, struct prl_rc *c,
 	free(buf);
 	if (err)
 		return rcli_fail(r, err, "send");
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", "sent");
 		prl_json_kv_u64(&r->j, "count", o->count);
@@ -239,7 +239,7 @@ static int mode_echo(struct rcli *r, struct prl_rc *c,
 
 static void print_probe(struct rcli *r, uint32_t seq, bool ok, uint64_t ns)
 {
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", ok ? "pong" : "lost");
 		prl_json_kv_u64(&r->j, "seq", seq);
@@ -327,7 +327,7 @@ static int mode_ping(struct rcli *r, struct prl_rc *c,
 		min = rtt < min ? rtt : min;
 		max = rtt > max ? rtt : max;
 	}
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "event", "summary");
 		prl_json_kv_u64(&r->j, "sent", o->ping_n);
@@ -352,42 +352,37 @@ static int mode_ping(struct rcli *r, struct prl_rc *c,
 	return received == o->ping_n ? EXIT_OK : EXIT_TIMEOUT;
 }
 
-int cmd_bind(struct rcli *r, int argc, char **argv)
+int cmd_bind(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct sockaddr_storage from;
 	struct prl_disco_endpoint ep;
 	struct rcli_opts o;
-	uint8_t priv[32], pub[32], *buf;
+	uint8_t pub[32], *buf;
 	struct prl_rc c;
 	int rc, err, modes;
 
 	rc = rcli_parse_opts(r, argc, argv, &o, bind_usage);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!o.relay_s)
-		return rcli_usage_error(r, "--relay is required");
-	if (!o.have_server_key)
-		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
-	if (!o.have_peer && !o.have_ep)
-		return rcli_usage_error(r, "--peer is required");
+	rc = rcli_need_relay(r, &o, !o.have_ep);
+	if (rc)
+		return rc;
 	if (o.have_vni == o.allocate)
 		return rcli_usage_error(r, "give exactly one of --vni N and --allocate");
 	modes = !!o.send_hex + !!o.recv_n + o.echo + !!o.ping_n;
 	if (modes > 1)
 		return rcli_usage_error(r, "--send, --recv, --echo and --ping are exclusive");
-	rc = rcli_key(r, o.key_file, priv, pub);
+	rc = rcli_open(r, &o, &c, pub);
 	if (rc)
 		return rc;
 	if (o.have_ep && !o.have_peer) {
 		rc = rcli_ep_peer(r, &o, pub, o.peer);
-		if (rc)
+		if (rc) {
+			prl_rc_close(&c);
 			return rc;
+		}
 	}
-	err = prl_rc_open(&c, priv, (struct sockaddr *)&o.relay,
-			 o.local_s ? (struct sockaddr *)&o.local : NULL);
-	sodium_memzero(priv, sizeof(priv));
-	if (err)
-		return rcli_fail(r, err, "socket");
 	c.corrupt = o.corrupt;
 	if (o.allocate)
 		err = prl_rc_allocate(&c, o.server_key, o.peer, o.timeout_ms,

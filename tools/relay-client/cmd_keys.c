@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* relay-client genkey / pubkey. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,7 +28,7 @@ static void print_key(struct rcli *r, const char *name, const uint8_t *key)
 	char hex[PRL_KEY_HEX_LEN + 1];
 
 	prl_key_to_hex(key, hex);
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, name, hex);
 		prl_json_obj_end(&r->j);
@@ -38,39 +37,35 @@ static void print_key(struct rcli *r, const char *name, const uint8_t *key)
 	}
 }
 
-int cmd_genkey(struct rcli *r, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
-	const char *out = NULL;
-	int c;
+struct key_opts {
+	const char *out;
+};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'j':
-			r->json = true;
-			break;
-		case 'h':
-			fputs(genkey_usage, stdout);
-			return EXIT_OK;
-		default:
-			return rcli_usage_error(r, "bad option '%s'",
-						argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
+static const struct prl_cli_opt genkey_opts[] = {
+	{ PRL_OPT_ROW(struct key_opts, "output", 'o', PRL_OPT_STR, out) },
+	{ 0 },
+};
+
+/* pubkey: only -j and -h */
+static const struct prl_cli_opt pubkey_opts[] = {
+	{ 0 },
+};
+
+int cmd_genkey(struct prl_cli *cli, int argc, char **argv)
+{
+	struct rcli *r = rcli_of(cli);
+	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
+	struct key_opts o = { 0 };
+	const char *out;
+	int first;
+
+	first = prl_cli_getopt(cli, genkey_opts, &o, genkey_usage, argc, argv);
+	if (first <= 0)
+		return -first;
+	if (first < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
-					argv[optind]);
+					argv[first]);
+	out = o.out;
 	if (prl_key_generate(priv, pub))
 		return rcli_error(r, "cannot generate a key");
 	if (!out) {
@@ -89,28 +84,22 @@ int cmd_genkey(struct rcli *r, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_pubkey(struct rcli *r, int argc, char **argv)
+int cmd_pubkey(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	uint8_t priv[PRL_KEY_LEN], pub[PRL_KEY_LEN];
 	const char *path = "/dev/stdin";
-	int i, ret;
+	int first, ret;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(pubkey_usage, stdout);
-			return EXIT_OK;
-		}
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			r->json = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return rcli_usage_error(r, "unknown option '%s'",
-						argv[i]);
-		else if (!strcmp(path, "/dev/stdin"))
-			path = argv[i];
-		else
-			return rcli_usage_error(r, "unexpected argument '%s'",
-						argv[i]);
-	}
+	first = prl_cli_getopt(cli, pubkey_opts, NULL, pubkey_usage, argc,
+				argv);
+	if (first <= 0)
+		return -first;
+	if (first + 1 < argc)
+		return rcli_usage_error(r, "unexpected argument '%s'",
+					argv[first + 1]);
+	if (first < argc)
+		path = argv[first];
 	if (!strcmp(path, "-"))
 		path = "/dev/stdin";
 	ret = prl_key_load(path, priv);

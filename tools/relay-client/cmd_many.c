@@ -448,8 +448,9 @@ static int run(struct many *m, bool alloc_phase, uint64_t deadline)
 	return 0;
 }
 
-int cmd_many(struct rcli *r, int argc, char **argv)
+int cmd_many(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct many m = { 0 };
 	struct rcli_opts o;
 	uint64_t t0, t_alloc, deadline;
@@ -536,7 +537,7 @@ int cmd_many(struct rcli *r, int argc, char **argv)
 		if (!err && prl_rc_now_ns() >= deadline)
 			err = -ETIMEDOUT;
 	}
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_u64(&r->j, "pairs", m.n);
 		prl_json_kv_u64(&r->j, "allocated", m.allocated);

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -16,7 +15,6 @@
 
 #define PAIR_HANDSHAKE_ATTEMPTS	3
 #define PAIR_DEFAULT_COUNT	5
-#define PAIR_CONFIRM_MS		150
 
 static const char pair_usage[] =
 	"Usage: relay-client [-j] pair --relay ADDR:PORT --server-key KEY\n"
@@ -53,71 +51,6 @@ struct probe {
 	uint64_t rtt_ns;
 };
 
-static void sleep_ms(uint32_t ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static int ms_left(uint64_t deadline)
-{
-	uint64_t now = prl_rc_now_ns();
-
-	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
-}
-
-/*
- * One probe: A -> B Ping, B -> A Pong. Returns 0 (ok), -ETIMEDOUT (lost)
- * or -errno; *modified is set if B got other bytes than A sent.
- */
-static int probe(struct side *a, struct side *b, size_t padding,
-		 int timeout_ms, uint8_t *buf, uint64_t *rtt_ns,
-		 bool *modified)
-{
-	uint8_t txid[PRL_DISCO_TXID_LEN], sent[PRL_DISCO_MAX_PLAIN + 256];
-	uint64_t t0, deadline;
-	struct prl_rc_rx rx;
-	ssize_t n;
-	int err;
-
-	randombytes_buf(txid, sizeof(txid));
-	n = prl_rc_build_ping(&a->c, txid, padding, sent, sizeof(sent));
-	if (n < 0)
-		return (int)n;
-	t0 = prl_rc_now_ns();
-	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
-	err = prl_rc_send_raw(&a->c, sent, (size_t)n);
-	if (err)
-		return err;
-	for (;;) {
-		err = prl_rc_recv(&b->c, buf, PRL_RC_MAX_DATAGRAM,
-				 ms_left(deadline), &rx);
-		if (err)
-			return err;
-		if (rx.kind == PRL_RC_RX_PING &&
-		    !memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)))
-			break;
-	}
-	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
-		*modified = true;
-	err = prl_rc_send_pong(&b->c, &rx);
-	if (err)
-		return err;
-	for (;;) {
-		err = prl_rc_recv(&a->c, buf, PRL_RC_MAX_DATAGRAM,
-				 ms_left(deadline), &rx);
-		if (err)
-			return err;
-		if (rx.kind == PRL_RC_RX_PONG &&
-		    !memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)))
-			break;
-	}
-	*rtt_ns = prl_rc_now_ns() - t0;
-	return 0;
-}
-
 static void print_side(struct rcli *r, const char *name, struct side *s)
 {
 	char hex[65], la[RCLI_SA_STRLEN], ra[RCLI_SA_STRLEN];
@@ -126,7 +59,7 @@ static void print_side(struct rcli *r, const char *name, struct side *s)
 	prl_rc_local(&s->c, &local);
 	rcli_fmt_sa(&local, la, sizeof(la));
 	rcli_fmt_sa(&s->c.relay, ra, sizeof(ra));
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_key(&r->j, name);
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_str(&r->j, "public_key", rcli_fmt_key(s->pub, hex));
@@ -195,28 +128,6 @@ static int setup(struct rcli *r, struct rcli_opts *o, struct side *a,
 	return 0;
 }
 
-/*
- * Ping A -> B -> A until one round trip works or @timeout_ms passes. The
- * relay binds an endpoint only after relayd has processed the Answer, so
- * the first Ping right after a handshake may still be dropped; short
- * attempts (PAIR_CONFIRM_MS) keep that from costing a whole timeout.
- */
-static int confirm(struct side *a, struct side *b, int timeout_ms,
-		   uint8_t *buf)
-{
-	uint64_t deadline = prl_rc_now_ns() + (uint64_t)timeout_ms * 1000000u;
-	bool modified = false;
-	uint64_t rtt;
-	int err, left;
-
-	do {
-		left = ms_left(deadline);
-		err = probe(a, b, 0, left < PAIR_CONFIRM_MS ? left :
-			    PAIR_CONFIRM_MS, buf, &rtt, &modified);
-	} while (err == -ETIMEDOUT && ms_left(deadline) > 0);
-	return err;
-}
-
 /* Handshake both sides and confirm the path. */
 static int connect_pair(struct rcli *r, const struct rcli_opts *o,
 			struct side *a, struct side *b, uint8_t *buf,
@@ -235,7 +146,7 @@ static int connect_pair(struct rcli *r, const struct rcli_opts *o,
 		err = prl_rc_bind(&b->c, gen, o->timeout_ms, NULL);
 		if (err)
 			return rcli_fail(r, err, "B: waiting for Challenge");
-		err = confirm(a, b, o->timeout_ms, buf);
+		err = prl_rc_confirm(&a->c, &b->c, o->timeout_ms, buf);
 		if (err != -ETIMEDOUT)
 			break;
 	}
@@ -244,8 +155,9 @@ static int connect_pair(struct rcli *r, const struct rcli_opts *o,
 	return 0;
 }
 
-int cmd_pair(struct rcli *r, int argc, char **argv)
+int cmd_pair(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct side a = { .name = "a" }, b = { .name = "b" };
 	uint64_t min = UINT64_MAX, max = 0, sum = 0;
 	uint32_t i, received = 0, modified = 0;
@@ -286,7 +198,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 	if (rc)
 		goto out;
 
-	if (!r->json && !o.quiet) {
+	if (!r->cli.json && !o.quiet) {
 		printf("vni %u\n", o.vni);
 		print_side(r, "a", &a);
 		print_side(r, "b", &b);
@@ -297,8 +209,8 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 		int err;
 
 		if (i && o.interval_ms)
-			sleep_ms(o.interval_ms);
-		err = probe(&a, &b, o.size, o.timeout_ms, buf,
+			prl_rc_sleep_ms(o.interval_ms);
+		err = prl_rc_probe(&a.c, &b.c, o.size, o.timeout_ms, buf,
 			    &probes[i].rtt_ns, &mod);
 		if (err && err != -ETIMEDOUT) {
 			rc = rcli_fail(r, err, "probe");
@@ -314,7 +226,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 			min = t < min ? t : min;
 			max = t > max ? t : max;
 		}
-		if (!r->json && !o.quiet) {
+		if (!r->cli.json && !o.quiet) {
 			if (!err)
 				printf("probe %u rtt %.3f ms%s\n", i + 1,
 				       (double)probes[i].rtt_ns / 1e6,
@@ -325,7 +237,7 @@ int cmd_pair(struct rcli *r, int argc, char **argv)
 		}
 	}
 
-	if (r->json) {
+	if (r->cli.json) {
 		prl_json_obj_begin(&r->j);
 		prl_json_kv_u64(&r->j, "vni", o.vni);
 		print_side(r, "a", &a);

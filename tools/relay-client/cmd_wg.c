@@ -368,7 +368,7 @@ static int parse_args(struct wg_opts *o, int argc, char **argv)
 		if (c == W_CONFIG)
 			continue;
 		if (c == W_JSON) {
-			o->r->json = true;
+			o->r->cli.json = true;
 			continue;
 		}
 		rc = apply(o, c, optarg);
@@ -432,11 +432,11 @@ static int load_key(struct wg_opts *o)
 			o->key_file);
 	if (prl_key_public(o->cfg.priv, pub))
 		return rcli_error(o->r, "%s: bad key", o->key_file);
-	if (created && !o->quiet && !o->r->json)
+	if (created && !o->quiet && !o->r->cli.json)
 		printf("created disco key %s\n", o->key_file);
-	if (!o->quiet && !o->r->json)
+	if (!o->quiet && !o->r->cli.json)
 		printf("disco public key %s\n", prl_key_to_hex(pub, hex));
-	else if (o->r->json) {
+	else if (o->r->cli.json) {
 		prl_json_obj_begin(&o->r->j);
 		prl_json_kv_str(&o->r->j, "event", "key");
 		prl_json_kv_str(&o->r->j, "public_key", prl_key_to_hex(pub, hex));
@@ -483,7 +483,7 @@ static void print_stats(struct wg_run *w, const char *event)
 			local[strlen(local) - 1] = '\0';
 		}
 	}
-	if (r->json) {
+	if (r->cli.json) {
 		struct prl_json *j = &r->j;
 
 		prl_json_obj_begin(j);
@@ -547,13 +547,13 @@ static void on_event(void *arg, const struct prl_wgb_event *ev)
 	struct wg_run *w = arg;
 	struct rcli *r = w->o->r;
 
-	if (ev->kind == PRL_WGB_EV_WARN && !r->json) {
+	if (ev->kind == PRL_WGB_EV_WARN && !r->cli.json) {
 		fprintf(stderr, "relay-client: wg: warning: %s\n", ev->msg);
 		return;
 	}
 	if (w->o->quiet && ev->kind != PRL_WGB_EV_WARN)
 		return;
-	if (r->json) {
+	if (r->cli.json) {
 		struct prl_json *j = &r->j;
 
 		prl_json_obj_begin(j);
@@ -598,8 +598,9 @@ static int on_ctl(void *arg)
 	return 0;
 }
 
-int cmd_wg(struct rcli *r, int argc, char **argv)
+int cmd_wg(struct prl_cli *cli, int argc, char **argv)
 {
+	struct rcli *r = rcli_of(cli);
 	struct wg_opts *o;
 	struct wg_run w = { 0 };
 	char err[512];

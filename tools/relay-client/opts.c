@@ -1,71 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* relay-client: option parsing and small helpers shared by the commands. */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "addr.h"
 #include "keyfile.h"
 #include "num.h"
 #include "relay-client.h"
-
-enum {
-	OPT_RELAY_B = 256,
-	OPT_LOCAL_B,
-	OPT_KEY_B,
-	OPT_VNI,
-	OPT_ALLOCATE,
-	OPT_GENERATION,
-	OPT_CORRUPT,
-	OPT_SEND,
-	OPT_PROTO,
-	OPT_RECV,
-	OPT_ECHO,
-	OPT_PING,
-	OPT_SIZE,
-	OPT_SETTLE,
-	OPT_EP_JSON,
-	OPT_PAIRS,
-	OPT_SOCKETS,
-	OPT_SEED,
-	OPT_PRINT_GRANTS,
-};
-
-static const struct option long_opts[] = {
-	{ "relay",	required_argument, NULL, 'r' },
-	{ "relay-b",	required_argument, NULL, OPT_RELAY_B },
-	{ "local",	required_argument, NULL, 'l' },
-	{ "local-a",	required_argument, NULL, 'l' },
-	{ "local-b",	required_argument, NULL, OPT_LOCAL_B },
-	{ "key",	required_argument, NULL, 'k' },
-	{ "key-a",	required_argument, NULL, 'k' },
-	{ "key-b",	required_argument, NULL, OPT_KEY_B },
-	{ "server-key",	required_argument, NULL, 's' },
-	{ "peer",	required_argument, NULL, 'p' },
-	{ "vni",	required_argument, NULL, OPT_VNI },
-	{ "allocate",	no_argument,	   NULL, OPT_ALLOCATE },
-	{ "generation",	required_argument, NULL, OPT_GENERATION },
-	{ "timeout",	required_argument, NULL, 't' },
-	{ "corrupt",	required_argument, NULL, OPT_CORRUPT },
-	{ "send",	required_argument, NULL, OPT_SEND },
-	{ "proto",	required_argument, NULL, OPT_PROTO },
-	{ "count",	required_argument, NULL, 'c' },
-	{ "recv",	required_argument, NULL, OPT_RECV },
-	{ "echo",	no_argument,	   NULL, OPT_ECHO },
-	{ "ping",	required_argument, NULL, OPT_PING },
-	{ "interval",	required_argument, NULL, 'i' },
-	{ "size",	required_argument, NULL, OPT_SIZE },
-	{ "settle",	required_argument, NULL, OPT_SETTLE },
-	{ "endpoint-json", required_argument, NULL, OPT_EP_JSON },
-	{ "pairs",	required_argument, NULL, OPT_PAIRS },
-	{ "sockets",	required_argument, NULL, OPT_SOCKETS },
-	{ "seed",	required_argument, NULL, OPT_SEED },
-	{ "print-grants", no_argument,	   NULL, OPT_PRINT_GRANTS },
-	{ "quiet",	no_argument,	   NULL, 'q' },
-	{ "json",	no_argument,	   NULL, 'j' },
-	{ "help",	no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static const struct {
 	const char *name;
@@ -121,22 +64,50 @@ int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 	return 0;
 }
 
-static int parse_ep(struct rcli *r, const char *what, const char *s,
-		    struct sockaddr_storage *ss)
+int rcli_need_relay(struct rcli *r, const struct rcli_opts *o, bool peer)
 {
+	if (!o->relay_s)
+		return rcli_usage_error(r, "--relay is required");
+	if (!o->have_server_key)
+		return rcli_usage_error(r, "--server-key is required (the relay's public key)");
+	if (peer && !o->have_peer)
+		return rcli_usage_error(r, "--peer is required");
+	return 0;
+}
+
+int rcli_open(struct rcli *r, const struct rcli_opts *o, struct prl_rc *c,
+	      uint8_t pub[32])
+{
+	uint8_t priv[32];
+	int rc, err;
+
+	rc = rcli_key(r, o->key_file, priv, pub);
+	if (rc)
+		return rc;
+	err = prl_rc_open(c, priv, (struct sockaddr *)&o->relay,
+			  o->local_s ? (struct sockaddr *)&o->local : NULL);
+	sodium_memzero(priv, sizeof(priv));
+	return err ? rcli_fail(r, err, "socket") : 0;
+}
+
+static int parse_ep(struct prl_cli *cli, const char *what, const char *s,
+		    void *field)
+{
+	struct sockaddr_storage *ss = field;
 	struct prl_endpoint ep;
 	socklen_t len;
 
 	if (prl_endpoint_parse(s, &ep) ||
 	    prl_endpoint_to_sockaddr(&ep, ss, &len))
-		return rcli_usage_error(r, "invalid %s '%s': expected ADDR:PORT",
-					what, s);
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
+					   what, s);
 	return 0;
 }
 
-static int parse_local(struct rcli *r, const char *what, const char *s,
-		       struct sockaddr_storage *ss)
+static int parse_local(struct prl_cli *cli, const char *what, const char *s,
+		       void *field)
 {
+	struct sockaddr_storage *ss = field;
 	struct prl_endpoint ep;
 	char buf[PRL_ENDPOINT_STRLEN];
 	socklen_t len;
@@ -161,30 +132,23 @@ static int parse_local(struct rcli *r, const char *what, const char *s,
 				return 0;
 		}
 	}
-	return rcli_usage_error(r, "invalid %s '%s': expected ADDR[:PORT]",
-				what, s);
+	return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR[:PORT]",
+				   what, s);
 }
 
-static int parse_key(struct rcli *r, const char *what, const char *s,
-		     uint8_t key[32])
+static int parse_key(struct prl_cli *cli, const char *what, const char *s,
+		     void *key)
 {
 	if (prl_key_from_hex(s, key))
-		return rcli_usage_error(r, "invalid %s '%s': expected 64 hex digits",
-					what, s);
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected 64 hex digits",
+					   what, s);
 	return 0;
 }
 
-static int parse_u32(struct rcli *r, const char *what, const char *s,
-		     uint32_t min, uint32_t max, uint32_t *out)
+static int parse_proto(struct prl_cli *cli, const char *what, const char *s,
+		       void *field)
 {
-	if (prl_parse_u32(s, min, max, out))
-		return rcli_usage_error(r, "invalid %s '%s': expected a number in %u..%u",
-					what, s, min, max);
-	return 0;
-}
-
-static int parse_proto(struct rcli *r, const char *s, uint16_t *proto)
-{
+	uint16_t *proto = field;
 	uint32_t v;
 
 	if (!strcmp(s, "wg") || !strcmp(s, "wireguard")) {
@@ -196,9 +160,23 @@ static int parse_proto(struct rcli *r, const char *s, uint16_t *proto)
 		return 0;
 	}
 	if (prl_parse_u32(s, 0, 0xffff, &v))
-		return rcli_usage_error(r, "invalid protocol '%s': expected wg, disco or a number",
-					s);
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected wg, disco or a number",
+					   what, s);
 	*proto = (uint16_t)v;
+	return 0;
+}
+
+static int parse_corrupt(struct prl_cli *cli, const char *what,
+			 const char *s, void *field)
+{
+	enum prl_rc_corrupt *kind = field;
+	size_t i;
+
+	for (i = 0; i < sizeof(corrupt_names) / sizeof(corrupt_names[0]); i++)
+		if (!strcmp(s, corrupt_names[i].name))
+			*kind = corrupt_names[i].kind;
+	if (!*kind)
+		return prl_cli_usage_error(cli, "unknown %s '%s'", what, s);
 	return 0;
 }
 
@@ -251,12 +229,70 @@ int rcli_ep_peer(struct rcli *r, const struct rcli_opts *o,
 				o->ep_file);
 }
 
+#define ROW(...)	PRL_OPT_ROW(struct rcli_opts, __VA_ARGS__)
+#define SEEN(f)		PRL_OPT_SEEN(struct rcli_opts, f)
+#define U32(lo, hi)	.min = (lo), .max = (hi)
+
+static const struct prl_cli_opt rcli_opts[] = {
+	{ ROW("relay", 'r', PRL_OPT_PARSE, relay), .text = SEEN(relay_s),
+	  .what = "relay", .parse = parse_ep },
+	{ ROW("relay-b", 0, PRL_OPT_PARSE, relay_b),
+	  .text = SEEN(relay_b_s), .what = "relay-b", .parse = parse_ep },
+	{ ROW("local", 'l', PRL_OPT_PARSE, local), .text = SEEN(local_s),
+	  .what = "local address", .parse = parse_local },
+	{ ROW("local-a", 0, PRL_OPT_PARSE, local), .text = SEEN(local_s),
+	  .what = "local address", .parse = parse_local },
+	{ ROW("local-b", 0, PRL_OPT_PARSE, local_b),
+	  .text = SEEN(local_b_s), .what = "local-b address",
+	  .parse = parse_local },
+	{ ROW("key", 'k', PRL_OPT_STR, key_file) },
+	{ ROW("key-a", 0, PRL_OPT_STR, key_file) },
+	{ ROW("key-b", 0, PRL_OPT_STR, key_b_file) },
+	{ ROW("server-key", 's', PRL_OPT_PARSE, server_key),
+	  .seen = SEEN(have_server_key), .what = "server key",
+	  .parse = parse_key },
+	{ ROW("peer", 'p', PRL_OPT_PARSE, peer), .seen = SEEN(have_peer),
+	  .what = "peer key", .parse = parse_key },
+	{ ROW("vni", 0, PRL_OPT_U32, vni), .seen = SEEN(have_vni),
+	  .what = "VNI", U32(1, PRL_GENEVE_VNI_MASK) },
+	{ ROW("allocate", 0, PRL_OPT_FLAG, allocate) },
+	{ ROW("generation", 0, PRL_OPT_U32, generation),
+	  .what = "generation", U32(1, UINT32_MAX) },
+	{ ROW("timeout", 't', PRL_OPT_INT, timeout_ms),
+	  .seen = SEEN(timeout_set), .what = "timeout", U32(1, 86400000) },
+	{ ROW("corrupt", 0, PRL_OPT_PARSE, corrupt), .what = "corruption",
+	  .parse = parse_corrupt },
+	{ ROW("send", 0, PRL_OPT_STR, send_hex) },
+	{ ROW("proto", 0, PRL_OPT_PARSE, proto), .what = "protocol",
+	  .parse = parse_proto },
+	{ ROW("count", 'c', PRL_OPT_U32, count), .seen = SEEN(count_set),
+	  .what = "count", U32(0, UINT32_MAX) },
+	{ ROW("recv", 0, PRL_OPT_U32, recv_n), .what = "recv count",
+	  U32(1, UINT32_MAX) },
+	{ ROW("echo", 0, PRL_OPT_FLAG, echo) },
+	{ ROW("ping", 0, PRL_OPT_U32, ping_n), .what = "ping count",
+	  U32(1, UINT32_MAX) },
+	{ ROW("interval", 'i', PRL_OPT_U32, interval_ms), .what = "interval",
+	  U32(0, 3600000) },
+	{ ROW("size", 0, PRL_OPT_U32, size), .what = "size", U32(0, 1400) },
+	{ ROW("settle", 0, PRL_OPT_U32, settle_ms), .what = "settle time",
+	  U32(0, 60000) },
+	{ ROW("endpoint-json", 0, PRL_OPT_STR, ep_file) },
+	{ ROW("pairs", 0, PRL_OPT_U32, pairs), .what = "pairs",
+	  U32(1, 100000) },
+	{ ROW("sockets", 0, PRL_OPT_U32, sockets), .what = "sockets",
+	  U32(1, 64) },
+	{ ROW("seed", 0, PRL_OPT_U32, seed), .what = "seed",
+	  U32(0, UINT32_MAX) },
+	{ ROW("print-grants", 0, PRL_OPT_FLAG, print_grants) },
+	{ ROW("quiet", 'q', PRL_OPT_FLAG, quiet) },
+	{ 0 },
+};
+
 int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 		    struct rcli_opts *o, const char *usage)
 {
-	uint32_t v;
-	size_t i;
-	int c, rc = 0;
+	int first;
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = RCLI_DEFAULT_TIMEOUT_MS;
@@ -264,143 +300,21 @@ int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 	o->count = 1;
 	o->interval_ms = 200;
 	o->settle_ms = 100;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:l:k:s:p:t:c:i:qjh", long_opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			o->relay_s = optarg;
-			rc = parse_ep(r, "relay", optarg, &o->relay);
-			break;
-		case OPT_RELAY_B:
-			o->relay_b_s = optarg;
-			rc = parse_ep(r, "relay-b", optarg, &o->relay_b);
-			break;
-		case 'l':
-			o->local_s = optarg;
-			rc = parse_local(r, "local address", optarg, &o->local);
-			break;
-		case OPT_LOCAL_B:
-			o->local_b_s = optarg;
-			rc = parse_local(r, "local-b address", optarg,
-					 &o->local_b);
-			break;
-		case 'k':
-			o->key_file = optarg;
-			break;
-		case OPT_KEY_B:
-			o->key_b_file = optarg;
-			break;
-		case 's':
-			rc = parse_key(r, "server key", optarg, o->server_key);
-			o->have_server_key = true;
-			break;
-		case 'p':
-			rc = parse_key(r, "peer key", optarg, o->peer);
-			o->have_peer = true;
-			break;
-		case OPT_VNI:
-			rc = parse_u32(r, "VNI", optarg, 1, PRL_GENEVE_VNI_MASK,
-				       &o->vni);
-			o->have_vni = true;
-			break;
-		case OPT_ALLOCATE:
-			o->allocate = true;
-			break;
-		case OPT_GENERATION:
-			rc = parse_u32(r, "generation", optarg, 1, UINT32_MAX,
-				       &o->generation);
-			break;
-		case 't':
-			rc = parse_u32(r, "timeout", optarg, 1, 86400000, &v);
-			o->timeout_ms = (int)v;
-			o->timeout_set = true;
-			break;
-		case OPT_CORRUPT:
-			for (i = 0; i < sizeof(corrupt_names) /
-				    sizeof(corrupt_names[0]); i++)
-				if (!strcmp(optarg, corrupt_names[i].name))
-					o->corrupt = corrupt_names[i].kind;
-			if (!o->corrupt)
-				rc = rcli_usage_error(r, "unknown corruption '%s'",
-						      optarg);
-			break;
-		case OPT_SEND:
-			o->send_hex = optarg;
-			break;
-		case OPT_PROTO:
-			rc = parse_proto(r, optarg, &o->proto);
-			break;
-		case 'c':
-			rc = parse_u32(r, "count", optarg, 0, UINT32_MAX,
-				       &o->count);
-			o->count_set = true;
-			break;
-		case OPT_RECV:
-			rc = parse_u32(r, "recv count", optarg, 1, UINT32_MAX,
-				       &o->recv_n);
-			break;
-		case OPT_ECHO:
-			o->echo = true;
-			break;
-		case OPT_PING:
-			rc = parse_u32(r, "ping count", optarg, 1, UINT32_MAX,
-				       &o->ping_n);
-			break;
-		case 'i':
-			rc = parse_u32(r, "interval", optarg, 0, 3600000,
-				       &o->interval_ms);
-			break;
-		case OPT_SIZE:
-			rc = parse_u32(r, "size", optarg, 0, 1400, &o->size);
-			break;
-		case OPT_SETTLE:
-			rc = parse_u32(r, "settle time", optarg, 0, 60000,
-				       &o->settle_ms);
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case OPT_EP_JSON:
-			o->ep_file = optarg;
-			rc = load_ep(r, optarg, &o->ep);
-			o->have_ep = !rc;
-			break;
-		case OPT_PAIRS:
-			rc = parse_u32(r, "pairs", optarg, 1, 100000,
-				       &o->pairs);
-			break;
-		case OPT_SOCKETS:
-			rc = parse_u32(r, "sockets", optarg, 1, 64,
-				       &o->sockets);
-			break;
-		case OPT_SEED:
-			rc = parse_u32(r, "seed", optarg, 0, UINT32_MAX,
-				       &o->seed);
-			break;
-		case OPT_PRINT_GRANTS:
-			o->print_grants = true;
-			break;
-		case 'j':
-			r->json = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		case ':':
-			return rcli_usage_error(r, "option '%s' needs an argument",
-						argv[optind - 1]);
-		default:
-			return rcli_usage_error(r, "unknown option '%s'",
-						argv[optind - 1]);
-		}
+	first = prl_cli_getopt(&r->cli, rcli_opts, o, usage, argc, argv);
+	if (first == 0)
+		return -1;
+	if (first < 0)
+		return -first;
+	if (o->ep_file) {
+		int rc = load_ep(r, o->ep_file, &o->ep);
+
 		if (rc)
 			return rc;
+		o->have_ep = true;
 	}
-	if (optind < argc)
+	if (first < argc)
 		return rcli_usage_error(r, "unexpected argument '%s'",
-					argv[optind]);
+					argv[first]);
 	if (o->have_ep) {
 		/* the description gives the relay's key, the VNI and the
 		 * relay addresses (the first one of the right family is

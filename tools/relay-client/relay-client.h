@@ -8,22 +8,24 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "cli.h"
 #include "json.h"
 #include "relayclient.h"
 
-/* Exit codes (also in relay-client.1). */
-#define EXIT_OK		0
-#define EXIT_ERR	1	/* error */
-#define EXIT_USAGE	2	/* bad command line */
+/* Exit codes (also in relay-client.1): cli.h's EXIT_OK/ERR/USAGE and */
 #define EXIT_TIMEOUT	3	/* nothing (or not enough) arrived in time */
 
 #define RCLI_DEFAULT_TIMEOUT_MS	3000
 
 struct rcli {
-	bool json;
-	const char *cmd;	/* "bind", ... for messages */
+	struct prl_cli cli;	/* -j, the command's name for messages */
 	struct prl_json j;
 };
+
+static inline struct rcli *rcli_of(struct prl_cli *cli)
+{
+	return (struct rcli *)((char *)cli - offsetof(struct rcli, cli));
+}
 
 /* Everything allocate, bind and pair accept (each checks its subset). */
 struct rcli_opts {
@@ -65,10 +67,8 @@ struct rcli_opts {
 };
 
 /* ---- main.c ---- */
-int rcli_usage_error(struct rcli *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int rcli_error(struct rcli *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define rcli_usage_error(r, ...)	prl_cli_usage_error(&(r)->cli, __VA_ARGS__)
+#define rcli_error(r, ...)		prl_cli_error(&(r)->cli, __VA_ARGS__)
 /* Map a library error: -ETIMEDOUT -> EXIT_TIMEOUT, else EXIT_ERR. */
 int rcli_fail(struct rcli *r, int err, const char *what);
 
@@ -80,6 +80,17 @@ int rcli_fail(struct rcli *r, int err, const char *what);
  */
 int rcli_parse_opts(struct rcli *r, int argc, char **argv,
 		    struct rcli_opts *o, const char *usage);
+/*
+ * --relay and --server-key (and with @peer, --peer) are required: 0 or
+ * the usage error's exit code.
+ */
+int rcli_need_relay(struct rcli *r, const struct rcli_opts *o, bool peer);
+/*
+ * Open client @c for --relay with the key of --key (or a new one) from
+ * --local; the public key goes to @pub. Returns 0 or an exit code.
+ */
+int rcli_open(struct rcli *r, const struct rcli_opts *o, struct prl_rc *c,
+	      uint8_t pub[32]);
 /* Load the private key in @path, or generate one if @path is NULL. */
 int rcli_key(struct rcli *r, const char *path, uint8_t priv[32],
 	     uint8_t pub[32]);
@@ -108,12 +119,12 @@ void rcli_print_endpoint(struct rcli *r, const struct prl_disco_endpoint *ep,
 			 const uint8_t *own_pub, uint32_t generation);
 
 /* ---- the commands ---- */
-int cmd_genkey(struct rcli *r, int argc, char **argv);
-int cmd_pubkey(struct rcli *r, int argc, char **argv);
-int cmd_allocate(struct rcli *r, int argc, char **argv);
-int cmd_bind(struct rcli *r, int argc, char **argv);
-int cmd_pair(struct rcli *r, int argc, char **argv);
-int cmd_many(struct rcli *r, int argc, char **argv);
-int cmd_wg(struct rcli *r, int argc, char **argv);	/* cmd_wg.c */
+int cmd_genkey(struct prl_cli *cli, int argc, char **argv);
+int cmd_pubkey(struct prl_cli *cli, int argc, char **argv);
+int cmd_allocate(struct prl_cli *cli, int argc, char **argv);
+int cmd_bind(struct prl_cli *cli, int argc, char **argv);
+int cmd_pair(struct prl_cli *cli, int argc, char **argv);
+int cmd_many(struct prl_cli *cli, int argc, char **argv);
+int cmd_wg(struct prl_cli *cli, int argc, char **argv);	/* cmd_wg.c */
 
 #endif /* RELAY_CLIENT_H */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* relayctl config get|set */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "relayctl.h"
 
-static int config_get(struct ctl *c, int argc, char **argv)
+static int config_get(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct prl_config cfg;
 	int err;
 
@@ -21,72 +23,88 @@ static int config_get(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int config_set(struct ctl *c, int argc, char **argv)
+static int set_server_key(struct ctl *c, const char *name, const char *v,
+			  struct prl_config *cfg)
 {
+	return ctl_arg_key(c, name, v, cfg->server_key);
+}
+
+static int set_static_eps(struct ctl *c, const char *name, const char *v,
+			  struct prl_config *cfg)
+{
+	int n;
+
+	if (!strcmp(v, "none")) {
+		cfg->n_static_eps = 0;
+		return 0;
+	}
+	n = prl_endpoint_list_parse(v, cfg->static_eps,
+				    PEER_RELAY_MAX_STATIC_EPS);
+	if (n == -E2BIG)
+		return ctl_usage_error(c, "at most %d static endpoints",
+				       PEER_RELAY_MAX_STATIC_EPS);
+	if (n < 0)
+		return ctl_usage_error(c, "invalid endpoint list '%s': expected ADDR:PORT[,ADDR:PORT...] or none",
+				       v);
+	cfg->n_static_eps = (unsigned int)n;
+	return 0;
+}
+
+/* The settings of 'config set': a number at @off, or @parse. */
+static const struct setting {
+	const char *name;
+	uint32_t bit;
+	size_t off;
+	int (*parse)(struct ctl *c, const char *name, const char *v,
+		     struct prl_config *cfg);
+} settings[] = {
+#define NUM(name, bit, field) { name, bit, offsetof(struct prl_config, field), NULL }
+	NUM("bind-lifetime", PRL_CFG_BIND_LIFETIME, bind_lifetime_ms),
+	NUM("idle-lifetime", PRL_CFG_IDLE_LIFETIME, idle_lifetime_ms),
+	NUM("max-sessions", PRL_CFG_MAX_SESSIONS, max_sessions),
+	NUM("pass-rate", PRL_CFG_PASS_RATE, pass_rate),
+	NUM("pass-rate-total", PRL_CFG_PASS_RATE_TOTAL, pass_rate_total),
+	NUM("pass-burst", PRL_CFG_PASS_BURST, pass_burst),
+#undef NUM
+	{ "server-key", PRL_CFG_SERVER_KEY, 0, set_server_key },
+	{ "static-endpoints", PRL_CFG_STATIC_EPS, 0, set_static_eps },
+};
+
+static const struct setting *find_setting(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (!strcmp(settings[i].name, name))
+			return &settings[i];
+	return NULL;
+}
+
+static int config_set(struct prl_cli *cli, int argc, char **argv)
+{
+	struct ctl *c = ctl_of(cli);
+	const struct setting *st;
 	struct prl_config cfg;
-	int i, n, err;
+	int i, err;
 
 	memset(&cfg, 0, sizeof(cfg));
 	if (argc == 0)
 		return ctl_usage_error(c, "nothing to set");
 	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		uint32_t bit;
 
 		if (!v)
 			return ctl_usage_error(c, "'%s' needs a value", k);
-		if (!strcmp(k, "bind-lifetime")) {
-			bit = PRL_CFG_BIND_LIFETIME;
-			if (ctl_arg_u32(c, "bind-lifetime", v,
-					&cfg.bind_lifetime_ms))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "idle-lifetime")) {
-			bit = PRL_CFG_IDLE_LIFETIME;
-			if (ctl_arg_u32(c, "idle-lifetime", v,
-					&cfg.idle_lifetime_ms))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "max-sessions")) {
-			bit = PRL_CFG_MAX_SESSIONS;
-			if (ctl_arg_u32(c, "max-sessions", v,
-					&cfg.max_sessions))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "pass-rate")) {
-			bit = PRL_CFG_PASS_RATE;
-			if (ctl_arg_u32(c, "pass-rate", v, &cfg.pass_rate))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "pass-rate-total")) {
-			bit = PRL_CFG_PASS_RATE_TOTAL;
-			if (ctl_arg_u32(c, "pass-rate-total", v, &cfg.pass_rate_total))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "pass-burst")) {
-			bit = PRL_CFG_PASS_BURST;
-			if (ctl_arg_u32(c, "pass-burst", v, &cfg.pass_burst))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "server-key")) {
-			bit = PRL_CFG_SERVER_KEY;
-			if (ctl_arg_key(c, "server-key", v, cfg.server_key))
-				return EXIT_USAGE;
-		} else if (!strcmp(k, "static-endpoints")) {
-			bit = PRL_CFG_STATIC_EPS;
-			if (!strcmp(v, "none")) {
-				cfg.n_static_eps = 0;
-			} else {
-				n = prl_endpoint_list_parse(v, cfg.static_eps,
-						PEER_RELAY_MAX_STATIC_EPS);
-				if (n == -E2BIG)
-					return ctl_usage_error(c, "at most %d static endpoints",
-							       PEER_RELAY_MAX_STATIC_EPS);
-				if (n < 0)
-					return ctl_usage_error(c, "invalid endpoint list '%s': expected ADDR:PORT[,ADDR:PORT...] or none",
-							       v);
-				cfg.n_static_eps = (unsigned int)n;
-			}
-		} else {
+		st = find_setting(k);
+		if (!st)
 			return ctl_usage_error(c, "unknown setting '%s'", k);
-		}
-		if (cfg.mask & bit)
+		err = st->parse ? st->parse(c, k, v, &cfg) :
+		      ctl_arg_u32(c, k, v, (uint32_t *)((char *)&cfg + st->off));
+		if (err)
+			return EXIT_USAGE;
+		if (cfg.mask & st->bit)
 			return ctl_usage_error(c, "'%s' given twice", k);
-		cfg.mask |= bit;
+		cfg.mask |= st->bit;
 	}
 	if (ctl_nl(c))
 		return EXIT_ERR;
@@ -94,15 +112,15 @@ static int config_set(struct ctl *c, int argc, char **argv)
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-const struct subcmd config_cmds[] = {
-	{ "get", "", "show the relay configuration",
+const struct prl_cli_cmd config_cmds[] = {
+	PRL_CLI_CMD("get", "", "show the relay configuration",
 	  "Prints bind-lifetime and idle-lifetime (milliseconds), max-sessions,\n"
 	  "pass-rate, pass-burst and pass-rate-total, server-key (hex or none)\n"
 	  "and static-endpoints (comma separated or none). With -j:\n"
 	  "{bind_lifetime_ms, idle_lifetime_ms, max_sessions, pass_rate,\n"
 	  "pass_burst, pass_rate_total, server_key, static_endpoints: [...]}.\n",
-	  config_get },
-	{ "set",
+	  config_get),
+	PRL_CLI_CMD("set",
 	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [pass-rate-total N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
 	  "change the relay configuration",
 	  "Changes only the settings given:\n"
@@ -123,6 +141,6 @@ const struct subcmd config_cmds[] = {
 	  "                       SESSION_NEW rejects it as a client key\n"
 	  "  static-endpoints L   up to 16 ADDR:PORT advertised to clients,\n"
 	  "                       comma separated, or 'none' to clear\n",
-	  config_set },
+	  config_set),
 	{ 0 },
 };

@@ -32,7 +32,7 @@ static int print_event(const struct prl_event *ev, void *arg)
 
 	if (!name)
 		return 0;
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
@@ -81,8 +81,9 @@ static int print_event(const struct prl_event *ev, void *arg)
 	return 0;
 }
 
-int cmd_monitor(struct ctl *c, int argc, char **argv)
+int cmd_monitor(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct prl_events ev;
 	struct pollfd pfd[2];
 	sigset_t mask;

@@ -10,11 +10,10 @@
  * from an in-band allocation with a granted key (--key, --server-key).
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -27,7 +26,6 @@
 #define PING_DEFAULT_INTERVAL	200
 #define PING_DEFAULT_TIMEOUT	1000
 #define PING_HANDSHAKES		3
-#define PING_CONFIRM_MS		150
 
 const char ping_help[] =
 	"Proves that the relay at HOST:PORT forwards: clients A and B (fresh\n"
@@ -64,10 +62,6 @@ const char ping_help[] =
 	"1 otherwise or on errors, 2 usage. Use 'ping -c 1 -W 1000' as a load\n"
 	"balancer or monitoring health check.\n";
 
-enum {
-	OPT_LOCAL_B = 256,
-};
-
 struct ping_opts {
 	const char *relay_s;
 	struct sockaddr_storage relay, relay_b, local, local_b;
@@ -92,21 +86,6 @@ struct ping_state {
 	uint8_t *buf;
 	uint64_t *rtt_ns;	/* per probe, 0 = lost */
 };
-
-static void sleep_ms(uint32_t ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static int ms_left(uint64_t deadline)
-{
-	uint64_t now = prl_rc_now_ns();
-
-	return now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000);
-}
 
 /* "HOST:PORT" with a literal address or a resolvable name. */
 static int parse_relay(const char *s, struct sockaddr_storage *ss)
@@ -154,84 +133,72 @@ static int parse_local(const char *s, struct sockaddr_storage *ss)
 	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
 }
 
+static int opt_relay(struct prl_cli *cli, const char *what, const char *arg,
+		     void *field)
+{
+	if (parse_relay(arg, field))
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
+					   what, arg);
+	return 0;
+}
+
+static int opt_local(struct prl_cli *cli, const char *what, const char *arg,
+		     void *field)
+{
+	if (parse_local(arg, field))
+		return prl_cli_usage_error(cli, "invalid %s '%s'", what, arg);
+	return 0;
+}
+
+static int opt_key(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
+{
+	return ctl_arg_key(ctl_of(cli), what, arg, field);
+}
+
+#define ROW(...)	PRL_OPT_ROW(struct ping_opts, __VA_ARGS__)
+#define SEEN(f)		PRL_OPT_SEEN(struct ping_opts, f)
+
+static const struct prl_cli_opt ping_opts[] = {
+	{ ROW("count", 'c', PRL_OPT_U32, count), .what = "count",
+	  .min = 1, .max = 1000000 },
+	{ ROW("interval", 'i', PRL_OPT_U32, interval_ms), .what = "interval",
+	  .min = 0, .max = 3600000 },
+	{ ROW("timeout", 'W', PRL_OPT_U32, timeout_ms), .what = "timeout",
+	  .min = 1, .max = 600000 },
+	{ ROW("key", 'k', PRL_OPT_STR, key_file) },
+	{ ROW("server-key", 's', PRL_OPT_PARSE, server_key),
+	  .seen = SEEN(have_server_key), .what = "server key",
+	  .parse = opt_key },
+	{ ROW("relay-b", 'b', PRL_OPT_PARSE, relay_b),
+	  .seen = SEEN(have_relay_b), .what = "relay-b", .parse = opt_relay },
+	{ ROW("local", 'l', PRL_OPT_PARSE, local), .seen = SEEN(have_local),
+	  .what = "local address", .parse = opt_local },
+	{ ROW("local-b", 0, PRL_OPT_PARSE, local_b),
+	  .seen = SEEN(have_local_b), .what = "local-b address",
+	  .parse = opt_local },
+	{ ROW("quiet", 'q', PRL_OPT_FLAG, quiet) },
+	{ 0 },
+};
+
 static int parse_opts(struct ctl *c, int argc, char **argv,
 		      struct ping_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, 'W' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "server-key", required_argument, NULL, 's' },
-		{ "relay-b", required_argument, NULL, 'b' },
-		{ "local", required_argument, NULL, 'l' },
-		{ "local-b", required_argument, NULL, OPT_LOCAL_B },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	int first;
 
 	memset(o, 0, sizeof(*o));
 	o->count = PING_DEFAULT_COUNT;
 	o->interval_ms = PING_DEFAULT_INTERVAL;
 	o->timeout_ms = PING_DEFAULT_TIMEOUT;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:i:W:k:s:b:l:q", longopts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			if (prl_parse_u32(optarg, 1, 1000000, &o->count))
-				return ctl_usage_error(c, "invalid count '%s'", optarg);
-			break;
-		case 'i':
-			if (prl_parse_u32(optarg, 0, 3600000, &o->interval_ms))
-				return ctl_usage_error(c, "invalid interval '%s'", optarg);
-			break;
-		case 'W':
-			if (prl_parse_u32(optarg, 1, 600000, &o->timeout_ms))
-				return ctl_usage_error(c, "invalid timeout '%s'", optarg);
-			break;
-		case 'k':
-			o->key_file = optarg;
-			break;
-		case 's':
-			if (ctl_arg_key(c, "server key", optarg, o->server_key))
-				return EXIT_USAGE;
-			o->have_server_key = true;
-			break;
-		case 'b':
-			if (parse_relay(optarg, &o->relay_b))
-				return ctl_usage_error(c, "invalid relay-b '%s': expected ADDR:PORT", optarg);
-			o->have_relay_b = true;
-			break;
-		case 'l':
-			if (parse_local(optarg, &o->local))
-				return ctl_usage_error(c, "invalid local address '%s'", optarg);
-			o->have_local = true;
-			break;
-		case OPT_LOCAL_B:
-			if (parse_local(optarg, &o->local_b))
-				return ctl_usage_error(c, "invalid local-b address '%s'", optarg);
-			o->have_local_b = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case ':':
-			return ctl_usage_error(c, "option '%s' needs a value",
-					       argv[optind - 1]);
-		default:
-			return ctl_usage_error(c, "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
-	if (optind + 1 != argc)
-		return ctl_usage_error(c, optind < argc ?
+	first = prl_cli_getopt(&c->cli, ping_opts, o, "", argc, argv);
+	if (first <= 0)
+		return -first;
+	if (first + 1 != argc)
+		return ctl_usage_error(c, first < argc ?
 				       "unexpected argument '%s'" :
 				       "missing HOST:PORT%s",
-				       optind < argc ? argv[optind + 1] : "");
-	o->relay_s = argv[optind];
+				       first < argc ? argv[first + 1] : "");
+	o->relay_s = argv[first];
 	if (parse_relay(o->relay_s, &o->relay))
 		return ctl_usage_error(c, "invalid relay '%s': expected HOST:PORT",
 				       o->relay_s);
@@ -246,61 +213,12 @@ static int parse_opts(struct ctl *c, int argc, char **argv,
 	return 0;
 }
 
-/*
- * One probe: A -> relay -> B Ping, B -> relay -> A Pong. Returns 0,
- * -ETIMEDOUT (lost) or -errno; *modified if B got other bytes than sent.
- */
-static int probe(struct ping_state *p, int timeout_ms, uint64_t *rtt_ns,
-		 bool *modified)
-{
-	uint8_t txid[PRL_DISCO_TXID_LEN], sent[PRL_DISCO_MAX_PLAIN + 256];
-	uint64_t t0, deadline;
-	struct prl_rc_rx rx;
-	ssize_t n;
-	int err;
-
-	randombytes_buf(txid, sizeof(txid));
-	n = prl_rc_build_ping(&p->a.c, txid, 0, sent, sizeof(sent));
-	if (n < 0)
-		return (int)n;
-	t0 = prl_rc_now_ns();
-	deadline = t0 + (uint64_t)timeout_ms * 1000000u;
-	err = prl_rc_send_raw(&p->a.c, sent, (size_t)n);
-	if (err)
-		return err;
-	do {
-		err = prl_rc_recv(&p->b.c, p->buf, PRL_RC_MAX_DATAGRAM,
-				 ms_left(deadline), &rx);
-		if (err)
-			return err;
-	} while (rx.kind != PRL_RC_RX_PING ||
-		 memcmp(rx.msg.u.ping.txid, txid, sizeof(txid)));
-	if (rx.len != (size_t)n || memcmp(rx.datagram, sent, (size_t)n))
-		*modified = true;
-	err = prl_rc_send_pong(&p->b.c, &rx);
-	if (err)
-		return err;
-	do {
-		err = prl_rc_recv(&p->a.c, p->buf, PRL_RC_MAX_DATAGRAM,
-				 ms_left(deadline), &rx);
-		if (err)
-			return err;
-	} while (rx.kind != PRL_RC_RX_PONG ||
-		 memcmp(rx.msg.u.pong.txid, txid, sizeof(txid)));
-	*rtt_ns = prl_rc_now_ns() - t0;
-	if (!*rtt_ns)
-		*rtt_ns = 1;
-	return 0;
-}
-
 /* Handshake both sides, then probe until one round trip works. */
 static int connect_pair(struct ctl *c, struct ping_state *p,
 			const struct ping_opts *o)
 {
-	bool modified = false;
-	uint64_t rtt, deadline;
 	unsigned int i;
-	int err = -ETIMEDOUT, left;
+	int err = -ETIMEDOUT;
 
 	for (i = 0; i < PING_HANDSHAKES && err == -ETIMEDOUT; i++) {
 		p->handshakes++;
@@ -312,13 +230,8 @@ static int connect_pair(struct ctl *c, struct ping_state *p,
 		if (err)
 			return ctl_error(c, "B: no Challenge from the relay: %s",
 					 strerror(-err));
-		/* relayd binds after it processed the Answer: retry shortly */
-		deadline = prl_rc_now_ns() + (uint64_t)o->timeout_ms * 1000000u;
-		do {
-			left = ms_left(deadline);
-			err = probe(p, left < PING_CONFIRM_MS ? left :
-				    PING_CONFIRM_MS, &rtt, &modified);
-		} while (err == -ETIMEDOUT && ms_left(deadline) > 0);
+		err = prl_rc_confirm(&p->a.c, &p->b.c, (int)o->timeout_ms,
+				     p->buf);
 	}
 	if (err)
 		return ctl_error(c, "handshakes done, but nothing came through the relay: %s",
@@ -411,7 +324,7 @@ static void summary(struct ctl *c, const struct ping_state *p,
 		min = t < min ? t : min;
 		max = t > max ? t : max;
 	}
-	if (!c->json) {
+	if (!c->cli.json) {
 		fprintf(c->out, "--- %s relay ping statistics ---\n", o->relay_s);
 		fprintf(c->out, "%u probes transmitted, %u received, %u%% loss",
 			o->count, received,
@@ -464,8 +377,9 @@ static void summary(struct ctl *c, const struct ping_state *p,
 	fputc('\n', c->out);
 }
 
-int cmd_ping(struct ctl *c, int argc, char **argv)
+int cmd_ping(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct ping_state p;
 	struct ping_opts o;
 	uint32_t i, received = 0, modified = 0;
@@ -498,7 +412,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 	if (rc)
 		goto out;
 
-	if (!c->json && !o.quiet) {
+	if (!c->cli.json && !o.quiet) {
 		fprintf(c->out, "PING %s vni %u (%s session)\n", o.relay_s,
 			p.vni, p.netlink_session ? "netlink" : "in-band");
 		fflush(c->out);
@@ -507,8 +421,11 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 		bool mod = false;
 
 		if (i && o.interval_ms)
-			sleep_ms(o.interval_ms);
-		err = probe(&p, (int)o.timeout_ms, &p.rtt_ns[i], &mod);
+			prl_rc_sleep_ms(o.interval_ms);
+		err = prl_rc_probe(&p.a.c, &p.b.c, 0, (int)o.timeout_ms, p.buf,
+				   &p.rtt_ns[i], &mod);
+		if (!err && !p.rtt_ns[i])
+			p.rtt_ns[i] = 1;	/* 0 means lost */
 		if (err && err != -ETIMEDOUT) {
 			rc = ctl_error(c, "probe: %s", strerror(-err));
 			goto out;
@@ -518,7 +435,7 @@ int cmd_ping(struct ctl *c, int argc, char **argv)
 		else
 			received++;
 		modified += mod;
-		if (c->json || o.quiet)
+		if (c->cli.json || o.quiet)
 			continue;
 		if (!err)
 			fprintf(c->out, "reply from %s: seq=%u vni=%u time=%.3f ms%s\n",

@@ -121,45 +121,15 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 	int64_t idle_ns = (int64_t)cfg->idle_lifetime_ms * 1000000;
 	FILE *f = c->out;
 	size_t i;
-	int k;
 
 	prl_duration_fmt(bind_ns, bl, sizeof(bl));
 	prl_duration_fmt(idle_ns, sl, sizeof(sl));
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
 		prl_json_obj_begin(&j);
-		prl_json_kv_u64(&j, "vni", s->vni);
-		prl_json_kv_str(&j, "key0", prl_key_fmt(s->key0, key));
-		prl_json_kv_str(&j, "key1", prl_key_fmt(s->key1, key));
-		prl_json_kv_u64(&j, "lamport", s->lamport);
-		prl_json_kv_str(&j, "state", prl_state_name(s->state));
-		prl_json_kv_u64(&j, "age_ms", s->age_ms);
-		prl_json_key(&j, "endpoints");
-		prl_json_arr_begin(&j);
-		for (k = 0; k < 2; k++) {
-			const struct prl_ep_info *e = &s->ep[k];
-
-			prl_json_obj_begin(&j);
-			if (e->remote.addr.family)
-				prl_json_kv_str(&j, "remote",
-					       prl_endpoint_fmt(&e->remote, buf,
-							       sizeof(buf)));
-			else
-				prl_json_kv_null(&j, "remote");
-			if (e->local.family)
-				prl_json_kv_str(&j, "local",
-					       prl_addr_fmt(&e->local, buf,
-							   sizeof(buf)));
-			else
-				prl_json_kv_null(&j, "local");
-			prl_json_kv_u64(&j, "rx_packets", e->rx_packets);
-			prl_json_kv_u64(&j, "rx_bytes", e->rx_bytes);
-			prl_json_kv_u64(&j, "idle_ms", e->idle_ms);
-			prl_json_obj_end(&j);
-		}
-		prl_json_arr_end(&j);
+		out_session_fields(&j, s);
 		/* the endpoint description (ref §2.5, Tailscale's JSON names
 		 * in snake case; durations also as Go strings) */
 		if (have_key)
@@ -201,8 +171,9 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 		fprintf(f, "  addr none\n");
 }
 
-static int session_add(struct ctl *c, int argc, char **argv)
+static int session_add(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	static const uint8_t zero[PEER_RELAY_KEY_LEN];
 	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
 	struct prl_endpoint at[2];
@@ -262,8 +233,9 @@ static int session_add(struct ctl *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int session_bind(struct ctl *c, int argc, char **argv)
+static int session_bind(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	struct prl_endpoint remote;
 	struct prl_addr local = { 0 };
 	uint32_t vni;
@@ -296,101 +268,88 @@ static int session_bind(struct ctl *c, int argc, char **argv)
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-/*
- * "VNI" or "key KEY_A KEY_B": sets *@vni or the keys. Returns 0, or the
- * usage error's exit code.
- */
-static int parse_session_id(struct ctl *c, int argc, char **argv,
-			    uint32_t *vni, uint8_t *ka, uint8_t *kb,
-			    bool *by_key)
+/* A session named on the command line: "VNI" or "key KEY_A KEY_B". */
+struct session_id {
+	uint32_t vni;
+	bool by_key;
+	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
+};
+
+/* Parse @id and open netlink. Returns 0 or the exit code of an error. */
+static int session_id(struct ctl *c, int argc, char **argv,
+		      struct session_id *id)
 {
-	*by_key = false;
-	if (argc == 1)
-		return ctl_arg_u32(c, "VNI", argv[0], vni) ? EXIT_USAGE : 0;
-	if (argc == 3 && !strcmp(argv[0], "key")) {
-		*by_key = true;
-		if (ctl_arg_key(c, "KEY_A", argv[1], ka) ||
-		    ctl_arg_key(c, "KEY_B", argv[2], kb))
+	memset(id, 0, sizeof(*id));
+	if (argc == 1) {
+		if (ctl_arg_u32(c, "VNI", argv[0], &id->vni))
 			return EXIT_USAGE;
-		return 0;
+	} else if (argc == 3 && !strcmp(argv[0], "key")) {
+		id->by_key = true;
+		if (ctl_arg_key(c, "KEY_A", argv[1], id->ka) ||
+		    ctl_arg_key(c, "KEY_B", argv[2], id->kb))
+			return EXIT_USAGE;
+	} else {
+		return ctl_usage_error(c, "expected VNI or 'key KEY_A KEY_B'");
 	}
-	return ctl_usage_error(c, "expected VNI or 'key KEY_A KEY_B'");
+	return ctl_nl(c);
 }
 
-static int session_del(struct ctl *c, int argc, char **argv)
+static int session_del(struct prl_cli *cli, int argc, char **argv)
 {
-	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
-	bool by_key;
-	uint32_t vni = 0;
+	struct ctl *c = ctl_of(cli);
+	struct session_id id;
 	int err;
 
-	err = parse_session_id(c, argc, argv, &vni, ka, kb, &by_key);
+	err = session_id(c, argc, argv, &id);
 	if (err)
 		return err;
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	err = by_key ? prl_session_del_keys(&c->nl, ka, kb) :
-		       prl_session_del(&c->nl, vni);
+	err = id.by_key ? prl_session_del_keys(&c->nl, id.ka, id.kb) :
+			  prl_session_del(&c->nl, id.vni);
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-static int session_get(struct ctl *c, int argc, char **argv)
+static int session_get(struct prl_cli *cli, int argc, char **argv)
 {
-	uint8_t ka[PEER_RELAY_KEY_LEN], kb[PEER_RELAY_KEY_LEN];
+	struct ctl *c = ctl_of(cli);
+	struct session_id id;
 	struct prl_session s;
-	bool by_key;
-	uint32_t vni = 0;
 	int err;
 
-	err = parse_session_id(c, argc, argv, &vni, ka, kb, &by_key);
+	err = session_id(c, argc, argv, &id);
 	if (err)
 		return err;
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	err = by_key ? prl_session_get_keys(&c->nl, ka, kb, &s) :
-		       prl_session_get(&c->nl, vni, &s);
+	err = id.by_key ? prl_session_get_keys(&c->nl, id.ka, id.kb, &s) :
+			  prl_session_get(&c->nl, id.vni, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
 	out_session(c, &s);
 	return EXIT_OK;
 }
 
-struct list_ctx {
-	struct ctl *c;
-	struct prl_json j;
-};
-
 static int list_one(const struct prl_session *s, void *arg)
 {
-	struct list_ctx *l = arg;
+	struct ctl_list *l = arg;
 
-	if (l->c->json)
+	if (l->c->cli.json)
 		out_session_json(&l->j, s);
 	else
 		out_session(l->c, s);
 	return 0;
 }
 
-static int session_list(struct ctl *c, int argc, char **argv)
+static int session_list(struct prl_cli *cli, int argc, char **argv)
 {
-	struct list_ctx l = { .c = c };
-	int err;
+	struct ctl_list l;
+	int rc = ctl_list_begin(&l, ctl_of(cli), argc, argv);
 
-	if (argc)
-		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	prl_json_init(&l.j, c->out);
-	if (c->json)
-		prl_json_arr_begin(&l.j);
-	err = prl_session_dump(&c->nl, list_one, &l);
-	if (c->json)
-		prl_json_arr_end(&l.j);
-	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
+	if (rc)
+		return rc;
+	return ctl_list_end(&l, prl_session_dump(&l.c->nl, list_one, &l));
 }
 
-static int session_flush(struct ctl *c, int argc, char **argv)
+static int session_flush(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	int err;
 
 	if (argc)
@@ -413,8 +372,8 @@ static int session_flush(struct ctl *c, int argc, char **argv)
 	"Lists every session of this network namespace. With -j, a JSON array.\n" \
 	"\n" SESSION_FIELDS
 
-const struct subcmd session_cmds[] = {
-	{ "add", "KEY_A KEY_B [vni N] [bind-a ADDR:PORT] [bind-b ADDR:PORT]",
+const struct prl_cli_cmd session_cmds[] = {
+	PRL_CLI_CMD("add", "KEY_A KEY_B [vni N] [bind-a ADDR:PORT] [bind-b ADDR:PORT]",
 	  "allocate a session for two clients (and bind their endpoints)",
 	  "Allocates a relay session for the unordered pair of client disco\n"
 	  "keys (64 hex digits each). Asking again for the same pair returns\n"
@@ -435,24 +394,24 @@ const struct subcmd session_cmds[] = {
 	  "bind_lifetime (\"30s\"), bind_lifetime_ms, steady_state_lifetime\n"
 	  "(\"5m0s\"), steady_state_lifetime_ms and addrs [\"IP:PORT\", ...];\n"
 	  "`relay-client bind --endpoint-json FILE` reads it.\n",
-	  session_add },
-	{ "bind", "VNI 0|1 ADDR:PORT [local ADDR]",
+	  session_add),
+	PRL_CLI_CMD("bind", "VNI 0|1 ADDR:PORT [local ADDR]",
 	  "bind an endpoint of a session to a client address",
 	  "Sets where endpoint 0 (belonging to key0) or 1 (key1) of session VNI\n"
 	  "is reached: ADDR:PORT is the client's address as seen by the relay.\n"
 	  "'local ADDR' pins the relay address used to send to it (same family).\n"
 	  "Replaces an earlier binding atomically. Once both endpoints are bound\n"
 	  "the session is open and data packets are forwarded.\n",
-	  session_bind },
-	{ "del", "VNI | key KEY_A KEY_B", "delete a session",
+	  session_bind),
+	PRL_CLI_CMD("del", "VNI | key KEY_A KEY_B", "delete a session",
 	  "Deletes the session with this VNI or this key pair.\n",
-	  session_del },
-	{ "get", "VNI | key KEY_A KEY_B", "show one session",
-	  SESSION_FIELDS, session_get },
-	{ "list", "", "list all sessions", LIST_HELP, session_list },
-	{ "show", "", "alias of 'session list'", LIST_HELP, session_list },
-	{ "flush", "", "delete all sessions",
+	  session_del),
+	PRL_CLI_CMD("get", "VNI | key KEY_A KEY_B", "show one session",
+	  SESSION_FIELDS, session_get),
+	PRL_CLI_CMD("list", "", "list all sessions", LIST_HELP, session_list),
+	PRL_CLI_CMD("show", "", "alias of 'session list'", LIST_HELP, session_list),
+	PRL_CLI_CMD("flush", "", "delete all sessions",
 	  "Deletes every session of this network namespace.\n",
-	  session_flush },
+	  session_flush),
 	{ 0 },
 };

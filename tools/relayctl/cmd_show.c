@@ -328,8 +328,9 @@ static int parse_show_args(struct ctl *c, int argc, char **argv,
 	return 0;
 }
 
-int cmd_show(struct ctl *c, int argc, char **argv)
+int cmd_show(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	static int (*const cmps[])(const void *, const void *) = {
 		[SORT_VNI] = cmp_vni,
 		[SORT_IDLE] = cmp_idle,
@@ -363,7 +364,7 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 	o.n_sessions = n;
 	if (n > 1)
 		qsort(o.sessions, n, sizeof(*o.sessions), cmps[args.sort]);
-	if (c->json)
+	if (c->cli.json)
 		show_json(c->out, &o);
 	else
 		show_human(c->out, &o);

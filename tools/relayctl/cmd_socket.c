@@ -2,42 +2,30 @@
 /* relayctl socket list|detach */
 #include "relayctl.h"
 
-struct list_ctx {
-	struct ctl *c;
-	struct prl_json j;
-};
-
 static int list_one(const struct prl_sock_info *s, void *arg)
 {
-	struct list_ctx *l = arg;
+	struct ctl_list *l = arg;
 
-	if (l->c->json)
+	if (l->c->cli.json)
 		out_sock_json(&l->j, s);
 	else
 		out_sock(l->c, s);
 	return 0;
 }
 
-static int socket_list(struct ctl *c, int argc, char **argv)
+static int socket_list(struct prl_cli *cli, int argc, char **argv)
 {
-	struct list_ctx l = { .c = c };
-	int err;
+	struct ctl_list l;
+	int rc = ctl_list_begin(&l, ctl_of(cli), argc, argv);
 
-	if (argc)
-		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
-	if (ctl_nl(c))
-		return EXIT_ERR;
-	prl_json_init(&l.j, c->out);
-	if (c->json)
-		prl_json_arr_begin(&l.j);
-	err = prl_sock_dump(&c->nl, list_one, &l);
-	if (c->json)
-		prl_json_arr_end(&l.j);
-	return err < 0 ? ctl_kernel_error(c, err) : EXIT_OK;
+	if (rc)
+		return rc;
+	return ctl_list_end(&l, prl_sock_dump(&l.c->nl, list_one, &l));
 }
 
-static int socket_detach(struct ctl *c, int argc, char **argv)
+static int socket_detach(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	uint32_t id;
 	int err;
 
@@ -51,15 +39,15 @@ static int socket_detach(struct ctl *c, int argc, char **argv)
 	return err ? ctl_kernel_error(c, err) : EXIT_OK;
 }
 
-const struct subcmd socket_cmds[] = {
-	{ "list", "", "list the UDP sockets attached to the data plane",
+const struct prl_cli_cmd socket_cmds[] = {
+	PRL_CLI_CMD("list", "", "list the UDP sockets attached to the data plane",
 	  "Prints one line per socket: ID, family, bound address:port and the\n"
 	  "number of datagrams its encap hook saw. With -j, a JSON array of\n"
 	  "{id, family, local, address, port, rx_packets}.\n",
-	  socket_list },
-	{ "detach", "ID", "detach a socket from the data plane",
+	  socket_list),
+	PRL_CLI_CMD("detach", "ID", "detach a socket from the data plane",
 	  "Stops relaying on socket ID (see 'socket list'). The socket stays\n"
 	  "open in the process that owns it and receives all its datagrams.\n",
-	  socket_detach },
+	  socket_detach),
 	{ 0 },
 };

@@ -18,8 +18,9 @@ const char stats_help[] =
 	"{connecting, open, created}, sockets, dropped: {REASON: N, ...},\n"
 	"passed: {...}, deleted: {...}}.\n";
 
-int cmd_stats(struct ctl *c, int argc, char **argv)
+int cmd_stats(struct prl_cli *cli, int argc, char **argv)
 {
+	struct ctl *c = ctl_of(cli);
 	bool prom = false;
 	struct prl_stats st;
 	int i, err;
@@ -32,7 +33,7 @@ int cmd_stats(struct ctl *c, int argc, char **argv)
 			return ctl_usage_error(c, "unexpected argument '%s'",
 					       argv[i]);
 	}
-	if (prom && c->json)
+	if (prom && c->cli.json)
 		return ctl_usage_error(c, "--prometheus and --json exclude each other");
 	if (ctl_nl(c))
 		return EXIT_ERR;

@@ -17,6 +17,26 @@ const char *out_short_key(const uint8_t *key, char buf[20])
 	return buf;
 }
 
+int ctl_list_begin(struct ctl_list *l, struct ctl *c, int argc, char **argv)
+{
+	l->c = c;
+	if (argc)
+		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
+	if (ctl_nl(c))
+		return EXIT_ERR;
+	prl_json_init(&l->j, c->out);
+	if (c->cli.json)
+		prl_json_arr_begin(&l->j);
+	return 0;
+}
+
+int ctl_list_end(struct ctl_list *l, int err)
+{
+	if (l->c->cli.json)
+		prl_json_arr_end(&l->j);
+	return err < 0 ? ctl_kernel_error(l->c, err) : EXIT_OK;
+}
+
 /* ---- sessions ---- */
 
 static void ep_json(struct prl_json *j, const struct prl_ep_info *ep)
@@ -40,11 +60,10 @@ static void ep_json(struct prl_json *j, const struct prl_ep_info *ep)
 	prl_json_obj_end(j);
 }
 
-void out_session_json(struct prl_json *j, const struct prl_session *s)
+void out_session_fields(struct prl_json *j, const struct prl_session *s)
 {
 	char key[PRL_KEY_HEXLEN];
 
-	prl_json_obj_begin(j);
 	prl_json_kv_u64(j, "vni", s->vni);
 	prl_json_kv_str(j, "key0", prl_key_fmt(s->key0, key));
 	prl_json_kv_str(j, "key1", prl_key_fmt(s->key1, key));
@@ -56,6 +75,12 @@ void out_session_json(struct prl_json *j, const struct prl_session *s)
 	ep_json(j, &s->ep[0]);
 	ep_json(j, &s->ep[1]);
 	prl_json_arr_end(j);
+}
+
+void out_session_json(struct prl_json *j, const struct prl_session *s)
+{
+	prl_json_obj_begin(j);
+	out_session_fields(j, s);
 	prl_json_obj_end(j);
 }
 
@@ -65,7 +90,7 @@ void out_session(struct ctl *c, const struct prl_session *s)
 	FILE *f = c->out;
 	int i;
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
@@ -113,7 +138,7 @@ void out_sock(struct ctl *c, const struct prl_sock_info *s)
 {
 	char buf[PRL_ENDPOINT_STRLEN];
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, c->out);
@@ -192,7 +217,7 @@ void out_stats(struct ctl *c, const struct prl_stats *st)
 	FILE *f = c->out;
 	unsigned int i;
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);
@@ -259,7 +284,7 @@ void out_config(struct ctl *c, const struct prl_config *cfg)
 	FILE *f = c->out;
 	unsigned int i;
 
-	if (c->json) {
+	if (c->cli.json) {
 		struct prl_json j;
 
 		prl_json_init(&j, f);

@@ -6,34 +6,21 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "json.h"
 #include "nl.h"
 
-/* Exit codes. */
-#define EXIT_OK		0
-#define EXIT_ERR	1
-#define EXIT_USAGE	2
-
 struct ctl {
-	bool json;
-	const char *cmd;	/* "session add" etc., for messages */
-	char cmdbuf[64];
+	struct prl_cli cli;	/* -j, the command's name for messages */
 	bool nl_open;
 	struct prl_nl nl;
 	FILE *out;
 };
 
-/*
- * A subcommand: @name, its argument synopsis, a one-line description and
- * a longer help text; @fn gets the arguments after the name.
- */
-struct subcmd {
-	const char *name;
-	const char *args;
-	const char *summary;
-	const char *help;
-	int (*fn)(struct ctl *c, int argc, char **argv);
-};
+static inline struct ctl *ctl_of(struct prl_cli *cli)
+{
+	return (struct ctl *)((char *)cli - offsetof(struct ctl, cli));
+}
 
 /* ---- main.c ---- */
 
@@ -42,15 +29,9 @@ int ctl_nl(struct ctl *c);
 /* Report a failed request: "relayctl: CMD: strerror: extack". Returns 1. */
 int ctl_kernel_error(struct ctl *c, int err);
 /* Report a usage error for the current command. Returns 2. */
-int ctl_usage_error(struct ctl *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define ctl_usage_error(c, ...)	prl_cli_usage_error(&(c)->cli, __VA_ARGS__)
 /* Report a local error. Returns 1. */
-int ctl_error(struct ctl *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* True if any argument is -h/--help. */
-bool ctl_wants_help(int argc, char **argv);
-/* Print help of one subcommand ("relayctl session add ..."). */
-void ctl_print_sub_help(FILE *f, const char *group, const struct subcmd *s);
+#define ctl_error(c, ...)	prl_cli_error(&(c)->cli, __VA_ARGS__)
 
 /* Argument parsers that report usage errors themselves (return 2). */
 int ctl_arg_key(struct ctl *c, const char *what, const char *s,
@@ -59,8 +40,24 @@ int ctl_arg_u32(struct ctl *c, const char *what, const char *s,
 		uint32_t *out);
 
 /* ---- output.c ---- */
+
+/*
+ * A list command: no arguments, then one object after another, as blocks
+ * or (-j) one JSON array. ctl_list_begin() returns 0 or an exit code;
+ * ctl_list_end() takes the dump's result and returns the exit code.
+ */
+struct ctl_list {
+	struct ctl *c;
+	struct prl_json j;
+};
+
+int ctl_list_begin(struct ctl_list *l, struct ctl *c, int argc, char **argv);
+int ctl_list_end(struct ctl_list *l, int err);
+
 void out_session(struct ctl *c, const struct prl_session *s);
 void out_session_json(struct prl_json *j, const struct prl_session *s);
+/* The members of out_session_json()'s object, for objects that add more. */
+void out_session_fields(struct prl_json *j, const struct prl_session *s);
 void out_sock(struct ctl *c, const struct prl_sock_info *s);
 void out_sock_json(struct prl_json *j, const struct prl_sock_info *s);
 void out_stats(struct ctl *c, const struct prl_stats *st);
@@ -71,13 +68,13 @@ void out_config_json(struct prl_json *j, const struct prl_config *cfg);
 const char *out_short_key(const uint8_t *key, char buf[20]);
 
 /* ---- subcommand groups (cmd_*.c) ---- */
-extern const struct subcmd socket_cmds[];
-extern const struct subcmd session_cmds[];
-extern const struct subcmd config_cmds[];
-int cmd_stats(struct ctl *c, int argc, char **argv);
-int cmd_monitor(struct ctl *c, int argc, char **argv);
-int cmd_show(struct ctl *c, int argc, char **argv);
-int cmd_ping(struct ctl *c, int argc, char **argv);
+extern const struct prl_cli_cmd socket_cmds[];
+extern const struct prl_cli_cmd session_cmds[];
+extern const struct prl_cli_cmd config_cmds[];
+int cmd_stats(struct prl_cli *cli, int argc, char **argv);
+int cmd_monitor(struct prl_cli *cli, int argc, char **argv);
+int cmd_show(struct prl_cli *cli, int argc, char **argv);
+int cmd_ping(struct prl_cli *cli, int argc, char **argv);
 
 extern const char stats_help[];
 extern const char monitor_help[];

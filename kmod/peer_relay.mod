@@ -1,0 +1,13 @@
+/work/main/kmod/main.o
+/work/main/kmod/instance.o
+/work/main/kmod/socket.o
+/work/main/kmod/rx.o
+/work/main/kmod/tx.o
+/work/main/kmod/session.o
+/work/main/kmod/expiry.o
+/work/main/kmod/netlink.o
+/work/main/kmod/netlink_policy.o
+/work/main/kmod/notify.o
+/work/main/kmod/ratelimit.o
+/work/main/kmod/stats.o
+/work/main/kmod/sysfs.o

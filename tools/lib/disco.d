@@ -1,0 +1,2 @@
+disco.o: disco.c disco.h
+disco.h:

@@ -1,0 +1,2 @@
+json.o: json.c json.h
+json.h:

@@ -1,0 +1,3 @@
+keyfile.o: keyfile.c keyfile.h disco.h
+keyfile.h:
+disco.h:

@@ -1,0 +1,2 @@
+num.o: num.c num.h
+num.h:
