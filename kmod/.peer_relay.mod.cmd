@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/peer_relay.mod := printf '%s\n'   main.o instance.o socket.o rx.o tx.o session.o expiry.o netlink.o netlink_policy.o notify.o ratelimit.o stats.o sysfs.o | awk '!x[$$0]++ { print("/work/main/kmod/"$$0) }' > /work/main/kmod/peer_relay.mod

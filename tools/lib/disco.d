@@ -1,2 +1,0 @@
-disco.o: disco.c disco.h
-disco.h:

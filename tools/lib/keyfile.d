@@ -1,3 +1,0 @@
-keyfile.o: keyfile.c keyfile.h disco.h
-keyfile.h:
-disco.h:

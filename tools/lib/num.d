@@ -1,2 +1,0 @@
-num.o: num.c num.h
-num.h:
