@@ -229,17 +229,17 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	EXPECT_EQ(AF_INET6, col.p[1].src.ss_family);
 	EXPECT_EQ(0, memcmp(col.data[1], disco, sizeof(disco)));
 	EXPECT_EQ(AF_INET6, col.p[1].dst.ss_family);
-	EXPECT_EQ(1, st.drop[UF_DROP_NOT_BOUND]);
-	EXPECT_EQ(1, st.drop[UF_DROP_UNKNOWN_VNI]);
-	EXPECT_EQ(1, st.pass[UF_PASS_CONTROL]);
-	EXPECT_EQ(1, st.pass[UF_PASS_NOT_GENEVE]);
+	EXPECT_EQ(1, st.drop[PEER_RELAY_DROP_NOT_BOUND]);
+	EXPECT_EQ(1, st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
+	EXPECT_EQ(1, st.pass[PEER_RELAY_PASS_CONTROL]);
+	EXPECT_EQ(1, st.pass[PEER_RELAY_PASS_NOT_GENEVE]);
 
 	/* Half bound: still not forwarded. */
 	t0 = uf_now_ms();
 	ASSERT_EQ(0, uf_session_bind(self->e, 7, 0, &self->sa, &self->r4));
 	send_to(self->a, data7, sizeof(data7), &self->r4);
-	WAIT_STAT(self->e, st, st.drop[UF_DROP_NOT_BOUND], 2);
-	EXPECT_EQ(2, st.drop[UF_DROP_NOT_BOUND]);
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_NOT_BOUND], 2);
+	EXPECT_EQ(2, st.drop[PEER_RELAY_DROP_NOT_BOUND]);
 
 	/* Both bound, across families: v4 -> v6 and back, byte-exact, from
 	 * the relay socket of the receiver's family. */
@@ -267,7 +267,7 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	send_to(self->c, data7, sizeof(data7), &self->r4);
 	EXPECT_EQ(-1, recv_wait(self->b, buf, sizeof(buf), &from));
 	uf_stats_read(self->e, &st);
-	EXPECT_EQ(1, st.drop[UF_DROP_BAD_SOURCE]);
+	EXPECT_EQ(1, st.drop[PEER_RELAY_DROP_BAD_SOURCE]);
 
 	/* Rebinding A to a new port: the old one is a third party now. */
 	a2fd = udp_lo(AF_INET, &a2);
@@ -281,7 +281,7 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	EXPECT_EQ((ssize_t)sizeof(data7), recv_wait(a2fd, buf, sizeof(buf), &from));
 	EXPECT_EQ(-1, recv_wait(self->a, buf, sizeof(buf), &from));
 	uf_stats_read(self->e, &st);
-	EXPECT_EQ(2, st.drop[UF_DROP_BAD_SOURCE]);
+	EXPECT_EQ(2, st.drop[PEER_RELAY_DROP_BAD_SOURCE]);
 
 	/* Deleted: data and control of the VNI are unknown, nothing queued. */
 	ASSERT_EQ(0, uf_session_del(self->e, 7));
@@ -290,8 +290,8 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	send_to(a2fd, data7, sizeof(data7), &self->r4);
 	send_to(a2fd, ctl7, sizeof(ctl7), &self->r4);
 	EXPECT_EQ(-1, recv_wait(self->b, buf, sizeof(buf), &from));
-	WAIT_STAT(self->e, st, st.drop[UF_DROP_UNKNOWN_VNI], 3);
-	EXPECT_EQ(3, st.drop[UF_DROP_UNKNOWN_VNI]);
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_UNKNOWN_VNI], 3);
+	EXPECT_EQ(3, st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
 	col.n = 0;
 	EXPECT_EQ(0, uf_pass_drain(self->e, collect, &col, 8));
 	close(a2fd);
@@ -340,13 +340,13 @@ TEST_F(plane, rebind_under_traffic)
 	}
 	/* Every datagram handled (forwarded or unknown VNI) before b is
 	 * drained, so nothing forwarded late is missed. */
-	WAIT_STAT(self->e, st, st.fwd_packets + st.drop[UF_DROP_UNKNOWN_VNI], 300);
+	WAIT_STAT(self->e, st, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI], 300);
 	while (recv_wait(self->b, buf, sizeof(buf), &from) > 0)
 		got++;
 	uf_stats_read(self->e, &st);
 	EXPECT_EQ(300, st.rx_packets);
 	EXPECT_EQ((uint64_t)got, st.fwd_packets);
-	EXPECT_EQ(300, st.fwd_packets + st.drop[UF_DROP_UNKNOWN_VNI]);
+	EXPECT_EQ(300, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
 	EXPECT_GE(got, 250);
 }
 

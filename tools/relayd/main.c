@@ -215,24 +215,6 @@ bad_value:
 	return 2;
 }
 
-static int apply_relay_config(struct relayd *rd)
-{
-	int err;
-
-	if (!rd->opts.relay_cfg.mask || !rd->nl_open)
-		return 0;
-	err = prl_config_set(&rd->nl, &rd->opts.relay_cfg);
-	if (err) {
-		const char *msg = prl_nl_errmsg(&rd->nl);
-
-		prl_log_err(&rd->log, "config set: %s%s%s", strerror(-err),
-			   *msg ? ": " : "", msg);
-		return err;
-	}
-	prl_log_info(&rd->log, "relay configuration applied");
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct relayd_control ctl = { 0 };
@@ -281,8 +263,6 @@ int main(int argc, char **argv)
 	rc = 1;
 	if (rd.opts.no_kernel)
 		prl_log_warn(&rd.log, "--no-kernel: not using the kernel data plane");
-	if (apply_relay_config(&rd))
-		goto out_nl;
 	if (relayd_sockets_open(&rd))
 		goto out_nl;
 
@@ -294,7 +274,8 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 	/*
-	 * Key (SERVER_KEY in the kernel), events and the session view
+	 * Data plane (the userspace engine's threads start here), relay
+	 * configuration, key (SERVER_KEY), events and the session view
 	 * before the sockets are attached: once a socket shows up in the
 	 * kernel, endpoint descriptions are complete and every control
 	 * packet finds relayd ready.
@@ -302,8 +283,6 @@ int main(int argc, char **argv)
 	if (relayd_control_init(&rd, &ctl))
 		goto out_loop;
 	if (rd.nl_open && relayd_sockets_attach(&rd))
-		goto out_loop;
-	if (rd.userspace && relayd_uplane_start(&rd))
 		goto out_loop;
 	if (relayd_metrics_init(&metrics, &ctl, rd.opts.metrics_file))
 		goto out_loop;
@@ -325,8 +304,7 @@ int main(int argc, char **argv)
 out_loop:
 	relayd_control_log_stats(&ctl);
 	relayd_metrics_fini(&metrics, true);
-	/* threads first: nothing may reach the handlers being torn down */
-	relayd_uplane_stop(&rd);
+	/* stops the data plane's threads first (dp_user.c) */
 	relayd_control_fini(&ctl);
 	relayd_loop_fini(&rd);
 	relayd_sockets_close(&rd);

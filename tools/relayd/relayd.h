@@ -226,8 +226,6 @@ int relayd_uplane_start(struct relayd *rd);
 void relayd_uplane_stop(struct relayd *rd);
 /* Log the engine's counters (forwarded by AF pair, passed, dropped). */
 void relayd_uplane_log_stats(struct relayd *rd);
-/* The same in the Prometheus text format (nothing without the engine). */
-void relayd_uplane_write_metrics(struct relayd *rd, FILE *f);
 
 /* ---- rx.c ---- */
 
