@@ -178,6 +178,10 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		if (!(cli_set & RELAYD_SET_GRANTS))
 			return set_path(&o->grants_file, &o->owned,
 					RELAYD_SET_GRANTS, val);
+	} else if (!strcmp(key, "control-socket")) {
+		if (!(cli_set & RELAYD_SET_CTLSOCK))
+			return set_path(&o->ctl_socket, &o->owned,
+					RELAYD_SET_CTLSOCK, val);
 	} else if (!strcmp(key, "metrics-file")) {
 		if (!(cli_set & RELAYD_SET_METRICS))
 			return set_path(&o->metrics_file, &o->owned,
@@ -345,5 +349,7 @@ void relayd_opts_free(struct relayd_opts *o)
 		free((char *)o->grants_file);
 	if (o->owned & RELAYD_SET_METRICS)
 		free((char *)o->metrics_file);
+	if (o->owned & RELAYD_SET_CTLSOCK)
+		free((char *)o->ctl_socket);
 	o->owned = 0;
 }

@@ -13,6 +13,7 @@
 #include <peer_relay/classify.h>
 
 #include "control.h"
+#include "ctl_proto.h"
 #include "keyfile.h"
 #include "relayclient.h"
 
@@ -265,7 +266,8 @@ static void handle_alloc(struct relayd_control *ctl,
 		return;
 	}
 	err = ctl->dp.ops->session_new(&ctl->dp, req.client_key[0],
-				       req.client_key[1], &sess);
+				       req.client_key[1], NULL, NULL, NULL,
+				       &sess);
 	if (!err)
 		err = ctl->dp.ops->config_get(&ctl->dp, &cfg);
 	if (err) {
@@ -521,6 +523,7 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 	int err;
 
 	memset(ctl, 0, sizeof(*ctl));
+	ctl->cs.fd = -1;
 	ctl->rd = rd;
 	err = load_key(rd, priv);
 	if (err)
@@ -572,6 +575,9 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 			    rd->opts.rate_limit, rd->opts.rate_burst);
 	else
 		prl_log_info(&rd->log, "rate limit: off");
+	/* not fatal: relayd forwards without it, relayctl cannot see it */
+	relayd_ctlsock_open(&ctl->cs, ctl, rd->opts.ctl_socket ?
+			    rd->opts.ctl_socket : PRL_CTL_DEFAULT_PATH);
 	rd->rx = relayd_control_rx;
 	rd->rx_arg = ctl;
 	rd->on_signal = on_signal;
@@ -673,6 +679,7 @@ void relayd_control_fini(struct relayd_control *ctl)
 {
 	if (!ctl->rd)
 		return;
+	relayd_ctlsock_close(&ctl->cs);
 	relayd_dp_stop(&ctl->dp);
 	cache_flush(ctl);
 	prl_rl_fini(&ctl->rl);

@@ -31,6 +31,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
+#include "ctlsock.h"
 #include "dataplane.h"
 #include "handshake.h"
 #include "ratelimit.h"
@@ -62,6 +63,7 @@ struct relayd_control {
 	uint64_t reloads;		/* successful SIGHUP reloads */
 	uint64_t resyncs;		/* view rebuilt from a dump */
 	struct prl_ratelimit rl;
+	struct relayd_ctlsock cs;	/* relayctl's way in (ctlsock.c) */
 };
 
 /*

@@ -57,7 +57,8 @@ static const char *none_errmsg(struct relayd_dp *dp)
 }
 
 static int none_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
-		    struct prl_session *out)
+		    const uint32_t *vni, const struct prl_endpoint *at_a,
+		    const struct prl_endpoint *at_b, struct prl_session *out)
 {
 	return -EOPNOTSUPP;
 }
@@ -70,6 +71,12 @@ static int none_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
 }
 
 static int none_get(struct relayd_dp *dp, uint32_t vni, struct prl_session *out)
+{
+	return -ENOENT;
+}
+
+static int none_get_keys(struct relayd_dp *dp, const uint8_t *a,
+			 const uint8_t *b, struct prl_session *out)
 {
 	return -ENOENT;
 }
@@ -102,6 +109,7 @@ const struct relayd_dp_ops relayd_dp_none_ops = {
 	.session_new = none_new,
 	.session_bind = none_bind,
 	.session_get = none_get,
+	.session_get_keys = none_get_keys,
 	.session_del = none_vni,
 	.session_dump = none_dump,
 	.session_flush = none_flush,

@@ -59,15 +59,25 @@ struct relayd_dp_ops {
 	int (*start)(struct relayd_dp *dp);
 	void (*stop)(struct relayd_dp *dp);
 
-	/* SESSION_NEW: idempotent per unordered key pair, VNI chosen. */
+	/*
+	 * SESSION_NEW: idempotent per unordered key pair; @vni NULL: the
+	 * next free VNI. @at_a/@at_b (may be NULL): bind the endpoint of
+	 * @key_a/@key_b in the same request, checked before anything is
+	 * created.
+	 */
 	int (*session_new)(struct relayd_dp *dp, const uint8_t *key_a,
-			   const uint8_t *key_b, struct prl_session *out);
+			   const uint8_t *key_b, const uint32_t *vni,
+			   const struct prl_endpoint *at_a,
+			   const struct prl_endpoint *at_b,
+			   struct prl_session *out);
 	/* SESSION_BIND endpoint @idx of @vni to @remote (from @local). */
 	int (*session_bind)(struct relayd_dp *dp, uint32_t vni,
 			    unsigned int idx, const struct prl_endpoint *remote,
 			    const struct prl_addr *local);
 	int (*session_get)(struct relayd_dp *dp, uint32_t vni,
 			   struct prl_session *out);
+	int (*session_get_keys)(struct relayd_dp *dp, const uint8_t *key_a,
+				const uint8_t *key_b, struct prl_session *out);
 	int (*session_del)(struct relayd_dp *dp, uint32_t vni);
 	/* Returns the number of sessions reported. */
 	int (*session_dump)(struct relayd_dp *dp, prl_session_cb cb,

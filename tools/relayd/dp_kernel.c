@@ -111,9 +111,10 @@ static void k_stop(struct relayd_dp *dp)
 }
 
 static int k_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
-		 struct prl_session *out)
+		 const uint32_t *vni, const struct prl_endpoint *at_a,
+		 const struct prl_endpoint *at_b, struct prl_session *out)
 {
-	return prl_session_new(nl(dp), a, b, NULL, out);
+	return prl_session_new_bound(nl(dp), a, b, vni, at_a, at_b, out);
 }
 
 static int k_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
@@ -125,6 +126,12 @@ static int k_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
 static int k_get(struct relayd_dp *dp, uint32_t vni, struct prl_session *out)
 {
 	return prl_session_get(nl(dp), vni, out);
+}
+
+static int k_get_keys(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
+		      struct prl_session *out)
+{
+	return prl_session_get_keys(nl(dp), a, b, out);
 }
 
 static int k_del(struct relayd_dp *dp, uint32_t vni)
@@ -175,6 +182,7 @@ const struct relayd_dp_ops relayd_dp_kernel_ops = {
 	.session_new = k_new,
 	.session_bind = k_bind,
 	.session_get = k_get,
+	.session_get_keys = k_get_keys,
 	.session_del = k_del,
 	.session_dump = k_dump,
 	.session_flush = k_flush,

@@ -264,15 +264,29 @@ static void u_stop(struct relayd_dp *dp)
 	dp->priv = NULL;
 }
 
+static int check_bind(struct dpu *u, const struct prl_endpoint *remote,
+		      const struct prl_addr *local);
+static int do_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
+		   const struct prl_endpoint *remote,
+		   const struct prl_addr *local);
+
 static int u_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
-		 struct prl_session *out)
+		 const uint32_t *want, const struct prl_endpoint *at_a,
+		 const struct prl_endpoint *at_b, struct prl_session *out)
 {
 	struct dpu *u = P(dp);
+	const struct prl_endpoint *at[2];
 	const uint8_t *lo, *hi;
 	struct dpu_sess *s, **pb;
-	uint32_t vni, tries;
-	int err;
+	uint32_t vni = 0, tries;
+	int err, i;
 
+	/* as the module: every check before anything changes */
+	if (want && (*want < PEER_RELAY_VNI_MIN || *want > PEER_RELAY_VNI_MAX))
+		return fail(u, -ERANGE, "VNI out of range");
+	if ((at_a && check_bind(u, at_a, NULL)) ||
+	    (at_b && check_bind(u, at_b, NULL)))
+		return -EINVAL;
 	if (!memcmp(a, b, PEER_RELAY_KEY_LEN))
 		return fail(u, -EINVAL, "the two client keys are equal");
 	if (u->has_server_key &&
@@ -285,28 +299,41 @@ static int u_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
 	prl_keys_sort(a, b, &lo, &hi);
 	memcpy(s->key[0], lo, PEER_RELAY_KEY_LEN);
 	memcpy(s->key[1], hi, PEER_RELAY_KEY_LEN);
+	/* endpoint 0 belongs to the smaller key */
+	at[0] = lo == a ? at_a : at_b;
+	at[1] = lo == a ? at_b : at_a;
 	pb = pair_bucket(u, s->key);
 	for (; *pb; pb = &(*pb)->next_pair) {
 		if (!memcmp((*pb)->key, s->key, sizeof(s->key))) {
 			free(s);
-			fill(dp, *pb, out);
-			return 0;
+			s = *pb;
+			if (want && *want != s->vni)
+				return fail(u, -EEXIST, "the key pair already has a session with another VNI");
+			goto bind;
 		}
 	}
 	if (u->n >= u->cfg.max_sessions) {
 		free(s);
 		return fail(u, -ENOSPC, "session limit reached (config max-sessions)");
 	}
-	for (tries = 0; tries < PEER_RELAY_VNI_MAX; tries++) {
-		vni = u->vni_next++;
-		if (u->vni_next > PEER_RELAY_VNI_MAX)
-			u->vni_next = PEER_RELAY_VNI_MIN;
-		if (!find(u, vni))
-			break;
-	}
-	if (tries == PEER_RELAY_VNI_MAX) {
-		free(s);
-		return fail(u, -ENOSPC, "VNI pool exhausted");
+	if (want) {
+		vni = *want;
+		if (find(u, vni)) {
+			free(s);
+			return fail(u, -EEXIST, "VNI is used by another session");
+		}
+	} else {
+		for (tries = 0; tries < PEER_RELAY_VNI_MAX; tries++) {
+			vni = u->vni_next++;
+			if (u->vni_next > PEER_RELAY_VNI_MAX)
+				u->vni_next = PEER_RELAY_VNI_MIN;
+			if (!find(u, vni))
+				break;
+		}
+		if (tries == PEER_RELAY_VNI_MAX) {
+			free(s);
+			return fail(u, -ENOSPC, "VNI pool exhausted");
+		}
 	}
 	err = uf_session_new(dp->rd->uf, vni);
 	if (err) {
@@ -321,6 +348,10 @@ static int u_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
 	*pb = s;			/* the end of the pair chain */
 	u->n++;
 	u->created++;
+bind:
+	for (i = 0; i < 2; i++)
+		if (at[i])
+			do_bind(dp, s->vni, (unsigned int)i, at[i], NULL);
 	fill(dp, s, out);
 	return 0;
 }
@@ -329,40 +360,61 @@ static bool usable_remote(const struct prl_addr *a)
 {
 	static const uint8_t zero[16];
 
+	/* the module's: not 0.0.0.0/8, multicast, 255.255.255.255, :: */
 	if (a->family == AF_INET)
-		return a->u.v4.s_addr != 0 && a->u.v4.s_addr != 0xffffffffu &&
+		return a->u.raw[0] != 0 && a->u.v4.s_addr != 0xffffffffu &&
 		       (a->u.raw[0] & 0xf0) != 0xe0;
 	if (a->family == AF_INET6)
 		return memcmp(&a->u.v6, zero, 16) && a->u.raw[0] != 0xff;
 	return false;
 }
 
-static int u_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
-		  const struct prl_endpoint *remote, const struct prl_addr *local)
+static int check_bind(struct dpu *u, const struct prl_endpoint *remote,
+		      const struct prl_addr *local)
 {
-	struct dpu *u = P(dp);
+	if (!usable_remote(&remote->addr))
+		return fail(u, -EINVAL, "remote address is unspecified, multicast or broadcast");
+	if (!remote->port)
+		return fail(u, -EINVAL, "remote port 0");
+	if (local && local->family && local->family != remote->addr.family)
+		return fail(u, -EINVAL, "local and remote address families differ");
+	return 0;
+}
+
+static int do_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
+		   const struct prl_endpoint *remote, const struct prl_addr *local)
+{
 	struct sockaddr_storage r, l;
 	struct prl_endpoint lep = { 0 };
 	socklen_t len;
 	int err;
 
-	if (!find(u, vni))
-		return fail(u, -ENOENT, "no session with this VNI");
-	if (idx > 1)
-		return fail(u, -EINVAL, "endpoint index must be 0 or 1");
-	if (!usable_remote(&remote->addr) || !remote->port ||
-	    prl_endpoint_to_sockaddr(remote, &r, &len))
-		return fail(u, -EINVAL, "remote address is unspecified, multicast or broadcast");
+	if (prl_endpoint_to_sockaddr(remote, &r, &len))
+		return fail(P(dp), -EINVAL, "bad remote address");
 	if (local && local->family) {
-		if (local->family != remote->addr.family)
-			return fail(u, -EINVAL, "local and remote address families differ");
 		lep.addr = *local;
 		if (prl_endpoint_to_sockaddr(&lep, &l, &len))
-			return fail(u, -EINVAL, "bad local address");
+			return fail(P(dp), -EINVAL, "bad local address");
 	}
 	err = uf_session_bind(dp->rd->uf, vni, idx, &r,
 			      local && local->family ? &l : NULL);
-	return err ? fail(u, err, "cannot bind the endpoint") : 0;
+	return err ? fail(P(dp), err, "cannot bind the endpoint") : 0;
+}
+
+static int u_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
+		  const struct prl_endpoint *remote, const struct prl_addr *local)
+{
+	struct dpu *u = P(dp);
+	int err;
+
+	if (idx > 1)
+		return fail(u, -EINVAL, "give exactly one endpoint to bind (EP0 or EP1)");
+	err = check_bind(u, remote, local);
+	if (err)
+		return err;
+	if (!find(u, vni))
+		return fail(u, -ENOENT, "no session with this VNI");
+	return do_bind(dp, vni, idx, remote, local);
 }
 
 static int u_get(struct relayd_dp *dp, uint32_t vni, struct prl_session *out)
@@ -373,6 +425,26 @@ static int u_get(struct relayd_dp *dp, uint32_t vni, struct prl_session *out)
 		return fail(P(dp), -ENOENT, "no session with this VNI");
 	fill(dp, s, out);
 	return 0;
+}
+
+static int u_get_keys(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
+		      struct prl_session *out)
+{
+	struct dpu *u = P(dp);
+	uint8_t k[2][PEER_RELAY_KEY_LEN];
+	const uint8_t *lo, *hi;
+	struct dpu_sess *s;
+
+	prl_keys_sort(a, b, &lo, &hi);
+	memcpy(k[0], lo, PEER_RELAY_KEY_LEN);
+	memcpy(k[1], hi, PEER_RELAY_KEY_LEN);
+	for (s = *pair_bucket(u, k); s; s = s->next_pair) {
+		if (!memcmp(s->key, k, sizeof(k))) {
+			fill(dp, s, out);
+			return 0;
+		}
+	}
+	return fail(u, -ENOENT, "no session for this key pair");
 }
 
 static int u_del(struct relayd_dp *dp, uint32_t vni)
@@ -552,6 +624,7 @@ const struct relayd_dp_ops relayd_dp_user_ops = {
 	.session_new = u_new,
 	.session_bind = u_bind,
 	.session_get = u_get,
+	.session_get_keys = u_get_keys,
 	.session_del = u_del,
 	.session_dump = u_dump,
 	.session_flush = u_flush,

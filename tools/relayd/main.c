@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "ctl_proto.h"
 #include "metrics.h"
 #include "ratelimit.h"
 #include "num.h"
@@ -52,6 +53,10 @@ static void usage(FILE *f)
 		"  -r, --rate-limit N    control packets per second handled per source\n"
 		"                        address (default %d; 0: no limit)\n"
 		"  -b, --rate-burst N    burst of the rate limit (default %d)\n"
+		"  -C, --control-socket PATH\n"
+		"                        where relayctl reaches relayd (default\n"
+		"                        " PRL_CTL_DEFAULT_PATH ", none: no socket);\n"
+		"                        relayctl uses it when the module is absent\n"
 		"  -m, --metrics-file FILE\n"
 		"                        write relayd's counters there every 10 s in the\n"
 		"                        Prometheus text format (node_exporter textfile)\n"
@@ -89,6 +94,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		{ "rate-limit", required_argument, NULL, 'r' },
 		{ "rate-burst", required_argument, NULL, 'b' },
 		{ "metrics-file", required_argument, NULL, 'm' },
+		{ "control-socket", required_argument, NULL, 'C' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -100,7 +106,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 	unsigned int set = 0;
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:m:l:UvqhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:m:C:l:UvqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -153,6 +159,10 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		case 'm':
 			cli.metrics_file = optarg;
 			set |= RELAYD_SET_METRICS;
+			break;
+		case 'C':
+			cli.ctl_socket = optarg;
+			set |= RELAYD_SET_CTLSOCK;
 			break;
 		case 'l':
 			cli.log_level = prl_log_level_parse(optarg);
