@@ -45,19 +45,24 @@ int prl_ctl_connect(struct prl_nl *nl, const char *path)
 
 int prl_nl_open_any(struct prl_nl *nl, const char *path)
 {
-	int err = prl_nl_open(nl), err2;
+	int err, err2;
 
-	if (err != -ENOENT || nl->last.msg[0])
-		return err;
 	if (!path)
 		path = getenv(PRL_CTL_PATH_ENV);
 	if (!path || !*path)
 		path = PRL_CTL_DEFAULT_PATH;
-	err2 = prl_ctl_connect(nl, path);
-	if (!err2) {
-		memset(&nl->last, 0, sizeof(nl->last));
+	/*
+	 * relayd listens there only while it is the data plane itself
+	 * (userspace mode): then it is the one to ask, even if the module
+	 * could be loaded on demand. A stale file refuses the connection.
+	 */
+	memset(nl, 0, sizeof(*nl));
+	err2 = strcmp(path, "none") ? prl_ctl_connect(nl, path) : -ENOENT;
+	if (!err2)
 		return 0;
-	}
+	err = prl_nl_open(nl);
+	if (err != -ENOENT || nl->last.msg[0])
+		return err;
 	snprintf(nl->last.msg, sizeof(nl->last.msg),
 		 "generic netlink family \"%s\" not found (peer_relay module not loaded) and no relayd control socket at %s (%s)",
 		 PEER_RELAY_GENL_NAME, path, strerror(-err2));

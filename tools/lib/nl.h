@@ -67,11 +67,12 @@ int prl_nl_open(struct prl_nl *nl);
 void prl_nl_close(struct prl_nl *nl);
 
 /*
- * prl_nl_open_any() - the module's netlink family, or, when it does not
- * exist (-ENOENT), relayd's control socket at @path (NULL: $PEER_RELAY_CTL_SOCKET,
- * else /run/peer_relay/relayd.sock): relayd then answers the typed
- * commands below from its data plane (userspace mode). Returns 0, or the
- * netlink error when neither is there (the message says both).
+ * prl_nl_open_any() - relayd's control socket at @path (NULL:
+ * $PEER_RELAY_CTL_SOCKET, else /run/peer_relay/relayd.sock; "none": skip)
+ * if a relayd listens there - it does only while it forwards in
+ * userspace, and then answers the typed commands below from its data
+ * plane - else the module's netlink family. Returns 0, or the netlink
+ * error when neither is there (the message says both).
  */
 int prl_nl_open_any(struct prl_nl *nl, const char *path);
 /* Talking to relayd's control socket rather than to the module? */

@@ -575,9 +575,13 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 			    rd->opts.rate_limit, rd->opts.rate_burst);
 	else
 		prl_log_info(&rd->log, "rate limit: off");
-	/* not fatal: relayd forwards without it, relayctl cannot see it */
-	relayd_ctlsock_open(&ctl->cs, ctl, rd->opts.ctl_socket ?
-			    rd->opts.ctl_socket : PRL_CTL_DEFAULT_PATH);
+	/*
+	 * Only while relayd is the data plane: with the module, relayctl
+	 * asks the kernel. Not fatal: relayd forwards without it.
+	 */
+	if (rd->userspace)
+		relayd_ctlsock_open(&ctl->cs, ctl, rd->opts.ctl_socket ?
+				    rd->opts.ctl_socket : PRL_CTL_DEFAULT_PATH);
 	rd->rx = relayd_control_rx;
 	rd->rx_arg = ctl;
 	rd->on_signal = on_signal;
