@@ -7,7 +7,9 @@
 # granted clients allocate, others get no answer; a client key equal to
 # the server key fails; SIGHUP reloads grants and static endpoints (a
 # broken file keeps the old configuration); the per-source rate limit;
-# "not ready" when no relay address is known.
+# "not ready" when no relay address is known. Ignored Binds (bad ones, a
+# foreign sender) leave an allocated session usable (issue 10).
+# Also runs as hs_alloc@userspace.
 # vm-timeout: 200
 . /selftests/lib.sh
 
@@ -61,6 +63,23 @@ check_eq "lamport" "$(session_json "$VNI" .lamport)" "$(jget .lamport <"$T/alloc
 check_eq "first address: static" "192.0.2.1:7777" "$(jget '.addrs[0]' <"$T/alloc.json")"
 check_ok "the allocation is usable: pair handshakes on it" rc in_a pair --endpoint-json "$T/alloc.json" \
 	--relay "$RA" --key-a "$T/a.key" --key-b "$T/b.key" --count 2 --interval 50
+test_end
+
+test_begin "issue 10: Binds the relay ignores leave the allocated session usable"
+for _k in bind-vni bind-remote-key bind-gen0 bind-tamper; do
+	rc in_a bind --endpoint-json "$T/alloc.json" --relay "$RA" --key "$T/a.key" \
+		--local "$(ep $A4 5101)" --corrupt $_k --timeout 700 >/dev/null 2>&1
+	check_eq "$_k: no Challenge" 3 "$?"
+done
+rc in_a bind --relay "$RA" --server-key "$SERVER_KEY" --vni "$VNI" --peer "$KB" \
+	--key "$T/c.key" --local "$(ep $A4 5102)" --timeout 700 >/dev/null 2>&1
+check_eq "a sender outside the pair: no Challenge" 3 "$?"
+check_eq "session still there" "$VNI" "$(session_json "$VNI" .vni)"
+check_ok "A and B handshake again (new ports) and exchange data" rc in_a pair \
+	--endpoint-json "$T/alloc.json" --relay "$RA" --key-a "$T/a.key" --key-b "$T/b.key" \
+	--count 2 --interval 50 --timeout 3000
+check_ok "A rebinds once more from another port" rc in_a bind --endpoint-json "$T/alloc.json" \
+	--relay "$RA" --key "$T/a.key" --local "$(ep $A4 5103)" --timeout 3000
 test_end
 
 test_begin "grants: a client that is not granted gets no answer, nothing is created"
