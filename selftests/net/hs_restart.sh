@@ -128,7 +128,7 @@ test_begin "relayd restarts with the same key; forwarding resumes without a new 
 mv "$T/relayd.log" "$T/relayd1.log"
 relayd_start --family both --key "$T/relay.key" || test_error "relayd restart"
 check_eq "same server key" "$SERVER_KEY" "$(relayctl_r -j config get | jget .server_key)"
-check_contains "rebuilt view logged" "session view rebuilt from the kernel data plane: 2 sessions" "$(cat "$T/relayd.log")"
+check_contains "rebuilt view logged" "session view rebuilt from the kernel: 2 sessions" "$(cat "$T/relayd.log")"
 wait $PING
 _last=$(tail -n 6 "$T/ping.out" | head -n 5)
 check_eq "the last 5 pings after the restart" 5 "$(echo "$_last" | grep -c '^pong seq')"

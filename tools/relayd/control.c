@@ -133,8 +133,8 @@ static void on_session_del(void *arg, uint32_t vni, unsigned int reason)
 	struct relayd_control *ctl = arg;
 
 	if (cache_find(ctl, vni))
-		prl_log_info(&ctl->rd->log, "vni %u: session deleted by the %s data plane (%s), forgotten",
-			     vni, ctl->dp.ops->name, prl_del_name(reason));
+		prl_log_info(&ctl->rd->log, "vni %u: session deleted by %s (%s), forgotten",
+			     vni, ctl->dp.ops->desc, prl_del_name(reason));
 	cache_remove(ctl, vni);
 }
 
@@ -365,8 +365,8 @@ int relayd_control_sync(struct relayd_control *ctl)
 		return n;
 	}
 	ctl->resyncs++;
-	prl_log_info(&rd->log, "session view rebuilt from the %s data plane: %zu session%s",
-		     ctl->dp.ops->name, ctl->n_cached,
+	prl_log_info(&rd->log, "session view rebuilt from %s: %zu session%s",
+		     ctl->dp.ops->desc, ctl->n_cached,
 		     ctl->n_cached == 1 ? "" : "s");
 	return (int)ctl->n_cached;
 }

@@ -103,6 +103,7 @@ static void none_log_stats(const struct relayd_dp *dp) { }
 
 const struct relayd_dp_ops relayd_dp_none_ops = {
 	.name = "none",
+	.desc = "no data plane",
 	.coherent = none_coherent,
 	.start = none_start,
 	.stop = none_stop,

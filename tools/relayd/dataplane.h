@@ -48,6 +48,7 @@ struct relayd_dp_notify {
 
 struct relayd_dp_ops {
 	const char *name;		/* "kernel", "userspace", "none" */
+	const char *desc;		/* for log lines: "the kernel", ... */
 	/*
 	 * Every deletion is notified before the next call returns: a cached
 	 * session is never stale. Without it (kernel plane whose events are

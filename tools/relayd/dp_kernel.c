@@ -176,6 +176,7 @@ static void k_log_stats(const struct relayd_dp *dp)
 
 const struct relayd_dp_ops relayd_dp_kernel_ops = {
 	.name = "kernel",
+	.desc = "the kernel",
 	.coherent = k_coherent,
 	.start = k_start,
 	.stop = k_stop,

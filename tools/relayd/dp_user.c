@@ -618,6 +618,7 @@ static void u_log_stats(const struct relayd_dp *dp)
 
 const struct relayd_dp_ops relayd_dp_user_ops = {
 	.name = "userspace",
+	.desc = "the userspace data plane",
 	.coherent = u_coherent,
 	.start = u_start,
 	.stop = u_stop,
