@@ -270,6 +270,14 @@ relayd_start() {
 	# shellcheck disable=SC2086
 	$(nsprefix in_r) relayd --port "$RELAY_PORT" $_rs_us "$@" >"$T/relayd.log" 2>&1 &
 	RELAYD_PID=$!
+	# userspace: relayctl would load the module on demand if it asked
+	# before relayd's control socket is up
+	_rs_i=0
+	while dp_userspace && ! grep -q 'ready:' "$T/relayd.log" && [ $_rs_i -lt 200 ] &&
+		kill -0 "$RELAYD_PID" 2>/dev/null; do
+		sleep 0.05
+		_rs_i=$((_rs_i + 1))
+	done
 	wait_sockets "${RELAYD_SOCKETS:-2}" || {
 		diag "relayd log: $(tail -n 5 "$T/relayd.log" | tr '\n' '|')"
 		return 1

@@ -131,10 +131,18 @@ ep_desc "$KA" "$KB" ab || test_error "session add"
 J=$T/ab.json VNI=$(jget .vni <"$J")
 _pkt="$(geneve $VNI control)$(printf '%0304x' 0)"
 in_a udpio send --from "$(ep $A4 5009)" --to "$RA" --hex "$_pkt" --count 40 >/dev/null 2>&1
-kill -USR1 "$RELAYD_PID"
-sleep 0.5
-_l=$(grep 'control packets:' "$T/relayd.log" | tail -n 1)
-_lim=$(echo "$_l" | sed 's/.*handled, \([0-9]*\) rate-limited.*/\1/')
+# the userspace plane hands datagrams over through a queue: ask until all
+# 40 are accounted for (3 s)
+_i=0
+while :; do
+	kill -USR1 "$RELAYD_PID"
+	sleep 0.25
+	_l=$(grep 'control packets:' "$T/relayd.log" | tail -n 1)
+	_lim=$(echo "$_l" | sed 's/.*handled, \([0-9]*\) rate-limited.*/\1/')
+	_hd=$(echo "$_l" | sed 's/.*packets: \([0-9]*\) handled.*/\1/')
+	[ $((_lim + _hd)) -ge 40 ] || [ $_i -ge 12 ] && break
+	_i=$((_i + 1))
+done
 check_ge "rate-limited (of 40 at 2/s, burst 2)" 30 "$_lim"
 check_ok "B (another source) handshakes" rc in_b bind --endpoint-json "$J" --key "$T/b.key" \
 	--local "$(ep $B4 5002)" --timeout 3000
@@ -142,6 +150,11 @@ test_end
 
 test_begin "not ready: no relay address known (no static endpoint, no socket) is reported"
 relayd_stop TERM
+if dp_userspace; then
+	# no relayd, no userspace data plane to ask
+	test_skip "the kernel's state without relayd"
+	ktap_finished
+fi
 relayctl_r config set static-endpoints none || test_error "config set"
 relayctl_r -j session add "$KA" "$KC" >"$T/nr.json" 2>"$T/nr.err" || test_error "session add"
 check_eq "addrs" "[]" "$(jget .addrs <"$T/nr.json")"
