@@ -80,6 +80,7 @@ FIXTURE_TEARDOWN(ctl)
 
 TEST_F(ctl, sessions_follow_the_module_rules)
 {
+	char buf[16384];
 	struct stat sb;
 
 	ASSERT_EQ(0, CTL("-j", "session", "add", KA, KB));
@@ -116,6 +117,10 @@ TEST_F(ctl, sessions_follow_the_module_rules)
 	/* list, delete one, flush the rest: counted by reason */
 	ASSERT_EQ(0, CTL("-j", "session", "list"));
 	EXPECT_NE(NULL, strstr(self->r.out, "\"vni\":500"));
+	/* the handshake cache learnt both, as from SESSION_NEW_NTF */
+	kill(self->pid, SIGUSR1);
+	EXPECT_EQ(0, wait_log(self->log, "view: 2 sessions: vni 1 500", buf,
+			      sizeof(buf))) TH_LOG("%s", buf);
 	ASSERT_EQ(0, CTL("session", "del", "1"));
 	EXPECT_EQ(0, self->r.status);
 	ASSERT_EQ(0, CTL("session", "get", "1"));

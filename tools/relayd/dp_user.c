@@ -348,6 +348,11 @@ static int u_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
 	*pb = s;			/* the end of the pair chain */
 	u->n++;
 	u->created++;
+	/* as the kernel's SESSION_NEW_NTF, whoever created it */
+	if (dp->notify.session_new) {
+		fill(dp, s, out);
+		dp->notify.session_new(dp->notify.arg, out);
+	}
 bind:
 	for (i = 0; i < 2; i++)
 		if (at[i])
