@@ -350,4 +350,52 @@ TEST_F(plane, rebind_under_traffic)
 	EXPECT_GE(got, 250);
 }
 
+/*
+ * The kernel's pass limit (include/peer_relay/ratelimit.h): per source,
+ * then for all sources; over it, dropped as ratelimit(_total); rate 0
+ * lifts it; data is never limited.
+ */
+TEST_F(plane, pass_limit_like_the_kernel)
+{
+	struct uf_session_info in;
+	struct uf_stats st;
+	int i;
+
+	ASSERT_EQ(0, uf_session_new(self->e, 7));
+	uf_set_pass_limit(self->e, 1, 3, 0);	/* 1/s, burst 3 per source */
+	for (i = 0; i < 10; i++)
+		send_to(self->a, ctl7, sizeof(ctl7), &self->r4);
+	WAIT_STAT(self->e, st, st.pass[PEER_RELAY_PASS_CONTROL] +
+		  st.drop[PEER_RELAY_DROP_RATELIMIT], 10);
+	EXPECT_EQ(3, st.pass[PEER_RELAY_PASS_CONTROL]);
+	EXPECT_EQ(7, st.drop[PEER_RELAY_DROP_RATELIMIT]);
+	/* the same address from another port shares it (the port is free) */
+	send_to(self->c, ctl7, sizeof(ctl7), &self->r4);
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_RATELIMIT], 8);
+	EXPECT_EQ(8, st.drop[PEER_RELAY_DROP_RATELIMIT]);
+	/* another address (::1) has its own bucket */
+	send_to(self->b, ctl7, sizeof(ctl7), &self->r6);
+	WAIT_STAT(self->e, st, st.pass[PEER_RELAY_PASS_CONTROL], 4);
+	EXPECT_EQ(4, st.pass[PEER_RELAY_PASS_CONTROL]);
+	/* all sources together: 2 in total */
+	uf_set_pass_limit(self->e, 0, 1, 2);
+	for (i = 0; i < 3; i++) {
+		send_to(self->a, ctl7, sizeof(ctl7), &self->r4);
+		send_to(self->b, ctl7, sizeof(ctl7), &self->r6);
+	}
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_RATELIMIT_TOTAL], 4);
+	EXPECT_EQ(4, st.drop[PEER_RELAY_DROP_RATELIMIT_TOTAL]);
+	EXPECT_EQ(6, st.pass[PEER_RELAY_PASS_CONTROL]);
+	/* no limit */
+	uf_set_pass_limit(self->e, 0, 1, 0);
+	for (i = 0; i < 20; i++)
+		send_to(self->a, ctl7, sizeof(ctl7), &self->r4);
+	WAIT_STAT(self->e, st, st.pass[PEER_RELAY_PASS_CONTROL], 26);
+	EXPECT_EQ(26, st.pass[PEER_RELAY_PASS_CONTROL]);
+	EXPECT_EQ(0, st.pass_queue_full);
+	ASSERT_EQ(0, uf_session_info(self->e, 7, &in));
+	EXPECT_FALSE(in.bound[0]);
+	EXPECT_EQ(-ENOENT, uf_session_info(self->e, 8, &in));
+}
+
 TEST_HARNESS_MAIN
