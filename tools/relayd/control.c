@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * relayd control plane: handshake and in-band allocation on top of the
- * event loop and the kernel (see control.h).
+ * event loop and the data-plane interface (see control.h, dataplane.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,7 +17,7 @@
 #include "keyfile.h"
 #include "relayclient.h"
 
-/* ---- session cache ---- */
+/* ---- the handshake cache (never the only copy of a session) ---- */
 
 static struct relayd_ctl_sess **bucket(struct relayd_control *ctl,
 				       uint32_t vni)

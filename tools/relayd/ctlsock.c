@@ -233,7 +233,7 @@ static void on_client(struct relayd *rd, int fd, uint32_t events, void *arg)
 
 static void on_accept(struct relayd *rd, int fd, uint32_t events, void *arg)
 {
-	struct timeval tv = { .tv_sec = 1 };
+	struct timeval tv = { .tv_usec = 250000 };	/* a client that does not read */
 	struct relayd_ctlsock *cs = arg;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);

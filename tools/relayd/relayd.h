@@ -13,7 +13,7 @@
  *   rx.c        the default datagram handler (count + debug log)
  *   config.c    the configuration file parser
  *   ratelimit.c per-source rate limit of control packets
- *   control.c   handshake/allocation glue, the session view, SIGHUP
+ *   control.c   handshake/allocation glue, the handshake cache, SIGHUP
  *   metrics.c   relayd's counters as a Prometheus textfile
  *   dataplane.h the data-plane interface; dp_kernel.c (the module),
  *               dp_user.c (userspace engine), dataplane.c (none)

@@ -83,7 +83,7 @@ int relayd_uplane_start(struct relayd *rd)
 	cfg.fds = fds;
 	cfg.nfds = (unsigned int)rd->n_socks;
 	cfg.pass_queue = true;
-	/* control.c enforces max-sessions (it may change on SIGHUP) */
+	/* dp_user.c enforces max-sessions (it may change on SIGHUP) */
 	cfg.max_sessions = PEER_RELAY_VNI_MAX;
 	rd->uf = uf_new(&cfg);
 	if (!rd->uf) {
