@@ -189,4 +189,50 @@ TEST_F(ctl, malformed_requests_are_refused)
 	EXPECT_EQ(0, self->r.status);
 }
 
+/* relayctl as nobody: reads work, changes are refused (as CAP_NET_ADMIN). */
+static int as_nobody(struct cmd_result *r, const char *a1, const char *a2,
+		     const char *a3, const char *a4)
+{
+	char path[PATH_MAX];
+	char *argv[] = { (char *)tool_path("relayctl", path, sizeof(path)),
+			 (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL };
+	char out[] = "/tmp/relayd_ctl_nobody.XXXXXX";
+	int fd = mkstemp(out), st;
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (setgid(65534) || setuid(65534))
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	lseek(fd, 0, SEEK_SET);
+	read_all(fd, r->err, sizeof(r->err));
+	close(fd);
+	unlink(out);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	return 0;
+}
+
+TEST_F(ctl, unprivileged_reads_only)
+{
+	if (geteuid())
+		SKIP(return, "needs root to become another user");
+	chmod(self->dir, 0755);
+	ASSERT_EQ(0, as_nobody(&self->r, "-j", "stats", NULL, NULL));
+	EXPECT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	ASSERT_EQ(0, as_nobody(&self->r, "session", "add", KA, KB));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_NE(NULL, strstr(self->r.err, "Operation not permitted: changing the relay needs root or relayd's user"))
+		TH_LOG("%s", self->r.err);
+	ASSERT_EQ(0, CTL("-j", "session", "list"));
+	EXPECT_EQ(0, strcmp(self->r.out, "[]\n")) TH_LOG("%s", self->r.out);
+}
+
 TEST_HARNESS_MAIN
