@@ -6,16 +6,15 @@
  * shorter lifetime, so removal happens within ~10% of the configured time.
  */
 #include <linux/jiffies.h>
-#include <linux/minmax.h>
+#include <peer_relay/expiry.h>
 
 #include "expiry.h"
 #include "session.h"
 
 static unsigned long prelay_expiry_period(const struct prelay_config *cfg)
 {
-	u32 ms = min(cfg->bind_lifetime_ms, cfg->idle_lifetime_ms) / 10;
-
-	return msecs_to_jiffies(clamp_t(u32, ms, 50, 5000));
+	return msecs_to_jiffies(prelay_expiry_period_ms(cfg->bind_lifetime_ms,
+							cfg->idle_lifetime_ms));
 }
 
 static enum peer_relay_del_reason prelay_session_expired(const struct prelay_session *s,
@@ -23,13 +22,10 @@ static enum peer_relay_del_reason prelay_session_expired(const struct prelay_ses
 						     unsigned long bind_j,
 						     unsigned long idle_j)
 {
-	if (!prelay_session_is_open(s))
-		return time_after(now, s->created + bind_j) ?
-		       PEER_RELAY_DEL_EXPIRED_BIND : PEER_RELAY_DEL_UNSPEC;
-	if (time_after(now, READ_ONCE(s->ep[0].last_seen) + idle_j) ||
-	    time_after(now, READ_ONCE(s->ep[1].last_seen) + idle_j))
-		return PEER_RELAY_DEL_EXPIRED_IDLE;
-	return PEER_RELAY_DEL_UNSPEC;
+	return prelay_expiry_decide(prelay_session_is_open(s), now, s->created,
+				    READ_ONCE(s->ep[0].last_seen),
+				    READ_ONCE(s->ep[1].last_seen),
+				    bind_j, idle_j);
 }
 
 static void prelay_expiry_work(struct work_struct *work)

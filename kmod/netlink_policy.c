@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Request policies of the peer_relay family (see netlink_policy.h). */
-#include "netlink_policy.h"
+#include <peer_relay/limits.h>
 
-#define PRELAY_LIFETIME_MIN_MS	100
-#define PRELAY_LIFETIME_MAX_MS	86400000	/* one day */
+#include "netlink_policy.h"
 
 /*
  * 6.1's NLA_POLICY_RANGE holds s16 bounds, so wider ranges need these;
@@ -21,16 +20,16 @@ static struct netlink_range_validation prelay_lifetime_range = {
 
 static struct netlink_range_validation prelay_pass_rate_range = {
 	.min = 0,
-	.max = 10000000,
+	.max = PRELAY_PASS_RATE_MAX,
 };
 
 static struct netlink_range_validation prelay_pass_burst_range = {
-	.min = 1,
-	.max = 10000000,
+	.min = PRELAY_PASS_BURST_MIN,
+	.max = PRELAY_PASS_BURST_MAX,
 };
 
 static struct netlink_range_validation prelay_max_sessions_range = {
-	.min = 1,
+	.min = PRELAY_MAX_SESSIONS_MIN,
 	.max = PEER_RELAY_VNI_MAX,
 };
 

@@ -13,6 +13,8 @@
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
+#include <peer_relay/ratelimit.h>
+
 #include "addr.h"
 #include "ratelimit.h"
 
@@ -35,10 +37,10 @@ struct prelay_ratelimit *prelay_ratelimit_new(const struct prelay_config *cfg)
 
 static void prelay_rl_rate_set(struct prelay_rl_rate *r, u32 rate, u32 burst)
 {
-	u64 cost = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
+	struct prelay_rl_shape shape = prelay_rl_shape_of(rate, burst);
 
-	WRITE_ONCE(r->max_ns, cost * max(burst, 1U));
-	WRITE_ONCE(r->cost_ns, cost);
+	WRITE_ONCE(r->max_ns, shape.max_ns);
+	WRITE_ONCE(r->cost_ns, shape.cost_ns);
 }
 
 static void prelay_rl_bucket_fill(struct prelay_rl_bucket *b, u64 tokens, u64 now)
@@ -86,30 +88,21 @@ static u32 prelay_ratelimit_hash(const struct prelay_ratelimit *rl,
 static bool prelay_rl_take(struct prelay_rl_bucket *b, const struct prelay_rl_rate *r,
 		       u64 now)
 {
-	u64 cost = READ_ONCE(r->cost_ns);
+	struct prelay_rl_shape shape = {
+		.cost_ns = READ_ONCE(r->cost_ns),
+		.max_ns = READ_ONCE(r->max_ns),
+	};
 	u64 last, tokens;
+	bool ok;
 
-	if (!cost)
+	if (!shape.cost_ns)
 		return true;
 	last = READ_ONCE(b->last_ns);
 	tokens = READ_ONCE(b->tokens_ns);
-	/*
-	 * Another CPU may have stamped the bucket with a later time than
-	 * ours: no credit then (an unsigned negative difference would refill
-	 * the bucket), and the stamp never goes backwards.
-	 */
-	if (now > last)
-		tokens += now - last;
-	else
-		now = last;
-	tokens = min(tokens, READ_ONCE(r->max_ns));
-	WRITE_ONCE(b->last_ns, now);
-	if (tokens < cost) {
-		WRITE_ONCE(b->tokens_ns, tokens);
-		return false;
-	}
-	WRITE_ONCE(b->tokens_ns, tokens - cost);
-	return true;
+	ok = prelay_rl_step(&last, &tokens, &shape, now);
+	WRITE_ONCE(b->last_ns, last);
+	WRITE_ONCE(b->tokens_ns, tokens);
+	return ok;
 }
 
 /**

@@ -16,6 +16,12 @@
 #   check_contains WHAT NEEDLE HAYSTACK
 # Topology (see topology()): namespaces r, a, b; in_r/in_a/in_b CMD...
 # Relay: load_module, relayd_start [ARGS], relayd_stop, session_add, ...
+# Data plane: $PRDP (run NAME@userspace: selftests/vm/init) is "kernel"
+#   (default: the module) or "userspace" (relayd --userspace, the module
+#   not loaded; relayctl reaches relayd's control socket, so every helper
+#   below works unchanged). dp_userspace tells which; a scenario written
+#   for both states the few expectations that differ (restart loses the
+#   userspace plane's sessions) with it.
 # Counters: relay_stat NAME, stat_snapshot, stat_delta NAME, check_stat_delta NAME N
 #
 # Always call iproute2 as /sbin/ip (busybox sh runs its own applets before
@@ -46,6 +52,9 @@ B4=10.0.2.2 B6=fd00:2::2
 T=$(mktemp -d /tmp/selftest.XXXXXX)
 KTAP_N=0 KTAP_PASS=0 KTAP_FAIL=0 KTAP_SKIP=0 KTAP_PLANNED=
 RNS=${RNS-r}		# relay namespace; "" = the initial namespace
+PRDP=${PRDP:-kernel}
+case $PRDP in kernel|userspace) ;; *) echo "Bail out! unknown data plane PRDP=$PRDP"; exit 1 ;; esac
+dp_userspace() { [ "$PRDP" = userspace ]; }
 RELAYD_PID=
 BG_PIDS=
 
@@ -223,7 +232,12 @@ topology_cleanup() {
 has_module() { [ -f "/lib/modules/$(uname -r)/updates/peer_relay.ko" ]; }
 
 # load_module: modprobe peer_relay or end the scenario with a failure.
+# With the userspace data plane: make sure the module is NOT loaded.
 load_module() {
+	if dp_userspace; then
+		unload_module || bail "rmmod peer_relay (userspace data plane)"
+		return 0
+	fi
 	has_module || bail "peer_relay.ko is not in the image (module not built)"
 	modprobe peer_relay || bail "modprobe peer_relay"
 }
@@ -251,8 +265,19 @@ unload_module() {
 # both families, and wait until its sockets are attached (2 by default;
 # set RELAYD_SOCKETS when ARGS change that).
 relayd_start() {
-	$(nsprefix in_r) relayd --port "$RELAY_PORT" "$@" >"$T/relayd.log" 2>&1 &
+	_rs_us=
+	dp_userspace && _rs_us=--userspace
+	# shellcheck disable=SC2086
+	$(nsprefix in_r) relayd --port "$RELAY_PORT" $_rs_us "$@" >"$T/relayd.log" 2>&1 &
 	RELAYD_PID=$!
+	# userspace: relayctl would load the module on demand if it asked
+	# before relayd's control socket is up
+	_rs_i=0
+	while dp_userspace && ! grep -q 'ready:' "$T/relayd.log" && [ $_rs_i -lt 200 ] &&
+		kill -0 "$RELAYD_PID" 2>/dev/null; do
+		sleep 0.05
+		_rs_i=$((_rs_i + 1))
+	done
 	wait_sockets "${RELAYD_SOCKETS:-2}" || {
 		diag "relayd log: $(tail -n 5 "$T/relayd.log" | tr '\n' '|')"
 		return 1

@@ -7,6 +7,11 @@
 # relayd rebuilds its view from a SESSION dump (compared with
 # `relayctl session list`), and new handshakes work. SIGTERM shuts down
 # cleanly.
+# As hs_restart@userspace (relayd's userspace data plane) the sessions
+# live in relayd and die with it (relayd(8)): after kill -9 nothing is
+# left half-working (no socket, no session, relayctl says relayd is not
+# there), the restarted relayd starts empty, datagrams of the old VNI are
+# dropped as unknown, and the clients' new allocation and handshakes work.
 # vm-timeout: 200
 . /selftests/lib.sh
 
@@ -66,6 +71,18 @@ while ! grep -q '^pong seq 3 ' "$T/ping.out" && [ $_i -lt 100 ]; do sleep 0.1; _
 check_contains "pongs before the kill" "pong seq 3 " "$(cat "$T/ping.out")"
 test_end
 
+if dp_userspace; then
+test_begin "kill -9 relayd: the userspace plane goes with it, nothing half-working"
+kill -9 "$RELAYD_PID"
+wait "$RELAYD_PID" 2>/dev/null
+RELAYD_PID=
+# (relayctl may load the module on demand here: it finds no relayd)
+check_eq "no session left anywhere" 0 "$(session_count)"
+check_fail "the relay port is closed" in_r sh -c "netstat -lnu | grep -q ':$RELAY_PORT '"
+unload_module || test_error "rmmod"
+sleep 1
+test_end
+else
 test_begin "kill -9 relayd: sessions and bindings stay in the kernel"
 BEFORE=$(relayctl_r -j session get $VNI)
 kill -9 "$RELAYD_PID"
@@ -79,7 +96,34 @@ check_eq "state" open "$(session_json $VNI .state)"
 check_eq "lamport" "$(echo "$BEFORE" | jget .lamport)" "$(session_json $VNI .lamport)"
 sleep 1
 test_end
+fi
 
+if dp_userspace; then
+test_begin "relayd restarts with the same key and no sessions; the old VNI is unknown"
+mv "$T/relayd.log" "$T/relayd1.log"
+relayctl_r config get >/dev/null 2>&1	# a stale socket file is harmless
+relayd_start --family both --key "$T/relay.key" || test_error "relayd restart"
+check_eq "same server key" "$SERVER_KEY" "$(relayctl_r -j config get | jget .server_key)"
+check_contains "rebuilt view logged" "session view rebuilt from the userspace data plane: 0 sessions" "$(cat "$T/relayd.log")"
+check_eq "sessions" 0 "$(session_count)"
+stat_snapshot
+wait $PING
+check_contains "pings after the restart are lost" "lost seq" "$(tail -n 3 "$T/ping.out")"
+check_ge "the old VNI's data is dropped as unknown" 1 "$(stat_delta dropped_unknown_vni)"
+kill $ECHO 2>/dev/null
+# the clients allocate again (here: relayctl, as the grants are absent)
+ep_desc "$KA" "$KB" ab || test_error "session add after the restart"
+ep_desc "$KC" "$KD" cd || test_error "session add 2 after the restart"
+VNI=$(jget .vni <"$J") VNI2=$(jget .vni <"$T/cd.json")
+rc in_b bind --endpoint-json "$J" --key "$T/b.key" \
+	--local "$(ep $B6 5002)" --echo --timeout 6000 >"$T/echo.out" 2>&1 &
+ECHO=$!
+BG_PIDS="$BG_PIDS $ECHO"
+wait_remote $VNI $IB "$(ep $B6 5002)" || test_error "B not bound again"
+check_ok "A binds again and pings" rc in_a bind --endpoint-json "$J" --key "$T/a.key" \
+	--local "$(ep $A4 5001)" --ping 2 --interval 50 --timeout 3000
+test_end
+else
 test_begin "relayd restarts with the same key; forwarding resumes without a new handshake"
 mv "$T/relayd.log" "$T/relayd1.log"
 relayd_start --family both --key "$T/relay.key" || test_error "relayd restart"
@@ -91,6 +135,7 @@ check_eq "the last 5 pings after the restart" 5 "$(echo "$_last" | grep -c '^pon
 check_contains "pings were lost while no socket was attached" "lost seq" "$(cat "$T/ping.out")"
 check_eq "A's binding unchanged" "$(ep $A4 5001)" "$(ep_remote $VNI $IA)"
 test_end
+fi
 
 test_begin "relayd's rebuilt view matches the kernel's session dump"
 check_eq "view" "$(dump_view)" "$(view)"
@@ -109,6 +154,14 @@ check_eq "A's new binding" "$(ep $A4 5003)" "$(ep_remote $VNI $IA)"
 kill $ECHO 2>/dev/null
 test_end
 
+if dp_userspace; then
+test_begin "SIGTERM: clean shutdown, control socket removed"
+relayd_stop TERM
+check_eq "exit status" 0 "$?"
+check_fail "no control socket left" test -e /run/peer_relay/relayd.sock
+check_contains "log" "stopped" "$(tail -n 3 "$T/relayd.log")"
+test_end
+else
 test_begin "SIGTERM: clean shutdown, sockets detached, sessions kept"
 relayd_stop TERM
 check_eq "exit status" 0 "$?"
@@ -116,5 +169,6 @@ check_eq "sockets" 0 "$(socket_count)"
 check_eq "sessions" 2 "$(session_count)"
 check_contains "log" "stopped" "$(tail -n 3 "$T/relayd.log")"
 test_end
+fi
 
 ktap_finished

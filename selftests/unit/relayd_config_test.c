@@ -108,6 +108,49 @@ TEST(command_line_wins)
 	relayd_opts_free(&o);
 }
 
+TEST(lifetime_and_pass_bounds_are_the_modules)
+{
+	struct relayd_opts o;
+	char err[256] = "";
+
+	defaults(&o);
+	ASSERT_EQ(0, parse("bind-lifetime 100\nidle-lifetime 86400000\n"
+			   "max-sessions 16777215\npass-rate 0\n"
+			   "pass-burst 1\npass-rate-total 10000000\n", &o, 0,
+			   err)) TH_LOG("%s", err);
+	EXPECT_EQ(PRELAY_LIFETIME_MIN_MS, o.relay_cfg.bind_lifetime_ms);
+	EXPECT_EQ(PRELAY_LIFETIME_MAX_MS, o.relay_cfg.idle_lifetime_ms);
+	EXPECT_EQ(PEER_RELAY_VNI_MAX, o.relay_cfg.max_sessions);
+	EXPECT_EQ(0, o.relay_cfg.pass_rate);
+	EXPECT_EQ(1, o.relay_cfg.pass_burst);
+	EXPECT_EQ(PRELAY_PASS_RATE_MAX, o.relay_cfg.pass_rate_total);
+	EXPECT_EQ(PRL_CFG_BIND_LIFETIME | PRL_CFG_IDLE_LIFETIME |
+		  PRL_CFG_MAX_SESSIONS | PRL_CFG_PASS_RATE | PRL_CFG_PASS_BURST |
+		  PRL_CFG_PASS_RATE_TOTAL, o.relay_cfg.mask);
+	relayd_opts_free(&o);
+}
+
+/* IPv6 sources share a bucket per /64, as in the module. */
+TEST(ratelimit_ipv6_per_64)
+{
+	struct prl_ratelimit rl;
+	struct prl_addr a, b, c;
+
+	ASSERT_EQ(0, prl_rl_init(&rl, 10, 2));
+	ASSERT_EQ(0, prl_addr_parse("2001:db8:1:2::1", &a));
+	ASSERT_EQ(0, prl_addr_parse("2001:db8:1:2:ffff::9", &b));
+	ASSERT_EQ(0, prl_addr_parse("2001:db8:1:3::1", &c));
+	EXPECT_TRUE(prl_rl_allow(&rl, &a, 1000));
+	EXPECT_TRUE(prl_rl_allow(&rl, &b, 1000));
+	EXPECT_FALSE(prl_rl_allow(&rl, &a, 1000));	/* the /64's burst is spent */
+	EXPECT_FALSE(prl_rl_allow(&rl, &b, 1000));
+	EXPECT_TRUE(prl_rl_allow(&rl, &c, 1000));	/* another /64 */
+	/* 100 ms later: one more (10/s) for the /64 */
+	EXPECT_TRUE(prl_rl_allow(&rl, &b, 1000 + 100000000));
+	EXPECT_FALSE(prl_rl_allow(&rl, &a, 1000 + 100000000));
+	prl_rl_fini(&rl);
+}
+
 TEST(errors_name_the_line)
 {
 	static const struct {
@@ -122,6 +165,15 @@ TEST(errors_name_the_line)
 		{ "log-level loud\n", "line 1: log-level: invalid value" },
 		{ "bind-lifetime 0\n", "line 1: bind-lifetime: invalid value" },
 		{ "bind-lifetime -5\n", "line 1: bind-lifetime: invalid value" },
+		/* the module's bounds: 100..86400000 ms, as its netlink policy */
+		{ "bind-lifetime 99\n", "line 1: bind-lifetime: invalid value" },
+		{ "idle-lifetime 1\n", "line 1: idle-lifetime: invalid value" },
+		{ "idle-lifetime 86400001\n", "line 1: idle-lifetime: invalid value" },
+		{ "max-sessions 0\n", "line 1: max-sessions: invalid value" },
+		{ "max-sessions 16777216\n", "line 1: max-sessions: invalid value" },
+		{ "pass-rate 10000001\n", "line 1: pass-rate: invalid value" },
+		{ "pass-burst 0\n", "line 1: pass-burst: invalid value" },
+		{ "pass-rate-total x\n", "line 1: pass-rate-total: invalid value" },
 		{ "static-endpoints 1.2.3.4\n", "line 1: static-endpoints: invalid value" },
 		{ "static-endpoints 1.2.3.4:1,,1.2.3.5:1\n", "line 1: static-endpoints" },
 		{ "rate-burst 0\n", "line 1: rate-burst: invalid value" },

@@ -229,17 +229,17 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	EXPECT_EQ(AF_INET6, col.p[1].src.ss_family);
 	EXPECT_EQ(0, memcmp(col.data[1], disco, sizeof(disco)));
 	EXPECT_EQ(AF_INET6, col.p[1].dst.ss_family);
-	EXPECT_EQ(1, st.drop[UF_DROP_NOT_BOUND]);
-	EXPECT_EQ(1, st.drop[UF_DROP_UNKNOWN_VNI]);
-	EXPECT_EQ(1, st.pass[UF_PASS_CONTROL]);
-	EXPECT_EQ(1, st.pass[UF_PASS_NOT_GENEVE]);
+	EXPECT_EQ(1, st.drop[PEER_RELAY_DROP_NOT_BOUND]);
+	EXPECT_EQ(1, st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
+	EXPECT_EQ(1, st.pass[PEER_RELAY_PASS_CONTROL]);
+	EXPECT_EQ(1, st.pass[PEER_RELAY_PASS_NOT_GENEVE]);
 
 	/* Half bound: still not forwarded. */
 	t0 = uf_now_ms();
 	ASSERT_EQ(0, uf_session_bind(self->e, 7, 0, &self->sa, &self->r4));
 	send_to(self->a, data7, sizeof(data7), &self->r4);
-	WAIT_STAT(self->e, st, st.drop[UF_DROP_NOT_BOUND], 2);
-	EXPECT_EQ(2, st.drop[UF_DROP_NOT_BOUND]);
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_NOT_BOUND], 2);
+	EXPECT_EQ(2, st.drop[PEER_RELAY_DROP_NOT_BOUND]);
 
 	/* Both bound, across families: v4 -> v6 and back, byte-exact, from
 	 * the relay socket of the receiver's family. */
@@ -267,7 +267,7 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	send_to(self->c, data7, sizeof(data7), &self->r4);
 	EXPECT_EQ(-1, recv_wait(self->b, buf, sizeof(buf), &from));
 	uf_stats_read(self->e, &st);
-	EXPECT_EQ(1, st.drop[UF_DROP_BAD_SOURCE]);
+	EXPECT_EQ(1, st.drop[PEER_RELAY_DROP_BAD_SOURCE]);
 
 	/* Rebinding A to a new port: the old one is a third party now. */
 	a2fd = udp_lo(AF_INET, &a2);
@@ -281,7 +281,7 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	EXPECT_EQ((ssize_t)sizeof(data7), recv_wait(a2fd, buf, sizeof(buf), &from));
 	EXPECT_EQ(-1, recv_wait(self->a, buf, sizeof(buf), &from));
 	uf_stats_read(self->e, &st);
-	EXPECT_EQ(2, st.drop[UF_DROP_BAD_SOURCE]);
+	EXPECT_EQ(2, st.drop[PEER_RELAY_DROP_BAD_SOURCE]);
 
 	/* Deleted: data and control of the VNI are unknown, nothing queued. */
 	ASSERT_EQ(0, uf_session_del(self->e, 7));
@@ -290,8 +290,8 @@ TEST_F(plane, lifecycle_and_pass_queue)
 	send_to(a2fd, data7, sizeof(data7), &self->r4);
 	send_to(a2fd, ctl7, sizeof(ctl7), &self->r4);
 	EXPECT_EQ(-1, recv_wait(self->b, buf, sizeof(buf), &from));
-	WAIT_STAT(self->e, st, st.drop[UF_DROP_UNKNOWN_VNI], 3);
-	EXPECT_EQ(3, st.drop[UF_DROP_UNKNOWN_VNI]);
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_UNKNOWN_VNI], 3);
+	EXPECT_EQ(3, st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
 	col.n = 0;
 	EXPECT_EQ(0, uf_pass_drain(self->e, collect, &col, 8));
 	close(a2fd);
@@ -340,14 +340,62 @@ TEST_F(plane, rebind_under_traffic)
 	}
 	/* Every datagram handled (forwarded or unknown VNI) before b is
 	 * drained, so nothing forwarded late is missed. */
-	WAIT_STAT(self->e, st, st.fwd_packets + st.drop[UF_DROP_UNKNOWN_VNI], 300);
+	WAIT_STAT(self->e, st, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI], 300);
 	while (recv_wait(self->b, buf, sizeof(buf), &from) > 0)
 		got++;
 	uf_stats_read(self->e, &st);
 	EXPECT_EQ(300, st.rx_packets);
 	EXPECT_EQ((uint64_t)got, st.fwd_packets);
-	EXPECT_EQ(300, st.fwd_packets + st.drop[UF_DROP_UNKNOWN_VNI]);
+	EXPECT_EQ(300, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
 	EXPECT_GE(got, 250);
+}
+
+/*
+ * The kernel's pass limit (include/peer_relay/ratelimit.h): per source,
+ * then for all sources; over it, dropped as ratelimit(_total); rate 0
+ * lifts it; data is never limited.
+ */
+TEST_F(plane, pass_limit_like_the_kernel)
+{
+	struct uf_session_info in;
+	struct uf_stats st;
+	int i;
+
+	ASSERT_EQ(0, uf_session_new(self->e, 7));
+	uf_set_pass_limit(self->e, 1, 3, 0);	/* 1/s, burst 3 per source */
+	for (i = 0; i < 10; i++)
+		send_to(self->a, ctl7, sizeof(ctl7), &self->r4);
+	WAIT_STAT(self->e, st, st.pass[PEER_RELAY_PASS_CONTROL] +
+		  st.drop[PEER_RELAY_DROP_RATELIMIT], 10);
+	EXPECT_EQ(3, st.pass[PEER_RELAY_PASS_CONTROL]);
+	EXPECT_EQ(7, st.drop[PEER_RELAY_DROP_RATELIMIT]);
+	/* the same address from another port shares it (the port is free) */
+	send_to(self->c, ctl7, sizeof(ctl7), &self->r4);
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_RATELIMIT], 8);
+	EXPECT_EQ(8, st.drop[PEER_RELAY_DROP_RATELIMIT]);
+	/* another address (::1) has its own bucket */
+	send_to(self->b, ctl7, sizeof(ctl7), &self->r6);
+	WAIT_STAT(self->e, st, st.pass[PEER_RELAY_PASS_CONTROL], 4);
+	EXPECT_EQ(4, st.pass[PEER_RELAY_PASS_CONTROL]);
+	/* all sources together: 2 in total */
+	uf_set_pass_limit(self->e, 0, 1, 2);
+	for (i = 0; i < 3; i++) {
+		send_to(self->a, ctl7, sizeof(ctl7), &self->r4);
+		send_to(self->b, ctl7, sizeof(ctl7), &self->r6);
+	}
+	WAIT_STAT(self->e, st, st.drop[PEER_RELAY_DROP_RATELIMIT_TOTAL], 4);
+	EXPECT_EQ(4, st.drop[PEER_RELAY_DROP_RATELIMIT_TOTAL]);
+	EXPECT_EQ(6, st.pass[PEER_RELAY_PASS_CONTROL]);
+	/* no limit */
+	uf_set_pass_limit(self->e, 0, 1, 0);
+	for (i = 0; i < 20; i++)
+		send_to(self->a, ctl7, sizeof(ctl7), &self->r4);
+	WAIT_STAT(self->e, st, st.pass[PEER_RELAY_PASS_CONTROL], 26);
+	EXPECT_EQ(26, st.pass[PEER_RELAY_PASS_CONTROL]);
+	EXPECT_EQ(0, st.pass_queue_full);
+	ASSERT_EQ(0, uf_session_info(self->e, 7, &in));
+	EXPECT_FALSE(in.bound[0]);
+	EXPECT_EQ(-ENOENT, uf_session_info(self->e, 8, &in));
 }
 
 TEST_HARNESS_MAIN

@@ -3,7 +3,8 @@
 #
 # run.sh --image INITRAMFS [--jobs N] [--all | --demo | NAME...]
 #
-# Boot the Debian 6.1 kernel in qemu once per scenario (selftests/net/NAME.sh)
+# Boot the Debian 6.1 kernel in qemu once per scenario (selftests/net/NAME.sh;
+# NAME@userspace runs it against relayd's userspace data plane, PRDP in lib.sh)
 # and turn what comes back into result lines (selftests/collect.sh format) in
 # build/results/vm-NAME.txt. A scenario fails on any "not ok", a missing or
 # short plan, a timeout, a VM that did not finish, or a kernel splat in the
@@ -104,7 +105,7 @@ boot() {
 # Scenario timeout: "# vm-timeout: N" in the script, else VM_TIMEOUT/240.
 scenario_timeout() {
 	local t
-	t=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$top/selftests/net/$1.sh" 2>/dev/null | head -n 1)
+	t=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$top/selftests/net/${1%%@*}.sh" 2>/dev/null | head -n 1)
 	echo "${VM_TIMEOUT:-${t:-240}}"
 }
 
@@ -141,8 +142,8 @@ evaluate() {
 
 run_scenario() {
 	local name=$1 tmo start qrc
-	[[ -f $top/selftests/net/$name.sh ]] ||
-		echo "# warning: selftests/net/$name.sh does not exist"
+	[[ -f $top/selftests/net/${name%%@*}.sh ]] ||
+		echo "# warning: selftests/net/${name%%@*}.sh does not exist"
 	tmo=$(scenario_timeout "$name")
 	echo "# vm/$name (timeout ${tmo}s)"
 	start=$SECONDS

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -428,4 +429,7 @@ void prl_nl_close(struct prl_nl *nl)
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	nl->sk = NULL;
+	if (nl->relayd_fd > 0)
+		close(nl->relayd_fd);
+	nl->relayd_fd = 0;
 }

@@ -50,6 +50,8 @@ struct prl_nl_error {
 
 struct prl_nl {
 	struct nl_sock *sk;
+	/* > 0: connected to relayd's control socket instead (ctl_client.c) */
+	int relayd_fd;
 	int family_id;			/* resolved "peer_relay" id */
 	uint32_t events_grp;		/* "events" group id, 0 if absent */
 	struct prl_nl_error last;	/* of the last request */
@@ -63,6 +65,21 @@ struct prl_nl {
  */
 int prl_nl_open(struct prl_nl *nl);
 void prl_nl_close(struct prl_nl *nl);
+
+/*
+ * prl_nl_open_any() - relayd's control socket at @path (NULL:
+ * $PEER_RELAY_CTL_SOCKET, else /run/peer_relay/relayd.sock; "none": skip)
+ * if a relayd listens there - it does only while it forwards in
+ * userspace, and then answers the typed commands below from its data
+ * plane - else the module's netlink family. Returns 0, or the netlink
+ * error when neither is there (the message says both).
+ */
+int prl_nl_open_any(struct prl_nl *nl, const char *path);
+/* Talking to relayd's control socket rather than to the module? */
+static inline bool prl_nl_via_relayd(const struct prl_nl *nl)
+{
+	return nl->relayd_fd > 0;
+}
 
 /* Message of the last failed request, "" if the kernel gave none. */
 const char *prl_nl_errmsg(struct prl_nl *nl);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ctl_client.h"
 #include "nl.h"
 
 /* ---- reply collectors ---- */
@@ -107,6 +108,8 @@ int prl_sock_attach(struct prl_nl *nl, int fd, struct prl_sock_info *out)
 
 	if (fd < 0)
 		return fail(nl, -EBADF);
+	if (prl_nl_via_relayd(nl))
+		return fail(nl, -EOPNOTSUPP);	/* relayd owns its sockets */
 	msg = msg_with_nest(nl, PEER_RELAY_CMD_SOCK_ATTACH, 0,
 			    PEER_RELAY_A_SOCK, &nest);
 	if (!msg)
@@ -133,8 +136,11 @@ static struct nl_msg *sock_id_msg(struct prl_nl *nl, uint8_t cmd, uint32_t id)
 
 int prl_sock_detach(struct prl_nl *nl, uint32_t id)
 {
-	struct nl_msg *msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_DETACH, id);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return fail(nl, -EOPNOTSUPP);	/* relayd owns its sockets */
+	msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_DETACH, id);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return prl_nl_request(nl, msg, NULL, NULL);
@@ -143,8 +149,11 @@ int prl_sock_detach(struct prl_nl *nl, uint32_t id)
 int prl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
-	struct nl_msg *msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_GET, id);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_sock_get(nl, id, out);
+	msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_GET, id);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
@@ -194,6 +203,8 @@ int prl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg)
 	struct nl_msg *msg;
 	int err;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_sock_dump(nl, cb, arg);
 	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SOCK_GET, NLM_F_DUMP);
 	if (!msg)
 		return fail(nl, -ENOMEM);
@@ -235,6 +246,9 @@ int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 	struct nl_msg *msg;
 	int err;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_new(nl, key_a, key_b, vni, at_a, at_b,
+					   out);
 	/* EP0 belongs to KEY0, the smaller key */
 	prl_keys_sort(key_a, key_b, &lo, &hi);
 	if (lo != key_a) {
@@ -268,6 +282,8 @@ int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
 
 	if (ep > 1)
 		return fail(nl, -EINVAL);
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_bind(nl, vni, ep, remote, local);
 	msg = msg_with_nest(nl, PEER_RELAY_CMD_SESSION_BIND, 0,
 			    PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
@@ -307,9 +323,11 @@ static struct nl_msg *session_id_msg(struct prl_nl *nl, uint8_t cmd,
 
 int prl_session_del(struct prl_nl *nl, uint32_t vni)
 {
-	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL,
-					    vni, NULL, NULL);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_del(nl, vni);
+	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL, vni, NULL, NULL);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return prl_nl_request(nl, msg, NULL, NULL);
@@ -318,9 +336,11 @@ int prl_session_del(struct prl_nl *nl, uint32_t vni)
 int prl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
 			const uint8_t *key_b)
 {
-	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL,
-					    0, key_a, key_b);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_del_keys(nl, key_a, key_b);
+	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL, 0, key_a, key_b);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return prl_nl_request(nl, msg, NULL, NULL);
@@ -330,9 +350,11 @@ int prl_session_get(struct prl_nl *nl, uint32_t vni, struct prl_session *out)
 {
 	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
 			       false };
-	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET,
-					    vni, NULL, NULL);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_get(nl, vni, out);
+	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET, vni, NULL, NULL);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
@@ -343,9 +365,11 @@ int prl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
 {
 	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
 			       false };
-	struct nl_msg *msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET,
-					    0, key_a, key_b);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_get_keys(nl, key_a, key_b, out);
+	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET, 0, key_a, key_b);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
@@ -358,6 +382,8 @@ int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
 	struct nl_msg *msg;
 	int err;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_dump(nl, cb, arg);
 	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_GET, NLM_F_DUMP);
 	if (!msg)
 		return fail(nl, -ENOMEM);
@@ -367,8 +393,11 @@ int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
 
 int prl_session_flush(struct prl_nl *nl)
 {
-	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_session_flush(nl);
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return prl_nl_request(nl, msg, NULL, NULL);
@@ -379,8 +408,11 @@ int prl_session_flush(struct prl_nl *nl)
 int prl_stats_get(struct prl_nl *nl, struct prl_stats *out)
 {
 	struct one_reply r = { PEER_RELAY_A_STATS, out, parse_stats_v, false };
-	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_stats_get(nl, out);
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
@@ -390,8 +422,11 @@ int prl_config_get(struct prl_nl *nl, struct prl_config *out)
 {
 	struct one_reply r = { PEER_RELAY_A_CONFIG, out, parse_config_v,
 			       false };
-	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0);
+	struct nl_msg *msg;
 
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_config_get(nl, out);
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	return request_one(nl, msg, &r);
@@ -454,6 +489,8 @@ int prl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 
 	if (!cfg->mask)
 		return fail(nl, -EINVAL);
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_config_set(nl, cfg);
 	msg = msg_with_nest(nl, PEER_RELAY_CMD_CONFIG_SET, 0,
 			    PEER_RELAY_A_CONFIG, &nest);
 	if (!msg)

@@ -61,6 +61,8 @@ int prl_events_open(struct prl_events *ev, const struct prl_nl *nl,
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
+	if (prl_nl_via_relayd(nl))
+		return -EOPNOTSUPP;	/* relayd's socket carries no events */
 	if (!nl->events_grp)
 		return -ENOENT;
 	ev->family_id = nl->family_id;

@@ -15,7 +15,10 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
+#include <sodium.h>
+
 #include <peer_relay/classify.h>
+#include <peer_relay/ratelimit.h>
 
 #include "uforward.h"
 
@@ -50,6 +53,24 @@ struct uf_session {
 	uint32_t vni;
 	struct uf_ep *ep[2];		/* atomic; NULL: not bound */
 	uint64_t last_ms[2];		/* atomic; uf_now_ms() */
+	uint64_t rx_packets[2];		/* atomic */
+	uint64_t rx_bytes[2];		/* atomic */
+};
+
+/* Pass limit (include/peer_relay/ratelimit.h), racy on purpose as the
+ * kernel's: two workers hitting one bucket at once may both pass. */
+#define UF_RL_BUCKETS	1024	/* power of two */
+
+struct uf_rl_bucket {
+	uint64_t last_ns;	/* atomic */
+	uint64_t tokens_ns;	/* atomic */
+};
+
+struct uf_ratelimit {
+	struct prelay_rl_shape source, total;	/* atomic fields */
+	uint8_t key[crypto_shorthash_KEYBYTES];
+	struct uf_rl_bucket all;
+	struct uf_rl_bucket buckets[UF_RL_BUCKETS];
 };
 
 /* One datagram to send: where, and which bytes of a receive buffer. */
@@ -123,6 +144,7 @@ struct uf_engine {
 	uint64_t epoch;			/* atomic */
 	struct uf_retired *retired;	/* under lock */
 	int evfd;			/* pass queue notification */
+	struct uf_ratelimit rl;
 	int stop;			/* atomic */
 	bool started;
 };
@@ -432,12 +454,53 @@ int uf_session_last_seen(struct uf_engine *e, uint32_t vni,
 	return err;
 }
 
+int uf_session_info(struct uf_engine *e, uint32_t vni,
+		    struct uf_session_info *out)
+{
+	struct uf_session *s;
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&e->lock);	/* keeps @s and its endpoints alive */
+	s = vni && vni <= 0xffffff ? uf_lookup(e, vni) : NULL;
+	if (!s) {
+		pthread_mutex_unlock(&e->lock);
+		return -ENOENT;
+	}
+	for (i = 0; i < 2; i++) {
+		const struct uf_ep *ep = s->ep[i];
+
+		out->last_ms[i] = __atomic_load_n(&s->last_ms[i], __ATOMIC_RELAXED);
+		out->rx_packets[i] = __atomic_load_n(&s->rx_packets[i],
+						     __ATOMIC_RELAXED);
+		out->rx_bytes[i] = __atomic_load_n(&s->rx_bytes[i],
+						   __ATOMIC_RELAXED);
+		if (!ep)
+			continue;
+		out->bound[i] = true;
+		memcpy(&out->remote[i], &ep->sa, ep->salen);
+		if (ep->has_local && ep->family == AF_INET) {
+			struct sockaddr_in *l = (void *)&out->local[i];
+
+			l->sin_family = AF_INET;
+			memcpy(&l->sin_addr, ep->local, 4);
+		} else if (ep->has_local) {
+			struct sockaddr_in6 *l = (void *)&out->local[i];
+
+			l->sin6_family = AF_INET6;
+			memcpy(&l->sin6_addr, ep->local, 16);
+		}
+	}
+	pthread_mutex_unlock(&e->lock);
+	return 0;
+}
+
 /* ---- workers ---- */
 
-static void uf_drop(struct uf_worker *w, enum uf_drop why)
+static void uf_drop(struct uf_worker *w, enum peer_relay_drop_reason why)
 {
 	uf_add(&w->st.drop[why], 1);
-	if (why == UF_DROP_TX_ERROR)
+	if (why == PEER_RELAY_DROP_TX_ERROR)
 		uf_add(&w->st.send_errors, 1);
 	else
 		uf_add(&w->st.dropped, 1);
@@ -455,7 +518,7 @@ static bool uf_queue_pass(struct uf_worker *w, const struct msghdr *mh,
 	struct cmsghdr *cm;
 
 	if (head - tail >= UF_PASS_SLOTS) {
-		uf_drop(w, UF_DROP_PASS_FULL);
+		uf_add(&w->st.pass_queue_full, 1);
 		return false;
 	}
 	sl = &r->slot[head & (UF_PASS_SLOTS - 1)];
@@ -489,10 +552,94 @@ static bool uf_queue_pass(struct uf_worker *w, const struct msghdr *mh,
 	return true;
 }
 
-static void uf_pass(struct uf_worker *w, enum uf_pass why,
+static uint64_t uf_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* prelay_rl_step() on a bucket shared by the workers. */
+static bool uf_rl_take(struct uf_rl_bucket *b, const struct prelay_rl_shape *r,
+		       uint64_t now)
+{
+	struct prelay_rl_shape shape = {
+		.cost_ns = __atomic_load_n(&r->cost_ns, __ATOMIC_RELAXED),
+		.max_ns = __atomic_load_n(&r->max_ns, __ATOMIC_RELAXED),
+	};
+	__u64 last, tokens;
+	bool ok;
+
+	if (!shape.cost_ns)
+		return true;
+	last = __atomic_load_n(&b->last_ns, __ATOMIC_RELAXED);
+	tokens = __atomic_load_n(&b->tokens_ns, __ATOMIC_RELAXED);
+	ok = prelay_rl_step(&last, &tokens, &shape, now);
+	__atomic_store_n(&b->last_ns, last, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->tokens_ns, tokens, __ATOMIC_RELAXED);
+	return ok;
+}
+
+/* 0 if a datagram from @src may be passed, else the drop reason. */
+static enum peer_relay_drop_reason uf_rl_check(struct uf_ratelimit *rl,
+					       const struct sockaddr_storage *src)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t idx, now;
+
+	if (!__atomic_load_n(&rl->source.cost_ns, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&rl->total.cost_ns, __ATOMIC_RELAXED))
+		return PEER_RELAY_DROP_UNSPEC;
+	if (src->ss_family == AF_INET)
+		crypto_shorthash(h, (const uint8_t *)&((const struct sockaddr_in *)src)->sin_addr,
+				 4, rl->key);
+	else
+		crypto_shorthash(h, (const uint8_t *)&((const struct sockaddr_in6 *)src)->sin6_addr,
+				 PRELAY_RL_V6_PREFIX_BYTES, rl->key);
+	memcpy(&idx, h, sizeof(idx));
+	now = uf_now_ns();
+	if (!uf_rl_take(&rl->buckets[idx & (UF_RL_BUCKETS - 1)], &rl->source,
+			now))
+		return PEER_RELAY_DROP_RATELIMIT;
+	if (!uf_rl_take(&rl->all, &rl->total, now))
+		return PEER_RELAY_DROP_RATELIMIT_TOTAL;
+	return PEER_RELAY_DROP_UNSPEC;
+}
+
+void uf_set_pass_limit(struct uf_engine *e, uint32_t rate, uint32_t burst,
+		       uint32_t rate_total)
+{
+	struct uf_ratelimit *rl = &e->rl;
+	struct prelay_rl_shape src = prelay_rl_shape_of(rate, burst);
+	struct prelay_rl_shape all = prelay_rl_shape_of(rate_total, rate_total);
+	uint64_t now = uf_now_ns();
+	unsigned int i;
+
+	/* as the kernel: every bucket starts over full at its new size */
+	for (i = 0; i < UF_RL_BUCKETS; i++) {
+		__atomic_store_n(&rl->buckets[i].tokens_ns, src.max_ns,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&rl->buckets[i].last_ns, now, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&rl->all.tokens_ns, all.max_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&rl->all.last_ns, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&rl->source.max_ns, src.max_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&rl->source.cost_ns, src.cost_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&rl->total.max_ns, all.max_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&rl->total.cost_ns, all.cost_ns, __ATOMIC_RELAXED);
+}
+
+static void uf_pass(struct uf_worker *w, enum peer_relay_pass_reason why,
 		    const struct msghdr *mh, const struct sockaddr_storage *src,
 		    const uint8_t *data, size_t len, bool *queued)
 {
+	enum peer_relay_drop_reason over = uf_rl_check(&w->e->rl, src);
+
+	if (over) {
+		uf_drop(w, over);
+		return;
+	}
 	if (w->e->cfg.pass_queue) {
 		if (!uf_queue_pass(w, mh, src, data, len))
 			return;
@@ -515,33 +662,33 @@ static void uf_handle(struct uf_worker *w, const struct msghdr *mh,
 	uf_add(&w->st.rx_packets, 1);
 	switch (prelay_classify(data, len, &vni)) {
 	case PRELAY_CLASS_STUN:
-		uf_pass(w, UF_PASS_STUN, mh, src, data, len, queued);
+		uf_pass(w, PEER_RELAY_PASS_STUN, mh, src, data, len, queued);
 		return;
 	case PRELAY_CLASS_NOT_GENEVE:
-		uf_pass(w, UF_PASS_NOT_GENEVE, mh, src, data, len, queued);
+		uf_pass(w, PEER_RELAY_PASS_NOT_GENEVE, mh, src, data, len, queued);
 		return;
 	case PRELAY_CLASS_CONTROL:
 		/* as the kernel: never bother the owner with unknown VNIs */
 		if (!uf_lookup(w->e, vni))
-			uf_drop(w, UF_DROP_UNKNOWN_VNI);
+			uf_drop(w, PEER_RELAY_DROP_UNKNOWN_VNI);
 		else
-			uf_pass(w, UF_PASS_CONTROL, mh, src, data, len, queued);
+			uf_pass(w, PEER_RELAY_PASS_CONTROL, mh, src, data, len, queued);
 		return;
 	case PRELAY_CLASS_SHORT:
-		uf_drop(w, UF_DROP_SHORT);
+		uf_drop(w, PEER_RELAY_DROP_SHORT);
 		return;
 	case PRELAY_CLASS_DATA:
 		break;
 	}
 	s = uf_lookup(w->e, vni);
 	if (!s) {
-		uf_drop(w, UF_DROP_UNKNOWN_VNI);
+		uf_drop(w, PEER_RELAY_DROP_UNKNOWN_VNI);
 		return;
 	}
 	e0 = __atomic_load_n(&s->ep[0], __ATOMIC_ACQUIRE);
 	e1 = __atomic_load_n(&s->ep[1], __ATOMIC_ACQUIRE);
 	if (!e0 || !e1) {
-		uf_drop(w, UF_DROP_NOT_BOUND);
+		uf_drop(w, PEER_RELAY_DROP_NOT_BOUND);
 		return;
 	}
 	if (uf_ep_is_source(e0, src)) {
@@ -551,16 +698,18 @@ static void uf_handle(struct uf_worker *w, const struct msghdr *mh,
 		from = 1;
 		to = e0;
 	} else {
-		uf_drop(w, UF_DROP_BAD_SOURCE);
+		uf_drop(w, PEER_RELAY_DROP_BAD_SOURCE);
 		return;
 	}
 	if (w->efd[to->family == AF_INET6] < 0) {
-		uf_drop(w, UF_DROP_NO_SOCKET);
+		uf_drop(w, PEER_RELAY_DROP_NO_SOCKET);
 		return;
 	}
 	/* written only when it changes: no cache line bouncing per packet */
 	if (__atomic_load_n(&s->last_ms[from], __ATOMIC_RELAXED) != w->now_ms)
 		__atomic_store_n(&s->last_ms[from], w->now_ms, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->rx_packets[from], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->rx_bytes[from], len, __ATOMIC_RELAXED);
 	w->out[*nout].to = to;
 	w->out[*nout].data = data;
 	w->out[*nout].len = len;
@@ -677,7 +826,7 @@ static void uf_send(struct uf_worker *w, unsigned int nmsg, int fam)
 				continue;
 			/* Skip the message that failed, count its segments. */
 			for (k = 0; k < w->smsg[done].msg_hdr.msg_iovlen; k++)
-				uf_drop(w, UF_DROP_TX_ERROR);
+				uf_drop(w, PEER_RELAY_DROP_TX_ERROR);
 			done++;
 			continue;
 		}
@@ -687,8 +836,11 @@ static void uf_send(struct uf_worker *w, unsigned int nmsg, int fam)
 
 			uf_add(&w->st.fwd_packets, mh->msg_iovlen);
 			uf_add(&w->st.fwd_af[pair], mh->msg_iovlen);
-			for (k = 0; k < mh->msg_iovlen; k++)
+			for (k = 0; k < mh->msg_iovlen; k++) {
 				uf_add(&w->st.fwd_bytes, mh->msg_iov[k].iov_len);
+				uf_add(&w->st.fwd_af_bytes[pair],
+				       mh->msg_iov[k].iov_len);
+			}
 		}
 		done += r;
 	}
@@ -952,6 +1104,7 @@ struct uf_engine *uf_new(const struct uf_config *cfg)
 		return NULL;
 	e->cfg = *cfg;
 	e->evfd = -1;
+	randombytes_buf(e->rl.key, sizeof(e->rl.key));
 	pthread_mutex_init(&e->lock, NULL);
 	if (cfg->fds)
 		e->nworkers = cfg->nfds;

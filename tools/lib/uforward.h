@@ -33,6 +33,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <linux/peer_relay.h>
+
 struct uf_engine;
 
 struct uf_config {
@@ -55,39 +57,42 @@ struct uf_config {
 	bool pass_queue;		/* queue passed datagrams (see above) */
 };
 
-/* Why a datagram was not forwarded (the kernel's drop reasons). */
-enum uf_drop {
-	UF_DROP_SHORT,		/* shorter than the Geneve header */
-	UF_DROP_UNKNOWN_VNI,	/* data or control, no such session */
-	UF_DROP_NOT_BOUND,	/* session not bound on both sides */
-	UF_DROP_BAD_SOURCE,	/* source is neither bound endpoint */
-	UF_DROP_NO_SOCKET,	/* no socket of the egress family */
-	UF_DROP_TX_ERROR,	/* sendmmsg() refused it */
-	UF_DROP_PASS_FULL,	/* pass queue full (owner too slow) */
-	__UF_DROP_MAX,
-};
-
-/* Why a datagram was passed. */
-enum uf_pass {
-	UF_PASS_CONTROL,	/* Geneve control of a known VNI */
-	UF_PASS_NOT_GENEVE,	/* plain disco etc. */
-	UF_PASS_STUN,
-	__UF_PASS_MAX,
-};
-
 /* AF pair index of uf_stats.fwd_af: (in is v6) * 2 + (out is v6). */
 #define UF_AF_PAIR(in6, out6)	((in6) * 2 + (out6))
 
+/*
+ * Counters. Drops and passes are counted with the kernel's UAPI reasons
+ * (enum peer_relay_drop_reason / peer_relay_pass_reason, names in
+ * include/peer_relay/names.h), so both data planes report the same
+ * numbers under the same names.
+ */
 struct uf_stats {
 	uint64_t rx_packets;		/* datagrams received (after GRO split) */
 	uint64_t fwd_packets;
 	uint64_t fwd_bytes;		/* UDP payload bytes */
 	uint64_t passed;		/* control, STUN, non-Geneve */
 	uint64_t dropped;		/* every drop reason but TX_ERROR */
-	uint64_t send_errors;		/* == drop[UF_DROP_TX_ERROR] */
+	uint64_t send_errors;		/* == drop[PEER_RELAY_DROP_TX_ERROR] */
 	uint64_t fwd_af[4];		/* packets by UF_AF_PAIR() */
-	uint64_t drop[__UF_DROP_MAX];
-	uint64_t pass[__UF_PASS_MAX];
+	uint64_t fwd_af_bytes[4];	/* bytes by UF_AF_PAIR() */
+	uint64_t drop[__PEER_RELAY_DROP_MAX];
+	uint64_t pass[__PEER_RELAY_PASS_MAX];
+	/*
+	 * Passed datagrams lost because the owner did not drain the queue
+	 * in time: the kernel plane's equivalent is a full socket receive
+	 * buffer (UDP RcvbufErrors), not a peer_relay drop reason.
+	 */
+	uint64_t pass_queue_full;
+};
+
+/* One session as the engine sees it (uf_session_info()). */
+struct uf_session_info {
+	bool bound[2];
+	struct sockaddr_storage remote[2];	/* ss_family 0: unbound */
+	struct sockaddr_storage local[2];	/* ss_family 0: not pinned */
+	uint64_t last_ms[2];		/* uf_now_ms() of the last activity */
+	uint64_t rx_packets[2];		/* data forwarded from the endpoint */
+	uint64_t rx_bytes[2];
 };
 
 /* A passed datagram handed to the uf_pass_drain() callback. */
@@ -145,6 +150,20 @@ int uf_session_del(struct uf_engine *e, uint32_t vni);
  */
 int uf_session_last_seen(struct uf_engine *e, uint32_t vni,
 			 uint64_t last_ms[2]);
+
+/* Everything about @vni (see struct uf_session_info). 0 or -ENOENT. */
+int uf_session_info(struct uf_engine *e, uint32_t vni,
+		    struct uf_session_info *out);
+
+/*
+ * Limit the datagrams passed to the owner as the kernel does (pass-rate,
+ * pass-burst per source, IPv6 per /64, and pass-rate-total for all
+ * sources; include/peer_relay/ratelimit.h): over the limit they are
+ * dropped as PEER_RELAY_DROP_RATELIMIT(_TOTAL). Rate 0: no limit (the
+ * default). Every bucket starts full. Safe while the workers run.
+ */
+void uf_set_pass_limit(struct uf_engine *e, uint32_t rate, uint32_t burst,
+		       uint32_t rate_total);
 
 /* The engine's clock (CLOCK_MONOTONIC_COARSE) in milliseconds. */
 uint64_t uf_now_ms(void);

@@ -59,8 +59,11 @@ int ctl_nl(struct ctl *c)
 
 	if (c->nl_open)
 		return 0;
-	err = prl_nl_open(&c->nl);
-	if (err == -ENOENT && !c->nl.last.msg[0])
+	/* no module: relayd's control socket (userspace data plane) */
+	err = prl_nl_open_any(&c->nl, NULL);
+	if (err == -ENOENT && c->nl.last.msg[0])
+		return ctl_error(c, "%s", c->nl.last.msg);
+	if (err == -ENOENT)
 		return ctl_error(c, "generic netlink family \"%s\" not found (is the peer_relay module loaded?)",
 				 PEER_RELAY_GENL_NAME);
 	if (err) {

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <peer_relay/limits.h>
+
 #include "num.h"
 #include "relayd.h"
 
@@ -139,17 +141,35 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		if (!(cli_set & RELAYD_SET_LOGLEVEL))
 			o->log_level = l;
 	} else if (!strcmp(key, "bind-lifetime")) {
-		if (prl_parse_u32(val, 1, UINT32_MAX, &rc->bind_lifetime_ms))
+		/* the module's bounds (include/peer_relay/limits.h) */
+		if (prl_parse_u32(val, PRELAY_LIFETIME_MIN_MS,
+				  PRELAY_LIFETIME_MAX_MS, &rc->bind_lifetime_ms))
 			return -EINVAL;
 		rc->mask |= PRL_CFG_BIND_LIFETIME;
 	} else if (!strcmp(key, "idle-lifetime")) {
-		if (prl_parse_u32(val, 1, UINT32_MAX, &rc->idle_lifetime_ms))
+		if (prl_parse_u32(val, PRELAY_LIFETIME_MIN_MS,
+				  PRELAY_LIFETIME_MAX_MS, &rc->idle_lifetime_ms))
 			return -EINVAL;
 		rc->mask |= PRL_CFG_IDLE_LIFETIME;
 	} else if (!strcmp(key, "max-sessions")) {
-		if (prl_parse_u32(val, 0, UINT32_MAX, &rc->max_sessions))
+		if (prl_parse_u32(val, PRELAY_MAX_SESSIONS_MIN,
+				  PEER_RELAY_VNI_MAX, &rc->max_sessions))
 			return -EINVAL;
 		rc->mask |= PRL_CFG_MAX_SESSIONS;
+	} else if (!strcmp(key, "pass-rate")) {
+		if (prl_parse_u32(val, 0, PRELAY_PASS_RATE_MAX, &rc->pass_rate))
+			return -EINVAL;
+		rc->mask |= PRL_CFG_PASS_RATE;
+	} else if (!strcmp(key, "pass-burst")) {
+		if (prl_parse_u32(val, PRELAY_PASS_BURST_MIN,
+				  PRELAY_PASS_BURST_MAX, &rc->pass_burst))
+			return -EINVAL;
+		rc->mask |= PRL_CFG_PASS_BURST;
+	} else if (!strcmp(key, "pass-rate-total")) {
+		if (prl_parse_u32(val, 0, PRELAY_PASS_RATE_MAX,
+				  &rc->pass_rate_total))
+			return -EINVAL;
+		rc->mask |= PRL_CFG_PASS_RATE_TOTAL;
 	} else if (!strcmp(key, "key")) {
 		if (!(cli_set & RELAYD_SET_KEY))
 			return set_path(&o->key_file, &o->owned,
@@ -158,6 +178,10 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		if (!(cli_set & RELAYD_SET_GRANTS))
 			return set_path(&o->grants_file, &o->owned,
 					RELAYD_SET_GRANTS, val);
+	} else if (!strcmp(key, "control-socket")) {
+		if (!(cli_set & RELAYD_SET_CTLSOCK))
+			return set_path(&o->ctl_socket, &o->owned,
+					RELAYD_SET_CTLSOCK, val);
 	} else if (!strcmp(key, "metrics-file")) {
 		if (!(cli_set & RELAYD_SET_METRICS))
 			return set_path(&o->metrics_file, &o->owned,
@@ -325,5 +349,7 @@ void relayd_opts_free(struct relayd_opts *o)
 		free((char *)o->grants_file);
 	if (o->owned & RELAYD_SET_METRICS)
 		free((char *)o->metrics_file);
+	if (o->owned & RELAYD_SET_CTLSOCK)
+		free((char *)o->ctl_socket);
 	o->owned = 0;
 }

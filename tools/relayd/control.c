@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * relayd control plane: handshake and in-band allocation on top of the
- * event loop and the kernel (see control.h).
+ * event loop and the data-plane interface (see control.h, dataplane.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,11 +13,11 @@
 #include <peer_relay/classify.h>
 
 #include "control.h"
+#include "ctl_proto.h"
 #include "keyfile.h"
 #include "relayclient.h"
-#include "uforward.h"
 
-/* ---- session cache ---- */
+/* ---- the handshake cache (never the only copy of a session) ---- */
 
 static struct relayd_ctl_sess **bucket(struct relayd_control *ctl,
 				       uint32_t vni)
@@ -36,31 +36,6 @@ static struct relayd_ctl_sess *cache_find(struct relayd_control *ctl,
 	return NULL;
 }
 
-static struct relayd_ctl_sess **pair_bucket(struct relayd_control *ctl,
-					    const uint8_t k0[PRL_KEY_LEN],
-					    const uint8_t k1[PRL_KEY_LEN])
-{
-	uint32_t h = 2166136261u;
-	int i;
-
-	for (i = 0; i < 8; i++)		/* keys are random: a few bytes do */
-		h = (h ^ k0[i] ^ ((uint32_t)k1[i] << 8)) * 16777619u;
-	return &ctl->pairs[h % RELAYD_CTL_BUCKETS];
-}
-
-static void pair_unlink(struct relayd_control *ctl, struct relayd_ctl_sess *e)
-{
-	struct relayd_ctl_sess **pp;
-
-	for (pp = pair_bucket(ctl, e->hs.client_key[0], e->hs.client_key[1]);
-	     *pp; pp = &(*pp)->next_pair) {
-		if (*pp == e) {
-			*pp = e->next_pair;
-			return;
-		}
-	}
-}
-
 static void cache_remove(struct relayd_control *ctl, uint32_t vni)
 {
 	struct relayd_ctl_sess **pp, *e;
@@ -69,8 +44,6 @@ static void cache_remove(struct relayd_control *ctl, uint32_t vni)
 		if (e->hs.vni != vni)
 			continue;
 		*pp = e->next;
-		if (ctl->rd->userspace)
-			pair_unlink(ctl, e);
 		sodium_memzero(e, sizeof(*e));
 		free(e);
 		ctl->n_cached--;
@@ -91,192 +64,10 @@ static void cache_flush(struct relayd_control *ctl)
 			free(e);
 		}
 	}
-	memset(ctl->pairs, 0, sizeof(ctl->pairs));
 	ctl->n_cached = 0;
 }
 
-/* ---- userspace data plane: the sessions themselves ---- */
-
-static uint32_t us_lifetime(const struct relayd *rd, uint32_t bit)
-{
-	const struct prl_config *c = &rd->opts.relay_cfg;
-
-	if (bit == PRL_CFG_BIND_LIFETIME)
-		return c->mask & bit ? c->bind_lifetime_ms :
-		       PEER_RELAY_DEFAULT_BIND_LIFETIME_MS;
-	return c->mask & bit ? c->idle_lifetime_ms :
-	       PEER_RELAY_DEFAULT_IDLE_LIFETIME_MS;
-}
-
-/* What CONFIG_GET would say: lifetimes, static endpoints (opts). */
-static void us_config(const struct relayd *rd, struct prl_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->bind_lifetime_ms = us_lifetime(rd, PRL_CFG_BIND_LIFETIME);
-	cfg->idle_lifetime_ms = us_lifetime(rd, PRL_CFG_IDLE_LIFETIME);
-	if (rd->opts.relay_cfg.mask & PRL_CFG_STATIC_EPS) {
-		cfg->n_static_eps = rd->opts.relay_cfg.n_static_eps;
-		memcpy(cfg->static_eps, rd->opts.relay_cfg.static_eps,
-		       sizeof(cfg->static_eps));
-	}
-}
-
-/*
- * The session of the key pair, created if new (as SESSION_NEW: idempotent
- * per unordered pair, next free VNI from a cyclic cursor, LamportID + 1).
- * Fills @out (vni, lamport). Returns 0 or -errno.
- */
-static int us_session_new(struct relayd_control *ctl, const uint8_t *ka,
-			  const uint8_t *kb, struct prl_session *out)
-{
-	struct relayd *rd = ctl->rd;
-	struct relayd_ctl_sess *e, **b;
-	uint32_t max = rd->opts.relay_cfg.mask & PRL_CFG_MAX_SESSIONS ?
-		       rd->opts.relay_cfg.max_sessions :
-		       PEER_RELAY_DEFAULT_MAX_SESSIONS;
-	uint32_t vni, tries;
-	int err;
-
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	/* sorts the keys; refuses equal keys and the server key */
-	if (prl_hs_session_init(&e->hs, 0, ka, kb, &ctl->hs)) {
-		free(e);
-		return -EINVAL;
-	}
-	for (b = pair_bucket(ctl, e->hs.client_key[0], e->hs.client_key[1]);
-	     *b; b = &(*b)->next_pair) {
-		if (!memcmp((*b)->hs.client_key, e->hs.client_key,
-			    sizeof(e->hs.client_key))) {
-			out->vni = (*b)->hs.vni;
-			out->lamport = (*b)->lamport;
-			sodium_memzero(e, sizeof(*e));
-			free(e);
-			return 0;
-		}
-	}
-	if (ctl->n_cached >= max) {
-		free(e);
-		return -ENOSPC;
-	}
-	if (!ctl->vni_next)
-		ctl->vni_next = PEER_RELAY_VNI_MIN;
-	for (tries = 0; tries < PEER_RELAY_VNI_MAX; tries++) {
-		vni = ctl->vni_next++;
-		if (ctl->vni_next > PEER_RELAY_VNI_MAX)
-			ctl->vni_next = PEER_RELAY_VNI_MIN;
-		if (!cache_find(ctl, vni))
-			break;
-	}
-	if (tries == PEER_RELAY_VNI_MAX) {
-		free(e);
-		return -ENOSPC;
-	}
-	err = uf_session_new(rd->uf, vni);
-	if (err) {
-		sodium_memzero(e, sizeof(*e));
-		free(e);
-		return err;
-	}
-	e->hs.vni = vni;
-	e->lamport = ++ctl->lamport;
-	e->created_ms = uf_now_ms();
-	e->next = *bucket(ctl, vni);
-	*bucket(ctl, vni) = e;
-	e->next_pair = *b;	/* *b is NULL: the end of the pair chain */
-	*b = e;
-	ctl->n_cached++;
-	out->vni = vni;
-	out->lamport = e->lamport;
-	return 0;
-}
-
-static int us_session_bind(struct relayd_control *ctl, uint32_t vni,
-			   unsigned int idx, const struct prl_endpoint *remote,
-			   const struct prl_addr *local)
-{
-	struct relayd_ctl_sess *e = cache_find(ctl, vni);
-	struct sockaddr_storage r, l;
-	struct prl_endpoint lep = { 0 };
-	socklen_t len;
-	int err;
-
-	if (!e || idx > 1)
-		return -ENOENT;
-	if (prl_endpoint_to_sockaddr(remote, &r, &len))
-		return -EINVAL;
-	if (local && local->family) {
-		lep.addr = *local;
-		if (prl_endpoint_to_sockaddr(&lep, &l, &len))
-			return -EINVAL;
-	}
-	err = uf_session_bind(ctl->rd->uf, vni, idx, &r,
-			      local && local->family ? &l : NULL);
-	if (!err)
-		e->bound[idx] = true;
-	return err;
-}
-
-static void us_delete(struct relayd_control *ctl, struct relayd_ctl_sess *e,
-		      const char *why)
-{
-	uint32_t vni = e->hs.vni;
-
-	uf_session_del(ctl->rd->uf, vni);
-	prl_log_info(&ctl->rd->log, "vni %u: session expired (%s), forgotten",
-		    vni, why);
-	cache_remove(ctl, vni);
-}
-
-/* The kernel's expiry (kmod/expiry.c): bind window, then idle lifetime. */
-static void us_expire(struct relayd *rd, void *arg)
-{
-	struct relayd_control *ctl = arg;
-	uint64_t now = uf_now_ms(), last[2];
-	uint32_t bind_ms = us_lifetime(rd, PRL_CFG_BIND_LIFETIME);
-	uint32_t idle_ms = us_lifetime(rd, PRL_CFG_IDLE_LIFETIME);
-	size_t i;
-
-	for (i = 0; i < RELAYD_CTL_BUCKETS; i++) {
-		struct relayd_ctl_sess *e, *next;
-
-		for (e = ctl->buckets[i]; e; e = next) {
-			next = e->next;
-			if (!e->bound[0] || !e->bound[1]) {
-				if (now > e->created_ms + bind_ms) {
-					ctl->expired_bind++;
-					us_delete(ctl, e, "expired_bind");
-				}
-				continue;
-			}
-			if (uf_session_last_seen(rd->uf, e->hs.vni, last))
-				continue;
-			if (now > last[0] + idle_ms || now > last[1] + idle_ms) {
-				ctl->expired_idle++;
-				us_delete(ctl, e, "expired_idle");
-			}
-		}
-	}
-	uf_reclaim(rd->uf);
-}
-
-/* Scan at a tenth of the shorter lifetime, as the kernel does. */
-static int us_set_tick(struct relayd_control *ctl)
-{
-	struct relayd *rd = ctl->rd;
-	uint32_t b = us_lifetime(rd, PRL_CFG_BIND_LIFETIME);
-	uint32_t i = us_lifetime(rd, PRL_CFG_IDLE_LIFETIME);
-	uint32_t ms = (b < i ? b : i) / 10;
-
-	ms = ms < 50 ? 50 : ms > 5000 ? 5000 : ms;
-	if (ms == ctl->tick_ms)
-		return 0;
-	ctl->tick_ms = ms;
-	return relayd_loop_set_tick(rd, ms, us_expire, ctl);
-}
-
-/* Add (or refresh) the view's entry of a kernel session. */
+/* Add (or refresh) the cache entry of a data-plane session. */
 static struct relayd_ctl_sess *cache_add(struct relayd_control *ctl,
 					 const struct prl_session *s)
 {
@@ -303,74 +94,53 @@ static struct relayd_ctl_sess *cache_add(struct relayd_control *ctl,
 	return e;
 }
 
-/* prl_hs_lookup_fn: the view, filled from SESSION_GET on a miss. */
+/*
+ * prl_hs_lookup_fn: the cache, filled from the data plane's own store on
+ * a miss. The cache holds nothing the data plane does not (the
+ * in-progress generations are soft state): dropping an entry never
+ * loses a session.
+ */
 static struct prl_hs_session *lookup(void *arg, uint32_t vni)
 {
 	struct relayd_control *ctl = arg;
-	struct relayd *rd = ctl->rd;
+	struct relayd_dp *dp = &ctl->dp;
 	struct relayd_ctl_sess *e = cache_find(ctl, vni);
 	struct prl_session s;
 	int err;
 
 	if (e)
 		return &e->hs;
-	if (!rd->nl_open)
-		return NULL;
-	err = prl_session_get(&rd->nl, vni, &s);
+	err = dp->ops->session_get(dp, vni, &s);
 	if (err) {
 		if (err != -ENOENT)
-			prl_log_warn(&rd->log, "session get vni %u: %s", vni,
-				    strerror(-err));
+			relayd_dp_warn(dp, err, "session get vni %u", vni);
 		return NULL;
 	}
 	e = cache_add(ctl, &s);
 	return e ? &e->hs : NULL;
 }
 
-static int on_event(const struct prl_event *ev, void *arg)
-{
-	struct relayd_control *ctl = arg;
-	struct relayd *rd = ctl->rd;
+/* ---- what the data plane tells us (struct relayd_dp_notify) ---- */
 
-	switch (ev->cmd) {
-	case PEER_RELAY_CMD_SESSION_DEL_NTF:
-		if (cache_find(ctl, ev->session.vni))
-			prl_log_info(&rd->log, "vni %u: session deleted by the kernel (%s), forgotten",
-				    ev->session.vni,
-				    prl_del_name(ev->session.del_reason));
-		cache_remove(ctl, ev->session.vni);
-		break;
-	case PEER_RELAY_CMD_SESSION_NEW_NTF:
-		/* replaces the entry of a reused VNI (other keys) */
-		cache_add(ctl, &ev->session);
-		break;
-	default:
-		break;
-	}
-	return 0;
+static void on_session_new(void *arg, const struct prl_session *s)
+{
+	/* replaces the entry of a reused VNI (other keys) */
+	cache_add(arg, s);
 }
 
-static void on_events_fd(struct relayd *rd, int fd, uint32_t events,
-			 void *arg)
+static void on_session_del(void *arg, uint32_t vni, unsigned int reason)
 {
 	struct relayd_control *ctl = arg;
-	int err, i;
 
-	for (i = 0; i < 64; i++) {
-		err = prl_events_recv(&ctl->ev, on_event, ctl);
-		if (err == -EAGAIN)
-			return;
-		if (err == -ENOBUFS) {
-			prl_log_warn(&rd->log, "session events lost: rebuilding the session view");
-			relayd_control_sync(ctl);
-			continue;
-		}
-		if (err) {
-			prl_log_warn(&rd->log, "session events: %s",
-				    strerror(-err));
-			return;
-		}
-	}
+	if (cache_find(ctl, vni))
+		prl_log_info(&ctl->rd->log, "vni %u: session deleted by %s (%s), forgotten",
+			     vni, ctl->dp.ops->desc, prl_del_name(reason));
+	cache_remove(ctl, vni);
+}
+
+static void on_lost(void *arg)
+{
+	relayd_control_sync(arg);
 }
 
 /* ---- datagrams ---- */
@@ -405,9 +175,13 @@ static void handle_control(struct relayd_control *ctl,
 		     (const struct sockaddr *)&src,
 		     from ? (const struct sockaddr *)&local : NULL, lookup,
 		     ctl, &act);
-	/* Without events a reused VNI can leave stale keys: retry fresh. */
-	if (act.result == PRL_HS_DROP_UNKNOWN_SENDER && !ctl->ev_open &&
-	    cache_find(ctl, act.vni)) {
+	/*
+	 * A data plane that may delete sessions without telling us (the
+	 * kernel without events) can leave stale keys of a reused VNI:
+	 * refetch them once. Only the cache entry goes; the session stays.
+	 */
+	if (act.result == PRL_HS_DROP_UNKNOWN_SENDER &&
+	    !ctl->dp.ops->coherent(&ctl->dp) && cache_find(ctl, act.vni)) {
 		ctl->hs.counters[act.result]--;
 		cache_remove(ctl, act.vni);
 		prl_hs_handle(&ctl->hs, pkt->data, pkt->len,
@@ -428,20 +202,13 @@ static void handle_control(struct relayd_control *ctl,
 				     strerror(-err));
 		}
 	} else if (act.kind == PRL_HS_ACT_BIND) {
-		if (rd->userspace)
-			err = us_session_bind(ctl, act.vni, act.endpoint,
-					      &pkt->src, from);
-		else
-			err = prl_session_bind(&rd->nl, act.vni, act.endpoint,
-					      &pkt->src, from);
+		err = ctl->dp.ops->session_bind(&ctl->dp, act.vni, act.endpoint,
+						&pkt->src, from);
 		if (err) {
-			const char *msg = rd->userspace ? "" :
-					  prl_nl_errmsg(&rd->nl);
-
 			ctl->bind_errors++;
-			prl_log_warn(&rd->log, "session bind vni %u ep %u to %s: %s%s%s",
-				    act.vni, act.endpoint, s, strerror(-err),
-				    *msg ? ": " : "", msg);
+			relayd_dp_warn(&ctl->dp, err,
+				       "session bind vni %u ep %u to %s",
+				       act.vni, act.endpoint, s);
 			if (err == -ENOENT)
 				cache_remove(ctl, act.vni);
 			return;
@@ -498,24 +265,14 @@ static void handle_alloc(struct relayd_control *ctl,
 			     prl_alloc_result_name(r));
 		return;
 	}
-	if (rd->userspace) {
-		err = us_session_new(ctl, req.client_key[0], req.client_key[1],
-				     &sess);
-		us_config(rd, &cfg);
-	} else if (rd->nl_open) {
-		err = prl_session_new(&rd->nl, req.client_key[0],
-				     req.client_key[1], NULL, &sess);
-		if (!err)
-			err = prl_config_get(&rd->nl, &cfg);
-	} else {
-		return;
-	}
+	err = ctl->dp.ops->session_new(&ctl->dp, req.client_key[0],
+				       req.client_key[1], NULL, NULL, NULL,
+				       &sess);
+	if (!err)
+		err = ctl->dp.ops->config_get(&ctl->dp, &cfg);
 	if (err) {
-		const char *msg = rd->userspace ? "" : prl_nl_errmsg(&rd->nl);
-
 		ctl->alloc_errors++;
-		prl_log_warn(&rd->log, "allocate for %s: %s%s%s", s,
-			    strerror(-err), *msg ? ": " : "", msg);
+		relayd_dp_warn(&ctl->dp, err, "allocate for %s", s);
 		return;
 	}
 	as.vni = sess.vni;
@@ -601,17 +358,16 @@ int relayd_control_sync(struct relayd_control *ctl)
 	struct relayd *rd = ctl->rd;
 	int n;
 
-	if (!rd->nl_open)
-		return 0;
 	cache_flush(ctl);
-	n = prl_session_dump(&rd->nl, sync_one, ctl);
+	n = ctl->dp.ops->session_dump(&ctl->dp, sync_one, ctl);
 	if (n < 0) {
-		prl_log_warn(&rd->log, "session dump: %s", strerror(-n));
+		relayd_dp_warn(&ctl->dp, n, "session dump");
 		return n;
 	}
 	ctl->resyncs++;
-	prl_log_info(&rd->log, "session view rebuilt from the kernel: %zu session%s",
-		    ctl->n_cached, ctl->n_cached == 1 ? "" : "s");
+	prl_log_info(&rd->log, "session view rebuilt from %s: %zu session%s",
+		     ctl->dp.ops->desc, ctl->n_cached,
+		     ctl->n_cached == 1 ? "" : "s");
 	return (int)ctl->n_cached;
 }
 
@@ -673,15 +429,12 @@ int relayd_control_reload(struct relayd_control *ctl)
 		relayd_opts_free(&o);
 		return -EINVAL;
 	}
-	/* kernel settings: what the file (or the command line) sets */
+	/* data-plane settings: what the file (or the command line) sets */
 	o.relay_cfg.mask &= ~PRL_CFG_SERVER_KEY;
-	if (rd->nl_open && o.relay_cfg.mask) {
-		ret = prl_config_set(&rd->nl, &o.relay_cfg);
+	if (o.relay_cfg.mask) {
+		ret = ctl->dp.ops->config_set(&ctl->dp, &o.relay_cfg);
 		if (ret) {
-			const char *msg = prl_nl_errmsg(&rd->nl);
-
-			prl_log_err(&rd->log, "reload: config set: %s%s%s",
-				   strerror(-ret), *msg ? ": " : "", msg);
+			relayd_dp_warn(&ctl->dp, ret, "reload: config set");
 		} else if (o.relay_cfg.mask & PRL_CFG_STATIC_EPS) {
 			prl_log_info(&rd->log, "reload: %u static endpoint%s",
 				    o.relay_cfg.n_static_eps,
@@ -708,12 +461,6 @@ int relayd_control_reload(struct relayd_control *ctl)
 	o.userspace = rd->opts.userspace;
 	relayd_opts_free(&rd->opts);
 	rd->opts = o;
-	if (rd->userspace) {
-		ret = us_set_tick(ctl);
-		if (ret)
-			prl_log_warn(&rd->log, "reload: expiry timer: %s",
-				    strerror(-ret));
-	}
 	ctl->reloads++;
 	prl_log_info(&rd->log, "configuration reloaded");
 	return 0;
@@ -764,11 +511,19 @@ static int load_key(struct relayd *rd, uint8_t priv[PRL_KEY_LEN])
 
 int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 {
+	const struct relayd_dp_notify notify = {
+		.session_new = on_session_new,
+		.session_del = on_session_del,
+		.lost = on_lost,
+		.arg = ctl,
+	};
+	struct prl_config cfg;
 	uint8_t priv[PRL_KEY_LEN];
 	char hex[65], err_msg[256];
 	int err;
 
 	memset(ctl, 0, sizeof(*ctl));
+	ctl->cs.fd = -1;
 	ctl->rd = rd;
 	err = load_key(rd, priv);
 	if (err)
@@ -795,34 +550,22 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 		prl_log_info(&rd->log, "in-band allocation disabled (no grants file)");
 	}
 
-	if (rd->nl_open) {
-		struct prl_config cfg = { .mask = PRL_CFG_SERVER_KEY };
-
-		memcpy(cfg.server_key, ctl->pub, PRL_KEY_LEN);
-		err = prl_config_set(&rd->nl, &cfg);
-		if (err) {
-			const char *msg = prl_nl_errmsg(&rd->nl);
-
-			prl_log_err(&rd->log, "config set server-key: %s%s%s",
-				   strerror(-err), *msg ? ": " : "", msg);
-			return err;
-		}
-		err = prl_events_open(&ctl->ev, &rd->nl, true);
-		if (!err) {
-			err = relayd_loop_add_fd(rd, prl_events_fd(&ctl->ev),
-						 on_events_fd, ctl);
-			if (err)
-				prl_events_close(&ctl->ev);
-		}
-		if (err)
-			prl_log_warn(&rd->log, "session events unavailable (%s): handshake cache refreshes on demand",
-				    strerror(-err));
-		else
-			ctl->ev_open = true;
+	err = relayd_dp_start(&ctl->dp, rd, &notify);
+	if (err)
+		return err;
+	prl_log_info(&rd->log, "data plane: %s", ctl->dp.ops->name);
+	cfg = rd->opts.relay_cfg;
+	cfg.mask |= PRL_CFG_SERVER_KEY;
+	memcpy(cfg.server_key, ctl->pub, PRL_KEY_LEN);
+	err = ctl->dp.ops->config_set(&ctl->dp, &cfg);
+	if (err) {
+		relayd_dp_warn(&ctl->dp, err, "config set");
+		return err;
 	}
-	/* after subscribing, so no session is missed in between */
-	if (rd->nl_open)
-		relayd_control_sync(ctl);
+	if (rd->opts.relay_cfg.mask)
+		prl_log_info(&rd->log, "relay configuration applied");
+	/* after subscribing to events, so no session is missed in between */
+	relayd_control_sync(ctl);
 	if (prl_rl_init(&ctl->rl, rd->opts.rate_limit, rd->opts.rate_burst)) {
 		prl_log_err(&rd->log, "out of memory");
 		return -ENOMEM;
@@ -832,13 +575,13 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 			    rd->opts.rate_limit, rd->opts.rate_burst);
 	else
 		prl_log_info(&rd->log, "rate limit: off");
-	if (rd->userspace) {
-		err = us_set_tick(ctl);
-		if (err) {
-			prl_log_err(&rd->log, "expiry timer: %s", strerror(-err));
-			return err;
-		}
-	}
+	/*
+	 * Only while relayd is the data plane: with the module, relayctl
+	 * asks the kernel. Not fatal: relayd forwards without it.
+	 */
+	if (rd->userspace)
+		relayd_ctlsock_open(&ctl->cs, ctl, rd->opts.ctl_socket ?
+				    rd->opts.ctl_socket : PRL_CTL_DEFAULT_PATH);
 	rd->rx = relayd_control_rx;
 	rd->rx_arg = ctl;
 	rd->on_signal = on_signal;
@@ -871,11 +614,8 @@ void relayd_control_log_stats(const struct relayd_control *ctl)
 	prl_log_info(log, "control packets: %llu handled, %llu rate-limited",
 		    (unsigned long long)ctl->rl.passed,
 		    (unsigned long long)ctl->rl.limited);
-	if (ctl->rd->userspace)
-		prl_log_info(log, "sessions expired: bind %llu, idle %llu",
-			    (unsigned long long)ctl->expired_bind,
-			    (unsigned long long)ctl->expired_idle);
-	relayd_uplane_log_stats(ctl->rd);
+	if (ctl->dp.ops)
+		ctl->dp.ops->log_stats(&ctl->dp);
 	if (ctl->alloc_errors || ctl->bind_errors || ctl->send_errors)
 		prl_log_info(log, "errors: allocate %llu, bind %llu, send %llu",
 			    (unsigned long long)ctl->alloc_errors,
@@ -907,17 +647,12 @@ static const char *err_op(int i)
 {
 	return i == 0 ? "allocate" : i == 1 ? "bind" : i == 2 ? "send" : NULL;
 }
-static const char *expiry_reason(int i)
-{
-	return i == 0 ? "expired_bind" : i == 1 ? "expired_idle" : NULL;
-}
 
 void relayd_control_write_metrics(const struct relayd_control *ctl, FILE *f)
 {
 	const uint64_t ctl_pkts[2] = { ctl->rl.passed, ctl->rl.limited };
 	const uint64_t errs[3] = { ctl->alloc_errors, ctl->bind_errors,
 				   ctl->send_errors };
-	const uint64_t expired[2] = { ctl->expired_bind, ctl->expired_idle };
 
 	prom_family(f, "peer_relay_relayd_handshake_total",
 		    "Control packets of the bind handshake by outcome.",
@@ -942,21 +677,14 @@ void relayd_control_write_metrics(const struct relayd_control *ctl, FILE *f)
 		"# TYPE peer_relay_relayd_sessions gauge\n"
 		"peer_relay_relayd_sessions %zu\n",
 		(unsigned long long)ctl->reloads, ctl->n_cached);
-	if (ctl->rd->userspace)
-		prom_family(f, "peer_relay_relayd_sessions_deleted_total",
-			    "Sessions the userspace data plane expired, by reason.",
-			    "reason", expiry_reason, expired, 2);
 }
 
 void relayd_control_fini(struct relayd_control *ctl)
 {
 	if (!ctl->rd)
 		return;
-	if (ctl->ev_open) {
-		relayd_loop_del_fd(ctl->rd, prl_events_fd(&ctl->ev));
-		prl_events_close(&ctl->ev);
-		ctl->ev_open = false;
-	}
+	relayd_ctlsock_close(&ctl->cs);
+	relayd_dp_stop(&ctl->dp);
 	cache_flush(ctl);
 	prl_rl_fini(&ctl->rl);
 	prl_grants_free(&ctl->grants);

@@ -1,32 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * relayd control plane: the glue between the event loop (rd->rx), the
- * protocol libraries (handshake.c, alloc.c) and the kernel (netlink).
+ * protocol libraries (handshake.c, alloc.c) and the data plane, which it
+ * reaches only through the ops table of dataplane.h (the module over
+ * netlink, or the userspace engine):
  *
  *   Geneve control packet  -> prl_hs_handle(): Challenge sent back to the
- *                             source, or SESSION_BIND after a valid Answer
- *   plain disco            -> prl_alloc_parse(): SESSION_NEW, then the
+ *                             source, or session_bind after a valid Answer
+ *   plain disco            -> prl_alloc_parse(): session_new, then the
  *                             sealed AllocateResponse back to the source
  *
- * The handshake needs each session's client keys. relayd keeps a view of
- * the kernel's sessions (keys, precomputed shared keys, in-progress
- * generations): rebuilt from a SESSION dump at startup (and after lost
- * events), extended by SESSION_NEW_NTF, pruned by SESSION_DEL_NTF (the
- * kernel expired or deleted the session); a miss falls back to
- * SESSION_GET.
- *
- * With the userspace data plane (uplane.c) there is no kernel: the view
- * is the session table itself. Allocation creates the session here (VNI
- * cursor, LamportID, key-pair index) and in the forwarding engine, a
- * valid Answer binds the endpoint in the engine, and a periodic tick
- * expires sessions exactly like the kernel does (bind lifetime while not
- * bound on both sides, idle lifetime per endpoint after that, from the
- * config file's bind-lifetime/idle-lifetime/max-sessions).
+ * The handshake needs each session's client keys (and precomputed shared
+ * keys). relayd caches them per VNI: filled from the data plane's
+ * session_get on a miss and from a dump at startup (and after lost
+ * notifications), updated by the plane's session_new/session_del
+ * notifications. The cache owns no session: the data plane's store is
+ * the only truth, so losing a cache entry costs one lookup, never a
+ * session.
  *
  * Every control packet and allocation request first passes a per-source
  * rate limit (ratelimit.h). SIGHUP reloads the config file (static
- * endpoints and lifetimes into the kernel, grants, rate limit); SIGUSR1
- * logs the counters and the view.
+ * endpoints, lifetimes and pass limits into the data plane, grants,
+ * rate limit); SIGUSR1 logs the counters and the cache.
  */
 #ifndef RELAYD_CONTROL_H
 #define RELAYD_CONTROL_H
@@ -36,20 +31,18 @@
 #include <stdio.h>
 
 #include "alloc.h"
+#include "ctlsock.h"
+#include "dataplane.h"
 #include "handshake.h"
 #include "ratelimit.h"
 #include "relayd.h"
 
 #define RELAYD_CTL_BUCKETS	4096
 
+/* The handshake's cache entry of a data-plane session. */
 struct relayd_ctl_sess {
 	struct prl_hs_session hs;
 	struct relayd_ctl_sess *next;
-	/* userspace data plane only (the kernel keeps these otherwise) */
-	uint64_t lamport;
-	uint64_t created_ms;		/* uf_now_ms() */
-	bool bound[2];
-	struct relayd_ctl_sess *next_pair;	/* key-pair index chain */
 };
 
 struct relayd_control {
@@ -58,10 +51,9 @@ struct relayd_control {
 	struct prl_hs_server hs;		/* holds the private key */
 	struct prl_grants grants;
 	struct prl_alloc_ctx alloc;
+	struct relayd_dp dp;		/* the data plane (dataplane.h) */
 	struct relayd_ctl_sess *buckets[RELAYD_CTL_BUCKETS];
 	size_t n_cached;
-	struct prl_events ev;
-	bool ev_open;
 	/* outcomes not counted by the libraries */
 	uint64_t allocated;		/* responses sent */
 	uint64_t alloc_errors;		/* SESSION_NEW / CONFIG_GET failed */
@@ -71,12 +63,7 @@ struct relayd_control {
 	uint64_t reloads;		/* successful SIGHUP reloads */
 	uint64_t resyncs;		/* view rebuilt from a dump */
 	struct prl_ratelimit rl;
-	/* userspace data plane only */
-	struct relayd_ctl_sess *pairs[RELAYD_CTL_BUCKETS];
-	uint32_t vni_next;
-	uint64_t lamport;
-	unsigned int tick_ms;
-	uint64_t expired_bind, expired_idle;
+	struct relayd_ctlsock cs;	/* relayctl's way in (ctlsock.c) */
 };
 
 /*

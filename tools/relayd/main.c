@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "ctl_proto.h"
 #include "metrics.h"
 #include "ratelimit.h"
 #include "num.h"
@@ -52,6 +53,10 @@ static void usage(FILE *f)
 		"  -r, --rate-limit N    control packets per second handled per source\n"
 		"                        address (default %d; 0: no limit)\n"
 		"  -b, --rate-burst N    burst of the rate limit (default %d)\n"
+		"  -C, --control-socket PATH\n"
+		"                        where relayctl reaches relayd (default\n"
+		"                        " PRL_CTL_DEFAULT_PATH ", none: no socket);\n"
+		"                        relayctl uses it when the module is absent\n"
 		"  -m, --metrics-file FILE\n"
 		"                        write relayd's counters there every 10 s in the\n"
 		"                        Prometheus text format (node_exporter textfile)\n"
@@ -89,6 +94,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		{ "rate-limit", required_argument, NULL, 'r' },
 		{ "rate-burst", required_argument, NULL, 'b' },
 		{ "metrics-file", required_argument, NULL, 'm' },
+		{ "control-socket", required_argument, NULL, 'C' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -100,7 +106,7 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 	unsigned int set = 0;
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:m:l:UvqhV", longopts,
+	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:m:C:l:UvqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -153,6 +159,10 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		case 'm':
 			cli.metrics_file = optarg;
 			set |= RELAYD_SET_METRICS;
+			break;
+		case 'C':
+			cli.ctl_socket = optarg;
+			set |= RELAYD_SET_CTLSOCK;
 			break;
 		case 'l':
 			cli.log_level = prl_log_level_parse(optarg);
@@ -215,24 +225,6 @@ bad_value:
 	return 2;
 }
 
-static int apply_relay_config(struct relayd *rd)
-{
-	int err;
-
-	if (!rd->opts.relay_cfg.mask || !rd->nl_open)
-		return 0;
-	err = prl_config_set(&rd->nl, &rd->opts.relay_cfg);
-	if (err) {
-		const char *msg = prl_nl_errmsg(&rd->nl);
-
-		prl_log_err(&rd->log, "config set: %s%s%s", strerror(-err),
-			   *msg ? ": " : "", msg);
-		return err;
-	}
-	prl_log_info(&rd->log, "relay configuration applied");
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct relayd_control ctl = { 0 };
@@ -281,8 +273,6 @@ int main(int argc, char **argv)
 	rc = 1;
 	if (rd.opts.no_kernel)
 		prl_log_warn(&rd.log, "--no-kernel: not using the kernel data plane");
-	if (apply_relay_config(&rd))
-		goto out_nl;
 	if (relayd_sockets_open(&rd))
 		goto out_nl;
 
@@ -294,7 +284,8 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 	/*
-	 * Key (SERVER_KEY in the kernel), events and the session view
+	 * Data plane (the userspace engine's threads start here), relay
+	 * configuration, key (SERVER_KEY), events and the session view
 	 * before the sockets are attached: once a socket shows up in the
 	 * kernel, endpoint descriptions are complete and every control
 	 * packet finds relayd ready.
@@ -302,8 +293,6 @@ int main(int argc, char **argv)
 	if (relayd_control_init(&rd, &ctl))
 		goto out_loop;
 	if (rd.nl_open && relayd_sockets_attach(&rd))
-		goto out_loop;
-	if (rd.userspace && relayd_uplane_start(&rd))
 		goto out_loop;
 	if (relayd_metrics_init(&metrics, &ctl, rd.opts.metrics_file))
 		goto out_loop;
@@ -325,8 +314,7 @@ int main(int argc, char **argv)
 out_loop:
 	relayd_control_log_stats(&ctl);
 	relayd_metrics_fini(&metrics, true);
-	/* threads first: nothing may reach the handlers being torn down */
-	relayd_uplane_stop(&rd);
+	/* stops the data plane's threads first (dp_user.c) */
 	relayd_control_fini(&ctl);
 	relayd_loop_fini(&rd);
 	relayd_sockets_close(&rd);

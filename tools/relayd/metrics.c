@@ -39,7 +39,6 @@ static int write_all(FILE *f, const struct relayd_control *ctl, bool up)
 	fprintf(f, "peer_relay_relayd_userspace_dataplane %d\n",
 		ctl->rd->userspace);
 	relayd_control_write_metrics(ctl, f);
-	relayd_uplane_write_metrics(ctl->rd, f);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -12,10 +12,7 @@ void prl_rl_configure(struct prl_ratelimit *rl, uint32_t rate, uint32_t burst)
 {
 	rl->rate = rate;
 	rl->burst = burst ? burst : 1;
-	rl->interval_ns = rate ? 1000000000ull / rate : 0;
-	if (rate && !rl->interval_ns)
-		rl->interval_ns = 1;
-	rl->tolerance_ns = rl->interval_ns * (uint64_t)(rl->burst - 1);
+	rl->shape = prelay_rl_shape_of(rate, rl->burst);
 }
 
 int prl_rl_init(struct prl_ratelimit *rl, uint32_t rate, uint32_t burst)
@@ -35,10 +32,23 @@ void prl_rl_fini(struct prl_ratelimit *rl)
 	rl->slots = NULL;
 }
 
-static bool same_addr(const struct prl_addr *a, const struct prl_addr *b)
+/* The unit one source controls: an IPv4 address, an IPv6 /64. */
+static void source_key(const struct prl_addr *src, struct prl_addr *key)
 {
-	return a->family == b->family &&
-	       !memcmp(&a->u, &b->u, prl_addr_len(a));
+	memset(key, 0, sizeof(*key));
+	key->family = src->family;
+	memcpy(&key->u, &src->u, src->family == AF_INET6 ?
+	       PRELAY_RL_V6_PREFIX_BYTES : prl_addr_len(src));
+}
+
+/* Would the bucket be full at @now (its owner idle, or no owner)? */
+static bool slot_idle(const struct prl_rl_slot *s,
+		      const struct prelay_rl_shape *shape, uint64_t now)
+{
+	if (!s->addr.family || s->tokens_ns >= shape->max_ns)
+		return true;
+	return now > s->last_ns &&
+	       now - s->last_ns >= shape->max_ns - s->tokens_ns;
 }
 
 bool prl_rl_allow(struct prl_ratelimit *rl, const struct prl_addr *src,
@@ -46,30 +56,31 @@ bool prl_rl_allow(struct prl_ratelimit *rl, const struct prl_addr *src,
 {
 	uint8_t in[1 + 16], h[crypto_shorthash_BYTES];
 	struct prl_rl_slot *s;
-	size_t n = prl_addr_len(src);
-	uint64_t idx, tat;
+	struct prl_addr key;
+	uint64_t idx;
 
 	if (!rl->rate || !rl->slots) {
 		rl->passed++;
 		return true;
 	}
-	in[0] = (uint8_t)src->family;
-	memcpy(in + 1, &src->u, n);
-	crypto_shorthash(h, in, 1 + n, rl->hash_key);
+	source_key(src, &key);
+	in[0] = (uint8_t)key.family;
+	memcpy(in + 1, &key.u, 16);
+	crypto_shorthash(h, in, sizeof(in), rl->hash_key);
 	memcpy(&idx, h, sizeof(idx));
 	s = &rl->slots[idx % PRL_RL_SLOTS];
 
-	/* a slot whose owner is idle (bucket full again) is taken over */
-	if (!same_addr(&s->addr, src) && s->tat_ns <= now_ns) {
-		s->addr = *src;
-		s->tat_ns = now_ns;
+	if ((s->addr.family != key.family ||
+	     memcmp(&s->addr.u, &key.u, sizeof(key.u))) &&
+	    slot_idle(s, &rl->shape, now_ns)) {
+		s->addr = key;
+		s->last_ns = now_ns;
+		s->tokens_ns = rl->shape.max_ns;
 	}
-	tat = s->tat_ns > now_ns ? s->tat_ns : now_ns;
-	if (tat - now_ns > rl->tolerance_ns) {
+	if (!prelay_rl_step(&s->last_ns, &s->tokens_ns, &rl->shape, now_ns)) {
 		rl->limited++;
 		return false;
 	}
-	s->tat_ns = tat + rl->interval_ns;
 	rl->passed++;
 	return true;
 }

@@ -5,20 +5,23 @@
  * neither burn relayd's CPU on public-key operations nor use it to
  * reflect traffic.
  *
- * One GCRA ("virtual scheduling") token bucket per source IP address
- * (the port is ignored: it costs nothing to change), @rate packets per
- * second with bursts of @burst. State is a fixed table of
- * PRL_RL_SLOTS entries indexed by a keyed hash of the address, so memory
- * is bounded whatever the number of sources: a source whose slot holds
- * another address takes the slot over only when that address's bucket
- * is full again (idle), otherwise it shares the other's bucket. No I/O,
- * clock passed in; not thread-safe.
+ * The semantics are the module's (include/peer_relay/ratelimit.h): one
+ * token bucket per source, @rate packets per second with bursts of
+ * @burst, IPv4 per address, IPv6 per /64 (the port is ignored: it costs
+ * nothing to change). State is a fixed table of PRL_RL_SLOTS entries
+ * indexed by a keyed hash of the source, so memory is bounded whatever
+ * the number of sources: a source whose slot holds another source takes
+ * the slot over only when that source's bucket is full again (idle),
+ * otherwise it shares the other's bucket. No I/O, clock passed in; not
+ * thread-safe.
  */
 #ifndef RELAYD_RATELIMIT_H
 #define RELAYD_RATELIMIT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <peer_relay/ratelimit.h>
 
 #include "addr.h"
 
@@ -27,15 +30,15 @@
 #define PRL_RL_DEFAULT_BURST	200
 
 struct prl_rl_slot {
-	struct prl_addr addr;	/* family 0: free */
-	uint64_t tat_ns;	/* theoretical arrival time (GCRA) */
+	struct prl_addr addr;	/* the source (IPv6: its /64); family 0: free */
+	__u64 last_ns;		/* the bucket (prelay_rl_step()) */
+	__u64 tokens_ns;
 };
 
 struct prl_ratelimit {
 	uint32_t rate;		/* per second; 0: unlimited */
 	uint32_t burst;		/* >= 1 */
-	uint64_t interval_ns;	/* 1 s / rate */
-	uint64_t tolerance_ns;	/* interval * (burst - 1) */
+	struct prelay_rl_shape shape;
 	uint8_t hash_key[16];
 	struct prl_rl_slot *slots;
 	uint64_t passed;

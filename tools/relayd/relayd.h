@@ -13,8 +13,11 @@
  *   rx.c        the default datagram handler (count + debug log)
  *   config.c    the configuration file parser
  *   ratelimit.c per-source rate limit of control packets
- *   control.c   handshake/allocation glue, the session view, SIGHUP
+ *   control.c   handshake/allocation glue, the handshake cache, SIGHUP
  *   metrics.c   relayd's counters as a Prometheus textfile
+ *   dataplane.h the data-plane interface; dp_kernel.c (the module),
+ *               dp_user.c (userspace engine), dataplane.c (none)
+ *   ctlsock.c   the control socket relayctl speaks in userspace mode
  *   uplane.c    userspace data plane (tools/lib/uforward) when the
  *               module is absent or --userspace: forwarding threads on
  *               the relay sockets, passed datagrams queued to rd->rx
@@ -88,6 +91,7 @@ typedef void (*relayd_signal_fn)(struct relayd *rd, int signo, void *arg);
 #define RELAYD_SET_RATE		(1u << 7)
 #define RELAYD_SET_BURST	(1u << 8)
 #define RELAYD_SET_METRICS	(1u << 9)
+#define RELAYD_SET_CTLSOCK	(1u << 10)
 
 struct relayd_opts {
 	uint16_t port;			/* 0: the kernel picks one */
@@ -100,6 +104,7 @@ struct relayd_opts {
 	const char *key_file;		/* relay key (load or create), NULL: ephemeral */
 	const char *grants_file;	/* in-band allocation allowlist, NULL: none */
 	const char *metrics_file;	/* Prometheus textfile, NULL: none */
+	const char *ctl_socket;		/* control socket, NULL: default, "none" */
 	/* Relay configuration applied with CONFIG_SET at startup
 	 * (relay_cfg.mask says which fields). */
 	struct prl_config relay_cfg;
@@ -226,8 +231,6 @@ int relayd_uplane_start(struct relayd *rd);
 void relayd_uplane_stop(struct relayd *rd);
 /* Log the engine's counters (forwarded by AF pair, passed, dropped). */
 void relayd_uplane_log_stats(struct relayd *rd);
-/* The same in the Prometheus text format (nothing without the engine). */
-void relayd_uplane_write_metrics(struct relayd *rd, FILE *f);
 
 /* ---- rx.c ---- */
 

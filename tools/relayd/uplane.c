@@ -7,7 +7,8 @@
  * would pass up (control of known VNIs, plain disco, STUN) into per-thread
  * rings; the loop drains them here, on relayd's only thread, into rd->rx
  * exactly as if it had read the socket. Sessions are installed, bound and
- * removed by control.c.
+ * removed by the userspace backend (dp_user.c). The counters use the
+ * kernel's UAPI reasons and names.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,22 +18,6 @@
 #include "uforward.h"
 
 #define RELAYD_PASS_PER_WAKEUP	256	/* datagrams drained per wakeup */
-
-static const char *const drop_names[__UF_DROP_MAX] = {
-	[UF_DROP_SHORT] = "short",
-	[UF_DROP_UNKNOWN_VNI] = "unknown_vni",
-	[UF_DROP_NOT_BOUND] = "not_bound",
-	[UF_DROP_BAD_SOURCE] = "bad_source",
-	[UF_DROP_NO_SOCKET] = "no_socket",
-	[UF_DROP_TX_ERROR] = "tx_error",
-	[UF_DROP_PASS_FULL] = "pass_queue_full",
-};
-
-static const char *const pass_names[__UF_PASS_MAX] = {
-	[UF_PASS_CONTROL] = "control",
-	[UF_PASS_NOT_GENEVE] = "not_geneve",
-	[UF_PASS_STUN] = "stun",
-};
 
 /* uf_pass_fn: one passed datagram to rd->rx (relayd's thread). */
 static void on_passed(void *arg, const struct uf_passed *p)
@@ -98,7 +83,7 @@ int relayd_uplane_start(struct relayd *rd)
 	cfg.fds = fds;
 	cfg.nfds = (unsigned int)rd->n_socks;
 	cfg.pass_queue = true;
-	/* control.c enforces max-sessions (it may change on SIGHUP) */
+	/* dp_user.c enforces max-sessions (it may change on SIGHUP) */
 	cfg.max_sessions = PEER_RELAY_VNI_MAX;
 	rd->uf = uf_new(&cfg);
 	if (!rd->uf) {
@@ -128,49 +113,6 @@ void relayd_uplane_stop(struct relayd *rd)
 	rd->uf = NULL;
 }
 
-static const char *drop_name(int i) { return drop_names[i]; }
-static const char *pass_name(int i) { return pass_names[i]; }
-
-static void prom_by_name(FILE *f, const char *name, const char *help,
-			 const char *(*names)(int), const uint64_t *v, int n)
-{
-	int i;
-
-	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
-	for (i = 0; i < n; i++)
-		if (names(i))
-			fprintf(f, "%s{reason=\"%s\"} %llu\n", name, names(i),
-				(unsigned long long)v[i]);
-}
-
-void relayd_uplane_write_metrics(struct relayd *rd, FILE *f)
-{
-	static const char *const tr[2] = { "udp4", "udp6" };
-	struct uf_stats st;
-	int in, out;
-
-	if (!rd->uf)
-		return;
-	uf_stats_read(rd->uf, &st);
-	fputs("# HELP peer_relay_relayd_forwarded_packets_total Data packets the userspace data plane forwarded.\n"
-	      "# TYPE peer_relay_relayd_forwarded_packets_total counter\n", f);
-	for (in = 0; in < 2; in++)
-		for (out = 0; out < 2; out++)
-			fprintf(f, "peer_relay_relayd_forwarded_packets_total{transport_in=\"%s\",transport_out=\"%s\"} %llu\n",
-				tr[in], tr[out],
-				(unsigned long long)st.fwd_af[UF_AF_PAIR(in, out)]);
-	fprintf(f, "# HELP peer_relay_relayd_forwarded_bytes_total UDP payload bytes the userspace data plane forwarded.\n"
-		"# TYPE peer_relay_relayd_forwarded_bytes_total counter\n"
-		"peer_relay_relayd_forwarded_bytes_total %llu\n",
-		(unsigned long long)st.fwd_bytes);
-	prom_by_name(f, "peer_relay_relayd_dropped_packets_total",
-		     "Datagrams the userspace data plane dropped, by reason.",
-		     drop_name, st.drop, __UF_DROP_MAX);
-	prom_by_name(f, "peer_relay_relayd_passed_packets_total",
-		     "Datagrams the userspace data plane passed to the handshake, by reason.",
-		     pass_name, st.pass, __UF_PASS_MAX);
-}
-
 void relayd_uplane_log_stats(struct relayd *rd)
 {
 	char line[512];
@@ -189,15 +131,16 @@ void relayd_uplane_log_stats(struct relayd *rd)
 		    (unsigned long long)st.fwd_af[UF_AF_PAIR(0, 1)],
 		    (unsigned long long)st.fwd_af[UF_AF_PAIR(1, 0)],
 		    (unsigned long long)st.fwd_af[UF_AF_PAIR(1, 1)]);
-	for (i = 0; i < __UF_PASS_MAX; i++)
+	for (i = PEER_RELAY_PASS_UNSPEC + 1; i < __PEER_RELAY_PASS_MAX; i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s %llu",
-					pass_names[i],
+					prl_pass_name(i),
 					(unsigned long long)st.pass[i]);
 	prl_log_info(&rd->log, "data plane: passed%s", line);
 	off = 0;
-	for (i = 0; i < __UF_DROP_MAX; i++)
+	for (i = PEER_RELAY_DROP_UNSPEC + 1; i < __PEER_RELAY_DROP_MAX; i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s %llu",
-					drop_names[i],
+					prl_drop_name(i),
 					(unsigned long long)st.drop[i]);
-	prl_log_info(&rd->log, "data plane: dropped%s", line);
+	prl_log_info(&rd->log, "data plane: dropped%s pass_queue_full %llu", line,
+		     (unsigned long long)st.pass_queue_full);
 }

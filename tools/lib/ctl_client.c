@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Client of relayd's control socket (see ctl_proto.h, ctl_client.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl_client.h"
+#include "ctl_proto.h"
+
+#define CTL_TIMEOUT_S	5
+
+int prl_ctl_connect(struct prl_nl *nl, const char *path)
+{
+	struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (fd == 0) {		/* 0 means "not connected" in struct prl_nl */
+		fd = dup(0);
+		close(0);
+		if (fd < 0)
+			return -errno;
+	}
+	nl->relayd_fd = fd;
+	return 0;
+}
+
+int prl_nl_open_any(struct prl_nl *nl, const char *path)
+{
+	int err, err2;
+
+	if (!path)
+		path = getenv(PRL_CTL_PATH_ENV);
+	if (!path || !*path)
+		path = PRL_CTL_DEFAULT_PATH;
+	/*
+	 * relayd listens there only while it is the data plane itself
+	 * (userspace mode): then it is the one to ask, even if the module
+	 * could be loaded on demand. A stale file refuses the connection.
+	 */
+	memset(nl, 0, sizeof(*nl));
+	err2 = strcmp(path, "none") ? prl_ctl_connect(nl, path) : -ENOENT;
+	if (!err2)
+		return 0;
+	err = prl_nl_open(nl);
+	if (err != -ENOENT || nl->last.msg[0])
+		return err;
+	snprintf(nl->last.msg, sizeof(nl->last.msg),
+		 "generic netlink family \"%s\" not found (peer_relay module not loaded) and no relayd control socket at %s (%s)",
+		 PEER_RELAY_GENL_NAME, path, strerror(-err2));
+	nl->last.err = err;
+	return err;
+}
+
+typedef int (*ctl_reply_fn)(const struct prl_ctl_reply *r, void *arg);
+
+/* Send @req, hand every object to @fn, return DONE's error. */
+static int request(struct prl_nl *nl, struct prl_ctl_req *req, ctl_reply_fn fn,
+		   void *arg)
+{
+	struct prl_ctl_reply *r = malloc(sizeof(*r));
+	int err = 0, cb_err = 0;
+	ssize_t n;
+
+	if (!r)
+		return -ENOMEM;
+	memset(&nl->last, 0, sizeof(nl->last));
+	req->magic = PRL_CTL_MAGIC;
+	req->size = sizeof(*req);
+	if (send(nl->relayd_fd, req, sizeof(*req), MSG_NOSIGNAL) < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (;;) {
+		n = recv(nl->relayd_fd, r, sizeof(*r), 0);
+		if (n < 0) {
+			err = errno == EAGAIN ? -ETIMEDOUT : -errno;
+			break;
+		}
+		if (n == 0) {
+			err = -ECONNRESET;
+			snprintf(nl->last.msg, sizeof(nl->last.msg),
+				 "relayd closed the control connection");
+			break;
+		}
+		if ((size_t)n != sizeof(*r) || r->magic != PRL_CTL_MAGIC ||
+		    r->size != sizeof(*r)) {
+			err = -EPROTO;
+			snprintf(nl->last.msg, sizeof(nl->last.msg),
+				 "relayd speaks another control protocol version (relayctl and relayd must come from the same build)");
+			break;
+		}
+		if (r->type == PRL_CTL_R_DONE) {
+			err = r->err;
+			memcpy(nl->last.msg, r->msg, sizeof(nl->last.msg));
+			nl->last.msg[sizeof(nl->last.msg) - 1] = '\0';
+			break;
+		}
+		if (fn && !cb_err)
+			cb_err = fn(r, arg);
+	}
+out:
+	free(r);
+	if (!err)
+		err = cb_err;
+	nl->last.err = err;
+	return err;
+}
+
+static int copy_session(const struct prl_ctl_reply *r, void *arg)
+{
+	if (arg)
+		*(struct prl_session *)arg = r->u.session;
+	return 0;
+}
+
+static int copy_sock(const struct prl_ctl_reply *r, void *arg)
+{
+	if (arg)
+		*(struct prl_sock_info *)arg = r->u.sock;
+	return 0;
+}
+
+static int copy_stats(const struct prl_ctl_reply *r, void *arg)
+{
+	*(struct prl_stats *)arg = r->u.stats;
+	return 0;
+}
+
+static int copy_config(const struct prl_ctl_reply *r, void *arg)
+{
+	*(struct prl_config *)arg = r->u.config;
+	return 0;
+}
+
+struct dump_ctx {
+	prl_session_cb scb;
+	prl_sock_cb kcb;
+	void *arg;
+	int n;
+};
+
+static int dump_one(const struct prl_ctl_reply *r, void *arg)
+{
+	struct dump_ctx *d = arg;
+	int err = d->scb ? d->scb(&r->u.session, d->arg) :
+		  d->kcb(&r->u.sock, d->arg);
+
+	if (!err)
+		d->n++;
+	return err;
+}
+
+static struct prl_ctl_req *req_new(uint32_t cmd)
+{
+	struct prl_ctl_req *q = calloc(1, sizeof(*q));
+
+	if (q)
+		q->cmd = cmd;
+	return q;
+}
+
+/* request() on a fresh @q, freed after. */
+static int run(struct prl_nl *nl, struct prl_ctl_req *q, ctl_reply_fn fn,
+	       void *arg)
+{
+	int err;
+
+	if (!q)
+		return -ENOMEM;
+	err = request(nl, q, fn, arg);
+	free(q);
+	return err;
+}
+
+int prl_ctl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SOCK_GET);
+
+	if (q)
+		q->vni = id;
+	return run(nl, q, copy_sock, out);
+}
+
+int prl_ctl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg)
+{
+	struct dump_ctx d = { .kcb = cb, .arg = arg };
+	int err = run(nl, req_new(PRL_CTL_SOCK_DUMP), dump_one, &d);
+
+	return err ? err : d.n;
+}
+
+int prl_ctl_session_new(struct prl_nl *nl, const uint8_t *key_a,
+			const uint8_t *key_b, const uint32_t *vni,
+			const struct prl_endpoint *at_a,
+			const struct prl_endpoint *at_b,
+			struct prl_session *out)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_NEW);
+
+	if (q) {
+		memcpy(q->key_a, key_a, PEER_RELAY_KEY_LEN);
+		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
+		if (vni) {
+			q->flags |= PRL_CTL_F_VNI;
+			q->vni = *vni;
+		}
+		if (at_a) {
+			q->flags |= PRL_CTL_F_AT_A;
+			q->at_a = *at_a;
+		}
+		if (at_b) {
+			q->flags |= PRL_CTL_F_AT_B;
+			q->at_b = *at_b;
+		}
+	}
+	return run(nl, q, copy_session, out);
+}
+
+int prl_ctl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
+			 const struct prl_endpoint *remote,
+			 const struct prl_addr *local)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_BIND);
+
+	if (q) {
+		q->vni = vni;
+		q->ep = ep;
+		q->remote = *remote;
+		if (local && local->family) {
+			q->flags |= PRL_CTL_F_LOCAL;
+			q->local = *local;
+		}
+	}
+	return run(nl, q, NULL, NULL);
+}
+
+int prl_ctl_session_del(struct prl_nl *nl, uint32_t vni)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_DEL);
+
+	if (q)
+		q->vni = vni;
+	return run(nl, q, NULL, NULL);
+}
+
+int prl_ctl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
+			     const uint8_t *key_b)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_DEL_KEYS);
+
+	if (q) {
+		memcpy(q->key_a, key_a, PEER_RELAY_KEY_LEN);
+		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
+	}
+	return run(nl, q, NULL, NULL);
+}
+
+int prl_ctl_session_get(struct prl_nl *nl, uint32_t vni,
+			struct prl_session *out)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_GET);
+
+	if (q)
+		q->vni = vni;
+	return run(nl, q, copy_session, out);
+}
+
+int prl_ctl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
+			     const uint8_t *key_b, struct prl_session *out)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_GET_KEYS);
+
+	if (q) {
+		memcpy(q->key_a, key_a, PEER_RELAY_KEY_LEN);
+		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
+	}
+	return run(nl, q, copy_session, out);
+}
+
+int prl_ctl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
+{
+	struct dump_ctx d = { .scb = cb, .arg = arg };
+	int err = run(nl, req_new(PRL_CTL_SESSION_DUMP), dump_one, &d);
+
+	return err ? err : d.n;
+}
+
+int prl_ctl_session_flush(struct prl_nl *nl)
+{
+	return run(nl, req_new(PRL_CTL_SESSION_FLUSH), NULL, NULL);
+}
+
+int prl_ctl_stats_get(struct prl_nl *nl, struct prl_stats *out)
+{
+	return run(nl, req_new(PRL_CTL_STATS_GET), copy_stats, out);
+}
+
+int prl_ctl_config_get(struct prl_nl *nl, struct prl_config *out)
+{
+	return run(nl, req_new(PRL_CTL_CONFIG_GET), copy_config, out);
+}
+
+int prl_ctl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
+{
+	struct prl_ctl_req *q = req_new(PRL_CTL_CONFIG_SET);
+
+	if (q)
+		q->cfg = *cfg;
+	return run(nl, q, NULL, NULL);
+}
