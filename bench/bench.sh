@@ -24,6 +24,8 @@
 # installation rate, kernel memory per session, RTT percentiles.
 # The results: tables on stdout and one JSON line "BENCH-JSON {...}".
 # BENCH_QUICK=1 shortens the runs (smoke test of the script).
+# BENCH_INSN=1 replaces all of it by the instruction-count windows of
+# bench/insn.sh (guest instructions counted by bench/insnplugin.c).
 # BENCH_PERF=1 adds perf profiles (cpu-clock; no PMU under TCG) of
 # ip_forward and the kernel relay at the moderate load and of the session
 # installation: "PERF-NAME line" lines, which bench/run.sh turns into
@@ -45,6 +47,7 @@ for _arg in $(cat /proc/cmdline); do
 	prbench_secs=*) BENCH_SECS=${_arg#*=} ;;
 	prbench_debug=*) BENCH_DEBUG=${_arg#*=} ;;
 	prbench_perf=*) BENCH_PERF=${_arg#*=} ;;
+	prbench_insn=*) BENCH_INSN=${_arg#*=} ;;
 	esac
 done
 SECS=${BENCH_SECS:-3}
@@ -53,6 +56,7 @@ BIG_N=1000000
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	SECS=1 RTT_N=50 BIG_N=20000
 fi
+BIG_DIV=$((BIG_N / 1000))	# 1000 active flows spread over BIG_N sessions
 PERF_SECS=8		# seconds per profile (BENCH_PERF=1)
 PERF_FREQ=2000		# samples per second and CPU
 PERF_INST_N=20000	# sessions installed under the profiler
@@ -292,7 +296,15 @@ kernel_sessions() {	# kernel_sessions N: sessions VNI0.. for the flows
 		--fixed-b >"$T/inst.out" || { diag "prinstall: $(cat "$T/inst.out")"; return 1; }
 }
 
+# Booted with maxcpus=1 (BENCH_ICOUNT=1): bring the other CPU up first.
+for _c in /sys/devices/system/cpu/cpu[1-9]*/online; do
+	[ -e "$_c" ] && [ "$(cat "$_c")" = 0 ] && echo 1 >"$_c"
+done
 setup
+if [ "${BENCH_INSN:-0}" = 1 ]; then
+	. /selftests/net/bench-insn.sh
+	exit 0
+fi
 
 # ------------------------------------------------------------ throughput
 # Two sets of frames: "rxcsum" (the headline: benchpkt send --csum-offload,
@@ -414,9 +426,10 @@ meminfo() { awk -v k="$1:" '$1 == k { print $2 * 1024 }' /proc/meminfo; }
 slabs() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort >"$1"; }
 slabs "$T/slab.0"
 m0_slab=$(meminfo Slab) m0_pcpu=$(meminfo Percpu) m0_free=$(meminfo MemFree)
-# Active sessions are every 1000th: VNI BIG_VNI0 + 1000 j, port SPORT + j.
+# Active sessions are every BIG_DIV-th (BIG_N / 1000): VNI BIG_VNI0 +
+# BIG_DIV j, port SPORT + j (BENCH_QUICK's 20,000 sessions too).
 in_r prinstall --count $BIG_N --vni $BIG_VNI0 --a $A4:$SPORT --b $SINK4:$DPORT \
-	--fixed-b --a-port-div 1000 --batch 256 >"$T/inst.out" ||
+	--fixed-b --a-port-div $BIG_DIV --batch 256 >"$T/inst.out" ||
 	diag "prinstall: $(cat "$T/inst.out")"
 diag "install: $(cat "$T/inst.out")"
 sleep 1	# RCU callbacks of the installs
@@ -433,7 +446,7 @@ awk -v n=$BIG_N 'NR == FNR { before[$1] = $2; next }
 	{ d = ($2 - before[$1]) / n; if (d >= 1) printf "#   %-24s %7.1f\n", $1, d }' "$T/slab.0" "$T/slab.1" | tee "$T/slab.d"
 jput mem_slab_caches "\"$(sed 's/^# *//' "$T/slab.d" | tr -s ' ' | tr '\n' ';')\""
 
-frames $R4A $RELAY_PORT 64 1000 $BIG_VNI0 1000 >"$T/krn1m.cfg"
+frames $R4A $RELAY_PORT 64 1000 $BIG_VNI0 $BIG_DIV >"$T/krn1m.cfg"
 saturate "kernel/1M installed, 1000 active" "$T/krn1m.cfg"; jput kernel_pps_1m_installed "$SAT"
 K1M=$SAT
 saturate "kernel/1M installed, 1 active" "$T/krn1.cfg"; jput kernel_pps_1m_installed_1_active "$SAT"

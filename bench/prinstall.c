@@ -19,6 +19,14 @@
  *
  *   prinstall --attach ADDR:PORT [--gro]
  *
+ *   prinstall --bind-latency N --vni V --a ADDR:PORT [--interval-ms I]
+ *
+ * Rebind endpoint 0 of session V (alternately to port and port+1 of the
+ * --a address) N times, one request at a time, I ms apart (default 10),
+ * and print the latency of each request/ACK round trip:
+ * {"binds":N,"p50_us":..,"p99_us":..,"max_us":..,"errors":E}. Run with a
+ * large table installed, it shows how long a bind waits for the lock.
+ *
  * Bind a UDP socket, hand it to the kernel (SOCK_ATTACH), print "ready"
  * and keep it open until SIGINT/SIGTERM: the relay's socket without
  * relayd, whose event handling would otherwise share the CPU with the
@@ -54,6 +62,7 @@ static void usage(FILE *f)
 	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
 	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
 	      "                 [--separate-binds]\n"
+	      "       prinstall --bind-latency N --vni V --a ADDR:PORT [--interval-ms I]\n"
 	      "       prinstall --attach ADDR:PORT [--gro]\n", f);
 }
 
@@ -189,6 +198,53 @@ static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors
 	}
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* --bind-latency: @n single binds of @vni's endpoint 0, @ivl_ms apart. */
+static int bind_latency(struct prl_nl *nl, unsigned long n, uint32_t vni,
+			const struct prl_endpoint *a, unsigned long ivl_ms,
+			uint8_t *buf, uint8_t *rbuf)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+	unsigned long j, errors = 0;
+	struct timespec ivl = { ivl_ms / 1000, (ivl_ms % 1000) * 1000000L };
+	double *lat = calloc(n, sizeof(*lat));
+	uint32_t seq = 1;
+
+	if (!lat)
+		return -ENOMEM;
+	for (j = 0; j < n; j++) {
+		struct prl_endpoint ep = *a;
+		size_t off = 0;
+		double t0;
+		int err;
+
+		ep.port = (uint16_t)(a->port + (j & 1));
+		err = append(buf, &off, bind_msg(nl, vni, 0, &ep), seq, true);
+		if (err)
+			return err;
+		t0 = now_s();
+		if (send(fd, buf, off, 0) != (ssize_t)off)
+			return -errno;
+		err = drain(fd, rbuf, seq++, &errors);
+		if (err)
+			return err;
+		lat[j] = (now_s() - t0) * 1e6;
+		nanosleep(&ivl, NULL);
+	}
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("{\"binds\":%lu,\"p50_us\":%.0f,\"p99_us\":%.0f,\"max_us\":%.0f,"
+	       "\"errors\":%lu}\n", n, lat[n / 2], lat[(n * 99) / 100], lat[n - 1],
+	       errors);
+	free(lat);
+	return errors ? -EIO : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -203,11 +259,13 @@ int main(int argc, char **argv)
 		{ "separate-binds", no_argument, NULL, 'S' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "gro", no_argument, NULL, 'G' },
+		{ "bind-latency", required_argument, NULL, 'L' },
+		{ "interval-ms", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
-	unsigned long div = 1;
+	unsigned long div = 1, nlat = 0, ivl_ms = 10;
 	struct prl_endpoint a = { 0 }, b = { 0 };
 	const char *attach = NULL;
 	bool gro = false;
@@ -230,6 +288,8 @@ int main(int argc, char **argv)
 		case 'S': separate = true; break;
 		case 'A': attach = optarg; break;
 		case 'G': gro = true; break;
+		case 'L': nlat = strtoul(optarg, NULL, 0); break;
+		case 'I': ivl_ms = strtoul(optarg, NULL, 0); break;
 		case 'a': have_a = !prl_endpoint_parse(optarg, &a); break;
 		case 'b': have_b = !prl_endpoint_parse(optarg, &b); break;
 		case 'h': usage(stdout); return 0;
@@ -252,6 +312,21 @@ int main(int argc, char **argv)
 				prl_nl_errmsg(&nl));
 			return 1;
 		}
+		return 0;
+	}
+	if (nlat) {
+		if (!have_a) {
+			usage(stderr);
+			return 2;
+		}
+		err = prl_nl_open(&nl);
+		if (!err)
+			err = bind_latency(&nl, nlat, vni0, &a, ivl_ms, buf, rbuf);
+		if (err) {
+			fprintf(stderr, "prinstall: bind-latency: %s\n", strerror(-err));
+			return 1;
+		}
+		prl_nl_close(&nl);
 		return 0;
 	}
 	if (!count || !div || !batch || batch > 4096 || !have_a || !have_b) {

@@ -19,7 +19,8 @@
 # Environment: KVER, VMLINUZ, VM_ACCEL (kvm|tcg, default: KVM if a probe
 # guest boots on it, else TCG), VM_TIMEOUT (seconds per boot, default from a
 # "# vm-timeout: N" line in the scenario, else 240), VM_MEM (1G), VM_SMP (2),
-# V=1 streams the console to the terminal, VM_APPEND adds kernel parameters.
+# V=1 streams the console to the terminal, VM_APPEND adds kernel parameters,
+# VM_QEMU_ARGS adds qemu options.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -95,6 +96,10 @@ boot() {
 		-kernel "$VMLINUZ" -initrd "$image"
 		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 $append ${VM_APPEND:-}"
 		-serial stdio -serial "file:$tap")
+	# VM_QEMU_ARGS: extra qemu options, split at spaces (bench: -plugin).
+	local -a extra=()
+	[[ -z ${VM_QEMU_ARGS:-} ]] || read -r -a extra <<<"$VM_QEMU_ARGS"
+	cmd+=("${extra[@]}")
 	if [[ $V == 1 ]]; then
 		"${cmd[@]}" </dev/null 2>&1 | tee "$log"
 		return "${PIPESTATUS[0]}"
