@@ -5,8 +5,12 @@
 
 #include "instance.h"
 
-void prelay_expiry_init(struct prelay_instance *inst);
-void prelay_expiry_kick(struct prelay_instance *inst);
+struct prelay_session;
+
+int prelay_expiry_init(struct prelay_instance *inst);
+void prelay_expiry_add(struct prelay_instance *inst, struct prelay_session *s);
+void prelay_expiry_opened(struct prelay_instance *inst, struct prelay_session *s);
+void prelay_expiry_del(struct prelay_instance *inst, struct prelay_session *s);
 void prelay_expiry_reconfigure(struct prelay_instance *inst);
 void prelay_expiry_stop(struct prelay_instance *inst);
 

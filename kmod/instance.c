@@ -73,14 +73,21 @@ static int __net_init prelay_net_init(struct net *net)
 	mutex_init(&inst->lock);
 	INIT_LIST_HEAD(&inst->socks);
 	prelay_config_defaults(&inst->config);
-	prelay_expiry_init(inst);
-
-	err = prelay_stats_init(inst);
+	err = prelay_expiry_init(inst);
 	if (err)
 		return err;
+	err = prelay_stats_init(inst);
+	if (err)
+		goto err_expiry;
 	err = prelay_sessions_init(inst);
 	if (err)
-		prelay_stats_free(inst);
+		goto err_stats;
+	return 0;
+
+err_stats:
+	prelay_stats_free(inst);
+err_expiry:
+	prelay_expiry_stop(inst);
 	return err;
 }
 

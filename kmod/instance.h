@@ -66,6 +66,9 @@ struct prelay_config {
  * @sessions_created: sessions ever created
  * @sessions_deleted: sessions deleted, by enum peer_relay_del_reason
  * @expiry: worker that deletes expired sessions
+ * @exp_slots: expiry wheel, lists of sessions by deadline slot (expiry.c)
+ * @exp_next: the first slot the worker has not looked at yet
+ * @exp_shift: log2 of the slot length in jiffies
  * @dying: set on namespace exit so @expiry does not re-arm
  */
 struct prelay_instance {
@@ -91,6 +94,9 @@ struct prelay_instance {
 	atomic64_t sessions_deleted[__PEER_RELAY_DEL_MAX];
 
 	struct delayed_work expiry;
+	struct hlist_head *exp_slots;
+	unsigned long exp_next;
+	unsigned int exp_shift;
 	bool dying;
 };
 

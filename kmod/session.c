@@ -29,6 +29,8 @@ static const struct rhashtable_params prelay_pair_params = {
  */
 int prelay_session_caches_init(void)
 {
+	/* Kernel memory per session is a design target (performance.md). */
+	BUILD_BUG_ON(sizeof(struct prelay_session) > 256);
 	prelay_session_cache = KMEM_CACHE(prelay_session, SLAB_ACCOUNT);
 	return prelay_session_cache ? 0 : -ENOMEM;
 }
@@ -216,10 +218,10 @@ struct prelay_session *prelay_session_new(struct prelay_instance *inst, const u8
 	}
 
 	inst->lamport = s->lamport;
-	inst->n_sessions++;
+	WRITE_ONCE(inst->n_sessions, inst->n_sessions + 1);
 	atomic64_inc(&inst->sessions_created);
+	prelay_expiry_add(inst, s);
 	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_NEW_NTF, 0);
-	prelay_expiry_kick(inst);
 	return s;
 }
 
@@ -290,8 +292,10 @@ void prelay_session_bind(struct prelay_instance *inst, struct prelay_session *s,
 	write_seqcount_end(&s->bind_seq);
 	local_bh_enable();
 
-	if (!was_open && prelay_session_is_open(s))
-		inst->n_open++;
+	if (!was_open && prelay_session_is_open(s)) {
+		WRITE_ONCE(inst->n_open, inst->n_open + 1);
+		prelay_expiry_opened(inst, s);
+	}
 	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_BIND_NTF, 0);
 }
 
@@ -310,9 +314,10 @@ void prelay_session_delete(struct prelay_instance *inst, struct prelay_session *
 
 	xa_erase(&inst->sessions, s->vni);
 	rhashtable_remove_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
-	inst->n_sessions--;
+	prelay_expiry_del(inst, s);
+	WRITE_ONCE(inst->n_sessions, inst->n_sessions - 1);
 	if (prelay_session_is_open(s))
-		inst->n_open--;
+		WRITE_ONCE(inst->n_open, inst->n_open - 1);
 	atomic64_inc(&inst->sessions_deleted[reason]);
 	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_DEL_NTF, reason);
 	call_rcu(&s->rcu, prelay_session_free_rcu);

@@ -53,7 +53,8 @@ struct prelay_endpoint {
  * @lamport: allocation id
  * @created: jiffies at allocation
  * @ep: the endpoints; ep[i] belongs to keys[i]
- * @rcu: deferred free
+ * @exp_node: link in the expiry wheel (expiry.c), under inst->lock
+ * @rcu: deferred free (shares the space of @exp_node, unlinked by then)
  *
  * 240 bytes on x86-64 (kernel memory per session is a design target:
  * Documentation/performance.md); "open" is derived from the bindings.
@@ -66,7 +67,10 @@ struct prelay_session {
 	u64 lamport;
 	unsigned long created;
 	struct prelay_endpoint ep[2];
-	struct rcu_head rcu;
+	union {
+		struct hlist_node exp_node;	/* while in the tables */
+		struct rcu_head rcu;		/* once deleted */
+	};
 };
 
 int prelay_session_caches_init(void);

@@ -152,7 +152,7 @@ struct prelay_sock *prelay_sock_attach(struct prelay_instance *inst, struct sock
 
 	ps->id = ++inst->sock_next_id;
 	list_add_tail_rcu(&ps->node, &inst->socks);
-	inst->n_socks++;
+	WRITE_ONCE(inst->n_socks, inst->n_socks + 1);
 	return ps;
 }
 
@@ -173,7 +173,7 @@ void prelay_sock_detach(struct prelay_instance *inst, struct prelay_sock *ps,
 	lockdep_assert_held(&inst->lock);
 
 	list_del_rcu(&ps->node);
-	inst->n_socks--;
+	WRITE_ONCE(inst->n_socks, inst->n_socks - 1);
 	prelay_sock_unhook(ps);
 	prelay_notify_sock_del(inst, ps, reason);
 	call_rcu(&ps->rcu, prelay_sock_free_rcu);
