@@ -75,7 +75,7 @@ static enum peer_relay_drop_reason prelay_rx_data(struct prelay_sock *ps,
 	if (!out)
 		return PEER_RELAY_DROP_NO_SOCKET;
 
-	reason = prelay_xmit(out, &to, skb);
+	reason = prelay_xmit(out, &s->ep[!from], &to, skb);
 	if (reason)
 		return reason;
 	prelay_endpoint_account(&s->ep[from], len);

@@ -11,6 +11,7 @@
 #include "expiry.h"
 #include "notify.h"
 #include "session.h"
+#include "tx.h"
 
 /* A dedicated cache: objects packed at their real size, not kmalloc's. */
 static struct kmem_cache *prelay_session_cache __read_mostly;
@@ -71,8 +72,12 @@ void prelay_sessions_destroy(struct prelay_instance *inst)
 
 static void prelay_session_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(prelay_session_cache,
-			container_of(head, struct prelay_session, rcu));
+	struct prelay_session *s = container_of(head, struct prelay_session, rcu);
+
+	/* Readers are gone: no fast path can cache a route any more. */
+	prelay_route_free(rcu_dereference_protected(s->ep[0].route, 1));
+	prelay_route_free(rcu_dereference_protected(s->ep[1].route, 1));
+	kmem_cache_free(prelay_session_cache, s);
 }
 
 /* Sort two keys into @out so that the pair is unordered. */

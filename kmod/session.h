@@ -12,6 +12,8 @@
 #include "addr.h"
 #include "instance.h"
 
+struct prelay_route;
+
 /**
  * struct prelay_bind - where one endpoint of a session is bound
  * @remote: the client's address and port (family 0: not bound yet)
@@ -19,9 +21,9 @@
  *
  * Stored inline in the session and replaced under its @bind_seq, so a
  * rebind costs no allocation and a session no second object. No route is
- * cached here: a per-CPU dst_cache cost 40 bytes per CPU per endpoint, and
- * the output route lookup it saved is served by the FIB's own per-CPU
- * route cache (see Documentation/performance.md for the measurements).
+ * cached here: a per-CPU dst_cache cost 40 bytes per CPU per endpoint;
+ * the endpoint's one-entry route cache (struct prelay_endpoint @route) is
+ * allocated only once datagrams flow towards it.
  */
 struct prelay_bind {
 	struct prelay_addr remote;
@@ -35,12 +37,15 @@ struct prelay_bind {
  * @last_seen: jiffies of the last datagram forwarded from this side (or bind)
  * @packets: datagrams forwarded from this side
  * @bytes: UDP payload bytes forwarded from this side
+ * @route: output route towards this side, cached by the fast path (tx.c);
+ *	valid only for the binding, socket and FIB state it was made for
  */
 struct prelay_endpoint {
 	struct prelay_bind bind;
 	unsigned long last_seen;
 	atomic64_t packets;
 	atomic64_t bytes;
+	struct prelay_route __rcu *route;
 };
 
 /**
@@ -56,7 +61,7 @@ struct prelay_endpoint {
  * @exp_node: link in the expiry wheel (expiry.c), under inst->lock
  * @rcu: deferred free (shares the space of @exp_node, unlinked by then)
  *
- * 240 bytes on x86-64 (kernel memory per session is a design target:
+ * 256 bytes on x86-64 (kernel memory per session is a design target:
  * Documentation/performance.md); "open" is derived from the bindings.
  */
 struct prelay_session {

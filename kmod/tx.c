@@ -2,14 +2,25 @@
 /*
  * Egress: the UDP payload (Geneve header included) is sent byte for byte
  * from the egress socket's port to the endpoint, with a new UDP/IP header.
- * The route is looked up per datagram (the FIB keeps a per-CPU cache of
- * output routes per next hop, so this is a trie walk and no allocation);
- * the source address is the one the endpoint reached us on when known,
+ * The source address is the one the endpoint reached us on when known,
  * else the socket's bound address, else whatever routing picks.
+ *
+ * The output route (and the source address routing chose) is cached per
+ * endpoint in a small object allocated when datagrams first flow towards
+ * it: the FIB lookup, its xfrm check and the source selection were a
+ * fifth of the relay's cost per datagram (Documentation/performance.md).
+ * An entry is used only for the binding, egress socket, mark and bound
+ * device it was made for, and only while dst_check() says the FIB (route
+ * changes, vanished addresses, devices going down) has not invalidated
+ * it; otherwise the route is looked up again and the entry replaced.
+ * Entries hold a reference on their route and are freed after a grace
+ * period, or with the session.
  */
+#include <linux/slab.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
+#include <net/ip6_fib.h>
 #include <net/ipv6_stubs.h>
 #include <net/route.h>
 #include <net/udp.h>
@@ -18,6 +29,94 @@
 #include "session.h"
 #include "socket.h"
 #include "tx.h"
+
+/**
+ * struct prelay_route - an endpoint's cached output route
+ * @to: the binding it was made for
+ * @sock_id: egress socket it was made for
+ * @mark: that socket's mark then
+ * @oif: that socket's bound device then
+ * @cookie: IPv6 route cookie for dst_check() (0 for IPv4)
+ * @dst: the route; the entry holds a reference
+ * @saddr: the source address to send from
+ * @rcu: deferred free
+ */
+struct prelay_route {
+	struct prelay_bind to;
+	u32 sock_id;
+	u32 mark;
+	int oif;
+	u32 cookie;
+	struct dst_entry *dst;
+	union {
+		__be32 ip4;
+		struct in6_addr ip6;
+	} saddr;
+	struct rcu_head rcu;
+};
+
+/**
+ * prelay_route_free() - free a cached route at once
+ * @r: the entry, or NULL
+ *
+ * Context: no reader can reach @r any more (after a grace period).
+ */
+void prelay_route_free(struct prelay_route *r)
+{
+	if (!r)
+		return;
+	dst_release(r->dst);
+	kfree(r);
+}
+
+static void prelay_route_free_rcu(struct rcu_head *head)
+{
+	prelay_route_free(container_of(head, struct prelay_route, rcu));
+}
+
+/* The cached route of @ep if still good for this datagram, referenced. */
+static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
+					     const struct prelay_sock *out,
+					     const struct prelay_bind *to)
+{
+	struct prelay_route *r = rcu_dereference(ep->route);
+	const struct sock *sk = out->sk;
+
+	if (!r || r->sock_id != out->id || r->mark != READ_ONCE(sk->sk_mark) ||
+	    r->oif != READ_ONCE(sk->sk_bound_dev_if) ||
+	    memcmp(&r->to, to, sizeof(*to)) || !dst_check(r->dst, r->cookie))
+		return NULL;
+	dst_hold(r->dst);	/* the skb's reference */
+	return r;
+}
+
+/*
+ * Cache @dst (the caller keeps its own reference) for @ep. Best effort:
+ * without memory the next datagram looks the route up again.
+ */
+static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_sock *out,
+			     const struct prelay_bind *to, struct dst_entry *dst,
+			     u32 cookie, const void *saddr, size_t alen)
+{
+	struct prelay_route *r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
+	struct prelay_route *old;
+
+	if (!r)
+		return;
+	r->to = *to;
+	r->sock_id = out->id;
+	r->mark = READ_ONCE(out->sk->sk_mark);
+	r->oif = READ_ONCE(out->sk->sk_bound_dev_if);
+	r->cookie = cookie;
+	memset(&r->saddr, 0, sizeof(r->saddr));
+	memcpy(&r->saddr, saddr, alen);
+	dst_hold(dst);
+	r->dst = dst;
+	/* Two CPUs may race here: each frees what it replaced. */
+	old = unrcu_pointer(xchg(&ep->route, RCU_INITIALIZER(r)));
+	if (old)
+		call_rcu(&old->rcu, prelay_route_free_rcu);
+}
 
 /* Strip the received UDP header and make room for the new headers. */
 static int prelay_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
@@ -31,9 +130,9 @@ static int prelay_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
 	return 0;
 }
 
-static enum peer_relay_drop_reason prelay_xmit4(struct sock *sk,
-					    struct prelay_bind *to,
-					    struct sk_buff *skb)
+/* Route towards @to (IPv4), checked for loops and broadcast; referenced. */
+static struct rtable *prelay_route4(struct sock *sk, struct prelay_bind *to,
+				    __be32 *saddr)
 {
 	struct flowi4 fl4 = {
 		.daddr = to->remote.ip4,
@@ -46,7 +145,6 @@ static enum peer_relay_drop_reason prelay_xmit4(struct sock *sk,
 	};
 	struct net *net = sock_net(sk);
 	struct rtable *rt;
-	__be32 saddr;
 
 	rt = ip_route_output_flow(net, &fl4, sk);
 	if (IS_ERR(rt) && fl4.saddr) {
@@ -55,7 +153,7 @@ static enum peer_relay_drop_reason prelay_xmit4(struct sock *sk,
 		rt = ip_route_output_flow(net, &fl4, sk);
 	}
 	if (IS_ERR(rt))
-		return PEER_RELAY_DROP_NO_ROUTE;
+		return NULL;
 	/*
 	 * Never send to ourselves on the relay port (a loop), nor to a
 	 * (directed) broadcast or multicast address, which an admin could
@@ -64,9 +162,31 @@ static enum peer_relay_drop_reason prelay_xmit4(struct sock *sk,
 	if ((rt->rt_type == RTN_LOCAL && fl4.fl4_dport == fl4.fl4_sport) ||
 	    rt->rt_type == RTN_BROADCAST || rt->rt_type == RTN_MULTICAST) {
 		ip_rt_put(rt);
-		return PEER_RELAY_DROP_NO_ROUTE;
+		return NULL;
 	}
-	saddr = fl4.saddr;
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+static enum peer_relay_drop_reason prelay_xmit4(struct prelay_sock *out,
+					    struct prelay_endpoint *ep,
+					    struct prelay_bind *to,
+					    struct sk_buff *skb)
+{
+	struct prelay_route *r = prelay_route_get(ep, out, to);
+	struct sock *sk = out->sk;
+	struct rtable *rt;
+	__be32 saddr;
+
+	if (r) {
+		rt = container_of(r->dst, struct rtable, dst);
+		saddr = r->saddr.ip4;
+	} else {
+		rt = prelay_route4(sk, to, &saddr);
+		if (!rt)
+			return PEER_RELAY_DROP_NO_ROUTE;
+		prelay_route_put(ep, out, to, &rt->dst, 0, &saddr, sizeof(saddr));
+	}
 
 	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			    sizeof(struct iphdr) + sizeof(struct udphdr))) {
@@ -81,9 +201,9 @@ static enum peer_relay_drop_reason prelay_xmit4(struct sock *sk,
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static enum peer_relay_drop_reason prelay_xmit6(struct sock *sk,
-					    struct prelay_bind *to,
-					    struct sk_buff *skb)
+/* Route towards @to (IPv6), checked for loops; referenced. */
+static struct dst_entry *prelay_route6(struct sock *sk, struct prelay_bind *to,
+				       struct in6_addr *saddr)
 {
 	struct flowi6 fl6 = {
 		.daddr = to->remote.ip6,
@@ -96,17 +216,40 @@ static enum peer_relay_drop_reason prelay_xmit6(struct sock *sk,
 	};
 	struct net *net = sock_net(sk);
 	struct dst_entry *dst;
-	struct in6_addr saddr;
 
 	dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
 	if (IS_ERR(dst))
-		return PEER_RELAY_DROP_NO_ROUTE;
+		return NULL;
 	if ((dst->dev->flags & IFF_LOOPBACK) &&
 	    fl6.fl6_dport == fl6.fl6_sport) {
 		dst_release(dst);
-		return PEER_RELAY_DROP_NO_ROUTE;
+		return NULL;
 	}
-	saddr = fl6.saddr;
+	*saddr = fl6.saddr;
+	return dst;
+}
+
+static enum peer_relay_drop_reason prelay_xmit6(struct prelay_sock *out,
+					    struct prelay_endpoint *ep,
+					    struct prelay_bind *to,
+					    struct sk_buff *skb)
+{
+	struct prelay_route *r = prelay_route_get(ep, out, to);
+	struct sock *sk = out->sk;
+	struct dst_entry *dst;
+	struct in6_addr saddr;
+
+	if (r) {
+		dst = r->dst;
+		saddr = r->saddr.ip6;
+	} else {
+		dst = prelay_route6(sk, to, &saddr);
+		if (!dst)
+			return PEER_RELAY_DROP_NO_ROUTE;
+		prelay_route_put(ep, out, to, dst,
+				 rt6_get_cookie(container_of(dst, struct rt6_info, dst)),
+				 &saddr, sizeof(saddr));
+	}
 
 	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) +
 			    sizeof(struct ipv6hdr) + sizeof(struct udphdr))) {
@@ -124,19 +267,20 @@ static enum peer_relay_drop_reason prelay_xmit6(struct sock *sk,
 /**
  * prelay_xmit() - send a received datagram to a bound endpoint
  * @out: egress socket, of the endpoint's family
- * @to: the endpoint's binding
+ * @ep: the endpoint, whose route cache is used and filled
+ * @to: the endpoint's binding, as read with prelay_session_binds()
  * @skb: the datagram, data at the received UDP header
  *
  * Context: softirq, rcu_read_lock() held.
  * Return: 0 when @skb was handed to the IP layer (consumed); otherwise the
  * reason it was not, and @skb still belongs to the caller.
  */
-enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_bind *to,
-				    struct sk_buff *skb)
+enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_endpoint *ep,
+				    struct prelay_bind *to, struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (to->remote.family == AF_INET6)
-		return prelay_xmit6(out->sk, to, skb);
+		return prelay_xmit6(out, ep, to, skb);
 #endif
-	return prelay_xmit4(out->sk, to, skb);
+	return prelay_xmit4(out, ep, to, skb);
 }
