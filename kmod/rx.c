@@ -22,14 +22,15 @@
 
 /*
  * Which endpoint of @s sent @skb: 0, 1, or a drop reason (negated). The
- * other endpoint's binding, as of the same instant, is copied to @to.
+ * other endpoint's binding, as of the same instant, is copied to @to, the
+ * bind sequence of that instant to @seq.
  */
 static int prelay_rx_source(struct prelay_session *s, const struct sk_buff *skb,
-			u16 family, struct prelay_bind *to)
+			u16 family, struct prelay_bind *to, unsigned int *seq)
 {
 	struct prelay_bind b[2];
 
-	prelay_session_binds(s, b);
+	*seq = prelay_session_binds(s, b);
 	if (!b[0].remote.family || !b[1].remote.family)
 		return -PEER_RELAY_DROP_NOT_BOUND;
 	if (prelay_addr_is_skb_source(&b[0].remote, skb, family)) {
@@ -65,9 +66,10 @@ static enum peer_relay_drop_reason prelay_rx_data(struct prelay_sock *ps,
 	struct prelay_sock *out;
 	struct prelay_bind to;
 	enum peer_relay_drop_reason reason;
+	unsigned int seq;
 	int from;
 
-	from = prelay_rx_source(s, skb, family, &to);
+	from = prelay_rx_source(s, skb, family, &to, &seq);
 	if (from < 0)
 		return -from;
 
@@ -75,7 +77,7 @@ static enum peer_relay_drop_reason prelay_rx_data(struct prelay_sock *ps,
 	if (!out)
 		return PEER_RELAY_DROP_NO_SOCKET;
 
-	reason = prelay_xmit(out, &s->ep[!from], &to, skb);
+	reason = prelay_xmit(out, &s->ep[!from], &to, seq, skb);
 	if (reason)
 		return reason;
 	prelay_endpoint_account(&s->ep[from], len);

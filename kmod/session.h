@@ -104,9 +104,11 @@ void prelay_sessions_flush(struct prelay_instance *inst,
  * @out: the two bindings; remote.family 0 where not bound
  *
  * Context: any; spins only while a rebind (a few stores) is in progress.
+ * Return: the sequence they were read at: it changes with every rebind
+ * (the fast path's route cache keys on it).
  */
-static inline void prelay_session_binds(const struct prelay_session *s,
-				    struct prelay_bind out[2])
+static inline unsigned int prelay_session_binds(const struct prelay_session *s,
+					    struct prelay_bind out[2])
 {
 	unsigned int seq;
 
@@ -115,6 +117,7 @@ static inline void prelay_session_binds(const struct prelay_session *s,
 		out[0] = s->ep[0].bind;
 		out[1] = s->ep[1].bind;
 	} while (read_seqcount_retry(&s->bind_seq, seq));
+	return seq;
 }
 
 /**

@@ -9,8 +9,8 @@
  * endpoint in a small object allocated when datagrams first flow towards
  * it: the FIB lookup, its xfrm check and the source selection were a
  * fifth of the relay's cost per datagram (Documentation/performance.md).
- * An entry is used only for the binding, egress socket, mark and bound
- * device it was made for, and only while dst_check() says the FIB (route
+ * An entry is used only for the bindings (the session's bind sequence),
+ * egress socket, mark and bound device it was made for, and only while dst_check() says the FIB (route
  * changes, vanished addresses, devices going down) has not invalidated
  * it; otherwise the route is looked up again and the entry replaced.
  * Entries hold a reference on their route and are freed after a grace
@@ -32,7 +32,8 @@
 
 /**
  * struct prelay_route - an endpoint's cached output route
- * @to: the binding it was made for
+ * @bind_seq: the session's bind sequence it was made at (any rebind of
+ *	the session changes it)
  * @sock_id: egress socket it was made for
  * @mark: that socket's mark then
  * @oif: that socket's bound device then
@@ -42,7 +43,7 @@
  * @rcu: deferred free
  */
 struct prelay_route {
-	struct prelay_bind to;
+	u32 bind_seq;
 	u32 sock_id;
 	u32 mark;
 	int oif;
@@ -77,14 +78,14 @@ static void prelay_route_free_rcu(struct rcu_head *head)
 /* The cached route of @ep if still good for this datagram, referenced. */
 static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
 					     const struct prelay_sock *out,
-					     const struct prelay_bind *to)
+					     unsigned int bind_seq)
 {
 	struct prelay_route *r = rcu_dereference(ep->route);
 	const struct sock *sk = out->sk;
 
-	if (!r || r->sock_id != out->id || r->mark != READ_ONCE(sk->sk_mark) ||
-	    r->oif != READ_ONCE(sk->sk_bound_dev_if) ||
-	    memcmp(&r->to, to, sizeof(*to)) || !dst_check(r->dst, r->cookie))
+	if (!r || r->bind_seq != bind_seq || r->sock_id != out->id ||
+	    r->mark != READ_ONCE(sk->sk_mark) ||
+	    r->oif != READ_ONCE(sk->sk_bound_dev_if) || !dst_check(r->dst, r->cookie))
 		return NULL;
 	dst_hold(r->dst);	/* the skb's reference */
 	return r;
@@ -95,7 +96,7 @@ static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
  * without memory the next datagram looks the route up again.
  */
 static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_sock *out,
-			     const struct prelay_bind *to, struct dst_entry *dst,
+			     unsigned int bind_seq, struct dst_entry *dst,
 			     u32 cookie, const void *saddr, size_t alen)
 {
 	struct prelay_route *r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
@@ -103,7 +104,7 @@ static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_soc
 
 	if (!r)
 		return;
-	r->to = *to;
+	r->bind_seq = bind_seq;
 	r->sock_id = out->id;
 	r->mark = READ_ONCE(out->sk->sk_mark);
 	r->oif = READ_ONCE(out->sk->sk_bound_dev_if);
@@ -171,9 +172,10 @@ static struct rtable *prelay_route4(struct sock *sk, struct prelay_bind *to,
 static enum peer_relay_drop_reason prelay_xmit4(struct prelay_sock *out,
 					    struct prelay_endpoint *ep,
 					    struct prelay_bind *to,
+					    unsigned int bind_seq,
 					    struct sk_buff *skb)
 {
-	struct prelay_route *r = prelay_route_get(ep, out, to);
+	struct prelay_route *r = prelay_route_get(ep, out, bind_seq);
 	struct sock *sk = out->sk;
 	struct rtable *rt;
 	__be32 saddr;
@@ -185,7 +187,7 @@ static enum peer_relay_drop_reason prelay_xmit4(struct prelay_sock *out,
 		rt = prelay_route4(sk, to, &saddr);
 		if (!rt)
 			return PEER_RELAY_DROP_NO_ROUTE;
-		prelay_route_put(ep, out, to, &rt->dst, 0, &saddr, sizeof(saddr));
+		prelay_route_put(ep, out, bind_seq, &rt->dst, 0, &saddr, sizeof(saddr));
 	}
 
 	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
@@ -232,9 +234,10 @@ static struct dst_entry *prelay_route6(struct sock *sk, struct prelay_bind *to,
 static enum peer_relay_drop_reason prelay_xmit6(struct prelay_sock *out,
 					    struct prelay_endpoint *ep,
 					    struct prelay_bind *to,
+					    unsigned int bind_seq,
 					    struct sk_buff *skb)
 {
-	struct prelay_route *r = prelay_route_get(ep, out, to);
+	struct prelay_route *r = prelay_route_get(ep, out, bind_seq);
 	struct sock *sk = out->sk;
 	struct dst_entry *dst;
 	struct in6_addr saddr;
@@ -246,7 +249,7 @@ static enum peer_relay_drop_reason prelay_xmit6(struct prelay_sock *out,
 		dst = prelay_route6(sk, to, &saddr);
 		if (!dst)
 			return PEER_RELAY_DROP_NO_ROUTE;
-		prelay_route_put(ep, out, to, dst,
+		prelay_route_put(ep, out, bind_seq, dst,
 				 rt6_get_cookie(container_of(dst, struct rt6_info, dst)),
 				 &saddr, sizeof(saddr));
 	}
@@ -269,6 +272,7 @@ static enum peer_relay_drop_reason prelay_xmit6(struct prelay_sock *out,
  * @out: egress socket, of the endpoint's family
  * @ep: the endpoint, whose route cache is used and filled
  * @to: the endpoint's binding, as read with prelay_session_binds()
+ * @bind_seq: what prelay_session_binds() returned then
  * @skb: the datagram, data at the received UDP header
  *
  * Context: softirq, rcu_read_lock() held.
@@ -276,11 +280,12 @@ static enum peer_relay_drop_reason prelay_xmit6(struct prelay_sock *out,
  * reason it was not, and @skb still belongs to the caller.
  */
 enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_endpoint *ep,
-				    struct prelay_bind *to, struct sk_buff *skb)
+				    struct prelay_bind *to, unsigned int bind_seq,
+				    struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (to->remote.family == AF_INET6)
-		return prelay_xmit6(out, ep, to, skb);
+		return prelay_xmit6(out, ep, to, bind_seq, skb);
 #endif
-	return prelay_xmit4(out, ep, to, skb);
+	return prelay_xmit4(out, ep, to, bind_seq, skb);
 }

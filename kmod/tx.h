@@ -12,7 +12,8 @@ struct prelay_endpoint;
 struct prelay_route;
 
 enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_endpoint *ep,
-				    struct prelay_bind *to, struct sk_buff *skb);
+				    struct prelay_bind *to, unsigned int bind_seq,
+				    struct sk_buff *skb);
 void prelay_route_free(struct prelay_route *r);
 
 #endif /* _PR_TX_H */
