@@ -105,8 +105,10 @@ static void prelay_expiry_schedule(struct prelay_instance *inst)
 
 /*
  * Look at every session of slot @slot's list: delete or move it on.
- * Returns false if the instance is going away. Context: inst->lock held;
- * dropped and taken again every PRELAY_EXPIRY_BATCH sessions.
+ * Returns false if the instance is going away or the wheel was re-sorted
+ * (new lifetimes: slot numbers changed) while the lock was dropped.
+ * Context: inst->lock held, exp_next == @slot + 1; dropped and taken
+ * again every PRELAY_EXPIRY_BATCH sessions.
  */
 static bool prelay_expiry_slot(struct prelay_instance *inst, unsigned long slot,
 			       unsigned long now, unsigned int *done)
@@ -132,7 +134,7 @@ static bool prelay_expiry_slot(struct prelay_instance *inst, unsigned long slot,
 		mutex_unlock(&inst->lock);
 		cond_resched();
 		mutex_lock(&inst->lock);
-		if (inst->dying)
+		if (inst->dying || inst->exp_next != slot + 1)
 			return false;
 	}
 	return true;
@@ -155,8 +157,8 @@ static void prelay_expiry_work(struct work_struct *work)
 		if (!prelay_expiry_slot(inst, slot, now, &done))
 			break;
 	}
-	if ((long)(cur - inst->exp_next) > 0)	/* far behind: all lists seen */
-		inst->exp_next = cur;
+	if (n > PRELAY_EXPIRY_SLOTS && (long)(cur - inst->exp_next) > 0)
+		inst->exp_next = cur;	/* far behind: every list was seen */
 	prelay_expiry_schedule(inst);
 	mutex_unlock(&inst->lock);
 }
