@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Generic netlink family "peer_relay": request handlers and replies.
- * Every handler resolves the instance of the requester's netns; changing
- * operations need CAP_NET_ADMIN over that netns (GENL_UNS_ADMIN_PERM).
+ * Every handler resolves the instance of the requester's netns. Changing
+ * operations, and the reads that return client keys and addresses
+ * (session and socket get/dump) need CAP_NET_ADMIN over that netns
+ * (GENL_UNS_ADMIN_PERM), as does joining the events group; the counters
+ * and the configuration stay readable by everyone.
  */
 #include <linux/file.h>
-#include <linux/jiffies.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
-#include <net/inet_sock.h>
 #include <net/sock.h>
 
 #include "expiry.h"
 #include "netlink.h"
-#include "netlink_policy.h"
+#include "netlink_gen.h"
+#include "nlmsg.h"
 #include "ratelimit.h"
 #include "session.h"
 #include "socket.h"
@@ -48,148 +50,6 @@ static int prelay_nl_parse_nest(struct genl_info *info, int attr, int maxtype,
 				info->extack);
 }
 
-static int prelay_nl_put_u64(struct sk_buff *msg, int attr, u64 val, int pad)
-{
-	return nla_put_u64_64bit(msg, attr, val, pad);
-}
-
-/* Put an address as IPv4 or IPv6 attribute, plus its port if @port_attr. */
-static int prelay_nl_put_addr(struct sk_buff *msg, const struct prelay_addr *a,
-			  int ip4_attr, int ip6_attr, int port_attr)
-{
-	int err;
-
-	if (a->family == AF_INET)
-		err = nla_put_in_addr(msg, ip4_attr, a->ip4);
-	else
-		err = nla_put_in6_addr(msg, ip6_attr, &a->ip6);
-	if (!err && port_attr)
-		err = nla_put_u16(msg, port_attr, ntohs(a->port));
-	return err;
-}
-
-static int prelay_nl_put_endpoint(struct sk_buff *msg, int attr,
-			      struct prelay_endpoint *ep, const struct prelay_bind *b)
-{
-	struct nlattr *nest;
-	int err = 0;
-
-	nest = nla_nest_start(msg, attr);
-	if (!nest)
-		return -EMSGSIZE;
-	if (b->remote.family) {
-		err = prelay_nl_put_addr(msg, &b->remote, PEER_RELAY_EP_A_REMOTE_IPV4,
-				     PEER_RELAY_EP_A_REMOTE_IPV6,
-				     PEER_RELAY_EP_A_REMOTE_PORT);
-		if (!err && b->local.family)
-			err = prelay_nl_put_addr(msg, &b->local,
-					     PEER_RELAY_EP_A_LOCAL_IPV4,
-					     PEER_RELAY_EP_A_LOCAL_IPV6, 0);
-		if (!err)
-			err = prelay_nl_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS,
-					    jiffies_to_msecs(jiffies - READ_ONCE(ep->last_seen)),
-					    PEER_RELAY_EP_A_PAD);
-	}
-	if (err ||
-	    prelay_nl_put_u64(msg, PEER_RELAY_EP_A_RX_PACKETS,
-			  atomic64_read(&ep->packets), PEER_RELAY_EP_A_PAD) ||
-	    prelay_nl_put_u64(msg, PEER_RELAY_EP_A_RX_BYTES,
-			  atomic64_read(&ep->bytes), PEER_RELAY_EP_A_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-/* Largest endpoint nest prelay_nl_put_endpoint() writes (IPv6 addresses). */
-static size_t prelay_nl_endpoint_size(void)
-{
-	return nla_total_size(0) +				/* EPx */
-	       2 * nla_total_size(sizeof(struct in6_addr)) +	/* REMOTE, LOCAL */
-	       nla_total_size(sizeof(u16)) +			/* REMOTE_PORT */
-	       3 * nla_total_size_64bit(sizeof(u64));		/* IDLE_MS, RX_* */
-}
-
-/**
- * prelay_nl_session_size() - room one session needs in a message
- *
- * The SESSION nest as prelay_nl_put_session() fills it at its largest, plus
- * the DEL_REASON of an event. Replies and events are allocated at this
- * size rather than NLMSG_GOODSIZE: with init_on_alloc (Debian's default)
- * every allocation is zeroed, and zeroing a page per reply was the
- * largest single cost of a session install.
- *
- * Return: bytes of attribute payload.
- */
-size_t prelay_nl_session_size(void)
-{
-	return nla_total_size(0) +				/* SESSION */
-	       nla_total_size(sizeof(u32)) +			/* VNI */
-	       2 * nla_total_size(PEER_RELAY_KEY_LEN) +		/* KEY0, KEY1 */
-	       2 * nla_total_size_64bit(sizeof(u64)) +		/* LAMPORT, AGE_MS */
-	       nla_total_size(sizeof(u8)) +			/* STATE */
-	       nla_total_size(sizeof(u32)) +			/* DEL_REASON */
-	       2 * prelay_nl_endpoint_size();			/* EP0, EP1 */
-}
-
-/**
- * prelay_nl_put_session() - put the attributes of a session into a nest
- * @msg: message, positioned inside a PEER_RELAY_A_SESSION nest
- * @s: the session, kept alive by the caller (inst->lock or RCU)
- *
- * Return: 0 or -EMSGSIZE.
- */
-int prelay_nl_put_session(struct sk_buff *msg, struct prelay_session *s)
-{
-	struct prelay_bind b[2];
-	u8 state;
-
-	prelay_session_binds(s, b);
-	state = b[0].remote.family && b[1].remote.family ?
-		PEER_RELAY_STATE_OPEN : PEER_RELAY_STATE_CONNECTING;
-
-	if (nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
-	    nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, s->keys[0]) ||
-	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, s->keys[1]) ||
-	    prelay_nl_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport,
-			  PEER_RELAY_SESSION_A_PAD) ||
-	    nla_put_u8(msg, PEER_RELAY_SESSION_A_STATE, state) ||
-	    prelay_nl_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS,
-			  jiffies_to_msecs(jiffies - s->created),
-			  PEER_RELAY_SESSION_A_PAD) ||
-	    prelay_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP0, &s->ep[0], &b[0]) ||
-	    prelay_nl_put_endpoint(msg, PEER_RELAY_SESSION_A_EP1, &s->ep[1], &b[1]))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/**
- * prelay_nl_put_sock() - put the attributes of an attached socket into a nest
- * @msg: message, positioned inside a PEER_RELAY_A_SOCK nest
- * @ps: the socket, kept alive by the caller (inst->lock or RCU)
- *
- * Return: 0 or -EMSGSIZE.
- */
-int prelay_nl_put_sock(struct sk_buff *msg, struct prelay_sock *ps)
-{
-	struct sock *sk = ps->sk;
-	int err;
-
-	if (nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, ps->id) ||
-	    nla_put_u16(msg, PEER_RELAY_SOCK_A_FAMILY, ps->family) ||
-	    nla_put_u16(msg, PEER_RELAY_SOCK_A_PORT, ntohs(prelay_sock_port(ps))))
-		return -EMSGSIZE;
-	if (ps->family == AF_INET)
-		err = nla_put_in_addr(msg, PEER_RELAY_SOCK_A_LOCAL_IPV4,
-				      inet_sk(sk)->inet_rcv_saddr);
-	else
-		err = nla_put_in6_addr(msg, PEER_RELAY_SOCK_A_LOCAL_IPV6,
-				       &sk->sk_v6_rcv_saddr);
-	if (err || prelay_nl_put_u64(msg, PEER_RELAY_SOCK_A_RX_PACKETS,
-				 prelay_sock_rx_packets(ps), PEER_RELAY_SOCK_A_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
 /*
  * Start a reply of @size bytes of attributes with one top-level nest; the
  * caller fills and ends it.
@@ -220,13 +80,14 @@ static int prelay_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
 	return genlmsg_reply(msg, info);
 }
 
+/* A do request's reply carries the request's command (SESSION_NEW or GET). */
 static int prelay_nl_reply_session(struct genl_info *info, struct prelay_session *s)
 {
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = prelay_nl_reply_start(info, PEER_RELAY_CMD_SESSION_GET,
+	msg = prelay_nl_reply_start(info, info->genlhdr->cmd,
 				prelay_nl_session_size(), PEER_RELAY_A_SESSION,
 				&hdr, &nest);
 	if (!msg)
@@ -257,7 +118,7 @@ static int prelay_nl_reply_sock(struct genl_info *info, u8 cmd, struct prelay_so
 
 /* ---- sockets ---- */
 
-static int prelay_nl_sock_attach(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
@@ -312,7 +173,7 @@ static struct prelay_sock *prelay_nl_sock_find(struct prelay_instance *inst,
 	return ps;
 }
 
-static int prelay_nl_sock_detach(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_sock_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct prelay_sock *ps;
@@ -328,7 +189,7 @@ static int prelay_nl_sock_detach(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int prelay_nl_sock_get(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct prelay_sock *ps;
@@ -367,7 +228,7 @@ static void prelay_nl_dump_end(struct sk_buff *skb, void *hdr, struct nlattr *ne
 }
 
 /* cb->args[0]: number of sockets already dumped. */
-static int prelay_nl_sock_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int prelay_nl_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
 	struct nlattr *nest;
@@ -455,7 +316,7 @@ static int prelay_nl_get_bind(struct genl_info *info, struct nlattr *nest,
  * SESSION_NEW, optionally with EP0 and/or EP1: every binding is parsed and
  * checked before the session is created, so a bad one changes nothing.
  */
-static int prelay_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
@@ -504,7 +365,7 @@ out:
 	return err;
 }
 
-static int prelay_nl_session_bind(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_session_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
@@ -574,7 +435,7 @@ static struct prelay_session *prelay_nl_session_find(struct prelay_instance *ins
 	return s;
 }
 
-static int prelay_nl_session_del(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct prelay_session *s;
@@ -590,7 +451,7 @@ static int prelay_nl_session_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int prelay_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct prelay_session *s;
@@ -604,7 +465,7 @@ static int prelay_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* cb->args[0]: the next VNI to dump; resumes exactly across messages. */
-static int prelay_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int prelay_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
 	unsigned long vni = cb->args[0];
@@ -629,7 +490,7 @@ static int prelay_nl_session_dump(struct sk_buff *skb, struct netlink_callback *
 	return skb->len;
 }
 
-static int prelay_nl_session_flush(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 
@@ -641,49 +502,7 @@ static int prelay_nl_session_flush(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- counters ---- */
 
-/* A nest of u64 counters whose attribute types are the enum values. */
-static int prelay_nl_put_counter_nest(struct sk_buff *msg, int attr,
-				  const u64 *vals, unsigned int n)
-{
-	struct nlattr *nest = nla_nest_start(msg, attr);
-	unsigned int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 1; i < n; i++)	/* 0 is UNSPEC, used as padding */
-		if (prelay_nl_put_u64(msg, i, vals[i], 0))
-			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int prelay_nl_put_stats(struct sk_buff *msg, const struct prelay_stats *st)
-{
-	unsigned int i;
-
-	for (i = 0; i < 4; i++)
-		if (prelay_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_PACKETS_4_4 + i,
-				  st->fwd_packets[i], PEER_RELAY_STATS_A_PAD) ||
-		    prelay_nl_put_u64(msg, PEER_RELAY_STATS_A_FWD_BYTES_4_4 + i,
-				  st->fwd_bytes[i], PEER_RELAY_STATS_A_PAD))
-			return -EMSGSIZE;
-	if (nla_put_u32(msg, PEER_RELAY_STATS_A_SESSIONS_CONNECTING,
-			st->sessions_connecting) ||
-	    nla_put_u32(msg, PEER_RELAY_STATS_A_SESSIONS_OPEN, st->sessions_open) ||
-	    nla_put_u32(msg, PEER_RELAY_STATS_A_SOCKETS, st->sockets) ||
-	    prelay_nl_put_u64(msg, PEER_RELAY_STATS_A_SESSIONS_CREATED,
-			  st->sessions_created, PEER_RELAY_STATS_A_PAD) ||
-	    prelay_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_DROPS, st->drops,
-				   __PEER_RELAY_DROP_MAX) ||
-	    prelay_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_PASSES, st->passes,
-				   __PEER_RELAY_PASS_MAX) ||
-	    prelay_nl_put_counter_nest(msg, PEER_RELAY_STATS_A_SESSIONS_DELETED,
-				   st->sessions_deleted, __PEER_RELAY_DEL_MAX))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int prelay_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *nest;
@@ -705,42 +524,7 @@ static int prelay_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- configuration ---- */
 
-static int prelay_nl_put_config(struct sk_buff *msg, const struct prelay_config *cfg)
-{
-	struct nlattr *eps, *ep;
-	u32 i;
-
-	if (nla_put_u32(msg, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
-			cfg->bind_lifetime_ms) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
-			cfg->idle_lifetime_ms) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS, cfg->max_sessions) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE, cfg->pass_rate) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst) ||
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
-			cfg->pass_rate_total))
-		return -EMSGSIZE;
-	if (cfg->has_server_key &&
-	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
-		    cfg->server_key))
-		return -EMSGSIZE;
-	eps = nla_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
-	if (!eps)
-		return -EMSGSIZE;
-	for (i = 0; i < cfg->n_static_eps; i++) {
-		ep = nla_nest_start(msg, PEER_RELAY_STATIC_EPS_A_EP);
-		if (!ep || prelay_nl_put_addr(msg, &cfg->static_eps[i],
-					  PEER_RELAY_EP_A_REMOTE_IPV4,
-					  PEER_RELAY_EP_A_REMOTE_IPV6,
-					  PEER_RELAY_EP_A_REMOTE_PORT))
-			return -EMSGSIZE;
-		nla_nest_end(msg, ep);
-	}
-	nla_nest_end(msg, eps);
-	return 0;
-}
-
-static int prelay_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *nest;
@@ -798,7 +582,7 @@ static int prelay_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
 	return 0;
 }
 
-static int prelay_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+int prelay_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_CONFIG_A_MAX + 1];
@@ -852,83 +636,12 @@ static int prelay_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* ---- family ---- */
-
-static const struct genl_ops prelay_genl_ops[] = {
-	{
-		.cmd = PEER_RELAY_CMD_SOCK_ATTACH,
-		.doit = prelay_nl_sock_attach,
-		.policy = prelay_sock_attach_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SOCK_DETACH,
-		.doit = prelay_nl_sock_detach,
-		.policy = prelay_sock_id_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SOCK_GET,
-		.doit = prelay_nl_sock_get,
-		.dumpit = prelay_nl_sock_dump,
-		.policy = prelay_sock_id_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SESSION_NEW,
-		.doit = prelay_nl_session_new,
-		.policy = prelay_session_new_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SESSION_BIND,
-		.doit = prelay_nl_session_bind,
-		.policy = prelay_session_bind_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SESSION_DEL,
-		.doit = prelay_nl_session_del,
-		.policy = prelay_session_sel_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SESSION_GET,
-		.doit = prelay_nl_session_get,
-		.dumpit = prelay_nl_session_dump,
-		.policy = prelay_session_sel_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_SESSION_FLUSH,
-		.doit = prelay_nl_session_flush,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_STATS_GET,
-		.doit = prelay_nl_stats_get,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_CONFIG_GET,
-		.doit = prelay_nl_config_get,
-	},
-	{
-		.cmd = PEER_RELAY_CMD_CONFIG_SET,
-		.doit = prelay_nl_config_set,
-		.policy = prelay_config_set_req_policy,
-		.maxattr = PEER_RELAY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
-
-static const struct genl_multicast_group prelay_genl_mcgrps[] = {
-	[PRELAY_MCGRP_EVENTS] = { .name = PEER_RELAY_MCGRP_EVENTS },
-};
+/*
+ * ---- family ----
+ *
+ * The operations (handlers, policies, permission flags) and the groups
+ * are generated from the spec into netlink_gen.c.
+ */
 
 struct genl_family prelay_genl_family __ro_after_init = {
 	.name = PEER_RELAY_GENL_NAME,

@@ -6,6 +6,7 @@
 #include <net/genetlink.h>
 
 #include "netlink.h"
+#include "nlmsg.h"
 #include "notify.h"
 #include "session.h"
 #include "socket.h"

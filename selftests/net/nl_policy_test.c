@@ -13,13 +13,15 @@
  *     lifetimes / max-sessions: EINVAL or ERANGE (what the 6.1 policy
  *     core returns for length and range checks); always with a non-empty
  *     extack message.
- *   When the caller is not admin over its netns, changing commands must
- *   fail with EPERM instead (the permission check precedes parsing).
+ *   When the caller is not admin over its netns, changing commands and
+ *   session/socket reads must fail with EPERM instead (the permission
+ *   check precedes parsing).
  *
  * Permissions:
  *   - unpriv_init_netns: without CAP_NET_ADMIN over the netns (uid 65534,
  *     or capabilities dropped inside a user namespace) every changing
- *     command fails with EPERM while GET/dump commands work;
+ *     command, session and socket get/dump and joining the events group
+ *     fail with EPERM while stats and config reads work;
  *   - own_userns_netns: an unprivileged process that creates its own user
  *     and network namespace is admin there (GENL_UNS_ADMIN_PERM): it can
  *     attach a socket, create/bind/get/delete/flush sessions and set the
@@ -312,7 +314,7 @@ FIXTURE(policy) {
 FIXTURE_VARIANT(policy) {
 	uint8_t cmd;
 	int flags;		/* NLM_F_DUMP for dumps */
-	bool changing;		/* needs CAP_NET_ADMIN */
+	bool privileged;	/* needs CAP_NET_ADMIN over the netns */
 	int nest;		/* top-level nest, 0 if the command has none */
 	bool nest_required;
 	body_fn valid;		/* a body that passes the policy */
@@ -325,7 +327,7 @@ FIXTURE_VARIANT(policy) {
 };
 
 FIXTURE_VARIANT_ADD(policy, sock_attach) {
-	.cmd = PEER_RELAY_CMD_SOCK_ATTACH, .changing = true,
+	.cmd = PEER_RELAY_CMD_SOCK_ATTACH, .privileged = true,
 	.nest = PEER_RELAY_A_SOCK, .nest_required = true,
 	.valid = sock_fd_valid, .missing = empty,
 	.missing_type = PEER_RELAY_SOCK_A_FD, .bad_u32 = sock_fd_u16,
@@ -333,7 +335,7 @@ FIXTURE_VARIANT_ADD(policy, sock_attach) {
 };
 
 FIXTURE_VARIANT_ADD(policy, sock_detach) {
-	.cmd = PEER_RELAY_CMD_SOCK_DETACH, .changing = true,
+	.cmd = PEER_RELAY_CMD_SOCK_DETACH, .privileged = true,
 	.nest = PEER_RELAY_A_SOCK, .nest_required = true,
 	.valid = sock_id_valid, .missing = empty,
 	.missing_type = PEER_RELAY_SOCK_A_ID, .bad_u32 = sock_id_u16,
@@ -341,7 +343,7 @@ FIXTURE_VARIANT_ADD(policy, sock_detach) {
 };
 
 FIXTURE_VARIANT_ADD(policy, sock_get) {
-	.cmd = PEER_RELAY_CMD_SOCK_GET,
+	.cmd = PEER_RELAY_CMD_SOCK_GET, .privileged = true,
 	.nest = PEER_RELAY_A_SOCK, .nest_required = true,
 	.valid = sock_id_valid, .missing = empty,
 	.missing_type = PEER_RELAY_SOCK_A_ID, .bad_u32 = sock_id_u16,
@@ -349,13 +351,13 @@ FIXTURE_VARIANT_ADD(policy, sock_get) {
 };
 
 FIXTURE_VARIANT_ADD(policy, sock_dump) {
-	.cmd = PEER_RELAY_CMD_SOCK_GET, .flags = NLM_F_DUMP,
+	.cmd = PEER_RELAY_CMD_SOCK_GET, .flags = NLM_F_DUMP, .privileged = true,
 	.nest = PEER_RELAY_A_SOCK, .valid = empty,
 	.bad_u32 = sock_id_u16, .unsupported = PEER_RELAY_SOCK_A_FD,
 };
 
 FIXTURE_VARIANT_ADD(policy, session_new) {
-	.cmd = PEER_RELAY_CMD_SESSION_NEW, .changing = true,
+	.cmd = PEER_RELAY_CMD_SESSION_NEW, .privileged = true,
 	.nest = PEER_RELAY_A_SESSION, .nest_required = true,
 	.valid = new_valid, .missing = new_missing,
 	.missing_type = PEER_RELAY_SESSION_A_KEY0, .bad_u32 = new_bad_u32,
@@ -364,7 +366,7 @@ FIXTURE_VARIANT_ADD(policy, session_new) {
 };
 
 FIXTURE_VARIANT_ADD(policy, session_bind) {
-	.cmd = PEER_RELAY_CMD_SESSION_BIND, .changing = true,
+	.cmd = PEER_RELAY_CMD_SESSION_BIND, .privileged = true,
 	.nest = PEER_RELAY_A_SESSION, .nest_required = true,
 	.valid = bind_valid, .missing = bind_missing,
 	.missing_type = PEER_RELAY_SESSION_A_VNI, .bad_u32 = bind_bad_u32,
@@ -373,7 +375,7 @@ FIXTURE_VARIANT_ADD(policy, session_bind) {
 };
 
 FIXTURE_VARIANT_ADD(policy, session_del) {
-	.cmd = PEER_RELAY_CMD_SESSION_DEL, .changing = true,
+	.cmd = PEER_RELAY_CMD_SESSION_DEL, .privileged = true,
 	.nest = PEER_RELAY_A_SESSION, .nest_required = true,
 	.valid = sel_valid, .missing = sel_missing,
 	.missing_type = PEER_RELAY_SESSION_A_KEY1, .bad_u32 = sel_bad_u32,
@@ -382,7 +384,7 @@ FIXTURE_VARIANT_ADD(policy, session_del) {
 };
 
 FIXTURE_VARIANT_ADD(policy, session_get) {
-	.cmd = PEER_RELAY_CMD_SESSION_GET,
+	.cmd = PEER_RELAY_CMD_SESSION_GET, .privileged = true,
 	.nest = PEER_RELAY_A_SESSION, .nest_required = true,
 	.valid = sel_valid, .missing = sel_missing,
 	.missing_type = PEER_RELAY_SESSION_A_KEY1, .bad_u32 = sel_bad_u32,
@@ -391,14 +393,14 @@ FIXTURE_VARIANT_ADD(policy, session_get) {
 };
 
 FIXTURE_VARIANT_ADD(policy, session_dump) {
-	.cmd = PEER_RELAY_CMD_SESSION_GET, .flags = NLM_F_DUMP,
+	.cmd = PEER_RELAY_CMD_SESSION_GET, .flags = NLM_F_DUMP, .privileged = true,
 	.nest = PEER_RELAY_A_SESSION, .valid = empty,
 	.bad_u32 = sel_bad_u32, .oversized = sel_oversized,
 	.unsupported = PEER_RELAY_SESSION_A_EP0,
 };
 
 FIXTURE_VARIANT_ADD(policy, session_flush) {
-	.cmd = PEER_RELAY_CMD_SESSION_FLUSH, .changing = true,
+	.cmd = PEER_RELAY_CMD_SESSION_FLUSH, .privileged = true,
 };
 
 FIXTURE_VARIANT_ADD(policy, stats_get) {
@@ -410,7 +412,7 @@ FIXTURE_VARIANT_ADD(policy, config_get) {
 };
 
 FIXTURE_VARIANT_ADD(policy, config_set) {
-	.cmd = PEER_RELAY_CMD_CONFIG_SET, .changing = true,
+	.cmd = PEER_RELAY_CMD_CONFIG_SET, .privileged = true,
 	.nest = PEER_RELAY_A_CONFIG, .nest_required = true,
 	.valid = empty, .bad_u32 = cfg_bad_u32, .oversized = cfg_oversized,
 	.unsupported = PEER_RELAY_CONFIG_A_PAD,
@@ -435,14 +437,14 @@ FIXTURE_TEARDOWN(policy)
 }
 
 /*
- * Check the outcome of a malformed request: EPERM for a changing command
+ * Check the outcome of a malformed request: EPERM for a privileged command
  * without privileges, else EINVAL (or @_alt) with a message (or, with
  * @_mt, the missing attribute reported in NLMSGERR_ATTR_MISS_TYPE).
  */
 #define CHECK_REJECTED_AS(_what, _err, _mt, _alt) do {			\
 		const struct prl_nl_error *_pl = &self->nl.last;		\
 		int _e = (_err);					\
-		if (variant->changing && !self->admin) {		\
+		if (variant->privileged && !self->admin) {		\
 			EXPECT_EQ(-EPERM, _e) TH_LOG("%s", _what);	\
 			break;						\
 		}							\
@@ -663,6 +665,92 @@ TEST(bind_ep_missing_port)
 	prl_nl_close(&nl);
 }
 
+/* ---- replies ---- */
+
+struct reply_cmds {
+	int n;
+	int bad;		/* replies whose command is not the request's */
+	uint8_t want;
+};
+
+static int note_cmd(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct genlmsghdr *g = nlmsg_data(nlh);
+	struct reply_cmds *r = arg;
+
+	r->n++;
+	r->bad += g->cmd != r->want;
+	return 0;
+}
+
+/* Send @m and count its replies whose genl command is not @cmd. */
+static int reply_check(struct prl_nl *nl, struct nl_msg *m, uint8_t cmd,
+		       struct reply_cmds *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->want = cmd;
+	return prl_nl_request(nl, m, note_cmd, r);
+}
+
+/*
+ * Every reply carries the command of its request, as the spec says (a
+ * do's reply and every part of a dump): ynl and other spec-driven clients
+ * match replies by command and drop the rest. The library enforces it
+ * too (-EPROTO), so a wrong command fails here either way.
+ */
+TEST(reply_carries_request_cmd)
+{
+	struct reply_cmds r;
+	struct nl_msg *m;
+	struct prl_nl nl;
+	struct nlattr *n;
+	int err;
+
+	OPEN_OR_SKIP(&nl);
+	err = reply_check(&nl, prl_nl_msg_new(&nl, PEER_RELAY_CMD_STATS_GET, 0),
+			  PEER_RELAY_CMD_STATS_GET, &r);
+	EXPECT_EQ(0, err) TH_LOG("stats-get: %s: %s", strerror(-err), nl.last.msg);
+	EXPECT_EQ(1, r.n);
+	EXPECT_EQ(0, r.bad);
+	err = reply_check(&nl, prl_nl_msg_new(&nl, PEER_RELAY_CMD_CONFIG_GET, 0),
+			  PEER_RELAY_CMD_CONFIG_GET, &r);
+	EXPECT_EQ(0, err) TH_LOG("config-get: %s: %s", strerror(-err), nl.last.msg);
+	EXPECT_EQ(1, r.n);
+	EXPECT_EQ(0, r.bad);
+
+	if (probe_admin(&nl) == -EPERM) {
+		prl_nl_close(&nl);
+		SKIP(return, "not admin over this netns: session replies not tried");
+	}
+	/* session-new, then the same session by get (do) and dump */
+	m = prl_nl_msg_new(&nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	n = prl_nl_nest_start(m, PEER_RELAY_A_SESSION);
+	put_keys(m);
+	prl_nl_nest_end(m, n);
+	err = reply_check(&nl, m, PEER_RELAY_CMD_SESSION_NEW, &r);
+	EXPECT_EQ(0, err) TH_LOG("session-new: %s: %s", strerror(-err), nl.last.msg);
+	EXPECT_EQ(1, r.n);
+	EXPECT_EQ(0, r.bad);
+
+	m = prl_nl_msg_new(&nl, PEER_RELAY_CMD_SESSION_GET, 0);
+	n = prl_nl_nest_start(m, PEER_RELAY_A_SESSION);
+	put_keys(m);
+	prl_nl_nest_end(m, n);
+	err = reply_check(&nl, m, PEER_RELAY_CMD_SESSION_GET, &r);
+	EXPECT_EQ(0, err) TH_LOG("session-get: %s: %s", strerror(-err), nl.last.msg);
+	EXPECT_EQ(1, r.n);
+	EXPECT_EQ(0, r.bad);
+
+	err = reply_check(&nl, prl_nl_msg_new(&nl, PEER_RELAY_CMD_SESSION_GET,
+					      NLM_F_DUMP),
+			  PEER_RELAY_CMD_SESSION_GET, &r);
+	EXPECT_EQ(0, err) TH_LOG("session dump: %s: %s", strerror(-err), nl.last.msg);
+	EXPECT_LE(1, r.n);
+	EXPECT_EQ(0, r.bad);
+	EXPECT_EQ(0, prl_session_del_keys(&nl, key_a, key_b));
+	prl_nl_close(&nl);
+}
+
 /* ---- permissions ---- */
 
 /* Drop to uid/gid 65534; inside a user namespace where 65534 is not
@@ -705,9 +793,14 @@ static int udp_socket_bound(void)
 	return fd;
 }
 
-/* (a) No CAP_NET_ADMIN over the netns: changes EPERM, reads work. */
+/*
+ * (a) No CAP_NET_ADMIN over the netns: changes, session and socket reads
+ * and the events group are EPERM; counters and configuration work.
+ * (unpriv.sh checks as root that nothing changed.)
+ */
 TEST(unpriv_changes_eperm_reads_ok)
 {
+	struct prl_events ev;
 	struct prl_endpoint remote;
 	struct prl_config cfg;
 	struct prl_stats st;
@@ -723,15 +816,19 @@ TEST(unpriv_changes_eperm_reads_ok)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, prl_endpoint_parse("192.0.2.1:41641", &remote));
 
-	/* reads */
-	EXPECT_LE(0, prl_sock_dump(&nl, count_sock, NULL));
-	EXPECT_LE(0, prl_session_dump(&nl, count_session, NULL));
+	/* counters and configuration are open to everyone */
 	EXPECT_EQ(0, prl_stats_get(&nl, &st));
 	EXPECT_EQ(0, prl_config_get(&nl, &cfg));
-	err = prl_session_get(&nl, UNUSED_VNI, &s);
-	EXPECT_TRUE(err == 0 || err == -ENOENT) TH_LOG("session get: %s", strerror(-err));
-	err = prl_sock_get(&nl, 0xfffffff0, &si);
-	EXPECT_TRUE(err == 0 || err == -ENOENT) TH_LOG("sock get: %s", strerror(-err));
+	/* client keys and addresses are not: sessions, sockets, events */
+	EXPECT_EQ(-EPERM, prl_sock_dump(&nl, count_sock, NULL));
+	EXPECT_EQ(-EPERM, prl_session_dump(&nl, count_session, NULL));
+	EXPECT_EQ(-EPERM, prl_session_get(&nl, UNUSED_VNI, &s));
+	EXPECT_EQ(-EPERM, prl_session_get_keys(&nl, key_a, key_b, &s));
+	EXPECT_EQ(-EPERM, prl_sock_get(&nl, 0xfffffff0, &si));
+	err = prl_events_open(&ev, &nl, true);
+	EXPECT_EQ(-EPERM, err);
+	if (!err)
+		prl_events_close(&ev);
 
 	/* every changing command, each well-formed */
 	EXPECT_EQ(-EPERM, prl_sock_attach(&nl, fd, NULL));
@@ -744,8 +841,6 @@ TEST(unpriv_changes_eperm_reads_ok)
 	cfg.mask = PRL_CFG_MAX_SESSIONS;	/* the current value: harmless */
 	EXPECT_EQ(-EPERM, prl_config_set(&nl, &cfg));
 
-	/* nothing changed */
-	EXPECT_EQ(-ENOENT, prl_session_get_keys(&nl, key_a, key_b, &s));
 	close(fd);
 	prl_nl_close(&nl);
 }
@@ -756,6 +851,7 @@ TEST(unpriv_changes_eperm_reads_ok)
  */
 TEST(own_userns_netns_admin)
 {
+	struct prl_events ev;
 	struct prl_endpoint remote;
 	struct prl_config cfg;
 	struct prl_session s;
@@ -771,7 +867,11 @@ TEST(own_userns_netns_admin)
 	OPEN_OR_SKIP(&nl);
 	ASSERT_EQ(0, prl_endpoint_parse("192.0.2.1:41641", &remote));
 
-	/* a fresh netns: empty */
+	/* a fresh netns: empty; its events are ours to read */
+	err = prl_events_open(&ev, &nl, true);
+	EXPECT_EQ(0, err) TH_LOG("events: %s", strerror(-err));
+	if (!err)
+		prl_events_close(&ev);
 	EXPECT_EQ(0, prl_session_dump(&nl, count_session, NULL));
 	EXPECT_EQ(0, prl_sock_dump(&nl, count_sock, NULL));
 

@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Permissions: GET/dump commands are open to everyone; changing commands
-# need CAP_NET_ADMIN in the user namespace owning the network namespace
-# (EPERM otherwise, and nothing changes). A process in its own user+network
-# namespace is admin there, and only there. Also runs nl_policy_test without
-# privileges and inside a user namespace when it exists.
+# Permissions: counters and configuration are open to everyone; changing
+# commands, and the reads that show client keys and addresses (session and
+# socket get/dump, the events group), need CAP_NET_ADMIN in the user
+# namespace owning the network namespace (EPERM otherwise, relayctl says
+# which privilege, and nothing changes). The node_exporter path (the
+# textfile writer: counters only) works as nobody. A process in its own
+# user+network namespace is admin there, and only there. Also runs
+# nl_policy_test without privileges and inside a user namespace.
 # vm-timeout: 180
 . /selftests/lib.sh
 
@@ -16,16 +19,26 @@ load_module
 sysctl -qw kernel.unprivileged_userns_clone=1 2>/dev/null
 NOBODY="asuser --uid 65534 --gid 65534"
 
-test_begin "unprivileged reads: stats, session list, socket list, config"
+test_begin "unprivileged reads: stats and config; the textfile writer"
 VNI=$(session_add $KEY_A $KEY_B) || test_error "root session add"
 check_ok "stats" $NOBODY relayctl stats
-check_ok "session list" $NOBODY relayctl session list
-check_eq "session get" "$VNI" "$($NOBODY relayctl -j session get "$VNI" | jget .vni)"
-check_ok "socket list" $NOBODY relayctl socket list
+check_ok "stats --prometheus" $NOBODY relayctl stats --prometheus
 check_ok "config get" $NOBODY relayctl config get
+WRITER=/stage/usr/local/sbin/peer-relay-textfile
+if [ -x "$WRITER" ]; then
+	TF=$(mktemp -d /tmp/textfile.XXXXXX) && chmod 0777 "$TF"	# $T is root's only
+	check_ok "textfile writer as nobody" $NOBODY "$WRITER" --dir "$TF"
+	check_contains "writer success" "peer_relay_textfile_success 1" "$(cat "$TF/peer_relay.prom")"
+	check_contains "writer: sessions counted" 'peer_relay_endpoints{state="connecting"} 1' \
+		"$(cat "$TF/peer_relay.prom")"
+	rm -rf "$TF"
+else
+	test_error "$WRITER missing (staged make install)"
+fi
 test_end
 
-# eperm WHAT ARGS...: relayctl ARGS as nobody must fail with EPERM.
+# eperm WHAT ARGS...: relayctl ARGS as nobody must fail with EPERM and say
+# which privilege is missing.
 eperm() {
 	_w=$1
 	shift
@@ -33,7 +46,32 @@ eperm() {
 	_rc=$?
 	check_eq "$_w exit status" 1 "$_rc"
 	check_contains "$_w error" "Operation not permitted" "$(cat "$T/e")"
+	check_contains "$_w explains" "needs CAP_NET_ADMIN" "$(cat "$T/e")"
+	check_eq "$_w prints no data" "" "$(cat "$T/o")"
 }
+
+test_begin "unprivileged: no client keys or addresses (sessions, sockets, events)"
+eperm "session list" session list
+eperm "session get" session get "$VNI"
+eperm "session get by keys" session get key $KEY_A $KEY_B
+eperm "socket list" socket list
+# monitor: the subscription itself is refused; as root it is accepted and
+# an event arrives (so the EPERM is about privileges, not the group).
+$NOBODY timeout 5 relayctl -j monitor >"$T/o" 2>"$T/e"
+check_eq "monitor exit status" 1 "$?"
+check_contains "monitor error" "Operation not permitted" "$(cat "$T/e")"
+check_contains "monitor explains" "needs CAP_NET_ADMIN" "$(cat "$T/e")"
+relayctl -j monitor >"$T/mon" 2>&1 &
+MON=$!
+BG_PIDS="$BG_PIDS $MON"
+sleep 0.5
+V2=$(session_add $KEY_C $KEY_D) || test_error "root session add 2"
+relayctl session del "$V2"
+sleep 0.5
+kill $MON 2>/dev/null
+wait $MON 2>/dev/null
+check_contains "root monitor sees the new session" "\"vni\":$V2" "$(cat "$T/mon")"
+test_end
 
 test_begin "unprivileged changes are refused with EPERM and change nothing"
 eperm "session add" session add $KEY_C $KEY_D

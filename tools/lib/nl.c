@@ -80,6 +80,8 @@ struct req_state {
 	struct prl_nl *nl;
 	prl_nl_reply_fn fn;
 	void *arg;
+	uint16_t type;	/* the request's family (nlmsg_type) */
+	uint8_t cmd;	/* our family's replies must carry the request's cmd */
 	int err;	/* first error: kernel's or the callback's */
 	bool done;
 };
@@ -189,9 +191,27 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	struct req_state *st = arg;
 	int err;
 
-	if (!st->fn || st->err)
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	const struct genlmsghdr *g = nlmsg_data(nlh);
+
+	if (st->err)
 		return NL_SKIP;
-	err = st->fn(nlmsg_hdr(msg), st->arg);
+	/*
+	 * Spec-driven clients match replies by command: so do we (the
+	 * controller answers GETFAMILY with NEWFAMILY, by its own rules).
+	 */
+	if (st->type == st->nl->family_id &&
+	    (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) || g->cmd != st->cmd)) {
+		st->err = -EPROTO;
+		snprintf(st->nl->last.msg, sizeof(st->nl->last.msg),
+			 "reply carries command %u, the request was %u",
+			 nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ? 0 : g->cmd,
+			 st->cmd);
+		return NL_SKIP;
+	}
+	if (!st->fn)
+		return NL_SKIP;
+	err = st->fn(nlh, st->arg);
 	if (err < 0)
 		st->err = err;
 	return NL_SKIP;
@@ -220,6 +240,8 @@ int prl_nl_request(struct prl_nl *nl, struct nl_msg *msg, prl_nl_reply_fn fn,
 	if (!msg)
 		return nl->last.err = -ENOMEM;
 
+	st.type = nlmsg_hdr(msg)->nlmsg_type;
+	st.cmd = ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);

@@ -95,9 +95,13 @@ int cmd_monitor(struct prl_cli *cli, int argc, char **argv)
 	if (ctl_nl(c))
 		return EXIT_ERR;
 	err = prl_events_open(&ev, &c->nl, true);
-	if (err)
-		return ctl_error(c, "cannot subscribe to \"%s\": %s",
-				 PEER_RELAY_MCGRP_EVENTS, strerror(-err));
+	if (err) {
+		ctl_error(c, "cannot subscribe to \"%s\": %s",
+			  PEER_RELAY_MCGRP_EVENTS, strerror(-err));
+		if (err == -EPERM)
+			ctl_eperm_hint(c);
+		return EXIT_ERR;
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

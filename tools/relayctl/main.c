@@ -49,8 +49,21 @@ int ctl_kernel_error(struct ctl *c, int err)
 	const char *msg = prl_nl_errmsg(&c->nl);
 
 	if (*msg)
-		return ctl_error(c, "%s: %s", strerror(-err), msg);
-	return ctl_error(c, "%s", strerror(-err));
+		ctl_error(c, "%s: %s", strerror(-err), msg);
+	else
+		ctl_error(c, "%s", strerror(-err));
+	if (err == -EPERM)
+		ctl_eperm_hint(c);
+	return EXIT_ERR;
+}
+
+void ctl_eperm_hint(struct ctl *c)
+{
+	fprintf(stderr,
+		"relayctl: %s: needs CAP_NET_ADMIN in the user namespace owning this network\n"
+		"namespace (run as root): changes, and sessions, sockets and events, which\n"
+		"show client keys and addresses; stats and config are open to everyone.\n",
+		c->cli.cmd);
 }
 
 int ctl_nl(struct ctl *c)

@@ -28,6 +28,8 @@ static inline struct ctl *ctl_of(struct prl_cli *cli)
 int ctl_nl(struct ctl *c);
 /* Report a failed request: "relayctl: CMD: strerror: extack". Returns 1. */
 int ctl_kernel_error(struct ctl *c, int err);
+/* After EPERM: say which privilege is missing and what is open to all. */
+void ctl_eperm_hint(struct ctl *c);
 /* Report a usage error for the current command. Returns 2. */
 #define ctl_usage_error(c, ...)	prl_cli_usage_error(&(c)->cli, __VA_ARGS__)
 /* Report a local error. Returns 1. */

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Do not edit: made by scripts/nlspec/gen.py from the netlink spec. */
+#include "netlink_gen.h"
+
+/*
+ * 6.1's NLA_POLICY_RANGE holds s16 bounds, so wider ranges need these;
+ * the policy field is not const there.
+ */
+static struct netlink_range_validation prelay_range_1_0xffffff = {
+	.min = 1,
+	.max = 0xffffff,
+};
+
+static struct netlink_range_validation prelay_range_100_86400000 = {
+	.min = 100,
+	.max = 86400000,
+};
+
+static struct netlink_range_validation prelay_range_0_10000000 = {
+	.min = 0,
+	.max = 10000000,
+};
+
+static struct netlink_range_validation prelay_range_1_10000000 = {
+	.min = 1,
+	.max = 10000000,
+};
+
+const struct nla_policy prelay_sock_attach_policy[PEER_RELAY_SOCK_A_MAX + 1] = {
+	[PEER_RELAY_SOCK_A_FD] = { .type = NLA_U32 },
+};
+
+const struct nla_policy prelay_sock_attach_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SOCK] = NLA_POLICY_NESTED(prelay_sock_attach_policy),
+};
+
+const struct nla_policy prelay_sock_id_policy[PEER_RELAY_SOCK_A_MAX + 1] = {
+	[PEER_RELAY_SOCK_A_ID] = { .type = NLA_U32 },
+};
+
+const struct nla_policy prelay_sock_detach_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SOCK] = NLA_POLICY_NESTED(prelay_sock_id_policy),
+};
+
+const struct nla_policy prelay_sock_get_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SOCK] = NLA_POLICY_NESTED(prelay_sock_id_policy),
+};
+
+/* A binding; local-* is optional. */
+const struct nla_policy prelay_ep_bind_policy[PEER_RELAY_EP_A_MAX + 1] = {
+	[PEER_RELAY_EP_A_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[PEER_RELAY_EP_A_REMOTE_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[PEER_RELAY_EP_A_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[PEER_RELAY_EP_A_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[PEER_RELAY_EP_A_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+const struct nla_policy prelay_session_new_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
+	[PEER_RELAY_SESSION_A_VNI] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_EP0] = NLA_POLICY_NESTED(prelay_ep_bind_policy),
+	[PEER_RELAY_SESSION_A_EP1] = NLA_POLICY_NESTED(prelay_ep_bind_policy),
+};
+
+const struct nla_policy prelay_session_new_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_new_policy),
+};
+
+const struct nla_policy prelay_session_bind_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
+	[PEER_RELAY_SESSION_A_VNI] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_SESSION_A_EP0] = NLA_POLICY_NESTED(prelay_ep_bind_policy),
+	[PEER_RELAY_SESSION_A_EP1] = NLA_POLICY_NESTED(prelay_ep_bind_policy),
+};
+
+const struct nla_policy prelay_session_bind_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_bind_policy),
+};
+
+/* Selects one session, by vni or by key0 and key1. */
+const struct nla_policy prelay_session_sel_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
+	[PEER_RELAY_SESSION_A_VNI] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+};
+
+const struct nla_policy prelay_session_del_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_sel_policy),
+};
+
+const struct nla_policy prelay_session_get_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_sel_policy),
+};
+
+const struct nla_policy prelay_ep_static_policy[PEER_RELAY_EP_A_MAX + 1] = {
+	[PEER_RELAY_EP_A_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[PEER_RELAY_EP_A_REMOTE_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[PEER_RELAY_EP_A_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+const struct nla_policy prelay_static_eps_set_policy[PEER_RELAY_STATIC_EPS_A_MAX + 1] = {
+	[PEER_RELAY_STATIC_EPS_A_EP] =
+		NLA_POLICY_NESTED(prelay_ep_static_policy),
+};
+
+const struct nla_policy prelay_config_set_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
+	[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_100_86400000),
+	[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_100_86400000),
+	[PEER_RELAY_CONFIG_A_MAX_SESSIONS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_CONFIG_A_SERVER_KEY] =
+		NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_CONFIG_A_STATIC_EPS] =
+		NLA_POLICY_NESTED(prelay_static_eps_set_policy),
+	[PEER_RELAY_CONFIG_A_PASS_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_0_10000000),
+	[PEER_RELAY_CONFIG_A_PASS_BURST] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_10000000),
+	[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_0_10000000),
+};
+
+const struct nla_policy prelay_config_set_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_CONFIG] = NLA_POLICY_NESTED(prelay_config_set_policy),
+};
+
+const struct genl_ops prelay_genl_ops[11] = {
+	{
+		.cmd = PEER_RELAY_CMD_SOCK_ATTACH,
+		.doit = prelay_nl_sock_attach_doit,
+		.policy = prelay_sock_attach_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SOCK_DETACH,
+		.doit = prelay_nl_sock_detach_doit,
+		.policy = prelay_sock_detach_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SOCK_GET,
+		.doit = prelay_nl_sock_get_doit,
+		.dumpit = prelay_nl_sock_get_dumpit,
+		.policy = prelay_sock_get_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_NEW,
+		.doit = prelay_nl_session_new_doit,
+		.policy = prelay_session_new_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_BIND,
+		.doit = prelay_nl_session_bind_doit,
+		.policy = prelay_session_bind_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_DEL,
+		.doit = prelay_nl_session_del_doit,
+		.policy = prelay_session_del_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_GET,
+		.doit = prelay_nl_session_get_doit,
+		.dumpit = prelay_nl_session_get_dumpit,
+		.policy = prelay_session_get_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_SESSION_FLUSH,
+		.doit = prelay_nl_session_flush_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_STATS_GET,
+		.doit = prelay_nl_stats_get_doit,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_CONFIG_GET,
+		.doit = prelay_nl_config_get_doit,
+	},
+	{
+		.cmd = PEER_RELAY_CMD_CONFIG_SET,
+		.doit = prelay_nl_config_set_doit,
+		.policy = prelay_config_set_req_policy,
+		.maxattr = PEER_RELAY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+const struct genl_multicast_group prelay_genl_mcgrps[1] = {
+	[PRELAY_MCGRP_EVENTS] = {
+		.name = PEER_RELAY_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
