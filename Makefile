@@ -9,7 +9,11 @@
 #   make vm-test T=NAME  boot the VM once and run selftests/net/NAME.sh
 #   make demo            boot the VM running selftests/demo.sh
 #   make bench           benchmark in the VM (bench/run.sh, Documentation/performance.md)
-#   make lint            sparse, checkpatch and kernel-doc on kmod/ (scripts/lint.sh)
+#   make lint            sparse, checkpatch and kernel-doc on kmod/ (scripts/lint.sh),
+#                        the netlink spec's checks (scripts/spec-check.sh)
+#   make gen             render the UAPI header, kmod/netlink_gen.[ch] and the
+#                        schemas from Documentation/netlink/specs/peer_relay.yaml
+#   make rules-check     promtool check + unit tests of contrib/prometheus/
 #   make fuzz            libFuzzer harnesses, FUZZ_SECONDS (default 60) each
 #   make debug-check     the VM suite on a KASAN/lockdep/kmemleak kernel
 #                        (scripts/debug-kernel.sh; builds and caches it)
@@ -40,12 +44,13 @@ endif
 endif
 
 .PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
-	check demo bench fuzz lint debug-check deps clean help install uninstall
+	check demo bench fuzz lint debug-check deps clean help install uninstall \
+	gen rules-check
 
 all: modules tools selftests
 
 help:
-	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,26p' Makefile | sed 's/^# \{0,1\}//'
 
 # The module is built out of the source tree: kbuild reads kmod/ (src=)
 # and writes every object, .cmd, Module.symvers and the .ko to build/kmod/
@@ -99,6 +104,10 @@ check: vm-image
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
 	@echo "=== static checks ==="
 	-@scripts/lint.sh
+	@echo "=== netlink spec (host) ==="
+	-@scripts/spec-check.sh
+	@echo "=== alerting rules (host) ==="
+	-@scripts/rules-check.sh
 	@echo "=== unit tests (host) ==="
 	-@$(MAKE) --no-print-directory -C selftests/unit run
 	@echo "=== fuzz smoke (host) ==="
@@ -115,7 +124,13 @@ bench: all
 	@$(MAKE) --no-print-directory -C bench && bench/run.sh
 
 lint: modules
-	@scripts/lint.sh
+	@scripts/lint.sh; rc=$$?; scripts/spec-check.sh || rc=1; exit $$rc
+
+gen:
+	@scripts/nlspec/gen.py
+
+rules-check:
+	@scripts/rules-check.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -19,6 +19,8 @@ PACKAGES=(
 	xz-utils jq				# tarball extraction, JSON in tests
 	netsniff-ng				# trafgen/mausezahn for load tests
 	prometheus-node-exporter		# ops_metrics: real textfile collector scrape
+	prometheus				# ops_metrics: a real server; promtool rule tests
+	python3-yaml python3-jsonschema		# the netlink spec: generator and checks
 	dkms					# scripts/install.sh dkms-check
 	nftables iptables			# ops_deploy: the admin guide's firewall rules
 	wireguard-tools tcpdump			# wg_bridge: real WireGuard peers, capture on the relay

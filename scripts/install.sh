@@ -21,7 +21,7 @@
 #   PREFIX/lib/systemd/system/{relayd.service,peer-relay-metrics.{service,timer},
 #     peer-relay-health.socket,peer-relay-health@.service,relay-client-wg@.service}
 #   PREFIX/share/peer_relay/{grafana/peer_relay.json,nftables/peer_relay.nft,
-#     iptables/peer_relay-iptables.sh}
+#     iptables/peer_relay-iptables.sh, prometheus/peer_relay.rules.yml}
 #   PREFIX/lib/modules-load.d/peer_relay.conf
 #   SYSCONFDIR/peer_relay/relayd.conf (kept if it exists; removed on
 #     uninstall only if unchanged)
@@ -86,6 +86,7 @@ files() {
 	echo "0644 contrib/systemd/relay-client-wg@.service $unitdir/relay-client-wg@.service subst"
 	echo "0644 contrib/modules-load.d/peer_relay.conf $modloaddir/peer_relay.conf"
 	echo "0644 contrib/grafana/peer_relay.json $PREFIX/share/peer_relay/grafana/peer_relay.json"
+	echo "0644 contrib/prometheus/peer_relay.rules.yml $PREFIX/share/peer_relay/prometheus/peer_relay.rules.yml"
 	echo "0644 contrib/nftables/peer_relay.nft $PREFIX/share/peer_relay/nftables/peer_relay.nft"
 	echo "0755 contrib/iptables/peer_relay-iptables.sh $PREFIX/share/peer_relay/iptables/peer_relay-iptables.sh"
 }

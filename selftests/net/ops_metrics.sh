@@ -10,8 +10,10 @@
 # issue's list is present with HELP/TYPE, the sysfs source equals the
 # netlink source, and a failing read publishes success 0 and no stale
 # series. relayd's own counters (--metrics-file) are served alongside.
+# Then a real Prometheus scrapes it and evaluates every expression of the
+# dashboard and of contrib/prometheus/peer_relay.rules.yml.
 # The relay runs in the initial namespace (sysfs shows only it).
-# vm-timeout: 240
+# vm-timeout: 420
 . /selftests/lib.sh
 
 RNS=
@@ -118,7 +120,8 @@ check_eq "forwarded udp4->udp4" 0 "$(delta "$(fwd packets udp4 udp4)")"
 test_end
 
 test_begin "sysfs source gives the same series as relayctl"
-series() { grep '^peer_relay_' "$TDIR/peer_relay.prom" | grep -v -e '^peer_relay_build_info' -e '^peer_relay_textfile_' | sort; }
+# the limit comes from the configuration, which sysfs does not show
+series() { grep '^peer_relay_' "$TDIR/peer_relay.prom" | grep -v -e '^peer_relay_build_info' -e '^peer_relay_textfile_' -e '^peer_relay_sessions_limit' | sort; }
 check_ok "writer relayctl" "$WRITER" --dir "$TDIR"
 series >"$T/s.relayctl"
 check_ok "writer sysfs" "$WRITER" --dir "$TDIR" --source sysfs
@@ -160,6 +163,182 @@ relayd_stop
 check_ok "scrape after relayd stopped" scrape
 check_eq "relayd up after stop" 0 "$(metric peer_relay_relayd_up)"
 relayd_start --family both || test_error "relayd restart"
+test_end
+
+# ---- a real Prometheus ---------------------------------------------------
+# prometheus (Debian's, in the image) scrapes node_exporter every second and
+# evaluates the installed rules every second. Every expression the Grafana
+# dashboard and the rules use is then evaluated through the HTTP API: the
+# dashboard's must return series with the values the traffic implies, each
+# recording rule must agree with relayctl, and each alert expression must
+# be silent while the relay is healthy and return the relay once the
+# condition it names is provoked.
+test_begin "a real Prometheus scrapes node_exporter and loads every rule"
+RULES=/stage/usr/local/share/peer_relay/prometheus/peer_relay.rules.yml
+INST=127.0.0.1:9100
+command -v prometheus >/dev/null || bail "prometheus not in the image (apt-get install prometheus)"
+[ -f "$RULES" ] || bail "$RULES missing (staged make install)"
+relayd_stop
+relayd_start --family both --metrics-file "$TDIR/peer_relay_relayd.prom" ||
+	test_error "relayd --metrics-file"
+printf '%s\n' 'global:' '  scrape_interval: 1s' '  evaluation_interval: 1s' \
+	"rule_files: [ \"$RULES\" ]" 'scrape_configs:' '  - job_name: node' \
+	"    static_configs: [ { targets: [ \"$INST\" ] } ]" >"$T/prometheus.yml"
+prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+	--web.listen-address=127.0.0.1:9090 --log.level=warn >"$T/prom.log" 2>&1 &
+BG_PIDS="$BG_PIDS $!"
+api() { wget -q -O "$T/api.json" "http://127.0.0.1:9090/api/v1/$1"; }
+i=0
+until wget -q -O /dev/null http://127.0.0.1:9090/-/ready 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || bail "prometheus not ready: $(tail -n 3 "$T/prom.log")"
+	sleep 0.2
+done
+# q EXPR: evaluate EXPR now; the result vector in $T/q.json
+q() {
+	_u=$(jq -rn --arg q "$1" '$q | @uri')
+	wget -q -O "$T/q.json" "http://127.0.0.1:9090/api/v1/query?query=$_u" ||
+		echo '{"data":{"result":[]}}' >"$T/q.json"
+}
+nseries() { jq '.data.result | length' "$T/q.json"; }
+# val [JQ-CONDITION]: value of the first (matching) series, 3 decimals at most
+val() {
+	jq -r "[.data.result[] | select(${1:-true})][0].value[1] // \"none\"
+		| if . == \"none\" then . else (tonumber * 1000 | round / 1000 | tostring) end" "$T/q.json"
+}
+# sync_prom: write the textfile, wait until Prometheus scraped it, then for
+# two rule evaluations
+sync_prom() {
+	"$WRITER" --dir "$TDIR" || test_error "writer"
+	_ts=$(awk '$1 == "peer_relay_textfile_timestamp_seconds" { print $2 }' "$TDIR/peer_relay.prom")
+	_i=0
+	while :; do
+		q peer_relay_textfile_timestamp_seconds
+		[ "$(jq -r '.data.result[0].value[1] // 0' "$T/q.json")" = "$_ts" ] && break
+		_i=$((_i + 1))
+		[ $_i -lt 60 ] || { test_error "prometheus did not scrape the new file"; return 1; }
+		sleep 0.5
+	done
+	sleep 2.5
+}
+sync_prom
+q "up{instance=\"$INST\"}"
+check_eq "target up" 1 "$(val)"
+api rules
+jq -r '.data.groups[].rules[] | .name' "$T/api.json" | sort >"$T/rules.loaded"
+check_ge "rules loaded" 15 "$(wc -l <"$T/rules.loaded" | tr -d ' ')"
+check_eq "rules not ok" "" "$(jq -r '.data.groups[].rules[] | select(.health != "ok") | "\(.name): \(.lastError)"' "$T/api.json")"
+test_end
+
+# rule_expr NAME: the expression of the loaded rule NAME (as Prometheus has it)
+rule_expr() { jq -r --arg n "$1" '[.data.groups[].rules[] | select(.name == $n)][0].query' "$T/api.json"; }
+# dash_exprs: every target of the dashboard, variables resolved the way
+# Grafana does for "All" relays and a 1 s scrape interval
+dash_exprs() {
+	jq -r '.panels[] | .title as $t | (.targets // [])[] | "\($t)\t\(.expr)"' "$DASH" |
+		sed -e 's/\$__rate_interval/20s/g' -e 's/\$instance/.*/g'
+}
+
+test_begin "every dashboard query returns the series the traffic implies"
+open_session $A4 5101 $B4 5102 "$(key 71)" "$(key 72)" || test_error "session"
+PV=$VNI
+forward_ok "v4 a->b" in_a $A4 5101 in_b $B4 5102 "$(wg_packet $PV)" 20
+send_from in_a "$(ep $C4 5101)" "$(ep $R4A $RELAY_PORT)" "$(wg_packet $PV)" 5	# bad_source
+sync_prom
+stats_json >"$T/st.json"
+OPEN=$(jq .sessions_open "$T/st.json")
+CONN=$(jq .sessions_connecting "$T/st.json")
+dash_exprs >"$T/dash.tsv"
+check_ge "dashboard queries" 12 "$(wc -l <"$T/dash.tsv" | tr -d ' ')"
+while IFS="$(printf '\t')" read -r title expr; do
+	q "$expr"
+	[ "$(nseries)" -gt 0 ] || test_error "panel '$title' returns nothing: $expr"
+done <"$T/dash.tsv"
+q 'sum(peer_relay_endpoints{instance=~".*",state="open"})'
+check_eq "open sessions panel" "$OPEN" "$(val)"
+q 'sum by (state) (peer_relay_endpoints{instance=~".*"})'
+check_eq "connecting sessions" "$CONN" "$(val '.metric.state == "connecting"')"
+q 'sum by (instance) (peer_relay_sockets{instance=~".*"})'
+check_eq "sockets panel" 2 "$(val)"
+q 'min by (instance) (peer_relay_textfile_success{instance=~".*"})'
+check_eq "collection panel" 1 "$(val)"
+q 'sum by (reason) (rate(peer_relay_dropped_packets_total{instance=~".*"}[20s])) > 0'
+check_ne "drops panel shows bad_source" none "$(val '.metric.reason == "bad_source"')"
+q 'sum by (transport_in, transport_out) (rate(peer_relay_forwarded_packets_total{instance=~".*"}[20s]))'
+check_eq "family pairs" 4 "$(nseries)"
+check_ne "udp4->udp4 forwarding rate" 0 "$(val '.metric.transport_in == "udp4" and .metric.transport_out == "udp4"')"
+q 'max(time() - peer_relay_textfile_timestamp_seconds{instance=~".*"})'
+AGE=$(val)
+check_ok "metrics age under 30 s ($AGE)" awk -v a="$AGE" 'BEGIN { exit !(a < 30) }'
+test_end
+
+test_begin "recording rules agree with relayctl"
+api rules
+for r in $(grep -v '^PeerRelay' "$T/rules.loaded"); do
+	q "$r"
+	[ "$(nseries)" -gt 0 ] || test_error "$r returns nothing"
+	q "$(rule_expr "$r")"
+	[ "$(nseries)" -gt 0 ] || test_error "the expression of $r returns nothing"
+done
+LIMIT=$(relayctl -j config get | jget .max_sessions)
+q instance:peer_relay_sessions:sum
+check_eq "sessions:sum" "$((OPEN + CONN))" "$(val)"
+q instance:peer_relay_sessions:utilisation
+check_eq "sessions:utilisation" \
+	"$(jq -rn --argjson n $((OPEN + CONN)) --argjson l "$LIMIT" '$n / $l * 1000 | round / 1000 | tostring')" "$(val)"
+q 'instance_reason:peer_relay_dropped_packets:rate5m'
+check_eq "dropped rate5m: every reason" 10 "$(nseries)"
+check_ne "dropped rate5m: bad_source" 0 "$(val '.metric.reason == "bad_source"')"
+q 'instance:peer_relay_forwarded_packets:rate5m'
+check_ne "forwarded rate5m" 0 "$(val)"
+q 'instance_result:peer_relay_relayd_handshake:rate5m'
+check_ge "handshake results" 2 "$(nseries)"
+test_end
+
+# alert_n NAME: evaluate the expression of alert NAME; print its series count
+alert_n() { api rules; q "$(rule_expr "$1")"; nseries; }
+
+test_begin "alert expressions: silent while healthy"
+for a in $(grep '^PeerRelay' "$T/rules.loaded"); do
+	check_eq "$a silent" 0 "$(alert_n "$a")"
+done
+test_end
+
+test_begin "alert expressions: each returns the relay once its condition holds"
+# handshakes: 120 control packets relayd rejects (unauthenticated boxes)
+HV=$(session_add "$(key 73)" "$(key 74)") || test_error "session"
+send_from in_a "$(ep $A4 5161)" "$(ep $R4A $RELAY_PORT)" "$(geneve "$HV" control)$DISCO_BODY" 120 ||
+	test_error "send"
+# drops: 4500 from a third party (bad_source): over 10/s in 5 min
+send_from in_a "$(ep $C4 5101)" "$(ep $R4A $RELAY_PORT)" "$(wg_packet $PV)" 4500
+# rate limit: 1 datagram/s per source, then 600 disco packets from one
+relayctl config set pass-rate 1 pass-burst 1 || test_error "config set pass-rate"
+send_from in_a "$(ep $A4 5162)" "$(ep $R4A $RELAY_PORT)" "$(disco_packet 1)" 600
+# sessions: the limit at what is allocated
+N=$(relayctl -j stats | jq '.sessions_open + .sessions_connecting')
+relayctl config set max-sessions "$N" || test_error "config set max-sessions"
+sleep 11	# relayd's next metrics write
+sync_prom
+check_eq "PeerRelayHandshakesFailing" 1 "$(alert_n PeerRelayHandshakesFailing)"
+check_eq "PeerRelayDropsHigh" 1 "$(alert_n PeerRelayDropsHigh)"
+check_eq "PeerRelayDropsHigh reason" bad_source "$(jq -r '.data.result[0].metric.reason' "$T/q.json")"
+check_eq "PeerRelayRateLimited" 1 "$(alert_n PeerRelayRateLimited)"
+check_eq "PeerRelaySessionsNearLimit" 1 "$(alert_n PeerRelaySessionsNearLimit)"
+check_eq "PeerRelaySessionsNearLimit value" 1 "$(val)"
+relayctl config set pass-rate 2000 pass-burst 4000 max-sessions 1048576 || test_error "config restore"
+# relayd stops: no socket, relayd_up 0
+relayd_stop
+sync_prom
+check_eq "PeerRelayNoSockets" 1 "$(alert_n PeerRelayNoSockets)"
+check_eq "PeerRelayDaemonDown" 1 "$(alert_n PeerRelayDaemonDown)"
+relayd_start --family both || test_error "relayd restart"
+# the counters cannot be read
+"$WRITER" --dir "$TDIR" --relayctl /bin/false
+sleep 3
+check_eq "PeerRelayDown" 1 "$(alert_n PeerRelayDown)"
+# a fresh file is not stale (5 minutes cannot be waited for here:
+# peer_relay.rules.test.yml tests the firing side)
+check_eq "PeerRelayMetricsStale silent on a fresh file" 0 "$(alert_n PeerRelayMetricsStale)"
 test_end
 
 test_begin "unreadable counters: success 0, no stale series, exit 1"

@@ -16,9 +16,9 @@
 #                works by name
 #   /init        selftests/vm/init
 #   /stage       `make install DESTDIR=/stage` (the ops_* scenarios), and
-#                /usr/bin/prometheus-node-exporter, /usr/sbin/nft, iptables-nft
-#                (+ netfilter modules) if installed; wg (wireguard-tools) and
-#                tcpdump for wg_bridge if installed
+#                /usr/bin/prometheus-node-exporter, /usr/bin/prometheus,
+#                /usr/sbin/nft, iptables-nft (+ netfilter modules) if installed;
+#                wg (wireguard-tools) and tcpdump for wg_bridge if installed
 #   DST          SRC, for each --add (executables with their libraries;
 #                used by bench/run.sh for trafgen and the bench programs)
 # plus every shared library `ldd` reports for the binaries.
@@ -106,6 +106,9 @@ if [[ -x $top/scripts/install.sh && -f $top/build/kmod/peer_relay.ko ]]; then
 fi
 if p=$(command -v prometheus-node-exporter); then
 	put_bin "$p" /usr/bin/prometheus-node-exporter
+fi
+if p=$(command -v prometheus); then	# ops_metrics: a real server scraping it
+	put_bin "$p" /usr/bin/prometheus
 fi
 # wg_bridge: real WireGuard peers (`wg`) and a capture on the relay.
 if p=$(command -v wg); then

@@ -103,3 +103,11 @@ int prl_prometheus_write(FILE *f, const struct prl_stats *st,
 
 	return ferror(f) ? -EIO : 0;
 }
+
+int prl_prometheus_write_limits(FILE *f, const struct prl_config *cfg)
+{
+	header(f, "peer_relay_sessions_limit", "gauge",
+	       "Most sessions the relay allocates (config max-sessions).");
+	fprintf(f, "peer_relay_sessions_limit %" PRIu32 "\n", cfg->max_sessions);
+	return ferror(f) ? -EIO : 0;
+}

@@ -15,6 +15,12 @@
 int prl_prometheus_write(FILE *f, const struct prl_stats *st,
 			const char *version);
 
+/*
+ * The limits of the configuration alerts compare with: the gauge
+ * peer_relay_sessions_limit (config max-sessions). Returns 0 or -EIO.
+ */
+int prl_prometheus_write_limits(FILE *f, const struct prl_config *cfg);
+
 /* Write @s as an escaped label value (without the quotes). */
 void prl_prometheus_label_value(FILE *f, const char *s);
 

@@ -41,7 +41,14 @@ int cmd_stats(struct prl_cli *cli, int argc, char **argv)
 	if (err)
 		return ctl_kernel_error(c, err);
 	if (prom) {
-		if (prl_prometheus_write(c->out, &st, PEER_RELAY_VERSION))
+		struct prl_config cfg;
+
+		/* config is as open as the counters: same privileges */
+		err = prl_config_get(&c->nl, &cfg);
+		if (err)
+			return ctl_kernel_error(c, err);
+		if (prl_prometheus_write(c->out, &st, PEER_RELAY_VERSION) ||
+		    prl_prometheus_write_limits(c->out, &cfg))
 			return ctl_error(c, "write error");
 		return EXIT_OK;
 	}
