@@ -166,8 +166,8 @@ relayd_start --family both || test_error "relayd restart"
 test_end
 
 # ---- a real Prometheus ---------------------------------------------------
-# prometheus (Debian's, in the image) scrapes node_exporter every second and
-# evaluates the installed rules every second. Every expression the Grafana
+# prometheus (Debian's, in the image) scrapes node_exporter and evaluates
+# the installed rules every 2 s. Every expression the Grafana
 # dashboard and the rules use is then evaluated through the HTTP API: the
 # dashboard's must return series with the values the traffic implies, each
 # recording rule must agree with relayctl, and each alert expression must
@@ -181,7 +181,7 @@ command -v prometheus >/dev/null || bail "prometheus not in the image (apt-get i
 relayd_stop
 relayd_start --family both --metrics-file "$TDIR/peer_relay_relayd.prom" ||
 	test_error "relayd --metrics-file"
-printf '%s\n' 'global:' '  scrape_interval: 1s' '  evaluation_interval: 1s' \
+printf '%s\n' 'global:' '  scrape_interval: 2s' '  evaluation_interval: 2s' \
 	"rule_files: [ \"$RULES\" ]" 'scrape_configs:' '  - job_name: node' \
 	"    static_configs: [ { targets: [ \"$INST\" ] } ]" >"$T/prometheus.yml"
 prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
@@ -207,9 +207,9 @@ val() {
 		| if . == \"none\" then . else (tonumber * 1000 | round / 1000 | tostring) end" "$T/q.json"
 }
 # sync_prom: write the textfile, wait until Prometheus scraped it, then for
-# two rule evaluations
-sync_prom() {
-	"$WRITER" --dir "$TDIR" || test_error "writer"
+# two rule evaluations (every 2 s: Prometheus shares the TCG CPUs)
+sync_prom() {	# [WRITER-ARGS]: a writer meant to fail may
+	"$WRITER" --dir "$TDIR" "$@" || [ $# -gt 0 ] || test_error "writer"
 	_ts=$(awk '$1 == "peer_relay_textfile_timestamp_seconds" { print $2 }' "$TDIR/peer_relay.prom")
 	_i=0
 	while :; do
@@ -219,7 +219,7 @@ sync_prom() {
 		[ $_i -lt 60 ] || { test_error "prometheus did not scrape the new file"; return 1; }
 		sleep 0.5
 	done
-	sleep 2.5
+	sleep 4.5	# two rule evaluations
 }
 sync_prom
 q "up{instance=\"$INST\"}"
@@ -233,10 +233,10 @@ test_end
 # rule_expr NAME: the expression of the loaded rule NAME (as Prometheus has it)
 rule_expr() { jq -r --arg n "$1" '[.data.groups[].rules[] | select(.name == $n)][0].query' "$T/api.json"; }
 # dash_exprs: every target of the dashboard, variables resolved the way
-# Grafana does for "All" relays and a 1 s scrape interval
+# Grafana does for "All" relays (5m windows: the checks take a while under TCG)
 dash_exprs() {
 	jq -r '.panels[] | .title as $t | (.targets // [])[] | "\($t)\t\(.expr)"' "$DASH" |
-		sed -e 's/\$__rate_interval/20s/g' -e 's/\$instance/.*/g'
+		sed -e 's/\$__rate_interval/5m/g' -e 's/\$instance/.*/g'
 }
 
 test_begin "every dashboard query returns the series the traffic implies"
@@ -245,15 +245,12 @@ PV=$VNI
 forward_ok "v4 a->b" in_a $A4 5101 in_b $B4 5102 "$(wg_packet $PV)" 20
 send_from in_a "$(ep $C4 5101)" "$(ep $R4A $RELAY_PORT)" "$(wg_packet $PV)" 5	# bad_source
 sync_prom
+q 'max(time() - peer_relay_textfile_timestamp_seconds{instance=~".*"})'
+AGE=$(val)
+check_ok "metrics age under 30 s ($AGE)" awk -v a="$AGE" 'BEGIN { exit !(a < 30) }'
 stats_json >"$T/st.json"
-OPEN=$(jq .sessions_open "$T/st.json")
-CONN=$(jq .sessions_connecting "$T/st.json")
-dash_exprs >"$T/dash.tsv"
-check_ge "dashboard queries" 12 "$(wc -l <"$T/dash.tsv" | tr -d ' ')"
-while IFS="$(printf '\t')" read -r title expr; do
-	q "$expr"
-	[ "$(nseries)" -gt 0 ] || test_error "panel '$title' returns nothing: $expr"
-done <"$T/dash.tsv"
+OPEN=$(jq .sessions.open "$T/st.json")
+CONN=$(jq .sessions.connecting "$T/st.json")
 q 'sum(peer_relay_endpoints{instance=~".*",state="open"})'
 check_eq "open sessions panel" "$OPEN" "$(val)"
 q 'sum by (state) (peer_relay_endpoints{instance=~".*"})'
@@ -262,18 +259,20 @@ q 'sum by (instance) (peer_relay_sockets{instance=~".*"})'
 check_eq "sockets panel" 2 "$(val)"
 q 'min by (instance) (peer_relay_textfile_success{instance=~".*"})'
 check_eq "collection panel" 1 "$(val)"
-q 'sum by (reason) (rate(peer_relay_dropped_packets_total{instance=~".*"}[20s])) > 0'
+q 'sum by (reason) (rate(peer_relay_dropped_packets_total{instance=~".*"}[5m])) > 0'
 check_ne "drops panel shows bad_source" none "$(val '.metric.reason == "bad_source"')"
-q 'sum by (transport_in, transport_out) (rate(peer_relay_forwarded_packets_total{instance=~".*"}[20s]))'
+q 'sum by (transport_in, transport_out) (rate(peer_relay_forwarded_packets_total{instance=~".*"}[5m]))'
 check_eq "family pairs" 4 "$(nseries)"
 check_ne "udp4->udp4 forwarding rate" 0 "$(val '.metric.transport_in == "udp4" and .metric.transport_out == "udp4"')"
-q 'max(time() - peer_relay_textfile_timestamp_seconds{instance=~".*"})'
-AGE=$(val)
-check_ok "metrics age under 30 s ($AGE)" awk -v a="$AGE" 'BEGIN { exit !(a < 30) }'
+dash_exprs >"$T/dash.tsv"
+check_ge "dashboard queries" 12 "$(wc -l <"$T/dash.tsv" | tr -d ' ')"
+while IFS="$(printf '\t')" read -r title expr; do
+	q "$expr"
+	[ "$(nseries)" -gt 0 ] || test_error "panel '$title' returns nothing: $expr"
+done <"$T/dash.tsv"
 test_end
 
 test_begin "recording rules agree with relayctl"
-api rules
 for r in $(grep -v '^PeerRelay' "$T/rules.loaded"); do
 	q "$r"
 	[ "$(nseries)" -gt 0 ] || test_error "$r returns nothing"
@@ -295,8 +294,9 @@ q 'instance_result:peer_relay_relayd_handshake:rate5m'
 check_ge "handshake results" 2 "$(nseries)"
 test_end
 
-# alert_n NAME: evaluate the expression of alert NAME; print its series count
-alert_n() { api rules; q "$(rule_expr "$1")"; nseries; }
+# alert_n NAME: evaluate the expression of alert NAME (the rules of
+# $T/api.json, fetched once); print its series count
+alert_n() { q "$(rule_expr "$1")"; nseries; }
 
 test_begin "alert expressions: silent while healthy"
 for a in $(grep '^PeerRelay' "$T/rules.loaded"); do
@@ -315,7 +315,7 @@ send_from in_a "$(ep $C4 5101)" "$(ep $R4A $RELAY_PORT)" "$(wg_packet $PV)" 4500
 relayctl config set pass-rate 1 pass-burst 1 || test_error "config set pass-rate"
 send_from in_a "$(ep $A4 5162)" "$(ep $R4A $RELAY_PORT)" "$(disco_packet 1)" 600
 # sessions: the limit at what is allocated
-N=$(relayctl -j stats | jq '.sessions_open + .sessions_connecting')
+N=$(relayctl -j stats | jq '.sessions.open + .sessions.connecting')
 relayctl config set max-sessions "$N" || test_error "config set max-sessions"
 sleep 11	# relayd's next metrics write
 sync_prom
@@ -333,8 +333,7 @@ check_eq "PeerRelayNoSockets" 1 "$(alert_n PeerRelayNoSockets)"
 check_eq "PeerRelayDaemonDown" 1 "$(alert_n PeerRelayDaemonDown)"
 relayd_start --family both || test_error "relayd restart"
 # the counters cannot be read
-"$WRITER" --dir "$TDIR" --relayctl /bin/false
-sleep 3
+sync_prom --relayctl /bin/false
 check_eq "PeerRelayDown" 1 "$(alert_n PeerRelayDown)"
 # a fresh file is not stale (5 minutes cannot be waited for here:
 # peer_relay.rules.test.yml tests the firing side)

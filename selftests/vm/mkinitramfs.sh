@@ -9,7 +9,8 @@
 #   /sbin/ip     iproute2 (busybox's ip has no netns), kmod as
 #                modprobe/rmmod/insmod/lsmod/modinfo/depmod, jq
 #   /usr/bin     our tools (tools/<name>/<name> for each tool dir)
-#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs
+#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs,
+#                spec/ (the netlink spec and its client, with python3)
 #   /lib/modules/KVER  veth, udp_tunnel, ip6_udp_tunnel, wireguard (+ deps)
 #                from the host and kmod/peer_relay.ko under updates/, with a
 #                modules.dep made by `depmod -b`, so `modprobe peer_relay`
@@ -132,6 +133,28 @@ if p=$(command -v xtables-nft-multi); then	# ... and its iptables version
 		for x in "$xtdir"/*.so; do put_libs "$x"; done
 	done
 	ops_modules+=" nft_compat xt_conntrack xt_CT xt_tcpudp xt_comment"
+fi
+
+# nl_spec: Debian's python3 and just the modules the spec-driven client
+# (scripts/nlspec/nlclient.py) imports (~2 MB), with the spec.
+py=/usr/bin/python3.11
+if [[ -x $py ]] && "$py" -c 'import yaml' 2>/dev/null; then
+	put_bin "$py" /usr/bin/python3
+	mods=$("$py" -c '
+import runpy, sys
+sys.argv = ["nlclient", "--help"]
+try:
+    runpy.run_path("'"$top"'/scripts/nlspec/nlclient.py", run_name="__main__")
+except SystemExit:
+    pass
+print("\n".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)), file=sys.stderr)
+' 2>&1 >/dev/null)
+	for f in $mods; do
+		[[ -f $f ]] && put "$f"
+	done
+	mkdir -p "$root/selftests/spec"
+	cp "$top/scripts/nlspec/nlclient.py" "$top/Documentation/netlink/specs/peer_relay.yaml" \
+		"$root/selftests/spec/"
 fi
 
 # Selftest scripts and programs.
