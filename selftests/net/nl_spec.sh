@@ -4,9 +4,10 @@
 # The netlink spec describes the running module (issue 13): a generic
 # client that knows nothing but Documentation/netlink/specs/peer_relay.yaml
 # (scripts/nlspec/nlclient.py, the way the kernel's ynl works: replies are
-# matched by command, nests decoded by their nested-attributes) drives
-# every operation - do and dump, config, sockets, sessions, a 3,000-session
-# dump, events and extack errors - and its decoded answers must equal
+# matched by command, nests decoded by their nested-attributes) drives every
+# operation but sock-attach (it needs a socket of the caller's) - do and
+# dump, config, sockets, sessions, a 3,000-session dump, events and extack
+# errors - and its decoded answers must equal
 # `relayctl -j`'s. A difference is a bug in the spec or in the module.
 # vm-timeout: 300
 . /selftests/lib.sh
@@ -160,6 +161,10 @@ nlc out --do session-flush || test_error "session-flush"
 check_eq "sessions after flush" 0 "$(session_count)"
 nlc out --do session-del --json '{"session": {"vni": 77}}'
 check_eq "session-del of none: exit" 1 $?
+# sock-attach needs a socket of the caller's: relayctl and relayd test it
+N=$(socket_count)
+nlc out --do sock-detach --json "{\"sock\": {\"id\": $ID}}" || test_error "sock-detach"
+check_eq "sockets after detach" $((N - 1)) "$(socket_count)"
 test_end
 
 ktap_finished
