@@ -9,6 +9,7 @@
 # dump, config, sockets, sessions, a 3,000-session dump, events and extack
 # errors - and its decoded answers must equal
 # `relayctl -j`'s. A difference is a bug in the spec or in the module.
+# vm-image: full
 # vm-timeout: 300
 . /selftests/lib.sh
 

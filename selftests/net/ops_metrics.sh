@@ -13,6 +13,7 @@
 # Then a real Prometheus scrapes it and evaluates every expression of the
 # dashboard and of contrib/prometheus/peer_relay.rules.yml.
 # The relay runs in the initial namespace (sysfs shows only it).
+# vm-image: full
 # vm-timeout: 420
 . /selftests/lib.sh
 

@@ -9,20 +9,22 @@
 #   /sbin/ip     iproute2 (busybox's ip has no netns), kmod as
 #                modprobe/rmmod/insmod/lsmod/modinfo/depmod, jq
 #   /usr/bin     our tools (tools/<name>/<name> for each tool dir)
-#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs,
-#                spec/ (the netlink spec and its client, with python3)
+#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs
 #   /lib/modules/KVER  veth, udp_tunnel, ip6_udp_tunnel, wireguard (+ deps)
 #                from the host and kmod/peer_relay.ko under updates/, with a
 #                modules.dep made by `depmod -b`, so `modprobe peer_relay`
 #                works by name
 #   /init        selftests/vm/init
 #   /stage       `make install DESTDIR=/stage` (the ops_* scenarios), and
-#                /usr/bin/prometheus-node-exporter, /usr/bin/prometheus,
-#                /usr/sbin/nft, iptables-nft (+ netfilter modules) if installed;
-#                wg (wireguard-tools) and tcpdump for wg_bridge if installed
+#                /usr/bin/prometheus-node-exporter, /usr/sbin/nft, iptables-nft
+#                (+ netfilter modules) if installed; wg (wireguard-tools) and
+#                tcpdump for wg_bridge if installed
 #   DST          SRC, for each --add (executables with their libraries;
 #                used by bench/run.sh for trafgen and the bench programs)
-# plus every shared library `ldd` reports for the binaries.
+# plus every shared library `ldd` reports for the binaries. FILE-full.cpio
+# is FILE plus /usr/bin/prometheus, /usr/bin/python3 (+ the modules
+# scripts/nlspec/nlclient.py needs) and /selftests/spec/, for scenarios
+# marked "# vm-image: full" (selftests/vm/run.sh).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,7 +46,9 @@ moddir=/lib/modules/$kver
 
 mkdir -p "$(dirname "$out")"
 root=$(mktemp -d "$(dirname "$out")/root.XXXXXX")
-trap 'rm -rf "$root"' EXIT
+base=$root
+extra=$(mktemp -d "$(dirname "$out")/extra.XXXXXX")	# the "full" image's extras
+trap 'rm -rf "$base" "$extra"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,selftests/net,var}
 ln -s ../run "$root/var/run"
 
@@ -108,9 +112,6 @@ fi
 if p=$(command -v prometheus-node-exporter); then
 	put_bin "$p" /usr/bin/prometheus-node-exporter
 fi
-if p=$(command -v prometheus); then	# ops_metrics: a real server scraping it
-	put_bin "$p" /usr/bin/prometheus
-fi
 # wg_bridge: real WireGuard peers (`wg`) and a capture on the relay.
 if p=$(command -v wg); then
 	put_bin "$p" /usr/bin/wg
@@ -133,28 +134,6 @@ if p=$(command -v xtables-nft-multi); then	# ... and its iptables version
 		for x in "$xtdir"/*.so; do put_libs "$x"; done
 	done
 	ops_modules+=" nft_compat xt_conntrack xt_CT xt_tcpudp xt_comment"
-fi
-
-# nl_spec: Debian's python3 and just the modules the spec-driven client
-# (scripts/nlspec/nlclient.py) imports (~2 MB), with the spec.
-py=/usr/bin/python3.11
-if [[ -x $py ]] && "$py" -c 'import yaml' 2>/dev/null; then
-	put_bin "$py" /usr/bin/python3
-	mods=$("$py" -c '
-import runpy, sys
-sys.argv = ["nlclient", "--help"]
-try:
-    runpy.run_path("'"$top"'/scripts/nlspec/nlclient.py", run_name="__main__")
-except SystemExit:
-    pass
-print("\n".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)), file=sys.stderr)
-' 2>&1 >/dev/null)
-	for f in $mods; do
-		[[ -f $f ]] && put "$f"
-	done
-	mkdir -p "$root/selftests/spec"
-	cp "$top/scripts/nlspec/nlclient.py" "$top/Documentation/netlink/specs/peer_relay.yaml" \
-		"$root/selftests/spec/"
 fi
 
 # Selftest scripts and programs.
@@ -206,6 +185,36 @@ for x in "${extra[@]}"; do
 	if [[ -x ${x%%:*} ]]; then put_bin "${x%%:*}" "${x#*:}"; else put "${x%%:*}" "${x#*:}"; fi
 done
 
+# Extras, last (put_libs must see every base binary first), only in
+# FILE-full.cpio (scenarios with "# vm-image: full"; the
+# others boot ~55 MB lighter): prometheus for ops_metrics, and for nl_spec
+# Debian's python3 with just the modules the spec-driven client
+# (scripts/nlspec/nlclient.py) imports (~2 MB), with the spec.
+root=$extra
+if p=$(command -v prometheus); then
+	put_bin "$p" /usr/bin/prometheus
+fi
+py=/usr/bin/python3.11
+if [[ -x $py ]] && "$py" -c 'import yaml' 2>/dev/null; then
+	put_bin "$py" /usr/bin/python3
+	mods=$("$py" -c '
+import runpy, sys
+sys.argv = ["nlclient", "--help"]
+try:
+    runpy.run_path("'"$top"'/scripts/nlspec/nlclient.py", run_name="__main__")
+except SystemExit:
+    pass
+print("\n".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)), file=sys.stderr)
+' 2>&1 >/dev/null)
+	for f in $mods; do
+		[[ -f $f ]] && put "$f"
+	done
+	mkdir -p "$root/selftests/spec"
+	cp "$top/scripts/nlspec/nlclient.py" "$top/Documentation/netlink/specs/peer_relay.yaml" \
+		"$root/selftests/spec/"
+fi
+root=$base
+
 depmod -b "$root" "$kver"
 
 cat >"$root/etc/passwd" <<'EOF'
@@ -221,7 +230,14 @@ install -m 0755 "$top/selftests/vm/init" "$root/init"
 # /dev/console must exist before devtmpfs is mounted for init to get stdio.
 mknod "$root/dev/console" c 5 1 2>/dev/null || true
 
-(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --owner 0:0 --quiet) >"$out.tmp.$$"
+mkcpio() {	# mkcpio DIR: a newc archive of DIR on stdout
+	(cd "$1" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --owner 0:0 --quiet)
+}
+mkcpio "$base" >"$out.tmp.$$"
+full=${out%.cpio}-full.cpio
+# the kernel unpacks concatenated archives one after the other
+{ cat "$out.tmp.$$"; mkcpio "$extra"; } >"$full.tmp.$$"
 mv "$out.tmp.$$" "$out"	# atomic: a running qemu keeps its copy
-echo "  INITRAMFS $out ($(du -h "$out" | cut -f1), kernel $kver, peer_relay.ko: $([[ -f $ko ]] && echo yes || echo MISSING))"
+mv "$full.tmp.$$" "$full"
+echo "  INITRAMFS $out ($(du -h "$out" | cut -f1), kernel $kver, peer_relay.ko: $([[ -f $ko ]] && echo yes || echo MISSING)), $(basename "$full") ($(du -h "$full" | cut -f1))"

@@ -21,6 +21,8 @@
 # "# vm-timeout: N" line in the scenario, else 240), VM_MEM (1G), VM_SMP (2),
 # V=1 streams the console to the terminal, VM_APPEND adds kernel parameters,
 # VM_QEMU_ARGS adds qemu options.
+# A scenario with a "# vm-image: full" line boots INITRAMFS-full.cpio
+# (INITRAMFS plus prometheus and python3, see mkinitramfs.sh) if it exists.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,7 +67,7 @@ kvm_works() {
 	# In a subshell: a qemu that aborts must not make bash print "Aborted".
 	( timeout -k 5 20 qemu-system-x86_64 -nodefaults -nographic \
 		-machine q35,accel=kvm -cpu host -smp 1 -m 512M -no-reboot -monitor none \
-		-kernel "$VMLINUZ" -initrd "$image" -append "console=ttyS0 panic=-1 quiet" \
+		-kernel "$VMLINUZ" -initrd "$(image_for "$name")" -append "console=ttyS0 panic=-1 quiet" \
 		-serial null -serial "file:$tap" </dev/null >"$build/vm/logs/kvm-probe.log" 2>&1; exit $? ) 2>/dev/null &&
 		grep -q '^PRVM-DONE' "$tap"
 }
@@ -93,7 +95,7 @@ boot() {
 	rm -f "$log" "$tap"
 	local cmd=(timeout -k 10 "$tmo" qemu-system-x86_64 -nodefaults -nographic
 		"${accel[@]}" -smp "$VM_SMP" -m "$VM_MEM" -no-reboot -monitor none
-		-kernel "$VMLINUZ" -initrd "$image"
+		-kernel "$VMLINUZ" -initrd "$(image_for "$name")"
 		-append "console=ttyS0 panic_on_warn=1 panic=-1 oops=panic quiet loglevel=5 $append ${VM_APPEND:-}"
 		-serial stdio -serial "file:$tap")
 	# VM_QEMU_ARGS: extra qemu options, split at spaces (bench: -plugin).
@@ -105,6 +107,18 @@ boot() {
 		return "${PIPESTATUS[0]}"
 	fi
 	"${cmd[@]}" </dev/null >"$log" 2>&1
+}
+
+# The image a scenario boots: IMAGE, or IMAGE-full.cpio (with prometheus
+# and python3, selftests/vm/mkinitramfs.sh) if the script says
+# "# vm-image: full".
+image_for() {
+	local full=${image%.cpio}-full.cpio
+	if [[ -f $full ]] && grep -q '^# vm-image: *full' "$top/selftests/net/$1.sh" 2>/dev/null; then
+		echo "$full"
+	else
+		echo "$image"
+	fi
 }
 
 # Scenario timeout: "# vm-timeout: N" in the script, else VM_TIMEOUT/240.
