@@ -47,8 +47,8 @@ moddir=/lib/modules/$kver
 mkdir -p "$(dirname "$out")"
 root=$(mktemp -d "$(dirname "$out")/root.XXXXXX")
 base=$root
-extra=$(mktemp -d "$(dirname "$out")/extra.XXXXXX")	# the "full" image's extras
-trap 'rm -rf "$base" "$extra"' EXIT
+xroot=$(mktemp -d "$(dirname "$out")/extra.XXXXXX")	# the "full" image's extras
+trap 'rm -rf "$base" "$xroot"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,selftests/net,var}
 ln -s ../run "$root/var/run"
 
@@ -190,7 +190,7 @@ done
 # others boot ~55 MB lighter): prometheus for ops_metrics, and for nl_spec
 # Debian's python3 with just the modules the spec-driven client
 # (scripts/nlspec/nlclient.py) imports (~2 MB), with the spec.
-root=$extra
+root=$xroot
 if p=$(command -v prometheus); then
 	put_bin "$p" /usr/bin/prometheus
 fi
@@ -237,7 +237,7 @@ mkcpio() {	# mkcpio DIR: a newc archive of DIR on stdout
 mkcpio "$base" >"$out.tmp.$$"
 full=${out%.cpio}-full.cpio
 # the kernel unpacks concatenated archives one after the other
-{ cat "$out.tmp.$$"; mkcpio "$extra"; } >"$full.tmp.$$"
+{ cat "$out.tmp.$$"; mkcpio "$xroot"; } >"$full.tmp.$$"
 mv "$out.tmp.$$" "$out"	# atomic: a running qemu keeps its copy
 mv "$full.tmp.$$" "$full"
 echo "  INITRAMFS $out ($(du -h "$out" | cut -f1), kernel $kver, peer_relay.ko: $([[ -f $ko ]] && echo yes || echo MISSING)), $(basename "$full") ($(du -h "$full" | cut -f1))"
