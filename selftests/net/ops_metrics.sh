@@ -134,6 +134,9 @@ check_eq "success (sysfs)" 1 "$(metric peer_relay_textfile_success)"
 test_end
 
 test_begin "every series the Grafana dashboard queries is served"
+# the netlink source (the default): the sysfs one has no sessions limit
+check_ok "writer" "$WRITER" --dir "$TDIR"
+check_ok "scrape" scrape
 DASH=/stage/usr/local/share/peer_relay/grafana/peer_relay.json
 names=$(grep -o 'peer_relay_[a-z_]*' "$DASH" 2>/dev/null | sort -u)
 check_ge "series names in the dashboard" 8 "$(echo "$names" | grep -c .)"
