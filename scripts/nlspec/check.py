@@ -10,8 +10,9 @@ notice (a mutated copy of the spec must be rejected):
     it: the schema must be there, and the spec must pass it;
   - genetlink-c has no uns-admin-perm;
   - a nest without nested-attributes cannot be decoded;
-plus: the generated header and kernel files match the spec, and the
-header compiles on its own.
+plus: the generated header and kernel files match the spec, the header
+compiles on its own, and include/peer_relay/limits.h (relayd's copy of
+the config bounds) agrees with the spec.
 """
 import copy
 import os
@@ -99,6 +100,36 @@ def main():
                             os.path.join(tmp, 'h'), c], capture_output=True, text=True)
         point(r.returncode == 0, 'UAPI header compiles on its own (C99, -pedantic)',
               r.stderr.splitlines()[:10])
+
+    # include/peer_relay/limits.h restates the config bounds for relayd:
+    # they must be the spec's
+    cfg = fam.sets['config'].attrs
+    pairs = [('PRELAY_LIFETIME_MIN_MS', cfg['bind-lifetime-ms'].checks['min']),
+             ('PRELAY_LIFETIME_MAX_MS', cfg['bind-lifetime-ms'].checks['max']),
+             ('PRELAY_LIFETIME_MIN_MS', cfg['idle-lifetime-ms'].checks['min']),
+             ('PRELAY_LIFETIME_MAX_MS', cfg['idle-lifetime-ms'].checks['max']),
+             ('PRELAY_PASS_RATE_MAX', cfg['pass-rate'].checks['max']),
+             ('PRELAY_PASS_RATE_MAX', cfg['pass-rate-total'].checks['max']),
+             ('PRELAY_PASS_BURST_MIN', cfg['pass-burst'].checks['min']),
+             ('PRELAY_PASS_BURST_MAX', cfg['pass-burst'].checks['max']),
+             ('PRELAY_MAX_SESSIONS_MIN', cfg['max-sessions'].checks['min']),
+             ('PEER_RELAY_VNI_MAX', cfg['max-sessions'].checks['max'])]
+    with tempfile.TemporaryDirectory() as tmp:
+        c = os.path.join(tmp, 'l.c')
+        body = ''.join(f'\tif ({n} != {v}) {{ puts("{n} != {v} (the spec)"); bad = 1; }}\n'
+                       for n, v in pairs)
+        open(c, 'w').write('#include <stdio.h>\n#include <linux/peer_relay.h>\n'
+                           '#include <peer_relay/limits.h>\n'
+                           f'int main(void)\n{{\n\tint bad = 0;\n{body}\treturn bad;\n}}\n')
+        exe = os.path.join(tmp, 'l')
+        r = subprocess.run(['cc', '-Wall', '-Werror', '-I', os.path.join(TOP, 'include', 'uapi'),
+                            '-I', os.path.join(TOP, 'include'), '-o', exe, c],
+                           capture_output=True, text=True)
+        out = r.stderr.splitlines()[:10]
+        if r.returncode == 0:
+            r = subprocess.run([exe], capture_output=True, text=True)
+            out = r.stdout.splitlines()
+        point(r.returncode == 0, 'include/peer_relay/limits.h states the spec\'s config bounds', out)
 
     print('TAP version 13')
     print(f'1..{len(points)}')
