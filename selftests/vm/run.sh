@@ -67,7 +67,7 @@ kvm_works() {
 	# In a subshell: a qemu that aborts must not make bash print "Aborted".
 	( timeout -k 5 20 qemu-system-x86_64 -nodefaults -nographic \
 		-machine q35,accel=kvm -cpu host -smp 1 -m 512M -no-reboot -monitor none \
-		-kernel "$VMLINUZ" -initrd "$(image_for "$name")" -append "console=ttyS0 panic=-1 quiet" \
+		-kernel "$VMLINUZ" -initrd "$image" -append "console=ttyS0 panic=-1 quiet" \
 		-serial null -serial "file:$tap" </dev/null >"$build/vm/logs/kvm-probe.log" 2>&1; exit $? ) 2>/dev/null &&
 		grep -q '^PRVM-DONE' "$tap"
 }
