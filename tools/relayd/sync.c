@@ -40,6 +40,8 @@
 #define SYNC_TICK_MS		200
 #define SYNC_RETRY_MS		1000
 #define SYNC_EV_RCVBUF		(8 << 20)
+#define SYNC_HEARTBEAT_MS	1000	/* a MARK at least this often */
+#define SYNC_DEAD_MS		3000	/* unacknowledged data: peer gone */
 
 typedef crypto_secretstream_xchacha20poly1305_state sstate;
 
@@ -68,6 +70,7 @@ struct sync_conn {
 	uint64_t applied;
 	/* initiator: lag = ACK arrival - MARK clock */
 	uint64_t lag_last_ms, lag_max_ms, acks;
+	uint64_t last_mark;
 };
 
 struct relayd_sync {
@@ -86,6 +89,7 @@ struct relayd_sync {
 	uint64_t next_try[SYNC_MAX_PEERS];
 	bool warned[SYNC_MAX_PEERS];
 	bool active;
+	bool role_known;
 	bool resync_all;		/* events lost: push everything */
 	uint64_t next_refresh;
 	uint32_t gen;
@@ -205,9 +209,16 @@ static int set_timeouts(int fd)
 {
 	struct timeval tv = { .tv_sec = SYNC_IO_TIMEOUT_MS / 1000,
 			      .tv_usec = (SYNC_IO_TIMEOUT_MS % 1000) * 1000 };
+	unsigned int dead = SYNC_DEAD_MS;
 	int one = 1;
 
+	/*
+	 * A peer that vanished (killed, link down) never sends a RST: with
+	 * the heartbeat MARKs always in flight, TCP_USER_TIMEOUT ends the
+	 * connection within SYNC_DEAD_MS and we reconnect.
+	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &dead, sizeof(dead)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)))
@@ -482,6 +493,7 @@ static int put_mark(struct sync_conn *c, const void *arg)
 	int err = sync_put_clock(c->out, &c->out_len, SYNC_REC_MARK,
 				 *(const uint64_t *)arg, 0);
 
+	c->last_mark = *(const uint64_t *)arg;
 	return err ? err : conn_flush(c);	/* a MARK ends a batch */
 }
 
@@ -874,7 +886,7 @@ static int connect_timeout(const struct prl_endpoint *to, int *out)
 	}
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
-	if (poll(&pfd, 1, SYNC_IO_TIMEOUT_MS / 2) != 1) {
+	if (poll(&pfd, 1, SYNC_IO_TIMEOUT_MS / 4) != 1) {
 		err = -ETIMEDOUT;
 		goto fail;
 	}
@@ -959,8 +971,9 @@ static void update_role(struct relayd_sync *s)
 		active = vip_is_local(&s->o.vip);
 	else
 		active = s->o.role == SYNC_ROLE_ACTIVE;
-	if (active == s->active)
+	if (s->role_known && active == s->active)
 		return;
+	s->role_known = true;
 	s->active = active;
 	if (s->o.role == SYNC_ROLE_AUTO)
 		prl_addr_fmt(&s->o.vip, b, sizeof(b));
@@ -975,9 +988,16 @@ static void update_role(struct relayd_sync *s)
 static void tick(struct relayd_sync *s)
 {
 	uint64_t now = now_ms();
+	unsigned int i;
 
 	update_role(s);
 	connect_peers(s, now);
+	/* heartbeat: keeps data in flight, so a vanished peer is noticed */
+	for (i = 0; i < s->o.n_peers; i++)
+		if (s->out[i] && now - s->out[i]->last_mark >= SYNC_HEARTBEAT_MS)
+			break;
+	if (i < s->o.n_peers)
+		push_mark(s);
 	if (s->active && now >= s->next_refresh) {
 		if (!s->resync_all)
 			push_full(s, "refresh");
