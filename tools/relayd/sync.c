@@ -11,6 +11,11 @@
  * what they push. Events caused by installing a replica carry the
  * kernel's REPLICA flag and are never pushed on, so nothing loops.
  *
+ * Two threads, so that two relays connecting to each other at the same
+ * moment never wait for each other: the push thread (kernel events,
+ * outgoing connections, timers) and the install thread (listening
+ * socket, incoming connections), each with its own netlink socket and
+ * epoll set. They share only the options, the key and the role flag.
  * Sockets are blocking with short timeouts: the handshake and the sends
  * are plain sequential code, and a peer that stops reading is dropped
  * (it gets a full resynchronisation when it is back).
@@ -22,6 +27,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -57,6 +63,7 @@ struct sync_sweep {
 
 struct sync_conn {
 	int fd;
+	int epfd;			/* of the thread that owns it */
 	bool initiator;			/* we push on it */
 	unsigned int peer;		/* index into opts.peers */
 	char name[SYNC_NAME_MAX + 1];	/* the peer's AUTH name */
@@ -77,18 +84,20 @@ struct relayd_sync {
 	struct relayd_sync_opts o;
 	struct prl_log log;
 	uint8_t key[SYNC_KEY_LEN];
-	pthread_t thread;
-	bool started;
-	int stopfd, epfd, lfd;
-	struct prl_nl nl;
-	bool nl_open;
+	pthread_t push_thread, install_thread;
+	bool push_started, install_started;
+	int stopfd, lfd;
+	int push_ep, install_ep;	/* epoll sets of the two threads */
+	struct prl_nl nl;		/* push thread: dumps */
+	struct prl_nl nl_inst;		/* install thread: installs, sweeps */
+	bool nl_open, nl_inst_open;
 	struct prl_events ev;
 	bool ev_open;
 	struct sync_conn *out[SYNC_MAX_PEERS];	/* ours, we push */
 	struct sync_conn *in[SYNC_MAX_PEERS];	/* theirs, we install */
 	uint64_t next_try[SYNC_MAX_PEERS];
 	bool warned[SYNC_MAX_PEERS];
-	bool active;
+	atomic_bool active;		/* written by the push thread */
 	bool role_known;
 	bool resync_all;		/* events lost: push everything */
 	uint64_t next_refresh;
@@ -393,7 +402,7 @@ static void conn_close(struct relayd_sync *s, struct sync_conn **slot)
 
 	if (!c)
 		return;
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	sweep_free(&c->sweep);
 	sodium_memzero(&c->tx, sizeof(c->tx));
@@ -402,23 +411,28 @@ static void conn_close(struct relayd_sync *s, struct sync_conn **slot)
 	*slot = NULL;
 }
 
+/* Handshake on a connected socket; NULL with *@err (-EACCES: wrong key). */
 static struct sync_conn *conn_new(struct relayd_sync *s, int fd, bool initiator,
-				  unsigned int peer)
+				  unsigned int peer, int epfd, int *err)
 {
 	struct sync_conn *c = calloc(1, sizeof(*c));
 	struct epoll_event ee = { .events = EPOLLIN };
 
+	*err = -ENOMEM;
 	if (!c)
 		return NULL;
 	c->fd = fd;
+	c->epfd = epfd;
 	c->initiator = initiator;
 	c->peer = peer;
-	if (set_timeouts(fd) || conn_handshake(s, c)) {
-		free(c);
-		return NULL;
-	}
+	*err = set_timeouts(fd);
+	if (!*err)
+		*err = conn_handshake(s, c);
 	ee.data.ptr = c;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee)) {
+	if (!*err && epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee))
+		*err = -errno;
+	if (*err) {
+		sodium_memzero(c, sizeof(*c));
 		free(c);
 		return NULL;
 	}
@@ -609,8 +623,8 @@ static bool resolve_conflict(struct relayd_sync *s, const struct prl_session *in
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		int err = i ? prl_session_get(&s->nl, in->vni, &cur) :
-			      prl_session_get_keys(&s->nl, in->key0, in->key1, &cur);
+		int err = i ? prl_session_get(&s->nl_inst, in->vni, &cur) :
+			      prl_session_get_keys(&s->nl_inst, in->key0, in->key1, &cur);
 
 		if (err || (cur.vni == in->vni && cur.lamport == in->lamport))
 			continue;
@@ -620,7 +634,7 @@ static bool resolve_conflict(struct relayd_sync *s, const struct prl_session *in
 		prl_log_info(&s->log, "sync: replaced session vni %u (lamport %llu) by the peer's vni %u (lamport %llu)",
 			     cur.vni, (unsigned long long)cur.lamport, in->vni,
 			     (unsigned long long)in->lamport);
-		prl_session_del_replica(&s->nl, cur.vni, cur.lamport);
+		prl_session_del_replica(&s->nl_inst, cur.vni, cur.lamport);
 	}
 	return true;
 }
@@ -682,7 +696,7 @@ static void apply_session(struct relayd_sync *s, struct sync_conn *c,
 	int err, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		err = prl_session_replicate(&s->nl, in);
+		err = prl_session_replicate(&s->nl_inst, in);
 		if (err != -EEXIST || !resolve_conflict(s, in))
 			break;
 	}
@@ -693,7 +707,7 @@ static void apply_session(struct relayd_sync *s, struct sync_conn *c,
 	} else if (err != -EEXIST) {
 		s->install_errors++;
 		prl_log_warn(&s->log, "sync: install vni %u from %s: %s: %s", in->vni,
-			     c->name, strerror(-err), prl_nl_errmsg(&s->nl));
+			     c->name, strerror(-err), prl_nl_errmsg(&s->nl_inst));
 	}
 }
 
@@ -705,7 +719,7 @@ static void apply_begin(struct relayd_sync *s, struct sync_conn *c, uint32_t gen
 	if (s->active)
 		return;	/* only a standby mirrors the active */
 	c->sweep.gen = gen;
-	ret = prl_session_dump(&s->nl, sweep_add, &c->sweep);
+	ret = prl_session_dump(&s->nl_inst, sweep_add, &c->sweep);
 	if (ret < 0) {
 		prl_log_warn(&s->log, "sync: dump before resync: %s", strerror(-ret));
 		sweep_free(&c->sweep);
@@ -724,7 +738,7 @@ static void apply_end(struct relayd_sync *s, struct sync_conn *c,
 	if (w->active && w->gen == r->gen && !s->active) {
 		for (i = 0; i < w->cap; i++)
 			if (w->vni[i] && !w->seen[i] &&
-			    !prl_session_del_replica(&s->nl, w->vni[i], w->lamport[i]))
+			    !prl_session_del_replica(&s->nl_inst, w->vni[i], w->lamport[i]))
 				removed++;
 		s->removed += removed;
 	}
@@ -752,7 +766,7 @@ static int apply_frame(struct relayd_sync *s, struct sync_conn *c,
 		case SYNC_REC_DEL:
 			if (c->initiator)
 				return -EPROTO;
-			if (!prl_session_del_replica(&s->nl, r.sess.vni, r.sess.lamport))
+			if (!prl_session_del_replica(&s->nl_inst, r.sess.vni, r.sess.lamport))
 				s->installed++;
 			break;
 		case SYNC_REC_BEGIN:
@@ -839,7 +853,7 @@ static void accept_one(struct relayd_sync *s)
 	socklen_t sl = sizeof(ss);
 	struct prl_endpoint from;
 	struct sync_conn *c;
-	int fd, i;
+	int fd, i, err;
 
 	fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 	if (fd < 0)
@@ -855,9 +869,10 @@ static void accept_one(struct relayd_sync *s)
 		close(fd);
 		return;
 	}
-	c = conn_new(s, fd, false, (unsigned int)i);
+	c = conn_new(s, fd, false, (unsigned int)i, s->install_ep, &err);
 	if (!c) {
-		prl_log_warn(&s->log, "sync: connection from %s: authentication failed", b);
+		prl_log_warn(&s->log, "sync: connection from %s: %s", b,
+			     err == -EACCES ? "authentication failed" : strerror(-err));
 		close(fd);
 		return;
 	}
@@ -915,11 +930,9 @@ static void connect_peers(struct relayd_sync *s, uint64_t now)
 		s->next_try[i] = now + SYNC_RETRY_MS;
 		err = connect_timeout(&s->o.peers[i], &fd);
 		if (!err) {
-			s->out[i] = conn_new(s, fd, true, i);
-			if (!s->out[i]) {
+			s->out[i] = conn_new(s, fd, true, i, s->push_ep, &err);
+			if (!s->out[i])
 				close(fd);
-				err = -EACCES;
-			}
 		}
 		if (err) {
 			if (!s->warned[i])
@@ -1012,7 +1025,32 @@ static void tick(struct relayd_sync *s)
 
 /* ---- thread ---- */
 
-static void *sync_thread(void *arg)
+/* A connection of @slot is readable: apply its frames or drop it. */
+static void conn_event(struct relayd_sync *s, struct sync_conn **slot)
+{
+	int err = conn_readable(s, *slot);
+
+	if (!err)
+		return;
+	prl_log_warn(&s->log, "sync: %s %s: %s", (*slot)->name,
+		     (*slot)->initiator ? "(push)" : "(install)",
+		     err == -ECONNRESET ? "disconnected" : strerror(-err));
+	conn_close(s, slot);
+}
+
+/* Find the slot of connection @p in @conns. */
+static struct sync_conn **conn_slot(struct relayd_sync *s, struct sync_conn **conns,
+				    void *p)
+{
+	unsigned int j;
+
+	for (j = 0; j < s->o.n_peers; j++)
+		if (conns[j] && conns[j] == p)
+			return &conns[j];
+	return NULL;
+}
+
+static void *push_thread(void *arg)
 {
 	struct relayd_sync *s = arg;
 	struct epoll_event evs[16];
@@ -1027,10 +1065,36 @@ static void *sync_thread(void *arg)
 			next_tick = now + SYNC_TICK_MS;
 		}
 		tmo = (int)(next_tick - now);
-		n = epoll_wait(s->epfd, evs, 16, tmo < 0 ? 0 : tmo);
+		n = epoll_wait(s->push_ep, evs, 16, tmo < 0 ? 0 : tmo);
 		for (i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
-			unsigned int j;
+			struct sync_conn **slot;
+
+			if (p == &s->stopfd)
+				return NULL;
+			if (p == &s->ev) {
+				events_readable(s);
+				continue;
+			}
+			slot = conn_slot(s, s->out, p);
+			if (slot)
+				conn_event(s, slot);
+		}
+	}
+	return NULL;
+}
+
+static void *install_thread(void *arg)
+{
+	struct relayd_sync *s = arg;
+	struct epoll_event evs[16];
+	int n, i;
+
+	for (;;) {
+		n = epoll_wait(s->install_ep, evs, 16, -1);
+		for (i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+			struct sync_conn **slot;
 
 			if (p == &s->stopfd)
 				return NULL;
@@ -1038,37 +1102,19 @@ static void *sync_thread(void *arg)
 				accept_one(s);
 				continue;
 			}
-			if (p == &s->ev) {
-				events_readable(s);
-				continue;
-			}
-			for (j = 0; j < s->o.n_peers; j++) {
-				struct sync_conn **slot = s->out[j] == p ? &s->out[j] :
-							  s->in[j] == p ? &s->in[j] : NULL;
-				int err;
-
-				if (!slot)
-					continue;
-				err = conn_readable(s, *slot);
-				if (err) {
-					prl_log_warn(&s->log, "sync: %s %s: %s", (*slot)->name,
-						     (*slot)->initiator ? "(push)" : "(install)",
-						     err == -ECONNRESET ? "disconnected" :
-						     strerror(-err));
-					conn_close(s, slot);
-				}
-				break;
-			}
+			slot = conn_slot(s, s->in, p);
+			if (slot)
+				conn_event(s, slot);
 		}
 	}
 	return NULL;
 }
 
-static int watch(struct relayd_sync *s, int fd, void *tag)
+static int watch(int epfd, int fd, void *tag)
 {
 	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = tag };
 
-	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
 }
 
 static int open_listener(struct relayd_sync *s)
@@ -1133,7 +1179,7 @@ int relayd_sync_start(struct relayd_sync **out, const struct relayd_sync_opts *o
 	s->o = *o;
 	s->log = *log;
 	prl_endpoint_fmt(&o->listen, b, sizeof(b));
-	s->stopfd = s->epfd = s->lfd = -1;
+	s->stopfd = s->push_ep = s->install_ep = s->lfd = -1;
 	if (!s->o.refresh_ms)
 		s->o.refresh_ms = SYNC_DEFAULT_REFRESH_MS;
 	if (!s->o.name[0] && gethostname(s->o.name, sizeof(s->o.name) - 1))
@@ -1148,6 +1194,10 @@ int relayd_sync_start(struct relayd_sync **out, const struct relayd_sync_opts *o
 		goto fail;
 	}
 	s->nl_open = true;
+	err = prl_nl_open(&s->nl_inst);
+	if (err)
+		goto fail;
+	s->nl_inst_open = true;
 	err = prl_events_open(&s->ev, &s->nl, true);
 	if (err) {
 		prl_log_err(&s->log, "sync: events: %s", strerror(-err));
@@ -1157,9 +1207,10 @@ int relayd_sync_start(struct relayd_sync **out, const struct relayd_sync_opts *o
 	/* a resync's burst of replica events must not overrun the socket */
 	setsockopt(prl_events_fd(&s->ev), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		   sizeof(rcvbuf));
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->push_ep = epoll_create1(EPOLL_CLOEXEC);
+	s->install_ep = epoll_create1(EPOLL_CLOEXEC);
 	s->stopfd = eventfd(0, EFD_CLOEXEC);
-	if (s->epfd < 0 || s->stopfd < 0) {
+	if (s->push_ep < 0 || s->install_ep < 0 || s->stopfd < 0) {
 		err = -errno;
 		goto fail;
 	}
@@ -1168,18 +1219,25 @@ int relayd_sync_start(struct relayd_sync **out, const struct relayd_sync_opts *o
 		prl_log_err(&s->log, "sync: listen on %s: %s", b, strerror(-err));
 		goto fail;
 	}
-	err = watch(s, s->stopfd, &s->stopfd);
+	/* the eventfd stays readable once written: it stops both threads */
+	err = watch(s->push_ep, s->stopfd, &s->stopfd);
 	if (!err)
-		err = watch(s, s->lfd, &s->lfd);
+		err = watch(s->install_ep, s->stopfd, &s->stopfd);
 	if (!err)
-		err = watch(s, prl_events_fd(&s->ev), &s->ev);
+		err = watch(s->install_ep, s->lfd, &s->lfd);
+	if (!err)
+		err = watch(s->push_ep, prl_events_fd(&s->ev), &s->ev);
 	if (err)
 		goto fail;
 	update_role(s);
-	err = -pthread_create(&s->thread, NULL, sync_thread, s);
+	err = -pthread_create(&s->install_thread, NULL, install_thread, s);
 	if (err)
 		goto fail;
-	s->started = true;
+	s->install_started = true;
+	err = -pthread_create(&s->push_thread, NULL, push_thread, s);
+	if (err)
+		goto fail;
+	s->push_started = true;
 	prl_log_info(&s->log, "sync: listening on %s as \"%s\", %u peer%s, refresh every %u ms",
 		     b, s->o.name, s->o.n_peers, s->o.n_peers == 1 ? "" : "s",
 		     s->o.refresh_ms);
@@ -1197,10 +1255,15 @@ void relayd_sync_stop(struct relayd_sync *s)
 
 	if (!s)
 		return;
-	if (s->started) {
-		if (write(s->stopfd, &one, sizeof(one)) != sizeof(one))
-			pthread_cancel(s->thread);
-		pthread_join(s->thread, NULL);
+	if (s->push_started || s->install_started) {
+		if (write(s->stopfd, &one, sizeof(one)) != sizeof(one)) {
+			prl_log_err(&s->log, "sync: cannot stop the threads");
+			return;	/* leak rather than free what they use */
+		}
+		if (s->push_started)
+			pthread_join(s->push_thread, NULL);
+		if (s->install_started)
+			pthread_join(s->install_thread, NULL);
 		for (i = 0; i < s->o.n_peers; i++)
 			if (s->out[i] && s->out[i]->acks)
 				prl_log_info(&s->log, "sync: lag to %s: last %llu ms, max %llu ms over %llu acks",
@@ -1221,10 +1284,14 @@ void relayd_sync_stop(struct relayd_sync *s)
 		prl_events_close(&s->ev);
 	if (s->nl_open)
 		prl_nl_close(&s->nl);
+	if (s->nl_inst_open)
+		prl_nl_close(&s->nl_inst);
 	if (s->lfd >= 0)
 		close(s->lfd);
-	if (s->epfd >= 0)
-		close(s->epfd);
+	if (s->push_ep >= 0)
+		close(s->push_ep);
+	if (s->install_ep >= 0)
+		close(s->install_ep);
 	if (s->stopfd >= 0)
 		close(s->stopfd);
 	sodium_memzero(s->key, sizeof(s->key));
