@@ -27,7 +27,7 @@ R1=10.9.0.11 R2=10.9.0.12 RT=10.9.0.1
 PORT=7777 SYNC_PORT=7002
 IDLE_MS=10000		# idle lifetime on both relays (the standby must not expire early)
 REFRESH_MS=2000		# sync-refresh: full resync (with idle times) while active
-N_BULK=${N_BULK:-10000}
+N_BULK=${N_BULK:-2000}	# 10,000 outgrows the TCG budget (see performance.md)
 KA=/selftests/keepalived
 
 ns() { _n=$1; shift; nsenter --net=/run/netns/"$_n" "$@"; }
@@ -298,15 +298,16 @@ relay_start r1 || test_error "relayd r1 restart"
 wait_for 100 sh -c "nsenter --net=/run/netns/r1 relayctl session get $V5 >/dev/null 2>&1" ||
 	{ test_error "r1 did not get r2's session $V5"; sync_logs 12; }
 SNAP1_PASSED=$(stat_of r1 passed_control) SNAP1_FWD=$(stat_of r1 forwarded_packets_udp4_udp4)
-_seen=$(grep -c '^pong seq' "$T/ping.out")
 T0=$(now_ms)
 keepalived_start r1 150
 wait_for 100 has_vip r1 || test_error "r1 did not take $VIP back"
 wait_for 50 sh -c "! nsenter --net=/run/netns/r2 /sbin/ip -o addr show dev eth0 | grep -q ' $VIP/'" ||
 	test_error "r2 kept $VIP"
+_seen=$(grep -c '^pong seq' "$T/ping.out")
 wait_for 100 sh -c "[ \$(grep -c '^pong seq' $T/ping.out) -gt $((_seen + 5)) ]" || test_error "no pongs after the failback"
-diag "figure: failback: 5 pongs through r1 $(( $(now_ms) - T0 )) ms after keepalived started on r1"
-check_ge "r1 forwards again" $((SNAP1_FWD + 5)) "$(stat_of r1 forwarded_packets_udp4_udp4)"
+r1_forwards() { [ "$(stat_of r1 forwarded_packets_udp4_udp4)" -ge $((SNAP1_FWD + 10)) ]; }
+wait_for 50 r1_forwards || test_error "r1 forwarded $(( $(stat_of r1 forwarded_packets_udp4_udp4) - SNAP1_FWD )) datagrams since the failback"
+diag "figure: failback: pongs through r1 $(( $(now_ms) - T0 )) ms after keepalived started on r1"
 check_eq "no handshake reached r1" 0 "$(( $(stat_of r1 passed_control) - SNAP1_PASSED ))"
 wait_for 50 sh -c "[ \$(grep -c 'sync: role standby' $T/relayd-r2.log) -ge 2 ]" || test_error "r2 not standby again"
 kill $PING 2>/dev/null

@@ -47,7 +47,8 @@
 #define SYNC_RETRY_MS		1000
 #define SYNC_EV_RCVBUF		(8 << 20)
 #define SYNC_HEARTBEAT_MS	1000	/* a MARK at least this often */
-#define SYNC_DEAD_MS		3000	/* unacknowledged data: peer gone */
+#define SYNC_DEAD_MS		5000	/* unacknowledged data: peer gone */
+#define SYNC_SEND_TIMEOUT_MS	20000	/* a standby installing a big resync */
 
 typedef crypto_secretstream_xchacha20poly1305_state sstate;
 
@@ -226,9 +227,11 @@ static int set_timeouts(int fd)
 	 * the heartbeat MARKs always in flight, TCP_USER_TIMEOUT ends the
 	 * connection within SYNC_DEAD_MS and we reconnect.
 	 */
+	struct timeval snd = { .tv_sec = SYNC_SEND_TIMEOUT_MS / 1000 };
+
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &dead, sizeof(dead)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd)) ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)))
 		return -errno;
