@@ -293,6 +293,7 @@ V5=$(ctl r2 -j session add "$(key 5)" "$(key 6)" | jget .vni)
 test_begin "failback: r1 returns, is resynchronised by r2, takes the address back"
 check_ge "r2 allocates from its own range" 8388608 "$V5"
 ns r1 /sbin/ip link set eth0 up
+ns r1 /sbin/ip route replace default via $RT	# link down took the route with it
 mv "$T/relayd-r1.log" "$T/relayd-r1.first.log"
 relay_start r1 || test_error "relayd r1 restart"
 wait_for 100 sh -c "nsenter --net=/run/netns/r1 relayctl session get $V5 >/dev/null 2>&1" ||
