@@ -79,6 +79,7 @@ struct sync_conn {
 	/* initiator: lag = ACK arrival - MARK clock */
 	uint64_t lag_last_ms, lag_max_ms, acks;
 	uint64_t last_mark;
+	uint64_t acked_clock;		/* newest MARK clock acknowledged */
 };
 
 struct relayd_sync {
@@ -102,6 +103,7 @@ struct relayd_sync {
 	bool role_known;
 	bool resync_all;		/* events lost: push everything */
 	uint64_t next_refresh;
+	uint64_t resync_mark;		/* MARK clock that ended the last resync */
 	uint32_t gen;
 	/* counters (logged at exit) */
 	uint64_t pushed, installed, removed, conflicts, install_errors;
@@ -551,7 +553,8 @@ static void push_full(struct relayd_sync *s, const char *why)
 	g.type = SYNC_REC_END;
 	g.count = (uint32_t)ret;
 	push_all(s, put_gen, &g);
-	push_mark(s);
+	s->resync_mark = now_ms();
+	push_all(s, put_mark, &s->resync_mark);
 	prl_log(&s->log, strcmp(why, "refresh") ? PRL_LOG_INFO : PRL_LOG_DEBUG,
 		"sync: full resync (%s) to %u peer%s: %llu sessions in %llu ms",
 		why, n, n == 1 ? "" : "s", (unsigned long long)(s->pushed - before),
@@ -792,6 +795,8 @@ static int apply_frame(struct relayd_sync *s, struct sync_conn *c,
 			if (!c->initiator)
 				return -EPROTO;
 			c->lag_last_ms = now_ms() - r.clock_ms;
+			if (r.clock_ms > c->acked_clock)
+				c->acked_clock = r.clock_ms;
 			if (c->lag_last_ms > c->lag_max_ms)
 				c->lag_max_ms = c->lag_last_ms;
 			c->acks++;
@@ -1014,7 +1019,14 @@ static void tick(struct relayd_sync *s)
 			break;
 	if (i < s->o.n_peers)
 		push_mark(s);
-	if (s->active && now >= s->next_refresh) {
+	/*
+	 * Refresh only once every peer installed the previous resync: a
+	 * standby slower than the period must not fall ever further behind.
+	 */
+	for (i = 0; i < s->o.n_peers; i++)
+		if (s->out[i] && s->out[i]->acked_clock < s->resync_mark)
+			break;
+	if (s->active && now >= s->next_refresh && i == s->o.n_peers) {
 		if (!s->resync_all)
 			push_full(s, "refresh");
 		s->next_refresh = now + s->o.refresh_ms;
