@@ -19,7 +19,7 @@
 # the standby keeps sessions the active keeps alive past the idle
 # lifetime, 10,000 sessions replicate and a restarted standby with an
 # empty kernel gets them all back. Figures go to the log as "# figure:".
-# vm-timeout: 420
+# vm-timeout: 300
 . /selftests/lib.sh
 
 VIP=10.9.0.100
@@ -321,7 +321,7 @@ T0=$(now_ms)
 ns r1 nlstress add $N_BULK --key-base 1000 --bind 10.0.1.2:20000 >"$T/bulk.out" 2>&1 ||
 	test_error "nlstress: $(tail -n 3 "$T/bulk.out")"
 T_ADD=$(now_ms)
-wait_for 1200 sh -c "[ \"\$(nsenter --net=/run/netns/r2 relayctl -j session list | jget -c)\" -ge $((BASE + N_BULK)) ]" ||
+wait_for 600 sh -c "sleep 0.2; [ \"\$(nsenter --net=/run/netns/r2 relayctl -j session list | jget -c)\" -ge $((BASE + N_BULK)) ]" ||
 	test_error "r2 has $(count_sessions r2) sessions, expected $((BASE + N_BULK))"
 T_REP=$(now_ms)
 diag "figure: $N_BULK sessions installed on r1 in $((T_ADD - T0)) ms, all on r2 $((T_REP - T0)) ms after the first ($(( N_BULK * 1000 / (T_REP - T0 + 1) )) sessions/s replicated, lag behind the installs $((T_REP - T_ADD)) ms)"
@@ -329,14 +329,14 @@ test_end
 
 test_begin "a restarted standby with an empty kernel is resynchronised"
 kill "$(relay_pid r2)"
-wait "$(relay_pid r2)" 2>/dev/null
+wait_for 100 sh -c "! kill -0 $(relay_pid r2) 2>/dev/null" || test_error "relayd r2 did not exit on SIGTERM"
 ctl r2 session flush
 check_eq "r2 empty" 0 "$(count_sessions r2)"
 WANT=$(count_sessions r1)
 T0=$(now_ms)
 relay_start r2 || test_error "relayd r2 restart"
-wait_for 1200 sh -c "[ \"\$(nsenter --net=/run/netns/r2 relayctl -j session list | jget -c)\" -ge $WANT ]" ||
-	test_error "r2 has $(count_sessions r2) of $WANT sessions"
+wait_for 300 sh -c "sleep 0.4; [ \"\$(nsenter --net=/run/netns/r2 relayctl -j session list | jget -c)\" -ge $WANT ]" ||
+	{ test_error "r2 has $(count_sessions r2) of $WANT sessions"; sync_logs 10; }
 diag "figure: resync of $WANT sessions to a restarted standby: $(( $(now_ms) - T0 )) ms from relayd start"
 check_eq "same sessions" "$WANT" "$(count_sessions r2)"
 test_end
