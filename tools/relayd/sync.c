@@ -551,6 +551,8 @@ static void sweep_mark(struct sync_sweep *w, uint32_t vni, uint64_t lamport)
 {
 	size_t i;
 
+	if (!w->cap)
+		return;	/* the standby had no session: nothing to sweep */
 	/* open addressing on the VNI, capacity a power of two > 2n */
 	for (i = vni & (w->cap - 1); w->vni[i]; i = (i + 1) & (w->cap - 1))
 		if (w->vni[i] == vni) {
