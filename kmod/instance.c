@@ -39,6 +39,8 @@ static void prelay_config_defaults(struct prelay_config *cfg)
 	cfg->pass_rate = PEER_RELAY_DEFAULT_PASS_RATE;
 	cfg->pass_burst = PEER_RELAY_DEFAULT_PASS_BURST;
 	cfg->pass_rate_total = PEER_RELAY_DEFAULT_PASS_RATE_TOTAL;
+	cfg->vni_min = PEER_RELAY_VNI_MIN;
+	cfg->vni_max = PEER_RELAY_VNI_MAX;
 }
 
 /**

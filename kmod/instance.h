@@ -32,6 +32,9 @@ struct prelay_ratelimit;
  * @pass_burst: burst allowed by @pass_rate
  * @pass_rate_total: datagrams/s passed to userspace from all sources
  *	together (burst: one second's worth), 0: unlimited
+ * @vni_min: first VNI the kernel picks for a session without an explicit one
+ * @vni_max: last such VNI (two relays that replicate to each other use
+ *	disjoint ranges, so sessions created during a split brain never collide)
  */
 struct prelay_config {
 	u32 bind_lifetime_ms;
@@ -44,6 +47,8 @@ struct prelay_config {
 	u32 pass_rate;
 	u32 pass_burst;
 	u32 pass_rate_total;
+	u32 vni_min;
+	u32 vni_max;
 };
 
 /**
@@ -70,6 +75,9 @@ struct prelay_config {
  * @exp_next: the first slot the worker has not looked at yet
  * @exp_shift: log2 of the slot length in jiffies
  * @dying: set on namespace exit so @expiry does not re-arm
+ * @notify_replica: a replication request is being applied (under @lock):
+ *	the events it causes carry PEER_RELAY_SESSION_A_REPLICA, so that the
+ *	replication daemons do not send them back
  */
 struct prelay_instance {
 	struct net *net;
@@ -98,6 +106,7 @@ struct prelay_instance {
 	unsigned long exp_next;
 	unsigned int exp_shift;
 	bool dying;
+	bool notify_replica;
 };
 
 struct prelay_instance *prelay_instance_get(const struct net *net);

@@ -283,18 +283,26 @@ static int prelay_nl_get_addr(struct genl_info *info, struct nlattr *nest,
 	return 0;
 }
 
-/* The binding an EP nest asks for, checked (prelay_bind_check()). */
+/*
+ * The binding an EP nest asks for, checked (prelay_bind_check()). With
+ * @idle_ms (SESSION_NEW) the nest may carry IDLE_MS, returned there
+ * (U64_MAX when absent).
+ */
 static int prelay_nl_get_bind(struct genl_info *info, struct nlattr *nest,
-			  struct prelay_bind *b)
+			  struct prelay_bind *b, u64 *idle_ms)
 {
 	struct nlattr *ep[PEER_RELAY_EP_A_MAX + 1];
 	int err;
 
 	memset(b, 0, sizeof(*b));
-	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX, nest, prelay_ep_bind_policy,
+	err = nla_parse_nested(ep, PEER_RELAY_EP_A_MAX, nest,
+			       idle_ms ? prelay_ep_new_policy : prelay_ep_bind_policy,
 			       info->extack);
 	if (err)
 		return err;
+	if (idle_ms)
+		*idle_ms = ep[PEER_RELAY_EP_A_IDLE_MS] ?
+			   nla_get_u64(ep[PEER_RELAY_EP_A_IDLE_MS]) : U64_MAX;
 	err = prelay_nl_get_addr(info, nest, ep, PEER_RELAY_EP_A_REMOTE_IPV4,
 			     PEER_RELAY_EP_A_REMOTE_IPV6,
 			     PEER_RELAY_EP_A_REMOTE_PORT, &b->remote);
@@ -313,16 +321,69 @@ static int prelay_nl_get_bind(struct genl_info *info, struct nlattr *nest,
 }
 
 /*
+ * The replication attributes of SESSION_NEW: LAMPORT, AGE_MS and the
+ * endpoints' IDLE_MS only with REPLICA, which needs VNI and LAMPORT.
+ */
+static int prelay_nl_check_replica(struct genl_info *info, struct nlattr **tb,
+			       const u64 idle[2])
+{
+	struct nlattr *top = info->attrs[PEER_RELAY_A_SESSION];
+	unsigned int i;
+
+	if (tb[PEER_RELAY_SESSION_A_REPLICA])
+		return prelay_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_VNI,
+				     "a replica needs its VNI") ||
+		       prelay_nl_missing(info, top, tb, PEER_RELAY_SESSION_A_LAMPORT,
+				     "a replica needs its LamportID") ? -EINVAL : 0;
+	if (tb[PEER_RELAY_SESSION_A_LAMPORT] || tb[PEER_RELAY_SESSION_A_AGE_MS]) {
+		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SESSION_A_LAMPORT] ?:
+				tb[PEER_RELAY_SESSION_A_AGE_MS]);
+		NL_SET_ERR_MSG_MOD(info->extack, "LAMPORT and AGE_MS are only accepted with REPLICA");
+		return -EINVAL;
+	}
+	for (i = 0; i < 2; i++) {
+		if (idle[i] != U64_MAX) {
+			NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SESSION_A_EP0 + i]);
+			NL_SET_ERR_MSG_MOD(info->extack, "an endpoint's IDLE_MS is only accepted with REPLICA");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Bind endpoint @i of a replica: an unchanged binding only refreshes
+ * last-seen (no event: the periodic refresh of every session must not
+ * flood the event group), a new one is bound like any other.
+ */
+static void prelay_nl_replica_bind(struct prelay_instance *inst,
+			       struct prelay_session *s, unsigned int i,
+			       const struct prelay_bind *b, u64 idle_ms)
+{
+	struct prelay_bind cur[2];
+
+	prelay_session_binds(s, cur);
+	if (memcmp(&cur[i], b, sizeof(*b)))
+		prelay_session_bind(inst, s, i, &b->remote, &b->local);
+	if (idle_ms != U64_MAX)
+		prelay_session_seen(s, i, idle_ms);
+}
+
+/*
  * SESSION_NEW, optionally with EP0 and/or EP1: every binding is parsed and
  * checked before the session is created, so a bad one changes nothing.
+ * With REPLICA it installs a session replicated from another relay.
  */
 int prelay_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
 	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
 	struct nlattr *top = info->attrs[PEER_RELAY_A_SESSION];
+	u64 idle[2] = { U64_MAX, U64_MAX };
+	const u8 *key0, *key1;
 	struct prelay_bind bind[2];
 	struct prelay_session *s;
+	bool replica;
 	unsigned int i;
 	u32 vni = 0;
 	int err;
@@ -342,25 +403,43 @@ int prelay_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 		if (!tb[PEER_RELAY_SESSION_A_EP0 + i])
 			continue;
 		err = prelay_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + i],
-				     &bind[i]);
+				     &bind[i], &idle[i]);
 		if (err)
 			return err;
 	}
+	err = prelay_nl_check_replica(info, tb, idle);
+	if (err)
+		return err;
+	replica = nla_get_flag(tb[PEER_RELAY_SESSION_A_REPLICA]);
+	key0 = nla_data(tb[PEER_RELAY_SESSION_A_KEY0]);
+	key1 = nla_data(tb[PEER_RELAY_SESSION_A_KEY1]);
 
 	mutex_lock(&inst->lock);
-	s = prelay_session_new(inst, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
-			   nla_data(tb[PEER_RELAY_SESSION_A_KEY1]), vni,
-			   info->extack);
+	inst->notify_replica = replica;
+	if (replica)
+		s = prelay_session_new_replica(inst, key0, key1, vni,
+					   nla_get_u64(tb[PEER_RELAY_SESSION_A_LAMPORT]),
+					   tb[PEER_RELAY_SESSION_A_AGE_MS] ?
+					   nla_get_u64(tb[PEER_RELAY_SESSION_A_AGE_MS]) : 0,
+					   info->extack);
+	else
+		s = prelay_session_new(inst, key0, key1, vni, info->extack);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
 		goto out;
 	}
-	for (i = 0; i < 2; i++)
-		if (tb[PEER_RELAY_SESSION_A_EP0 + i])
+	for (i = 0; i < 2; i++) {
+		if (!tb[PEER_RELAY_SESSION_A_EP0 + i])
+			continue;
+		if (replica)
+			prelay_nl_replica_bind(inst, s, i, &bind[i], idle[i]);
+		else
 			prelay_session_bind(inst, s, i, &bind[i].remote,
 					&bind[i].local);
+	}
 	err = prelay_nl_reply_session(info, s);
 out:
+	inst->notify_replica = false;
 	mutex_unlock(&inst->lock);
 	return err;
 }
@@ -386,7 +465,8 @@ int prelay_nl_session_bind_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	idx = tb[PEER_RELAY_SESSION_A_EP1] ? 1 : 0;
-	err = prelay_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], &bind);
+	err = prelay_nl_get_bind(info, tb[PEER_RELAY_SESSION_A_EP0 + idx], &bind,
+			     NULL);
 	if (err)
 		return err;
 
@@ -403,16 +483,20 @@ int prelay_nl_session_bind_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* Find the session a GET/DEL request names: by VNI or by key pair. */
+/*
+ * Find the session a GET/DEL request names: by VNI or by key pair, parsed
+ * into @tb with @policy.
+ */
 static struct prelay_session *prelay_nl_session_find(struct prelay_instance *inst,
-					     struct genl_info *info)
+					     struct genl_info *info,
+					     const struct nla_policy *policy,
+					     struct nlattr **tb)
 {
-	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
 	struct prelay_session *s;
 	int err;
 
 	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SESSION,
-			       PEER_RELAY_SESSION_A_MAX, prelay_session_sel_policy, tb);
+			       PEER_RELAY_SESSION_A_MAX, policy, tb);
 	if (err)
 		return ERR_PTR(err);
 	if (tb[PEER_RELAY_SESSION_A_VNI]) {
@@ -435,18 +519,32 @@ static struct prelay_session *prelay_nl_session_find(struct prelay_instance *ins
 	return s;
 }
 
+/*
+ * SESSION_DEL; with LAMPORT only the session of that allocation (a
+ * replicated deletion must not remove a newer session of the pair).
+ */
 int prelay_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
+	struct nlattr *lamport;
 	struct prelay_session *s;
 	int err = 0;
 
 	mutex_lock(&inst->lock);
-	s = prelay_nl_session_find(inst, info);
-	if (IS_ERR(s))
+	s = prelay_nl_session_find(inst, info, prelay_session_del_policy, tb);
+	lamport = IS_ERR(s) ? NULL : tb[PEER_RELAY_SESSION_A_LAMPORT];
+	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
-	else
+	} else if (lamport && nla_get_u64(lamport) != s->lamport) {
+		NL_SET_BAD_ATTR(info->extack, lamport);
+		NL_SET_ERR_MSG_MOD(info->extack, "the session has another LamportID");
+		err = -ENOENT;
+	} else {
+		inst->notify_replica = nla_get_flag(tb[PEER_RELAY_SESSION_A_REPLICA]);
 		prelay_session_delete(inst, s, PEER_RELAY_DEL_USER);
+		inst->notify_replica = false;
+	}
 	mutex_unlock(&inst->lock);
 	return err;
 }
@@ -454,11 +552,12 @@ int prelay_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 int prelay_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
 	struct prelay_session *s;
 	int err;
 
 	mutex_lock(&inst->lock);
-	s = prelay_nl_session_find(inst, info);
+	s = prelay_nl_session_find(inst, info, prelay_session_sel_policy, tb);
 	err = IS_ERR(s) ? PTR_ERR(s) : prelay_nl_reply_session(info, s);
 	mutex_unlock(&inst->lock);
 	return err;
@@ -619,8 +718,18 @@ int prelay_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		nla_memcpy(cfg->server_key, tb[PEER_RELAY_CONFIG_A_SERVER_KEY],
 			   PEER_RELAY_KEY_LEN);
 	}
+	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN])
+		cfg->vni_min = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MIN]);
+	if (tb[PEER_RELAY_CONFIG_A_VNI_MAX])
+		cfg->vni_max = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MAX]);
 	err = 0;
-	if (tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
+	if (cfg->vni_min > cfg->vni_max) {
+		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_CONFIG_A_VNI_MIN] ?:
+				tb[PEER_RELAY_CONFIG_A_VNI_MAX]);
+		NL_SET_ERR_MSG_MOD(info->extack, "empty VNI range: VNI_MIN is above VNI_MAX");
+		err = -EINVAL;
+	}
+	if (!err && tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
 		err = prelay_nl_get_static_eps(info, tb[PEER_RELAY_CONFIG_A_STATIC_EPS],
 					   cfg);
 	if (!err) {

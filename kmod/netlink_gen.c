@@ -46,6 +46,33 @@ const struct nla_policy prelay_sock_get_req_policy[PEER_RELAY_A_MAX + 1] = {
 	[PEER_RELAY_A_SOCK] = NLA_POLICY_NESTED(prelay_sock_id_policy),
 };
 
+/* A binding of session-new; idle-ms only with replica. */
+const struct nla_policy prelay_ep_new_policy[PEER_RELAY_EP_A_MAX + 1] = {
+	[PEER_RELAY_EP_A_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[PEER_RELAY_EP_A_REMOTE_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[PEER_RELAY_EP_A_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[PEER_RELAY_EP_A_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[PEER_RELAY_EP_A_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[PEER_RELAY_EP_A_IDLE_MS] = { .type = NLA_U64 },
+};
+
+/* lamport, age-ms and the endpoints' idle-ms only with replica. */
+const struct nla_policy prelay_session_new_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
+	[PEER_RELAY_SESSION_A_VNI] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_EP0] = NLA_POLICY_NESTED(prelay_ep_new_policy),
+	[PEER_RELAY_SESSION_A_EP1] = NLA_POLICY_NESTED(prelay_ep_new_policy),
+	[PEER_RELAY_SESSION_A_LAMPORT] = NLA_POLICY_MIN(NLA_U64, 1),
+	[PEER_RELAY_SESSION_A_AGE_MS] = { .type = NLA_U64 },
+	[PEER_RELAY_SESSION_A_REPLICA] = { .type = NLA_FLAG },
+};
+
+const struct nla_policy prelay_session_new_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_new_policy),
+};
+
 /* A binding; local-* is optional. */
 const struct nla_policy prelay_ep_bind_policy[PEER_RELAY_EP_A_MAX + 1] = {
 	[PEER_RELAY_EP_A_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(4),
@@ -53,19 +80,6 @@ const struct nla_policy prelay_ep_bind_policy[PEER_RELAY_EP_A_MAX + 1] = {
 	[PEER_RELAY_EP_A_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[PEER_RELAY_EP_A_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(4),
 	[PEER_RELAY_EP_A_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(16),
-};
-
-const struct nla_policy prelay_session_new_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
-	[PEER_RELAY_SESSION_A_VNI] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
-	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
-	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
-	[PEER_RELAY_SESSION_A_EP0] = NLA_POLICY_NESTED(prelay_ep_bind_policy),
-	[PEER_RELAY_SESSION_A_EP1] = NLA_POLICY_NESTED(prelay_ep_bind_policy),
-};
-
-const struct nla_policy prelay_session_new_req_policy[PEER_RELAY_A_MAX + 1] = {
-	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_new_policy),
 };
 
 const struct nla_policy prelay_session_bind_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
@@ -79,16 +93,26 @@ const struct nla_policy prelay_session_bind_req_policy[PEER_RELAY_A_MAX + 1] = {
 	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_bind_policy),
 };
 
+/* A selector, optionally only that lamport, optionally a replica's. */
+const struct nla_policy prelay_session_del_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
+	[PEER_RELAY_SESSION_A_VNI] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
+	[PEER_RELAY_SESSION_A_LAMPORT] = NLA_POLICY_MIN(NLA_U64, 1),
+	[PEER_RELAY_SESSION_A_REPLICA] = { .type = NLA_FLAG },
+};
+
+const struct nla_policy prelay_session_del_req_policy[PEER_RELAY_A_MAX + 1] = {
+	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_del_policy),
+};
+
 /* Selects one session, by vni or by key0 and key1. */
 const struct nla_policy prelay_session_sel_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
 	[PEER_RELAY_SESSION_A_VNI] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
 	[PEER_RELAY_SESSION_A_KEY0] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
 	[PEER_RELAY_SESSION_A_KEY1] = NLA_POLICY_EXACT_LEN(PEER_RELAY_KEY_LEN),
-};
-
-const struct nla_policy prelay_session_del_req_policy[PEER_RELAY_A_MAX + 1] = {
-	[PEER_RELAY_A_SESSION] = NLA_POLICY_NESTED(prelay_session_sel_policy),
 };
 
 const struct nla_policy prelay_session_get_req_policy[PEER_RELAY_A_MAX + 1] = {
@@ -123,6 +147,10 @@ const struct nla_policy prelay_config_set_policy[PEER_RELAY_CONFIG_A_MAX + 1] = 
 		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_10000000),
 	[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_0_10000000),
+	[PEER_RELAY_CONFIG_A_VNI_MIN] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
+	[PEER_RELAY_CONFIG_A_VNI_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &prelay_range_1_0xffffff),
 };
 
 const struct nla_policy prelay_config_set_req_policy[PEER_RELAY_A_MAX + 1] = {

@@ -20,13 +20,15 @@ extern const struct nla_policy prelay_sock_attach_req_policy[PEER_RELAY_A_MAX + 
 extern const struct nla_policy prelay_sock_id_policy[PEER_RELAY_SOCK_A_MAX + 1];
 extern const struct nla_policy prelay_sock_detach_req_policy[PEER_RELAY_A_MAX + 1];
 extern const struct nla_policy prelay_sock_get_req_policy[PEER_RELAY_A_MAX + 1];
-extern const struct nla_policy prelay_ep_bind_policy[PEER_RELAY_EP_A_MAX + 1];
+extern const struct nla_policy prelay_ep_new_policy[PEER_RELAY_EP_A_MAX + 1];
 extern const struct nla_policy prelay_session_new_policy[PEER_RELAY_SESSION_A_MAX + 1];
 extern const struct nla_policy prelay_session_new_req_policy[PEER_RELAY_A_MAX + 1];
+extern const struct nla_policy prelay_ep_bind_policy[PEER_RELAY_EP_A_MAX + 1];
 extern const struct nla_policy prelay_session_bind_policy[PEER_RELAY_SESSION_A_MAX + 1];
 extern const struct nla_policy prelay_session_bind_req_policy[PEER_RELAY_A_MAX + 1];
-extern const struct nla_policy prelay_session_sel_policy[PEER_RELAY_SESSION_A_MAX + 1];
+extern const struct nla_policy prelay_session_del_policy[PEER_RELAY_SESSION_A_MAX + 1];
 extern const struct nla_policy prelay_session_del_req_policy[PEER_RELAY_A_MAX + 1];
+extern const struct nla_policy prelay_session_sel_policy[PEER_RELAY_SESSION_A_MAX + 1];
 extern const struct nla_policy prelay_session_get_req_policy[PEER_RELAY_A_MAX + 1];
 extern const struct nla_policy prelay_ep_static_policy[PEER_RELAY_EP_A_MAX + 1];
 extern const struct nla_policy prelay_static_eps_set_policy[PEER_RELAY_STATIC_EPS_A_MAX + 1];

@@ -94,6 +94,7 @@ size_t prelay_nl_session_size(void)
 	       2 * nla_total_size_64bit(sizeof(u64)) +		/* LAMPORT, AGE_MS */
 	       nla_total_size(sizeof(u8)) +			/* STATE */
 	       nla_total_size(sizeof(u32)) +			/* DEL_REASON */
+	       nla_total_size(0) +				/* REPLICA */
 	       2 * prelay_nl_endpoint_size();			/* EP0, EP1 */
 }
 
@@ -225,7 +226,9 @@ int prelay_nl_put_config(struct sk_buff *msg, const struct prelay_config *cfg)
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE, cfg->pass_rate) ||
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst) ||
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
-			cfg->pass_rate_total))
+			cfg->pass_rate_total) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_VNI_MIN, cfg->vni_min) ||
+	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_VNI_MAX, cfg->vni_max))
 		return -EMSGSIZE;
 	if (cfg->has_server_key &&
 	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,

@@ -59,7 +59,8 @@ void prelay_notify_session(struct prelay_instance *inst, struct prelay_session *
 		return;
 	nest = nla_nest_start(msg, PEER_RELAY_A_SESSION);
 	if (!nest || prelay_nl_put_session(msg, s) ||
-	    (reason && nla_put_u32(msg, PEER_RELAY_SESSION_A_DEL_REASON, reason))) {
+	    (reason && nla_put_u32(msg, PEER_RELAY_SESSION_A_DEL_REASON, reason)) ||
+	    (inst->notify_replica && nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))) {
 		nlmsg_free(msg);
 		return;
 	}

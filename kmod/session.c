@@ -143,7 +143,8 @@ static int prelay_session_insert_vni(struct prelay_instance *inst,
 		}
 	} else {
 		err = xa_alloc_cyclic(&inst->sessions, &vni, s,
-				      XA_LIMIT(PEER_RELAY_VNI_MIN, PEER_RELAY_VNI_MAX),
+				      XA_LIMIT(inst->config.vni_min,
+					       inst->config.vni_max),
 				      &inst->vni_next, GFP_KERNEL);
 		if (err == -EBUSY) {
 			NL_SET_ERR_MSG_MOD(extack, "VNI pool exhausted");
@@ -158,6 +159,74 @@ static int prelay_session_insert_vni(struct prelay_instance *inst,
 	}
 	s->vni = vni;
 	return 0;
+}
+
+/*
+ * Create the session of a key pair, or return its existing one. @lamport
+ * 0: the next LamportID of this instance; else a replica's (which must
+ * then match an existing session's). @age: jiffies since the allocation.
+ */
+static struct prelay_session *prelay_session_create(struct prelay_instance *inst,
+						const u8 *key_a, const u8 *key_b,
+						u32 vni, u64 lamport,
+						unsigned long age,
+						struct netlink_ext_ack *extack)
+{
+	struct prelay_session *s;
+	int err;
+
+	lockdep_assert_held(&inst->lock);
+
+	err = prelay_session_check_keys(inst, key_a, key_b, extack);
+	if (err)
+		return ERR_PTR(err);
+
+	s = prelay_session_by_keys(inst, key_a, key_b);
+	if (s) {
+		if (vni && vni != s->vni) {
+			NL_SET_ERR_MSG_MOD(extack, "the key pair already has a session with another VNI");
+			return ERR_PTR(-EEXIST);
+		}
+		if (lamport && lamport != s->lamport) {
+			NL_SET_ERR_MSG_MOD(extack, "the key pair already has a session with another LamportID");
+			return ERR_PTR(-EEXIST);
+		}
+		return s;
+	}
+
+	if (inst->n_sessions >= inst->config.max_sessions) {
+		NL_SET_ERR_MSG_MOD(extack, "session limit reached (config max-sessions)");
+		return ERR_PTR(-ENOSPC);
+	}
+
+	s = kmem_cache_zalloc(prelay_session_cache, GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	prelay_sort_keys(s->keys, key_a, key_b);
+	seqcount_init(&s->bind_seq);
+	s->created = jiffies - age;
+	s->lamport = lamport ?: inst->lamport + 1;
+
+	err = rhashtable_insert_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
+	if (err) {
+		kmem_cache_free(prelay_session_cache, s);
+		return ERR_PTR(err);
+	}
+	/* Published to the fast path last, fully initialised. */
+	err = prelay_session_insert_vni(inst, s, vni, extack);
+	if (err) {
+		rhashtable_remove_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
+		kmem_cache_free(prelay_session_cache, s);
+		return ERR_PTR(err);
+	}
+
+	/* Local allocations stay newer than every replica's. */
+	inst->lamport = max(inst->lamport, s->lamport);
+	WRITE_ONCE(inst->n_sessions, inst->n_sessions + 1);
+	atomic64_inc(&inst->sessions_created);
+	prelay_expiry_add(inst, s);
+	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_NEW_NTF, 0);
+	return s;
 }
 
 /**
@@ -178,56 +247,52 @@ struct prelay_session *prelay_session_new(struct prelay_instance *inst, const u8
 				  const u8 *key_b, u32 vni,
 				  struct netlink_ext_ack *extack)
 {
-	struct prelay_session *s;
-	int err;
+	return prelay_session_create(inst, key_a, key_b, vni, 0, 0, extack);
+}
 
-	lockdep_assert_held(&inst->lock);
+/**
+ * prelay_session_new_replica() - install a session replicated from a peer
+ * @inst: relay instance
+ * @key_a: one client key
+ * @key_b: the other client key
+ * @vni: the session's VNI on the peer (any, not only this relay's range)
+ * @lamport: its LamportID on the peer, >= 1
+ * @age_ms: time since the peer allocated it
+ * @extack: error reporting
+ *
+ * Like prelay_session_new(), but the session keeps the peer's VNI,
+ * LamportID and age, and an existing session of the pair must have both
+ * (-EEXIST otherwise). Later local allocations get LamportIDs above it.
+ *
+ * Context: inst->lock held.
+ * Return: the session or an ERR_PTR().
+ */
+struct prelay_session *prelay_session_new_replica(struct prelay_instance *inst,
+					  const u8 *key_a, const u8 *key_b,
+					  u32 vni, u64 lamport, u64 age_ms,
+					  struct netlink_ext_ack *extack)
+{
+	return prelay_session_create(inst, key_a, key_b, vni, lamport,
+				     msecs_to_jiffies(age_ms), extack);
+}
 
-	err = prelay_session_check_keys(inst, key_a, key_b, extack);
-	if (err)
-		return ERR_PTR(err);
+/**
+ * prelay_session_seen() - a peer saw traffic on an endpoint @idle_ms ago
+ * @s: the session
+ * @idx: endpoint index
+ * @idle_ms: the peer's idle time of that endpoint
+ *
+ * last_seen only moves forward: the standby never expires a session the
+ * active keeps alive, and its own traffic (after a takeover) still counts.
+ *
+ * Context: inst->lock held.
+ */
+void prelay_session_seen(struct prelay_session *s, unsigned int idx, u64 idle_ms)
+{
+	unsigned long seen = jiffies - msecs_to_jiffies(idle_ms);
 
-	s = prelay_session_by_keys(inst, key_a, key_b);
-	if (s) {
-		if (vni && vni != s->vni) {
-			NL_SET_ERR_MSG_MOD(extack, "the key pair already has a session with another VNI");
-			return ERR_PTR(-EEXIST);
-		}
-		return s;
-	}
-
-	if (inst->n_sessions >= inst->config.max_sessions) {
-		NL_SET_ERR_MSG_MOD(extack, "session limit reached (config max-sessions)");
-		return ERR_PTR(-ENOSPC);
-	}
-
-	s = kmem_cache_zalloc(prelay_session_cache, GFP_KERNEL);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	prelay_sort_keys(s->keys, key_a, key_b);
-	seqcount_init(&s->bind_seq);
-	s->created = jiffies;
-	s->lamport = inst->lamport + 1;
-
-	err = rhashtable_insert_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
-	if (err) {
-		kmem_cache_free(prelay_session_cache, s);
-		return ERR_PTR(err);
-	}
-	/* Published to the fast path last, fully initialised. */
-	err = prelay_session_insert_vni(inst, s, vni, extack);
-	if (err) {
-		rhashtable_remove_fast(&inst->pairs, &s->pair_node, prelay_pair_params);
-		kmem_cache_free(prelay_session_cache, s);
-		return ERR_PTR(err);
-	}
-
-	inst->lamport = s->lamport;
-	WRITE_ONCE(inst->n_sessions, inst->n_sessions + 1);
-	atomic64_inc(&inst->sessions_created);
-	prelay_expiry_add(inst, s);
-	prelay_notify_session(inst, s, PEER_RELAY_CMD_SESSION_NEW_NTF, 0);
-	return s;
+	if (time_after(seen, READ_ONCE(s->ep[idx].last_seen)))
+		WRITE_ONCE(s->ep[idx].last_seen, seen);
 }
 
 static bool prelay_addr_usable_remote(const struct prelay_addr *a)

@@ -86,6 +86,11 @@ void prelay_sessions_destroy(struct prelay_instance *inst);
 struct prelay_session *prelay_session_new(struct prelay_instance *inst, const u8 *key_a,
 				  const u8 *key_b, u32 vni,
 				  struct netlink_ext_ack *extack);
+struct prelay_session *prelay_session_new_replica(struct prelay_instance *inst,
+					  const u8 *key_a, const u8 *key_b,
+					  u32 vni, u64 lamport, u64 age_ms,
+					  struct netlink_ext_ack *extack);
+void prelay_session_seen(struct prelay_session *s, unsigned int idx, u64 idle_ms);
 struct prelay_session *prelay_session_by_keys(struct prelay_instance *inst,
 				      const u8 *key_a, const u8 *key_b);
 int prelay_bind_check(const struct prelay_addr *remote, const struct prelay_addr *local,

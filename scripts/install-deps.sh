@@ -24,6 +24,7 @@ PACKAGES=(
 	dkms					# scripts/install.sh dkms-check
 	nftables iptables			# ops_deploy: the admin guide's firewall rules
 	wireguard-tools tcpdump			# wg_bridge: real WireGuard peers, capture on the relay
+	keepalived				# failover: VRRP moves the relay address
 )
 
 # install-deps.sh --debug-kernel: also what building a kernel from

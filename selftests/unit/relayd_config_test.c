@@ -13,6 +13,7 @@
 
 /* The code under test is not part of libpeerrelay.a: build it in. */
 #include "../../tools/relayd/config.c"
+#include "../../tools/relayd/sync_opts.c"
 #include "../../tools/relayd/ratelimit.c"
 
 static int parse(const char *text, struct relayd_opts *o, unsigned int cli,

@@ -9,9 +9,11 @@
 #   /sbin/ip     iproute2 (busybox's ip has no netns), kmod as
 #                modprobe/rmmod/insmod/lsmod/modinfo/depmod, jq
 #   /usr/bin     our tools (tools/<name>/<name> for each tool dir)
-#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs
-#   /lib/modules/KVER  veth, udp_tunnel, ip6_udp_tunnel, wireguard (+ deps)
-#                from the host and kmod/peer_relay.ko under updates/, with a
+#   /selftests   lib.sh, net/*.sh, demo.sh, build/selftests/* programs,
+#                keepalived/ (contrib/keepalived: the failover scenario)
+#   /usr/sbin/keepalived  Debian's keepalived, if installed (failover)
+#   /lib/modules/KVER  veth, bridge, udp_tunnel, ip6_udp_tunnel, wireguard
+#                (+ deps) from the host and kmod/peer_relay.ko under updates/, with a
 #                modules.dep made by `depmod -b`, so `modprobe peer_relay`
 #                works by name
 #   /init        selftests/vm/init
@@ -140,6 +142,12 @@ fi
 cp "$top/selftests/lib.sh" "$root/selftests/"
 cp "$top"/selftests/net/*.sh "$root/selftests/net/"
 [[ -f $top/selftests/demo.sh ]] && cp "$top/selftests/demo.sh" "$root/selftests/"
+# failover: keepalived (VRRP) with the shipped example config and hook
+if p=$(command -v keepalived); then
+	put_bin "$p" /usr/sbin/keepalived
+	mkdir -p "$root/selftests/keepalived"
+	cp "$top"/contrib/keepalived/* "$root/selftests/keepalived/"
+fi
 for p in "$top"/build/selftests/*; do
 	[[ -f $p && -x $p ]] || continue
 	put_bin "$p" "/selftests/$(basename "$p")"
@@ -171,7 +179,7 @@ add_module() {	# add_module NAME: the module and its dependencies
 		put_module "$f"
 	done
 }
-vm_modules="veth udp_tunnel ip6_udp_tunnel wireguard $ops_modules"
+vm_modules="veth bridge udp_tunnel ip6_udp_tunnel wireguard $ops_modules"	# bridge: failover's L2 segment
 ko=$top/build/kmod/peer_relay.ko
 if [[ -f $ko ]]; then
 	cp "$ko" "$root$moddir/updates/"

@@ -150,6 +150,7 @@ struct prl_session {
 	uint64_t age_ms;
 	struct prl_ep_info ep[2];
 	uint32_t del_reason;		/* SESSION_DEL_NTF only, else 0 */
+	bool replica;			/* event caused by replication */
 };
 
 struct prl_stats {
@@ -173,6 +174,7 @@ struct prl_stats {
 #define PRL_CFG_PASS_RATE	(1u << 5)
 #define PRL_CFG_PASS_BURST	(1u << 6)
 #define PRL_CFG_PASS_RATE_TOTAL	(1u << 7)
+#define PRL_CFG_VNI_RANGE	(1u << 8)	/* vni_min and vni_max */
 
 struct prl_config {
 	uint32_t mask;
@@ -182,6 +184,7 @@ struct prl_config {
 	uint32_t pass_rate;	/* per source, datagrams/s to userspace */
 	uint32_t pass_burst;
 	uint32_t pass_rate_total;	/* all sources together */
+	uint32_t vni_min, vni_max;	/* VNIs the kernel picks */
 	uint8_t server_key[PEER_RELAY_KEY_LEN];
 	unsigned int n_static_eps;	/* 0 with PRL_CFG_STATIC_EPS: clear */
 	struct prl_endpoint static_eps[PEER_RELAY_MAX_STATIC_EPS];
@@ -255,6 +258,18 @@ int prl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
 			const uint8_t *key_b, struct prl_session *out);
 int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg);
 int prl_session_flush(struct prl_nl *nl);
+
+/*
+ * Session replication (nl_replica.c). prl_session_replicate(): SESSION_NEW
+ * with REPLICA of @s as another relay reported it (VNI, keys, LamportID,
+ * age, bindings with their local address and idle time). An existing
+ * session with the same VNI and LamportID only has changed bindings
+ * rebound and its last-seen moved forward. prl_session_del_replica():
+ * SESSION_DEL{VNI, LAMPORT, REPLICA}: -ENOENT if VNI is gone or another
+ * allocation now.
+ */
+int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s);
+int prl_session_del_replica(struct prl_nl *nl, uint32_t vni, uint64_t lamport);
 
 int prl_stats_get(struct prl_nl *nl, struct prl_stats *out);
 int prl_config_get(struct prl_nl *nl, struct prl_config *out);

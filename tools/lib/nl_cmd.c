@@ -460,6 +460,10 @@ static int put_config(struct nl_msg *msg, const struct prl_config *cfg)
 	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
 			cfg->pass_rate_total))
 		return -EMSGSIZE;
+	if ((cfg->mask & PRL_CFG_VNI_RANGE) &&
+	    (nla_put_u32(msg, PEER_RELAY_CONFIG_A_VNI_MIN, cfg->vni_min) ||
+	     nla_put_u32(msg, PEER_RELAY_CONFIG_A_VNI_MAX, cfg->vni_max)))
+		return -EMSGSIZE;
 	if ((cfg->mask & PRL_CFG_SERVER_KEY) &&
 	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
 		    cfg->server_key))

@@ -36,6 +36,7 @@ static struct nla_policy session_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
 	[PEER_RELAY_SESSION_A_EP0]	= { .type = NLA_NESTED },
 	[PEER_RELAY_SESSION_A_EP1]	= { .type = NLA_NESTED },
 	[PEER_RELAY_SESSION_A_DEL_REASON] = { .type = NLA_U32 },
+	[PEER_RELAY_SESSION_A_REPLICA]	= { .type = NLA_FLAG },
 };
 
 static struct nla_policy ep_policy[PEER_RELAY_EP_A_MAX + 1] = {
@@ -76,6 +77,8 @@ static struct nla_policy config_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
 	[PEER_RELAY_CONFIG_A_PASS_RATE]		= { .type = NLA_U32 },
 	[PEER_RELAY_CONFIG_A_PASS_BURST]	= { .type = NLA_U32 },
 	[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]	= { .type = NLA_U32 },
+	[PEER_RELAY_CONFIG_A_VNI_MIN]		= { .type = NLA_U32 },
+	[PEER_RELAY_CONFIG_A_VNI_MAX]		= { .type = NLA_U32 },
 };
 
 static int parse_nested(struct nlattr **tb, int max, const struct nlattr *nest,
@@ -175,6 +178,7 @@ int prl_parse_session(const struct nlattr *nest, struct prl_session *out)
 	if (tb[PEER_RELAY_SESSION_A_DEL_REASON])
 		out->del_reason =
 			nla_get_u32(tb[PEER_RELAY_SESSION_A_DEL_REASON]);
+	out->replica = !!tb[PEER_RELAY_SESSION_A_REPLICA];
 	return 0;
 }
 
@@ -276,6 +280,11 @@ int prl_parse_config(const struct nlattr *nest, struct prl_config *out)
 		out->mask |= PRL_CFG_PASS_RATE_TOTAL;
 		out->pass_rate_total =
 			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
+	}
+	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN] && tb[PEER_RELAY_CONFIG_A_VNI_MAX]) {
+		out->mask |= PRL_CFG_VNI_RANGE;
+		out->vni_min = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MIN]);
+		out->vni_max = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MAX]);
 	}
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		out->mask |= PRL_CFG_SERVER_KEY;

@@ -50,6 +50,22 @@ static int set_static_eps(struct ctl *c, const char *name, const char *v,
 	return 0;
 }
 
+static int set_vni_range(struct ctl *c, const char *name, const char *v,
+			 struct prl_config *cfg)
+{
+	const char *dash = strchr(v, '-');
+	char lo[16];
+
+	if (!dash || dash == v || (size_t)(dash - v) >= sizeof(lo))
+		return ctl_usage_error(c, "invalid vni-range '%s': expected MIN-MAX", v);
+	memcpy(lo, v, (size_t)(dash - v));
+	lo[dash - v] = '\0';
+	if (ctl_arg_u32(c, name, lo, &cfg->vni_min) ||
+	    ctl_arg_u32(c, name, dash + 1, &cfg->vni_max))
+		return EXIT_USAGE;
+	return 0;
+}
+
 /* The settings of 'config set': a number at @off, or @parse. */
 static const struct setting {
 	const char *name;
@@ -66,6 +82,7 @@ static const struct setting {
 	NUM("pass-rate-total", PRL_CFG_PASS_RATE_TOTAL, pass_rate_total),
 	NUM("pass-burst", PRL_CFG_PASS_BURST, pass_burst),
 #undef NUM
+	{ "vni-range", PRL_CFG_VNI_RANGE, 0, set_vni_range },
 	{ "server-key", PRL_CFG_SERVER_KEY, 0, set_server_key },
 	{ "static-endpoints", PRL_CFG_STATIC_EPS, 0, set_static_eps },
 };
@@ -115,13 +132,14 @@ static int config_set(struct prl_cli *cli, int argc, char **argv)
 const struct prl_cli_cmd config_cmds[] = {
 	PRL_CLI_CMD("get", "", "show the relay configuration",
 	  "Prints bind-lifetime and idle-lifetime (milliseconds), max-sessions,\n"
-	  "pass-rate, pass-burst and pass-rate-total, server-key (hex or none)\n"
-	  "and static-endpoints (comma separated or none). With -j:\n"
+	  "pass-rate, pass-burst and pass-rate-total, vni-range, server-key (hex\n"
+	  "or none) and static-endpoints (comma separated or none). With -j:\n"
 	  "{bind_lifetime_ms, idle_lifetime_ms, max_sessions, pass_rate,\n"
-	  "pass_burst, pass_rate_total, server_key, static_endpoints: [...]}.\n",
+	  "pass_burst, pass_rate_total, vni_min, vni_max, server_key,\n"
+	  "static_endpoints: [...]}.\n",
 	  config_get),
 	PRL_CLI_CMD("set",
-	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [pass-rate-total N] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
+	  "[bind-lifetime MS] [idle-lifetime MS] [max-sessions N] [pass-rate N] [pass-burst N] [pass-rate-total N] [vni-range MIN-MAX] [server-key HEX] [static-endpoints ADDR:PORT[,...]|none]",
 	  "change the relay configuration",
 	  "Changes only the settings given:\n"
 	  "  bind-lifetime MS     time both clients get to bind (100..86400000)\n"
@@ -137,6 +155,9 @@ const struct prl_cli_cmd config_cmds[] = {
 	  "                       (burst: one second's worth) let through to\n"
 	  "                       relayd; excess counted as ratelimit_total;\n"
 	  "                       0: no limit (default 20000)\n"
+	  "  vni-range MIN-MAX    VNIs the kernel picks for new sessions\n"
+	  "                       (1-16777215); replicating relays use\n"
+	  "                       disjoint ranges\n"
 	  "  server-key HEX       the relay's disco public key (64 hex digits);\n"
 	  "                       SESSION_NEW rejects it as a client key\n"
 	  "  static-endpoints L   up to 16 ADDR:PORT advertised to clients,\n"

@@ -263,6 +263,10 @@ void out_config_json(struct prl_json *j, const struct prl_config *cfg)
 		prl_json_kv_u64(j, "pass_burst", cfg->pass_burst);
 	if (cfg->mask & PRL_CFG_PASS_RATE_TOTAL)
 		prl_json_kv_u64(j, "pass_rate_total", cfg->pass_rate_total);
+	if (cfg->mask & PRL_CFG_VNI_RANGE) {
+		prl_json_kv_u64(j, "vni_min", cfg->vni_min);
+		prl_json_kv_u64(j, "vni_max", cfg->vni_max);
+	}
 	if (cfg->mask & PRL_CFG_SERVER_KEY)
 		prl_json_kv_str(j, "server_key",
 			       prl_key_fmt(cfg->server_key, buf));
@@ -303,6 +307,9 @@ void out_config(struct ctl *c, const struct prl_config *cfg)
 		fprintf(f, "pass-burst %" PRIu32 "\n", cfg->pass_burst);
 	if (cfg->mask & PRL_CFG_PASS_RATE_TOTAL)
 		fprintf(f, "pass-rate-total %" PRIu32 "\n", cfg->pass_rate_total);
+	if (cfg->mask & PRL_CFG_VNI_RANGE)
+		fprintf(f, "vni-range %" PRIu32 "-%" PRIu32 "\n", cfg->vni_min,
+			cfg->vni_max);
 	fprintf(f, "server-key %s\n", cfg->mask & PRL_CFG_SERVER_KEY ?
 		prl_key_fmt(cfg->server_key, buf) : "none");
 	fprintf(f, "static-endpoints ");

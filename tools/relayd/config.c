@@ -204,8 +204,18 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		if (!(cli_set & RELAYD_SET_BURST))
 			o->rate_burst = v;
 	} else {
-		*why = "unknown setting";
-		return -EINVAL;
+		/* replication: the command line's sync-* options win as a whole */
+		struct relayd_sync_opts tmp = o->sync;
+		struct prl_config tmp_rc = *rc;
+		int ret = relayd_sync_setting(&tmp, &tmp_rc, key, val);
+
+		if (ret == 1)
+			*why = "unknown setting";
+		if (ret)
+			return -EINVAL;
+		if (!(cli_set & RELAYD_SET_SYNC))
+			o->sync = tmp;
+		*rc = tmp_rc;
 	}
 	return 0;
 }

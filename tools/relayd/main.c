@@ -66,6 +66,21 @@ static void usage(FILE *f)
 		"      --no-kernel       do not use the kernel module (testing: sockets\n"
 		"                        are not attached, every datagram reaches relayd,\n"
 		"                        nothing is forwarded)\n"
+		"      --sync-listen ADDR:PORT\n"
+		"                        replicate sessions with other relays: accept\n"
+		"                        their connections here (TCP)\n"
+		"      --sync-peer ADDR:PORT[,...]\n"
+		"                        the other relays (connect targets and the only\n"
+		"                        addresses accepted); repeatable, at most %d\n"
+		"      --sync-key FILE   shared key of the sync channel (64 hex digits);\n"
+		"                        default: derived from the relay key (--key)\n"
+		"      --sync-vip ADDR   push sessions while ADDR (moved by keepalived)\n"
+		"                        is a local address, install the peers' else\n"
+		"      --sync-role R     active or standby: a fixed role instead\n"
+		"      --sync-refresh MS full resync period while active (default %d)\n"
+		"      --sync-name NAME  this relay's name in the peers' logs\n"
+		"      --vni-range MIN-MAX\n"
+		"                        VNIs the kernel picks; disjoint per relay\n"
 		"  -l, --log-level L     error, warn, info (default) or debug\n"
 		"  -v, --verbose         more log output (repeatable)\n"
 		"  -q, --quiet           only warnings and errors\n"
@@ -74,7 +89,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 after a clean shutdown, 1 on errors, 2 on usage errors.\n",
 		RELAYD_DEFAULT_PORT, RELAYD_MAX_SOCKETS_PER_FAMILY,
-		PRL_RL_DEFAULT_RATE, PRL_RL_DEFAULT_BURST);
+		PRL_RL_DEFAULT_RATE, PRL_RL_DEFAULT_BURST, SYNC_MAX_PEERS,
+		SYNC_DEFAULT_REFRESH_MS);
 }
 
 /* Returns -1 to continue, or an exit status. */
@@ -95,6 +111,15 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 		{ "rate-burst", required_argument, NULL, 'b' },
 		{ "metrics-file", required_argument, NULL, 'm' },
 		{ "control-socket", required_argument, NULL, 'C' },
+		/* replication (sync.c): long options only, 0x100 + n */
+		{ "sync-listen", required_argument, NULL, 0x100 },
+		{ "sync-peer", required_argument, NULL, 0x101 },
+		{ "sync-key", required_argument, NULL, 0x102 },
+		{ "sync-vip", required_argument, NULL, 0x103 },
+		{ "sync-role", required_argument, NULL, 0x104 },
+		{ "sync-refresh", required_argument, NULL, 0x105 },
+		{ "sync-name", required_argument, NULL, 0x106 },
+		{ "vni-range", required_argument, NULL, 0x107 },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -104,10 +129,20 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 	};
 	struct relayd_opts cli = *o;
 	unsigned int set = 0;
-	int c, verbose = 0;
+	int c, idx, verbose = 0;
 
 	while ((c = getopt_long(argc, argv, "p:f:n:c:k:g:s:r:b:m:C:l:UvqhV", longopts,
-				NULL)) != -1) {
+				&idx)) != -1) {
+		if (c >= 0x100) {
+			if (relayd_sync_setting(&cli.sync, &cli.relay_cfg,
+						longopts[idx].name, optarg)) {
+				fprintf(stderr, "relayd: invalid value '%s' for --%s\nTry 'relayd --help'.\n",
+					optarg, longopts[idx].name);
+				return 2;
+			}
+			set |= c == 0x107 ? 0 : RELAYD_SET_SYNC;
+			continue;
+		}
 		switch (c) {
 		case 'p':
 			if (relayd_parse_port(optarg, &cli.port))
@@ -217,6 +252,14 @@ static int parse_args(int argc, char **argv, struct relayd_opts *o,
 			return 1;
 		}
 	}
+	{
+		char err[128];
+
+		if (relayd_sync_check(&o->sync, err, sizeof(err))) {
+			fprintf(stderr, "relayd: %s\nTry 'relayd --help'.\n", err);
+			return 2;
+		}
+	}
 	return -1;
 
 bad_value:
@@ -229,6 +272,7 @@ int main(int argc, char **argv)
 {
 	struct relayd_control ctl = { 0 };
 	struct relayd_metrics metrics = { .tfd = -1 };
+	struct relayd_sync *sync = NULL;
 	struct relayd rd;
 	sigset_t mask;
 	int rc, err;
@@ -296,6 +340,14 @@ int main(int argc, char **argv)
 		goto out_loop;
 	if (relayd_metrics_init(&metrics, &ctl, rd.opts.metrics_file))
 		goto out_loop;
+	if (rd.opts.sync.enabled) {
+		if (!rd.nl_open) {
+			prl_log_err(&rd.log, "session replication needs the kernel data plane");
+			goto out_loop;
+		}
+		if (relayd_sync_start(&sync, &rd.opts.sync, rd.opts.key_file, &rd.log))
+			goto out_loop;
+	}
 	prl_log_info(&rd.log, "ready: %zu socket%s %s on UDP port %u",
 		    rd.n_socks, rd.n_socks == 1 ? "" : "s",
 		    rd.nl_open ? "attached" : rd.userspace ?
@@ -312,6 +364,7 @@ int main(int argc, char **argv)
 		    (unsigned long long)rd.rx_stats.bytes,
 		    rd.userspace ? "forwarding threads" : "kernel");
 out_loop:
+	relayd_sync_stop(sync);
 	relayd_control_log_stats(&ctl);
 	relayd_metrics_fini(&metrics, true);
 	/* stops the data plane's threads first (dp_user.c) */

@@ -21,6 +21,7 @@
  *   uplane.c    userspace data plane (tools/lib/uforward) when the
  *               module is absent or --userspace: forwarding threads on
  *               the relay sockets, passed datagrams queued to rd->rx
+ *   sync.c      session replication to/from other relays (own thread)
  *
  * The handshake plugs in by setting rd->rx/rd->rx_arg before
  * relayd_loop_run(), registering extra fds (e.g. the netlink events
@@ -37,6 +38,7 @@
 #include "addr.h"
 #include "log.h"
 #include "nl.h"
+#include "sync.h"
 
 #define RELAYD_MAX_SOCKETS_PER_FAMILY	64
 #define RELAYD_DEFAULT_PORT		7000
@@ -92,6 +94,7 @@ typedef void (*relayd_signal_fn)(struct relayd *rd, int signo, void *arg);
 #define RELAYD_SET_BURST	(1u << 8)
 #define RELAYD_SET_METRICS	(1u << 9)
 #define RELAYD_SET_CTLSOCK	(1u << 10)
+#define RELAYD_SET_SYNC		(1u << 11)	/* any sync-* option */
 
 struct relayd_opts {
 	uint16_t port;			/* 0: the kernel picks one */
@@ -111,6 +114,7 @@ struct relayd_opts {
 	uint32_t rate_limit;		/* control packets/s per source, 0: off */
 	uint32_t rate_burst;
 	unsigned int owned;		/* RELAYD_SET_KEY/GRANTS: strdup'ed */
+	struct relayd_sync_opts sync;	/* session replication (sync.c) */
 };
 
 struct relayd_handler;

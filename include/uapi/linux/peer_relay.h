@@ -186,7 +186,10 @@ enum peer_relay_session_a {
 	PEER_RELAY_SESSION_A_KEY0,
 	/* binary[32]: The larger client key. */
 	PEER_RELAY_SESSION_A_KEY1,
-	/* u64: Allocation id (1, 2, ...), unique per namespace. */
+	/*
+	 * u64: Allocation id (1, 2, ...), unique per namespace; a replica
+	 * keeps its relay's (session-new/session-del with replica).
+	 */
 	PEER_RELAY_SESSION_A_LAMPORT,
 	/* u8, enum session-state */
 	PEER_RELAY_SESSION_A_STATE,
@@ -198,6 +201,14 @@ enum peer_relay_session_a {
 	PEER_RELAY_SESSION_A_EP1,
 	/* u32, enum del-reason: session-del-ntf only. */
 	PEER_RELAY_SESSION_A_DEL_REASON,
+	/*
+	 * flag: Request from session replication (session-new: install another
+	 * relay's session with its vni, lamport and age-ms, endpoints with
+	 * idle-ms; session-del: delete a replicated session). Set in the
+	 * events such a request causes, so replication daemons do not send
+	 * them back (Documentation/replication.md).
+	 */
+	PEER_RELAY_SESSION_A_REPLICA,
 
 	__PEER_RELAY_SESSION_A_MAX,
 };
@@ -317,6 +328,18 @@ enum peer_relay_config_a {
 	 * limit.
 	 */
 	PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
+	/*
+	 * u32: First VNI the kernel picks for a session without an explicit
+	 * one (default 1). Replicating relays use disjoint ranges, so sessions
+	 * created during a split brain never collide; explicit and replicated
+	 * VNIs may be anywhere.
+	 */
+	PEER_RELAY_CONFIG_A_VNI_MIN,
+	/*
+	 * u32: Last such VNI (default 16777215); vni-min above vni-max is
+	 * EINVAL.
+	 */
+	PEER_RELAY_CONFIG_A_VNI_MAX,
 
 	__PEER_RELAY_CONFIG_A_MAX,
 };

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Installing sessions replicated from another relay: SESSION_NEW and
+ * SESSION_DEL with the REPLICA flag (Documentation/replication.md).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "nl.h"
+
+/* EP nest of a replica: binding, local address, idle time. */
+static int put_replica_ep(struct nl_msg *msg, int type,
+			  const struct prl_ep_info *ep)
+{
+	const struct prl_addr *local = &ep->local;
+	int fam = ep->remote.addr.family;
+	struct nlattr *nest;
+
+	if (fam != AF_INET && fam != AF_INET6)
+		return -EINVAL;
+	if (local->family && local->family != fam)
+		return -EINVAL;
+	nest = prl_nl_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 :
+					  PEER_RELAY_EP_A_REMOTE_IPV6,
+		    (int)prl_addr_len(&ep->remote.addr), ep->remote.addr.u.raw) ||
+	    nla_put_u16(msg, PEER_RELAY_EP_A_REMOTE_PORT, ep->remote.port) ||
+	    (local->family &&
+	     nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_LOCAL_IPV4 :
+					   PEER_RELAY_EP_A_LOCAL_IPV6,
+		     (int)prl_addr_len(local), local->u.raw)) ||
+	    nla_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS, ep->idle_ms))
+		return -EMSGSIZE;
+	prl_nl_nest_end(msg, nest);
+	return 0;
+}
+
+static int send_session_msg(struct prl_nl *nl, struct nl_msg *msg,
+			    struct nlattr *nest, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		memset(&nl->last, 0, sizeof(nl->last));
+		nl->last.err = err < 0 ? err : -EMSGSIZE;
+		return nl->last.err;
+	}
+	prl_nl_nest_end(msg, nest);
+	return prl_nl_request(nl, msg, NULL, NULL);
+}
+
+int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	unsigned int i;
+	int err = 0;
+
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	if (!msg)
+		return -ENOMEM;
+	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
+	    nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, s->key0) ||
+	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, s->key1) ||
+	    nla_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport) ||
+	    nla_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS, s->age_ms) ||
+	    nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))
+		err = -EMSGSIZE;
+	for (i = 0; i < 2 && !err; i++)
+		if (s->ep[i].remote.addr.family)
+			err = put_replica_ep(msg, i ? PEER_RELAY_SESSION_A_EP1 :
+						      PEER_RELAY_SESSION_A_EP0,
+					     &s->ep[i]);
+	return send_session_msg(nl, msg, nest, err);
+}
+
+int prl_session_del_replica(struct prl_nl *nl, uint32_t vni, uint64_t lamport)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	int err = 0;
+
+	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_DEL, 0);
+	if (!msg)
+		return -ENOMEM;
+	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
+	    nla_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, lamport) ||
+	    nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))
+		err = -EMSGSIZE;
+	return send_session_msg(nl, msg, nest, err);
+}
