@@ -288,17 +288,23 @@ int prl_rc_alloc_input(struct prl_rc *c, const uint8_t *buf, size_t len,
 	return 1;
 }
 
-int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
-		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
-		   struct prl_disco_endpoint *ep)
+/*
+ * The blocking form of a non-blocking step (allocation, bind): feed every
+ * datagram to @input (> 0 done, 0 not ours, < 0 error) and call @resend
+ * every PRL_RC_RETRY_MS until @timeout_ms passes. @err is the result of
+ * the step's start.
+ */
+typedef int (*rc_input_fn)(struct prl_rc *c, const uint8_t *buf, size_t len,
+			   const struct sockaddr_storage *from,
+			   socklen_t from_len, void *arg);
+
+static int rc_wait(struct prl_rc *c, int err, int timeout_ms,
+		   rc_input_fn input, int (*resend)(struct prl_rc *c),
+		   void *arg)
 {
 	uint8_t buf[PRL_RC_MAX_DATAGRAM];
-	uint64_t deadline, retry;
-	ssize_t n;
-	int err;
+	uint64_t deadline = deadline_after(timeout_ms), retry;
 
-	err = prl_rc_alloc_start(c, server_key, peer);
-	deadline = deadline_after(timeout_ms);
 	for (;;) {
 		if (err)
 			return err;
@@ -306,6 +312,7 @@ int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 		for (;;) {
 			struct sockaddr_storage from;
 			socklen_t flen;
+			ssize_t n;
 
 			n = recv_until(c, buf, sizeof(buf),
 				       min_deadline(deadline, retry), &from,
@@ -317,15 +324,30 @@ int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 			}
 			if (n < 0)
 				return (int)n;
-			err = prl_rc_alloc_input(c, buf, (size_t)n, ep);
+			err = input(c, buf, (size_t)n, &from, flen, arg);
 			if (err < 0)
 				return err;
 			if (err > 0)
 				return 0;
 			c->rx_ignored++;
 		}
-		err = prl_rc_alloc_send(c);
+		err = resend(c);
 	}
+}
+
+static int alloc_input(struct prl_rc *c, const uint8_t *buf, size_t len,
+		       const struct sockaddr_storage *from, socklen_t from_len,
+		       void *ep)
+{
+	return prl_rc_alloc_input(c, buf, len, ep);
+}
+
+int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
+		   const uint8_t peer[PRL_KEY_LEN], int timeout_ms,
+		   struct prl_disco_endpoint *ep)
+{
+	return rc_wait(c, prl_rc_alloc_start(c, server_key, peer), timeout_ms,
+		       alloc_input, prl_rc_alloc_send, ep);
 }
 
 /* ---- handshake ---- */
@@ -479,46 +501,22 @@ int prl_rc_bind_input(struct prl_rc *c, const uint8_t *buf, size_t len,
 	return err ? err : 1;
 }
 
+static int bind_input(struct prl_rc *c, const uint8_t *buf, size_t len,
+		      const struct sockaddr_storage *from, socklen_t from_len,
+		      void *challenge_from)
+{
+	int err = prl_rc_bind_input(c, buf, len, from, from_len);
+
+	if (err > 0 && challenge_from)
+		*(struct sockaddr_storage *)challenge_from = *from;
+	return err;
+}
+
 int prl_rc_bind(struct prl_rc *c, uint32_t generation, int timeout_ms,
 	       struct sockaddr_storage *challenge_from)
 {
-	uint8_t buf[PRL_RC_MAX_DATAGRAM];
-	uint64_t deadline, retry;
-	int err;
-
-	err = prl_rc_bind_start(c, generation);
-	deadline = deadline_after(timeout_ms);
-	for (;;) {
-		if (err)
-			return err;
-		retry = prl_rc_now_ns() + PRL_RC_RETRY_MS * 1000000ull;
-		for (;;) {
-			struct sockaddr_storage from;
-			socklen_t flen;
-			ssize_t r;
-
-			r = recv_until(c, buf, sizeof(buf),
-				       min_deadline(deadline, retry), &from,
-				       &flen);
-			if (r == -ETIMEDOUT) {
-				if (deadline && prl_rc_now_ns() >= deadline)
-					return -ETIMEDOUT;
-				break;	/* retransmit the Bind */
-			}
-			if (r < 0)
-				return (int)r;
-			err = prl_rc_bind_input(c, buf, (size_t)r, &from, flen);
-			if (err < 0)
-				return err;
-			if (err > 0) {
-				if (challenge_from)
-					*challenge_from = from;
-				return 0;
-			}
-			c->rx_ignored++;
-		}
-		err = prl_rc_bind_resend(c);
-	}
+	return rc_wait(c, prl_rc_bind_start(c, generation), timeout_ms,
+		       bind_input, prl_rc_bind_resend, challenge_from);
 }
 
 /* ---- data and end-to-end disco ---- */

@@ -124,8 +124,9 @@ static socklen_t sa_len(const struct sockaddr_storage *ss)
 	       ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : 0;
 }
 
-static const char *fmt_sa(const struct sockaddr_storage *ss, char *buf,
-			  size_t len)
+/* @ss as "ADDR:PORT" (@with_port) or "ADDR"; "none" when unset. */
+static const char *fmt_ss(const struct sockaddr_storage *ss, bool with_port,
+			  char *buf, size_t len)
 {
 	struct prl_endpoint ep;
 
@@ -133,19 +134,20 @@ static const char *fmt_sa(const struct sockaddr_storage *ss, char *buf,
 	    prl_endpoint_from_sockaddr((const struct sockaddr *)ss, sizeof(*ss),
 				      &ep))
 		return "none";
-	return prl_endpoint_fmt(&ep, buf, len);
+	return with_port ? prl_endpoint_fmt(&ep, buf, len) :
+			   prl_addr_fmt(&ep.addr, buf, len);
+}
+
+static const char *fmt_sa(const struct sockaddr_storage *ss, char *buf,
+			  size_t len)
+{
+	return fmt_ss(ss, true, buf, len);
 }
 
 static const char *fmt_addr(const struct sockaddr_storage *ss, char *buf,
 			    size_t len)
 {
-	struct prl_endpoint ep;
-
-	if (!ss->ss_family ||
-	    prl_endpoint_from_sockaddr((const struct sockaddr *)ss, sizeof(*ss),
-				      &ep))
-		return "none";
-	return prl_addr_fmt(&ep.addr, buf, len);
+	return fmt_ss(ss, false, buf, len);
 }
 
 /* Same address and port (ignores flowinfo/scope of IPv6). */
