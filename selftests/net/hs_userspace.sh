@@ -16,7 +16,8 @@
 LOG=
 
 # nlog NEEDLE: how often NEEDLE (fixed string) is in relayd's log
-nlog() { grep -cF "$1" "$LOG"; }
+# (0 until relayd's shell has created the log: it starts in the background)
+nlog() { if [ -f "$LOG" ]; then grep -cF "$1" "$LOG"; else echo 0; fi; }
 # wait_log NEEDLE N: until NEEDLE is in the log N times (8 s)
 wait_log() {
 	_i=0
