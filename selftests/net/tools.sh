@@ -125,8 +125,11 @@ check_eq "prometheus sockets" 1 "$(grep -c '^peer_relay_sockets 4$' "$T/prom.txt
 check_eq "prometheus transport pairs" 4 "$(grep -c '^peer_relay_forwarded_packets_total{transport_in="udp[46]",transport_out="udp[46]"} [0-9]*$' "$T/prom.txt")"
 check_eq "prometheus passed control" "$(jget .passed.control <"$T/stats.json")" \
 	"$(sed -n 's/^peer_relay_passed_packets_total{reason="control"} //p' "$T/prom.txt")"
-check_eq "prometheus TYPE lines" 9 "$(grep -c '^# TYPE peer_relay_' "$T/prom.txt")"
-check_eq "prometheus HELP lines" 9 "$(grep -c '^# HELP peer_relay_' "$T/prom.txt")"
+# 10 families: the 9 counter/gauge families of the module plus
+# peer_relay_sessions_limit (max-sessions, for the capacity alert)
+check_eq "prometheus sessions limit" 1 "$(grep -c '^peer_relay_sessions_limit [0-9][0-9]*$' "$T/prom.txt")"
+check_eq "prometheus TYPE lines" 10 "$(grep -c '^# TYPE peer_relay_' "$T/prom.txt")"
+check_eq "prometheus HELP lines" 10 "$(grep -c '^# HELP peer_relay_' "$T/prom.txt")"
 check_eq "prometheus build_info" 1 "$(grep -c '^peer_relay_build_info{version="[^"]*"} 1$' "$T/prom.txt")"
 check_eq "text stats: open" 1 "$(grep -Ec '^  open +1$' "$T/stats.txt")"
 test_end
