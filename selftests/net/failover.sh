@@ -37,7 +37,12 @@ now_ms() {
 	_f=${_up#*.}
 	echo $(( ${_up%.*} * 1000 + ${_f#0} * 10 ))
 }
-count_sessions() { ctl "$1" -j session list 2>/dev/null | jcount; }
+# count_sessions NS: sessions in NS's kernel; 0 when the dump failed (it
+# can be interrupted while a resync installs sessions), so waits go on
+count_sessions() {
+	_cs=$(ctl "$1" -j session list 2>/dev/null | jcount)
+	case $_cs in ''|*[!0-9]*) echo 0 ;; *) echo "$_cs" ;; esac
+}
 stat_of() { ctl "$1" -j stats | jget "$(stat_path "$2")"; }
 has_vip() { ns "$1" /sbin/ip -4 -o addr show dev eth0 | grep -q " $VIP/"; }
 wait_for() {	# wait_for TENTHS CMD...: until CMD succeeds
