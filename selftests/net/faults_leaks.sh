@@ -114,9 +114,16 @@ check_eq "requests that succeeded" $((3 * N)) "$(summary "$T/n3" ok)"
 check_eq "open sessions" $((N + 1)) "$(relay_stat sessions_open)"
 # Positive control: the metric sees our objects (one prelay_session each,
 # bindings inline) while they exist.
+# The total moves with background noise (a few hundred objects either way,
+# the same noise the tolerance absorbs), so the control asks that the live
+# sessions stand out above the tolerance, and that the module's own cache
+# holds (nearly) one object per session; SLUB's per-CPU accounting can
+# lag by a few percent.
 live=$(slab_delta "$T/s3")
-diag "with $N bound sessions alive: slab objects +$live ($(cat "$T/slab.detail"))"
-check_ge "slab objects while $N sessions are alive" "$N" "$live"
+own=$(awk 'NR == FNR { b[$1] = $2; next } $1 == "sys:prelay_session" { print $2 - b[$1] }' "$T/s3" "$T/slab.now")
+diag "with $N bound sessions alive: slab objects +$live, prelay_session +$own ($(cat "$T/slab.detail"))"
+check_ge "slab objects while $N sessions are alive (N - tolerance)" $((N - 500)) "$live"
+check_ge "prelay_session objects while $N sessions are alive (90 %)" $((N * 9 / 10)) "${own:-0}"
 check_ok "flush" relayctl_r session flush
 check_eq "sessions after flush" 0 "$(session_count)"
 check_eq "gauges after flush" "0 0" "$(relay_stat sessions_open) $(relay_stat sessions_connecting)"
