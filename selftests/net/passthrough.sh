@@ -65,6 +65,11 @@ passes stun6 in_b "$(ep $B6 5102)" "$(ep $R6B $RELAY_PORT)" "$STUN" 1 \
 test_end
 
 test_begin "passed datagrams land in the relay socket, forwarded ones bypass it"
+if dp_userspace; then
+	# relayd's userspace plane reads every datagram from the socket by design
+	test_skip "a property of the kernel plane (in userspace every datagram is read from the socket)"
+	ktap_finished
+fi
 # relayd is stopped (SIGSTOP) so the receive queues only grow; a forwarded
 # data datagram must not add to them, a control datagram must.
 # queue FILE: rx_queue bytes of the relay port's sockets (/proc/net/udp*).
