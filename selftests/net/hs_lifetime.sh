@@ -8,8 +8,8 @@
 # view, SIGUSR1), sequential VNIs, a new VNI and LamportID+1 after GC,
 # the connecting/open gauge transitions and per-AF-pair counters.
 # Also runs as hs_lifetime@userspace: relayd's userspace plane applies the
-# same lifetimes; it has no event stream for `relayctl monitor`, so there
-# the expiries are checked in relayd's log (the plane's own record).
+# same lifetimes and sends the same events to `relayctl monitor` through
+# its control socket (and logs each expiry).
 # vm-timeout: 200
 . /selftests/lib.sh
 
@@ -33,19 +33,19 @@ if dp_userspace; then
 	PLANE="the userspace data plane"
 else
 	PLANE="the kernel"
-	$(nsprefix in_r) relayctl -j monitor >"$T/mon.out" 2>&1 &
-	MON=$!
-	BG_PIDS="$BG_PIDS $MON"
-	sleep 0.3
 fi
-# expired VNI REASON: the data plane reported the expiry (kernel: the
-# SESSION_DEL_NTF in `relayctl monitor`; userspace: relayd's log)
+# The same monitor on both planes: the module's "events" group, or
+# relayd's session events on its control socket (userspace mode).
+$(nsprefix in_r) relayctl -j monitor >"$T/mon.out" 2>&1 &
+MON=$!
+BG_PIDS="$BG_PIDS $MON"
+sleep 0.3
+kill -0 $MON 2>/dev/null || bail "relayctl monitor did not start: $(cat "$T/mon.out")"
+# expired VNI REASON: the data plane reported the expiry (SESSION_DEL_NTF
+# in `relayctl monitor`; in userspace also relayd's log line)
 expired() {
-	if dp_userspace; then
-		grep "vni $1: session expired ($2)" "$T/relayd.log"
-	else
-		grep '"session_del"' "$T/mon.out" | grep "\"$2\"" | grep "\"vni\":$1[,}]"
-	fi
+	grep '"session_del"' "$T/mon.out" | grep "\"$2\"" | grep "\"vni\":$1[,}]" || return 1
+	! dp_userspace || grep "vni $1: session expired ($2)" "$T/relayd.log"
 }
 
 # relayd's view: SIGUSR1 logs "view: N sessions: vni ..."
@@ -126,6 +126,16 @@ check_ok "A rebinds (same state)" rc in_a bind --endpoint-json "$J" --key "$T/a.
 wait_remote $VNI $IA "$(ep $A4 5003)" || test_error "A not rebound"
 check_eq "open after rebind" $((O0 + 1)) "$(gauge open)"
 check_eq "connecting after rebind" "$C0" "$(gauge connecting)"
+test_end
+
+test_begin "monitor: session_new, then a session_bind per bind with the state it led to"
+_ev() { grep "\"event\":\"$1\"" "$T/mon.out" | grep "\"vni\":$VNI[,}]"; }
+check_eq "session_new events" 1 "$(_ev session_new | wc -l)"
+check_eq "session_bind events (A, B, A again)" 3 "$(_ev session_bind | wc -l)"
+check_eq "states after each bind" "connecting open open" \
+	"$(_ev session_bind | while read -r _l; do echo "$_l" | jget .session.state; done | tr '\n' ' ' | sed 's/ $//')"
+check_eq "A's rebind in the last event" "$(ep $A4 5003)" \
+	"$(_ev session_bind | tail -n 1 | jget ".session.endpoints[$IA].remote")"
 test_end
 
 test_begin "§7.17 an open session with traffic outlives the idle lifetime, then expires when idle"

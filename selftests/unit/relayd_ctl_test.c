@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "ctl_proto.h"
 #include "kselftest_harness.h"
 #include "run_cmd.h"
 
@@ -233,6 +234,92 @@ TEST_F(ctl, unprivileged_reads_only)
 		TH_LOG("%s", self->r.err);
 	ASSERT_EQ(0, CTL("-j", "session", "list"));
 	EXPECT_EQ(0, strcmp(self->r.out, "[]\n")) TH_LOG("%s", self->r.out);
+}
+
+/* relayctl monitor in userspace mode: relayd's events, as the module's. */
+TEST_F(ctl, monitor_gets_the_session_events)
+{
+	static char buf[1 << 17];
+	char path[PATH_MAX], out[160];
+	int fd, st, i;
+	pid_t mon;
+
+	snprintf(out, sizeof(out), "%s/mon.out", self->dir);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	mon = fork();
+	ASSERT_LE(0, mon);
+	if (mon == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(tool_path("relayctl", path, sizeof(path)), "relayctl",
+		      "-j", "monitor", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	usleep(300000);		/* subscribed */
+	ASSERT_EQ(0, CTL("session", "add", KA, KB, "bind-a", "192.0.2.1:1000"));
+	ASSERT_EQ(0, CTL("session", "bind", "1", "1", "192.0.2.2:2000"));
+	ASSERT_EQ(0, CTL("session", "del", "1"));
+	/* a burst larger than a default socket buffer arrives whole */
+	for (i = 0; i < 40; i++) {
+		char k[65];
+
+		snprintf(k, sizeof(k), "%064x", 0x4000 + i);
+		ASSERT_EQ(0, CTL("session", "add", KA, k));
+	}
+	ASSERT_EQ(0, CTL("session", "flush"));
+	usleep(300000);
+	kill(mon, SIGTERM);
+	waitpid(mon, &st, 0);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	fd = open(out, O_RDONLY);
+	ASSERT_LE(0, fd);
+	read_all(fd, buf, sizeof(buf));
+	close(fd);
+	/* the first line: the session as created, the binds follow */
+	EXPECT_EQ(&buf[0], strstr(buf, "{\"event\":\"session_new\",\"session\":{\"vni\":1,"))
+		TH_LOG("%.400s", buf);
+	EXPECT_NE(NULL, strstr(buf, "{\"event\":\"session_bind\",\"session\":{\"vni\":1,"));
+	EXPECT_NE(NULL, strstr(buf, "\"state\":\"open\""));
+	EXPECT_NE(NULL, strstr(buf, "{\"event\":\"session_del\",\"reason\":\"user\",\"session\":{\"vni\":1,"));
+	EXPECT_NE(NULL, strstr(buf, "\"reason\":\"flush\",\"session\":{\"vni\":41,"));
+	EXPECT_EQ(NULL, strstr(buf, "lost"));
+}
+
+/* A monitor that never reads costs relayd nothing: requests go on. */
+TEST_F(ctl, a_stuck_monitor_does_not_stall_relayd)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct prl_ctl_req q = { .magic = PRL_CTL_MAGIC, .size = sizeof(q),
+				 .cmd = PRL_CTL_MONITOR };
+	struct prl_ctl_reply r;
+	int fd, i, n_events = 0;
+
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	ASSERT_LE(0, fd);
+	strcpy(sun.sun_path, self->sock);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&sun, sizeof(sun)));
+	ASSERT_EQ((ssize_t)sizeof(q), send(fd, &q, sizeof(q), 0));
+	ASSERT_EQ((ssize_t)sizeof(r), recv(fd, &r, sizeof(r), 0));
+	ASSERT_EQ(PRL_CTL_R_DONE, r.type);
+	ASSERT_EQ(0, r.err);
+	for (i = 0; i < 20; i++) {
+		char k[65];
+
+		snprintf(k, sizeof(k), "%064x", 0x5000 + i);
+		ASSERT_EQ(0, CTL("session", "add", KA, k));
+		ASSERT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
+	}
+	/* now read: every event is there, in order, none lost */
+	while (recv(fd, &r, sizeof(r), MSG_DONTWAIT) == (ssize_t)sizeof(r)) {
+		ASSERT_EQ(PRL_CTL_R_EVENT, r.type);
+		EXPECT_EQ((uint32_t)++n_events, r.u.event.session.vni);
+	}
+	EXPECT_EQ(20, n_events);
+	close(fd);
+	ASSERT_EQ(0, CTL("-j", "stats"));
+	EXPECT_EQ(0, self->r.status);
 }
 
 TEST_HARNESS_MAIN

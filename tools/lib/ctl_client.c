@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Client of relayd's control socket (see ctl_proto.h, ctl_client.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,4 +327,46 @@ int prl_ctl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 	if (q)
 		q->cfg = *cfg;
 	return run(nl, q, NULL, NULL);
+}
+
+int prl_ctl_monitor(const struct prl_nl *nl, bool nonblock, int *fd_out)
+{
+	struct timeval forever = { 0 };
+	struct prl_nl mon = { 0 };
+	int fd, err;
+
+	/* a connection of its own: @nl stays usable for requests */
+	fd = fcntl(nl->relayd_fd, F_DUPFD_CLOEXEC, 1);
+	if (fd < 0)
+		return -errno;
+	mon.relayd_fd = fd;
+	err = run(&mon, req_new(PRL_CTL_MONITOR), NULL, NULL);
+	if (!err && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever)) ||
+		     (nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+int prl_ctl_event_recv(int fd, prl_event_fn fn, void *arg)
+{
+	struct prl_ctl_reply r;
+	ssize_t n;
+
+	n = recv(fd, &r, sizeof(r), 0);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (n == 0)
+		return -ECONNRESET;	/* relayd exited */
+	if ((size_t)n != sizeof(r) || r.magic != PRL_CTL_MAGIC || r.size != sizeof(r))
+		return -EPROTO;
+	if (r.type == PRL_CTL_R_LOST)
+		return -ENOBUFS;
+	if (r.type != PRL_CTL_R_EVENT)
+		return -EPROTO;
+	return fn ? fn(&r.u.event, arg) : 0;
 }

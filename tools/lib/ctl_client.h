@@ -35,4 +35,18 @@ int prl_ctl_stats_get(struct prl_nl *nl, struct prl_stats *out);
 int prl_ctl_config_get(struct prl_nl *nl, struct prl_config *out);
 int prl_ctl_config_set(struct prl_nl *nl, const struct prl_config *cfg);
 
+/*
+ * The session events of relayd's userspace data plane (what the module
+ * multicasts to "events"): a second connection, returned in @fd_out,
+ * subscribed with PRL_CTL_MONITOR; optionally non-blocking.
+ */
+int prl_ctl_monitor(const struct prl_nl *nl, bool nonblock, int *fd_out);
+/*
+ * Read one event from a monitor connection and call @fn. Returns what
+ * @fn returned, -EAGAIN (non-blocking, nothing queued), -ENOBUFS (relayd
+ * dropped events for this monitor; keep going), -ECONNRESET (relayd
+ * went away) or another errno.
+ */
+int prl_ctl_event_recv(int fd, prl_event_fn fn, void *arg);
+
 #endif /* PRL_CTL_CLIENT_H */

@@ -6,7 +6,11 @@
  * forwards in userspace and there is no module to ask.
  *
  * One request datagram, then zero or more PRL_CTL_R_OBJ replies and one
- * PRL_CTL_R_DONE (the error and extack-like message). The structs are
+ * PRL_CTL_R_DONE (the error and extack-like message). After a successful
+ * PRL_CTL_MONITOR the connection carries the session events instead (the
+ * module's "events" group in userspace mode): PRL_CTL_R_EVENT each, and
+ * PRL_CTL_R_LOST where relayd had to drop some because the monitor did not
+ * read (it never blocks for a monitor). The structs are
  * the library's own (struct prl_session, prl_stats, ...): relayd and
  * relayctl come from the same build, and magic + size refuse anything
  * else. Commands that change state need the peer's uid to be 0 or
@@ -37,6 +41,7 @@ enum prl_ctl_cmd {
 	PRL_CTL_STATS_GET,
 	PRL_CTL_CONFIG_GET,
 	PRL_CTL_CONFIG_SET,
+	PRL_CTL_MONITOR,	/* DONE, then R_EVENT/R_LOST until closed */
 	__PRL_CTL_CMD_MAX,
 };
 
@@ -64,6 +69,8 @@ struct prl_ctl_req {
 enum prl_ctl_reply_type {
 	PRL_CTL_R_OBJ = 1,
 	PRL_CTL_R_DONE,
+	PRL_CTL_R_EVENT,	/* u.event, to a monitor */
+	PRL_CTL_R_LOST,		/* events were dropped before the next one */
 };
 
 struct prl_ctl_reply {
@@ -77,6 +84,7 @@ struct prl_ctl_reply {
 		struct prl_stats stats;
 		struct prl_config config;
 		struct prl_sock_info sock;
+		struct prl_event event;
 	} u;
 };
 

@@ -298,11 +298,13 @@ struct prl_events {
 	void *arg;
 	int fn_err;
 	unsigned long unknown;	/* messages that did not parse */
+	int relayd_fd;		/* > 0: relayd's events (ctl_client.h) */
 };
 
 /*
  * Subscribe to the "events" group of the family resolved in @nl (which
- * may be closed afterwards). With @nonblock, prl_events_recv() returns
+ * may be closed afterwards), or, when @nl talks to relayd's control
+ * socket, to relayd's session events (the same events, userspace mode). With @nonblock, prl_events_recv() returns
  * -EAGAIN when nothing is queued, for use with poll()/epoll.
  */
 int prl_events_open(struct prl_events *ev, const struct prl_nl *nl,

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "ctl_client.h"
 #include "nl.h"
 #include "nl_internal.h"
 
@@ -61,8 +64,8 @@ int prl_events_open(struct prl_events *ev, const struct prl_nl *nl,
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
-	if (prl_nl_via_relayd(nl))
-		return -EOPNOTSUPP;	/* relayd's socket carries no events */
+	if (prl_nl_via_relayd(nl))	/* userspace mode: relayd's events */
+		return prl_ctl_monitor(nl, nonblock, &ev->relayd_fd);
 	if (!nl->events_grp)
 		return -ENOENT;
 	ev->family_id = nl->family_id;
@@ -99,6 +102,8 @@ fail:
 
 int prl_events_fd(const struct prl_events *ev)
 {
+	if (ev->relayd_fd > 0)
+		return ev->relayd_fd;
 	return ev->sk ? nl_socket_get_fd(ev->sk) : -1;
 }
 
@@ -106,6 +111,8 @@ int prl_events_recv(struct prl_events *ev, prl_event_fn fn, void *arg)
 {
 	int ret;
 
+	if (ev->relayd_fd > 0)
+		return prl_ctl_event_recv(ev->relayd_fd, fn, arg);
 	ev->fn = fn;
 	ev->arg = arg;
 	ev->fn_err = 0;
@@ -122,6 +129,9 @@ int prl_events_recv(struct prl_events *ev, prl_event_fn fn, void *arg)
 
 void prl_events_close(struct prl_events *ev)
 {
+	if (ev->relayd_fd > 0)
+		close(ev->relayd_fd);
+	ev->relayd_fd = 0;
 	if (ev->cb)
 		nl_cb_put(ev->cb);
 	if (ev->sk)

@@ -11,8 +11,9 @@
 #include "relayctl.h"
 
 const char monitor_help[] =
-	"Subscribes to the \"events\" multicast group and prints one line per\n"
-	"event until SIGINT/SIGTERM (then exits 0):\n"
+	"Subscribes to the \"events\" multicast group (userspace mode: relayd's\n"
+	"session events on its control socket) and prints one line per event\n"
+	"until SIGINT/SIGTERM (then exits 0):\n"
 	"  session_new vni N key0 HEX key1 HEX lamport N state S\n"
 	"  session_bind vni N state S ep0 ADDR:PORT|none ep1 ADDR:PORT|none\n"
 	"  session_del vni N reason user|flush|expired_bind|expired_idle\n"

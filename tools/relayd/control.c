@@ -122,20 +122,37 @@ static struct prl_hs_session *lookup(void *arg, uint32_t vni)
 
 /* ---- what the data plane tells us (struct relayd_dp_notify) ---- */
 
+/* ... and to the monitors on the control socket, as the module's events */
+static void tell_monitors(struct relayd_control *ctl, uint8_t cmd,
+			  const struct prl_session *s)
+{
+	struct prl_event ev = { .cmd = cmd };
+
+	ev.session = *s;
+	relayd_ctlsock_event(&ctl->cs, &ev);
+}
+
 static void on_session_new(void *arg, const struct prl_session *s)
 {
 	/* replaces the entry of a reused VNI (other keys) */
 	cache_add(arg, s);
+	tell_monitors(arg, PEER_RELAY_CMD_SESSION_NEW_NTF, s);
 }
 
-static void on_session_del(void *arg, uint32_t vni, unsigned int reason)
+static void on_session_bind(void *arg, const struct prl_session *s)
+{
+	tell_monitors(arg, PEER_RELAY_CMD_SESSION_BIND_NTF, s);
+}
+
+static void on_session_del(void *arg, const struct prl_session *s)
 {
 	struct relayd_control *ctl = arg;
 
-	if (cache_find(ctl, vni))
+	if (cache_find(ctl, s->vni))
 		prl_log_info(&ctl->rd->log, "vni %u: session deleted by %s (%s), forgotten",
-			     vni, ctl->dp.ops->desc, prl_del_name(reason));
-	cache_remove(ctl, vni);
+			     s->vni, ctl->dp.ops->desc, prl_del_name(s->del_reason));
+	cache_remove(ctl, s->vni);
+	tell_monitors(ctl, PEER_RELAY_CMD_SESSION_DEL_NTF, s);
 }
 
 static void on_lost(void *arg)
@@ -513,6 +530,7 @@ int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 {
 	const struct relayd_dp_notify notify = {
 		.session_new = on_session_new,
+		.session_bind = on_session_bind,
 		.session_del = on_session_del,
 		.lost = on_lost,
 		.arg = ctl,

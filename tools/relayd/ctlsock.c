@@ -99,6 +99,22 @@ static bool writes(uint32_t cmd)
 	}
 }
 
+/*
+ * Room for bursts (a flush of thousands of sessions): events are never
+ * waited for, so what does not fit in the send buffer is lost to that
+ * monitor. Root may exceed net.core.wmem_max, as netlink listeners do.
+ */
+#define MONITOR_SNDBUF	(2 << 20)
+
+static void monitor_start(struct relayd_ctlsock_client *c)
+{
+	int size = MONITOR_SNDBUF;
+
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	c->monitor = true;
+}
+
 /* Run @q; objects are sent as they come, the result is returned. */
 static int dispatch(struct relayd_control *ctl, struct relayd_ctlsock_client *c,
 		    const struct prl_ctl_req *q, struct prl_ctl_reply *r)
@@ -159,6 +175,9 @@ static int dispatch(struct relayd_control *ctl, struct relayd_ctlsock_client *c,
 			return err;
 		r->u.config = cfg;
 		return reply(c->fd, r, PRL_CTL_R_OBJ);
+	case PRL_CTL_MONITOR:
+		monitor_start(c);
+		return 0;
 	case PRL_CTL_CONFIG_SET:
 		if (q->cfg.mask & PRL_CFG_SERVER_KEY) {
 			snprintf(r->msg, sizeof(r->msg),
@@ -178,7 +197,48 @@ static void client_close(struct relayd_ctlsock *cs,
 	relayd_loop_del_fd(cs->ctl->rd, c->fd);
 	close(c->fd);
 	c->fd = -1;
+	c->monitor = false;
+	c->lost = false;
 	cs->n_clients--;
+}
+
+/* Queue @r to a monitor if there is room: true if it went out. */
+static bool to_monitor(struct relayd_ctlsock *cs, struct relayd_ctlsock_client *c,
+		       struct prl_ctl_reply *r, uint32_t type)
+{
+	r->magic = PRL_CTL_MAGIC;
+	r->size = sizeof(*r);
+	r->type = type;
+	if (send(c->fd, r, sizeof(*r), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(*r))
+		return true;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+		if (!c->lost)
+			prl_log_warn(&cs->ctl->rd->log, "control socket: a monitor does not keep up, dropping its events");
+		c->lost = true;
+		cs->events_lost++;
+	} else {
+		client_close(cs, c);
+	}
+	return false;
+}
+
+void relayd_ctlsock_event(struct relayd_ctlsock *cs, const struct prl_event *ev)
+{
+	struct prl_ctl_reply r;
+	unsigned int i;
+
+	for (i = 0; i < RELAYD_CTL_CLIENTS; i++) {
+		struct relayd_ctlsock_client *c = &cs->clients[i];
+
+		if (c->fd < 0 || !c->monitor)
+			continue;
+		memset(&r, 0, sizeof(r));
+		if (c->lost && !to_monitor(cs, c, &r, PRL_CTL_R_LOST))
+			continue;
+		c->lost = false;
+		r.u.event = *ev;
+		to_monitor(cs, c, &r, PRL_CTL_R_EVENT);
+	}
 }
 
 static void on_client(struct relayd *rd, int fd, uint32_t events, void *arg)

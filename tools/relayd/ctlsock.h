@@ -6,9 +6,11 @@
 #ifndef RELAYD_CTLSOCK_H
 #define RELAYD_CTLSOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+struct prl_event;
 struct relayd_control;
 struct relayd_ctlsock_client;
 
@@ -19,10 +21,13 @@ struct relayd_ctlsock {
 	struct relayd_ctlsock_client {
 		int fd;			/* -1: free */
 		uid_t uid;		/* SO_PEERCRED */
+		bool monitor;		/* gets the events (PRL_CTL_MONITOR) */
+		bool lost;		/* owes it a PRL_CTL_R_LOST */
 	} clients[16];
 	unsigned int n_clients;
 	uint64_t requests;
 	uint64_t bad_requests;
+	uint64_t events_lost;		/* not sent to a monitor that did not read */
 };
 
 /*
@@ -33,5 +38,7 @@ struct relayd_ctlsock {
 int relayd_ctlsock_open(struct relayd_ctlsock *cs, struct relayd_control *ctl,
 			const char *path);
 void relayd_ctlsock_close(struct relayd_ctlsock *cs);
+/* Send @ev to every monitor, without waiting for any (see ctl_proto.h). */
+void relayd_ctlsock_event(struct relayd_ctlsock *cs, const struct prl_event *ev);
 
 #endif /* RELAYD_CTLSOCK_H */

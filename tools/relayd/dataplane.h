@@ -35,12 +35,16 @@ struct relayd_dp;
 /*
  * What a backend tells the control plane about sessions it did not
  * create through the interface, or removed on its own (expiry, another
- * netlink client): the handshake's cache follows these.
+ * netlink client): the handshake's cache follows these, and in userspace
+ * mode `relayctl monitor` sees them through the control socket. The
+ * userspace backend reports every change, as the module's events do.
  */
 struct relayd_dp_notify {
 	void (*session_new)(void *arg, const struct prl_session *s);
-	/* @reason: enum peer_relay_del_reason */
-	void (*session_del)(void *arg, uint32_t vni, unsigned int reason);
+	/* a binding changed: @s as it is now */
+	void (*session_bind)(void *arg, const struct prl_session *s);
+	/* @s as it was, s->del_reason: enum peer_relay_del_reason */
+	void (*session_del)(void *arg, const struct prl_session *s);
 	/* notifications were lost: forget everything derived from them */
 	void (*lost)(void *arg);
 	void *arg;

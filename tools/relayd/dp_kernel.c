@@ -28,8 +28,11 @@ static int on_event(const struct prl_event *ev, void *arg)
 	switch (ev->cmd) {
 	case PEER_RELAY_CMD_SESSION_DEL_NTF:
 		if (dp->notify.session_del)
-			dp->notify.session_del(dp->notify.arg, ev->session.vni,
-					       ev->session.del_reason);
+			dp->notify.session_del(dp->notify.arg, &ev->session);
+		break;
+	case PEER_RELAY_CMD_SESSION_BIND_NTF:
+		if (dp->notify.session_bind)
+			dp->notify.session_bind(dp->notify.arg, &ev->session);
 		break;
 	case PEER_RELAY_CMD_SESSION_NEW_NTF:
 		if (dp->notify.session_new)

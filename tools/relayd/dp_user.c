@@ -103,25 +103,6 @@ static void unlink_from(struct dpu_sess **pp, struct dpu_sess *s, bool pair)
 	}
 }
 
-/* Remove @s from the store and the engine; count and notify @reason. */
-static void delete(struct relayd_dp *dp, struct dpu_sess *s,
-		   unsigned int reason)
-{
-	struct dpu *u = P(dp);
-	uint32_t vni = s->vni;
-
-	uf_session_del(dp->rd->uf, vni);
-	unlink_from(vni_bucket(u, vni), s, false);
-	unlink_from(pair_bucket(u, s->key), s, true);
-	sodium_memzero(s, sizeof(*s));
-	free(s);
-	u->n--;
-	if (reason < __PEER_RELAY_DEL_MAX)
-		u->deleted[reason]++;
-	if (dp->notify.session_del)
-		dp->notify.session_del(dp->notify.arg, vni, reason);
-}
-
 static void to_endpoint(const struct sockaddr_storage *ss,
 			struct prl_endpoint *ep)
 {
@@ -157,6 +138,30 @@ static void fill(struct relayd_dp *dp, const struct dpu_sess *s,
 		out->ep[i].rx_packets = in.rx_packets[i];
 		out->ep[i].rx_bytes = in.rx_bytes[i];
 		out->ep[i].idle_ms = now > in.last_ms[i] ? now - in.last_ms[i] : 0;
+	}
+}
+
+/* Remove @s from the store and the engine; count and notify @reason. */
+static void delete(struct relayd_dp *dp, struct dpu_sess *s,
+		   unsigned int reason)
+{
+	struct dpu *u = P(dp);
+	uint32_t vni = s->vni;
+	struct prl_session gone;
+
+	if (dp->notify.session_del)	/* as it was, before the engine forgets it */
+		fill(dp, s, &gone);
+	uf_session_del(dp->rd->uf, vni);
+	unlink_from(vni_bucket(u, vni), s, false);
+	unlink_from(pair_bucket(u, s->key), s, true);
+	sodium_memzero(s, sizeof(*s));
+	free(s);
+	u->n--;
+	if (reason < __PEER_RELAY_DEL_MAX)
+		u->deleted[reason]++;
+	if (dp->notify.session_del) {
+		gone.del_reason = reason;
+		dp->notify.session_del(dp->notify.arg, &gone);
 	}
 }
 
@@ -403,7 +408,16 @@ static int do_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
 	}
 	err = uf_session_bind(dp->rd->uf, vni, idx, &r,
 			      local && local->family ? &l : NULL);
-	return err ? fail(P(dp), err, "cannot bind the endpoint") : 0;
+	if (err)
+		return fail(P(dp), err, "cannot bind the endpoint");
+	/* as the kernel's SESSION_BIND_NTF */
+	if (dp->notify.session_bind) {
+		struct prl_session now;
+
+		fill(dp, find(P(dp), vni), &now);
+		dp->notify.session_bind(dp->notify.arg, &now);
+	}
+	return 0;
 }
 
 static int u_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
