@@ -9,8 +9,10 @@
 # /proc/slabinfo with a snapshot taken before. A leak of one object per
 # operation would show as thousands; the per-CPU slabs are flushed
 # (/sys/kernel/slab/*/shrink) before every reading so recently freed
-# objects do not count as active, and the tolerance (max(500, ops/10))
-# absorbs the background noise of the system (relayctl and jq processes). Covered: session create/bind/delete,
+# objects do not count as active, and the tolerance (max(500, ops/10);
+# N/2 against the snapshot from before modprobe, which spans the whole
+# run) absorbs the background noise of the system (relayctl and jq
+# processes). Covered: session create/bind/delete,
 # rebinds (RCU replacement of bindings), flush of thousands of bound
 # sessions, socket attach/close and attach/detach/close, and module unload
 # and namespace deletion with thousands of sessions, relayd attached and
@@ -39,6 +41,9 @@ slab_snap() {
 		/proc/slabinfo >"$1"
 	# SLUB may merge the module's caches into another cache, which then
 	# appears under that cache's name; sysfs still has them by name.
+	# Once the module is gone a name left behind in sysfs is an alias of
+	# the cache it was merged into, whose objects are someone else's.
+	[ -d /sys/module/peer_relay ] || return 0
 	for _c in /sys/kernel/slab/prelay_*; do
 		[ -r "$_c/objects" ] && echo "sys:${_c##*/} $(cut -d' ' -f1 "$_c/objects")" >>"$1"
 	done
@@ -52,10 +57,11 @@ slab_delta() {
 	     { d = $2 - b[$1]; t += d; if (d > 20 || d < -20) printf "%s%+d ", $1, d > "/dev/stderr" }
 	     END { print t + 0 }' "$1" "$T/slab.now" 2>"$T/slab.detail"
 }
-# check_slab WHAT FILE OPS: no growth beyond the tolerance; RCU callbacks
-# may take a moment, so poll for up to 5 s.
+# check_slab WHAT FILE OPS [TOLERANCE]: no growth beyond the tolerance
+# (default max(500, OPS/10)); RCU callbacks may take a moment, so poll for
+# up to 5 s.
 check_slab() {
-	_tol=$(( $3 / 10 ))
+	_tol=${4:-$(( $3 / 10 ))}
 	[ "$_tol" -ge 500 ] || _tol=500
 	_i=0
 	while :; do
@@ -152,7 +158,10 @@ check_ok "rmmod while busy" unload_module
 traffic_stop
 relayd_stop KILL
 sleep 1
-check_slab "after rmmod (vs. before modprobe)" "$T/base0" "$N"
+# Against the snapshot taken before modprobe, minutes of other activity
+# ago, the background moves more (700+ seen under load); a leak of one
+# object per session would still be N.
+check_slab "after rmmod (vs. before modprobe)" "$T/base0" "$N" $((N / 2))
 test_end
 
 test_begin "netns deletion with $N bound sessions, relayd killed, traffic"
@@ -168,7 +177,7 @@ sleep 2			# netns cleanup runs in a workqueue
 traffic_stop
 check_ok "rmmod" unload_module
 sleep 1
-check_slab "after netns deletion and rmmod (vs. before modprobe)" "$T/base0" "$N"
+check_slab "after netns deletion and rmmod (vs. before modprobe)" "$T/base0" "$N" $((N / 2))
 test_end
 
 ktap_finished
