@@ -14,6 +14,8 @@
 #   make gen             render the UAPI header, kmod/netlink_gen.[ch] and the
 #                        schemas from Documentation/netlink/specs/peer_relay.yaml
 #   make rules-check     promtool check + unit tests of contrib/prometheus/
+#   make units-check     systemd-analyze verify of the installed units,
+#                        keepalived -t of the example (scripts/units-check.sh)
 #   make fuzz            libFuzzer harnesses, FUZZ_SECONDS (default 60) each
 #   make debug-check     the VM suite on a KASAN/lockdep/kmemleak kernel
 #                        (scripts/debug-kernel.sh; builds and caches it)
@@ -45,7 +47,7 @@ endif
 
 .PHONY: all modules tools selftests kselftest unit vm-image vm-check vm-test \
 	check demo bench fuzz lint debug-check deps clean help install uninstall \
-	gen rules-check
+	gen rules-check units-check
 
 all: modules tools selftests
 
@@ -108,6 +110,8 @@ check: vm-image
 	-@scripts/spec-check.sh
 	@echo "=== alerting rules (host) ==="
 	-@scripts/rules-check.sh
+	@echo "=== systemd units, keepalived example (host) ==="
+	-@scripts/units-check.sh
 	@echo "=== unit tests (host) ==="
 	-@$(MAKE) --no-print-directory -C selftests/unit run
 	@echo "=== fuzz smoke (host) ==="
@@ -131,6 +135,9 @@ gen:
 
 rules-check:
 	@scripts/rules-check.sh
+
+units-check: tools
+	@scripts/units-check.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:

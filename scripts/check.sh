@@ -51,6 +51,16 @@ fi
 log "unit tests (host)"
 make --no-print-directory -C selftests/unit run || true
 
+# The operator-facing files checked offline: the netlink spec against the
+# kernel's schema rules and the generated code, the alerting rules with
+# promtool, the installed systemd units and the keepalived example.
+log "netlink spec, alerting rules, systemd units (host)"
+scripts/spec-check.sh "$results/spec.txt" | sed 's/^/#   /' || true
+scripts/rules-check.sh "$results/rules.txt" | sed 's/^/#   /' || true
+if ((built)); then
+	scripts/units-check.sh "$results/units.txt" | sed 's/^/#   /' || true
+fi
+
 # libFuzzer harnesses of the parsers (fuzz/): a ~10 s smoke run, one TAP
 # line per harness with its execs and coverage; `make fuzz` runs longer.
 if stage "build fuzz harnesses (clang)" build/fuzz-build.log make -j2 -C fuzz all; then

@@ -25,6 +25,7 @@ PACKAGES=(
 	nftables iptables			# ops_deploy: the admin guide's firewall rules
 	wireguard-tools tcpdump			# wg_bridge: real WireGuard peers, capture on the relay
 	keepalived				# failover: VRRP moves the relay address
+	systemd					# units-check: systemd-analyze verify
 )
 
 # install-deps.sh --debug-kernel: also what building a kernel from
