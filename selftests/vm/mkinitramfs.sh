@@ -20,7 +20,8 @@
 #   /stage       `make install DESTDIR=/stage` (the ops_* scenarios), and
 #                /usr/bin/prometheus-node-exporter, /usr/sbin/nft, iptables-nft
 #                (+ netfilter modules) if installed; wg (wireguard-tools) and
-#                tcpdump for wg_bridge if installed
+#                tcpdump for wg_bridge, wg-quick and bash for wg_quick, if
+#                installed
 #   DST          SRC, for each --add (executables with their libraries;
 #                used by bench/run.sh for trafgen and the bench programs)
 # plus every shared library `ldd` reports for the binaries. FILE-full.cpio
@@ -120,6 +121,11 @@ if p=$(command -v wg); then
 fi
 if p=$(command -v tcpdump); then
 	put_bin "$p" /usr/sbin/tcpdump
+fi
+# wg_quick: the admin guide's wg-quick configuration (a bash script).
+if p=$(command -v wg-quick) && b=$(command -v bash); then
+	put_bin "$b" /bin/bash
+	put_bin "$p" /usr/bin/wg-quick
 fi
 ops_modules=
 if p=$(command -v nft); then	# ops_deploy: the admin guide's nftables rules
