@@ -90,7 +90,9 @@ round() {
 		--peer "$KB" --key "$T/a$_n.key" --local "$(ep $_a 5001)" --timeout 700 >/dev/null 2>&1
 	check_eq "Bind on an unknown VNI: no Challenge" 3 "$?"
 	_d=$(stat_delta dropped_unknown_vni)
-	check_ge "dropped_unknown_vni" 4 "$_d"
+	# the 2 data datagrams and at least the first Bind (how many
+	# retransmits fit in 700 ms depends on the host's load)
+	check_ge "dropped_unknown_vni" 3 "$_d"
 	test_end
 
 	# now bind B too (B answers pings)
