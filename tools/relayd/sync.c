@@ -38,6 +38,7 @@
 
 #include "keyfile.h"
 #include "nl.h"
+#include "nl_batch.h"
 #include "num.h"
 #include "sync.h"
 #include "sync_proto.h"
@@ -49,6 +50,7 @@
 #define SYNC_HEARTBEAT_MS	1000	/* a MARK at least this often */
 #define SYNC_DEAD_MS		5000	/* unacknowledged data: peer gone */
 #define SYNC_SEND_TIMEOUT_MS	20000	/* a standby installing a big resync */
+#define SYNC_READS_PER_EVENT	8	/* reads of a connection per wakeup */
 
 typedef crypto_secretstream_xchacha20poly1305_state sstate;
 
@@ -82,6 +84,21 @@ struct sync_conn {
 	uint64_t acked_clock;		/* newest MARK clock acknowledged */
 };
 
+/* What a request of the install batch was for (read when it is answered). */
+enum apply_kind {
+	APPLY_SESSION,		/* SESSION record: SESSION_NEW{REPLICA} */
+	APPLY_DEL,		/* DEL record: SESSION_DEL{LAMPORT, REPLICA} */
+	APPLY_SWEEP,		/* a session the active did not send */
+};
+
+struct apply_req {
+	enum apply_kind kind;
+	struct sync_conn *c;
+	struct prl_session sess;	/* APPLY_SESSION; vni/lamport for others */
+	int err;
+	char msg[PRL_NL_ERRMSG_LEN];	/* the kernel's extack when err */
+};
+
 struct relayd_sync {
 	struct relayd_sync_opts o;
 	struct prl_log log;
@@ -91,8 +108,11 @@ struct relayd_sync {
 	int stopfd, lfd;
 	int push_ep, install_ep;	/* epoll sets of the two threads */
 	struct prl_nl nl;		/* push thread: dumps */
-	struct prl_nl nl_inst;		/* install thread: installs, sweeps */
-	bool nl_open, nl_inst_open;
+	struct prl_nl nl_inst;		/* install thread: dumps, conflicts */
+	struct prl_nl nl_batch;		/* install thread: batched installs */
+	struct prl_nl_batch batch;
+	struct apply_req *reqs;		/* one per request of the batch */
+	bool nl_open, nl_inst_open, nl_batch_open;
 	struct prl_events ev;
 	bool ev_open;
 	struct sync_conn *out[SYNC_MAX_PEERS];	/* ours, we push */
@@ -107,6 +127,8 @@ struct relayd_sync {
 	uint32_t gen;
 	/* counters (logged at exit) */
 	uint64_t pushed, installed, removed, conflicts, install_errors;
+	uint64_t refused;		/* connections: not allowlisted, handshake failed */
+	uint64_t dropped;		/* connections ended by a malformed stream */
 };
 
 static uint64_t now_ms(void)
@@ -600,25 +622,125 @@ static int sweep_add(const struct prl_session *ps, void *arg)
 	return 0;
 }
 
-static void apply_session(struct relayd_sync *s, struct sync_conn *c,
-			  const struct prl_session *in)
+/* A session that lost a conflict the batch could not settle: one by one. */
+static void apply_conflict(struct relayd_sync *s, struct apply_req *q)
 {
-	int err, tries;
+	int err = -EEXIST, tries;
 
-	for (tries = 0; tries < 3; tries++) {
-		err = prl_session_replicate(&s->nl_inst, in);
-		if (err != -EEXIST || !resolve_conflict(s, in))
-			break;
+	for (tries = 0; tries < 3 && err == -EEXIST; tries++) {
+		if (!resolve_conflict(s, &q->sess))
+			return;	/* ours wins: the peer converges to it */
+		err = prl_session_replicate(&s->nl_inst, &q->sess);
 	}
-	if (!err) {
+	q->err = err;
+	if (err)
+		snprintf(q->msg, sizeof(q->msg), "%s", prl_nl_errmsg(&s->nl_inst));
+}
+
+/* Does a later request of the batch carry a newer state of @q's session? */
+static bool superseded(const struct relayd_sync *s, unsigned int i)
+{
+	const struct prl_session *a = &s->reqs[i].sess, *b;
+	unsigned int j, n = prl_nl_batch_count(&s->batch);
+
+	for (j = i + 1; j < n; j++) {
+		b = &s->reqs[j].sess;
+		if (b->vni == a->vni ||
+		    (s->reqs[j].kind == APPLY_SESSION &&
+		     !memcmp(b->key0, a->key0, PEER_RELAY_KEY_LEN) &&
+		     !memcmp(b->key1, a->key1, PEER_RELAY_KEY_LEN)))
+			return true;
+	}
+	return false;
+}
+
+static void note_answer(unsigned int idx, int err, const struct prl_nl_error *e,
+			void *arg)
+{
+	struct apply_req *q = &((struct relayd_sync *)arg)->reqs[idx];
+
+	q->err = err;
+	if (e)
+		snprintf(q->msg, sizeof(q->msg), "%s", e->msg);
+}
+
+/* Log the first few failures of a batch, then only count them. */
+#define APPLY_LOG_MAX 4
+
+/* The outcome of request @i of the batch just answered. */
+static void apply_result(struct relayd_sync *s, unsigned int i, unsigned int *logged)
+{
+	struct apply_req *q = &s->reqs[i];
+
+	if (q->kind == APPLY_SESSION && q->err == -EEXIST && !superseded(s, i))
+		apply_conflict(s, q);
+	switch (q->err) {
+	case 0:
+		if (q->kind == APPLY_SWEEP) {
+			s->removed++;
+			return;
+		}
 		s->installed++;
-		if (c->sweep.active)
-			sweep_mark(&c->sweep, in->vni, in->lamport);
-	} else if (err != -EEXIST) {
-		s->install_errors++;
-		prl_log_warn(&s->log, "sync: install vni %u from %s: %s: %s", in->vni,
-			     c->name, strerror(-err), prl_nl_errmsg(&s->nl_inst));
+		if (q->kind == APPLY_SESSION && q->c->sweep.active)
+			sweep_mark(&q->c->sweep, q->sess.vni, q->sess.lamport);
+		return;
+	case -EEXIST:	/* the local session won the conflict, or a later state follows */
+		return;
+	case -ENOENT:
+		if (q->kind != APPLY_SESSION)
+			return;	/* already gone: a deletion's outcome */
+		break;
+	default:
+		break;
 	}
+	s->install_errors++;
+	if ((*logged)++ < APPLY_LOG_MAX)
+		prl_log_warn(&s->log, "sync: %s vni %u from %s: %s%s%s",
+			     q->kind == APPLY_SESSION ? "install" : "delete",
+			     q->sess.vni, q->c->name, strerror(-q->err),
+			     q->msg[0] ? ": " : "", q->msg);
+}
+
+/* Send the queued installs and deletions; every answer is accounted. */
+static void apply_flush(struct relayd_sync *s)
+{
+	unsigned int i, n = prl_nl_batch_count(&s->batch), logged = 0;
+
+	if (!n)
+		return;
+	prl_nl_batch_flush(&s->batch, note_answer, s);
+	for (i = 0; i < n; i++)
+		apply_result(s, i, &logged);
+	if (logged > APPLY_LOG_MAX)
+		prl_log_warn(&s->log, "sync: %u more failed requests in that batch (counted)",
+			     logged - APPLY_LOG_MAX);
+}
+
+/* Queue one request of @kind for @c (flushing a full batch first). */
+static void apply_queue(struct relayd_sync *s, struct sync_conn *c,
+			enum apply_kind kind, const struct prl_session *in)
+{
+	struct apply_req *q;
+	struct nl_msg *msg;
+	int idx;
+
+	if (prl_nl_batch_count(&s->batch) >= s->batch.max)
+		apply_flush(s);
+	msg = kind == APPLY_SESSION ? prl_session_replicate_msg(&s->nl_batch, in) :
+	      prl_session_del_replica_msg(&s->nl_batch, in->vni, in->lamport);
+	idx = prl_nl_batch_add(&s->batch, msg);
+	if (idx < 0) {
+		s->install_errors++;
+		prl_log_warn(&s->log, "sync: vni %u from %s: request not built: %s",
+			     in->vni, c->name, strerror(-idx));
+		return;
+	}
+	q = &s->reqs[idx];
+	q->kind = kind;
+	q->c = c;
+	q->sess = *in;
+	q->err = 0;
+	q->msg[0] = '\0';
 }
 
 static void apply_begin(struct relayd_sync *s, struct sync_conn *c, uint32_t gen)
@@ -642,23 +764,32 @@ static void apply_end(struct relayd_sync *s, struct sync_conn *c,
 		      const struct sync_rec *r)
 {
 	struct sync_sweep *w = &c->sweep;
-	uint64_t removed = 0;
+	uint64_t before = s->removed;
+	struct prl_session gone = { 0 };
 	size_t i;
 
 	if (w->active && w->gen == r->gen && !s->active) {
-		for (i = 0; i < w->cap; i++)
-			if (w->vni[i] && !w->seen[i] &&
-			    !prl_session_del_replica(&s->nl_inst, w->vni[i], w->lamport[i]))
-				removed++;
-		s->removed += removed;
+		for (i = 0; i < w->cap; i++) {
+			if (!w->vni[i] || w->seen[i])
+				continue;
+			gone.vni = w->vni[i];
+			gone.lamport = w->lamport[i];
+			apply_queue(s, c, APPLY_SWEEP, &gone);
+		}
+		apply_flush(s);
 	}
 	prl_log(&s->log, w->active ? PRL_LOG_INFO : PRL_LOG_DEBUG,
 		"sync: resync from %s: %u sessions, %llu removed", c->name,
-		r->count, (unsigned long long)removed);
+		r->count, (unsigned long long)(s->removed - before));
 	sweep_free(w);
 }
 
-/* Apply the records of one frame; -errno ends the connection. */
+/*
+ * Apply the records of one frame; -errno ends the connection. Installs
+ * and deletions are queued into the batch, which is sent when full and
+ * before anything that must see their outcome (a resync's dump or sweep,
+ * an ACK) - and at the end of each read (conn_event()).
+ */
 static int apply_frame(struct relayd_sync *s, struct sync_conn *c,
 		       const uint8_t *p, size_t len)
 {
@@ -669,25 +800,24 @@ static int apply_frame(struct relayd_sync *s, struct sync_conn *c,
 	while ((ret = sync_get_rec(p, len, &off, &r)) == 1) {
 		switch (r.type) {
 		case SYNC_REC_SESSION:
-			if (c->initiator)
-				return -EPROTO;
-			apply_session(s, c, &r.sess);
-			break;
 		case SYNC_REC_DEL:
 			if (c->initiator)
 				return -EPROTO;
-			if (!prl_session_del_replica(&s->nl_inst, r.sess.vni, r.sess.lamport))
-				s->installed++;
+			apply_queue(s, c, r.type == SYNC_REC_SESSION ? APPLY_SESSION :
+				    APPLY_DEL, &r.sess);
 			break;
 		case SYNC_REC_BEGIN:
+			apply_flush(s);
 			apply_begin(s, c, r.gen);
 			break;
 		case SYNC_REC_END:
+			apply_flush(s);
 			apply_end(s, c, &r);
 			break;
 		case SYNC_REC_MARK:
 			if (c->initiator)
 				return -EPROTO;
+			apply_flush(s);
 			ret = sync_put_clock(c->out, &c->out_len, SYNC_REC_ACK,
 					     r.clock_ms, c->applied);
 			if (!ret)
@@ -715,7 +845,7 @@ static int apply_frame(struct relayd_sync *s, struct sync_conn *c,
 	return ret;
 }
 
-/* Read what is there; apply every complete frame. */
+/* Read once; apply every complete frame. -EAGAIN: nothing to read. */
 static int conn_readable(struct relayd_sync *s, struct sync_conn *c)
 {
 	uint8_t plain[SYNC_FRAME_MAX];
@@ -727,7 +857,7 @@ static int conn_readable(struct relayd_sync *s, struct sync_conn *c)
 	if (n == 0)
 		return -ECONNRESET;
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		return errno == EAGAIN || errno == EINTR ? -EAGAIN : -errno;
 	c->in_len += (size_t)n;
 	while (c->in_len >= 2) {
 		clen = (size_t)c->in[0] << 8 | c->in[1];
@@ -777,12 +907,14 @@ static void accept_one(struct relayd_sync *s)
 	prl_endpoint_fmt(&from, b, sizeof(b));
 	i = peer_index(s, &from);
 	if (i < 0) {
+		s->refused++;
 		prl_log_warn(&s->log, "sync: connection from %s refused: not a sync peer", b);
 		close(fd);
 		return;
 	}
 	c = conn_new(s, fd, false, (unsigned int)i, s->install_ep, &err);
 	if (!c) {
+		s->refused++;
 		prl_log_warn(&s->log, "sync: connection from %s: %s", b,
 			     err == -EACCES ? "authentication failed" : strerror(-err));
 		close(fd);
@@ -947,10 +1079,23 @@ static void tick(struct relayd_sync *s)
 /* A connection of @slot is readable: apply its frames or drop it. */
 static void conn_event(struct relayd_sync *s, struct sync_conn **slot)
 {
-	int err = conn_readable(s, *slot);
+	int err, frames;
 
-	if (!err)
+	/*
+	 * Several frames per wakeup fill the install batch; not more, so
+	 * that the thread sees a stop request between batches.
+	 */
+	for (frames = 0; frames < SYNC_READS_PER_EVENT; frames++) {
+		err = conn_readable(s, *slot);
+		if (err || prl_nl_batch_count(&s->batch) >= s->batch.max / 2)
+			break;
+	}
+	if (!(*slot)->initiator)
+		apply_flush(s);	/* nothing stays queued for a connection */
+	if (!err || err == -EAGAIN)
 		return;
+	if (!(*slot)->initiator && err != -ECONNRESET)
+		s->dropped++;	/* a malformed or undecryptable stream */
 	prl_log_warn(&s->log, "sync: %s %s: %s", (*slot)->name,
 		     (*slot)->initiator ? "(push)" : "(install)",
 		     err == -ECONNRESET ? "disconnected" : strerror(-err));
@@ -1117,6 +1262,16 @@ int relayd_sync_start(struct relayd_sync **out, const struct relayd_sync_opts *o
 	if (err)
 		goto fail;
 	s->nl_inst_open = true;
+	err = prl_nl_open(&s->nl_batch);
+	if (err)
+		goto fail;
+	s->nl_batch_open = true;
+	err = prl_nl_batch_init(&s->batch, s->nl_batch.sk, PRL_NL_BATCH_DEFAULT);
+	s->reqs = calloc(PRL_NL_BATCH_DEFAULT, sizeof(*s->reqs));
+	if (err || !s->reqs) {
+		err = err ? err : -ENOMEM;
+		goto fail;
+	}
 	err = prl_events_open(&s->ev, &s->nl, true);
 	if (err) {
 		prl_log_err(&s->log, "sync: events: %s", strerror(-err));
@@ -1190,10 +1345,11 @@ void relayd_sync_stop(struct relayd_sync *s)
 					     (unsigned long long)s->out[i]->lag_last_ms,
 					     (unsigned long long)s->out[i]->lag_max_ms,
 					     (unsigned long long)s->out[i]->acks);
-		prl_log_info(&s->log, "sync: pushed %llu, installed %llu, removed %llu, conflicts %llu, install errors %llu",
+		prl_log_info(&s->log, "sync: pushed %llu, installed %llu, removed %llu, conflicts %llu, install errors %llu, refused %llu, dropped %llu",
 			     (unsigned long long)s->pushed, (unsigned long long)s->installed,
 			     (unsigned long long)s->removed, (unsigned long long)s->conflicts,
-			     (unsigned long long)s->install_errors);
+			     (unsigned long long)s->install_errors,
+			     (unsigned long long)s->refused, (unsigned long long)s->dropped);
 	}
 	for (i = 0; i < SYNC_MAX_PEERS; i++) {
 		conn_close(s, &s->out[i]);
@@ -1205,6 +1361,10 @@ void relayd_sync_stop(struct relayd_sync *s)
 		prl_nl_close(&s->nl);
 	if (s->nl_inst_open)
 		prl_nl_close(&s->nl_inst);
+	prl_nl_batch_free(&s->batch);
+	free(s->reqs);
+	if (s->nl_batch_open)
+		prl_nl_close(&s->nl_batch);
 	if (s->lfd >= 0)
 		close(s->lfd);
 	if (s->push_ep >= 0)
