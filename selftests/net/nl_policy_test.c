@@ -753,10 +753,20 @@ static void replica_sample(struct prl_session *r, uint32_t vni, uint64_t lamport
  */
 TEST(replica_requests)
 {
+	static const struct {
+		uint32_t min, max;
+		int want;
+		const char *what;
+	} bad_ranges[] = {
+		{ 200, 100, -EINVAL, "VNI_MIN above VNI_MAX" },
+		{ 0, 100, -ERANGE, "VNI_MIN 0" },
+		{ 1, 0x1000000, -ERANGE, "VNI_MAX above 2^24-1" },
+	};
 	struct prl_session r, got;
 	struct prl_config cfg;
 	struct prl_nl nl;
 	uint64_t lamport;
+	unsigned int i;
 	int err;
 
 	OPEN_OR_SKIP(&nl);
@@ -824,18 +834,12 @@ TEST(replica_requests)
 	/* the VNI range the kernel allocates from */
 	ASSERT_EQ(0, prl_config_get(&nl, &cfg));
 	cfg.mask = PRL_CFG_VNI_RANGE;
-	cfg.vni_min = 200;
-	cfg.vni_max = 100;
-	err = prl_config_set(&nl, &cfg);
-	EXPECT_REFUSED(&nl, err, -EINVAL, -EINVAL, "VNI_MIN above VNI_MAX");
-	cfg.vni_min = 0;
-	cfg.vni_max = 100;
-	err = prl_config_set(&nl, &cfg);
-	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "VNI_MIN 0");
-	cfg.vni_min = 1;
-	cfg.vni_max = 0x1000000;
-	err = prl_config_set(&nl, &cfg);
-	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "VNI_MAX above 2^24-1");
+	for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
+		cfg.vni_min = bad_ranges[i].min;
+		cfg.vni_max = bad_ranges[i].max;
+		err = prl_config_set(&nl, &cfg);
+		EXPECT_REFUSED(&nl, err, bad_ranges[i].want, -EINVAL, bad_ranges[i].what);
+	}
 	/* a range is honoured: the next allocation comes from it */
 	cfg.vni_min = 0x345600;
 	cfg.vni_max = 0x3456ff;
