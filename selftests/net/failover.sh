@@ -380,5 +380,5 @@ test_end
 kill "$(relay_pid r1)" "$(relay_pid r2)" 2>/dev/null
 _end=$(( $(now_ms) + 8000 ))	# their exit summaries carry the lag figures
 while { kill -0 "$(relay_pid r1)" || kill -0 "$(relay_pid r2)"; } 2>/dev/null && [ "$(now_ms)" -lt $_end ]; do sleep 0.2; done
-grep -h "sync: lag\|sync: pushed\|sync: full resync\|sync: resync from\|session view\|install\|failed requests" "$T"/relayd-r*.log | sort | uniq -c | sed 's/^ */# /' | tail -n 12
+grep -h "sync: lag\|sync: pushed\|sync: full resync\|sync: resync from\|session view\|install\|failed requests" "$T"/relayd-r*.log | sort | uniq -c | sed 's/^ */# /' | tail -n 30
 ktap_finished
