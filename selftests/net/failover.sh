@@ -377,8 +377,10 @@ check_eq "sessions listed" "$WANT" "$(wc -l <"$T/set-r2" | tr -d ' ')"
 check_eq "r2 install errors" "" "$(grep 'sync: install\|failed requests' "$T"/relayd-r2.log | head -n 3)"
 test_end
 
+diag "figure: full resyncs acknowledged by the standby (MARK -> ACK, ms): $(sed -n 's/.*acknowledged the full resync after \([0-9]*\) ms/\1/p' "$T"/relayd-r1*.log | tr '\n' ' ')"
 kill "$(relay_pid r1)" "$(relay_pid r2)" 2>/dev/null
 _end=$(( $(now_ms) + 8000 ))	# their exit summaries carry the lag figures
 while { kill -0 "$(relay_pid r1)" || kill -0 "$(relay_pid r2)"; } 2>/dev/null && [ "$(now_ms)" -lt $_end ]; do sleep 0.2; done
-grep -h "sync: lag\|sync: pushed\|sync: full resync\|sync: resync from\|session view\|install\|failed requests" "$T"/relayd-r*.log | sort | uniq -c | sed 's/^ */# /' | tail -n 30
+grep -h "sync: lag\|sync: pushed\|sync: full resync\|sync: resync from\|session view\|install\|failed requests" "$T"/relayd-r*.log |
+	sed 's/ in [0-9]* ms$/ in N ms/' | sort | uniq -c | sed 's/^ */# /' | tail -n 30
 ktap_finished

@@ -220,8 +220,11 @@ int sync_apply_frame(struct relayd_sync *s, struct sync_conn *c,
 			if (c->lag_last_ms > c->lag_max_ms)
 				c->lag_max_ms = c->lag_last_ms;
 			c->acks++;
-			prl_log_debug(&s->log, "sync: %s acknowledged after %llu ms",
-				      c->name, (unsigned long long)c->lag_last_ms);
+			/* the end of a full resync: how long the peer took (info) */
+			prl_log(&s->log, r.clock_ms == s->resync_mark ? PRL_LOG_INFO :
+				PRL_LOG_DEBUG, "sync: %s acknowledged %s after %llu ms",
+				c->name, r.clock_ms == s->resync_mark ? "the full resync" :
+				"a batch", (unsigned long long)c->lag_last_ms);
 			break;
 		default:
 			return -EPROTO;	/* AUTH again */
