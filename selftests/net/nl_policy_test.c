@@ -17,6 +17,11 @@
  *   session/socket reads must fail with EPERM instead (the permission
  *   check precedes parsing).
  *
+ * Replication (replica_requests): SESSION_NEW with REPLICA and its
+ * attributes (LAMPORT, AGE_MS, an endpoint's IDLE_MS), SESSION_DEL with
+ * LAMPORT, the VNI range of CONFIG_SET: refused when malformed or out of
+ * place, installed as given when valid, EEXIST on a conflict.
+ *
  * Permissions:
  *   - unpriv_init_netns: without CAP_NET_ADMIN over the netns (uid 65534,
  *     or capabilities dropped inside a user namespace) every changing
@@ -665,6 +670,189 @@ TEST(bind_ep_missing_port)
 	prl_nl_close(&nl);
 }
 
+/* ---- replication (SESSION_NEW/DEL with REPLICA, VNI range) ---- */
+
+static const uint8_t key_c[PEER_RELAY_KEY_LEN] = { 0x66, [31] = 0x03 };
+static const uint8_t key_d[PEER_RELAY_KEY_LEN] = { 0x77, [31] = 0x04 };
+static const uint8_t key_e[PEER_RELAY_KEY_LEN] = { 0x88, [31] = 0x05 };
+
+#define REPL_VNI 0xabcde0
+
+/* Which attributes replica_req() puts into the SESSION nest. */
+enum {
+	R_VNI = 1 << 0, R_LAMPORT = 1 << 1, R_AGE = 1 << 2, R_REPLICA = 1 << 3,
+	R_IDLE = 1 << 4,	/* EP0 with IDLE_MS */
+	R_LAMPORT0 = 1 << 5,	/* LAMPORT 0 */
+	R_LAMPORT32 = 1 << 6,	/* LAMPORT as 4 bytes */
+	R_FLAG_DATA = 1 << 7,	/* REPLICA with a payload */
+	R_VNI0 = 1 << 8,	/* VNI 0 */
+};
+
+/* SESSION_NEW of (key_c, key_d) with the attributes @what. */
+static int replica_req(struct prl_nl *nl, unsigned int what)
+{
+	static const uint8_t ip[4] = { 192, 0, 2, 7 };
+	struct nl_msg *m = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	struct nlattr *n, *ep;
+
+	if (!m)
+		return -ENOMEM;
+	n = prl_nl_nest_start(m, PEER_RELAY_A_SESSION);
+	nla_put(m, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, key_c);
+	nla_put(m, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, key_d);
+	if (what & (R_VNI | R_VNI0))
+		nla_put_u32(m, PEER_RELAY_SESSION_A_VNI, what & R_VNI0 ? 0 : REPL_VNI);
+	if (what & (R_LAMPORT | R_LAMPORT0))
+		nla_put_u64(m, PEER_RELAY_SESSION_A_LAMPORT, what & R_LAMPORT0 ? 0 : 1000);
+	if (what & R_LAMPORT32)
+		nla_put_u32(m, PEER_RELAY_SESSION_A_LAMPORT, 1000);
+	if (what & R_AGE)
+		nla_put_u64(m, PEER_RELAY_SESSION_A_AGE_MS, 5000);
+	if (what & R_REPLICA)
+		nla_put_flag(m, PEER_RELAY_SESSION_A_REPLICA);
+	if (what & R_FLAG_DATA)
+		nla_put_u32(m, PEER_RELAY_SESSION_A_REPLICA, 1);
+	if (what & R_IDLE) {
+		ep = prl_nl_nest_start(m, PEER_RELAY_SESSION_A_EP0);
+		nla_put(m, PEER_RELAY_EP_A_REMOTE_IPV4, 4, ip);
+		nla_put_u16(m, PEER_RELAY_EP_A_REMOTE_PORT, 41641);
+		nla_put_u64(m, PEER_RELAY_EP_A_IDLE_MS, 10);
+		prl_nl_nest_end(m, ep);
+	}
+	prl_nl_nest_end(m, n);
+	return prl_nl_request(nl, m, NULL, NULL);
+}
+
+/* A malformed request fails with @want (or @alt) and an extack. */
+#define EXPECT_REFUSED(_nl, _err, _want, _alt, _what) do {		\
+		int __e = (_err);					\
+		EXPECT_TRUE(__e == (_want) || __e == (_alt))		\
+			TH_LOG("%s: got %s (%s)", _what, strerror(-__e), (_nl)->last.msg); \
+		EXPECT_TRUE((_nl)->last.msg[0] || (_nl)->last.has_miss)	\
+			TH_LOG("%s: no extack", _what);			\
+		TH_LOG("%s -> %s: \"%s\"", _what, strerror(-__e), (_nl)->last.msg); \
+	} while (0)
+
+static void replica_sample(struct prl_session *r, uint32_t vni, uint64_t lamport,
+			   const uint8_t *k0, const uint8_t *k1)
+{
+	memset(r, 0, sizeof(*r));
+	r->vni = vni;
+	r->lamport = lamport;
+	r->age_ms = 5000;
+	memcpy(r->key0, k0, PEER_RELAY_KEY_LEN);
+	memcpy(r->key1, k1, PEER_RELAY_KEY_LEN);
+}
+
+/*
+ * The attributes replication added: REPLICA needs VNI and LAMPORT, the
+ * replica-only attributes are refused without it, LamportID 0 and wrong
+ * sizes are refused; a replica keeps its VNI/LamportID/age, repeating it
+ * is harmless, a conflicting one is EEXIST, local allocations become
+ * newer, a deletion names its LamportID; the VNI range is checked.
+ */
+TEST(replica_requests)
+{
+	static const struct {
+		uint32_t min, max;
+		int want;
+		const char *what;
+	} bad_ranges[] = {
+		{ 200, 100, -EINVAL, "VNI_MIN above VNI_MAX" },
+		{ 0, 100, -ERANGE, "VNI_MIN 0" },
+		{ 1, 0x1000000, -ERANGE, "VNI_MAX above 2^24-1" },
+	};
+	struct prl_session r, got;
+	struct prl_config cfg;
+	struct prl_nl nl;
+	uint64_t lamport;
+	unsigned int i;
+	int err;
+
+	OPEN_OR_SKIP(&nl);
+	if (probe_admin(&nl) == -EPERM)
+		SKIP(return, "not admin over this netns");
+	prl_session_del_keys(&nl, key_c, key_d);
+
+	err = replica_req(&nl, R_REPLICA | R_LAMPORT);
+	EXPECT_REFUSED(&nl, err, -EINVAL, -EINVAL, "REPLICA without VNI");
+	err = replica_req(&nl, R_REPLICA | R_VNI);
+	EXPECT_REFUSED(&nl, err, -EINVAL, -EINVAL, "REPLICA without LAMPORT");
+	err = replica_req(&nl, R_VNI | R_LAMPORT);
+	EXPECT_REFUSED(&nl, err, -EINVAL, -EINVAL, "LAMPORT without REPLICA");
+	err = replica_req(&nl, R_VNI | R_AGE);
+	EXPECT_REFUSED(&nl, err, -EINVAL, -EINVAL, "AGE_MS without REPLICA");
+	err = replica_req(&nl, R_VNI | R_IDLE);
+	EXPECT_REFUSED(&nl, err, -EINVAL, -EINVAL, "an endpoint's IDLE_MS without REPLICA");
+	err = replica_req(&nl, R_REPLICA | R_VNI | R_LAMPORT0);
+	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "LamportID 0");
+	err = replica_req(&nl, R_REPLICA | R_VNI | R_LAMPORT32);
+	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "LAMPORT of 4 bytes");
+	err = replica_req(&nl, R_FLAG_DATA | R_VNI | R_LAMPORT);
+	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "REPLICA flag with a payload");
+	err = replica_req(&nl, R_REPLICA | R_VNI0 | R_LAMPORT);
+	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "replica with VNI 0");
+	EXPECT_EQ(-ENOENT, prl_session_get_keys(&nl, key_c, key_d, &got))
+		TH_LOG("a refused request created a session");
+
+	/* a valid replica, twice */
+	replica_sample(&r, REPL_VNI, 1000, key_c, key_d);
+	err = prl_session_replicate(&nl, &r);
+	ASSERT_EQ(0, err) TH_LOG("replica: %s: %s", strerror(-err), nl.last.msg);
+	ASSERT_EQ(0, prl_session_get(&nl, REPL_VNI, &got));
+	EXPECT_EQ(1000, got.lamport);
+	EXPECT_LE(5000, got.age_ms);
+	EXPECT_EQ(0, prl_session_replicate(&nl, &r)) TH_LOG("repeating a replica");
+
+	/* conflicts: the pair with another LamportID or VNI, the VNI taken */
+	replica_sample(&r, REPL_VNI, 1001, key_c, key_d);
+	err = prl_session_replicate(&nl, &r);
+	EXPECT_REFUSED(&nl, err, -EEXIST, -EEXIST, "the pair with another LamportID");
+	replica_sample(&r, REPL_VNI + 1, 1000, key_c, key_d);
+	err = prl_session_replicate(&nl, &r);
+	EXPECT_REFUSED(&nl, err, -EEXIST, -EEXIST, "the pair with another VNI");
+	replica_sample(&r, REPL_VNI, 1002, key_c, key_e);
+	err = prl_session_replicate(&nl, &r);
+	EXPECT_EQ(-EEXIST, err) TH_LOG("another pair on a taken VNI: %s", strerror(-err));
+	EXPECT_EQ(-ENOENT, prl_session_get_keys(&nl, key_c, key_e, &got));
+
+	/* a local allocation is newer than every replica */
+	ASSERT_EQ(0, prl_session_new(&nl, key_c, key_e, NULL, &got));
+	lamport = got.lamport;
+	EXPECT_LT(1000, lamport);
+	EXPECT_EQ(0, prl_session_del_keys(&nl, key_c, key_e));
+
+	/* deleting names the allocation */
+	err = prl_session_del_replica(&nl, REPL_VNI, 999);
+	EXPECT_REFUSED(&nl, err, -ENOENT, -ENOENT, "deleting another LamportID");
+	EXPECT_EQ(0, prl_session_get(&nl, REPL_VNI, &got));
+	err = prl_session_del_replica(&nl, REPL_VNI, 0);
+	EXPECT_REFUSED(&nl, err, -ERANGE, -EINVAL, "deleting LamportID 0");
+	EXPECT_EQ(0, prl_session_del_replica(&nl, REPL_VNI, 1000));
+	EXPECT_EQ(-ENOENT, prl_session_get(&nl, REPL_VNI, &got));
+
+	/* the VNI range the kernel allocates from */
+	ASSERT_EQ(0, prl_config_get(&nl, &cfg));
+	cfg.mask = PRL_CFG_VNI_RANGE;
+	for (i = 0; i < sizeof(bad_ranges) / sizeof(bad_ranges[0]); i++) {
+		cfg.vni_min = bad_ranges[i].min;
+		cfg.vni_max = bad_ranges[i].max;
+		err = prl_config_set(&nl, &cfg);
+		EXPECT_REFUSED(&nl, err, bad_ranges[i].want, -EINVAL, bad_ranges[i].what);
+	}
+	/* a range is honoured: the next allocation comes from it */
+	cfg.vni_min = 0x345600;
+	cfg.vni_max = 0x3456ff;
+	ASSERT_EQ(0, prl_config_set(&nl, &cfg));
+	ASSERT_EQ(0, prl_session_new(&nl, key_c, key_e, NULL, &got));
+	EXPECT_TRUE(got.vni >= 0x345600 && got.vni <= 0x3456ff) TH_LOG("vni %u", got.vni);
+	EXPECT_EQ(0, prl_session_del_keys(&nl, key_c, key_e));
+	cfg.vni_min = 1;
+	cfg.vni_max = 0xffffff;
+	EXPECT_EQ(0, prl_config_set(&nl, &cfg));
+	prl_nl_close(&nl);
+}
+
 /* ---- replies ---- */
 
 struct reply_cmds {
@@ -838,6 +1026,9 @@ TEST(unpriv_changes_eperm_reads_ok)
 	EXPECT_EQ(-EPERM, prl_session_del(&nl, UNUSED_VNI));
 	EXPECT_EQ(-EPERM, prl_session_del_keys(&nl, key_a, key_b));
 	EXPECT_EQ(-EPERM, prl_session_flush(&nl));
+	replica_sample(&s, UNUSED_VNI, 5, key_a, key_b);
+	EXPECT_EQ(-EPERM, prl_session_replicate(&nl, &s));
+	EXPECT_EQ(-EPERM, prl_session_del_replica(&nl, UNUSED_VNI, 5));
 	cfg.mask = PRL_CFG_MAX_SESSIONS;	/* the current value: harmless */
 	EXPECT_EQ(-EPERM, prl_config_set(&nl, &cfg));
 

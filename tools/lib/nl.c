@@ -88,9 +88,9 @@ struct req_state {
 
 /*
  * Parse extended-ack TLVs that start @off bytes into the payload of @nlh
- * (an NLMSG_ERROR or NLMSG_DONE message).
+ * (an NLMSG_ERROR or NLMSG_DONE message). nl_batch.c uses it too.
  */
-static void parse_ext_ack(struct prl_nl_error *e, const struct nlmsghdr *nlh,
+void prl_nl_parse_ext_ack(struct prl_nl_error *e, const struct nlmsghdr *nlh,
 			  size_t off)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
@@ -152,7 +152,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 
 	if (!st->err)
 		st->err = err->error < 0 ? err->error : -EPROTO;
-	parse_ext_ack(&st->nl->last, nlh, off);
+	prl_nl_parse_ext_ack(&st->nl->last, nlh, off);
 	st->done = true;
 	return NL_STOP;
 }
@@ -163,7 +163,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
 
 	/* A successful ack may carry a warning message. */
-	parse_ext_ack(&st->nl->last, nlh, sizeof(struct nlmsgerr));
+	prl_nl_parse_ext_ack(&st->nl->last, nlh, sizeof(struct nlmsgerr));
 	st->done = true;
 	return NL_STOP;
 }
@@ -180,7 +180,7 @@ static int on_finish(struct nl_msg *msg, void *arg)
 		memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
 		if (e < 0 && !st->err)
 			st->err = e;
-		parse_ext_ack(&st->nl->last, nlh, sizeof(int));
+		prl_nl_parse_ext_ack(&st->nl->last, nlh, sizeof(int));
 	}
 	st->done = true;
 	return NL_STOP;

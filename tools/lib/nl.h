@@ -270,6 +270,14 @@ int prl_session_flush(struct prl_nl *nl);
  */
 int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s);
 int prl_session_del_replica(struct prl_nl *nl, uint32_t vni, uint64_t lamport);
+/*
+ * The same requests, built but not sent (for nl_batch.h). NULL if @s
+ * cannot be expressed (a bad address family) or on allocation failure.
+ */
+struct nl_msg *prl_session_replicate_msg(const struct prl_nl *nl,
+					 const struct prl_session *s);
+struct nl_msg *prl_session_del_replica_msg(const struct prl_nl *nl, uint32_t vni,
+					   uint64_t lamport);
 
 int prl_stats_get(struct prl_nl *nl, struct prl_stats *out);
 int prl_config_get(struct prl_nl *nl, struct prl_config *out);

@@ -5,7 +5,13 @@
 
 #include <netlink/netlink.h>
 
+#include "nl.h"
+
 /* Connect @sk to generic netlink, size its buffers, enable extack. */
 int prl_nl_socket_setup(struct nl_sock *sk);
+
+/* Extended-ack TLVs @off bytes into the payload of @nlh, into @e. */
+void prl_nl_parse_ext_ack(struct prl_nl_error *e, const struct nlmsghdr *nlh,
+			  size_t off);
 
 #endif /* PRL_NL_INTERNAL_H */

@@ -37,20 +37,18 @@ static int put_replica_ep(struct nl_msg *msg, int type,
 	return 0;
 }
 
-static int send_session_msg(struct prl_nl *nl, struct nl_msg *msg,
-			    struct nlattr *nest, int err)
+/* Close the SESSION nest, or free the message if building it failed. */
+static struct nl_msg *finish(struct nl_msg *msg, struct nlattr *nest, int err)
 {
-	if (err) {
+	if (err || prl_nl_nest_end(msg, nest)) {
 		nlmsg_free(msg);
-		memset(&nl->last, 0, sizeof(nl->last));
-		nl->last.err = err < 0 ? err : -EMSGSIZE;
-		return nl->last.err;
+		return NULL;
 	}
-	prl_nl_nest_end(msg, nest);
-	return prl_nl_request(nl, msg, NULL, NULL);
+	return msg;
 }
 
-int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s)
+struct nl_msg *prl_session_replicate_msg(const struct prl_nl *nl,
+					 const struct prl_session *s)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -59,7 +57,7 @@ int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s)
 
 	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
 	if (!nest ||
 	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
@@ -74,10 +72,11 @@ int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s)
 			err = put_replica_ep(msg, i ? PEER_RELAY_SESSION_A_EP1 :
 						      PEER_RELAY_SESSION_A_EP0,
 					     &s->ep[i]);
-	return send_session_msg(nl, msg, nest, err);
+	return finish(msg, nest, err);
 }
 
-int prl_session_del_replica(struct prl_nl *nl, uint32_t vni, uint64_t lamport)
+struct nl_msg *prl_session_del_replica_msg(const struct prl_nl *nl, uint32_t vni,
+					   uint64_t lamport)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
@@ -85,12 +84,32 @@ int prl_session_del_replica(struct prl_nl *nl, uint32_t vni, uint64_t lamport)
 
 	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_DEL, 0);
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
 	if (!nest ||
 	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
 	    nla_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, lamport) ||
 	    nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))
 		err = -EMSGSIZE;
-	return send_session_msg(nl, msg, nest, err);
+	return finish(msg, nest, err);
+}
+
+/* Send a message built above; NULL means it could not be built. */
+static int send_msg(struct prl_nl *nl, struct nl_msg *msg)
+{
+	if (!msg) {
+		memset(&nl->last, 0, sizeof(nl->last));
+		return nl->last.err = -EINVAL;
+	}
+	return prl_nl_request(nl, msg, NULL, NULL);
+}
+
+int prl_session_replicate(struct prl_nl *nl, const struct prl_session *s)
+{
+	return send_msg(nl, prl_session_replicate_msg(nl, s));
+}
+
+int prl_session_del_replica(struct prl_nl *nl, uint32_t vni, uint64_t lamport)
+{
+	return send_msg(nl, prl_session_del_replica_msg(nl, vni, lamport));
 }
