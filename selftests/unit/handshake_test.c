@@ -697,6 +697,26 @@ TEST(session_init_rules)
 	EXPECT_EQ(0, prl_hs_session_init(&s, 6, w.a.pub, w.c.pub, &w.srv));
 }
 
+/* relayd's view: keys checked at once, the key exchange at first use. */
+TEST(session_prepare_then_keys)
+{
+	struct world w;
+	struct prl_hs_session s;
+	uint8_t zero[32] = { 0 };
+
+	world_init(&w, 5);
+	EXPECT_EQ(-1, prl_hs_session_prepare(&s, 6, w.a.pub, w.a.pub, &w.srv));
+	EXPECT_EQ(-1, prl_hs_session_prepare(&s, 6, w.relay_pub, w.b.pub, &w.srv));
+	ASSERT_EQ(0, prl_hs_session_prepare(&s, 7, w.b.pub, w.a.pub, &w.srv));
+	EXPECT_EQ(0, memcmp(s.client_key, w.sess.client_key, sizeof(s.client_key)));
+	EXPECT_EQ(0, memcmp(s.shared[0], zero, 32));	/* not yet */
+	ASSERT_EQ(0, prl_hs_session_keys(&s, &w.srv));
+	EXPECT_EQ(0, memcmp(s.shared, w.sess.shared, sizeof(s.shared)));
+	/* a low-order point passes the cheap checks, not the exchange */
+	ASSERT_EQ(0, prl_hs_session_prepare(&s, 8, zero, w.b.pub, &w.srv));
+	EXPECT_EQ(-1, prl_hs_session_keys(&s, &w.srv));
+}
+
 TEST(result_names)
 {
 	int i;

@@ -81,7 +81,13 @@ static struct relayd_ctl_sess *cache_add(struct relayd_control *ctl,
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	if (prl_hs_session_init(&e->hs, s->vni, s->key0, s->key1, &ctl->hs)) {
+	/*
+	 * No key exchange yet: a burst of thousands of new sessions (bulk
+	 * allocation, a replica's resync, a view rebuild) would cost two
+	 * X25519 each on relayd's one thread; lookup() does it when the
+	 * session's first handshake datagram comes.
+	 */
+	if (prl_hs_session_prepare(&e->hs, s->vni, s->key0, s->key1, &ctl->hs)) {
 		prl_log_warn(&ctl->rd->log, "vni %u: unusable client keys",
 			    s->vni);
 		free(e);
@@ -108,16 +114,26 @@ static struct prl_hs_session *lookup(void *arg, uint32_t vni)
 	struct prl_session s;
 	int err;
 
-	if (e)
-		return &e->hs;
-	err = dp->ops->session_get(dp, vni, &s);
-	if (err) {
-		if (err != -ENOENT)
-			relayd_dp_warn(dp, err, "session get vni %u", vni);
-		return NULL;
+	if (!e) {
+		err = dp->ops->session_get(dp, vni, &s);
+		if (err) {
+			if (err != -ENOENT)
+				relayd_dp_warn(dp, err, "session get vni %u", vni);
+			return NULL;
+		}
+		e = cache_add(ctl, &s);
+		if (!e)
+			return NULL;
 	}
-	e = cache_add(ctl, &s);
-	return e ? &e->hs : NULL;
+	if (!e->keyed) {
+		if (prl_hs_session_keys(&e->hs, &ctl->hs)) {
+			prl_log_warn(&ctl->rd->log, "vni %u: unusable client keys", vni);
+			cache_remove(ctl, vni);
+			return NULL;
+		}
+		e->keyed = true;
+	}
+	return &e->hs;
 }
 
 /* ---- what the data plane tells us (struct relayd_dp_notify) ---- */

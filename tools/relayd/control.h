@@ -41,7 +41,8 @@
 
 /* The handshake's cache entry of a data-plane session. */
 struct relayd_ctl_sess {
-	struct prl_hs_session hs;
+	struct prl_hs_session hs;	/* shared keys only once keyed */
+	bool keyed;			/* computed at the first handshake datagram */
 	struct relayd_ctl_sess *next;
 };
 

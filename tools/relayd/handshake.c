@@ -65,12 +65,11 @@ void prl_hs_server_wipe(struct prl_hs_server *srv)
 	sodium_memzero(srv, sizeof(*srv));
 }
 
-int prl_hs_session_init(struct prl_hs_session *s, uint32_t vni,
-		       const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN],
-		       const struct prl_hs_server *srv)
+int prl_hs_session_prepare(struct prl_hs_session *s, uint32_t vni,
+			   const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN],
+			   const struct prl_hs_server *srv)
 {
 	int cmp = prl_key_cmp(a, b);
-	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
 	if (cmp == 0 || !prl_key_cmp(a, srv->pub) || !prl_key_cmp(b, srv->pub))
@@ -78,6 +77,13 @@ int prl_hs_session_init(struct prl_hs_session *s, uint32_t vni,
 	s->vni = vni;
 	memcpy(s->client_key[0], cmp < 0 ? a : b, PRL_KEY_LEN);
 	memcpy(s->client_key[1], cmp < 0 ? b : a, PRL_KEY_LEN);
+	return 0;
+}
+
+int prl_hs_session_keys(struct prl_hs_session *s, const struct prl_hs_server *srv)
+{
+	unsigned int i;
+
 	for (i = 0; i < 2; i++) {
 		if (prl_disco_shared_key(s->shared[i], s->client_key[i],
 					srv->priv) != 0) {
@@ -86,6 +92,15 @@ int prl_hs_session_init(struct prl_hs_session *s, uint32_t vni,
 		}
 	}
 	return 0;
+}
+
+int prl_hs_session_init(struct prl_hs_session *s, uint32_t vni,
+		       const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN],
+		       const struct prl_hs_server *srv)
+{
+	if (prl_hs_session_prepare(s, vni, a, b, srv))
+		return -1;
+	return prl_hs_session_keys(s, srv);
 }
 
 void prl_hs_maybe_rotate(struct prl_hs_server *srv)

@@ -123,6 +123,17 @@ void prl_hs_server_wipe(struct prl_hs_server *srv);
 int prl_hs_session_init(struct prl_hs_session *s, uint32_t vni,
 		       const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN],
 		       const struct prl_hs_server *srv);
+/*
+ * The same in two steps, for a view of many sessions of which few
+ * handshake at a time: prl_hs_session_prepare() checks and sorts the keys
+ * (no key exchange; -1 as above but for low-order points),
+ * prl_hs_session_keys() computes the two shared keys (two X25519) when
+ * the session is first needed (-1: a low-order point; @s is wiped).
+ */
+int prl_hs_session_prepare(struct prl_hs_session *s, uint32_t vni,
+			   const uint8_t a[PRL_KEY_LEN], const uint8_t b[PRL_KEY_LEN],
+			   const struct prl_hs_server *srv);
+int prl_hs_session_keys(struct prl_hs_session *s, const struct prl_hs_server *srv);
 
 /*
  * prl_hs_handle() - process one datagram received on a relay socket.
