@@ -62,16 +62,16 @@ forward_ok "a->b" in_a $A6 6001 in_b $B6 6002 "$(wg_packet $V6)" 10
 forward_ok "b->a" in_b $B6 6002 in_a $A6 6001 "$(wg_packet $V6)" 10
 check_stat_delta forwarded_packets_udp6_udp6 20
 check_eq "UDP6 InDatagrams change" 0 $(($(snmp snmp6 Udp6InDatagrams) - u0))
-in_r ip addr add $R6B2/64 dev rb nodad || test_error "addr add"
-in_r ip route add $B6/128 dev rb src $R6B2 || test_error "route add"
+in_r /sbin/ip addr add $R6B2/64 dev rb nodad || test_error "addr add"
+in_r /sbin/ip route add $B6/128 dev rb src $R6B2 || test_error "route add"
 recv_start in_b "$(ep $B6 6002)" 1 4000 r6 || test_error "receiver"
 send_from in_a "$(ep $A6 6001)" "$(ep $R6A $RELAY_PORT)" "$(wg_packet $V6)" ||
 	test_error "send"
 recv_wait r6 || test_error "nothing arrived via the /128 route"
 check_eq "source via the /128 route" "$(ep $R6B2 $RELAY_PORT) $(wg_packet $V6)" \
 	"$(cat "$T/r6.out")"
-in_r ip route del $B6/128 dev rb
-in_r ip addr del $R6B2/64 dev rb
+in_r /sbin/ip route del $B6/128 dev rb
+in_r /sbin/ip addr del $R6B2/64 dev rb
 forward_ok "route removed" in_a $A6 6001 in_b $B6 6002 "$(wg_packet $V6)" 2
 test_end
 
