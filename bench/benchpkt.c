@@ -52,6 +52,7 @@
 #include <endian.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
+#include <peer_relay/inet_csum.h>
 #include <sched.h>
 #include <sys/socket.h>
 
@@ -104,24 +105,6 @@ static int parse_v4(const char *s, struct sockaddr_in *sin)
 	sin->sin_addr = ep.addr.u.v4;
 	sin->sin_port = htons(ep.port);
 	return 0;
-}
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* Geneve data header (O=0, WireGuard type) + filler, @size bytes. */
@@ -178,7 +161,7 @@ static void build_frame(const struct frame_spec *fs, unsigned int k, uint8_t *f)
 		ip[9] = IPPROTO_UDP;
 		memcpy(ip + 12, &src->sin_addr, 4);
 		memcpy(ip + 16, &dst->sin_addr, 4);
-		c = csum_fold(csum_add(0, ip, 20));
+		c = prelay_csum_fold(prelay_csum_add(0, ip, 20));
 		ip[10] = c >> 8;
 		ip[11] = (uint8_t)c;
 		udp[0] = sport >> 8;
@@ -188,13 +171,13 @@ static void build_frame(const struct frame_spec *fs, unsigned int k, uint8_t *f)
 		udp[5] = (uint8_t)(8 + size);
 		udp[6] = udp[7] = 0;
 		payload(udp + 8, size, fs->vni + k * fs->step);
-		sum = csum_add(0, ip + 12, 8);
+		sum = prelay_csum_add(0, ip + 12, 8);
 		sum += IPPROTO_UDP + 8 + size;
 		if (fs->csum_partial) {
-			c = (uint16_t)~csum_fold(sum);
+			c = (uint16_t)~prelay_csum_fold(sum);
 		} else {
-			sum = csum_add(sum, udp, 8 + size);
-			c = csum_fold(sum);
+			sum = prelay_csum_add(sum, udp, 8 + size);
+			c = prelay_csum_fold(sum);
 			if (!c)
 				c = 0xffff;
 		}

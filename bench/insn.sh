@@ -76,14 +76,20 @@ iidle 2
 in_r relayctl config set bind-lifetime 30000 idle-lifetime 600000 >/dev/null ||
 	bail "config set"
 HIGHEST=${IHIGH##* }
+# table_windows N LABEL VNI [DIV]: 1000 active flows among the N installed
+# sessions from VNI (every DIV-th), at both loads, then the bind latency.
+table_windows() {
+	# shellcheck disable=SC2086
+	frames $R4A $RELAY_PORT 64 1000 $3 $4 >"$T/table.cfg"
+	for r in $IRATE $HIGHEST; do
+		iwin "table/1k-of-$2/$r" "$T/table.cfg" "$r" "$ITSECS"
+	done
+	in_r prinstall --bind-latency 300 --vni $3 --a $A4:$SPORT --interval-ms 10 \
+		>"$T/lat.out" 2>&1 || diag "bind latency: $(cat "$T/lat.out")"
+	echo "INSN-BINDLAT $1 $(cat "$T/lat.out")"
+}
 kernel_sessions 1000 || bail "kernel sessions"
-frames $R4A $RELAY_PORT 64 1000 $VNI0 >"$T/k1k.cfg"
-for r in $IRATE $HIGHEST; do
-	iwin "table/1k-of-1k/$r" "$T/k1k.cfg" "$r" "$ITSECS"
-done
-in_r prinstall --bind-latency 300 --vni $VNI0 --a $A4:$SPORT --interval-ms 10 \
-	>"$T/lat.out" 2>&1 || diag "bind latency: $(cat "$T/lat.out")"
-echo "INSN-BINDLAT 1000 $(cat "$T/lat.out")"
+table_windows 1000 1k $VNI0
 in_r relayctl session flush >/dev/null
 sleep 1
 iidle 3
@@ -95,13 +101,7 @@ sleep 1		# RCU callbacks of the installs, as part of their cost
 insnmark "install/end"
 echo "INSN-PKTS install $BIG_N 0"
 echo "INSN-INSTALL $(cat "$T/inst.out")"
-frames $R4A $RELAY_PORT 64 1000 $BIG_VNI0 $BIG_DIV >"$T/kbig.cfg"
-for r in $IRATE $HIGHEST; do
-	iwin "table/1k-of-$BIG_N/$r" "$T/kbig.cfg" "$r" "$ITSECS"
-done
-in_r prinstall --bind-latency 300 --vni $BIG_VNI0 --a $A4:$SPORT --interval-ms 10 \
-	>"$T/lat.out" 2>&1 || diag "bind latency: $(cat "$T/lat.out")"
-echo "INSN-BINDLAT $BIG_N $(cat "$T/lat.out")"
+table_windows $BIG_N $BIG_N $BIG_VNI0 $BIG_DIV
 in_r relayctl session flush >/dev/null
 
 test_begin "instruction-count windows completed"

@@ -103,6 +103,20 @@ static void prelay_expiry_schedule(struct prelay_instance *inst)
 				      time_after(due, now) ? due - now : 0);
 }
 
+/* Take @s off the wheel: deleted if expired at @now, else placed again. */
+static void prelay_expiry_recheck(struct prelay_instance *inst, struct prelay_session *s,
+				  unsigned long now)
+{
+	enum peer_relay_del_reason reason;
+
+	hlist_del_init(&s->exp_node);
+	reason = prelay_session_expired(inst, s, now);
+	if (reason)
+		prelay_session_delete(inst, s, reason);
+	else
+		prelay_expiry_place(inst, s);
+}
+
 /*
  * Look at every session of slot @slot's list: delete or move it on.
  * Returns false if the instance is going away or the wheel was re-sorted
@@ -114,7 +128,6 @@ static bool prelay_expiry_slot(struct prelay_instance *inst, unsigned long slot,
 			       unsigned long now, unsigned int *done)
 {
 	struct hlist_head *head = &inst->exp_slots[slot & (PRELAY_EXPIRY_SLOTS - 1)];
-	enum peer_relay_del_reason reason;
 	struct prelay_session *s;
 
 	/* Every session taken off leaves the list: it is deleted or placed
@@ -122,12 +135,7 @@ static bool prelay_expiry_slot(struct prelay_instance *inst, unsigned long slot,
 	 */
 	while (!hlist_empty(head)) {
 		s = hlist_entry(head->first, struct prelay_session, exp_node);
-		hlist_del_init(&s->exp_node);
-		reason = prelay_session_expired(inst, s, now);
-		if (reason)
-			prelay_session_delete(inst, s, reason);
-		else
-			prelay_expiry_place(inst, s);
+		prelay_expiry_recheck(inst, s, now);
 		if (++*done < PRELAY_EXPIRY_BATCH)
 			continue;
 		*done = 0;
@@ -240,7 +248,6 @@ void prelay_expiry_del(struct prelay_instance *inst, struct prelay_session *s)
  */
 void prelay_expiry_reconfigure(struct prelay_instance *inst)
 {
-	enum peer_relay_del_reason reason;
 	struct prelay_session *s;
 	struct hlist_node *tmp;
 	HLIST_HEAD(all);
@@ -257,12 +264,7 @@ void prelay_expiry_reconfigure(struct prelay_instance *inst)
 	inst->exp_shift = prelay_expiry_shift(&inst->config);
 	inst->exp_next = prelay_expiry_slot_of(inst, now);
 	hlist_for_each_entry_safe(s, tmp, &all, exp_node) {
-		hlist_del_init(&s->exp_node);
-		reason = prelay_session_expired(inst, s, now);
-		if (reason)
-			prelay_session_delete(inst, s, reason);
-		else
-			prelay_expiry_place(inst, s);
+		prelay_expiry_recheck(inst, s, now);
 		if (!(++n % 4096))
 			cond_resched();
 	}

@@ -64,6 +64,8 @@ struct prelay_config {
  * @socks: attached sockets (struct prelay_sock), RCU list, written under @lock
  * @n_socks: entries in @socks
  * @sock_next_id: id for the next attached socket
+ * @fast_on: the fast path's netfilter hooks are registered (fast.c),
+ *	under @lock
  * @config: tunables, under @lock
  * @ratelimit: per-source limit of datagrams passed to userspace; allocated
  *	with the first attached socket, RCU for readers
@@ -93,6 +95,7 @@ struct prelay_instance {
 	struct list_head socks;
 	u32 n_socks;
 	u32 sock_next_id;
+	bool fast_on;
 
 	struct prelay_config config;
 	struct prelay_ratelimit __rcu *ratelimit;

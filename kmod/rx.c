@@ -20,32 +20,72 @@
 #include "stats.h"
 #include "tx.h"
 
-/*
- * Which endpoint of @s sent @skb: 0, 1, or a drop reason (negated). The
- * other endpoint's binding, as of the same instant, is copied to @to, the
- * bind sequence of that instant to @seq.
+/**
+ * prelay_rx_classify() - classify a received UDP payload
+ * @skb: the datagram
+ * @off: offset of the UDP payload from skb->data
+ * @len: length of the UDP payload
+ * @vni: set for Geneve datagrams
+ *
+ * Return: the class; PRELAY_CLASS_SHORT also when the header cannot be read.
  */
-static int prelay_rx_source(struct prelay_session *s, const struct sk_buff *skb,
-			u16 family, struct prelay_bind *to, unsigned int *seq)
+enum prelay_class prelay_rx_classify(const struct sk_buff *skb, unsigned int off,
+				     unsigned int len, u32 *vni)
+{
+	u8 head[PRELAY_CLASSIFY_HLEN];
+	const u8 *data;
+
+	data = skb_header_pointer(skb, off, min_t(unsigned int, len, PRELAY_CLASSIFY_HLEN),
+				  head);
+	return data ? prelay_classify(data, len, vni) : PRELAY_CLASS_SHORT;
+}
+
+/**
+ * prelay_rx_flow() - the session and direction of a data datagram
+ * @inst: relay instance
+ * @vni: the datagram's VNI
+ * @skb: the datagram (IP and UDP headers set)
+ * @family: its family
+ * @f: set to the session, the sending endpoint, the other endpoint's
+ *	binding as of the same instant and the bind sequence of that instant
+ *
+ * Context: rcu_read_lock() held; @f->s is valid until it is dropped.
+ * Return: 0, or the reason the datagram must not be forwarded.
+ */
+enum peer_relay_drop_reason prelay_rx_flow(struct prelay_instance *inst, u32 vni,
+					   const struct sk_buff *skb, u16 family,
+					   struct prelay_flow *f)
 {
 	struct prelay_bind b[2];
 
-	*seq = prelay_session_binds(s, b);
+	f->s = prelay_session_lookup(inst, vni);
+	if (!f->s)
+		return PEER_RELAY_DROP_UNKNOWN_VNI;
+	f->seq = prelay_session_binds(f->s, b);
 	if (!b[0].remote.family || !b[1].remote.family)
-		return -PEER_RELAY_DROP_NOT_BOUND;
-	if (prelay_addr_is_skb_source(&b[0].remote, skb, family)) {
-		*to = b[1];
-		return 0;
+		return PEER_RELAY_DROP_NOT_BOUND;
+	for (f->from = 0; f->from < 2; f->from++) {
+		if (prelay_addr_is_skb_source(&b[f->from].remote, skb, family)) {
+			f->to = b[!f->from];
+			return PEER_RELAY_DROP_UNSPEC;
+		}
 	}
-	if (prelay_addr_is_skb_source(&b[1].remote, skb, family)) {
-		*to = b[0];
-		return 1;
-	}
-	return -PEER_RELAY_DROP_BAD_SOURCE;
+	return PEER_RELAY_DROP_BAD_SOURCE;
 }
 
-static void prelay_endpoint_account(struct prelay_endpoint *ep, unsigned int len)
+/**
+ * prelay_rx_account() - count a forwarded datagram
+ * @inst: relay instance
+ * @f: its flow, from prelay_rx_flow()
+ * @family: the family it arrived with
+ * @len: its UDP payload length
+ *
+ * Context: softirq.
+ */
+void prelay_rx_account(struct prelay_instance *inst, const struct prelay_flow *f,
+		       u16 family, unsigned int len)
 {
+	struct prelay_endpoint *ep = &f->s->ep[f->from];
 	unsigned long now = jiffies;
 
 	/* Written only when it changes: no cache line bouncing per packet. */
@@ -53,35 +93,29 @@ static void prelay_endpoint_account(struct prelay_endpoint *ep, unsigned int len
 		WRITE_ONCE(ep->last_seen, now);
 	atomic64_inc(&ep->packets);
 	atomic64_add(len, &ep->bytes);
+	prelay_stats_forwarded(inst, prelay_af_pair(family, f->to.remote.family), len);
 }
 
 /* Forward a data datagram of a known session, or say why not. */
-static enum peer_relay_drop_reason prelay_rx_data(struct prelay_sock *ps,
-					      struct prelay_session *s,
-					      struct sk_buff *skb,
-					      unsigned int len)
+static enum peer_relay_drop_reason prelay_rx_data(struct prelay_sock *ps, u32 vni,
+						  struct sk_buff *skb, unsigned int len)
 {
 	struct prelay_instance *inst = ps->inst;
 	u16 family = prelay_skb_family(skb);
-	struct prelay_sock *out;
-	struct prelay_bind to;
 	enum peer_relay_drop_reason reason;
-	unsigned int seq;
-	int from;
+	struct prelay_sock *out;
+	struct prelay_flow f;
 
-	from = prelay_rx_source(s, skb, family, &to, &seq);
-	if (from < 0)
-		return -from;
-
-	out = prelay_sock_egress(inst, ps, to.remote.family);
-	if (!out)
-		return PEER_RELAY_DROP_NO_SOCKET;
-
-	reason = prelay_xmit(out, &s->ep[!from], &to, seq, skb);
+	reason = prelay_rx_flow(inst, vni, skb, family, &f);
 	if (reason)
 		return reason;
-	prelay_endpoint_account(&s->ep[from], len);
-	prelay_stats_forwarded(inst, prelay_af_pair(family, to.remote.family), len);
+	out = prelay_sock_egress(inst, ps, f.to.remote.family);
+	if (!out)
+		return PEER_RELAY_DROP_NO_SOCKET;
+	reason = prelay_xmit(out, &f.s->ep[!f.from], &f.to, f.seq, skb);
+	if (reason)
+		return reason;
+	prelay_rx_account(inst, &f, family, len);
 	return PEER_RELAY_DROP_UNSPEC;
 }
 
@@ -106,50 +140,32 @@ static int prelay_rx_pass(struct prelay_instance *inst, struct sk_buff *skb,
 static int prelay_rx_one(struct prelay_sock *ps, struct sk_buff *skb)
 {
 	struct prelay_instance *inst = ps->inst;
-	u8 head[PRELAY_CLASSIFY_HLEN];
+	unsigned int len = skb->len - sizeof(struct udphdr);
 	enum peer_relay_drop_reason reason;
-	struct prelay_session *s;
-	unsigned int len;
-	const u8 *data;
 	u32 vni = 0;
 
 	this_cpu_inc(*ps->rx_packets);
-	len = skb->len - sizeof(struct udphdr);
-	data = skb_header_pointer(skb, sizeof(struct udphdr),
-				  min_t(unsigned int, len, PRELAY_CLASSIFY_HLEN), head);
-	if (unlikely(!data)) {
-		reason = PEER_RELAY_DROP_SHORT;
-		goto drop;
-	}
-
-	switch (prelay_classify(data, len, &vni)) {
+	switch (prelay_rx_classify(skb, sizeof(struct udphdr), len, &vni)) {
 	case PRELAY_CLASS_STUN:
 		return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_STUN);
 	case PRELAY_CLASS_NOT_GENEVE:
 		return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_NOT_GENEVE);
 	case PRELAY_CLASS_SHORT:
 		reason = PEER_RELAY_DROP_SHORT;
-		goto drop;
+		break;
 	case PRELAY_CLASS_CONTROL:
 		/* Never answer for unknown VNIs: spare userspace the work. */
-		if (!prelay_session_lookup(inst, vni)) {
-			reason = PEER_RELAY_DROP_UNKNOWN_VNI;
-			goto drop;
-		}
-		return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_CONTROL);
+		if (prelay_session_lookup(inst, vni))
+			return prelay_rx_pass(inst, skb, PEER_RELAY_PASS_CONTROL);
+		reason = PEER_RELAY_DROP_UNKNOWN_VNI;
+		break;
 	case PRELAY_CLASS_DATA:
+	default:
+		reason = prelay_rx_data(ps, vni, skb, len);
+		if (!reason)
+			return 0;
 		break;
 	}
-
-	s = prelay_session_lookup(inst, vni);
-	if (!s) {
-		reason = PEER_RELAY_DROP_UNKNOWN_VNI;
-		goto drop;
-	}
-	reason = prelay_rx_data(ps, s, skb, len);
-	if (!reason)
-		return 0;
-drop:
 	prelay_stats_drop(inst, reason);
 	kfree_skb(skb);
 	return 0;
@@ -158,14 +174,10 @@ drop:
 /* Is @skb (data at the UDP header) a Geneve data datagram? */
 static bool prelay_rx_is_data(const struct sk_buff *skb)
 {
-	unsigned int len = skb->len - sizeof(struct udphdr);
-	u8 head[PRELAY_CLASSIFY_HLEN];
-	const u8 *data;
 	u32 vni;
 
-	data = skb_header_pointer(skb, sizeof(struct udphdr),
-				  min_t(unsigned int, len, PRELAY_CLASSIFY_HLEN), head);
-	return data && prelay_classify(data, len, &vni) == PRELAY_CLASS_DATA;
+	return prelay_rx_classify(skb, sizeof(struct udphdr),
+				  skb->len - sizeof(struct udphdr), &vni) == PRELAY_CLASS_DATA;
 }
 
 /*

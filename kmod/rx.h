@@ -1,11 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Receive hook of attached sockets: classify, look up, forward or pass up. */
+/*
+ * Receive side: the encap_rcv hook of attached sockets (classify, look up,
+ * forward or pass up) and the steps it shares with the netfilter fast
+ * path (fast.c).
+ */
 #ifndef _PR_RX_H
 #define _PR_RX_H
 
 #include <linux/skbuff.h>
+#include <linux/peer_relay.h>
 #include <net/sock.h>
+#include <peer_relay/classify.h>
+
+#include "session.h"
+
+struct prelay_instance;
+
+/**
+ * struct prelay_flow - where a data datagram of a session goes
+ * @s: the session
+ * @to: binding of the endpoint it goes to
+ * @seq: the session's bind sequence @to was read at
+ * @from: index of the endpoint that sent it
+ */
+struct prelay_flow {
+	struct prelay_session *s;
+	struct prelay_bind to;
+	unsigned int seq;
+	int from;
+};
 
 int prelay_encap_rcv(struct sock *sk, struct sk_buff *skb);
+enum prelay_class prelay_rx_classify(const struct sk_buff *skb, unsigned int off,
+				     unsigned int len, u32 *vni);
+enum peer_relay_drop_reason prelay_rx_flow(struct prelay_instance *inst, u32 vni,
+					   const struct sk_buff *skb, u16 family,
+					   struct prelay_flow *f);
+void prelay_rx_account(struct prelay_instance *inst, const struct prelay_flow *f,
+		       u16 family, unsigned int len);
 
 #endif /* _PR_RX_H */

@@ -14,6 +14,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "fast.h"
 #include "notify.h"
 #include "rx.h"
 #include "socket.h"
@@ -153,6 +154,7 @@ struct prelay_sock *prelay_sock_attach(struct prelay_instance *inst, struct sock
 	ps->id = ++inst->sock_next_id;
 	list_add_tail_rcu(&ps->node, &inst->socks);
 	WRITE_ONCE(inst->n_socks, inst->n_socks + 1);
+	prelay_fast_start(inst);
 	return ps;
 }
 
@@ -174,6 +176,8 @@ void prelay_sock_detach(struct prelay_instance *inst, struct prelay_sock *ps,
 
 	list_del_rcu(&ps->node);
 	WRITE_ONCE(inst->n_socks, inst->n_socks - 1);
+	if (!inst->n_socks)
+		prelay_fast_stop(inst);
 	prelay_sock_unhook(ps);
 	prelay_notify_sock_del(inst, ps, reason);
 	call_rcu(&ps->rcu, prelay_sock_free_rcu);

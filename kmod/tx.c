@@ -49,10 +49,7 @@ struct prelay_route {
 	int oif;
 	u32 cookie;
 	struct dst_entry *dst;
-	union {
-		__be32 ip4;
-		struct in6_addr ip6;
-	} saddr;
+	union prelay_ip saddr;
 	struct rcu_head rcu;
 };
 
@@ -97,7 +94,7 @@ static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
  */
 static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_sock *out,
 			     unsigned int bind_seq, struct dst_entry *dst,
-			     u32 cookie, const void *saddr, size_t alen)
+			     u32 cookie, const union prelay_ip *saddr)
 {
 	struct prelay_route *r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
 	struct prelay_route *old;
@@ -109,8 +106,7 @@ static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_soc
 	r->mark = READ_ONCE(out->sk->sk_mark);
 	r->oif = READ_ONCE(out->sk->sk_bound_dev_if);
 	r->cookie = cookie;
-	memset(&r->saddr, 0, sizeof(r->saddr));
-	memcpy(&r->saddr, saddr, alen);
+	r->saddr = *saddr;
 	dst_hold(dst);
 	r->dst = dst;
 	/* Two CPUs may race here: each frees what it replaced. */
@@ -169,39 +165,6 @@ static struct rtable *prelay_route4(struct sock *sk, struct prelay_bind *to,
 	return rt;
 }
 
-static enum peer_relay_drop_reason prelay_xmit4(struct prelay_sock *out,
-					    struct prelay_endpoint *ep,
-					    struct prelay_bind *to,
-					    unsigned int bind_seq,
-					    struct sk_buff *skb)
-{
-	struct prelay_route *r = prelay_route_get(ep, out, bind_seq);
-	struct sock *sk = out->sk;
-	struct rtable *rt;
-	__be32 saddr;
-
-	if (r) {
-		rt = container_of(r->dst, struct rtable, dst);
-		saddr = r->saddr.ip4;
-	} else {
-		rt = prelay_route4(sk, to, &saddr);
-		if (!rt)
-			return PEER_RELAY_DROP_NO_ROUTE;
-		prelay_route_put(ep, out, bind_seq, &rt->dst, 0, &saddr, sizeof(saddr));
-	}
-
-	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			    sizeof(struct iphdr) + sizeof(struct udphdr))) {
-		ip_rt_put(rt);
-		return PEER_RELAY_DROP_NOMEM;
-	}
-	udp_tunnel_xmit_skb(rt, sk, skb, saddr, to->remote.ip4, 0,
-			    ip4_dst_hoplimit(&rt->dst), 0,
-			    inet_sk(sk)->inet_sport, to->remote.port,
-			    false, sk->sk_no_check_tx);
-	return PEER_RELAY_DROP_UNSPEC;
-}
-
 #if IS_ENABLED(CONFIG_IPV6)
 /* Route towards @to (IPv6), checked for loops; referenced. */
 static struct dst_entry *prelay_route6(struct sock *sk, struct prelay_bind *to,
@@ -230,42 +193,51 @@ static struct dst_entry *prelay_route6(struct sock *sk, struct prelay_bind *to,
 	*saddr = fl6.saddr;
 	return dst;
 }
+#endif
 
-static enum peer_relay_drop_reason prelay_xmit6(struct prelay_sock *out,
-					    struct prelay_endpoint *ep,
-					    struct prelay_bind *to,
-					    unsigned int bind_seq,
-					    struct sk_buff *skb)
+/**
+ * prelay_route_out() - the output route towards a bound endpoint
+ * @out: egress socket, of the endpoint's family
+ * @ep: the endpoint, whose route cache is used and filled
+ * @to: the endpoint's binding, as read with prelay_session_binds()
+ * @bind_seq: what prelay_session_binds() returned then
+ * @saddr: set to the source address to send from
+ *
+ * The cached route when still valid, else a fresh lookup (checked for
+ * loops and broadcast) that is cached.
+ *
+ * Context: softirq, rcu_read_lock() held.
+ * Return: the route with a reference for the caller, or NULL if none.
+ */
+struct dst_entry *prelay_route_out(struct prelay_sock *out, struct prelay_endpoint *ep,
+				   struct prelay_bind *to, unsigned int bind_seq,
+				   union prelay_ip *saddr)
 {
 	struct prelay_route *r = prelay_route_get(ep, out, bind_seq);
-	struct sock *sk = out->sk;
-	struct dst_entry *dst;
-	struct in6_addr saddr;
+	struct dst_entry *dst = NULL;
+	u32 cookie = 0;
 
 	if (r) {
-		dst = r->dst;
-		saddr = r->saddr.ip6;
-	} else {
-		dst = prelay_route6(sk, to, &saddr);
-		if (!dst)
-			return PEER_RELAY_DROP_NO_ROUTE;
-		prelay_route_put(ep, out, bind_seq, dst,
-				 rt6_get_cookie(container_of(dst, struct rt6_info, dst)),
-				 &saddr, sizeof(saddr));
+		*saddr = r->saddr;
+		return r->dst;
 	}
-
-	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) +
-			    sizeof(struct ipv6hdr) + sizeof(struct udphdr))) {
-		dst_release(dst);
-		return PEER_RELAY_DROP_NOMEM;
+	memset(saddr, 0, sizeof(*saddr));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (to->remote.family == AF_INET6) {
+		dst = prelay_route6(out->sk, to, &saddr->ip6);
+		if (dst)
+			cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
 	}
-	udp_tunnel6_xmit_skb(dst, sk, skb, dst->dev, &saddr, &to->remote.ip6,
-			     0, ip6_dst_hoplimit(dst), 0,
-			     inet_sk(sk)->inet_sport, to->remote.port,
-			     udp_get_no_check6_tx(sk));
-	return PEER_RELAY_DROP_UNSPEC;
-}
 #endif
+	if (to->remote.family == AF_INET) {
+		struct rtable *rt = prelay_route4(out->sk, to, &saddr->ip4);
+
+		dst = rt ? &rt->dst : NULL;
+	}
+	if (dst)
+		prelay_route_put(ep, out, bind_seq, dst, cookie, saddr);
+	return dst;
+}
 
 /**
  * prelay_xmit() - send a received datagram to a bound endpoint
@@ -283,9 +255,31 @@ enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_e
 				    struct prelay_bind *to, unsigned int bind_seq,
 				    struct sk_buff *skb)
 {
+	bool ip6 = IS_ENABLED(CONFIG_IPV6) && to->remote.family == AF_INET6;
+	struct sock *sk = out->sk;
+	union prelay_ip saddr;
+	struct dst_entry *dst;
+
+	dst = prelay_route_out(out, ep, to, bind_seq, &saddr);
+	if (!dst)
+		return PEER_RELAY_DROP_NO_ROUTE;
+	if (prelay_xmit_prepare(skb, LL_RESERVED_SPACE(dst->dev) + sizeof(struct udphdr) +
+				(ip6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)))) {
+		dst_release(dst);
+		return PEER_RELAY_DROP_NOMEM;
+	}
 #if IS_ENABLED(CONFIG_IPV6)
-	if (to->remote.family == AF_INET6)
-		return prelay_xmit6(out, ep, to, bind_seq, skb);
+	if (ip6) {
+		udp_tunnel6_xmit_skb(dst, sk, skb, dst->dev, &saddr.ip6, &to->remote.ip6,
+				     0, ip6_dst_hoplimit(dst), 0,
+				     inet_sk(sk)->inet_sport, to->remote.port,
+				     udp_get_no_check6_tx(sk));
+		return PEER_RELAY_DROP_UNSPEC;
+	}
 #endif
-	return prelay_xmit4(out, ep, to, bind_seq, skb);
+	udp_tunnel_xmit_skb(container_of(dst, struct rtable, dst), sk, skb,
+			    saddr.ip4, to->remote.ip4, 0, ip4_dst_hoplimit(dst), 0,
+			    inet_sk(sk)->inet_sport, to->remote.port,
+			    false, sk->sk_no_check_tx);
+	return PEER_RELAY_DROP_UNSPEC;
 }

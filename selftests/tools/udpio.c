@@ -12,6 +12,9 @@
  * recv prints one line per datagram, "<src ip:port> <hex payload>", and
  * exits 1 if fewer than --count datagrams arrived before the timeout
  * (--count 0: print whatever arrives until the timeout, exit 0).
+ * send --bad-csum sends the datagrams from a raw socket with a UDP
+ * checksum that is wrong on purpose (never 0, the valid sum with bits
+ * flipped): a receiver must drop them, a relay must not forward them.
  * send --listen MS prints, in the same format, whatever arrives on the
  * sending socket within MS after the last datagram (replies).
  * Addresses: 1.2.3.4:5 or [2001:db8::1]:5. IPv6 sockets are V6ONLY.
@@ -22,6 +25,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <peer_relay/inet_csum.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,19 +52,21 @@ struct udpio_opts {
 	long listen_ms;
 	long interval_us;
 	const char *ready;
+	bool bad_csum;
 };
 
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s send --from ADDR:PORT --to ADDR:PORT --hex HEX [--hex HEX...]\n"
-		"              [--count N] [--interval-us US] [--listen MS]\n"
+		"              [--count N] [--interval-us US] [--listen MS] [--bad-csum]\n"
 		"       %s recv --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
 		"       %s echo --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
 		"\n"
 		"send: send the hex payloads in turn, N times over (default 1), from\n"
 		"      --from to --to (an empty --hex \"\" is a zero-length datagram);\n"
-		"      --listen MS prints datagrams received on that socket for MS after.\n"
+		"      --listen MS prints datagrams received on that socket for MS after;\n"
+		"      --bad-csum sends them from a raw socket with a wrong UDP checksum.\n"
 		"recv: print \"<src ip:port> <hex>\" per datagram; exit 1 if fewer than\n"
 		"      --count (default 1) arrived within --timeout (default 2000 ms);\n"
 		"      --count 0 prints everything until the timeout.\n"
@@ -295,6 +301,82 @@ static int make_ready(const char *path)
 	return 0;
 }
 
+/*
+ * A UDP header plus @payload in @dg, with the checksum over the
+ * pseudo-header of @from -> @to made wrong: the valid one with the low
+ * byte flipped (never 0, which IPv4 reads as "no checksum").
+ */
+static size_t bad_csum_dgram(unsigned char *dg, const struct sockaddr_storage *from,
+			     const struct sockaddr_storage *to,
+			     const unsigned char *payload, size_t len)
+{
+	const struct sockaddr_in *f4 = (const void *)from, *t4 = (const void *)to;
+	const struct sockaddr_in6 *f6 = (const void *)from, *t6 = (const void *)to;
+	uint16_t ulen = (uint16_t)(8 + len), good;
+	uint32_t sum = IPPROTO_UDP + ulen;
+
+	memcpy(dg, &f4->sin_port, 2);	/* same offset in sockaddr_in6 */
+	memcpy(dg + 2, &t4->sin_port, 2);
+	dg[4] = ulen >> 8;
+	dg[5] = ulen & 0xff;
+	dg[6] = dg[7] = 0;
+	memcpy(dg + 8, payload, len);
+	if (from->ss_family == AF_INET) {
+		sum = prelay_csum_add(sum, &f4->sin_addr, 4);
+		sum = prelay_csum_add(sum, &t4->sin_addr, 4);
+	} else {
+		sum = prelay_csum_add(sum, &f6->sin6_addr, 16);
+		sum = prelay_csum_add(sum, &t6->sin6_addr, 16);
+	}
+	good = prelay_csum_fold(prelay_csum_add(sum, dg, (uint32_t)(8 + len)));
+	if (!good)
+		good = 0xffff;
+	good ^= 0x00ff;
+	dg[6] = good >> 8;
+	dg[7] = good & 0xff;
+	return 8 + len;
+}
+
+/* --bad-csum: the datagrams from a raw socket bound to --from's address. */
+static int send_bad_csum(const struct udpio_opts *o)
+{
+	static unsigned char dg[UDPIO_MAX_DGRAM];
+	struct sockaddr_storage to = o->to;
+	long i;
+	int fd, p;
+
+	fd = socket(o->from.ss_family, SOCK_RAW, IPPROTO_UDP);
+	if (fd < 0 || bind(fd, (const struct sockaddr *)&o->from, addr_len(&o->from))) {
+		fprintf(stderr, "udpio: raw socket: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	/* A raw socket's "port" is the protocol: the kernel wants 0 or it. */
+	((struct sockaddr_in *)&to)->sin_port = 0;
+	for (i = 0; i < (o->count_set ? o->count : 1); i++) {
+		for (p = 0; p < o->npayloads; p++) {
+			size_t n;
+
+			if (o->payload_len[p] > sizeof(dg) - 8) {
+				fprintf(stderr, "udpio: payload %d too long\n", p + 1);
+				close(fd);
+				return 2;
+			}
+			n = bad_csum_dgram(dg, &o->from, &o->to, o->payload[p],
+					   o->payload_len[p]);
+			if (sendto(fd, dg, n, 0, (const struct sockaddr *)&to,
+				   addr_len(&to)) < 0) {
+				fprintf(stderr, "udpio: sendto: %s\n", strerror(errno));
+				close(fd);
+				return 1;
+			}
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 static int do_send(const struct udpio_opts *o)
 {
 	int fd, p;
@@ -308,6 +390,8 @@ static int do_send(const struct udpio_opts *o)
 		fprintf(stderr, "udpio: --from and --to differ in family\n");
 		return 2;
 	}
+	if (o->bad_csum)
+		return send_bad_csum(o);
 	fd = open_bound(&o->from);
 	if (fd < 0)
 		return 1;
@@ -382,6 +466,7 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "interval-us", required_argument, NULL, 'i' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "bad-csum", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -453,6 +538,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			o.ready = optarg;
+			break;
+		case 'B':
+			o.bad_csum = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);

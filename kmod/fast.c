@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The in-place fast path (Documentation/design.md, "Fast path"): a
+ * netfilter hook at the end of LOCAL_IN takes Geneve data datagrams of
+ * a known session from a bound source before UDP local delivery, rewrites
+ * their IP and UDP headers in place (incremental checksum updates, the IP
+ * ID kept as forwarding does) and sends them with ip_local_out() /
+ * ip6_local_out(), so OUTPUT and POSTROUTING still apply.
+ *
+ * The hook only ever steals: everything it is not sure about (another
+ * class, unknown VNI, not bound, bad source, another family, options or
+ * extension headers, GSO, too big for the route, a checksum that does
+ * not verify, no route) is accepted and goes the socket way through
+ * encap_rcv (rx.c), which counts, drops or passes it up as before.
+ *
+ * Registered per namespace while at least one socket is attached.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <net/xfrm.h>
+
+#include "fast.h"
+#include "rx.h"
+#include "socket.h"
+#include "tx.h"
+
+static bool prelay_fastpath = true;
+module_param_named(fastpath, prelay_fastpath, bool, 0644);
+MODULE_PARM_DESC(fastpath,
+		 "take data datagrams at LOCAL_IN and rewrite them in place (default: on)");
+
+/*
+ * The attached socket a datagram to @port would be delivered to, when the
+ * choice is the hook's to make. Sockets bound to a device take the socket
+ * path (the UDP lookup's device rules stay its own); sockets sharing the
+ * port (SO_REUSEPORT groups, as relayd opens) are the relay's, any of
+ * them forwards alike.
+ */
+static struct prelay_sock *prelay_fast_sock(struct prelay_instance *inst,
+					    const struct sk_buff *skb, u16 family,
+					    __be16 port)
+{
+	struct prelay_sock *ps;
+
+	list_for_each_entry_rcu(ps, &inst->socks, node) {
+		const struct sock *sk = ps->sk;
+
+		if (ps->family != family || prelay_sock_port(ps) != port)
+			continue;
+		if (READ_ONCE(sk->sk_bound_dev_if))
+			return NULL;
+		if (family == AF_INET ?
+		    (!sk->sk_rcv_saddr || sk->sk_rcv_saddr == ip_hdr(skb)->daddr) :
+		    (ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
+		     ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &ipv6_hdr(skb)->daddr)))
+			return ps;
+	}
+	return NULL;
+}
+
+/* Does the UDP checksum hold? As udp4/6_csum_init() and the core decide. */
+static bool prelay_fast_csum_ok(struct sk_buff *skb, u16 family,
+				unsigned int thoff, unsigned int ulen)
+{
+	__wsum sum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	if (!udp_hdr(skb)->check)
+		return family == AF_INET;	/* IPv6 forbids "no checksum" */
+	sum = skb_checksum(skb, thoff, ulen, 0);
+	if (family == AF_INET)
+		return !csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+					  ulen, IPPROTO_UDP, sum);
+	return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+				ulen, IPPROTO_UDP, sum);
+}
+
+/*
+ * New addresses and ports, the checksum updated for them (RFC 1624). A
+ * CHECKSUM_PARTIAL skb (veth from a local sender) keeps its pseudo-header
+ * sum in the field: inet_proto_csum_replace*() knows both cases.
+ */
+static void prelay_fast_rewrite(struct sk_buff *skb, u16 family,
+				const union prelay_ip *saddr, const struct prelay_addr *to)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	bool partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	bool csum = partial || uh->check;
+
+	if (!partial)
+		skb->ip_summed = CHECKSUM_NONE;	/* the field is right, or 0 (IPv4) */
+	if (family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		if (csum) {
+			inet_proto_csum_replace4(&uh->check, skb, iph->saddr, saddr->ip4, true);
+			inet_proto_csum_replace4(&uh->check, skb, iph->daddr, to->ip4, true);
+		}
+		iph->saddr = saddr->ip4;
+		iph->daddr = to->ip4;	/* __ip_local_out() redoes the header checksum */
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		inet_proto_csum_replace16(&uh->check, skb, ip6h->saddr.s6_addr32,
+					  saddr->ip6.s6_addr32, true);
+		inet_proto_csum_replace16(&uh->check, skb, ip6h->daddr.s6_addr32,
+					  to->ip6.s6_addr32, true);
+		ip6h->saddr = saddr->ip6;
+		ip6h->daddr = to->ip6;
+	}
+	/*
+	 * From the relay port (the one it arrived on) to the endpoint's: the
+	 * relay port only moves within the sum, the sender's becomes the
+	 * endpoint's.
+	 */
+	if (csum)
+		inet_proto_csum_replace2(&uh->check, skb, uh->source, to->port, false);
+	uh->source = uh->dest;
+	uh->dest = to->port;
+	if (csum && !partial && !uh->check)
+		uh->check = CSUM_MANGLED_0;
+}
+
+/* Hand the rewritten datagram to the IP output path on @dst. */
+static void prelay_fast_send(struct net *net, struct sock *sk, struct sk_buff *skb,
+			     u16 family, struct dst_entry *dst)
+{
+	skb_orphan(skb);
+	skb_scrub_packet(skb, false);	/* input route, conntrack entry, skb_iif */
+	skb_clear_tstamp(skb);		/* a receive time is no departure time */
+	skb_dst_set(skb, dst);
+	if (family == AF_INET) {
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		ip_hdr(skb)->ttl = ip4_dst_hoplimit(dst);
+		ip_local_out(net, sk, skb);
+	} else {
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		ipv6_hdr(skb)->hop_limit = ip6_dst_hoplimit(dst);
+		ip6_local_out(net, sk, skb);
+	}
+}
+
+/*
+ * The family-independent part: @skb is a unicast UDP datagram for this
+ * host, data at the IP header, no options or extension headers.
+ */
+static unsigned int prelay_fast_rcv(struct net *net, struct sk_buff *skb, u16 family)
+{
+	struct prelay_instance *inst = prelay_instance_get(net);
+	unsigned int thoff = skb_transport_offset(skb);
+	unsigned int ulen, len;
+	struct prelay_sock *ps;
+	struct dst_entry *dst;
+	union prelay_ip saddr;
+	struct prelay_flow f;
+	u32 vni;
+
+	if (unlikely(skb_is_gso(skb)) || !pskb_may_pull(skb, thoff + sizeof(struct udphdr)))
+		return NF_ACCEPT;
+	ulen = ntohs(udp_hdr(skb)->len);
+	if (ulen != skb->len - thoff || ulen < sizeof(struct udphdr))
+		return NF_ACCEPT;
+	ps = prelay_fast_sock(inst, skb, family, udp_hdr(skb)->dest);
+	if (!ps || (skb->sk && skb->sk != ps->sk))
+		return NF_ACCEPT;
+	len = ulen - sizeof(struct udphdr);
+	if (prelay_rx_classify(skb, thoff + sizeof(struct udphdr), len, &vni) !=
+	    PRELAY_CLASS_DATA || prelay_rx_flow(inst, vni, skb, family, &f) ||
+	    f.to.remote.family != family)	/* the other family: rebuilt in tx.c */
+		return NF_ACCEPT;
+	if (!prelay_fast_csum_ok(skb, family, thoff, ulen) ||
+	    !xfrm_policy_check(ps->sk, XFRM_POLICY_IN, skb, family))
+		return NF_ACCEPT;	/* the socket path counts and drops it */
+
+	/* Same family: the ingress socket is the egress one (protocol §3). */
+	dst = prelay_route_out(ps, &f.s->ep[!f.from], &f.to, f.seq, &saddr);
+	if (!dst)
+		return NF_ACCEPT;
+	/* Too big keeps the rebuild (no DF, fresh ID); a clone is copied. */
+	if (skb->len > dst_mtu(dst) ||
+	    skb_ensure_writable(skb, thoff + sizeof(struct udphdr))) {
+		dst_release(dst);
+		return NF_ACCEPT;
+	}
+	this_cpu_inc(*ps->rx_packets);
+	prelay_fast_rewrite(skb, family, &saddr, &f.to.remote);
+	prelay_rx_account(inst, &f, family, len);
+	prelay_fast_send(net, ps->sk, skb, family, dst);
+	return NF_STOLEN;
+}
+
+static unsigned int prelay_fast_hook4(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct rtable *rt = skb_rtable(skb);
+
+	/* Reassembled already (ip_local_deliver()); broadcasts stay UDP's. */
+	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
+	    !rt || rt->rt_type != RTN_LOCAL || !READ_ONCE(prelay_fastpath))
+		return NF_ACCEPT;
+	return prelay_fast_rcv(state->net, skb, AF_INET);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static unsigned int prelay_fast_hook6(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	/* Extension headers (fragments too) are the socket path's. */
+	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP ||
+	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
+	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
+		return NF_ACCEPT;
+	return prelay_fast_rcv(state->net, skb, AF_INET6);
+}
+#endif
+
+/*
+ * Last in LOCAL_IN: after the admin's INPUT rules (the socket path obeys
+ * them too) and the input route lookup, which ip_forward pays as well.
+ */
+static const struct nf_hook_ops prelay_fast_ops[] = {
+	{
+		.hook = prelay_fast_hook4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = prelay_fast_hook6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST,
+	},
+#endif
+};
+
+/**
+ * prelay_fast_start() - register the hooks in the instance's namespace
+ * @inst: relay instance, getting its first attached socket
+ *
+ * Best effort: without the hooks every datagram takes the socket path.
+ *
+ * Context: inst->lock held.
+ */
+void prelay_fast_start(struct prelay_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	if (inst->fast_on)
+		return;
+	inst->fast_on = !nf_register_net_hooks(inst->net, prelay_fast_ops,
+					       ARRAY_SIZE(prelay_fast_ops));
+}
+
+/**
+ * prelay_fast_stop() - unregister the hooks of the instance's namespace
+ * @inst: relay instance, losing its last attached socket
+ *
+ * Context: inst->lock held; may sleep (waits for running hooks).
+ */
+void prelay_fast_stop(struct prelay_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	if (!inst->fast_on)
+		return;
+	nf_unregister_net_hooks(inst->net, prelay_fast_ops, ARRAY_SIZE(prelay_fast_ops));
+	inst->fast_on = false;
+}
