@@ -344,16 +344,17 @@ diag "figure: $N_BULK sessions installed on r1 in $((T_ADD - T0)) ms, all on r2 
 test_end
 
 test_begin "a restarted standby with an empty kernel is resynchronised"
-# SIGTERM first; a standby busy with 10,000 sessions may take long to
-# stop (its main thread rebuilds its session view after lost events):
-# the time is a figure, and after 15 s it is killed (a crash is a restart too)
+# SIGTERM first: a standby that has just installed 10,000 sessions stops
+# within seconds (its view computes no keys until a handshake needs them)
 kill "$(relay_pid r2)"
 T0=$(now_ms)
-while kill -0 "$(relay_pid r2)" 2>/dev/null && [ "$(now_ms)" -lt $((T0 + 5000)) ]; do sleep 0.2; done
+while kill -0 "$(relay_pid r2)" 2>/dev/null && [ "$(now_ms)" -lt $((T0 + 15000 * PR_SLOW)) ]; do sleep 0.2; done
 if kill -0 "$(relay_pid r2)" 2>/dev/null; then
-	diag "relayd r2 still running 5 s after SIGTERM ($(grep -c 'rebuilding the session view' "$T/relayd-r2.log") session view rebuilds in its log): killed"
+	test_error "relayd r2 still running 15 s after SIGTERM ($(grep -c 'rebuilding the session view' "$T/relayd-r2.log") session view rebuilds in its log): killed"
 	kill -9 "$(relay_pid r2)"
 	sleep 0.5
+else
+	diag "figure: the standby with $((BASE + N_BULK)) sessions exited $(( $(now_ms) - T0 )) ms after SIGTERM"
 fi
 ctl r2 session flush
 check_eq "r2 empty" 0 "$(count_sessions r2)"
