@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "keyfile.h"
+#include "addr.h"
 #include "relayclient.h"
 
 uint64_t prl_rc_now_ns(void)
@@ -23,15 +24,6 @@ uint64_t prl_rc_now_ns(void)
 uint32_t prl_rc_next_generation(uint32_t g)
 {
 	return g + 1 ? g + 1 : 1;
-}
-
-static socklen_t sa_len(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return sizeof(struct sockaddr_in);
-	if (sa->sa_family == AF_INET6)
-		return sizeof(struct sockaddr_in6);
-	return 0;
 }
 
 static int open_socket(int family, const struct sockaddr *local)
@@ -50,7 +42,7 @@ static int open_socket(int family, const struct sockaddr *local)
 		any.ss_family = (sa_family_t)family;
 		local = (const struct sockaddr *)&any;
 	}
-	if (bind(fd, local, sa_len(local)) < 0)
+	if (bind(fd, local, prl_sockaddr_len(local->sa_family)) < 0)
 		goto fail;
 	return fd;
 fail:
@@ -66,7 +58,7 @@ int prl_rc_open(struct prl_rc *c, const uint8_t priv[PRL_KEY_LEN],
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	c->relay_len = sa_len(relay);
+	c->relay_len = prl_sockaddr_len(relay->sa_family);
 	if (!c->relay_len)
 		return -EAFNOSUPPORT;
 	if (local && local->sa_family != relay->sa_family)
@@ -118,7 +110,8 @@ int prl_rc_set_endpoint(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 static int send_to(struct prl_rc *c, int fd, const struct sockaddr *to,
 		   const void *buf, size_t len)
 {
-	ssize_t n = sendto(fd, buf, len, 0, to, sa_len(to));
+	ssize_t n = sendto(fd, buf, len, 0, to,
+			   prl_sockaddr_len(to->sa_family));
 
 	if (n < 0)
 		return -errno;

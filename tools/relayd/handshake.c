@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "addr.h"
 #include "handshake.h"
 
 static const char *const prl_hs_result_names[__PR_HS_RESULT_MAX] = {
@@ -180,12 +181,7 @@ static socklen_t sockaddr_copy(struct sockaddr_storage *dst,
 	memset(dst, 0, sizeof(*dst));
 	if (!sa)
 		return 0;
-	if (sa->sa_family == AF_INET)
-		len = sizeof(struct sockaddr_in);
-	else if (sa->sa_family == AF_INET6)
-		len = sizeof(struct sockaddr_in6);
-	else
-		return 0;
+	len = prl_sockaddr_len(sa->sa_family);
 	memcpy(dst, sa, len);
 	return len;
 }
