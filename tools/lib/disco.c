@@ -452,6 +452,21 @@ ssize_t prl_disco_seal_msg(uint8_t *out, size_t cap,
 	return n;
 }
 
+ssize_t prl_disco_seal_geneve(uint8_t *out, size_t cap,
+			      const struct prl_geneve_hdr *gh,
+			      const uint8_t sender_pub[PRL_KEY_LEN],
+			      const uint8_t shared[PRL_KEY_LEN],
+			      const struct prl_disco_msg *m)
+{
+	ssize_t n;
+
+	if (prl_geneve_encode(out, cap, gh) < 0)
+		return -1;
+	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN,
+			       cap - PRELAY_GENEVE_HLEN, sender_pub, shared, m);
+	return n < 0 ? -1 : PRELAY_GENEVE_HLEN + n;
+}
+
 int prl_disco_open_msg(const uint8_t *frame, size_t len,
 		      const uint8_t shared[PRL_KEY_LEN],
 		      struct prl_disco_msg *m)

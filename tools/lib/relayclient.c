@@ -12,6 +12,7 @@
 #include "keyfile.h"
 #include "addr.h"
 #include "relayclient.h"
+#include "udpsock.h"
 
 uint64_t prl_rc_now_ns(void)
 {
@@ -29,26 +30,15 @@ uint32_t prl_rc_next_generation(uint32_t g)
 static int open_socket(int family, const struct sockaddr *local)
 {
 	struct sockaddr_storage any;
-	int fd, one = 1;
 
-	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
-		goto fail;
 	if (!local) {
 		memset(&any, 0, sizeof(any));
 		any.ss_family = (sa_family_t)family;
 		local = (const struct sockaddr *)&any;
 	}
-	if (bind(fd, local, prl_sockaddr_len(local->sa_family)) < 0)
-		goto fail;
-	return fd;
-fail:
-	one = -errno;
-	close(fd);
-	return one;
+	if (local->sa_family != family)
+		return -EAFNOSUPPORT;	/* bind() would refuse it */
+	return prl_udp_open(local, false);
 }
 
 int prl_rc_open(struct prl_rc *c, const uint8_t priv[PRL_KEY_LEN],
@@ -381,15 +371,12 @@ static int build_hs(struct prl_rc *c, uint8_t type, uint32_t gen,
 	if (type == PRL_DISCO_ANSWER && c->corrupt == PRL_RC_CORRUPT_ANSWER_GEN)
 		m.u.hs.generation = prl_rc_next_generation(gen);
 	prl_geneve_set_vni(&gh, c->vni);
-	if (prl_geneve_encode(out, cap, &gh) < 0)
-		return -EINVAL;
-	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, cap - PRELAY_GENEVE_HLEN,
-			      c->pub, c->shared_server, &m);
+	n = prl_disco_seal_geneve(out, cap, &gh, c->pub, c->shared_server, &m);
 	if (n < 0)
 		return -EINVAL;
 	if (type == PRL_DISCO_BIND && c->corrupt == PRL_RC_CORRUPT_BIND_TAMPER)
-		out[PRELAY_GENEVE_HLEN + n - 1] ^= 0x01;
-	return PRELAY_GENEVE_HLEN + (int)n;
+		out[n - 1] ^= 0x01;
+	return (int)n;
 }
 
 /* Is @buf a valid Challenge for generation @gen? */
@@ -539,13 +526,8 @@ static ssize_t build_e2e(struct prl_rc *c, const struct prl_disco_msg *m,
 	if (!c->have_endpoint)
 		return -EINVAL;
 	prl_geneve_set_vni(&gh, c->vni);
-	if (prl_geneve_encode(out, cap, &gh) < 0)
-		return -EMSGSIZE;
-	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, cap - PRELAY_GENEVE_HLEN,
-			      c->pub, c->shared_peer, m);
-	if (n < 0)
-		return -EMSGSIZE;
-	return PRELAY_GENEVE_HLEN + n;
+	n = prl_disco_seal_geneve(out, cap, &gh, c->pub, c->shared_peer, m);
+	return n < 0 ? -EMSGSIZE : n;
 }
 
 static int send_e2e(struct prl_rc *c, const struct prl_disco_msg *m)

@@ -22,6 +22,7 @@
 
 #include "cmsg.h"
 #include "uforward.h"
+#include "udpsock.h"
 
 #define UF_MAX_BATCH	1024
 #define UF_RXBUF	65536	/* one GRO super-datagram */
@@ -905,25 +906,7 @@ static void uf_sockopts(const struct uf_config *cfg, int fd, int family,
 
 static int uf_socket(const struct uf_config *cfg)
 {
-	socklen_t len = cfg->bind.ss_family == AF_INET6 ?
-			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	int one = 1, fd;
-
-	fd = socket(cfg->bind.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
-		goto fail;
-	if (cfg->bind.ss_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
-		goto fail;
-	if (bind(fd, (const struct sockaddr *)&cfg->bind, len))
-		goto fail;
-	return fd;
-fail:
-	one = -errno;
-	close(fd);
-	return one;
+	return prl_udp_open((const struct sockaddr *)&cfg->bind, true);
 }
 
 static int uf_fd_family(int fd)

@@ -220,14 +220,11 @@ static int build_challenge(struct prl_hs_server *srv,
 	if (prl_hs_mac(srv->secret[0], &m.u.hs, src, m.u.hs.challenge) != 0)
 		return -1;
 	prl_geneve_set_vni(&gh, s->vni);
-	if (prl_geneve_encode(act->reply, sizeof(act->reply), &gh) < 0)
-		return -1;
-	n = prl_disco_seal_msg(act->reply + PRELAY_GENEVE_HLEN,
-			      sizeof(act->reply) - PRELAY_GENEVE_HLEN, srv->pub,
-			      s->shared[idx], &m);
+	n = prl_disco_seal_geneve(act->reply, sizeof(act->reply), &gh, srv->pub,
+				  s->shared[idx], &m);
 	if (n < 0)
 		return -1;
-	act->reply_len = PRELAY_GENEVE_HLEN + (size_t)n;
+	act->reply_len = (size_t)n;
 	return 0;
 }
 
