@@ -452,6 +452,21 @@ ssize_t prl_disco_seal_msg(uint8_t *out, size_t cap,
 	return n;
 }
 
+void prl_disco_hs_init(struct prl_disco_msg *m, struct prl_geneve_hdr *gh,
+		       uint8_t type, uint32_t vni, uint32_t gen,
+		       const uint8_t remote_key[PRL_KEY_LEN])
+{
+	memset(gh, 0, sizeof(*gh));
+	gh->control = true;
+	gh->proto = PRELAY_GENEVE_PROTO_DISCO;
+	prl_geneve_set_vni(gh, vni);
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->u.hs.vni = vni;
+	m->u.hs.generation = gen;
+	memcpy(m->u.hs.remote_key, remote_key, PRL_KEY_LEN);
+}
+
 ssize_t prl_disco_seal_geneve(uint8_t *out, size_t cap,
 			      const struct prl_geneve_hdr *gh,
 			      const uint8_t sender_pub[PRL_KEY_LEN],

@@ -211,6 +211,15 @@ ssize_t prl_disco_seal_msg(uint8_t *out, size_t cap,
 			  const struct prl_disco_msg *m);
 
 /*
+ * prl_disco_hs_init() - a handshake message (Bind, Challenge or Answer,
+ * §2.7) of @vni and @gen about @remote_key with a zero challenge, and the
+ * Geneve control header (disco, @vni) it travels under.
+ */
+void prl_disco_hs_init(struct prl_disco_msg *m, struct prl_geneve_hdr *gh,
+		       uint8_t type, uint32_t vni, uint32_t gen,
+		       const uint8_t remote_key[PRL_KEY_LEN]);
+
+/*
  * prl_disco_seal_geneve() - the Geneve header @gh, then the sealed @m:
  * a disco frame as it goes through a relay.
  * Return: the whole length, or -1 if @cap is too small or @m is bad.

@@ -338,16 +338,11 @@ int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 static int build_hs(struct prl_rc *c, uint8_t type, uint32_t gen,
 		    const uint8_t *challenge, uint8_t *out, size_t cap)
 {
-	struct prl_geneve_hdr gh = {
-		.control = true,
-		.proto = PRELAY_GENEVE_PROTO_DISCO,
-	};
-	struct prl_disco_msg m = { .type = type };
+	struct prl_geneve_hdr gh;
+	struct prl_disco_msg m;
 	ssize_t n;
 
-	m.u.hs.vni = c->vni;
-	m.u.hs.generation = gen;
-	memcpy(m.u.hs.remote_key, c->peer, PRL_KEY_LEN);
+	prl_disco_hs_init(&m, &gh, type, c->vni, gen, c->peer);
 	if (challenge)
 		memcpy(m.u.hs.challenge, challenge, PRL_KEY_LEN);
 	switch (type == PRL_DISCO_BIND ? c->corrupt : PRL_RC_CORRUPT_NONE) {
@@ -370,7 +365,6 @@ static int build_hs(struct prl_rc *c, uint8_t type, uint32_t gen,
 		m.u.hs.challenge[0] ^= 0x01;
 	if (type == PRL_DISCO_ANSWER && c->corrupt == PRL_RC_CORRUPT_ANSWER_GEN)
 		m.u.hs.generation = prl_rc_next_generation(gen);
-	prl_geneve_set_vni(&gh, c->vni);
 	n = prl_disco_seal_geneve(out, cap, &gh, c->pub, c->shared_server, &m);
 	if (n < 0)
 		return -EINVAL;

@@ -145,6 +145,38 @@ static int relay_u32_setting(struct prl_config *rc, const char *key,
 	return 1;
 }
 
+/* The file names (strdup'ed, RELAYD_SET_* bits in relayd_opts.owned). */
+static const struct path_setting {
+	const char *key;
+	unsigned int bit;	/* RELAYD_SET_* */
+	size_t off;		/* const char * in struct relayd_opts */
+} path_settings[] = {
+#define PATH(key, bit, field) { key, bit, offsetof(struct relayd_opts, field) }
+	PATH("key", RELAYD_SET_KEY, key_file),
+	PATH("grants", RELAYD_SET_GRANTS, grants_file),
+	PATH("control-socket", RELAYD_SET_CTLSOCK, ctl_socket),
+	PATH("metrics-file", RELAYD_SET_METRICS, metrics_file),
+#undef PATH
+};
+
+/* Returns 1 if @key is none of path_settings, else as set_path(). */
+static int path_setting(struct relayd_opts *o, unsigned int cli_set,
+			const char *key, const char *val)
+{
+	const struct path_setting *p, *end = path_settings +
+		sizeof(path_settings) / sizeof(path_settings[0]);
+
+	for (p = path_settings; p < end; p++) {
+		if (strcmp(key, p->key))
+			continue;
+		if (cli_set & p->bit)
+			return 0;	/* the command line's wins */
+		return set_path((const char **)((char *)o + p->off),
+				&o->owned, p->bit, val);
+	}
+	return 1;
+}
+
 /*
  * Apply one "key value" setting. Settings the command line gave
  * (@cli_set, RELAYD_SET_*) are validated but not applied.
@@ -159,6 +191,8 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 
 	*why = "invalid value";
 	ret = relay_u32_setting(rc, key, val);
+	if (ret == 1)
+		ret = path_setting(o, cli_set, key, val);
 	if (ret != 1)
 		return ret;
 	if (!strcmp(key, "port")) {
@@ -191,22 +225,6 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 			return -EINVAL;
 		if (!(cli_set & RELAYD_SET_LOGLEVEL))
 			o->log_level = l;
-	} else if (!strcmp(key, "key")) {
-		if (!(cli_set & RELAYD_SET_KEY))
-			return set_path(&o->key_file, &o->owned,
-					RELAYD_SET_KEY, val);
-	} else if (!strcmp(key, "grants")) {
-		if (!(cli_set & RELAYD_SET_GRANTS))
-			return set_path(&o->grants_file, &o->owned,
-					RELAYD_SET_GRANTS, val);
-	} else if (!strcmp(key, "control-socket")) {
-		if (!(cli_set & RELAYD_SET_CTLSOCK))
-			return set_path(&o->ctl_socket, &o->owned,
-					RELAYD_SET_CTLSOCK, val);
-	} else if (!strcmp(key, "metrics-file")) {
-		if (!(cli_set & RELAYD_SET_METRICS))
-			return set_path(&o->metrics_file, &o->owned,
-					RELAYD_SET_METRICS, val);
 	} else if (!strcmp(key, "static-endpoints")) {
 		if (cli_set & RELAYD_SET_STATIC) {
 			struct prl_config tmp = { 0 };

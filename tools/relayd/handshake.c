@@ -207,19 +207,14 @@ static int build_challenge(struct prl_hs_server *srv,
 			   const struct prl_disco_handshake *bind,
 			   const struct sockaddr *src, struct prl_hs_action *act)
 {
-	struct prl_geneve_hdr gh = {
-		.control = true,
-		.proto = PRELAY_GENEVE_PROTO_DISCO,
-	};
-	struct prl_disco_msg m = { .type = PRL_DISCO_CHALLENGE };
+	struct prl_geneve_hdr gh;
+	struct prl_disco_msg m;
 	ssize_t n;
 
-	m.u.hs.vni = s->vni;
-	m.u.hs.generation = bind->generation;
-	memcpy(m.u.hs.remote_key, s->client_key[!idx], PRL_KEY_LEN);
+	prl_disco_hs_init(&m, &gh, PRL_DISCO_CHALLENGE, s->vni,
+			  bind->generation, s->client_key[!idx]);
 	if (prl_hs_mac(srv->secret[0], &m.u.hs, src, m.u.hs.challenge) != 0)
 		return -1;
-	prl_geneve_set_vni(&gh, s->vni);
 	n = prl_disco_seal_geneve(act->reply, sizeof(act->reply), &gh, srv->pub,
 				  s->shared[idx], &m);
 	if (n < 0)
