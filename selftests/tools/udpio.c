@@ -281,7 +281,8 @@ static int send_bad_csum(const struct udpio_opts *o)
 	int fd, p;
 
 	fd = socket(o->from.ss_family, SOCK_RAW, IPPROTO_UDP);
-	if (fd < 0 || bind(fd, (const struct sockaddr *)&o->from, addr_len(&o->from))) {
+	if (fd < 0 || bind(fd, (const struct sockaddr *)&o->from,
+			   prl_sockaddr_len(o->from.ss_family))) {
 		fprintf(stderr, "udpio: raw socket: %s\n", strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -301,7 +302,7 @@ static int send_bad_csum(const struct udpio_opts *o)
 			n = bad_csum_dgram(dg, &o->from, &o->to, o->payload[p],
 					   o->payload_len[p]);
 			if (sendto(fd, dg, n, 0, (const struct sockaddr *)&to,
-				   addr_len(&to)) < 0) {
+				   prl_sockaddr_len(to.ss_family)) < 0) {
 				fprintf(stderr, "udpio: sendto: %s\n", strerror(errno));
 				close(fd);
 				return 1;
