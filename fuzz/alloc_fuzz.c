@@ -32,7 +32,6 @@
 #include "fuzz_common.h"
 
 static struct fz_keys keys;
-static uint8_t outsider_shared[PRL_KEY_LEN];
 static uint8_t grant_keys[2][PRL_KEY_LEN];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -40,9 +39,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fz_keys_init(&keys);
-	if (crypto_box_beforenm(outsider_shared, keys.server_pub,
-				keys.outsider_priv) != 0)
-		abort();
 	memcpy(grant_keys[0], keys.client_pub[0], PRL_KEY_LEN);
 	memcpy(grant_keys[1], keys.client_pub[1], PRL_KEY_LEN);
 	return 0;
@@ -86,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ctl & 1) {
 		uint8_t nonce[PRL_DISCO_NONCE_LEN];
 		const uint8_t *pub = (ctl & 4) ? keys.outsider_pub : keys.client_pub[sidx];
-		const uint8_t *shared = (ctl & 4) ? outsider_shared : keys.shared[sidx];
+		const uint8_t *shared = (ctl & 4) ? keys.outsider_shared : keys.shared[sidx];
 		size_t plen = len < PRL_DISCO_MAX_PLAIN ? len : PRL_DISCO_MAX_PLAIN;
 		ssize_t f;
 

@@ -38,6 +38,7 @@ struct fz_keys {
 	uint8_t outsider_priv[PRL_KEY_LEN], outsider_pub[PRL_KEY_LEN];
 	/* client i <-> server, the same value on both sides */
 	uint8_t shared[2][PRL_KEY_LEN];
+	uint8_t outsider_shared[PRL_KEY_LEN];	/* outsider <-> server */
 };
 
 /* Deterministic private key: bytes seed, seed+1, ... clamped. */
@@ -74,6 +75,9 @@ static inline void fz_keys_init(struct fz_keys *k)
 		if (crypto_box_beforenm(k->shared[i], k->server_pub,
 					k->client_priv[i]) != 0)
 			abort();
+	if (crypto_box_beforenm(k->outsider_shared, k->server_pub,
+				k->outsider_priv) != 0)
+		abort();
 }
 
 /* A fixed nonce derived from a counter (seeds are reproducible). */

@@ -22,6 +22,8 @@
 #include "disco.h"
 #include "fuzz_common.h"
 #include "geneve.h"
+/* bind_hex, alloc_req_hex, ep_block_hex */
+#include "../selftests/unit/disco_vectors.h"
 
 static const char *outdir;
 static struct fz_keys keys;
@@ -70,31 +72,6 @@ static void K(uint8_t k[PRL_KEY_LEN], const int *idx, size_t n)
 	for (size_t i = 0; i < n; i++)
 		k[idx[i]] = (uint8_t)idx[i];
 }
-
-static const char bind_hex[] =
-	"04 00 | 00 00 00 01 | 00 00 00 02 |"
-	"00 01 02 00 00 00 00 00 00 00 00 00 00 00 00 00"
-	"00 00 00 00 00 00 00 00 00 00 00 00 00 00 1e 1f |"
-	"00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"
-	"10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f";
-static const char alloc_req_hex[] =
-	"08 00 |"
-	"00 01 02 03 00 00 00 00 00 00 00 00 00 00 00 00"
-	"00 00 00 00 00 00 00 00 00 00 00 00 00 00 1e 1f |"
-	"00 01 02 00 04 00 00 00 00 00 00 00 00 00 00 00"
-	"00 00 00 00 00 00 00 00 00 00 00 00 00 00 1e 1f |"
-	"00 00 00 01";
-static const char ep_block_hex[] =
-	"00 01 02 00 00 00 00 00 00 00 00 00 00 00 00 00"
-	"00 00 00 00 00 00 00 00 00 00 00 00 00 00 1e 1f |"
-	"00 01 02 03 00 00 00 00 00 00 00 00 00 00 00 00"
-	"00 00 00 00 00 00 00 00 00 00 00 00 00 00 1e 1f |"
-	"00 01 02 00 04 00 00 00 00 00 00 00 00 00 00 00"
-	"00 00 00 00 00 00 00 00 00 00 00 00 00 00 1e 1f |"
-	"00 00 00 00 00 00 00 7b | 00 00 01 c8 |"
-	"00 00 00 00 3b 9a ca 00 | 00 00 00 0d f8 47 58 00 |"
-	"00 00 00 00 00 00 00 00 00 00 ff ff 01 02 03 04 02 37 |"
-	"20 01 00 00 00 00 00 00 00 00 00 00 00 00 34 56 03 15";
 
 static const uint8_t stun_req[20] = {
 	0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42,
@@ -192,6 +169,15 @@ static void nla_u16(struct nlb *b, uint16_t t, uint16_t v) { nla_putb(b, t, &v, 
 static void nla_u32(struct nlb *b, uint16_t t, uint32_t v) { nla_putb(b, t, &v, 4); }
 static void nla_u64(struct nlb *b, uint16_t t, uint64_t v) { nla_putb(b, t, &v, 8); }
 
+/* An endpoint's remote address (4 or 16 bytes by @len) and port. */
+static void nla_remote(struct nlb *b, const uint8_t *ip, size_t len,
+		       uint16_t port)
+{
+	nla_putb(b, len == 4 ? PEER_RELAY_EP_A_REMOTE_IPV4 :
+			       PEER_RELAY_EP_A_REMOTE_IPV6, ip, len);
+	nla_u16(b, PEER_RELAY_EP_A_REMOTE_PORT, port);
+}
+
 /* selector byte ‖ nest payload */
 static void put_nl(const char *name, uint8_t sel, const struct nlb *b)
 {
@@ -224,21 +210,18 @@ static void gen_nlparse(void)
 	nla_putb(&b, PEER_RELAY_SESSION_A_STATE, "\x02", 1);
 	nla_u64(&b, PEER_RELAY_SESSION_A_AGE_MS, 1000);
 	ep = nla_start(&b, PEER_RELAY_SESSION_A_EP0);
-	nla_putb(&b, PEER_RELAY_EP_A_REMOTE_IPV4, ip4, 4);
-	nla_u16(&b, PEER_RELAY_EP_A_REMOTE_PORT, 5001);
+	nla_remote(&b, ip4, 4, 5001);
 	nla_putb(&b, PEER_RELAY_EP_A_LOCAL_IPV4, ip4, 4);
 	nla_u64(&b, PEER_RELAY_EP_A_RX_PACKETS, 3);
 	nla_end(&b, ep);
 	ep = nla_start(&b, PEER_RELAY_SESSION_A_EP1);
-	nla_putb(&b, PEER_RELAY_EP_A_REMOTE_IPV6, ip6, 16);
-	nla_u16(&b, PEER_RELAY_EP_A_REMOTE_PORT, 5002);
+	nla_remote(&b, ip6, 16, 5002);
 	nla_end(&b, ep);
 	nla_u32(&b, PEER_RELAY_SESSION_A_DEL_REASON, 1);
 	put_nl("session", 1, &b);
 
 	memset(&b, 0, sizeof(b));
-	nla_putb(&b, PEER_RELAY_EP_A_REMOTE_IPV6, ip6, 16);
-	nla_u16(&b, PEER_RELAY_EP_A_REMOTE_PORT, 5002);
+	nla_remote(&b, ip6, 16, 5002);
 	nla_putb(&b, PEER_RELAY_EP_A_LOCAL_IPV6, ip6, 16);
 	nla_u64(&b, PEER_RELAY_EP_A_IDLE_MS, 10);
 	put_nl("ep", 2, &b);
@@ -267,12 +250,10 @@ static void gen_nlparse(void)
 	nla_putb(&b, PEER_RELAY_CONFIG_A_SERVER_KEY, keys.server_pub, 32);
 	n2 = nla_start(&b, PEER_RELAY_CONFIG_A_STATIC_EPS);
 	ep = nla_start(&b, PEER_RELAY_STATIC_EPS_A_EP);
-	nla_putb(&b, PEER_RELAY_EP_A_REMOTE_IPV4, ip4, 4);
-	nla_u16(&b, PEER_RELAY_EP_A_REMOTE_PORT, 7777);
+	nla_remote(&b, ip4, 4, 7777);
 	nla_end(&b, ep);
 	ep = nla_start(&b, PEER_RELAY_STATIC_EPS_A_EP);
-	nla_putb(&b, PEER_RELAY_EP_A_REMOTE_IPV6, ip6, 16);
-	nla_u16(&b, PEER_RELAY_EP_A_REMOTE_PORT, 7777);
+	nla_remote(&b, ip6, 16, 7777);
 	nla_end(&b, ep);
 	nla_end(&b, n2);
 	put_nl("config", 4, &b);

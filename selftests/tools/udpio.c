@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
+
 #define UDPIO_MAX_DGRAM 65536
 #define UDPIO_MAX_PAYLOADS 64
 
@@ -76,91 +78,25 @@ static void usage(FILE *f, const char *prog)
 		prog, prog, prog);
 }
 
+/* Addresses and hex go through the library's parsers (tools/lib/addr.h). */
 static int parse_addr(const char *s, struct sockaddr_storage *ss)
 {
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *port_s;
-	char *end;
-	unsigned long port;
-	size_t n;
+	struct prl_endpoint ep;
+	socklen_t len;
 
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb || rb[1] != ':')
-			return -1;
-		n = (size_t)(rb - s - 1);
-		port_s = rb + 2;
-	} else {
-		const char *colon = strrchr(s, ':');
-
-		if (!colon)
-			return -1;
-		n = (size_t)(colon - s);
-		port_s = colon + 1;
-	}
-	if (n == 0 || n >= sizeof(host))
+	if (prl_endpoint_parse_local(s, &ep))
 		return -1;
-	memcpy(host, s[0] == '[' ? s + 1 : s, n);
-	host[n] = '\0';
-	errno = 0;
-	port = strtoul(port_s, &end, 10);
-	if (errno || *port_s == '\0' || *end != '\0' || port > 65535)
-		return -1;
-
-	if (s[0] != '[') {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
-			return -1;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
-			return -1;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-	}
-	return 0;
+	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -1 : 0;
 }
 
 static void format_addr(const struct sockaddr_storage *ss, char *buf,
 			size_t len)
 {
-	char ip[INET6_ADDRSTRLEN];
+	struct prl_endpoint ep;
 
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
-		snprintf(buf, len, "%s:%u", ip, ntohs(sin->sin_port));
-	} else {
-		const struct sockaddr_in6 *sin6 =
-			(const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof(ip));
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(sin6->sin6_port));
-	}
-}
-
-static socklen_t addr_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-					  sizeof(struct sockaddr_in6);
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	prl_endpoint_from_sockaddr((const struct sockaddr *)ss, sizeof(*ss),
+				   &ep);
+	prl_endpoint_fmt(&ep, buf, len);
 }
 
 /* Accepts hex digits with optional spaces, ':' or '-' between bytes. */
@@ -168,28 +104,26 @@ static int parse_hex(const char *s, unsigned char **out, size_t *out_len)
 {
 	size_t cap = strlen(s) / 2 + 1, n = 0;
 	unsigned char *buf = malloc(cap);
+	char *digits = malloc(strlen(s) + 1);
+	long len;
 
-	if (!buf)
-		return -1;
-	while (*s) {
-		int hi, lo;
-
-		if (*s == ' ' || *s == ':' || *s == '-') {
-			s++;
-			continue;
-		}
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
-		if (hi < 0 || lo < 0) {
-			free(buf);
-			return -1;
-		}
-		buf[n++] = (unsigned char)(hi << 4 | lo);
-		s += 2;
-	}
+	if (!buf || !digits)
+		goto bad;
+	for (; *s; s++)
+		if (*s != ' ' && *s != ':' && *s != '-')
+			digits[n++] = *s;
+	digits[n] = '\0';
+	len = prl_hex_parse_any(digits, buf, cap);
+	if (len < 0)
+		goto bad;
+	free(digits);
 	*out = buf;
-	*out_len = n;
+	*out_len = (size_t)len;
 	return 0;
+bad:
+	free(digits);
+	free(buf);
+	return -1;
 }
 
 static void print_dgram(const struct sockaddr_storage *src,
@@ -222,7 +156,8 @@ static int open_bound(const struct sockaddr_storage *ss)
 		close(fd);
 		return -1;
 	}
-	if (bind(fd, (const struct sockaddr *)ss, addr_len(ss))) {
+	if (bind(fd, (const struct sockaddr *)ss,
+		 prl_sockaddr_len(ss->ss_family))) {
 		format_addr(ss, a, sizeof(a));
 		fprintf(stderr, "udpio: bind %s: %s\n", a, strerror(errno));
 		close(fd);
@@ -346,7 +281,8 @@ static int send_bad_csum(const struct udpio_opts *o)
 	int fd, p;
 
 	fd = socket(o->from.ss_family, SOCK_RAW, IPPROTO_UDP);
-	if (fd < 0 || bind(fd, (const struct sockaddr *)&o->from, addr_len(&o->from))) {
+	if (fd < 0 || bind(fd, (const struct sockaddr *)&o->from,
+			   prl_sockaddr_len(o->from.ss_family))) {
 		fprintf(stderr, "udpio: raw socket: %s\n", strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -366,7 +302,7 @@ static int send_bad_csum(const struct udpio_opts *o)
 			n = bad_csum_dgram(dg, &o->from, &o->to, o->payload[p],
 					   o->payload_len[p]);
 			if (sendto(fd, dg, n, 0, (const struct sockaddr *)&to,
-				   addr_len(&to)) < 0) {
+				   prl_sockaddr_len(to.ss_family)) < 0) {
 				fprintf(stderr, "udpio: sendto: %s\n", strerror(errno));
 				close(fd);
 				return 1;
@@ -399,7 +335,7 @@ static int do_send(const struct udpio_opts *o)
 		for (p = 0; p < o->npayloads; p++) {
 			if (sendto(fd, o->payload[p], o->payload_len[p], 0,
 				   (const struct sockaddr *)&o->to,
-				   addr_len(&o->to)) < 0) {
+				   prl_sockaddr_len(o->to.ss_family)) < 0) {
 				fprintf(stderr, "udpio: sendto (round %ld, payload %d): %s\n",
 					i + 1, p + 1, strerror(errno));
 				close(fd);

@@ -81,6 +81,32 @@ TEST(endpoint_rejects)
 	EXPECT_EQ(-EINVAL, prl_endpoint_parse(NULL, &ep));
 }
 
+/* A local (bind) endpoint may say port 0; everything else is as strict. */
+TEST(endpoint_local)
+{
+	static const char *const bad[] = {
+		"", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "1.2.3.4:-1",
+		"2001:db8::1:0", "[1.2.3.4]:0", "[::1]:", "1.2.3.4:00000x",
+	};
+	struct prl_endpoint ep;
+	char buf[PRL_ENDPOINT_STRLEN];
+	size_t i;
+
+	ASSERT_EQ(0, prl_endpoint_parse_local("192.0.2.1:0", &ep));
+	EXPECT_EQ(AF_INET, ep.addr.family);
+	EXPECT_EQ(0, ep.port);
+	ASSERT_EQ(0, prl_endpoint_parse_local("[::1]:0", &ep));
+	EXPECT_STREQ("[::1]:0", prl_endpoint_fmt(&ep, buf, sizeof(buf)));
+	ASSERT_EQ(0, prl_endpoint_parse_local("192.0.2.1:65535", &ep));
+	EXPECT_EQ(65535, ep.port);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&ep, 0xaa, sizeof(ep));
+		EXPECT_EQ(-EINVAL, prl_endpoint_parse_local(bad[i], &ep))
+			TH_LOG("accepted local '%s'", bad[i]);
+	}
+	EXPECT_EQ(-EINVAL, prl_endpoint_parse_local(NULL, &ep));
+}
+
 TEST(address)
 {
 	struct prl_addr a;

@@ -133,6 +133,7 @@ struct opts {
 	int timeout;
 	const char *name, *where_s;
 	bool flag;
+	int verbose;
 	int where;
 };
 
@@ -155,6 +156,7 @@ static const struct prl_cli_opt table[] = {
 	{ ROW("name", 0, PRL_OPT_STR, name) },
 	{ ROW("alias", 0, PRL_OPT_STR, name) },
 	{ ROW("flag", 'f', PRL_OPT_FLAG, flag) },
+	{ ROW("verbose", 'v', PRL_OPT_COUNT, verbose) },
 	{ ROW("where", 'w', PRL_OPT_PARSE, where),
 	  .text = PRL_OPT_SEEN(struct opts, where_s), .what = "place",
 	  .parse = parse_where },
@@ -210,6 +212,26 @@ TEST(table_getopt)
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-z", NULL }));
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-w", "nowhere", NULL }));
 	EXPECT_EQ(NULL, o.where_s);
+}
+
+/* PRL_OPT_COUNT takes no argument and counts; PRL_CLI_NO_JSON drops -j. */
+TEST(table_getopt_count_no_json)
+{
+	struct prl_cli_prog nojson = prog;
+	struct prl_cli cli = { .prog = &nojson, .cmd = "x" };
+	struct opts o;
+
+	/* the operand is moved last: index 4 */
+	EXPECT_EQ(4, getopt_on(&cli, &o, (const char *[]){ "x", "-vv", "--verbose", "op", "-j", NULL }));
+	EXPECT_EQ(3, o.verbose);
+	EXPECT_TRUE(cli.json);
+	nojson.flags |= PRL_CLI_NO_JSON;
+	cli.json = false;
+	EXPECT_EQ(2, getopt_on(&cli, &o, (const char *[]){ "x", "-v", NULL }));
+	EXPECT_EQ(1, o.verbose);
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-j", NULL }));
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "--json", NULL }));
+	EXPECT_FALSE(cli.json);
 }
 
 TEST(table_getopt_help)

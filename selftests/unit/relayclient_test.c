@@ -51,31 +51,6 @@ struct mini_relay {
 	uint64_t forwarded, dropped_data, allocations;
 };
 
-static bool sa_equal(const struct sockaddr_storage *a,
-		     const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	} else {
-		const struct sockaddr_in6 *x = (const void *)a,
-					  *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
-	}
-}
-
-static socklen_t sslen(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-					  sizeof(struct sockaddr_in6);
-}
-
 static struct prl_hs_session *mini_lookup(void *ctx, uint32_t vni)
 {
 	struct mini_relay *r = ctx;
@@ -115,7 +90,7 @@ static void mini_alloc(struct mini_relay *r, const uint8_t *pkt, size_t len,
 				    sizeof(out));
 	if (n > 0)
 		sendto(r->fd, out, (size_t)n, 0, (const struct sockaddr *)from,
-		       sslen(from));
+		       prl_sockaddr_len(from->ss_family));
 }
 
 static void mini_rx(struct mini_relay *r, const uint8_t *pkt, size_t len,
@@ -134,7 +109,8 @@ static void mini_rx(struct mini_relay *r, const uint8_t *pkt, size_t len,
 			     NULL, mini_lookup, r, &act);
 		if (act.kind == PRL_HS_ACT_REPLY)
 			sendto(r->fd, act.reply, act.reply_len, 0,
-			       (const struct sockaddr *)from, sslen(from));
+			       (const struct sockaddr *)from,
+			       prl_sockaddr_len(from->ss_family));
 		if (act.kind == PRL_HS_ACT_BIND) {
 			r->ep[act.endpoint] = act.remote;
 			r->bound[act.endpoint] = true;
@@ -145,11 +121,11 @@ static void mini_rx(struct mini_relay *r, const uint8_t *pkt, size_t len,
 		    !r->bound[0] || !r->bound[1])
 			break;
 		for (i = 0; i < 2; i++) {
-			if (!sa_equal(from, &r->ep[i]))
+			if (!prl_sockaddr_equal(from, &r->ep[i]))
 				continue;
 			sendto(r->fd, pkt, len, 0,
 			       (const struct sockaddr *)&r->ep[!i],
-			       sslen(&r->ep[!i]));
+			       prl_sockaddr_len(r->ep[!i].ss_family));
 			r->forwarded++;
 			return;
 		}
@@ -209,7 +185,8 @@ static int mini_start(struct mini_relay *r, int family,
 			htonl(INADDR_LOOPBACK);
 	else
 		((struct sockaddr_in6 *)&r->addr)->sin6_addr = in6addr_loopback;
-	if (bind(r->fd, (struct sockaddr *)&r->addr, sslen(&r->addr)) ||
+	if (bind(r->fd, (struct sockaddr *)&r->addr,
+		 prl_sockaddr_len(r->addr.ss_family)) ||
 	    getsockname(r->fd, (struct sockaddr *)&r->addr, &len))
 		return -1;
 	return pthread_create(&r->thread, NULL, mini_thread, r);
@@ -345,7 +322,7 @@ TEST_F(rc, allocate_bind_forward)
 
 	/* scenario 2-3: Bind gets a Challenge from the relay; Answer binds */
 	ASSERT_EQ(0, prl_rc_bind(&self->a, 1, 2000, &chal_from));
-	EXPECT_TRUE(sa_equal(&chal_from, &self->relay.addr));
+	EXPECT_TRUE(prl_sockaddr_equal(&chal_from, &self->relay.addr));
 	settle();
 	EXPECT_TRUE(relay_bound(&self->relay, idx_of(self, self->a_pub)));
 	/* scenario 11: half bound, A's ping never arrives */

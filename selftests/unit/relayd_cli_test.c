@@ -43,6 +43,48 @@ TEST(help_version_usage)
 	EXPECT_EQ(2, r.status);
 }
 
+/* The option table (args.c): every kind of row rejects bad input. */
+TEST(option_errors)
+{
+	static const char *const bad[][3] = {
+		{ "--port", NULL, "option '--port' needs an argument" },
+		{ "-p", "x", "invalid value 'x' for --port" },
+		{ "-f", "7", "invalid value '7' for --family" },
+		{ "-n", "65", "invalid value '65' for --sockets" },
+		{ "-s", "1.2.3.4", "invalid value '1.2.3.4' for --static-endpoints" },
+		{ "-r", "1000001", "invalid rate limit '1000001'" },
+		{ "-b", "0", "invalid rate burst '0'" },
+		{ "-l", "loud", "invalid value 'loud' for --log-level" },
+		{ "--sync-role", "boss", "invalid value 'boss' for --sync-role" },
+		{ "--sync-listen", "1.2.3.4", "invalid value '1.2.3.4' for --sync-listen" },
+		{ "--vni-range", "9-3", "invalid value '9-3' for --vni-range" },
+		{ "-j", NULL, "unknown option '-j'" },	/* relayd prints no data */
+		{ "--json", NULL, "unknown option '--json'" },
+		{ "-x", NULL, "unknown option '-x'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(bad[i][0], bad[i][1]);
+		EXPECT_EQ(2, r.status) TH_LOG("%s %s", bad[i][0], bad[i][1]);
+		EXPECT_NE(NULL, strstr(r.err, bad[i][2]))
+			TH_LOG("%s %s: %s", bad[i][0], bad[i][1], r.err);
+		EXPECT_NE(NULL, strstr(r.err, "Try 'relayd --help'."));
+	}
+	RUN("--no-kernel", "--userspace");
+	EXPECT_EQ(2, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "exclude each other"));
+	/* -h wins at once, whatever follows */
+	RUN("-h", "--bogus");
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "--vni-range MIN-MAX"));
+	/* the defaults in the help text come from the code */
+	EXPECT_NE(NULL, strstr(r.out, "(default 7000;")) TH_LOG("%s", r.out);
+	RUN("--version");
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ(0, strncmp(r.out, "relayd ", 7));
+}
+
 static const char *write_conf(const char *text)
 {
 	static char path[] = "/tmp/relayd_test.conf.XXXXXX";

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "kselftest_harness.h"
+#include "addr.h"
 #include "uforward.h"
 
 static struct sockaddr_storage lo4(uint16_t port)
@@ -40,12 +41,6 @@ static struct sockaddr_storage lo6(uint16_t port)
 	return ss;
 }
 
-static socklen_t sslen(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-	       sizeof(struct sockaddr_in);
-}
-
 static uint16_t ssport(const struct sockaddr_storage *ss)
 {
 	return ntohs(ss->ss_family == AF_INET6 ?
@@ -64,7 +59,8 @@ static int udp_lo(int fam, struct sockaddr_storage *ss)
 		return -1;
 	if (fam == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)ss, sslen(ss)) ||
+	if (bind(fd, (struct sockaddr *)ss,
+		 prl_sockaddr_len(ss->ss_family)) ||
 	    getsockname(fd, (struct sockaddr *)ss, &len)) {
 		close(fd);
 		return -1;
@@ -86,7 +82,8 @@ static ssize_t recv_wait(int fd, void *buf, size_t len,
 static void send_to(int fd, const void *buf, size_t len,
 		    const struct sockaddr_storage *to)
 {
-	sendto(fd, buf, len, 0, (const struct sockaddr *)to, sslen(to));
+	sendto(fd, buf, len, 0, (const struct sockaddr *)to,
+	       prl_sockaddr_len(to->ss_family));
 }
 
 /* Poll the engine's counters until @field reaches @want (1 s). */

@@ -77,8 +77,8 @@ int prl_addr_parse(const char *s, struct prl_addr *out)
 	return addr_parse_n(s, len, out);
 }
 
-/* Decimal port 1..65535, digits only. */
-static int port_parse(const char *s, uint16_t *port)
+/* Decimal port @min..65535, digits only. */
+static int port_parse(const char *s, unsigned long min, uint16_t *port)
 {
 	unsigned long v = 0;
 	const char *p;
@@ -90,13 +90,14 @@ static int port_parse(const char *s, uint16_t *port)
 			return -EINVAL;
 		v = v * 10 + (unsigned long)(*p - '0');
 	}
-	if (v == 0 || v > 65535)
+	if (v < min || v > 65535)
 		return -EINVAL;
 	*port = (uint16_t)v;
 	return 0;
 }
 
-int prl_endpoint_parse(const char *s, struct prl_endpoint *out)
+static int endpoint_parse(const char *s, unsigned long min_port,
+			  struct prl_endpoint *out)
 {
 	const char *colon;
 	int err;
@@ -125,13 +126,23 @@ int prl_endpoint_parse(const char *s, struct prl_endpoint *out)
 		if (err || out->addr.family != AF_INET)
 			goto bad;
 	}
-	err = port_parse(colon + 1, &out->port);
+	err = port_parse(colon + 1, min_port, &out->port);
 	if (err)
 		goto bad;
 	return 0;
 bad:
 	memset(out, 0, sizeof(*out));
 	return -EINVAL;
+}
+
+int prl_endpoint_parse(const char *s, struct prl_endpoint *out)
+{
+	return endpoint_parse(s, 1, out);
+}
+
+int prl_endpoint_parse_local(const char *s, struct prl_endpoint *out)
+{
+	return endpoint_parse(s, 0, out);
 }
 
 int prl_endpoint_list_parse(const char *s, struct prl_endpoint *out, size_t max)
@@ -248,6 +259,35 @@ int prl_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
 		return 0;
 	}
 	return -EAFNOSUPPORT;
+}
+
+socklen_t prl_sockaddr_len(sa_family_t family)
+{
+	if (family == AF_INET)
+		return sizeof(struct sockaddr_in);
+	if (family == AF_INET6)
+		return sizeof(struct sockaddr_in6);
+	return 0;
+}
+
+bool prl_sockaddr_equal(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
+	}
+	return false;
 }
 
 static int hexval(char c)

@@ -60,6 +60,9 @@ int prl_addr_parse(const char *s, struct prl_addr *out);
  */
 int prl_endpoint_parse(const char *s, struct prl_endpoint *out);
 
+/* As prl_endpoint_parse(), but port 0 ("any", for bind) is allowed too. */
+int prl_endpoint_parse_local(const char *s, struct prl_endpoint *out);
+
 /*
  * Parse a comma separated endpoint list into @out (at most @max entries).
  * Returns the number parsed, -EINVAL on a bad entry (including an empty
@@ -83,6 +86,13 @@ int prl_endpoint_to_sockaddr(const struct prl_endpoint *ep,
 			    struct sockaddr_storage *ss, socklen_t *sslen);
 int prl_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,
 			      struct prl_endpoint *ep);
+
+/* sizeof(struct sockaddr_in) or _in6 by @family; 0 for another family. */
+socklen_t prl_sockaddr_len(sa_family_t family);
+
+/* Same family, address and port (ignores flowinfo and scope of IPv6). */
+bool prl_sockaddr_equal(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b);
 
 /*
  * Parse exactly 2 * @len hex digits into @out. Returns 0 or -EINVAL (wrong

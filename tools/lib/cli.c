@@ -245,6 +245,9 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 	case PRL_OPT_FLAG:
 		*(bool *)field = true;
 		break;
+	case PRL_OPT_COUNT:
+		(*(int *)field)++;
+		break;
 	case PRL_OPT_STR:
 		*(const char **)field = arg;
 		break;
@@ -266,8 +269,13 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 
 #define MAX_OPTS	48
 
-/* getopt_long's tables from @opts; j and h come last. */
-static int build(const struct prl_cli_opt *opts, struct option *lo,
+static bool takes_arg(enum prl_cli_opt_kind kind)
+{
+	return kind != PRL_OPT_FLAG && kind != PRL_OPT_COUNT;
+}
+
+/* getopt_long's tables from @opts; j (if @json) and h come last. */
+static int build(const struct prl_cli_opt *opts, bool json, struct option *lo,
 		 char *shorts)
 {
 	char *sp = shorts;
@@ -279,8 +287,8 @@ static int build(const struct prl_cli_opt *opts, struct option *lo,
 		if (n >= MAX_OPTS - 3)
 			return -E2BIG;
 		lo[n].name = opts[n].name;
-		lo[n].has_arg = opts[n].kind == PRL_OPT_FLAG ? no_argument :
-			       required_argument;
+		lo[n].has_arg = takes_arg(opts[n].kind) ? required_argument :
+							    no_argument;
 		lo[n].flag = NULL;
 		lo[n].val = 256 + n;
 		if (opts[n].short_name && !strchr(shorts, opts[n].short_name)) {
@@ -290,10 +298,11 @@ static int build(const struct prl_cli_opt *opts, struct option *lo,
 			*sp = '\0';
 		}
 	}
-	lo[n++] = (struct option){ "json", no_argument, NULL, 'j' };
+	if (json)
+		lo[n++] = (struct option){ "json", no_argument, NULL, 'j' };
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
-	strcpy(sp, "jh");
+	strcpy(sp, json ? "jh" : "h");
 	return 0;
 }
 
@@ -314,7 +323,7 @@ int prl_cli_getopt(struct prl_cli *cli, const struct prl_cli_opt *opts,
 	const struct prl_cli_opt *o;
 	int c, rc;
 
-	if (build(opts, lo, shorts))
+	if (build(opts, !(cli->prog->flags & PRL_CLI_NO_JSON), lo, shorts))
 		return -prl_cli_error(cli, "too many options (internal)");
 	optind = 0;	/* GNU: a full restart, argv may be another array */
 	opterr = 0;

@@ -54,6 +54,8 @@ enum {
 	/* -h/--help anywhere after a command prints its help (else the
 	 * command parses --help itself). */
 	PRL_CLI_CMD_HELP = 1 << 1,
+	/* The tool prints no data: -j/--json is not an option. */
+	PRL_CLI_NO_JSON = 1 << 2,
 };
 
 struct prl_cli_prog {
@@ -84,6 +86,7 @@ int prl_cli_error(struct prl_cli *cli, const char *fmt, ...)
 
 enum prl_cli_opt_kind {
 	PRL_OPT_FLAG,	/* bool = true */
+	PRL_OPT_COUNT,	/* int += 1 (-v -v; no argument) */
 	PRL_OPT_STR,	/* const char * = the argument */
 	PRL_OPT_U32,	/* uint32_t in [min, max] */
 	PRL_OPT_INT,	/* int in [min, max] */
@@ -122,8 +125,9 @@ struct prl_cli_opt {
 
 /*
  * getopt_long over @opts (terminated by an entry without a name), which
- * fill @dst; argv[0] is the command's name. -j/--json and -h/--help are
- * always accepted (the letters j and h are taken): -h prints @usage. Returns the index (>= 1) of the
+ * fill @dst; argv[0] is the command's name. -j/--json (unless the program
+ * says PRL_CLI_NO_JSON) and -h/--help are always accepted (the letters j
+ * and h are taken): -h prints @usage. Returns the index (>= 1) of the
  * first operand, 0 after printing the help, or minus the exit code of an
  * error it printed.
  */

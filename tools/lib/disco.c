@@ -452,6 +452,36 @@ ssize_t prl_disco_seal_msg(uint8_t *out, size_t cap,
 	return n;
 }
 
+void prl_disco_hs_init(struct prl_disco_msg *m, struct prl_geneve_hdr *gh,
+		       uint8_t type, uint32_t vni, uint32_t gen,
+		       const uint8_t remote_key[PRL_KEY_LEN])
+{
+	memset(gh, 0, sizeof(*gh));
+	gh->control = true;
+	gh->proto = PRELAY_GENEVE_PROTO_DISCO;
+	prl_geneve_set_vni(gh, vni);
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->u.hs.vni = vni;
+	m->u.hs.generation = gen;
+	memcpy(m->u.hs.remote_key, remote_key, PRL_KEY_LEN);
+}
+
+ssize_t prl_disco_seal_geneve(uint8_t *out, size_t cap,
+			      const struct prl_geneve_hdr *gh,
+			      const uint8_t sender_pub[PRL_KEY_LEN],
+			      const uint8_t shared[PRL_KEY_LEN],
+			      const struct prl_disco_msg *m)
+{
+	ssize_t n;
+
+	if (prl_geneve_encode(out, cap, gh) < 0)
+		return -1;
+	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN,
+			       cap - PRELAY_GENEVE_HLEN, sender_pub, shared, m);
+	return n < 0 ? -1 : PRELAY_GENEVE_HLEN + n;
+}
+
 int prl_disco_open_msg(const uint8_t *frame, size_t len,
 		      const uint8_t shared[PRL_KEY_LEN],
 		      struct prl_disco_msg *m)

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "geneve.h"
+
 #define PRL_KEY_LEN			32
 #define PRL_DISCO_MAGIC_LEN		6
 #define PRL_DISCO_NONCE_LEN		24
@@ -207,6 +209,26 @@ ssize_t prl_disco_seal_msg(uint8_t *out, size_t cap,
 			  const uint8_t sender_pub[PRL_KEY_LEN],
 			  const uint8_t shared[PRL_KEY_LEN],
 			  const struct prl_disco_msg *m);
+
+/*
+ * prl_disco_hs_init() - a handshake message (Bind, Challenge or Answer,
+ * §2.7) of @vni and @gen about @remote_key with a zero challenge, and the
+ * Geneve control header (disco, @vni) it travels under.
+ */
+void prl_disco_hs_init(struct prl_disco_msg *m, struct prl_geneve_hdr *gh,
+		       uint8_t type, uint32_t vni, uint32_t gen,
+		       const uint8_t remote_key[PRL_KEY_LEN]);
+
+/*
+ * prl_disco_seal_geneve() - the Geneve header @gh, then the sealed @m:
+ * a disco frame as it goes through a relay.
+ * Return: the whole length, or -1 if @cap is too small or @m is bad.
+ */
+ssize_t prl_disco_seal_geneve(uint8_t *out, size_t cap,
+			      const struct prl_geneve_hdr *gh,
+			      const uint8_t sender_pub[PRL_KEY_LEN],
+			      const uint8_t shared[PRL_KEY_LEN],
+			      const struct prl_disco_msg *m);
 
 /* Open + parse in one step. Return: 0, or -1 (auth or parse failure). */
 int prl_disco_open_msg(const uint8_t *frame, size_t len,

@@ -103,6 +103,10 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* The characters JSON escapes as a backslash and a letter (RFC 8259 §7). */
+static const char short_escapes[] = "\"\\\b\f\n\r\t";
+static const char short_escape_letters[] = "\"\\bfnrt";
+
 void prl_json_write_string(FILE *f, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -111,43 +115,23 @@ void prl_json_write_string(FILE *f, const char *str, size_t len)
 	fputc('"', f);
 	while (i < len) {
 		unsigned char c = s[i];
+		const char *e;
 		size_t n;
 
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				fprintf(f, "\\u%04x", c);
-				break;
-			}
+		e = c ? strchr(short_escapes, c) : NULL;
+		if (e) {
+			fputc('\\', f);
+			fputc(short_escape_letters[e - short_escapes], f);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+		} else {
 			n = utf8_seq_len(s + i, len - i);
-			if (n == 0) {
-				fputs("\\ufffd", f);
-				break;
+			if (n) {
+				fwrite(s + i, 1, n, f);
+				i += n;
+				continue;
 			}
-			fwrite(s + i, 1, n, f);
-			i += n;
-			continue;
+			fputs("\\ufffd", f);	/* not UTF-8: one byte */
 		}
 		i++;
 	}

@@ -204,6 +204,9 @@ int prl_parse_config(const struct nlattr *nest, struct prl_config *out);
  */
 int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
 	      const struct prl_addr *local);
+/* What prl_put_ep() puts inside the nest (for a caller that adds more). */
+int prl_put_ep_attrs(struct nl_msg *msg, const struct prl_endpoint *remote,
+		     const struct prl_addr *local);
 
 /* Sort two keys by memcmp() into (*lo, *hi). */
 void prl_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,

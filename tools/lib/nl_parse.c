@@ -309,20 +309,15 @@ int prl_parse_config(const struct nlattr *nest, struct prl_config *out)
 	return 0;
 }
 
-int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
-	      const struct prl_addr *local)
+int prl_put_ep_attrs(struct nl_msg *msg, const struct prl_endpoint *remote,
+		     const struct prl_addr *local)
 {
-	struct nlattr *nest;
 	int fam = remote->addr.family;
 
 	if (fam != AF_INET && fam != AF_INET6)
 		return -EINVAL;
 	if (local && local->family && local->family != fam)
 		return -EINVAL;
-
-	nest = prl_nl_nest_start(msg, type);
-	if (!nest)
-		return -EMSGSIZE;
 	if (nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 :
 					  PEER_RELAY_EP_A_REMOTE_IPV6,
 		    (int)prl_addr_len(&remote->addr), remote->addr.u.raw) ||
@@ -333,6 +328,22 @@ int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
 					  PEER_RELAY_EP_A_LOCAL_IPV6,
 		    (int)prl_addr_len(local), local->u.raw))
 		return -EMSGSIZE;
+	return 0;
+}
+
+int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
+	      const struct prl_addr *local)
+{
+	struct nlattr *nest = prl_nl_nest_start(msg, type);
+	int err;
+
+	if (!nest)
+		return -EMSGSIZE;
+	err = prl_put_ep_attrs(msg, remote, local);
+	if (err) {
+		nla_nest_cancel(msg, nest);	/* @msg as it was */
+		return err;
+	}
 	prl_nl_nest_end(msg, nest);
 	return 0;
 }

@@ -12,27 +12,18 @@
 static int put_replica_ep(struct nl_msg *msg, int type,
 			  const struct prl_ep_info *ep)
 {
-	const struct prl_addr *local = &ep->local;
-	int fam = ep->remote.addr.family;
-	struct nlattr *nest;
+	struct nlattr *nest = prl_nl_nest_start(msg, type);
+	int err;
 
-	if (fam != AF_INET && fam != AF_INET6)
-		return -EINVAL;
-	if (local->family && local->family != fam)
-		return -EINVAL;
-	nest = prl_nl_nest_start(msg, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 :
-					  PEER_RELAY_EP_A_REMOTE_IPV6,
-		    (int)prl_addr_len(&ep->remote.addr), ep->remote.addr.u.raw) ||
-	    nla_put_u16(msg, PEER_RELAY_EP_A_REMOTE_PORT, ep->remote.port) ||
-	    (local->family &&
-	     nla_put(msg, fam == AF_INET ? PEER_RELAY_EP_A_LOCAL_IPV4 :
-					   PEER_RELAY_EP_A_LOCAL_IPV6,
-		     (int)prl_addr_len(local), local->u.raw)) ||
-	    nla_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS, ep->idle_ms))
-		return -EMSGSIZE;
+	err = prl_put_ep_attrs(msg, &ep->remote, &ep->local);
+	if (!err && nla_put_u64(msg, PEER_RELAY_EP_A_IDLE_MS, ep->idle_ms))
+		err = -EMSGSIZE;
+	if (err) {
+		nla_nest_cancel(msg, nest);
+		return err;
+	}
 	prl_nl_nest_end(msg, nest);
 	return 0;
 }

@@ -10,7 +10,9 @@
 #include <sodium.h>
 
 #include "keyfile.h"
+#include "addr.h"
 #include "relayclient.h"
+#include "udpsock.h"
 
 uint64_t prl_rc_now_ns(void)
 {
@@ -25,38 +27,18 @@ uint32_t prl_rc_next_generation(uint32_t g)
 	return g + 1 ? g + 1 : 1;
 }
 
-static socklen_t sa_len(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return sizeof(struct sockaddr_in);
-	if (sa->sa_family == AF_INET6)
-		return sizeof(struct sockaddr_in6);
-	return 0;
-}
-
 static int open_socket(int family, const struct sockaddr *local)
 {
 	struct sockaddr_storage any;
-	int fd, one = 1;
 
-	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
-		goto fail;
 	if (!local) {
 		memset(&any, 0, sizeof(any));
 		any.ss_family = (sa_family_t)family;
 		local = (const struct sockaddr *)&any;
 	}
-	if (bind(fd, local, sa_len(local)) < 0)
-		goto fail;
-	return fd;
-fail:
-	one = -errno;
-	close(fd);
-	return one;
+	if (local->sa_family != family)
+		return -EAFNOSUPPORT;	/* bind() would refuse it */
+	return prl_udp_open(local, false);
 }
 
 int prl_rc_open(struct prl_rc *c, const uint8_t priv[PRL_KEY_LEN],
@@ -66,7 +48,7 @@ int prl_rc_open(struct prl_rc *c, const uint8_t priv[PRL_KEY_LEN],
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	c->relay_len = sa_len(relay);
+	c->relay_len = prl_sockaddr_len(relay->sa_family);
 	if (!c->relay_len)
 		return -EAFNOSUPPORT;
 	if (local && local->sa_family != relay->sa_family)
@@ -118,7 +100,8 @@ int prl_rc_set_endpoint(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 static int send_to(struct prl_rc *c, int fd, const struct sockaddr *to,
 		   const void *buf, size_t len)
 {
-	ssize_t n = sendto(fd, buf, len, 0, to, sa_len(to));
+	ssize_t n = sendto(fd, buf, len, 0, to,
+			   prl_sockaddr_len(to->sa_family));
 
 	if (n < 0)
 		return -errno;
@@ -355,16 +338,11 @@ int prl_rc_allocate(struct prl_rc *c, const uint8_t server_key[PRL_KEY_LEN],
 static int build_hs(struct prl_rc *c, uint8_t type, uint32_t gen,
 		    const uint8_t *challenge, uint8_t *out, size_t cap)
 {
-	struct prl_geneve_hdr gh = {
-		.control = true,
-		.proto = PRELAY_GENEVE_PROTO_DISCO,
-	};
-	struct prl_disco_msg m = { .type = type };
+	struct prl_geneve_hdr gh;
+	struct prl_disco_msg m;
 	ssize_t n;
 
-	m.u.hs.vni = c->vni;
-	m.u.hs.generation = gen;
-	memcpy(m.u.hs.remote_key, c->peer, PRL_KEY_LEN);
+	prl_disco_hs_init(&m, &gh, type, c->vni, gen, c->peer);
 	if (challenge)
 		memcpy(m.u.hs.challenge, challenge, PRL_KEY_LEN);
 	switch (type == PRL_DISCO_BIND ? c->corrupt : PRL_RC_CORRUPT_NONE) {
@@ -387,16 +365,12 @@ static int build_hs(struct prl_rc *c, uint8_t type, uint32_t gen,
 		m.u.hs.challenge[0] ^= 0x01;
 	if (type == PRL_DISCO_ANSWER && c->corrupt == PRL_RC_CORRUPT_ANSWER_GEN)
 		m.u.hs.generation = prl_rc_next_generation(gen);
-	prl_geneve_set_vni(&gh, c->vni);
-	if (prl_geneve_encode(out, cap, &gh) < 0)
-		return -EINVAL;
-	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, cap - PRELAY_GENEVE_HLEN,
-			      c->pub, c->shared_server, &m);
+	n = prl_disco_seal_geneve(out, cap, &gh, c->pub, c->shared_server, &m);
 	if (n < 0)
 		return -EINVAL;
 	if (type == PRL_DISCO_BIND && c->corrupt == PRL_RC_CORRUPT_BIND_TAMPER)
-		out[PRELAY_GENEVE_HLEN + n - 1] ^= 0x01;
-	return PRELAY_GENEVE_HLEN + (int)n;
+		out[n - 1] ^= 0x01;
+	return (int)n;
 }
 
 /* Is @buf a valid Challenge for generation @gen? */
@@ -546,13 +520,8 @@ static ssize_t build_e2e(struct prl_rc *c, const struct prl_disco_msg *m,
 	if (!c->have_endpoint)
 		return -EINVAL;
 	prl_geneve_set_vni(&gh, c->vni);
-	if (prl_geneve_encode(out, cap, &gh) < 0)
-		return -EMSGSIZE;
-	n = prl_disco_seal_msg(out + PRELAY_GENEVE_HLEN, cap - PRELAY_GENEVE_HLEN,
-			      c->pub, c->shared_peer, m);
-	if (n < 0)
-		return -EMSGSIZE;
-	return PRELAY_GENEVE_HLEN + n;
+	n = prl_disco_seal_geneve(out, cap, &gh, c->pub, c->shared_peer, m);
+	return n < 0 ? -EMSGSIZE : n;
 }
 
 static int send_e2e(struct prl_rc *c, const struct prl_disco_msg *m)

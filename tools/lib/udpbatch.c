@@ -6,14 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmsg.h"
 #include "udpbatch.h"
-
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#ifndef UDP_GRO
-#define UDP_GRO 104
-#endif
 
 /* Bytes a GSO message may carry (IP total length minus headers). */
 #define UB_GSO_MAX_BYTES	(65535 - 40 - 8)
@@ -77,22 +71,6 @@ int prl_ub_recv(int fd, struct prl_ub_rx *rx)
 	return n;
 }
 
-/* The GRO segment size of a message, 0 if it is one datagram. */
-static size_t gro_size(struct msghdr *mh)
-{
-	struct cmsghdr *cm;
-	int v;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO &&
-		    cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
-			memcpy(&v, CMSG_DATA(cm), sizeof(v));
-			return v > 0 ? (size_t)v : 0;
-		}
-	}
-	return 0;
-}
-
 bool prl_ub_next(struct prl_ub_rx *rx, struct prl_ub_iter *it,
 		 struct prl_ub_dgram *d)
 {
@@ -106,7 +84,7 @@ bool prl_ub_next(struct prl_ub_rx *rx, struct prl_ub_iter *it,
 		}
 		if (it->off >= len)
 			continue;
-		seg = gro_size(&m->msg_hdr);
+		seg = prl_cmsg_gro_size(&m->msg_hdr);
 		if (!seg || seg > len - it->off)
 			seg = len - it->off;
 		d->data = (uint8_t *)rx->iov[it->msg].iov_base + it->off;
@@ -176,16 +154,10 @@ static unsigned int build_msg(struct prl_ub_tx *tx, unsigned int m,
 	mh->msg_iov = &tx->iov[iov];
 	mh->msg_iovlen = k - iov;
 	if (count > 1) {
-		struct cmsghdr *cm;
-		uint16_t seg = (uint16_t)item_len(&tx->items[first]);
-
 		mh->msg_control = tx->ctrl[m];
-		mh->msg_controllen = CMSG_SPACE(sizeof(seg));
-		cm = CMSG_FIRSTHDR(mh);
-		cm->cmsg_level = SOL_UDP;
-		cm->cmsg_type = UDP_SEGMENT;
-		cm->cmsg_len = CMSG_LEN(sizeof(seg));
-		memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+		mh->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+		prl_cmsg_put_segment(mh, CMSG_FIRSTHDR(mh),
+				     (uint16_t)item_len(&tx->items[first]));
 	}
 	tx->first[m] = first;
 	tx->count[m] = count;

@@ -20,14 +20,9 @@
 #include <peer_relay/classify.h>
 #include <peer_relay/ratelimit.h>
 
+#include "cmsg.h"
 #include "uforward.h"
-
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#ifndef UDP_GRO
-#define UDP_GRO 104
-#endif
+#include "udpsock.h"
 
 #define UF_MAX_BATCH	1024
 #define UF_RXBUF	65536	/* one GRO super-datagram */
@@ -514,8 +509,9 @@ static bool uf_queue_pass(struct uf_worker *w, const struct msghdr *mh,
 	struct uf_ring *r = &w->ring;
 	uint32_t head = r->head;
 	uint32_t tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+	struct prl_endpoint dst = { 0 };	/* port 0: only the address */
 	struct uf_pslot *sl;
-	struct cmsghdr *cm;
+	socklen_t dst_len;
 
 	if (head - tail >= UF_PASS_SLOTS) {
 		uf_add(&w->st.pass_queue_full, 1);
@@ -528,26 +524,8 @@ static bool uf_queue_pass(struct uf_worker *w, const struct msghdr *mh,
 	memcpy(sl->data, data, sl->p.len);
 	memcpy(&sl->p.src, src, sizeof(*src));
 	sl->p.sock = w->idx;
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			struct sockaddr_in *d = (void *)&sl->p.dst;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			d->sin_family = AF_INET;
-			d->sin_addr = pi.ipi_addr;
-			sl->p.ifindex = pi.ipi_ifindex;
-		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-			   cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			struct sockaddr_in6 *d = (void *)&sl->p.dst;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			d->sin6_family = AF_INET6;
-			d->sin6_addr = pi.ipi6_addr;
-			sl->p.ifindex = (int)pi.ipi6_ifindex;
-		}
-	}
+	if (prl_cmsg_pktinfo(mh, &dst.addr, &sl->p.ifindex))
+		prl_endpoint_to_sockaddr(&dst, &sl->p.dst, &dst_len);
 	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
 	return true;
 }
@@ -726,39 +704,17 @@ static void uf_send_cmsg(struct msghdr *mh, char *buf, const struct uf_ep *to,
 	if (nseg > 1)
 		len += CMSG_SPACE(sizeof(uint16_t));
 	if (to->has_local)
-		len += to->family == AF_INET ?
-		       CMSG_SPACE(sizeof(struct in_pktinfo)) :
-		       CMSG_SPACE(sizeof(struct in6_pktinfo));
+		len += prl_cmsg_pktinfo_space(to->family);
 	if (!len)
 		return;
 	memset(buf, 0, UF_SCTL_SPACE);
 	mh->msg_control = buf;
 	mh->msg_controllen = len;
 	cm = CMSG_FIRSTHDR(mh);
-	if (nseg > 1) {
-		cm->cmsg_level = SOL_UDP;
-		cm->cmsg_type = UDP_SEGMENT;
-		cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-		*(uint16_t *)CMSG_DATA(cm) = (uint16_t)seg;
-		cm = CMSG_NXTHDR(mh, cm);
-	}
-	if (to->has_local && to->family == AF_INET) {
-		struct in_pktinfo pi = { 0 };
-
-		memcpy(&pi.ipi_spec_dst, to->local, 4);
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	} else if (to->has_local) {
-		struct in6_pktinfo pi = { 0 };
-
-		memcpy(&pi.ipi6_addr, to->local, 16);
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	}
+	if (nseg > 1)
+		cm = prl_cmsg_put_segment(mh, cm, (uint16_t)seg);
+	if (to->has_local)
+		prl_cmsg_put_pktinfo(mh, cm, to->family, to->local);
 }
 
 /*
@@ -846,22 +802,6 @@ static void uf_send(struct uf_worker *w, unsigned int nmsg, int fam)
 	}
 }
 
-/* GRO segment size of a received message, 0 if it is a single datagram. */
-static size_t uf_gro_size(const struct msghdr *mh)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
-		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
-			int v;
-
-			memcpy(&v, CMSG_DATA(cm), sizeof(v));
-			return v > 0 ? (size_t)v : 0;
-		}
-	}
-	return 0;
-}
-
 static void *uf_worker_main(void *arg)
 {
 	struct uf_worker *w = arg;
@@ -914,7 +854,7 @@ static void *uf_worker_main(void *arg)
 			struct msghdr *mh = &w->rmsg[i].msg_hdr;
 			uint8_t *p = w->riov[i].iov_base;
 			size_t len = w->rmsg[i].msg_len;
-			size_t seg = w->gro ? uf_gro_size(mh) : 0;
+			size_t seg = w->gro ? prl_cmsg_gro_size(mh) : 0;
 
 			if (!seg || seg >= len) {
 				uf_handle(w, mh, &w->rname[i], p, len, &nout,
@@ -966,25 +906,7 @@ static void uf_sockopts(const struct uf_config *cfg, int fd, int family,
 
 static int uf_socket(const struct uf_config *cfg)
 {
-	socklen_t len = cfg->bind.ss_family == AF_INET6 ?
-			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	int one = 1, fd;
-
-	fd = socket(cfg->bind.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
-		goto fail;
-	if (cfg->bind.ss_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
-		goto fail;
-	if (bind(fd, (const struct sockaddr *)&cfg->bind, len))
-		goto fail;
-	return fd;
-fail:
-	one = -errno;
-	close(fd);
-	return one;
+	return prl_udp_open((const struct sockaddr *)&cfg->bind, true);
 }
 
 static int uf_fd_family(int fd)

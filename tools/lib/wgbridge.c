@@ -118,12 +118,6 @@ void prl_wgb_config_default(struct prl_wgb_config *cfg)
 	l->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 }
 
-static socklen_t sa_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-	       ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : 0;
-}
-
 /* @ss as "ADDR:PORT" (@with_port) or "ADDR"; "none" when unset. */
 static const char *fmt_ss(const struct sockaddr_storage *ss, bool with_port,
 			  char *buf, size_t len)
@@ -148,27 +142,6 @@ static const char *fmt_addr(const struct sockaddr_storage *ss, char *buf,
 			    size_t len)
 {
 	return fmt_ss(ss, false, buf, len);
-}
-
-/* Same address and port (ignores flowinfo/scope of IPv6). */
-static bool sa_equal(const struct sockaddr_storage *a,
-		     const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
-	}
-	return false;
 }
 
 static uint16_t sa_port(const struct sockaddr_storage *ss)
@@ -373,7 +346,7 @@ static int load_endpoint(struct prl_wgb *b, char *err, size_t errlen)
 		}
 	} else {
 		memcpy(&b->rc.relay, &relay, sizeof(relay));
-		b->rc.relay_len = sa_len(&relay);
+		b->rc.relay_len = prl_sockaddr_len(relay.ss_family);
 	}
 	r = prl_rc_set_endpoint(&b->rc, ep.server_key, ep.vni, b->cfg.peer);
 	if (r) {
@@ -619,7 +592,7 @@ static void relay_control(struct prl_wgb *b, const struct prl_ub_dgram *d,
 		}
 		ctl_send_err(b, r < 0 ? r : 0, "Answer");
 	}
-	if (!b->have_session || !sa_equal(d->from, &b->rc.relay)) {
+	if (!b->have_session || !prl_sockaddr_equal(d->from, &b->rc.relay)) {
 		b->st.drop_foreign++;
 		return;
 	}
@@ -657,7 +630,7 @@ static void from_relay(struct prl_wgb *b, uint64_t now)
 		 * forwards the peer's header unchanged, so it is ours */
 		if (b->have_session && d.len > PRELAY_GENEVE_HLEN &&
 		    !memcmp(d.data, b->data_hdr, PRELAY_GENEVE_HLEN) &&
-		    sa_equal(d.from, &b->rc.relay)) {
+		    prl_sockaddr_equal(d.from, &b->rc.relay)) {
 			if (!b->wg_known) {
 				b->st.drop_no_wg++;
 				continue;
@@ -667,7 +640,7 @@ static void from_relay(struct prl_wgb *b, uint64_t now)
 			prl_ub_add(&b->tx_wg, NULL, 0,
 				   d.data + PRELAY_GENEVE_HLEN,
 				   d.len - PRELAY_GENEVE_HLEN, &b->cfg.wg,
-				   sa_len(&b->cfg.wg));
+				   prl_sockaddr_len(b->cfg.wg.ss_family));
 			b->st.to_wg_packets++;
 			b->st.to_wg_bytes += d.len - PRELAY_GENEVE_HLEN;
 			continue;
@@ -684,7 +657,7 @@ static bool wg_source_ok(struct prl_wgb *b, const struct prl_ub_dgram *d)
 {
 	char wg[PRL_ENDPOINT_STRLEN];
 
-	if (b->wg_known && sa_equal(d->from, &b->cfg.wg))
+	if (b->wg_known && prl_sockaddr_equal(d->from, &b->cfg.wg))
 		return true;
 	/* a configured port is fixed; else follow WireGuard (it may have
 	 * been re-created with another port), as it follows us */
@@ -738,7 +711,7 @@ static void netcheck(struct prl_wgb *b, uint64_t now)
 		return;
 	/* no route right now (an address is being replaced): wait for the
 	 * next change; the Ping probe is the backstop */
-	if (prl_route_source(&b->rc.relay, &src) || sa_equal(&src, &b->src))
+	if (prl_route_source(&b->rc.relay, &src) || prl_sockaddr_equal(&src, &b->src))
 		return;
 	snprintf(why, sizeof(why), "local address changed from %s to %s",
 		 fmt_addr(&b->src, was, sizeof(was)),
@@ -843,7 +816,7 @@ static int open_listen(struct prl_wgb *b)
 	if (b->cfg.listen.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&b->cfg.listen,
-		 sa_len(&b->cfg.listen)) < 0) {
+		 prl_sockaddr_len(b->cfg.listen.ss_family)) < 0) {
 		one = -errno;
 		close(fd);
 		return one;

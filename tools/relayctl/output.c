@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Human and JSON rendering of sessions, sockets, counters and config. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <peer_relay/names.h>
@@ -244,6 +245,33 @@ void out_stats(struct ctl *c, const struct prl_stats *st)
 
 /* ---- config ---- */
 
+/* The plain u32 settings, in the order both renderings print them. */
+static const struct cfg_scalar_desc {
+	uint32_t bit;
+	const char *json;
+	const char *human;
+	size_t off;
+} cfg_scalars[] = {
+#define CFG_SCALAR(bit, field, human) \
+	{ bit, #field, human, offsetof(struct prl_config, field) }
+	CFG_SCALAR(PRL_CFG_BIND_LIFETIME, bind_lifetime_ms, "bind-lifetime"),
+	CFG_SCALAR(PRL_CFG_IDLE_LIFETIME, idle_lifetime_ms, "idle-lifetime"),
+	CFG_SCALAR(PRL_CFG_MAX_SESSIONS, max_sessions, "max-sessions"),
+	CFG_SCALAR(PRL_CFG_PASS_RATE, pass_rate, "pass-rate"),
+	CFG_SCALAR(PRL_CFG_PASS_BURST, pass_burst, "pass-burst"),
+	CFG_SCALAR(PRL_CFG_PASS_RATE_TOTAL, pass_rate_total, "pass-rate-total"),
+#undef CFG_SCALAR
+};
+
+static uint32_t cfg_scalar(const struct prl_config *cfg,
+			   const struct cfg_scalar_desc *d)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)cfg + d->off, sizeof(v));
+	return v;
+}
+
 void out_config_json(struct prl_json *j, const struct prl_config *cfg)
 {
 	char buf[PRL_ENDPOINT_STRLEN > PRL_KEY_HEXLEN ? PRL_ENDPOINT_STRLEN :
@@ -251,18 +279,10 @@ void out_config_json(struct prl_json *j, const struct prl_config *cfg)
 	unsigned int i;
 
 	prl_json_obj_begin(j);
-	if (cfg->mask & PRL_CFG_BIND_LIFETIME)
-		prl_json_kv_u64(j, "bind_lifetime_ms", cfg->bind_lifetime_ms);
-	if (cfg->mask & PRL_CFG_IDLE_LIFETIME)
-		prl_json_kv_u64(j, "idle_lifetime_ms", cfg->idle_lifetime_ms);
-	if (cfg->mask & PRL_CFG_MAX_SESSIONS)
-		prl_json_kv_u64(j, "max_sessions", cfg->max_sessions);
-	if (cfg->mask & PRL_CFG_PASS_RATE)
-		prl_json_kv_u64(j, "pass_rate", cfg->pass_rate);
-	if (cfg->mask & PRL_CFG_PASS_BURST)
-		prl_json_kv_u64(j, "pass_burst", cfg->pass_burst);
-	if (cfg->mask & PRL_CFG_PASS_RATE_TOTAL)
-		prl_json_kv_u64(j, "pass_rate_total", cfg->pass_rate_total);
+	for (i = 0; i < ARRAY_SIZE(cfg_scalars); i++)
+		if (cfg->mask & cfg_scalars[i].bit)
+			prl_json_kv_u64(j, cfg_scalars[i].json,
+					cfg_scalar(cfg, &cfg_scalars[i]));
 	if (cfg->mask & PRL_CFG_VNI_RANGE) {
 		prl_json_kv_u64(j, "vni_min", cfg->vni_min);
 		prl_json_kv_u64(j, "vni_max", cfg->vni_max);
@@ -295,18 +315,10 @@ void out_config(struct ctl *c, const struct prl_config *cfg)
 		out_config_json(&j, cfg);
 		return;
 	}
-	if (cfg->mask & PRL_CFG_BIND_LIFETIME)
-		fprintf(f, "bind-lifetime %" PRIu32 "\n", cfg->bind_lifetime_ms);
-	if (cfg->mask & PRL_CFG_IDLE_LIFETIME)
-		fprintf(f, "idle-lifetime %" PRIu32 "\n", cfg->idle_lifetime_ms);
-	if (cfg->mask & PRL_CFG_MAX_SESSIONS)
-		fprintf(f, "max-sessions %" PRIu32 "\n", cfg->max_sessions);
-	if (cfg->mask & PRL_CFG_PASS_RATE)
-		fprintf(f, "pass-rate %" PRIu32 "\n", cfg->pass_rate);
-	if (cfg->mask & PRL_CFG_PASS_BURST)
-		fprintf(f, "pass-burst %" PRIu32 "\n", cfg->pass_burst);
-	if (cfg->mask & PRL_CFG_PASS_RATE_TOTAL)
-		fprintf(f, "pass-rate-total %" PRIu32 "\n", cfg->pass_rate_total);
+	for (i = 0; i < ARRAY_SIZE(cfg_scalars); i++)
+		if (cfg->mask & cfg_scalars[i].bit)
+			fprintf(f, "%s %" PRIu32 "\n", cfg_scalars[i].human,
+				cfg_scalar(cfg, &cfg_scalars[i]));
 	if (cfg->mask & PRL_CFG_VNI_RANGE)
 		fprintf(f, "vni-range %" PRIu32 "-%" PRIu32 "\n", cfg->vni_min,
 			cfg->vni_max);

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,83 @@ static int set_path(const char **dst, unsigned int *owned, unsigned int bit,
 	return 0;
 }
 
+/* The relay's u32 settings (CONFIG_SET), in the module's bounds
+ * (include/peer_relay/limits.h). */
+static const struct relay_u32 {
+	const char *key;
+	uint32_t bit;		/* PRL_CFG_* */
+	size_t off;		/* in struct prl_config */
+	uint32_t min, max;
+} relay_u32s[] = {
+#define U32(key, bit, field, min, max) \
+	{ key, bit, offsetof(struct prl_config, field), min, max }
+	U32("bind-lifetime", PRL_CFG_BIND_LIFETIME, bind_lifetime_ms,
+	    PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS),
+	U32("idle-lifetime", PRL_CFG_IDLE_LIFETIME, idle_lifetime_ms,
+	    PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS),
+	U32("max-sessions", PRL_CFG_MAX_SESSIONS, max_sessions,
+	    PRELAY_MAX_SESSIONS_MIN, PEER_RELAY_VNI_MAX),
+	U32("pass-rate", PRL_CFG_PASS_RATE, pass_rate,
+	    0, PRELAY_PASS_RATE_MAX),
+	U32("pass-burst", PRL_CFG_PASS_BURST, pass_burst,
+	    PRELAY_PASS_BURST_MIN, PRELAY_PASS_BURST_MAX),
+	U32("pass-rate-total", PRL_CFG_PASS_RATE_TOTAL, pass_rate_total,
+	    0, PRELAY_PASS_RATE_MAX),
+#undef U32
+};
+
+/* Returns 1 if @key is none of relay_u32s, else 0 or -EINVAL. */
+static int relay_u32_setting(struct prl_config *rc, const char *key,
+			     const char *val)
+{
+	const struct relay_u32 *u, *end = relay_u32s + sizeof(relay_u32s) /
+						   sizeof(relay_u32s[0]);
+	uint32_t v;
+
+	for (u = relay_u32s; u < end; u++) {
+		if (strcmp(key, u->key))
+			continue;
+		if (prl_parse_u32(val, u->min, u->max, &v))
+			return -EINVAL;
+		memcpy((char *)rc + u->off, &v, sizeof(v));
+		rc->mask |= u->bit;
+		return 0;
+	}
+	return 1;
+}
+
+/* The file names (strdup'ed, RELAYD_SET_* bits in relayd_opts.owned). */
+static const struct path_setting {
+	const char *key;
+	unsigned int bit;	/* RELAYD_SET_* */
+	size_t off;		/* const char * in struct relayd_opts */
+} path_settings[] = {
+#define PATH(key, bit, field) { key, bit, offsetof(struct relayd_opts, field) }
+	PATH("key", RELAYD_SET_KEY, key_file),
+	PATH("grants", RELAYD_SET_GRANTS, grants_file),
+	PATH("control-socket", RELAYD_SET_CTLSOCK, ctl_socket),
+	PATH("metrics-file", RELAYD_SET_METRICS, metrics_file),
+#undef PATH
+};
+
+/* Returns 1 if @key is none of path_settings, else as set_path(). */
+static int path_setting(struct relayd_opts *o, unsigned int cli_set,
+			const char *key, const char *val)
+{
+	const struct path_setting *p, *end = path_settings +
+		sizeof(path_settings) / sizeof(path_settings[0]);
+
+	for (p = path_settings; p < end; p++) {
+		if (strcmp(key, p->key))
+			continue;
+		if (cli_set & p->bit)
+			return 0;	/* the command line's wins */
+		return set_path((const char **)((char *)o + p->off),
+				&o->owned, p->bit, val);
+	}
+	return 1;
+}
+
 /*
  * Apply one "key value" setting. Settings the command line gave
  * (@cli_set, RELAYD_SET_*) are validated but not applied.
@@ -109,7 +187,14 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 	struct prl_config *rc = &o->relay_cfg;
 	uint32_t v;
 
+	int ret;
+
 	*why = "invalid value";
+	ret = relay_u32_setting(rc, key, val);
+	if (ret == 1)
+		ret = path_setting(o, cli_set, key, val);
+	if (ret != 1)
+		return ret;
 	if (!strcmp(key, "port")) {
 		uint16_t p;
 
@@ -140,52 +225,6 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 			return -EINVAL;
 		if (!(cli_set & RELAYD_SET_LOGLEVEL))
 			o->log_level = l;
-	} else if (!strcmp(key, "bind-lifetime")) {
-		/* the module's bounds (include/peer_relay/limits.h) */
-		if (prl_parse_u32(val, PRELAY_LIFETIME_MIN_MS,
-				  PRELAY_LIFETIME_MAX_MS, &rc->bind_lifetime_ms))
-			return -EINVAL;
-		rc->mask |= PRL_CFG_BIND_LIFETIME;
-	} else if (!strcmp(key, "idle-lifetime")) {
-		if (prl_parse_u32(val, PRELAY_LIFETIME_MIN_MS,
-				  PRELAY_LIFETIME_MAX_MS, &rc->idle_lifetime_ms))
-			return -EINVAL;
-		rc->mask |= PRL_CFG_IDLE_LIFETIME;
-	} else if (!strcmp(key, "max-sessions")) {
-		if (prl_parse_u32(val, PRELAY_MAX_SESSIONS_MIN,
-				  PEER_RELAY_VNI_MAX, &rc->max_sessions))
-			return -EINVAL;
-		rc->mask |= PRL_CFG_MAX_SESSIONS;
-	} else if (!strcmp(key, "pass-rate")) {
-		if (prl_parse_u32(val, 0, PRELAY_PASS_RATE_MAX, &rc->pass_rate))
-			return -EINVAL;
-		rc->mask |= PRL_CFG_PASS_RATE;
-	} else if (!strcmp(key, "pass-burst")) {
-		if (prl_parse_u32(val, PRELAY_PASS_BURST_MIN,
-				  PRELAY_PASS_BURST_MAX, &rc->pass_burst))
-			return -EINVAL;
-		rc->mask |= PRL_CFG_PASS_BURST;
-	} else if (!strcmp(key, "pass-rate-total")) {
-		if (prl_parse_u32(val, 0, PRELAY_PASS_RATE_MAX,
-				  &rc->pass_rate_total))
-			return -EINVAL;
-		rc->mask |= PRL_CFG_PASS_RATE_TOTAL;
-	} else if (!strcmp(key, "key")) {
-		if (!(cli_set & RELAYD_SET_KEY))
-			return set_path(&o->key_file, &o->owned,
-					RELAYD_SET_KEY, val);
-	} else if (!strcmp(key, "grants")) {
-		if (!(cli_set & RELAYD_SET_GRANTS))
-			return set_path(&o->grants_file, &o->owned,
-					RELAYD_SET_GRANTS, val);
-	} else if (!strcmp(key, "control-socket")) {
-		if (!(cli_set & RELAYD_SET_CTLSOCK))
-			return set_path(&o->ctl_socket, &o->owned,
-					RELAYD_SET_CTLSOCK, val);
-	} else if (!strcmp(key, "metrics-file")) {
-		if (!(cli_set & RELAYD_SET_METRICS))
-			return set_path(&o->metrics_file, &o->owned,
-					RELAYD_SET_METRICS, val);
 	} else if (!strcmp(key, "static-endpoints")) {
 		if (cli_set & RELAYD_SET_STATIC) {
 			struct prl_config tmp = { 0 };
@@ -207,8 +246,8 @@ static int config_setting(struct relayd_opts *o, unsigned int cli_set,
 		/* replication: the command line's sync-* options win as a whole */
 		struct relayd_sync_opts tmp = o->sync;
 		struct prl_config tmp_rc = *rc;
-		int ret = relayd_sync_setting(&tmp, &tmp_rc, key, val);
 
+		ret = relayd_sync_setting(&tmp, &tmp_rc, key, val);
 		if (ret == 1)
 			*why = "unknown setting";
 		if (ret)

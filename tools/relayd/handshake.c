@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "addr.h"
 #include "handshake.h"
 
 static const char *const prl_hs_result_names[__PR_HS_RESULT_MAX] = {
@@ -180,12 +181,7 @@ static socklen_t sockaddr_copy(struct sockaddr_storage *dst,
 	memset(dst, 0, sizeof(*dst));
 	if (!sa)
 		return 0;
-	if (sa->sa_family == AF_INET)
-		len = sizeof(struct sockaddr_in);
-	else if (sa->sa_family == AF_INET6)
-		len = sizeof(struct sockaddr_in6);
-	else
-		return 0;
+	len = prl_sockaddr_len(sa->sa_family);
 	memcpy(dst, sa, len);
 	return len;
 }
@@ -211,27 +207,19 @@ static int build_challenge(struct prl_hs_server *srv,
 			   const struct prl_disco_handshake *bind,
 			   const struct sockaddr *src, struct prl_hs_action *act)
 {
-	struct prl_geneve_hdr gh = {
-		.control = true,
-		.proto = PRELAY_GENEVE_PROTO_DISCO,
-	};
-	struct prl_disco_msg m = { .type = PRL_DISCO_CHALLENGE };
+	struct prl_geneve_hdr gh;
+	struct prl_disco_msg m;
 	ssize_t n;
 
-	m.u.hs.vni = s->vni;
-	m.u.hs.generation = bind->generation;
-	memcpy(m.u.hs.remote_key, s->client_key[!idx], PRL_KEY_LEN);
+	prl_disco_hs_init(&m, &gh, PRL_DISCO_CHALLENGE, s->vni,
+			  bind->generation, s->client_key[!idx]);
 	if (prl_hs_mac(srv->secret[0], &m.u.hs, src, m.u.hs.challenge) != 0)
 		return -1;
-	prl_geneve_set_vni(&gh, s->vni);
-	if (prl_geneve_encode(act->reply, sizeof(act->reply), &gh) < 0)
-		return -1;
-	n = prl_disco_seal_msg(act->reply + PRELAY_GENEVE_HLEN,
-			      sizeof(act->reply) - PRELAY_GENEVE_HLEN, srv->pub,
-			      s->shared[idx], &m);
+	n = prl_disco_seal_geneve(act->reply, sizeof(act->reply), &gh, srv->pub,
+				  s->shared[idx], &m);
 	if (n < 0)
 		return -1;
-	act->reply_len = PRELAY_GENEVE_HLEN + (size_t)n;
+	act->reply_len = (size_t)n;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "cmsg.h"
 #include "relayd.h"
 
 enum handler_kind {
@@ -167,31 +168,6 @@ int relayd_loop_set_tick(struct relayd *rd, unsigned int interval_ms,
 	return 0;
 }
 
-/* Local address from IP_PKTINFO / IPV6_PKTINFO. */
-static void pkt_local(const struct msghdr *mh, struct relayd_pkt *pkt)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR((struct msghdr *)mh,
-							  cm)) {
-		if (cm->cmsg_level == IPPROTO_IP &&
-		    cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			prl_addr_from_raw(&pkt->dst.addr, &pi.ipi_addr, 4);
-			pkt->ifindex = pi.ipi_ifindex;
-		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-			   cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			prl_addr_from_raw(&pkt->dst.addr, &pi.ipi6_addr, 16);
-			pkt->ifindex = (int)pi.ipi6_ifindex;
-		}
-	}
-}
-
 static void sock_readable(struct relayd *rd, struct relayd_sock *s)
 {
 	union {
@@ -236,7 +212,7 @@ static void sock_readable(struct relayd *rd, struct relayd_sock *s)
 		if (prl_endpoint_from_sockaddr((struct sockaddr *)&from,
 					      mh.msg_namelen, &pkt.src))
 			continue;
-		pkt_local(&mh, &pkt);
+		prl_cmsg_pktinfo(&mh, &pkt.dst.addr, &pkt.ifindex);
 		pkt.dst.port = s->local.port;
 		s->rx_datagrams++;
 		s->rx_bytes += (uint64_t)n;
@@ -331,31 +307,11 @@ int relayd_send(struct relayd *rd, const struct relayd_sock *s,
 	mh.msg_iovlen = 1;
 
 	if (from && from->family == s->family) {
-		struct cmsghdr *cm;
-
 		memset(&cbuf, 0, sizeof(cbuf));
 		mh.msg_control = cbuf.buf;
-		if (s->family == AF_INET) {
-			struct in_pktinfo pi = { 0 };
-
-			pi.ipi_spec_dst = from->u.v4;
-			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-			cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = IPPROTO_IP;
-			cm->cmsg_type = IP_PKTINFO;
-			cm->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		} else {
-			struct in6_pktinfo pi = { 0 };
-
-			pi.ipi6_addr = from->u.v6;
-			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-			cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = IPPROTO_IPV6;
-			cm->cmsg_type = IPV6_PKTINFO;
-			cm->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		}
+		mh.msg_controllen = prl_cmsg_pktinfo_space(s->family);
+		prl_cmsg_put_pktinfo(&mh, CMSG_FIRSTHDR(&mh), s->family,
+				     from->u.raw);
 	}
 	n = sendmsg(s->fd, &mh, MSG_DONTWAIT);
 	if (n < 0) {

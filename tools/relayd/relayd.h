@@ -164,6 +164,17 @@ struct relayd {
 	struct relayd_rx_stats rx_stats;	/* for the default handler */
 };
 
+/* ---- args.c ---- */
+
+/*
+ * The command line into @o (defaults already there), the config file on
+ * top; @cli_opts and @cli_set (RELAYD_SET_*) keep what the command line
+ * gave, for reloads. Returns -1 to go on, or an exit status (0 after
+ * --help or --version; messages printed).
+ */
+int relayd_parse_args(int argc, char **argv, struct relayd_opts *o,
+		      struct relayd_opts *cli_opts, unsigned int *cli_set);
+
 /* ---- config.c ---- */
 
 int relayd_parse_family(const char *s, struct relayd_opts *o);
