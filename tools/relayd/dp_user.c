@@ -21,6 +21,7 @@
  * half of a session can outlive the other.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,44 +552,46 @@ static int u_config_get(struct relayd_dp *dp, struct prl_config *out)
 	return 0;
 }
 
+/* The u32 settings with the netlink policy's bounds and messages. */
+static const struct u32_setting {
+	uint32_t flag;		/* PRL_CFG_* */
+	size_t off;		/* in struct prl_config */
+	uint32_t min, max;
+	const char *range_msg;
+} u32_settings[] = {
+	{ PRL_CFG_BIND_LIFETIME, offsetof(struct prl_config, bind_lifetime_ms),
+	  PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS,
+	  "bind lifetime out of range (100..86400000 ms)" },
+	{ PRL_CFG_IDLE_LIFETIME, offsetof(struct prl_config, idle_lifetime_ms),
+	  PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS,
+	  "idle lifetime out of range (100..86400000 ms)" },
+	{ PRL_CFG_MAX_SESSIONS, offsetof(struct prl_config, max_sessions),
+	  PRELAY_MAX_SESSIONS_MIN, PEER_RELAY_VNI_MAX, "max sessions out of range" },
+	{ PRL_CFG_PASS_RATE, offsetof(struct prl_config, pass_rate),
+	  0, PRELAY_PASS_RATE_MAX, "pass rate out of range" },
+	{ PRL_CFG_PASS_BURST, offsetof(struct prl_config, pass_burst),
+	  PRELAY_PASS_BURST_MIN, PRELAY_PASS_BURST_MAX, "pass burst out of range" },
+	{ PRL_CFG_PASS_RATE_TOTAL, offsetof(struct prl_config, pass_rate_total),
+	  0, PRELAY_PASS_RATE_MAX, "pass rate total out of range" },
+};
+
 static int u_config_set(struct relayd_dp *dp, const struct prl_config *c)
 {
 	struct dpu *u = P(dp);
 	struct prl_config n = u->cfg;
+	size_t i;
 	int err;
 
 	/* all or nothing, with the netlink policy's bounds */
-	if (c->mask & PRL_CFG_BIND_LIFETIME) {
-		if (!prelay_lifetime_valid(c->bind_lifetime_ms))
-			return fail(u, -ERANGE, "bind lifetime out of range (100..86400000 ms)");
-		n.bind_lifetime_ms = c->bind_lifetime_ms;
-	}
-	if (c->mask & PRL_CFG_IDLE_LIFETIME) {
-		if (!prelay_lifetime_valid(c->idle_lifetime_ms))
-			return fail(u, -ERANGE, "idle lifetime out of range (100..86400000 ms)");
-		n.idle_lifetime_ms = c->idle_lifetime_ms;
-	}
-	if (c->mask & PRL_CFG_MAX_SESSIONS) {
-		if (c->max_sessions < PRELAY_MAX_SESSIONS_MIN ||
-		    c->max_sessions > PEER_RELAY_VNI_MAX)
-			return fail(u, -ERANGE, "max sessions out of range");
-		n.max_sessions = c->max_sessions;
-	}
-	if (c->mask & PRL_CFG_PASS_RATE) {
-		if (c->pass_rate > PRELAY_PASS_RATE_MAX)
-			return fail(u, -ERANGE, "pass rate out of range");
-		n.pass_rate = c->pass_rate;
-	}
-	if (c->mask & PRL_CFG_PASS_BURST) {
-		if (c->pass_burst < PRELAY_PASS_BURST_MIN ||
-		    c->pass_burst > PRELAY_PASS_BURST_MAX)
-			return fail(u, -ERANGE, "pass burst out of range");
-		n.pass_burst = c->pass_burst;
-	}
-	if (c->mask & PRL_CFG_PASS_RATE_TOTAL) {
-		if (c->pass_rate_total > PRELAY_PASS_RATE_MAX)
-			return fail(u, -ERANGE, "pass rate total out of range");
-		n.pass_rate_total = c->pass_rate_total;
+	for (i = 0; i < sizeof(u32_settings) / sizeof(u32_settings[0]); i++) {
+		const struct u32_setting *t = &u32_settings[i];
+		uint32_t v = *(const uint32_t *)((const char *)c + t->off);
+
+		if (!(c->mask & t->flag))
+			continue;
+		if (v < t->min || v > t->max)
+			return fail(u, -ERANGE, t->range_msg);
+		*(uint32_t *)((char *)&n + t->off) = v;
 	}
 	if (c->mask & PRL_CFG_STATIC_EPS) {
 		if (c->n_static_eps > PEER_RELAY_MAX_STATIC_EPS)
