@@ -17,7 +17,9 @@
  * installer that names its VNIs would send it; --reply asks for the
  * session echoed in a reply, as relayd's allocations do.
  * Prints {"sessions":K,"messages":M,"seconds":S,"sessions_per_s":R,
- * "errors":E} and exits 1 if any request failed.
+ * "errors":E,"replies":P} and exits 1 if any request failed or if the
+ * replies (messages other than ACKs and errors) are not one per session
+ * with --reply, none without.
  *
  *   prinstall --attach ADDR:PORT [--gro]
  *
@@ -248,8 +250,9 @@ static int attach_and_hold(struct prl_nl *nl, const struct prl_endpoint *ep,
 	return 0;
 }
 
-/* Read until the ACK of @last_seq; count errors. */
-static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors)
+/* Read until the ACK of @last_seq; count errors and replies (if @replies). */
+static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors,
+		 unsigned long *replies)
 {
 	for (;;) {
 		ssize_t n = recv(fd, rbuf, BUFSZ, 0);
@@ -265,8 +268,11 @@ static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors
 		for (nlh = (void *)rbuf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			struct nlmsgerr *e;
 
-			if (nlh->nlmsg_type != NLMSG_ERROR)
+			if (nlh->nlmsg_type != NLMSG_ERROR) {
+				if (replies)
+					(*replies)++;
 				continue;
+			}
 			e = NLMSG_DATA(nlh);
 			if (e->error) {
 				if (!*errors)
@@ -313,7 +319,7 @@ static int bind_latency(struct prl_nl *nl, unsigned long n, uint32_t vni,
 		t0 = now_s();
 		if (send(fd, buf, off, 0) != (ssize_t)off)
 			return -errno;
-		err = drain(fd, rbuf, seq++, &errors);
+		err = drain(fd, rbuf, seq++, &errors, NULL);
 		if (err)
 			return err;
 		lat[j] = (now_s() - t0) * 1e6;
@@ -348,7 +354,7 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
-	unsigned long div = 1, nlat = 0, ivl_ms = 10;
+	unsigned long div = 1, nlat = 0, ivl_ms = 10, replies = 0;
 	struct prl_endpoint a = { 0 }, b = { 0 };
 	const char *attach = NULL;
 	bool gro = false;
@@ -464,7 +470,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "prinstall: send: %s\n", strerror(errno));
 			return 1;
 		}
-		err = drain(fd, rbuf, seq - 1, &errors);
+		err = drain(fd, rbuf, seq - 1, &errors, &replies);
 		if (err) {
 			fprintf(stderr, "prinstall: recv: %s\n", strerror(-err));
 			return 1;
@@ -472,8 +478,14 @@ int main(int argc, char **argv)
 	}
 	dt = now_s() - t0;
 	printf("{\"sessions\":%lu,\"messages\":%lu,\"seconds\":%.3f,"
-	       "\"sessions_per_s\":%.0f,\"errors\":%lu}\n", count, msgs, dt,
-	       count / dt, errors);
+	       "\"sessions_per_s\":%.0f,\"errors\":%lu,\"replies\":%lu}\n",
+	       count, msgs, dt, count / dt, errors, replies);
 	prl_nl_close(&nl);
+	/* NO_REPLY must leave the ACKs alone; --reply gets one per session. */
+	if (!errors && !separate && replies != (reply ? count : 0)) {
+		fprintf(stderr, "prinstall: %lu replies to %lu SESSION_NEW%s\n",
+			replies, count, reply ? "" : " with NO_REPLY");
+		return 1;
+	}
 	return errors ? 1 : 0;
 }
