@@ -5,7 +5,7 @@
  *
  *   prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT
  *             [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]
- *             [--separate-binds]
+ *             [--separate-binds] [--reply]
  *
  * Session i gets VNI N+i, keys derived from i, endpoint 0 bound to the
  * --a address with port + i/D (D: 1) and endpoint 1 to the --b address
@@ -13,9 +13,13 @@
  * one SESSION_NEW carrying both bindings (EP0, EP1); --separate-binds sends
  * SESSION_NEW + 2x SESSION_BIND instead (the three-request way). Requests
  * go B sessions per sendmsg(); only the last of a batch asks for an ACK,
- * errors are always reported.
+ * errors are always reported. SESSION_NEW carries NO_REPLY, as a bulk
+ * installer that names its VNIs would send it; --reply asks for the
+ * session echoed in a reply, as relayd's allocations do.
  * Prints {"sessions":K,"messages":M,"seconds":S,"sessions_per_s":R,
- * "errors":E} and exits 1 if any request failed.
+ * "errors":E,"replies":P} and exits 1 if any request failed or if the
+ * replies (messages other than ACKs and errors) are not one per session
+ * with --reply, none without.
  *
  *   prinstall --attach ADDR:PORT [--gro]
  *
@@ -61,7 +65,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
 	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
-	      "                 [--separate-binds]\n"
+	      "                 [--separate-binds] [--reply]\n"
 	      "       prinstall --bind-latency N --vni V --a ADDR:PORT [--interval-ms I]\n"
 	      "       prinstall --attach ADDR:PORT [--gro]\n", f);
 }
@@ -85,32 +89,112 @@ static int append(uint8_t *buf, size_t *off, struct nl_msg *msg, uint32_t seq,
 	return 0;
 }
 
-/* SESSION_NEW of session @i, binding EP0/EP1 too when @e0/@e1 are set. */
-static struct nl_msg *new_msg(struct prl_nl *nl, uint32_t i, uint32_t vni,
-			      const struct prl_endpoint *e0,
-			      const struct prl_endpoint *e1)
-{
-	uint8_t k0[PEER_RELAY_KEY_LEN], k1[PEER_RELAY_KEY_LEN];
-	struct nl_msg *msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
-	struct nlattr *nest;
+/*
+ * SESSION_NEW requests are written straight into the batch buffer, as
+ * plain netlink TLVs: a libnl message per request (two heap blocks, a
+ * library call per attribute, a copy into the batch) cost more than the
+ * kernel's own work of installing the session. A write past the end of
+ * the buffer sets ->full and is dropped.
+ */
+struct wbuf {
+	uint8_t *p;
+	size_t off;
+	bool full;
+};
 
-	if (!msg)
-		return NULL;
-	memset(k0, 0xa0, sizeof(k0));
-	memset(k1, 0xb0, sizeof(k1));
-	memcpy(k0, &i, sizeof(i));
-	memcpy(k1, &i, sizeof(i));
-	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
-	if (!nest || nla_put(msg, PEER_RELAY_SESSION_A_KEY0, sizeof(k0), k0) ||
-	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, sizeof(k1), k1) ||
-	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
-	    (e0 && prl_put_ep(msg, PEER_RELAY_SESSION_A_EP0, e0, NULL)) ||
-	    (e1 && prl_put_ep(msg, PEER_RELAY_SESSION_A_EP1, e1, NULL)) ||
-	    prl_nl_nest_end(msg, nest)) {
-		nlmsg_free(msg);
+/* Room for an attribute of @len payload bytes; NULL (and ->full) if none. */
+static struct nlattr *w_attr(struct wbuf *w, uint16_t type, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(w->p + w->off);
+	size_t tot = NLA_ALIGN(NLA_HDRLEN + len);
+
+	if (w->full || w->off + tot > BUFSZ) {
+		w->full = true;
 		return NULL;
 	}
-	return msg;
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memset((uint8_t *)a + NLA_HDRLEN + len, 0, tot - NLA_HDRLEN - len);
+	w->off += tot;
+	return a;
+}
+
+static void w_put(struct wbuf *w, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr *a = w_attr(w, type, len);
+
+	if (a)
+		memcpy((uint8_t *)a + NLA_HDRLEN, data, len);
+}
+
+/* Close the nest opened at offset @at (w_nest()'s result). */
+static void w_nest_end(struct wbuf *w, size_t at)
+{
+	if (!w->full)
+		((struct nlattr *)(w->p + at))->nla_len = (uint16_t)(w->off - at);
+}
+
+static size_t w_nest(struct wbuf *w, uint16_t type)
+{
+	size_t at = w->off;
+
+	w_attr(w, type | NLA_F_NESTED, 0);
+	return at;
+}
+
+/* An EPx nest: the remote address and port (as prl_put_ep() encodes it). */
+static void w_ep(struct wbuf *w, uint16_t type, const struct prl_endpoint *e)
+{
+	size_t nest = w_nest(w, type);
+	bool v4 = e->addr.family == AF_INET;
+
+	w_put(w, v4 ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
+	      e->addr.u.raw, prl_addr_len(&e->addr));
+	w_put(w, PEER_RELAY_EP_A_REMOTE_PORT, &e->port, sizeof(e->port));
+	w_nest_end(w, nest);
+}
+
+/*
+ * Append the SESSION_NEW of session @i (keys derived from @i) with
+ * sequence @seq, binding EP0/EP1 too when @e0/@e1 are set, answered by
+ * the session only if @reply. -EMSGSIZE when the buffer is full.
+ */
+static int put_new(struct prl_nl *nl, struct wbuf *w, uint32_t i, uint32_t vni,
+		   const struct prl_endpoint *e0, const struct prl_endpoint *e1,
+		   bool reply, uint32_t seq, bool ack)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(w->p + w->off);
+	struct genlmsghdr g = { .cmd = PEER_RELAY_CMD_SESSION_NEW,
+				.version = PEER_RELAY_GENL_VERSION };
+	uint8_t k[2][PEER_RELAY_KEY_LEN];
+	size_t at = w->off, nest;
+
+	if (at + NLMSG_HDRLEN + GENL_HDRLEN > BUFSZ)
+		return -EMSGSIZE;
+	*nlh = (struct nlmsghdr){ .nlmsg_type = (uint16_t)nl->family_id,
+				  .nlmsg_flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0),
+				  .nlmsg_seq = seq };
+	memcpy(NLMSG_DATA(nlh), &g, sizeof(g));
+	w->off += NLMSG_HDRLEN + GENL_HDRLEN;
+	memset(k[0], 0xa0, sizeof(k[0]));
+	memset(k[1], 0xb0, sizeof(k[1]));
+	memcpy(k[0], &i, sizeof(i));
+	memcpy(k[1], &i, sizeof(i));
+	nest = w_nest(w, PEER_RELAY_A_SESSION);
+	w_put(w, PEER_RELAY_SESSION_A_KEY0, k[0], sizeof(k[0]));
+	w_put(w, PEER_RELAY_SESSION_A_KEY1, k[1], sizeof(k[1]));
+	w_put(w, PEER_RELAY_SESSION_A_VNI, &vni, sizeof(vni));
+	if (e0)
+		w_ep(w, PEER_RELAY_SESSION_A_EP0, e0);
+	if (e1)
+		w_ep(w, PEER_RELAY_SESSION_A_EP1, e1);
+	if (!reply)
+		w_attr(w, PEER_RELAY_SESSION_A_NO_REPLY, 0);
+	w_nest_end(w, nest);
+	if (w->full)
+		return -EMSGSIZE;
+	nlh->nlmsg_len = (uint32_t)(w->off - at);
+	return 0;
 }
 
 static struct nl_msg *bind_msg(struct prl_nl *nl, uint32_t vni, int ep,
@@ -166,8 +250,9 @@ static int attach_and_hold(struct prl_nl *nl, const struct prl_endpoint *ep,
 	return 0;
 }
 
-/* Read until the ACK of @last_seq; count errors. */
-static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors)
+/* Read until the ACK of @last_seq; count errors and replies (if @replies). */
+static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors,
+		 unsigned long *replies)
 {
 	for (;;) {
 		ssize_t n = recv(fd, rbuf, BUFSZ, 0);
@@ -183,8 +268,11 @@ static int drain(int fd, uint8_t *rbuf, uint32_t last_seq, unsigned long *errors
 		for (nlh = (void *)rbuf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			struct nlmsgerr *e;
 
-			if (nlh->nlmsg_type != NLMSG_ERROR)
+			if (nlh->nlmsg_type != NLMSG_ERROR) {
+				if (replies)
+					(*replies)++;
 				continue;
+			}
 			e = NLMSG_DATA(nlh);
 			if (e->error) {
 				if (!*errors)
@@ -231,7 +319,7 @@ static int bind_latency(struct prl_nl *nl, unsigned long n, uint32_t vni,
 		t0 = now_s();
 		if (send(fd, buf, off, 0) != (ssize_t)off)
 			return -errno;
-		err = drain(fd, rbuf, seq++, &errors);
+		err = drain(fd, rbuf, seq++, &errors, NULL);
 		if (err)
 			return err;
 		lat[j] = (now_s() - t0) * 1e6;
@@ -257,6 +345,7 @@ int main(int argc, char **argv)
 		{ "a-port-div", required_argument, NULL, 'd' },
 		{ "no-bind", no_argument, NULL, 'N' },
 		{ "separate-binds", no_argument, NULL, 'S' },
+		{ "reply", no_argument, NULL, 'R' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "gro", no_argument, NULL, 'G' },
 		{ "bind-latency", required_argument, NULL, 'L' },
@@ -265,14 +354,15 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
-	unsigned long div = 1, nlat = 0, ivl_ms = 10;
+	unsigned long div = 1, nlat = 0, ivl_ms = 10, replies = 0;
 	struct prl_endpoint a = { 0 }, b = { 0 };
 	const char *attach = NULL;
 	bool gro = false;
 	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
-	bool separate = false;
+	bool separate = false, reply = false;
 	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
 	uint32_t seq = 1;
+	struct wbuf w = { .p = buf };
 	struct prl_nl nl;
 	double t0, dt;
 	int c, fd, err;
@@ -286,6 +376,7 @@ int main(int argc, char **argv)
 		case 'd': div = strtoul(optarg, NULL, 0); break;
 		case 'N': nobind = true; break;
 		case 'S': separate = true; break;
+		case 'R': reply = true; break;
 		case 'A': attach = optarg; break;
 		case 'G': gro = true; break;
 		case 'L': nlat = strtoul(optarg, NULL, 0); break;
@@ -356,10 +447,12 @@ int main(int argc, char **argv)
 				eb.port = (uint16_t)(b.port + i);
 			bool one = nobind || !separate;
 
-			err = append(buf, &off,
-				     new_msg(&nl, i, vni, one && !nobind ? &ea : NULL,
-					     one && !nobind ? &eb : NULL),
-				     seq++, last && one);
+			w.off = off;
+			err = put_new(&nl, &w, (uint32_t)i, vni,
+				      one && !nobind ? &ea : NULL,
+				      one && !nobind ? &eb : NULL, reply, seq++,
+				      last && one);
+			off = w.off;
 			if (!err && !one)
 				err = append(buf, &off, bind_msg(&nl, vni, 0, &ea),
 					     seq++, false);
@@ -377,7 +470,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "prinstall: send: %s\n", strerror(errno));
 			return 1;
 		}
-		err = drain(fd, rbuf, seq - 1, &errors);
+		err = drain(fd, rbuf, seq - 1, &errors, &replies);
 		if (err) {
 			fprintf(stderr, "prinstall: recv: %s\n", strerror(-err));
 			return 1;
@@ -385,8 +478,14 @@ int main(int argc, char **argv)
 	}
 	dt = now_s() - t0;
 	printf("{\"sessions\":%lu,\"messages\":%lu,\"seconds\":%.3f,"
-	       "\"sessions_per_s\":%.0f,\"errors\":%lu}\n", count, msgs, dt,
-	       count / dt, errors);
+	       "\"sessions_per_s\":%.0f,\"errors\":%lu,\"replies\":%lu}\n",
+	       count, msgs, dt, count / dt, errors, replies);
 	prl_nl_close(&nl);
+	/* NO_REPLY must leave the ACKs alone; --reply gets one per session. */
+	if (!errors && !separate && replies != (reply ? count : 0)) {
+		fprintf(stderr, "prinstall: %lu replies to %lu SESSION_NEW%s\n",
+			replies, count, reply ? "" : " with NO_REPLY");
+		return 1;
+	}
 	return errors ? 1 : 0;
 }

@@ -67,6 +67,7 @@ const struct nla_policy prelay_session_new_policy[PEER_RELAY_SESSION_A_MAX + 1] 
 	[PEER_RELAY_SESSION_A_LAMPORT] = NLA_POLICY_MIN(NLA_U64, 1),
 	[PEER_RELAY_SESSION_A_AGE_MS] = { .type = NLA_U64 },
 	[PEER_RELAY_SESSION_A_REPLICA] = { .type = NLA_FLAG },
+	[PEER_RELAY_SESSION_A_NO_REPLY] = { .type = NLA_FLAG },
 };
 
 const struct nla_policy prelay_session_new_req_policy[PEER_RELAY_A_MAX + 1] = {

@@ -296,9 +296,10 @@ const char *prl_nl_errmsg(struct prl_nl *nl)
 	return "";
 }
 
-struct nl_msg *prl_nl_msg_new(const struct prl_nl *nl, uint8_t cmd, int flags)
+struct nl_msg *prl_nl_msg_new_size(const struct prl_nl *nl, uint8_t cmd,
+				   int flags, size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(size);
 
 	if (!msg)
 		return NULL;
@@ -308,6 +309,11 @@ struct nl_msg *prl_nl_msg_new(const struct prl_nl *nl, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *prl_nl_msg_new(const struct prl_nl *nl, uint8_t cmd, int flags)
+{
+	return prl_nl_msg_new_size(nl, cmd, flags, PRL_NL_MSG_SIZE);
 }
 
 struct nlattr *prl_nl_nest_start(struct nl_msg *msg, int type)

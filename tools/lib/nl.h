@@ -85,11 +85,26 @@ static inline bool prl_nl_via_relayd(const struct prl_nl *nl)
 const char *prl_nl_errmsg(struct prl_nl *nl);
 
 /*
- * New request for @cmd of our family. @flags: 0 for a "do" request,
+ * Room of a request from prl_nl_msg_new(): a SESSION_NEW with every
+ * attribute (IPv6 bindings, replica fields) takes under 300 bytes.
+ * libnl's default is a page, which calloc() zeroes byte by byte (glibc's
+ * `rep stosb` above 2 KiB): that was half of the userspace cost of
+ * installing a session (Documentation/performance.md).
+ */
+#define PRL_NL_MSG_SIZE		512
+/* Room of a CONFIG_SET request, whose static endpoint list can be long. */
+#define PRL_NL_MSG_SIZE_MAX	4096
+
+/*
+ * New request for @cmd of our family, of PRL_NL_MSG_SIZE bytes at most
+ * (attributes past it fail to be added). @flags: 0 for a "do" request,
  * NLM_F_DUMP for a dump (NLM_F_REQUEST and NLM_F_ACK are added on send).
  * Returns NULL on allocation failure.
  */
 struct nl_msg *prl_nl_msg_new(const struct prl_nl *nl, uint8_t cmd, int flags);
+/* The same with room for @size bytes (header included). */
+struct nl_msg *prl_nl_msg_new_size(const struct prl_nl *nl, uint8_t cmd,
+				   int flags, size_t size);
 
 /* Start a nest with NLA_F_NESTED set. NULL if the message is full. */
 struct nlattr *prl_nl_nest_start(struct nl_msg *msg, int type);

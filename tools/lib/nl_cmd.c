@@ -68,7 +68,10 @@ static int request_one(struct prl_nl *nl, struct nl_msg *msg,
 static struct nl_msg *msg_with_nest(struct prl_nl *nl, uint8_t cmd, int flags,
 				    int type, struct nlattr **nest)
 {
-	struct nl_msg *msg = prl_nl_msg_new(nl, cmd, flags);
+	/* Only CONFIG_SET may outgrow the default room (static endpoints). */
+	size_t size = cmd == PEER_RELAY_CMD_CONFIG_SET ? PRL_NL_MSG_SIZE_MAX :
+			  PRL_NL_MSG_SIZE;
+	struct nl_msg *msg = prl_nl_msg_new_size(nl, cmd, flags, size);
 
 	if (!msg)
 		return NULL;

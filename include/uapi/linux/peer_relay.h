@@ -209,6 +209,14 @@ enum peer_relay_session_a {
 	 * them back (Documentation/replication.md).
 	 */
 	PEER_RELAY_SESSION_A_REPLICA,
+	/*
+	 * flag: session-new: answer with the ACK alone (if asked for), not
+	 * with the session. For bulk installers that name the vni themselves
+	 * and do not need the session echoed: building, queueing and reading
+	 * that reply was a third of the cost of an install
+	 * (Documentation/performance.md). Errors are reported as always.
+	 */
+	PEER_RELAY_SESSION_A_NO_REPLY,
 
 	__PEER_RELAY_SESSION_A_MAX,
 };
