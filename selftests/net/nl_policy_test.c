@@ -670,6 +670,65 @@ TEST(bind_ep_missing_port)
 	prl_nl_close(&nl);
 }
 
+/* ---- SESSION_NEW with NO_REPLY (bulk installers) ---- */
+
+static int count_replies(const struct nlmsghdr *nlh, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* SESSION_NEW of (@a, @b) with VNI @vni; NO_REPLY as @no_reply says. */
+static int new_counted(struct prl_nl *nl, const uint8_t *a, const uint8_t *b,
+		       uint32_t vni, int no_reply, int *replies)
+{
+	struct nl_msg *m = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	struct nlattr *n;
+
+	if (!m)
+		return -ENOMEM;
+	n = prl_nl_nest_start(m, PEER_RELAY_A_SESSION);
+	nla_put(m, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, a);
+	nla_put(m, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, b);
+	nla_put_u32(m, PEER_RELAY_SESSION_A_VNI, vni);
+	if (no_reply == 1)
+		nla_put_flag(m, PEER_RELAY_SESSION_A_NO_REPLY);
+	else if (no_reply == 2)		/* a flag with a payload */
+		nla_put_u32(m, PEER_RELAY_SESSION_A_NO_REPLY, 1);
+	prl_nl_nest_end(m, n);
+	*replies = 0;
+	return prl_nl_request(nl, m, count_replies, replies);
+}
+
+TEST(session_new_no_reply)
+{
+	static const uint8_t ka[PEER_RELAY_KEY_LEN] = { 0x91, [31] = 0x01 };
+	static const uint8_t kb[PEER_RELAY_KEY_LEN] = { 0x92, [31] = 0x02 };
+	const uint32_t vni = 0xabcdf1;
+	struct prl_session got;
+	struct prl_nl nl;
+	int replies;
+
+	OPEN_OR_SKIP(&nl);
+	if (probe_admin(&nl) == -EPERM)
+		SKIP(return, "not admin over this netns");
+	prl_session_del_keys(&nl, ka, kb);
+	/* the ACK only, and the session is there */
+	ASSERT_EQ(0, new_counted(&nl, ka, kb, vni, 1, &replies)) TH_LOG("%s", nl.last.msg);
+	EXPECT_EQ(0, replies);
+	ASSERT_EQ(0, prl_session_get(&nl, vni, &got));
+	EXPECT_EQ(0, memcmp(got.key0, ka, PEER_RELAY_KEY_LEN));
+	/* without the flag the (idempotent) request echoes the session */
+	ASSERT_EQ(0, new_counted(&nl, ka, kb, vni, 0, &replies));
+	EXPECT_EQ(1, replies);
+	/* errors are never silenced; a flag with a payload is refused */
+	EXPECT_EQ(-EEXIST, new_counted(&nl, ka, kb, vni + 1, 1, &replies));
+	EXPECT_EQ(0, replies);
+	EXPECT_NE(0, new_counted(&nl, ka, kb, vni, 2, &replies));
+	EXPECT_EQ(0, prl_session_del(&nl, vni));
+	prl_nl_close(&nl);
+}
+
 /* ---- replication (SESSION_NEW/DEL with REPLICA, VNI range) ---- */
 
 static const uint8_t key_c[PEER_RELAY_KEY_LEN] = { 0x66, [31] = 0x03 };
