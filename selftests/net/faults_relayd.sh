@@ -11,7 +11,7 @@
 #      detach), then relayd is restarted;
 #   3. relayd is restarted (SIGTERM) five times in a row.
 # Each time every datagram A sent reached the relay host (IPv4
-# InDelivers of the relay namespace; the fault window's losses are
+# InReceives of the relay namespace; the fault window's losses are
 # reported: no socket bound, or queued to a plain socket), B got
 # exactly what the kernel forwarded, a counted burst after the fault
 # arrives complete (no loss beyond the fault window), the sockets gauge
@@ -32,9 +32,10 @@ snmp() {
 		$1 == p && !h { for (i = 2; i <= NF; i++) n[i] = $i; h = 1; next }
 		$1 == p && h { for (i = 2; i <= NF; i++) if (n[i] == f) print $i }'
 }
-# IPv4 datagrams delivered to the transport layer of the relay host: the
-# flow is the only IPv4 traffic to it while it runs.
-relay_ip_delivers() { snmp Ip InDelivers; }
+# IPv4 datagrams received by the relay host: the flow is the only IPv4
+# traffic to it while it runs. (Not InDelivers: the fast path takes data
+# datagrams at LOCAL_IN, before local delivery counts them.)
+relay_ip_delivers() { snmp Ip InReceives; }
 
 # flow_start N: A sends N datagrams at RATE_US; B counts what arrives.
 flow_start() {
@@ -75,7 +76,7 @@ flow_end() {
 	_fwd=$(stat_delta forwarded_packets_udp4_udp4)
 	_acc=$(( $(relay_ip_delivers) - IP0 ))
 	_nop=$(( $(snmp Udp NoPorts) - NOPORTS0 ))
-	diag "$1: sent $FLOW_N, delivered to UDP on the relay host $_acc, forwarded $_fwd, B received $_rx; not forwarded (fault window) $((FLOW_N - _rx)), of which $_nop found no socket"
+	diag "$1: sent $FLOW_N, received by the relay host $_acc, forwarded $_fwd, B received $_rx; not forwarded (fault window) $((FLOW_N - _rx)), of which $_nop found no socket"
 	check_eq "$1: every datagram reached the relay host" "$FLOW_N" "$_acc"
 	check_eq "$1: B received what the kernel forwarded" "$_fwd" "$_rx"
 	check_eq "$1: nothing but the flow arrived at B" "$(ep $R4B $RELAY_PORT) $W" "$(sort -u "$T/flow.out")"
