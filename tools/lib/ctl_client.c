@@ -73,6 +73,13 @@ int prl_nl_open_any(struct prl_nl *nl, const char *path)
 
 typedef int (*ctl_reply_fn)(const struct prl_ctl_reply *r, void *arg);
 
+/* Is @r, @n bytes long, a reply of this build's protocol? */
+static bool reply_ok(const struct prl_ctl_reply *r, ssize_t n)
+{
+	return (size_t)n == sizeof(*r) && r->magic == PRL_CTL_MAGIC &&
+	       r->size == sizeof(*r);
+}
+
 /* Send @req, hand every object to @fn, return DONE's error. */
 static int request(struct prl_nl *nl, struct prl_ctl_req *req, ctl_reply_fn fn,
 		   void *arg)
@@ -102,8 +109,7 @@ static int request(struct prl_nl *nl, struct prl_ctl_req *req, ctl_reply_fn fn,
 				 "relayd closed the control connection");
 			break;
 		}
-		if ((size_t)n != sizeof(*r) || r->magic != PRL_CTL_MAGIC ||
-		    r->size != sizeof(*r)) {
+		if (!reply_ok(r, n)) {
 			err = -EPROTO;
 			snprintf(nl->last.msg, sizeof(nl->last.msg),
 				 "relayd speaks another control protocol version (relayctl and relayd must come from the same build)");
@@ -362,7 +368,7 @@ int prl_ctl_event_recv(int fd, prl_event_fn fn, void *arg)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	if (n == 0)
 		return -ECONNRESET;	/* relayd exited */
-	if ((size_t)n != sizeof(r) || r.magic != PRL_CTL_MAGIC || r.size != sizeof(r))
+	if (!reply_ok(&r, n))
 		return -EPROTO;
 	if (r.type == PRL_CTL_R_LOST)
 		return -ENOBUFS;

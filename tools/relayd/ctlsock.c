@@ -24,11 +24,16 @@
 	(sizeof(((struct relayd_ctlsock *)0)->clients) / \
 	 sizeof(((struct relayd_ctlsock *)0)->clients[0]))
 
-static int reply(int fd, struct prl_ctl_reply *r, uint32_t type)
+static void stamp(struct prl_ctl_reply *r, uint32_t type)
 {
 	r->magic = PRL_CTL_MAGIC;
 	r->size = sizeof(*r);
 	r->type = type;
+}
+
+static int reply(int fd, struct prl_ctl_reply *r, uint32_t type)
+{
+	stamp(r, type);
 	/* blocking with a timeout (set at accept): a dump never half-sent */
 	return send(fd, r, sizeof(*r), MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
@@ -206,9 +211,7 @@ static void client_close(struct relayd_ctlsock *cs,
 static bool to_monitor(struct relayd_ctlsock *cs, struct relayd_ctlsock_client *c,
 		       struct prl_ctl_reply *r, uint32_t type)
 {
-	r->magic = PRL_CTL_MAGIC;
-	r->size = sizeof(*r);
-	r->type = type;
+	stamp(r, type);
 	if (send(c->fd, r, sizeof(*r), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(*r))
 		return true;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
