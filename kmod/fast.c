@@ -83,60 +83,71 @@ static bool prelay_fast_csum_ok(struct sk_buff *skb, u16 family,
 				ulen, IPPROTO_UDP, sum);
 }
 
+/* @d plus the change of one 32-bit word from @from to @to (RFC 1624). */
+static __wsum prelay_csum_move(__wsum d, __be32 from, __be32 to)
+{
+	return csum_add(csum_sub(d, (__force __wsum)from), (__force __wsum)to);
+}
+
 /*
- * New addresses and ports, the checksum updated for them (RFC 1624). A
- * CHECKSUM_PARTIAL skb (veth from a local sender) keeps its pseudo-header
- * sum in the field: inet_proto_csum_replace*() knows both cases.
+ * New addresses and ports, the UDP checksum updated for them by one
+ * folded difference (RFC 1624). A CHECKSUM_PARTIAL skb (veth from a local
+ * sender) holds the pseudo-header sum in the field, which the ports are
+ * not part of; otherwise the field is the full checksum, or 0 (IPv4: none).
  */
 static void prelay_fast_rewrite(struct sk_buff *skb, u16 family,
 				const union prelay_ip *saddr, const struct prelay_addr *to)
 {
 	struct udphdr *uh = udp_hdr(skb);
-	bool partial = skb->ip_summed == CHECKSUM_PARTIAL;
-	bool csum = partial || uh->check;
+	__wsum d = 0;
+	int i;
 
-	if (!partial)
-		skb->ip_summed = CHECKSUM_NONE;	/* the field is right, or 0 (IPv4) */
 	if (family == AF_INET) {
 		struct iphdr *iph = ip_hdr(skb);
 
-		if (csum) {
-			inet_proto_csum_replace4(&uh->check, skb, iph->saddr, saddr->ip4, true);
-			inet_proto_csum_replace4(&uh->check, skb, iph->daddr, to->ip4, true);
-		}
+		d = prelay_csum_move(d, iph->saddr, saddr->ip4);
+		d = prelay_csum_move(d, iph->daddr, to->ip4);
 		iph->saddr = saddr->ip4;
 		iph->daddr = to->ip4;	/* __ip_local_out() redoes the header checksum */
 	} else {
 		struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
-		inet_proto_csum_replace16(&uh->check, skb, ip6h->saddr.s6_addr32,
-					  saddr->ip6.s6_addr32, true);
-		inet_proto_csum_replace16(&uh->check, skb, ip6h->daddr.s6_addr32,
-					  to->ip6.s6_addr32, true);
+		for (i = 0; i < 4; i++) {
+			d = prelay_csum_move(d, ip6h->saddr.s6_addr32[i], saddr->ip6.s6_addr32[i]);
+			d = prelay_csum_move(d, ip6h->daddr.s6_addr32[i], to->ip6.s6_addr32[i]);
+		}
 		ip6h->saddr = saddr->ip6;
 		ip6h->daddr = to->ip6;
 	}
-	/*
-	 * From the relay port (the one it arrived on) to the endpoint's: the
-	 * relay port only moves within the sum, the sender's becomes the
-	 * endpoint's.
-	 */
-	if (csum)
-		inet_proto_csum_replace2(&uh->check, skb, uh->source, to->port, false);
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		uh->check = ~csum_fold(csum_add(csum_unfold(uh->check), d));
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;	/* the field is right, or 0 */
+		if (uh->check) {
+			/* The relay port only moves within the sum. */
+			d = prelay_csum_move(d, (__force __be32)uh->source,
+					     (__force __be32)to->port);
+			uh->check = csum_fold(csum_add(~csum_unfold(uh->check), d)) ?:
+				    CSUM_MANGLED_0;
+		}
+	}
+	/* From the relay port (the one it arrived on) to the endpoint's. */
 	uh->source = uh->dest;
 	uh->dest = to->port;
-	if (csum && !partial && !uh->check)
-		uh->check = CSUM_MANGLED_0;
 }
 
-/* Hand the rewritten datagram to the IP output path on @dst. */
+/*
+ * Hand the rewritten datagram to the IP output path on @dst, a cached
+ * route that stays valid for this RCU section: the stack references it
+ * before queueing the skb.
+ */
 static void prelay_fast_send(struct net *net, struct sock *sk, struct sk_buff *skb,
 			     u16 family, struct dst_entry *dst)
 {
 	skb_orphan(skb);
 	skb_scrub_packet(skb, false);	/* input route, conntrack entry, skb_iif */
 	skb_clear_tstamp(skb);		/* a receive time is no departure time */
-	skb_dst_set(skb, dst);
+	skb_dst_set_noref(skb, dst);
 	if (family == AF_INET) {
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		ip_hdr(skb)->ttl = ip4_dst_hoplimit(dst);
@@ -152,15 +163,14 @@ static void prelay_fast_send(struct net *net, struct sock *sk, struct sk_buff *s
  * The family-independent part: @skb is a unicast UDP datagram for this
  * host, data at the IP header, no options or extension headers.
  */
-static unsigned int prelay_fast_rcv(struct net *net, struct sk_buff *skb, u16 family)
+static unsigned int prelay_fast_rcv(struct prelay_instance *inst, struct sk_buff *skb,
+				    u16 family)
 {
-	struct prelay_instance *inst = prelay_instance_get(net);
 	unsigned int thoff = skb_transport_offset(skb);
-	unsigned int ulen, len;
+	const struct prelay_route *r;
 	struct prelay_sock *ps;
-	struct dst_entry *dst;
-	union prelay_ip saddr;
 	struct prelay_flow f;
+	unsigned int ulen;
 	u32 vni;
 
 	if (unlikely(skb_is_gso(skb)) || !pskb_may_pull(skb, thoff + sizeof(struct udphdr)))
@@ -171,29 +181,25 @@ static unsigned int prelay_fast_rcv(struct net *net, struct sk_buff *skb, u16 fa
 	ps = prelay_fast_sock(inst, skb, family, udp_hdr(skb)->dest);
 	if (!ps || (skb->sk && skb->sk != ps->sk))
 		return NF_ACCEPT;
-	len = ulen - sizeof(struct udphdr);
-	if (prelay_rx_classify(skb, thoff + sizeof(struct udphdr), len, &vni) !=
+	ulen -= sizeof(struct udphdr);	/* from here on: the payload */
+	if (prelay_rx_classify(skb, thoff + sizeof(struct udphdr), ulen, &vni) !=
 	    PRELAY_CLASS_DATA || prelay_rx_flow(inst, vni, skb, family, &f) ||
 	    f.to.remote.family != family)	/* the other family: rebuilt in tx.c */
 		return NF_ACCEPT;
-	if (!prelay_fast_csum_ok(skb, family, thoff, ulen) ||
+	if (!prelay_fast_csum_ok(skb, family, thoff, ulen + sizeof(struct udphdr)) ||
 	    !xfrm_policy_check(ps->sk, XFRM_POLICY_IN, skb, family))
 		return NF_ACCEPT;	/* the socket path counts and drops it */
 
 	/* Same family: the ingress socket is the egress one (protocol §3). */
-	dst = prelay_route_out(ps, &f.s->ep[!f.from], &f.to, f.seq, &saddr);
-	if (!dst)
-		return NF_ACCEPT;
+	r = prelay_route_cached(ps, &f.s->ep[!f.from], &f.to, f.seq);
 	/* Too big keeps the rebuild (no DF, fresh ID); a clone is copied. */
-	if (skb->len > dst_mtu(dst) ||
-	    skb_ensure_writable(skb, thoff + sizeof(struct udphdr))) {
-		dst_release(dst);
+	if (!r || skb->len > dst_mtu(r->dst) ||
+	    skb_ensure_writable(skb, thoff + sizeof(struct udphdr)))
 		return NF_ACCEPT;
-	}
 	this_cpu_inc(*ps->rx_packets);
-	prelay_fast_rewrite(skb, family, &saddr, &f.to.remote);
-	prelay_rx_account(inst, &f, family, len);
-	prelay_fast_send(net, ps->sk, skb, family, dst);
+	prelay_fast_rewrite(skb, family, &r->saddr, &f.to.remote);
+	prelay_rx_account(inst, &f, family, ulen);
+	prelay_fast_send(inst->net, ps->sk, skb, family, r->dst);
 	return NF_STOLEN;
 }
 
@@ -207,7 +213,7 @@ static unsigned int prelay_fast_hook4(void *priv, struct sk_buff *skb,
 	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
 	    !rt || rt->rt_type != RTN_LOCAL || !READ_ONCE(prelay_fastpath))
 		return NF_ACCEPT;
-	return prelay_fast_rcv(state->net, skb, AF_INET);
+	return prelay_fast_rcv(priv, skb, AF_INET);
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -219,7 +225,7 @@ static unsigned int prelay_fast_hook6(void *priv, struct sk_buff *skb,
 	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
 	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
 		return NF_ACCEPT;
-	return prelay_fast_rcv(state->net, skb, AF_INET6);
+	return prelay_fast_rcv(priv, skb, AF_INET6);
 }
 #endif
 
@@ -227,7 +233,7 @@ static unsigned int prelay_fast_hook6(void *priv, struct sk_buff *skb,
  * Last in LOCAL_IN: after the admin's INPUT rules (the socket path obeys
  * them too) and the input route lookup, which ip_forward pays as well.
  */
-static const struct nf_hook_ops prelay_fast_ops[] = {
+static const struct nf_hook_ops prelay_fast_hooks[] = {
 	{
 		.hook = prelay_fast_hook4,
 		.pf = NFPROTO_IPV4,
@@ -254,11 +260,18 @@ static const struct nf_hook_ops prelay_fast_ops[] = {
  */
 void prelay_fast_start(struct prelay_instance *inst)
 {
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(prelay_fast_hooks) > ARRAY_SIZE(inst->fast_ops));
 	lockdep_assert_held(&inst->lock);
 	if (inst->fast_on)
 		return;
-	inst->fast_on = !nf_register_net_hooks(inst->net, prelay_fast_ops,
-					       ARRAY_SIZE(prelay_fast_ops));
+	for (i = 0; i < ARRAY_SIZE(prelay_fast_hooks); i++) {
+		inst->fast_ops[i] = prelay_fast_hooks[i];
+		inst->fast_ops[i].priv = inst;
+	}
+	inst->fast_on = !nf_register_net_hooks(inst->net, inst->fast_ops,
+					       ARRAY_SIZE(prelay_fast_hooks));
 }
 
 /**
@@ -272,6 +285,6 @@ void prelay_fast_stop(struct prelay_instance *inst)
 	lockdep_assert_held(&inst->lock);
 	if (!inst->fast_on)
 		return;
-	nf_unregister_net_hooks(inst->net, prelay_fast_ops, ARRAY_SIZE(prelay_fast_ops));
+	nf_unregister_net_hooks(inst->net, inst->fast_ops, ARRAY_SIZE(prelay_fast_hooks));
 	inst->fast_on = false;
 }

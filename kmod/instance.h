@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -66,6 +67,8 @@ struct prelay_config {
  * @sock_next_id: id for the next attached socket
  * @fast_on: the fast path's netfilter hooks are registered (fast.c),
  *	under @lock
+ * @fast_ops: those hooks, whose private data is this instance (the hook
+ *	then needs no per-packet namespace lookup)
  * @config: tunables, under @lock
  * @ratelimit: per-source limit of datagrams passed to userspace; allocated
  *	with the first attached socket, RCU for readers
@@ -96,6 +99,7 @@ struct prelay_instance {
 	u32 n_socks;
 	u32 sock_next_id;
 	bool fast_on;
+	struct nf_hook_ops fast_ops[2];
 
 	struct prelay_config config;
 	struct prelay_ratelimit __rcu *ratelimit;

@@ -20,24 +20,18 @@
 #include "stats.h"
 #include "tx.h"
 
-/**
- * prelay_rx_classify() - classify a received UDP payload
- * @skb: the datagram
- * @off: offset of the UDP payload from skb->data
- * @len: length of the UDP payload
- * @vni: set for Geneve datagrams
- *
- * Return: the class; PRELAY_CLASS_SHORT also when the header cannot be read.
- */
-enum prelay_class prelay_rx_classify(const struct sk_buff *skb, unsigned int off,
-				     unsigned int len, u32 *vni)
+/* Which endpoint of a session sent @skb, both being bound (under bind_seq). */
+static enum peer_relay_drop_reason prelay_rx_sender(const struct prelay_endpoint ep[2],
+						    const struct sk_buff *skb, u16 family,
+						    int *from)
 {
-	u8 head[PRELAY_CLASSIFY_HLEN];
-	const u8 *data;
-
-	data = skb_header_pointer(skb, off, min_t(unsigned int, len, PRELAY_CLASSIFY_HLEN),
-				  head);
-	return data ? prelay_classify(data, len, vni) : PRELAY_CLASS_SHORT;
+	if (!ep[0].bind.remote.family || !ep[1].bind.remote.family)
+		return PEER_RELAY_DROP_NOT_BOUND;
+	for (*from = 0; *from < 2; (*from)++) {
+		if (prelay_addr_is_skb_source(&ep[*from].bind.remote, skb, family))
+			return PEER_RELAY_DROP_UNSPEC;
+	}
+	return PEER_RELAY_DROP_BAD_SOURCE;
 }
 
 /**
@@ -56,21 +50,21 @@ enum peer_relay_drop_reason prelay_rx_flow(struct prelay_instance *inst, u32 vni
 					   const struct sk_buff *skb, u16 family,
 					   struct prelay_flow *f)
 {
-	struct prelay_bind b[2];
+	const struct prelay_endpoint *ep;
+	enum peer_relay_drop_reason reason;
 
 	f->s = prelay_session_lookup(inst, vni);
 	if (!f->s)
 		return PEER_RELAY_DROP_UNKNOWN_VNI;
-	f->seq = prelay_session_binds(f->s, b);
-	if (!b[0].remote.family || !b[1].remote.family)
-		return PEER_RELAY_DROP_NOT_BOUND;
-	for (f->from = 0; f->from < 2; f->from++) {
-		if (prelay_addr_is_skb_source(&b[f->from].remote, skb, family)) {
-			f->to = b[!f->from];
-			return PEER_RELAY_DROP_UNSPEC;
-		}
-	}
-	return PEER_RELAY_DROP_BAD_SOURCE;
+	ep = f->s->ep;
+	/* Only the other side's binding is copied: one rebind is atomic. */
+	do {
+		f->seq = read_seqcount_begin(&f->s->bind_seq);
+		reason = prelay_rx_sender(ep, skb, family, &f->from);
+		if (!reason)
+			f->to = ep[!f->from].bind;
+	} while (read_seqcount_retry(&f->s->bind_seq, f->seq));
+	return reason;
 }
 
 /**

@@ -31,29 +31,6 @@
 #include "tx.h"
 
 /**
- * struct prelay_route - an endpoint's cached output route
- * @bind_seq: the session's bind sequence it was made at (any rebind of
- *	the session changes it)
- * @sock_id: egress socket it was made for
- * @mark: that socket's mark then
- * @oif: that socket's bound device then
- * @cookie: IPv6 route cookie for dst_check() (0 for IPv4)
- * @dst: the route; the entry holds a reference
- * @saddr: the source address to send from
- * @rcu: deferred free
- */
-struct prelay_route {
-	u32 bind_seq;
-	u32 sock_id;
-	u32 mark;
-	int oif;
-	u32 cookie;
-	struct dst_entry *dst;
-	union prelay_ip saddr;
-	struct rcu_head rcu;
-};
-
-/**
  * prelay_route_free() - free a cached route at once
  * @r: the entry, or NULL
  *
@@ -72,7 +49,7 @@ static void prelay_route_free_rcu(struct rcu_head *head)
 	prelay_route_free(container_of(head, struct prelay_route, rcu));
 }
 
-/* The cached route of @ep if still good for this datagram, referenced. */
+/* The cached route of @ep if still good for this datagram (no reference). */
 static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
 					     const struct prelay_sock *out,
 					     unsigned int bind_seq)
@@ -84,23 +61,24 @@ static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
 	    r->mark != READ_ONCE(sk->sk_mark) ||
 	    r->oif != READ_ONCE(sk->sk_bound_dev_if) || !dst_check(r->dst, r->cookie))
 		return NULL;
-	dst_hold(r->dst);	/* the skb's reference */
 	return r;
 }
 
 /*
  * Cache @dst (the caller keeps its own reference) for @ep. Best effort:
  * without memory the next datagram looks the route up again.
+ * Return: the new entry, valid until the caller leaves its RCU section.
  */
-static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_sock *out,
-			     unsigned int bind_seq, struct dst_entry *dst,
-			     u32 cookie, const union prelay_ip *saddr)
+static struct prelay_route *prelay_route_put(struct prelay_endpoint *ep,
+					     const struct prelay_sock *out,
+					     unsigned int bind_seq, struct dst_entry *dst,
+					     u32 cookie, const union prelay_ip *saddr)
 {
 	struct prelay_route *r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
 	struct prelay_route *old;
 
 	if (!r)
-		return;
+		return NULL;
 	r->bind_seq = bind_seq;
 	r->sock_id = out->id;
 	r->mark = READ_ONCE(out->sk->sk_mark);
@@ -113,6 +91,7 @@ static void prelay_route_put(struct prelay_endpoint *ep, const struct prelay_soc
 	old = unrcu_pointer(xchg(&ep->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, prelay_route_free_rcu);
+	return r;
 }
 
 /* Strip the received UDP header and make room for the new headers. */
@@ -195,6 +174,29 @@ static struct dst_entry *prelay_route6(struct sock *sk, struct prelay_bind *to,
 }
 #endif
 
+/* A fresh output route towards @to, checked; referenced; @cookie for IPv6. */
+static struct dst_entry *prelay_route_lookup(struct prelay_sock *out, struct prelay_bind *to,
+					     union prelay_ip *saddr, u32 *cookie)
+{
+	memset(saddr, 0, sizeof(*saddr));
+	*cookie = 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (to->remote.family == AF_INET6) {
+		struct dst_entry *dst = prelay_route6(out->sk, to, &saddr->ip6);
+
+		if (dst)
+			*cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
+		return dst;
+	}
+#endif
+	if (to->remote.family == AF_INET) {
+		struct rtable *rt = prelay_route4(out->sk, to, &saddr->ip4);
+
+		return rt ? &rt->dst : NULL;
+	}
+	return NULL;
+}
+
 /**
  * prelay_route_out() - the output route towards a bound endpoint
  * @out: egress socket, of the endpoint's family
@@ -214,29 +216,52 @@ struct dst_entry *prelay_route_out(struct prelay_sock *out, struct prelay_endpoi
 				   union prelay_ip *saddr)
 {
 	struct prelay_route *r = prelay_route_get(ep, out, bind_seq);
-	struct dst_entry *dst = NULL;
-	u32 cookie = 0;
+	struct dst_entry *dst;
+	u32 cookie;
 
 	if (r) {
 		*saddr = r->saddr;
+		dst_hold(r->dst);	/* the skb's reference */
 		return r->dst;
 	}
-	memset(saddr, 0, sizeof(*saddr));
-#if IS_ENABLED(CONFIG_IPV6)
-	if (to->remote.family == AF_INET6) {
-		dst = prelay_route6(out->sk, to, &saddr->ip6);
-		if (dst)
-			cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
-	}
-#endif
-	if (to->remote.family == AF_INET) {
-		struct rtable *rt = prelay_route4(out->sk, to, &saddr->ip4);
-
-		dst = rt ? &rt->dst : NULL;
-	}
+	dst = prelay_route_lookup(out, to, saddr, &cookie);
 	if (dst)
 		prelay_route_put(ep, out, bind_seq, dst, cookie, saddr);
 	return dst;
+}
+
+/**
+ * prelay_route_cached() - the cached output route towards a bound endpoint
+ * @out: egress socket, of the endpoint's family
+ * @ep: the endpoint, whose route cache is used and filled
+ * @to: the endpoint's binding, as read with prelay_session_binds()
+ * @bind_seq: what prelay_session_binds() returned then
+ *
+ * As prelay_route_out(), without a reference: the entry and its route
+ * stay valid until the caller's RCU section ends, so an skb may carry the
+ * route with skb_dst_set_noref() (the stack takes a reference of its own
+ * before it queues the skb anywhere).
+ *
+ * Context: softirq, rcu_read_lock() held.
+ * Return: the entry, or NULL without a route or without memory to cache it.
+ */
+const struct prelay_route *prelay_route_cached(struct prelay_sock *out,
+					       struct prelay_endpoint *ep,
+					       struct prelay_bind *to, unsigned int bind_seq)
+{
+	struct prelay_route *r = prelay_route_get(ep, out, bind_seq);
+	union prelay_ip saddr;
+	struct dst_entry *dst;
+	u32 cookie;
+
+	if (likely(r))
+		return r;
+	dst = prelay_route_lookup(out, to, &saddr, &cookie);
+	if (!dst)
+		return NULL;
+	r = prelay_route_put(ep, out, bind_seq, dst, cookie, &saddr);
+	dst_release(dst);	/* the entry holds its own */
+	return r;
 }
 
 /**
