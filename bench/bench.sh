@@ -73,6 +73,47 @@ cpu_busy() {
 	awk '/^cpu[01] / { printf "%d ", $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
 
+# relay_hold: attach the relay socket, held by prinstall rather than relayd:
+# relayd follows every session event, which would load the CPU during the
+# installation measurement (its cost is not the kernel's).
+relay_hold() {
+	: >"$T/hold.out"
+	$(nsprefix in_r) prinstall --attach 0.0.0.0:$RELAY_PORT >"$T/hold.out" 2>&1 &
+	HOLD_PID=$!
+	BG_PIDS="$BG_PIDS $HOLD_PID"
+	_i=0
+	until grep -qs ready "$T/hold.out"; do
+		sleep 0.1
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || bail "socket attach: $(cat "$T/hold.out")"
+	done
+}
+
+# relay_release: close it. The module's netfilter hooks are registered
+# only while a socket is attached, so ip_forward measured in between is
+# the kernel's own forwarding, without peer_relay in its path.
+relay_release() {
+	kill "$HOLD_PID" 2>/dev/null
+	wait "$HOLD_PID" 2>/dev/null
+	_i=0
+	until [ "$(in_r relayctl -j stats | tr -d ' \n' | sed -n 's/.*"sockets":\([0-9]*\).*/\1/p')" = 0 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || bail "socket release"
+	done
+}
+
+# ip_forward_ref on|off: the reference forwarder, without the relay's hooks.
+ip_forward_ref() {
+	if [ "$1" = on ]; then
+		relay_release
+		in_r sysctl -qw net.ipv4.ip_forward=1
+	else
+		in_r sysctl -qw net.ipv4.ip_forward=0
+		relay_hold
+	fi
+}
+
 setup() {
 	topology || bail "topology"
 	# Fixed MACs so the frames can be built before the run.
@@ -99,17 +140,7 @@ setup() {
 	ip -n a route add default via $R4A
 	diag "rps_cpus ra $(ip netns exec r cat /sys/class/net/ra/queues/rx-0/rps_cpus) vb $(ip netns exec b cat /sys/class/net/vb/queues/rx-0/rps_cpus)"
 	load_module
-	# The relay socket, held by prinstall rather than relayd: relayd
-	# follows every session event, which would load the CPU during the
-	# installation measurement (its cost is not the kernel's).
-	$(nsprefix in_r) prinstall --attach 0.0.0.0:$RELAY_PORT >"$T/hold.out" 2>&1 &
-	BG_PIDS="$BG_PIDS $!"
-	_i=0
-	until grep -qs ready "$T/hold.out"; do
-		sleep 0.1
-		_i=$((_i + 1))
-		[ $_i -lt 100 ] || bail "socket attach: $(cat "$T/hold.out")"
-	done
+	relay_hold
 	in_r relayctl config set bind-lifetime 86400000 idle-lifetime 86400000 \
 		max-sessions 1048576 >/dev/null || bail "config set"
 	diag "kernel $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
@@ -334,10 +365,10 @@ for size in 64 1200; do
 		echo "$(frames $R4A $UPORT $size 1 $VNI0) $opt" >"$T/usr.$set.cfg"
 		key=; [ $set = rxcsum ] && key=_rxcsum
 
-		in_r sysctl -qw net.ipv4.ip_forward=1
+		ip_forward_ref on
 		saturate "ip_forward/$size/$set" "$T/fwd.$set.cfg"
 		eval "FWD_SAT_$set=$SAT FWD_BUSY_$set=$SAT_BUSY"
-		in_r sysctl -qw net.ipv4.ip_forward=0
+		ip_forward_ref off
 
 		kernel_sessions 1 || bail "kernel sessions"
 		saturate "kernel/$size/$set" "$T/krn.$set.cfg"
@@ -366,11 +397,11 @@ for size in 64 1200; do
 	for set in rxcsum nocsum; do
 		key=; [ $set = rxcsum ] && key=_rxcsum
 		REF_BUSY0=
-		in_r sysctl -qw net.ipv4.ip_forward=1
+		ip_forward_ref on
 		cpu_cost "ip_forward/$size/$set" "$T/fwd.$set.cfg" $LOAD; FWD_COST=$COST
 		REF_BUSY0=$BUSY0
 		[ $set = rxcsum ] && perf_fwd "ip_forward-$size" "$T/fwd.$set.cfg" $LOAD
-		in_r sysctl -qw net.ipv4.ip_forward=0
+		ip_forward_ref off
 		cpu_cost "kernel/$size/$set" "$T/krn.$set.cfg" $LOAD; KRN_COST=$COST
 		if [ $set = rxcsum ]; then
 			perf_fwd "kernel-$size" "$T/krn.$set.cfg" $LOAD
@@ -486,10 +517,10 @@ sleep 0.5
 in_a benchpkt rtt --bind $A4:$RTT_PORT --to $R4A:$UPORT --vni 50 \
 	--size 64 --count $RTT_N --interval-us 2000 >"$T/rtt.u"
 ufrelay_stop
-in_r sysctl -qw net.ipv4.ip_forward=1
+ip_forward_ref on
 in_a benchpkt rtt --bind $A4:$RTT_PORT --to $B4:$ECHO_PORT --vni 50 \
 	--size 64 --count $RTT_N --interval-us 2000 >"$T/rtt.f"
-in_r sysctl -qw net.ipv4.ip_forward=0
+ip_forward_ref off
 jput rtt_kernel "$(cat "$T/rtt.k")"
 jput rtt_userspace "$(cat "$T/rtt.u")"
 jput rtt_ip_forward "$(cat "$T/rtt.f")"

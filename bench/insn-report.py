@@ -104,6 +104,14 @@ def main():
         out["ratios"][rest] = {"kernel_per_ip_forward": round(kf, 3),
                                "userspace_per_kernel": round(uk, 3)}
         print(f"  {rest:22} kernel/ip_forward {kf:.2f}   userspace/kernel {uk:.2f}")
+    for lab, r in res.items():
+        m = re.match(r"ip_forward_hooked/(.+)$", lab)
+        f = res.get("ip_forward/" + m.group(1)) if m else None
+        if f:
+            d = r["cpu1_total"] - f["cpu1_total"]
+            out["ratios"]["hooks_on_forwarded_udp_" + m.group(1)] = d
+            print(f"  the relay's hooks on a relay host's other forwarded UDP ({m.group(1)}):"
+                  f" {d:+d} per packet (ip_forward with a relay socket attached, minus without)")
     # Best load of the userspace relay: least instructions per packet
     # among the rxcsum windows that forwarded >= 95 % of what was offered.
     m = re.search(r"secs (\d+)", extra.get("CONF", ""))

@@ -43,9 +43,9 @@ forwarders() {
 			echo "$(frames $SINK4 $DPORT $size 1 $VNI0) $opt" >"$T/fwd.cfg"
 			echo "$(frames $R4A $RELAY_PORT $size 1 $VNI0) $opt" >"$T/krn.cfg"
 			echo "$(frames $R4A $UPORT $size 1 $VNI0) $opt" >"$T/usr.cfg"
-			in_r sysctl -qw net.ipv4.ip_forward=1
+			ip_forward_ref on
 			iwin "ip_forward/$size/$set/$1" "$T/fwd.cfg" "$1" "$ISECS"
-			in_r sysctl -qw net.ipv4.ip_forward=0
+			ip_forward_ref off
 			kernel_sessions 1 || bail "kernel sessions"
 			iwin "kernel/$size/$set/$1" "$T/krn.cfg" "$1" "$ISECS"
 			KPKTS=$((${KPKTS:-0} + IPKTS))
@@ -63,6 +63,12 @@ echo 0 >/proc/sys/kernel/kptr_restrict
 awk '$2 ~ /^[tT]$/ { print "INSN-KSYM", $1, $3 }' /proc/kallsyms
 iidle 0
 forwarders $IRATE "64 1200" "rxcsum nocsum"
+# What the relay's hooks cost a relay host's other forwarded UDP traffic
+# (they see every datagram; only the relay port's data is theirs).
+echo "$(frames $SINK4 $DPORT 64 1 $VNI0) --csum-offload" >"$T/fwd.cfg"
+in_r sysctl -qw net.ipv4.ip_forward=1
+iwin "ip_forward_hooked/64/rxcsum/$IRATE" "$T/fwd.cfg" "$IRATE" "$ISECS"
+in_r sysctl -qw net.ipv4.ip_forward=0
 iidle 1
 for r in $IHIGH; do
 	forwarders "$r" "64 1200" rxcsum

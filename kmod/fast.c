@@ -15,12 +15,16 @@
  *
  * Registered per namespace while at least one socket is attached.
  */
+#include <linux/inetdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/addrconf.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip_fib.h>
 #include <net/ip6_checksum.h>
+#include <net/ip6_fib.h>
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/udp.h>
@@ -160,31 +164,70 @@ static void prelay_fast_send(struct net *net, struct sock *sk, struct sk_buff *s
 }
 
 /*
- * The family-independent part: @skb is a unicast UDP datagram for this
- * host, data at the IP header, no options or extension headers.
+ * Early (PRE_ROUTING): would local delivery treat @skb exactly as the fast
+ * path does? Only if nothing but our own LOCAL_IN hook looks at local
+ * traffic (no INPUT rule, no conntrack or NAT), no policy rule or custom
+ * local route can make the input route anything but "local", the device
+ * filters no reverse path and is neither loopback nor a VRF port. The
+ * destination is checked later, for data of a known session only.
  */
-static unsigned int prelay_fast_rcv(struct prelay_instance *inst, struct sk_buff *skb,
-				    u16 family)
+static bool prelay_fast_early_ok(const struct sk_buff *skb, struct nf_hook_entries __rcu *in,
+				 nf_hookfn *ours, bool custom_routing)
+{
+	const struct nf_hook_entries *e = rcu_dereference(in);
+
+	return e && e->num_hook_entries == 1 && e->hooks[0].hook == ours &&
+	       !custom_routing && !(skb->dev->flags & IFF_LOOPBACK) &&
+	       !netif_is_l3_slave(skb->dev);
+}
+
+/* Early: is the destination one of this host's addresses (what routing says)? */
+static bool prelay_fast_for_us(struct net *net, const struct sk_buff *skb, u16 family)
+{
+	if (family == AF_INET)
+		return __ip_dev_find(net, ip_hdr(skb)->daddr, false);
+	return ipv6_chk_addr(net, &ipv6_hdr(skb)->daddr, skb->dev, 0);
+}
+
+/*
+ * The attached socket a UDP datagram to this host is for, if the fast path
+ * may take it: cheap, as every UDP datagram the hooks see pays it.
+ */
+static __always_inline struct prelay_sock *prelay_fast_sock_of(struct prelay_instance *inst,
+							       struct sk_buff *skb, u16 family)
+{
+	struct prelay_sock *ps;
+
+	if (unlikely(skb_is_gso(skb)) ||
+	    !pskb_may_pull(skb, skb_transport_offset(skb) + sizeof(struct udphdr)))
+		return NULL;
+	ps = prelay_fast_sock(inst, skb, family, udp_hdr(skb)->dest);
+	return ps && (!skb->sk || skb->sk == ps->sk) ? ps : NULL;
+}
+
+/*
+ * The family-independent part: @skb is a unicast UDP datagram for this
+ * host (@early: if prelay_fast_for_us() says so) to the port of @ps, data
+ * at the IP header, no options or extension headers.
+ */
+static noinline unsigned int prelay_fast_forward(struct prelay_instance *inst,
+						 struct prelay_sock *ps,
+						 struct sk_buff *skb, u16 family, bool early)
 {
 	unsigned int thoff = skb_transport_offset(skb);
 	const struct prelay_route *r;
-	struct prelay_sock *ps;
 	struct prelay_flow f;
 	unsigned int ulen;
 	u32 vni;
 
-	if (unlikely(skb_is_gso(skb)) || !pskb_may_pull(skb, thoff + sizeof(struct udphdr)))
-		return NF_ACCEPT;
 	ulen = ntohs(udp_hdr(skb)->len);
 	if (ulen != skb->len - thoff || ulen < sizeof(struct udphdr))
-		return NF_ACCEPT;
-	ps = prelay_fast_sock(inst, skb, family, udp_hdr(skb)->dest);
-	if (!ps || (skb->sk && skb->sk != ps->sk))
 		return NF_ACCEPT;
 	ulen -= sizeof(struct udphdr);	/* from here on: the payload */
 	if (prelay_rx_classify(skb, thoff + sizeof(struct udphdr), ulen, &vni) !=
 	    PRELAY_CLASS_DATA || prelay_rx_flow(inst, vni, skb, family, &f) ||
-	    f.to.remote.family != family)	/* the other family: rebuilt in tx.c */
+	    f.to.remote.family != family ||	/* the other family: rebuilt in tx.c */
+	    (early && !prelay_fast_for_us(inst->net, skb, family)))
 		return NF_ACCEPT;
 	if (!prelay_fast_csum_ok(skb, family, thoff, ulen + sizeof(struct udphdr)) ||
 	    !xfrm_policy_check(ps->sk, XFRM_POLICY_IN, skb, family))
@@ -208,30 +251,89 @@ static unsigned int prelay_fast_hook4(void *priv, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct rtable *rt = skb_rtable(skb);
+	struct prelay_sock *ps;
 
 	/* Reassembled already (ip_local_deliver()); broadcasts stay UDP's. */
 	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
 	    !rt || rt->rt_type != RTN_LOCAL || !READ_ONCE(prelay_fastpath))
 		return NF_ACCEPT;
-	return prelay_fast_rcv(priv, skb, AF_INET);
+	ps = prelay_fast_sock_of(priv, skb, AF_INET);
+	return ps ? prelay_fast_forward(priv, ps, skb, AF_INET, false) : NF_ACCEPT;
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
 static unsigned int prelay_fast_hook6(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
+	struct prelay_sock *ps;
+
 	/* Extension headers (fragments too) are the socket path's. */
 	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP ||
 	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
 	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
 		return NF_ACCEPT;
-	return prelay_fast_rcv(priv, skb, AF_INET6);
+	ps = prelay_fast_sock_of(priv, skb, AF_INET6);
+	return ps ? prelay_fast_forward(priv, ps, skb, AF_INET6, false) : NF_ACCEPT;
+}
+#endif
+
+/*
+ * First in line for datagrams to this host, last in PRE_ROUTING: when
+ * local delivery could not differ (prelay_fast_early_ok()), the input
+ * route lookup and LOCAL_IN are skipped as well. Routing's own martian
+ * source checks are repeated here; IPv6 made them before PRE_ROUTING.
+ */
+static unsigned int prelay_fast_pre4(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct in_device *idev;
+	struct prelay_sock *ps;
+
+	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
+	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
+		return NF_ACCEPT;
+	ps = prelay_fast_sock_of(priv, skb, AF_INET);
+	if (!ps)
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);	/* the pull may have moved it */
+	idev = __in_dev_get_rcu(skb->dev);
+	if (!idev || IN_DEV_RPFILTER(idev) || ipv4_is_multicast(iph->saddr) ||
+	    ipv4_is_lbcast(iph->saddr) || ipv4_is_zeronet(iph->saddr) ||
+	    ipv4_is_loopback(iph->saddr) || ipv4_is_loopback(iph->daddr) ||
+	    !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv4[NF_INET_LOCAL_IN],
+				  prelay_fast_hook4,
+				  fib4_has_custom_rules(state->net) ||
+				  state->net->ipv4.fib_has_custom_local_routes))
+		return NF_ACCEPT;
+	return prelay_fast_forward(priv, ps, skb, AF_INET, true);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static unsigned int prelay_fast_pre6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct prelay_sock *ps;
+
+	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP ||
+	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
+	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
+		return NF_ACCEPT;
+	ps = prelay_fast_sock_of(priv, skb, AF_INET6);
+	if (!ps || !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv6[NF_INET_LOCAL_IN],
+					 prelay_fast_hook6, fib6_has_custom_rules(state->net)))
+		return NF_ACCEPT;
+	return prelay_fast_forward(priv, ps, skb, AF_INET6, true);
 }
 #endif
 
 /*
  * Last in LOCAL_IN: after the admin's INPUT rules (the socket path obeys
- * them too) and the input route lookup, which ip_forward pays as well.
+ * them too) and the input route lookup. Last in PRE_ROUTING: after the
+ * admin's PREROUTING rules, when nothing else would look at the datagram
+ * before the socket. The LOCAL_IN hooks come first: registered (and
+ * unregistered) in this order, an early hook never finds a LOCAL_IN
+ * that is not its own as the only one.
  */
 static const struct nf_hook_ops prelay_fast_hooks[] = {
 	{
@@ -245,6 +347,20 @@ static const struct nf_hook_ops prelay_fast_hooks[] = {
 		.hook = prelay_fast_hook6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST,
+	},
+#endif
+	{
+		.hook = prelay_fast_pre4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_LAST,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = prelay_fast_pre6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_IP6_PRI_LAST,
 	},
 #endif

@@ -99,7 +99,7 @@ struct prelay_instance {
 	u32 n_socks;
 	u32 sock_next_id;
 	bool fast_on;
-	struct nf_hook_ops fast_ops[2];
+	struct nf_hook_ops fast_ops[4];
 
 	struct prelay_config config;
 	struct prelay_ratelimit __rcu *ratelimit;

@@ -49,8 +49,11 @@ static void prelay_route_free_rcu(struct rcu_head *head)
 	prelay_route_free(container_of(head, struct prelay_route, rcu));
 }
 
-/* The cached route of @ep if still good for this datagram (no reference). */
-static struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
+/*
+ * The cached route of @ep if still good for this datagram (no reference);
+ * inline: every forwarded datagram asks.
+ */
+static __always_inline struct prelay_route *prelay_route_get(struct prelay_endpoint *ep,
 					     const struct prelay_sock *out,
 					     unsigned int bind_seq)
 {

@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The netfilter fast path (kmod/fast.c, Documentation/design.md "Fast
-# path"): data datagrams are taken at the end of LOCAL_IN, before UDP
-# delivery, so the namespace's UDP InDatagrams does not move for them;
+# path"): data datagrams are taken at the end of PRE_ROUTING when local
+# delivery could not treat them otherwise, else at the end of LOCAL_IN,
+# before UDP delivery either way, so the namespace's UDP InDatagrams does
+# not move for them;
 # with the module parameter fastpath=0 the socket path takes them and it
 # does (the control that this check can fail). A datagram with a bad UDP
 # checksum is not forwarded and is counted by UDP as InCsumErrors; an
 # INPUT-chain drop rule on the relay port still stops data; IPv6 uses and
-# refreshes the route cache (a more specific route with another source).
+# refreshes the route cache (a more specific route with another source);
+# what the early hook must leave to routing still is: strict reverse path
+# filtering, a policy rule that refuses input.
 # vm-timeout: 180
 . /selftests/lib.sh
 
@@ -94,6 +98,46 @@ check_stat_delta forwarded_packets_udp6_udp6 0
 check_eq "UDP InCsumErrors change" 5 $(($(snmp snmp "Udp InCsumErrors") - c4))
 check_eq "UDP6 InCsumErrors change" 5 $(($(snmp snmp6 Udp6InCsumErrors) - c6))
 forward_ok "a good one after" in_a $A4 5001 in_b $B4 5002 "$(wg_packet $V4)"
+test_end
+
+test_begin "strict reverse path filtering still drops a spoofed source"
+# The early hook leaves such a device's datagrams to routing: A4 is
+# routed via rb now, so A4 arriving on ra fails the strict check there.
+in_r sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.ra.rp_filter=1 ||
+	test_error "rp_filter"
+in_r /sbin/ip route add $A4/32 dev rb || test_error "route add"
+stat_snapshot
+expect_silence "martian source" in_a "$(ep $A4 5001)" "$(ep $R4A $RELAY_PORT)" \
+	"$(wg_packet $V4)" 3 "in_b=$(ep $B4 5002)"
+check_stat_delta forwarded_packets_udp4_udp4 0
+in_r /sbin/ip route del $A4/32 dev rb
+forward_ok "loose is enough once A4 is back on ra" in_a $A4 5001 in_b $B4 5002 \
+	"$(wg_packet $V4)" 3
+in_r sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.ra.rp_filter=0
+test_end
+
+test_begin "a policy rule refusing input from ra stops data (both families)"
+# Before the local table (moved from 0 to 100): input from ra is refused
+# even for local addresses, so the early hook must leave it to routing.
+for v in -4 -6; do
+	in_r /sbin/ip $v rule add pref 100 table local &&
+		in_r /sbin/ip $v rule del pref 0 table local &&
+		in_r /sbin/ip $v rule add pref 50 iif ra prohibit || test_error "ip $v rule"
+done
+stat_snapshot
+expect_silence "prohibited (v4)" in_a "$(ep $A4 5001)" "$(ep $R4A $RELAY_PORT)" \
+	"$(wg_packet $V4)" 3 "in_b=$(ep $B4 5002)"
+expect_silence "prohibited (v6)" in_a "$(ep $A6 6001)" "$(ep $R6A $RELAY_PORT)" \
+	"$(wg_packet $V6)" 3 "in_b=$(ep $B6 6002)"
+check_stat_delta forwarded_packets_udp4_udp4 0
+check_stat_delta forwarded_packets_udp6_udp6 0
+for v in -4 -6; do
+	in_r /sbin/ip $v rule del pref 50 iif ra prohibit
+	in_r /sbin/ip $v rule add pref 0 table local
+	in_r /sbin/ip $v rule del pref 100 table local
+done
+forward_ok "rules restored (v4)" in_a $A4 5001 in_b $B4 5002 "$(wg_packet $V4)" 3
+forward_ok "rules restored (v6)" in_a $A6 6001 in_b $B6 6002 "$(wg_packet $V6)" 3
 test_end
 
 test_begin "an INPUT drop rule on the relay port stops data (nft)"
