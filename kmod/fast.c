@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The in-place fast path (Documentation/design.md, "Fast path"): a
- * netfilter hook at the end of LOCAL_IN takes Geneve data datagrams of
- * a known session from a bound source before UDP local delivery, rewrites
- * their IP and UDP headers in place (incremental checksum updates, the IP
- * ID kept as forwarding does) and sends them with ip_local_out() /
- * ip6_local_out(), so OUTPUT and POSTROUTING still apply.
+ * The in-place fast path (Documentation/design.md, "Fast path"): netfilter
+ * hooks take Geneve data datagrams of a known session from a bound source
+ * before UDP local delivery, rewrite their IP and UDP headers in place
+ * (incremental checksum update, the IP ID kept as forwarding does) and
+ * send them with ip_local_out() / ip6_local_out(), so OUTPUT and
+ * POSTROUTING still apply. The late hook sits at the end of LOCAL_IN; the
+ * early one at the end of PRE_ROUTING, for datagrams whose local delivery
+ * could not differ, saves the input route lookup and LOCAL_IN.
  *
- * The hook only ever steals: everything it is not sure about (another
+ * The hooks only ever steal: everything they are not sure about (another
  * class, unknown VNI, not bound, bad source, another family, options or
  * extension headers, GSO, too big for the route, a checksum that does
- * not verify, no route) is accepted and goes the socket way through
+ * not verify, no route) is accepted and goes on: from the early hook to
+ * routing and the late one, from the late one the socket way through
  * encap_rcv (rx.c), which counts, drops or passes it up as before.
  *
  * Registered per namespace while at least one socket is attached.

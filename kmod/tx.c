@@ -200,21 +200,12 @@ static struct dst_entry *prelay_route_lookup(struct prelay_sock *out, struct pre
 	return NULL;
 }
 
-/**
- * prelay_route_out() - the output route towards a bound endpoint
- * @out: egress socket, of the endpoint's family
- * @ep: the endpoint, whose route cache is used and filled
- * @to: the endpoint's binding, as read with prelay_session_binds()
- * @bind_seq: what prelay_session_binds() returned then
- * @saddr: set to the source address to send from
- *
- * The cached route when still valid, else a fresh lookup (checked for
- * loops and broadcast) that is cached.
- *
- * Context: softirq, rcu_read_lock() held.
- * Return: the route with a reference for the caller, or NULL if none.
+/*
+ * The output route towards a bound endpoint, with a reference for the
+ * caller, or NULL: the cached one when still valid, else a fresh lookup
+ * (checked for loops and broadcast) that is cached. Context: softirq, RCU.
  */
-struct dst_entry *prelay_route_out(struct prelay_sock *out, struct prelay_endpoint *ep,
+static struct dst_entry *prelay_route_out(struct prelay_sock *out, struct prelay_endpoint *ep,
 				   struct prelay_bind *to, unsigned int bind_seq,
 				   union prelay_ip *saddr)
 {
@@ -240,7 +231,7 @@ struct dst_entry *prelay_route_out(struct prelay_sock *out, struct prelay_endpoi
  * @to: the endpoint's binding, as read with prelay_session_binds()
  * @bind_seq: what prelay_session_binds() returned then
  *
- * As prelay_route_out(), without a reference: the entry and its route
+ * As the socket path's lookup, without a reference: the entry and its route
  * stay valid until the caller's RCU section ends, so an skb may carry the
  * route with skb_dst_set_noref() (the stack takes a reference of its own
  * before it queues the skb anywhere).

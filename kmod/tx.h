@@ -46,9 +46,6 @@ enum peer_relay_drop_reason prelay_xmit(struct prelay_sock *out, struct prelay_e
 				    struct prelay_bind *to, unsigned int bind_seq,
 				    struct sk_buff *skb);
 void prelay_route_free(struct prelay_route *r);
-struct dst_entry *prelay_route_out(struct prelay_sock *out, struct prelay_endpoint *ep,
-				   struct prelay_bind *to, unsigned int bind_seq,
-				   union prelay_ip *saddr);
 const struct prelay_route *prelay_route_cached(struct prelay_sock *out,
 					       struct prelay_endpoint *ep,
 					       struct prelay_bind *to, unsigned int bind_seq);
