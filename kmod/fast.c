@@ -294,20 +294,22 @@ static unsigned int prelay_fast_pre4(void *priv, struct sk_buff *skb,
 	struct prelay_sock *ps;
 
 	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
-	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
+	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath) ||
+	    !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv4[NF_INET_LOCAL_IN],
+				  prelay_fast_hook4,
+				  fib4_has_custom_rules(state->net) ||
+				  state->net->ipv4.fib_has_custom_local_routes))
+		return NF_ACCEPT;
+	idev = __in_dev_get_rcu(skb->dev);
+	if (!idev || IN_DEV_RPFILTER(idev))
 		return NF_ACCEPT;
 	ps = prelay_fast_sock_of(priv, skb, AF_INET);
 	if (!ps)
 		return NF_ACCEPT;
 	iph = ip_hdr(skb);	/* the pull may have moved it */
-	idev = __in_dev_get_rcu(skb->dev);
-	if (!idev || IN_DEV_RPFILTER(idev) || ipv4_is_multicast(iph->saddr) ||
-	    ipv4_is_lbcast(iph->saddr) || ipv4_is_zeronet(iph->saddr) ||
-	    ipv4_is_loopback(iph->saddr) || ipv4_is_loopback(iph->daddr) ||
-	    !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv4[NF_INET_LOCAL_IN],
-				  prelay_fast_hook4,
-				  fib4_has_custom_rules(state->net) ||
-				  state->net->ipv4.fib_has_custom_local_routes))
+	if (ipv4_is_multicast(iph->saddr) || ipv4_is_lbcast(iph->saddr) ||
+	    ipv4_is_zeronet(iph->saddr) || ipv4_is_loopback(iph->saddr) ||
+	    ipv4_is_loopback(iph->daddr))
 		return NF_ACCEPT;
 	return prelay_fast_forward(priv, ps, skb, AF_INET, true);
 }
@@ -320,13 +322,12 @@ static unsigned int prelay_fast_pre6(void *priv, struct sk_buff *skb,
 
 	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP ||
 	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
-	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
+	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath) ||
+	    !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv6[NF_INET_LOCAL_IN],
+				  prelay_fast_hook6, fib6_has_custom_rules(state->net)))
 		return NF_ACCEPT;
 	ps = prelay_fast_sock_of(priv, skb, AF_INET6);
-	if (!ps || !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv6[NF_INET_LOCAL_IN],
-					 prelay_fast_hook6, fib6_has_custom_rules(state->net)))
-		return NF_ACCEPT;
-	return prelay_fast_forward(priv, ps, skb, AF_INET6, true);
+	return ps ? prelay_fast_forward(priv, ps, skb, AF_INET6, true) : NF_ACCEPT;
 }
 #endif
 
