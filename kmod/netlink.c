@@ -644,6 +644,13 @@ static int prelay_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
 	return 0;
 }
 
+/* A setting the request may leave out: @val keeps its value then. */
+static void prelay_nl_get_u32(struct nlattr **tb, int attr, u32 *val)
+{
+	if (tb[attr])
+		*val = nla_get_u32(tb[attr]);
+}
+
 int prelay_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
@@ -662,28 +669,19 @@ int prelay_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	mutex_lock(&inst->lock);
 	*cfg = inst->config;
-	if (tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS])
-		cfg->bind_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]);
-	if (tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS])
-		cfg->idle_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]);
-	if (tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS])
-		cfg->max_sessions = nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
-	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE])
-		cfg->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
-	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST])
-		cfg->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
-	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL])
-		cfg->pass_rate_total =
-			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS, &cfg->bind_lifetime_ms);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS, &cfg->idle_lifetime_ms);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_MAX_SESSIONS, &cfg->max_sessions);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_PASS_RATE, &cfg->pass_rate);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_PASS_BURST, &cfg->pass_burst);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL, &cfg->pass_rate_total);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_VNI_MIN, &cfg->vni_min);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_VNI_MAX, &cfg->vni_max);
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		cfg->has_server_key = true;
 		nla_memcpy(cfg->server_key, tb[PEER_RELAY_CONFIG_A_SERVER_KEY],
 			   PEER_RELAY_KEY_LEN);
 	}
-	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN])
-		cfg->vni_min = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MIN]);
-	if (tb[PEER_RELAY_CONFIG_A_VNI_MAX])
-		cfg->vni_max = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MAX]);
 	err = 0;
 	if (cfg->vni_min > cfg->vni_max) {
 		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_CONFIG_A_VNI_MIN] ?:
