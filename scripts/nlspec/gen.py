@@ -11,9 +11,10 @@ From Documentation/netlink/specs/peer_relay.yaml:
                                     commands, family and group names
   kmod/netlink_gen.[ch]             the request policies of every
                                     operation (its OP-req subset and the
-                                    nested subsets under it), the genl_ops
-                                    table (flags, handlers) and the
-                                    multicast groups, in the form Linux
+                                    nested subsets under it; one policy a
+                                    nest, each entry written once), the
+                                    genl_ops table (flags, handlers) and
+                                    the multicast groups, in the form Linux
                                     6.1 builds: no genl_split_ops, no
                                     NLA_UINT, range checks wider than s16
                                     through netlink_range_validation
