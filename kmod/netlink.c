@@ -63,94 +63,83 @@ static int prelay_nl_parse_nest(struct genl_info *info, int attr, int maxtype,
 	return prelay_nl_index(info, info->attrs[attr], maxtype, tb);
 }
 
-/*
- * Start a reply of @size bytes of attributes with one top-level nest; the
- * caller fills and ends it.
- */
-static struct sk_buff *prelay_nl_reply_start(struct genl_info *info, u8 cmd,
-					 size_t size, int attr, void **hdr,
-					 struct nlattr **nest)
+/* Start a reply to @info with @size bytes of attributes in the nest @attr. */
+static int prelay_nl_reply_start(struct prelay_nl_msg *m, struct genl_info *info,
+				 u8 cmd, size_t size, int attr)
 {
-	struct sk_buff *msg;
-
-	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &prelay_genl_family, 0, cmd);
-	*nest = *hdr ? nla_nest_start(msg, attr) : NULL;
-	if (!*nest) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	return prelay_nl_msg_new(m, size, info->snd_portid, info->snd_seq, cmd, attr);
 }
 
-static int prelay_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
-			    void *hdr, struct nlattr *nest)
+/* Send the reply, or drop it if filling its nest failed (@err). */
+static int prelay_nl_reply_send(struct genl_info *info, struct prelay_nl_msg *m,
+				int err)
 {
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return prelay_nl_msg_finish(m, err) ?: genlmsg_reply(m->skb, info);
 }
 
 /* A do request's reply carries the request's command (SESSION_NEW or GET). */
 static int prelay_nl_reply_session(struct genl_info *info, struct prelay_session *s)
 {
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	struct prelay_nl_msg m;
 
-	msg = prelay_nl_reply_start(info, info->genlhdr->cmd,
-				prelay_nl_session_size(), PEER_RELAY_A_SESSION,
-				&hdr, &nest);
-	if (!msg)
+	if (prelay_nl_reply_start(&m, info, info->genlhdr->cmd,
+				  prelay_nl_session_size(), PEER_RELAY_A_SESSION))
 		return -ENOMEM;
-	if (prelay_nl_put_session(msg, s)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return prelay_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, &m, prelay_nl_put_session(m.skb, s));
 }
 
 static int prelay_nl_reply_sock(struct genl_info *info, u8 cmd, struct prelay_sock *ps)
 {
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	struct prelay_nl_msg m;
 
-	msg = prelay_nl_reply_start(info, cmd, NLMSG_GOODSIZE, PEER_RELAY_A_SOCK,
-				&hdr, &nest);
-	if (!msg)
+	if (prelay_nl_reply_start(&m, info, cmd, NLMSG_GOODSIZE, PEER_RELAY_A_SOCK))
 		return -ENOMEM;
-	if (prelay_nl_put_sock(msg, ps)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return prelay_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, &m, prelay_nl_put_sock(m.skb, ps));
 }
 
 /* ---- sockets ---- */
 
+/*
+ * Index a socket request's nest into @tb and check that it holds @type,
+ * the attribute that names the socket. A macro, as prelay_nl_missing(),
+ * for the literal @msg.
+ */
+#define prelay_nl_sock_parse(info, tb, type, msg) ({			\
+	int __err = prelay_nl_parse_nest(info, PEER_RELAY_A_SOCK,	\
+					 PEER_RELAY_SOCK_A_MAX, tb);	\
+									\
+	if (!__err && prelay_nl_missing(info, (info)->attrs[PEER_RELAY_A_SOCK], \
+					tb, type, msg))			\
+		__err = -EINVAL;					\
+	__err;								\
+})
+
+/* The socket SOCK_ATTACH names by its file descriptor, with a reference. */
+static struct socket *prelay_nl_sock_fd(struct genl_info *info)
+{
+	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
+	struct socket *sock;
+	int err;
+
+	err = prelay_nl_sock_parse(info, tb, PEER_RELAY_SOCK_A_FD,
+				   "missing socket file descriptor");
+	if (err)
+		return ERR_PTR(err);
+	sock = sockfd_lookup(nla_get_u32(tb[PEER_RELAY_SOCK_A_FD]), &err);
+	if (!sock)
+		NL_SET_ERR_MSG_MOD(info->extack, "file descriptor is not an open socket");
+	return sock ?: ERR_PTR(err);
+}
+
 int prelay_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
-	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
-	struct socket *sock;
+	struct socket *sock = prelay_nl_sock_fd(info);
 	struct prelay_sock *ps;
 	int err;
 
-	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX, tb);
-	if (err)
-		return err;
-	if (prelay_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
-			  PEER_RELAY_SOCK_A_FD, "missing socket file descriptor"))
-		return -EINVAL;
-
-	sock = sockfd_lookup(nla_get_u32(tb[PEER_RELAY_SOCK_A_FD]), &err);
-	if (!sock) {
-		NL_SET_ERR_MSG_MOD(info->extack, "file descriptor is not an open socket");
-		return err;
-	}
+	if (IS_ERR(sock))
+		return PTR_ERR(sock);
 	mutex_lock(&inst->lock);
 	err = prelay_instance_ratelimit_init(inst);
 	ps = err ? ERR_PTR(err) : prelay_sock_attach(inst, sock, info->extack);
@@ -162,19 +151,17 @@ int prelay_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The attached socket a SOCK_DETACH or SOCK_GET request names by its id. */
 static struct prelay_sock *prelay_nl_sock_find(struct prelay_instance *inst,
-				       struct genl_info *info)
+					       struct genl_info *info)
 {
 	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
 	struct prelay_sock *ps;
 	int err;
 
-	err = prelay_nl_parse_nest(info, PEER_RELAY_A_SOCK, PEER_RELAY_SOCK_A_MAX, tb);
+	err = prelay_nl_sock_parse(info, tb, PEER_RELAY_SOCK_A_ID, "missing socket id");
 	if (err)
 		return ERR_PTR(err);
-	if (prelay_nl_missing(info, info->attrs[PEER_RELAY_A_SOCK], tb,
-			  PEER_RELAY_SOCK_A_ID, "missing socket id"))
-		return ERR_PTR(-EINVAL);
 	ps = prelay_sock_by_id(inst, nla_get_u32(tb[PEER_RELAY_SOCK_A_ID]));
 	if (!ps) {
 		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_SOCK_A_ID]);
@@ -214,52 +201,40 @@ int prelay_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* Start one dump entry with its top-level nest. */
-static void *prelay_nl_dump_start(struct sk_buff *skb, struct netlink_callback *cb,
-			      u8 cmd, int attr, struct nlattr **nest)
+/* Start one dump entry with its top-level nest; the caller fills it. */
+static int prelay_nl_dump_start(struct prelay_nl_msg *m, struct sk_buff *skb,
+				struct netlink_callback *cb, u8 cmd, int attr)
 {
-	void *hdr;
-
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &prelay_genl_family, NLM_F_MULTI, cmd);
-	if (!hdr)
-		return NULL;
-	*nest = nla_nest_start(skb, attr);
-	if (!*nest) {
-		genlmsg_cancel(skb, hdr);
-		return NULL;
-	}
-	return hdr;
+	return prelay_nl_msg_start(m, skb, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, attr);
 }
 
-static void prelay_nl_dump_end(struct sk_buff *skb, void *hdr, struct nlattr *nest)
+/* Close a dump entry, or take it back if filling it failed (@err). */
+static int prelay_nl_dump_end(struct prelay_nl_msg *m, int err)
 {
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
+	if (err)
+		genlmsg_cancel(m->skb, m->hdr);
+	else
+		prelay_nl_msg_end(m);
+	return err;
 }
 
 /* cb->args[0]: number of sockets already dumped. */
 int prelay_nl_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
-	struct nlattr *nest;
+	struct prelay_nl_msg m;
 	struct prelay_sock *ps;
 	long idx = 0;
-	void *hdr;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(ps, &inst->socks, node) {
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = prelay_nl_dump_start(skb, cb, PEER_RELAY_CMD_SOCK_GET,
-				       PEER_RELAY_A_SOCK, &nest);
-		if (!hdr)
+		if (prelay_nl_dump_start(&m, skb, cb, PEER_RELAY_CMD_SOCK_GET,
+					 PEER_RELAY_A_SOCK) ||
+		    prelay_nl_dump_end(&m, prelay_nl_put_sock(skb, ps)))
 			break;
-		if (prelay_nl_put_sock(skb, ps)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		prelay_nl_dump_end(skb, hdr, nest);
 		cb->args[0] = idx;
 	}
 	rcu_read_unlock();
@@ -528,6 +503,40 @@ static struct prelay_session *prelay_nl_session_find(struct prelay_instance *ins
 	return s;
 }
 
+int prelay_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct prelay_instance *inst = prelay_nl_instance(info);
+	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
+	struct prelay_session *s;
+	int err;
+
+	mutex_lock(&inst->lock);
+	s = prelay_nl_session_find(inst, info, tb);
+	err = IS_ERR(s) ? PTR_ERR(s) : prelay_nl_reply_session(info, s);
+	mutex_unlock(&inst->lock);
+	return err;
+}
+
+/* cb->args[0]: the next VNI to dump; resumes exactly across messages. */
+int prelay_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
+	unsigned long vni = cb->args[0];
+	struct prelay_session *s;
+	struct prelay_nl_msg m;
+
+	rcu_read_lock();
+	xa_for_each_start(&inst->sessions, vni, s, vni) {
+		if (prelay_nl_dump_start(&m, skb, cb, PEER_RELAY_CMD_SESSION_GET,
+					 PEER_RELAY_A_SESSION) ||
+		    prelay_nl_dump_end(&m, prelay_nl_put_session(skb, s)))
+			break;
+		cb->args[0] = vni + 1;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}
+
 /*
  * SESSION_DEL; with LAMPORT only the session of that allocation (a
  * replicated deletion must not remove a newer session of the pair).
@@ -558,46 +567,6 @@ int prelay_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int prelay_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct prelay_instance *inst = prelay_nl_instance(info);
-	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
-	struct prelay_session *s;
-	int err;
-
-	mutex_lock(&inst->lock);
-	s = prelay_nl_session_find(inst, info, tb);
-	err = IS_ERR(s) ? PTR_ERR(s) : prelay_nl_reply_session(info, s);
-	mutex_unlock(&inst->lock);
-	return err;
-}
-
-/* cb->args[0]: the next VNI to dump; resumes exactly across messages. */
-int prelay_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct prelay_instance *inst = prelay_instance_get(sock_net(cb->skb->sk));
-	unsigned long vni = cb->args[0];
-	struct prelay_session *s;
-	struct nlattr *nest;
-	void *hdr;
-
-	rcu_read_lock();
-	xa_for_each_start(&inst->sessions, vni, s, vni) {
-		hdr = prelay_nl_dump_start(skb, cb, PEER_RELAY_CMD_SESSION_GET,
-				       PEER_RELAY_A_SESSION, &nest);
-		if (!hdr)
-			break;
-		if (prelay_nl_put_session(skb, s)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		prelay_nl_dump_end(skb, hdr, nest);
-		cb->args[0] = vni + 1;
-	}
-	rcu_read_unlock();
-	return skb->len;
-}
-
 int prelay_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
@@ -613,21 +582,14 @@ int prelay_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info)
 int prelay_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
-	struct nlattr *nest;
 	struct prelay_stats st;
-	struct sk_buff *msg;
-	void *hdr;
+	struct prelay_nl_msg m;
 
 	prelay_stats_read(inst, &st);
-	msg = prelay_nl_reply_start(info, PEER_RELAY_CMD_STATS_GET, NLMSG_GOODSIZE,
-				PEER_RELAY_A_STATS, &hdr, &nest);
-	if (!msg)
+	if (prelay_nl_reply_start(&m, info, PEER_RELAY_CMD_STATS_GET, NLMSG_GOODSIZE,
+				  PEER_RELAY_A_STATS))
 		return -ENOMEM;
-	if (prelay_nl_put_stats(msg, &st)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return prelay_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, &m, prelay_nl_put_stats(m.skb, &st));
 }
 
 /* ---- configuration ---- */
@@ -635,23 +597,16 @@ int prelay_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 int prelay_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	struct prelay_nl_msg m;
 	int err;
 
-	msg = prelay_nl_reply_start(info, PEER_RELAY_CMD_CONFIG_GET, NLMSG_GOODSIZE,
-				PEER_RELAY_A_CONFIG, &hdr, &nest);
-	if (!msg)
+	if (prelay_nl_reply_start(&m, info, PEER_RELAY_CMD_CONFIG_GET, NLMSG_GOODSIZE,
+				  PEER_RELAY_A_CONFIG))
 		return -ENOMEM;
 	mutex_lock(&inst->lock);
-	err = prelay_nl_put_config(msg, &inst->config);
+	err = prelay_nl_put_config(m.skb, &inst->config);
 	mutex_unlock(&inst->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return prelay_nl_reply_send(info, msg, hdr, nest);
+	return prelay_nl_reply_send(info, &m, err);
 }
 
 /* Parse, validate and deduplicate a static endpoint list into @cfg. */
@@ -666,8 +621,7 @@ static int prelay_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
 
 	cfg->n_static_eps = 0;
 	nla_for_each_nested(nla, list, rem) {
-		err = nla_parse_nested(tb, PEER_RELAY_EP_A_MAX, nla,
-				       prelay_ep_static_policy, info->extack);
+		err = prelay_nl_index(info, nla, PEER_RELAY_EP_A_MAX, tb);
 		if (err)
 			return err;
 		err = prelay_nl_get_addr(info, nla, tb, PEER_RELAY_EP_A_REMOTE_IPV4,
@@ -690,6 +644,13 @@ static int prelay_nl_get_static_eps(struct genl_info *info, struct nlattr *list,
 	return 0;
 }
 
+/* A setting the request may leave out: @val keeps its value then. */
+static void prelay_nl_get_u32(struct nlattr **tb, int attr, u32 *val)
+{
+	if (tb[attr])
+		*val = nla_get_u32(tb[attr]);
+}
+
 int prelay_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct prelay_instance *inst = prelay_nl_instance(info);
@@ -708,28 +669,19 @@ int prelay_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	mutex_lock(&inst->lock);
 	*cfg = inst->config;
-	if (tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS])
-		cfg->bind_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]);
-	if (tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS])
-		cfg->idle_lifetime_ms = nla_get_u32(tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]);
-	if (tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS])
-		cfg->max_sessions = nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
-	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE])
-		cfg->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
-	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST])
-		cfg->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
-	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL])
-		cfg->pass_rate_total =
-			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS, &cfg->bind_lifetime_ms);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS, &cfg->idle_lifetime_ms);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_MAX_SESSIONS, &cfg->max_sessions);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_PASS_RATE, &cfg->pass_rate);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_PASS_BURST, &cfg->pass_burst);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL, &cfg->pass_rate_total);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_VNI_MIN, &cfg->vni_min);
+	prelay_nl_get_u32(tb, PEER_RELAY_CONFIG_A_VNI_MAX, &cfg->vni_max);
 	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
 		cfg->has_server_key = true;
 		nla_memcpy(cfg->server_key, tb[PEER_RELAY_CONFIG_A_SERVER_KEY],
 			   PEER_RELAY_KEY_LEN);
 	}
-	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN])
-		cfg->vni_min = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MIN]);
-	if (tb[PEER_RELAY_CONFIG_A_VNI_MAX])
-		cfg->vni_max = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MAX]);
 	err = 0;
 	if (cfg->vni_min > cfg->vni_max) {
 		NL_SET_BAD_ATTR(info->extack, tb[PEER_RELAY_CONFIG_A_VNI_MIN] ?:

@@ -1,18 +1,98 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Message builders of the peer_relay family: the attributes of a session,
- * a socket, the counters and the configuration, shared by the replies
- * (netlink.c) and the events (notify.c).
+ * Message builders of the peer_relay family: the frame of every message
+ * (header and one top-level nest) and the attributes of a session, a
+ * socket, the counters and the configuration, shared by the replies and
+ * dumps (netlink.c) and the events (notify.c).
  */
 #include <linux/jiffies.h>
 #include <net/inet_sock.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "netlink.h"
 #include "nlmsg.h"
 #include "session.h"
 #include "socket.h"
 #include "stats.h"
+
+/**
+ * prelay_nl_msg_start() - put a message header and open its top-level nest
+ * @m: filled in
+ * @skb: the message buffer
+ * @portid: netlink port of the receiver (0: the kernel, for events)
+ * @seq: sequence number of the request answered (0 for events)
+ * @flags: netlink flags (NLM_F_MULTI in a dump)
+ * @cmd: PEER_RELAY_CMD_*
+ * @attr: the top-level nest, PEER_RELAY_A_*
+ *
+ * Return: 0, or -EMSGSIZE with @skb as it was.
+ */
+int prelay_nl_msg_start(struct prelay_nl_msg *m, struct sk_buff *skb,
+			u32 portid, u32 seq, int flags, u8 cmd, int attr)
+{
+	m->skb = skb;
+	m->hdr = genlmsg_put(skb, portid, seq, &prelay_genl_family, flags, cmd);
+	if (!m->hdr)
+		return -EMSGSIZE;
+	m->nest = nla_nest_start(skb, attr);
+	if (!m->nest) {
+		genlmsg_cancel(skb, m->hdr);
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/**
+ * prelay_nl_msg_new() - allocate a message and start it
+ * @m: filled in
+ * @size: room for the attributes
+ * @portid: as for prelay_nl_msg_start()
+ * @seq: as for prelay_nl_msg_start()
+ * @cmd: as for prelay_nl_msg_start()
+ * @attr: as for prelay_nl_msg_start()
+ *
+ * Return: 0 or -ENOMEM; prelay_nl_msg_finish() ends or frees the message.
+ */
+int prelay_nl_msg_new(struct prelay_nl_msg *m, size_t size, u32 portid,
+		      u32 seq, u8 cmd, int attr)
+{
+	struct sk_buff *skb = genlmsg_new(size, GFP_KERNEL);
+
+	if (!skb)
+		return -ENOMEM;
+	if (prelay_nl_msg_start(m, skb, portid, seq, 0, cmd, attr)) {
+		nlmsg_free(skb);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * prelay_nl_msg_end() - close the top-level nest and the message
+ * @m: a started message
+ */
+void prelay_nl_msg_end(struct prelay_nl_msg *m)
+{
+	nla_nest_end(m->skb, m->nest);
+	genlmsg_end(m->skb, m->hdr);
+}
+
+/**
+ * prelay_nl_msg_finish() - end a new message, or free it if filling failed
+ * @m: a message from prelay_nl_msg_new()
+ * @err: how filling its nest went
+ *
+ * Return: @err; on 0 the message is ready to send.
+ */
+int prelay_nl_msg_finish(struct prelay_nl_msg *m, int err)
+{
+	if (err)
+		nlmsg_free(m->skb);
+	else
+		prelay_nl_msg_end(m);
+	return err;
+}
 
 static int prelay_nl_put_u64(struct sk_buff *msg, int attr, u64 val, int pad)
 {

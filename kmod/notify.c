@@ -11,31 +11,23 @@
 #include "session.h"
 #include "socket.h"
 
-static struct sk_buff *prelay_notify_start(struct prelay_instance *inst, u8 cmd,
-				       size_t size, void **hdr)
+/* Start event @cmd with its nest @attr open, if anyone listens. */
+static int prelay_notify_start(struct prelay_nl_msg *m, struct prelay_instance *inst,
+			       u8 cmd, size_t size, int attr)
 {
-	struct sk_buff *msg;
-
 	if (inst->dying ||
 	    !genl_has_listeners(&prelay_genl_family, inst->net, PRELAY_MCGRP_EVENTS))
-		return NULL;
-	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &prelay_genl_family, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+		return -ENOENT;
+	return prelay_nl_msg_new(m, size, 0, 0, cmd, attr);
 }
 
-static void prelay_notify_send(struct prelay_instance *inst, struct sk_buff *msg,
-			   void *hdr)
+/* Multicast the event, or drop it if filling its nest failed (@err). */
+static void prelay_notify_send(struct prelay_instance *inst,
+			       struct prelay_nl_msg *m, int err)
 {
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&prelay_genl_family, inst->net, msg, 0,
-				PRELAY_MCGRP_EVENTS, GFP_KERNEL);
+	if (!prelay_nl_msg_finish(m, err))
+		genlmsg_multicast_netns(&prelay_genl_family, inst->net, m->skb, 0,
+					PRELAY_MCGRP_EVENTS, GFP_KERNEL);
 }
 
 /**
@@ -48,24 +40,20 @@ static void prelay_notify_send(struct prelay_instance *inst, struct sk_buff *msg
  * Context: process context, inst->lock held.
  */
 void prelay_notify_session(struct prelay_instance *inst, struct prelay_session *s,
-		       u8 cmd, u32 reason)
+			   u8 cmd, u32 reason)
 {
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	struct prelay_nl_msg m;
+	int err;
 
-	msg = prelay_notify_start(inst, cmd, prelay_nl_session_size(), &hdr);
-	if (!msg)
+	if (prelay_notify_start(&m, inst, cmd, prelay_nl_session_size(),
+				PEER_RELAY_A_SESSION))
 		return;
-	nest = nla_nest_start(msg, PEER_RELAY_A_SESSION);
-	if (!nest || prelay_nl_put_session(msg, s) ||
-	    (reason && nla_put_u32(msg, PEER_RELAY_SESSION_A_DEL_REASON, reason)) ||
-	    (inst->notify_replica && nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))) {
-		nlmsg_free(msg);
-		return;
-	}
-	nla_nest_end(msg, nest);
-	prelay_notify_send(inst, msg, hdr);
+	err = prelay_nl_put_session(m.skb, s);
+	if (!err && reason)
+		err = nla_put_u32(m.skb, PEER_RELAY_SESSION_A_DEL_REASON, reason);
+	if (!err && inst->notify_replica)
+		err = nla_put_flag(m.skb, PEER_RELAY_SESSION_A_REPLICA);
+	prelay_notify_send(inst, &m, err);
 }
 
 /**
@@ -77,22 +65,13 @@ void prelay_notify_session(struct prelay_instance *inst, struct prelay_session *
  * Context: process context, inst->lock held.
  */
 void prelay_notify_sock_del(struct prelay_instance *inst, struct prelay_sock *ps,
-			u32 reason)
+			    u32 reason)
 {
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	struct prelay_nl_msg m;
 
-	msg = prelay_notify_start(inst, PEER_RELAY_CMD_SOCK_DEL_NTF, NLMSG_GOODSIZE,
-			      &hdr);
-	if (!msg)
+	if (prelay_notify_start(&m, inst, PEER_RELAY_CMD_SOCK_DEL_NTF,
+				NLMSG_GOODSIZE, PEER_RELAY_A_SOCK))
 		return;
-	nest = nla_nest_start(msg, PEER_RELAY_A_SOCK);
-	if (!nest || prelay_nl_put_sock(msg, ps) ||
-	    nla_put_u32(msg, PEER_RELAY_SOCK_A_DEL_REASON, reason)) {
-		nlmsg_free(msg);
-		return;
-	}
-	nla_nest_end(msg, nest);
-	prelay_notify_send(inst, msg, hdr);
+	prelay_notify_send(inst, &m, prelay_nl_put_sock(m.skb, ps) ?:
+			   nla_put_u32(m.skb, PEER_RELAY_SOCK_A_DEL_REASON, reason));
 }

@@ -62,36 +62,50 @@ int prelay_stats_init(struct prelay_instance *inst);
 void prelay_stats_free(struct prelay_instance *inst);
 void prelay_stats_read(struct prelay_instance *inst, struct prelay_stats *out);
 
-/* Softirq helpers: count one event on this CPU. */
-static inline void prelay_stats_drop(struct prelay_instance *inst,
-				 enum peer_relay_drop_reason reason)
+/*
+ * Softirq helpers: count one event on this CPU. Every update is bracketed
+ * by this CPU's syncp, opened and closed in one place.
+ */
+static inline struct prelay_pcpu_stats *
+prelay_stats_begin(struct prelay_instance *inst)
 {
 	struct prelay_pcpu_stats *st = this_cpu_ptr(inst->stats);
 
 	u64_stats_update_begin(&st->syncp);
-	u64_stats_inc(&st->drops[reason]);
+	return st;
+}
+
+static inline void prelay_stats_end(struct prelay_pcpu_stats *st)
+{
 	u64_stats_update_end(&st->syncp);
+}
+
+static inline void prelay_stats_drop(struct prelay_instance *inst,
+				 enum peer_relay_drop_reason reason)
+{
+	struct prelay_pcpu_stats *st = prelay_stats_begin(inst);
+
+	u64_stats_inc(&st->drops[reason]);
+	prelay_stats_end(st);
 }
 
 static inline void prelay_stats_pass(struct prelay_instance *inst,
 				 enum peer_relay_pass_reason reason)
 {
-	struct prelay_pcpu_stats *st = this_cpu_ptr(inst->stats);
+	struct prelay_pcpu_stats *st = prelay_stats_begin(inst);
 
-	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->passes[reason]);
-	u64_stats_update_end(&st->syncp);
+	prelay_stats_end(st);
 }
 
 static inline void prelay_stats_forwarded(struct prelay_instance *inst,
 				      unsigned int af_pair, unsigned int len)
 {
-	struct prelay_pcpu_stats *st = this_cpu_ptr(inst->stats);
+	struct prelay_pcpu_stats *st = prelay_stats_begin(inst);
 
-	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->fwd_packets[af_pair]);
 	u64_stats_add(&st->fwd_bytes[af_pair], len);
-	u64_stats_update_end(&st->syncp);
+	prelay_stats_end(st);
 }
 
 #endif /* _PR_STATS_H */

@@ -11,9 +11,10 @@ From Documentation/netlink/specs/peer_relay.yaml:
                                     commands, family and group names
   kmod/netlink_gen.[ch]             the request policies of every
                                     operation (its OP-req subset and the
-                                    nested subsets under it), the genl_ops
-                                    table (flags, handlers) and the
-                                    multicast groups, in the form Linux
+                                    nested subsets under it; one policy a
+                                    nest, each entry written once), the
+                                    genl_ops table (flags, handlers) and
+                                    the multicast groups, in the form Linux
                                     6.1 builds: no genl_split_ops, no
                                     NLA_UINT, range checks wider than s16
                                     through netlink_range_validation
@@ -148,17 +149,38 @@ NLA_INT = {'u8': 'NLA_U8', 'u16': 'NLA_U16', 'u32': 'NLA_U32', 'u64': 'NLA_U64',
            's8': 'NLA_S8', 's16': 'NLA_S16', 's32': 'NLA_S32', 's64': 'NLA_S64'}
 INT_MAX = {'u8': 0xff, 'u16': 0xffff, 'u32': 0xffffffff}
 S16 = range(-32768, 32768)
+COLS = 100              # checkpatch's line limit: an entry wraps only past it
+
+# 6.1's NLA_POLICY_RANGE holds s16 bounds: wider ones go through a
+# netlink_range_validation, here a compound literal (static storage, not
+# const, as 6.1's policy field wants), so a range reads where it is used.
+WIDE_RANGE = [
+    '/* NLA_POLICY_RANGE() for bounds wider than the s16 it holds in 6.1. */',
+    '#define PRELAY_POLICY_RANGE(tp, lo, hi) \\',
+    '\tNLA_POLICY_FULL_RANGE(tp, (&(struct netlink_range_validation){ .min = (lo), .max = (hi) }))',
+    '']
 
 
 def policy_name(aset):
+    """A request policy (OP-req) is named by the nest it checks, so two
+    operations that take the same nest share one; a nested one by its set."""
+    attrs = list(aset.attrs.values())
+    if aset.name.endswith('-req') and len(attrs) == 1 and attrs[0].nested:
+        return f'{KPREFIX}{c_lower(attrs[0].nested)}_req_policy'
     return f'{KPREFIX}{c_lower(aset.name)}_policy'
+
+
+def attrs_macro(aset):
+    return c_upper(KPREFIX, aset.name, '-attrs')
 
 
 class KernelGen:
     def __init__(self, fam):
         self.fam = fam
-        self.ranges = {}        # (min, max) -> struct name, in order
+        self.wide = False       # a range needs PRELAY_POLICY_RANGE()
         self.sets = []          # policy sets, each after the ones it nests
+        self.policies = []      # the sets with a policy of their own
+        self.by_name = {}       # policy name -> its set
 
     def bound(self, v):
         if isinstance(v, str) and v[0] in 'su' and v[-4:] in ('-min', '-max'):
@@ -200,10 +222,9 @@ class KernelGen:
             return f'NLA_POLICY_RANGE({nla}, {lo}, {hi})'
         if t not in INT_MAX:
             raise ValueError(f'{a.set.name}.{a.name}: wide range on {t}')
-        key = (lo or 0, INT_MAX[t] if hi is None else hi)
-        if key not in self.ranges:
-            self.ranges[key] = f'{KPREFIX}range_{c_int(key[0])}_{c_int(key[1])}'
-        return f'NLA_POLICY_FULL_RANGE({nla}, &{self.ranges[key]})'
+        self.wide = True
+        lo, hi = lo or 0, INT_MAX[t] if hi is None else hi
+        return f'PRELAY_POLICY_RANGE({nla}, {c_int(lo)}, {c_int(hi)})'
 
     def visit(self, aset):
         if aset in self.sets:
@@ -218,6 +239,72 @@ class KernelGen:
     def req_set(self, op):
         return self.fam.sets.get(f'{op.name}-req')
 
+    def entries(self, s):
+        """{C name: entry} of the policy of set @s, pads and unused left out."""
+        return {a.c_name: self.entry(a) for a in s.attrs.values()
+                if a.type not in ('pad', 'unused')}
+
+    def base(self, s):
+        """The largest other policy of the same attribute set all of whose
+        entries @s has too (two at least): @s is written as it plus the rest."""
+        mine = self.entries(s).items()
+        best = None
+        for o in self.policies:
+            theirs = self.entries(o).items()
+            if o.full is s.full and len(theirs) > 1 and theirs < mine and \
+                    (best is None or len(theirs) > len(self.entries(best))):
+                best = o
+        return best
+
+    def place(self, s, out):
+        """Append @s to @out after the policies it nests and its base."""
+        if s in out:
+            return
+        for a in s.attrs.values():
+            if a.type == 'nest':
+                self.place(self.by_name[policy_name(self.fam.sets[a.nested])], out)
+        b = self.base(s)
+        if b is not None:
+            self.place(b, out)
+        out.append(s)
+
+    @staticmethod
+    def entry_line(c_name, e):
+        line = f'\t[{c_name}] = {e}'
+        if len(line.expandtabs(8)) + 3 <= COLS:
+            return [line]
+        return [f'\t[{c_name}] =', f'\t\t{e}']
+
+    def policy_c(self, s, bases):
+        """The C of the policy of @s. A policy another one builds on has its
+        entries in a macro (#define PRELAY_<SET>_ATTRS), so each is written once."""
+        ents = self.entries(s)
+        items = []             # each a list of lines, one entry or macro
+        b = self.base(s)
+        if b is not None:
+            items.append([f'\t{attrs_macro(b)}'])
+            ents = {k: v for k, v in ents.items() if k not in self.entries(b)}
+        items += [self.entry_line(k, v) for k, v in ents.items()]
+        lines = wrap_comment(s.doc) if s.doc else []
+        if s in bases:
+            # the base last: checkpatch reads a body that starts with a
+            # name and a comma as a comma expression (COMPLEX_MACRO)
+            items = items[1:] + items[:1] if b is not None else items
+            body = [ln for it in items for ln in it[:-1] + [it[-1] + ',']]
+            body[-1] = body[-1][:-1]
+            body = [f'#define {attrs_macro(s)}'] + body
+            width = max(len(x.expandtabs(8)) for x in body)
+            width = (width // 8 + 1) * 8
+            for i in range(len(body) - 1):
+                n = len(body[i].expandtabs(8))
+                body[i] += '\t' * (-(-(width - n) // 8)) + '\\'
+            lines += body
+            items = [[f'\t{attrs_macro(s)}']]
+        lines.append(f'static const struct nla_policy {policy_name(s)}[{s.full.max_name} + 1] = {{')
+        lines += [ln for it in items for ln in it[:-1] + [it[-1] + ',']]
+        lines.append('};')
+        return lines
+
     def render(self):
         fam = self.fam
         ops = [o for o in fam.ops.values() if o.do is not None or o.dump is not None]
@@ -229,29 +316,36 @@ class KernelGen:
                 raise ValueError(f'operation {op.name} takes attributes but has no {op.name}-req set')
             if rs:
                 self.visit(rs)
-        bodies = []
+        # One policy a name: operations that take the same nest share one.
+        self.by_name, self.policies = {}, []
         for s in self.sets:
-            full = s.full
-            lines = wrap_comment(s.doc) if s.doc else []
-            lines.append(f'const struct nla_policy {policy_name(s)}[{full.max_name} + 1] = {{')
-            for a in s.attrs.values():
-                if a.type in ('pad', 'unused'):
-                    continue
-                line = f'\t[{a.c_name}] = {self.entry(a)},'
-                if len(line.expandtabs(8)) > 80:
-                    line = f'\t[{a.c_name}] =\n\t\t{self.entry(a)},'
-                lines.append(line)
-            lines.append('};')
-            bodies.append('\n'.join(lines))
+            name = policy_name(s)
+            if name in self.by_name:
+                if self.entries(self.by_name[name]) != self.entries(s):
+                    raise ValueError(f'{s.name}: differs from another policy named {name}')
+                continue
+            self.by_name[name] = s
+            self.policies.append(s)
+        order = []
+        for s in self.policies:
+            if not s.name.endswith('-req'):
+                self.place(s, order)
+        # Each request policy right after the policy of the nest it takes.
+        for s in self.policies:
+            if s.name.endswith('-req'):
+                nested = [self.by_name[policy_name(self.fam.sets[a.nested])]
+                          for a in s.attrs.values() if a.type == 'nest']
+                order.insert(max([order.index(n) + 1 for n in nested] or [len(order)]), s)
+        bases = {self.base(s) for s in order} - {None}
+        bodies = ['\n'.join(self.policy_c(s, bases)) for s in order]
 
         c = ['// SPDX-License-Identifier: GPL-2.0-only', f'/* {GENERATED} */',
              '#include "netlink_gen.h"', '']
-        if self.ranges:
-            c += ['/*', " * 6.1's NLA_POLICY_RANGE holds s16 bounds, so wider ranges need these;",
-                  ' * the policy field is not const there.', ' */']
-            for (lo, hi), n in self.ranges.items():
-                c += [f'static struct netlink_range_validation {n} = {{',
-                      f'\t.min = {c_int(lo)},', f'\t.max = {c_int(hi)},', '};', '']
+        if self.wide:
+            c += WIDE_RANGE
+        if bases:
+            c += ['/*', ' * A policy whose entries another one takes as well keeps them in',
+                  ' * PRELAY_<SET>_ATTRS, so that each is written once.', ' */', '']
         c.append('\n\n'.join(bodies))
         c.append('')
         c.append(f'const struct genl_ops {KPREFIX}genl_ops[{len(ops)}] = {{')
@@ -286,20 +380,18 @@ class KernelGen:
         c += ['};']
 
         h = ['/* SPDX-License-Identifier: GPL-2.0-only */', f'/* {GENERATED} */',
-             '/*', ' * Request policies (one per OP-req set of the spec and per subset nested',
-             ' * in one), the operations table and the multicast groups of the family.',
+             '/*', ' * The operations table and the multicast groups of the family; the',
+             ' * request policies it points to stay in netlink_gen.c.',
              ' */', '#ifndef _PRELAY_NETLINK_GEN_H', '#define _PRELAY_NETLINK_GEN_H', '',
              '#include <net/genetlink.h>', '#include <linux/peer_relay.h>', '',
              '/* Debian 6.1 has the stable backport of per-group bind checks. */',
              '#ifndef GENL_MCAST_CAP_NET_ADMIN',
              '#error "the events group needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.1.66 or later)"',
-             '#endif', '']
-        for s in self.sets:
-            h.append(f'extern const struct nla_policy {policy_name(s)}[{s.full.max_name} + 1];')
-        h.append('')
+             '#endif', '', '/* The handlers (netlink.c): do, then dump. */']
         for op in ops:
             if op.do is not None:
                 h.append(f'int {KPREFIX}nl_{c_lower(op.name)}_doit(struct sk_buff *skb, struct genl_info *info);')
+        for op in ops:
             if op.dump is not None:
                 h.append(f'int {KPREFIX}nl_{c_lower(op.name)}_dumpit(struct sk_buff *skb,')
                 h.append('\t\t\t\tstruct netlink_callback *cb);')
