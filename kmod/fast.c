@@ -249,6 +249,31 @@ static noinline unsigned int prelay_fast_forward(struct prelay_instance *inst,
 	return NF_STOLEN;
 }
 
+/*
+ * Candidates of both IPv4 hooks: UDP, no options (IPv4 fragments are
+ * reassembled before LOCAL_IN, still fragments in PRE_ROUTING: left to
+ * routing then), the fast path on.
+ */
+static bool prelay_fast_ip4_udp(const struct iphdr *iph)
+{
+	return iph->protocol == IPPROTO_UDP && iph->ihl == 5 && !ip_is_fragment(iph) &&
+	       READ_ONCE(prelay_fastpath);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * Candidates of both IPv6 hooks: UDP right after the fixed header
+ * (extension headers, fragments too, are the socket path's), unicast to
+ * this host, the fast path on.
+ */
+static bool prelay_fast_ip6_udp(const struct sk_buff *skb)
+{
+	return ipv6_hdr(skb)->nexthdr == IPPROTO_UDP &&
+	       skb_transport_offset(skb) == sizeof(struct ipv6hdr) &&
+	       skb->pkt_type == PACKET_HOST && READ_ONCE(prelay_fastpath);
+}
+#endif
+
 static unsigned int prelay_fast_hook4(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
@@ -256,9 +281,8 @@ static unsigned int prelay_fast_hook4(void *priv, struct sk_buff *skb,
 	const struct rtable *rt = skb_rtable(skb);
 	struct prelay_sock *ps;
 
-	/* Reassembled already (ip_local_deliver()); broadcasts stay UDP's. */
-	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
-	    !rt || rt->rt_type != RTN_LOCAL || !READ_ONCE(prelay_fastpath))
+	/* Broadcasts stay UDP's. */
+	if (!prelay_fast_ip4_udp(iph) || !rt || rt->rt_type != RTN_LOCAL)
 		return NF_ACCEPT;
 	ps = prelay_fast_sock_of(priv, skb, AF_INET);
 	return ps ? prelay_fast_forward(priv, ps, skb, AF_INET, false) : NF_ACCEPT;
@@ -270,10 +294,7 @@ static unsigned int prelay_fast_hook6(void *priv, struct sk_buff *skb,
 {
 	struct prelay_sock *ps;
 
-	/* Extension headers (fragments too) are the socket path's. */
-	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP ||
-	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
-	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath))
+	if (!prelay_fast_ip6_udp(skb))
 		return NF_ACCEPT;
 	ps = prelay_fast_sock_of(priv, skb, AF_INET6);
 	return ps ? prelay_fast_forward(priv, ps, skb, AF_INET6, false) : NF_ACCEPT;
@@ -293,8 +314,7 @@ static unsigned int prelay_fast_pre4(void *priv, struct sk_buff *skb,
 	struct in_device *idev;
 	struct prelay_sock *ps;
 
-	if (iph->protocol != IPPROTO_UDP || iph->ihl != 5 || ip_is_fragment(iph) ||
-	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath) ||
+	if (!prelay_fast_ip4_udp(iph) || skb->pkt_type != PACKET_HOST ||
 	    !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv4[NF_INET_LOCAL_IN],
 				  prelay_fast_hook4,
 				  fib4_has_custom_rules(state->net) ||
@@ -320,9 +340,7 @@ static unsigned int prelay_fast_pre6(void *priv, struct sk_buff *skb,
 {
 	struct prelay_sock *ps;
 
-	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP ||
-	    skb_transport_offset(skb) != sizeof(struct ipv6hdr) ||
-	    skb->pkt_type != PACKET_HOST || !READ_ONCE(prelay_fastpath) ||
+	if (!prelay_fast_ip6_udp(skb) ||
 	    !prelay_fast_early_ok(skb, state->net->nf.hooks_ipv6[NF_INET_LOCAL_IN],
 				  prelay_fast_hook6, fib6_has_custom_rules(state->net)))
 		return NF_ACCEPT;
@@ -339,34 +357,17 @@ static unsigned int prelay_fast_pre6(void *priv, struct sk_buff *skb,
  * unregistered) in this order, an early hook never finds a LOCAL_IN
  * that is not its own as the only one.
  */
+#define PRELAY_FAST_HOOK(fn, family, point, prio) \
+	{ .hook = fn, .pf = family, .hooknum = point, .priority = prio }
+
 static const struct nf_hook_ops prelay_fast_hooks[] = {
-	{
-		.hook = prelay_fast_hook4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_LAST,
-	},
+	PRELAY_FAST_HOOK(prelay_fast_hook4, NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_LAST),
 #if IS_ENABLED(CONFIG_IPV6)
-	{
-		.hook = prelay_fast_hook6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_LAST,
-	},
+	PRELAY_FAST_HOOK(prelay_fast_hook6, NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_LAST),
 #endif
-	{
-		.hook = prelay_fast_pre4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_LAST,
-	},
+	PRELAY_FAST_HOOK(prelay_fast_pre4, NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_IP_PRI_LAST),
 #if IS_ENABLED(CONFIG_IPV6)
-	{
-		.hook = prelay_fast_pre6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_LAST,
-	},
+	PRELAY_FAST_HOOK(prelay_fast_pre6, NFPROTO_IPV6, NF_INET_PRE_ROUTING, NF_IP6_PRI_LAST),
 #endif
 };
 

@@ -113,18 +113,14 @@ static int prelay_xmit_prepare(struct sk_buff *skb, unsigned int headroom)
 static struct rtable *prelay_route4(struct sock *sk, struct prelay_bind *to,
 				    __be32 *saddr)
 {
-	struct flowi4 fl4 = {
-		.daddr = to->remote.ip4,
-		.saddr = to->local.family ? to->local.ip4 : inet_sk(sk)->inet_saddr,
-		.flowi4_proto = IPPROTO_UDP,
-		.flowi4_oif = sk->sk_bound_dev_if,
-		.flowi4_mark = sk->sk_mark,
-		.fl4_sport = inet_sk(sk)->inet_sport,
-		.fl4_dport = to->remote.port,
-	};
 	struct net *net = sock_net(sk);
 	struct rtable *rt;
+	struct flowi4 fl4;
 
+	flowi4_init_output(&fl4, sk->sk_bound_dev_if, sk->sk_mark, 0, RT_SCOPE_UNIVERSE,
+			   IPPROTO_UDP, 0, to->remote.ip4,
+			   to->local.family ? to->local.ip4 : inet_sk(sk)->inet_saddr,
+			   to->remote.port, inet_sk(sk)->inet_sport, sock_net_uid(net, sk));
 	rt = ip_route_output_flow(net, &fl4, sk);
 	if (IS_ERR(rt) && fl4.saddr) {
 		/* The local address went away: let routing choose. */

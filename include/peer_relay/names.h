@@ -3,46 +3,37 @@
  * Stable names of the UAPI enums, shared by the kernel (sysfs file names)
  * and the tools (human output, JSON keys, Prometheus label values), so a
  * counter is called the same everywhere.
+ * Do not edit: made by scripts/nlspec/gen.py from the netlink spec.
  */
 #ifndef _PEER_RELAY_NAMES_H
 #define _PEER_RELAY_NAMES_H
 
 #include <linux/peer_relay.h>
 
+/* enum peer_relay_drop_reason, by value */
 static const char *const prelay_drop_names[__PEER_RELAY_DROP_MAX] = {
-	[PEER_RELAY_DROP_SHORT]		= "short",
-	[PEER_RELAY_DROP_UNKNOWN_VNI]	= "unknown_vni",
-	[PEER_RELAY_DROP_NOT_BOUND]	= "not_bound",
-	[PEER_RELAY_DROP_BAD_SOURCE]	= "bad_source",
-	[PEER_RELAY_DROP_NO_SOCKET]	= "no_socket",
-	[PEER_RELAY_DROP_NO_ROUTE]	= "no_route",
-	[PEER_RELAY_DROP_TX_ERROR]	= "tx_error",
-	[PEER_RELAY_DROP_NOMEM]		= "nomem",
-	[PEER_RELAY_DROP_RATELIMIT]	= "ratelimit",
-	[PEER_RELAY_DROP_RATELIMIT_TOTAL] = "ratelimit_total",
+	[PEER_RELAY_DROP_SHORT] = "short", "unknown_vni", "not_bound", "bad_source", "no_socket",
+	"no_route", "tx_error", "nomem", "ratelimit", "ratelimit_total",
 };
 
+/* enum peer_relay_pass_reason, by value */
 static const char *const prelay_pass_names[__PEER_RELAY_PASS_MAX] = {
-	[PEER_RELAY_PASS_CONTROL]	= "control",
-	[PEER_RELAY_PASS_NOT_GENEVE]	= "not_geneve",
-	[PEER_RELAY_PASS_STUN]		= "stun",
+	[PEER_RELAY_PASS_CONTROL] = "control", "not_geneve", "stun",
 };
 
+/* enum peer_relay_del_reason, by value */
 static const char *const prelay_del_names[__PEER_RELAY_DEL_MAX] = {
-	[PEER_RELAY_DEL_USER]		= "user",
-	[PEER_RELAY_DEL_FLUSH]		= "flush",
-	[PEER_RELAY_DEL_EXPIRED_BIND]	= "expired_bind",
-	[PEER_RELAY_DEL_EXPIRED_IDLE]	= "expired_idle",
+	[PEER_RELAY_DEL_USER] = "user", "flush", "expired_bind", "expired_idle",
 };
 
+/* enum peer_relay_sock_del_reason, by value */
 static const char *const prelay_sock_del_names[__PEER_RELAY_SOCK_DEL_MAX] = {
-	[PEER_RELAY_SOCK_DEL_USER]	= "user",
-	[PEER_RELAY_SOCK_DEL_CLOSED]	= "closed",
+	[PEER_RELAY_SOCK_DEL_USER] = "user", "closed",
 };
 
+/* enum peer_relay_session_state, by value */
 static const char *const prelay_state_names[] = {
-	[PEER_RELAY_STATE_CONNECTING]	= "connecting",
-	[PEER_RELAY_STATE_OPEN]		= "open",
+	[PEER_RELAY_STATE_CONNECTING] = "connecting", "open",
 };
 
 /* (ingress, egress) family pairs in FWD_* attribute order. */

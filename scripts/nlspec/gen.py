@@ -18,6 +18,9 @@ From Documentation/netlink/specs/peer_relay.yaml:
                                     6.1 builds: no genl_split_ops, no
                                     NLA_UINT, range checks wider than s16
                                     through netlink_range_validation
+  include/peer_relay/names.h        the stable names of the enums that
+                                    name counters and events (sysfs
+                                    files, JSON keys, metric labels)
 From scripts/nlspec/schema.py:
   Documentation/netlink/genetlink-{c,legacy}.yaml
 """
@@ -411,6 +414,48 @@ def render_schema(level):
             f'# JSON schema of netlink specs at level {level}; the kernel\'s ynl finds it\n'
             '# here, two directories above a spec in specs/.\n' + body)
 
+# Enums whose entry names are also counter and event names everywhere
+# (sysfs files, JSON keys, Prometheus labels): C table of each, by value.
+NAMED_ENUMS = (('drop-reason', 'prelay_drop_names'), ('pass-reason', 'prelay_pass_names'),
+               ('del-reason', 'prelay_del_names'), ('sock-del-reason', 'prelay_sock_del_names'),
+               ('session-state', 'prelay_state_names'))
+
+
+def render_names(fam):
+    """include/peer_relay/names.h: each named enum's entries as strings,
+    indexed by value ('-' becomes '_'; unspec and gaps are NULL). Positional
+    initialisers after the first designator are safe here: the enum is
+    rendered from the same list."""
+    out = ['/* SPDX-License-Identifier: GPL-2.0-only */', '/*',
+           ' * Stable names of the UAPI enums, shared by the kernel (sysfs file names)',
+           ' * and the tools (human output, JSON keys, Prometheus label values), so a',
+           ' * counter is called the same everywhere.', f' * {GENERATED}', ' */',
+           '#ifndef _PEER_RELAY_NAMES_H', '#define _PEER_RELAY_NAMES_H', '',
+           '#include <linux/peer_relay.h>']
+    for dname, cname in NAMED_ENUMS:
+        d = fam.defs[dname]
+        entries, prefix = fam.enum_entries(d)
+        names, last = [], None
+        for n, cn, v, _ in entries:
+            if n == 'unspec':
+                continue
+            name = '"' + n.replace('-', '_') + '"'
+            # A designator where the values are not consecutive (and first).
+            names.append(name if last is not None and v == last + 1 else f'[{cn}] = {name}')
+            last = v
+        size = f"__{c_upper(prefix, 'max')}" if d.get('render-max') else ''
+        out += ['', f"/* enum {d.get('enum-name', c_lower(fam.name, '-', dname))}, by value */",
+                f'static const char *const {cname}[{size}] = {{']
+        out += textwrap.wrap(', '.join(names) + ',', 91, initial_indent='\t',
+                             subsequent_indent='\t', break_on_hyphens=False)
+        out.append('};')
+    out += ['', '/* (ingress, egress) family pairs in FWD_* attribute order. */',
+            'static const char *const prelay_af_pair_names[4][2] = {',
+            '\t{ "udp4", "udp4" }, { "udp4", "udp6" },',
+            '\t{ "udp6", "udp4" }, { "udp6", "udp6" },', '};', '',
+            '#endif /* _PEER_RELAY_NAMES_H */', '']
+    return '\n'.join(out)
+
 
 def outputs(fam):
     kc, kh = KernelGen(fam).render()
@@ -418,6 +463,7 @@ def outputs(fam):
         'include/uapi/linux/peer_relay.h': render_uapi(fam),
         'kmod/netlink_gen.c': kc,
         'kmod/netlink_gen.h': kh,
+        'include/peer_relay/names.h': render_names(fam),
     }
     for level in schema.LEVELS:
         files[f'Documentation/netlink/{level}.yaml'] = render_schema(level)
