@@ -4,6 +4,7 @@
  * builder, and enum names.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <peer_relay/names.h>
@@ -11,83 +12,6 @@
 #include "nl.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Fixed-size binary attribute. */
-#define BIN(n) { .type = NLA_UNSPEC, .minlen = (n), .maxlen = (n) }
-
-static struct nla_policy sock_policy[PEER_RELAY_SOCK_A_MAX + 1] = {
-	[PEER_RELAY_SOCK_A_ID]		= { .type = NLA_U32 },
-	[PEER_RELAY_SOCK_A_FD]		= { .type = NLA_U32 },
-	[PEER_RELAY_SOCK_A_FAMILY]	= { .type = NLA_U16 },
-	[PEER_RELAY_SOCK_A_LOCAL_IPV4]	= BIN(4),
-	[PEER_RELAY_SOCK_A_LOCAL_IPV6]	= BIN(16),
-	[PEER_RELAY_SOCK_A_PORT]	= { .type = NLA_U16 },
-	[PEER_RELAY_SOCK_A_RX_PACKETS]	= { .type = NLA_U64 },
-	[PEER_RELAY_SOCK_A_DEL_REASON]	= { .type = NLA_U32 },
-};
-
-static struct nla_policy session_policy[PEER_RELAY_SESSION_A_MAX + 1] = {
-	[PEER_RELAY_SESSION_A_VNI]	= { .type = NLA_U32 },
-	[PEER_RELAY_SESSION_A_KEY0]	= BIN(PEER_RELAY_KEY_LEN),
-	[PEER_RELAY_SESSION_A_KEY1]	= BIN(PEER_RELAY_KEY_LEN),
-	[PEER_RELAY_SESSION_A_LAMPORT]	= { .type = NLA_U64 },
-	[PEER_RELAY_SESSION_A_STATE]	= { .type = NLA_U8 },
-	[PEER_RELAY_SESSION_A_AGE_MS]	= { .type = NLA_U64 },
-	[PEER_RELAY_SESSION_A_EP0]	= { .type = NLA_NESTED },
-	[PEER_RELAY_SESSION_A_EP1]	= { .type = NLA_NESTED },
-	[PEER_RELAY_SESSION_A_DEL_REASON] = { .type = NLA_U32 },
-	[PEER_RELAY_SESSION_A_REPLICA]	= { .type = NLA_FLAG },
-};
-
-static struct nla_policy ep_policy[PEER_RELAY_EP_A_MAX + 1] = {
-	[PEER_RELAY_EP_A_REMOTE_IPV4]	= BIN(4),
-	[PEER_RELAY_EP_A_REMOTE_IPV6]	= BIN(16),
-	[PEER_RELAY_EP_A_REMOTE_PORT]	= { .type = NLA_U16 },
-	[PEER_RELAY_EP_A_LOCAL_IPV4]	= BIN(4),
-	[PEER_RELAY_EP_A_LOCAL_IPV6]	= BIN(16),
-	[PEER_RELAY_EP_A_RX_PACKETS]	= { .type = NLA_U64 },
-	[PEER_RELAY_EP_A_RX_BYTES]	= { .type = NLA_U64 },
-	[PEER_RELAY_EP_A_IDLE_MS]	= { .type = NLA_U64 },
-};
-
-static struct nla_policy stats_policy[PEER_RELAY_STATS_A_MAX + 1] = {
-	[PEER_RELAY_STATS_A_FWD_PACKETS_4_4]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_PACKETS_4_6]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_PACKETS_6_4]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_PACKETS_6_6]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_BYTES_4_4]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_BYTES_4_6]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_BYTES_6_4]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_FWD_BYTES_6_6]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_SESSIONS_CONNECTING] = { .type = NLA_U32 },
-	[PEER_RELAY_STATS_A_SESSIONS_OPEN]	= { .type = NLA_U32 },
-	[PEER_RELAY_STATS_A_SOCKETS]		= { .type = NLA_U32 },
-	[PEER_RELAY_STATS_A_DROPS]		= { .type = NLA_NESTED },
-	[PEER_RELAY_STATS_A_PASSES]		= { .type = NLA_NESTED },
-	[PEER_RELAY_STATS_A_SESSIONS_CREATED]	= { .type = NLA_U64 },
-	[PEER_RELAY_STATS_A_SESSIONS_DELETED]	= { .type = NLA_NESTED },
-};
-
-static struct nla_policy config_policy[PEER_RELAY_CONFIG_A_MAX + 1] = {
-	[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]	= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]	= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_MAX_SESSIONS]	= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_SERVER_KEY]	= BIN(PEER_RELAY_KEY_LEN),
-	[PEER_RELAY_CONFIG_A_STATIC_EPS]	= { .type = NLA_NESTED },
-	[PEER_RELAY_CONFIG_A_PASS_RATE]		= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_PASS_BURST]	= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]	= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_VNI_MIN]		= { .type = NLA_U32 },
-	[PEER_RELAY_CONFIG_A_VNI_MAX]		= { .type = NLA_U32 },
-};
-
-static int parse_nested(struct nlattr **tb, int max, const struct nlattr *nest,
-			struct nla_policy *policy)
-{
-	if (nla_parse_nested(tb, max, (struct nlattr *)nest, policy) < 0)
-		return -EBADMSG;
-	return 0;
-}
 
 static void get_addr(struct prl_addr *a, const struct nlattr *v4,
 		     const struct nlattr *v6)
@@ -100,87 +24,33 @@ static void get_addr(struct prl_addr *a, const struct nlattr *v4,
 		memset(a, 0, sizeof(*a));
 }
 
-int prl_parse_sock(const struct nlattr *nest, struct prl_sock_info *out)
-{
-	struct nlattr *tb[PEER_RELAY_SOCK_A_MAX + 1];
+/* How an attribute reaches its field. */
+enum field_kind {
+	F_COPY,		/* u8 to u64 or fixed-size binary, of the field's width */
+	F_ADDR,		/* struct prl_addr from @attr (IPv4) or @attr6 (IPv6) */
+	F_FLAG,		/* bool: present */
+	F_EP,		/* struct prl_ep_info from an EP nest */
+	F_REASONS,	/* uint64_t[] from a nest of counters keyed by reason */
+};
 
-	memset(out, 0, sizeof(*out));
-	if (parse_nested(tb, PEER_RELAY_SOCK_A_MAX, nest, sock_policy))
-		return -EBADMSG;
-	if (!tb[PEER_RELAY_SOCK_A_ID])
-		return -EBADMSG;
-	out->id = nla_get_u32(tb[PEER_RELAY_SOCK_A_ID]);
-	if (tb[PEER_RELAY_SOCK_A_FAMILY])
-		out->family = nla_get_u16(tb[PEER_RELAY_SOCK_A_FAMILY]);
-	get_addr(&out->local.addr, tb[PEER_RELAY_SOCK_A_LOCAL_IPV4],
-		 tb[PEER_RELAY_SOCK_A_LOCAL_IPV6]);
-	if (!out->family)
-		out->family = out->local.addr.family;
-	if (tb[PEER_RELAY_SOCK_A_PORT])
-		out->local.port = nla_get_u16(tb[PEER_RELAY_SOCK_A_PORT]);
-	if (tb[PEER_RELAY_SOCK_A_RX_PACKETS])
-		out->rx_packets = nla_get_u64(tb[PEER_RELAY_SOCK_A_RX_PACKETS]);
-	if (tb[PEER_RELAY_SOCK_A_DEL_REASON])
-		out->del_reason = nla_get_u32(tb[PEER_RELAY_SOCK_A_DEL_REASON]);
-	return 0;
-}
+/*
+ * An optional attribute and the field it fills (the policy has checked
+ * its length), and the prl_config.mask bit its presence sets (0: none).
+ */
+struct nla_field {
+	uint16_t attr;
+	uint16_t attr6;
+	uint16_t off;
+	uint16_t len;
+	enum field_kind kind;
+	uint32_t bit;
+};
 
-int prl_parse_ep(const struct nlattr *nest, struct prl_ep_info *out)
-{
-	struct nlattr *tb[PEER_RELAY_EP_A_MAX + 1];
-
-	memset(out, 0, sizeof(*out));
-	if (parse_nested(tb, PEER_RELAY_EP_A_MAX, nest, ep_policy))
-		return -EBADMSG;
-	get_addr(&out->remote.addr, tb[PEER_RELAY_EP_A_REMOTE_IPV4],
-		 tb[PEER_RELAY_EP_A_REMOTE_IPV6]);
-	if (tb[PEER_RELAY_EP_A_REMOTE_PORT])
-		out->remote.port = nla_get_u16(tb[PEER_RELAY_EP_A_REMOTE_PORT]);
-	get_addr(&out->local, tb[PEER_RELAY_EP_A_LOCAL_IPV4],
-		 tb[PEER_RELAY_EP_A_LOCAL_IPV6]);
-	if (tb[PEER_RELAY_EP_A_RX_PACKETS])
-		out->rx_packets = nla_get_u64(tb[PEER_RELAY_EP_A_RX_PACKETS]);
-	if (tb[PEER_RELAY_EP_A_RX_BYTES])
-		out->rx_bytes = nla_get_u64(tb[PEER_RELAY_EP_A_RX_BYTES]);
-	if (tb[PEER_RELAY_EP_A_IDLE_MS])
-		out->idle_ms = nla_get_u64(tb[PEER_RELAY_EP_A_IDLE_MS]);
-	return 0;
-}
-
-int prl_parse_session(const struct nlattr *nest, struct prl_session *out)
-{
-	struct nlattr *tb[PEER_RELAY_SESSION_A_MAX + 1];
-
-	memset(out, 0, sizeof(*out));
-	if (parse_nested(tb, PEER_RELAY_SESSION_A_MAX, nest, session_policy))
-		return -EBADMSG;
-	if (!tb[PEER_RELAY_SESSION_A_VNI])
-		return -EBADMSG;
-	out->vni = nla_get_u32(tb[PEER_RELAY_SESSION_A_VNI]);
-	if (tb[PEER_RELAY_SESSION_A_KEY0])
-		memcpy(out->key0, nla_data(tb[PEER_RELAY_SESSION_A_KEY0]),
-		       PEER_RELAY_KEY_LEN);
-	if (tb[PEER_RELAY_SESSION_A_KEY1])
-		memcpy(out->key1, nla_data(tb[PEER_RELAY_SESSION_A_KEY1]),
-		       PEER_RELAY_KEY_LEN);
-	if (tb[PEER_RELAY_SESSION_A_LAMPORT])
-		out->lamport = nla_get_u64(tb[PEER_RELAY_SESSION_A_LAMPORT]);
-	if (tb[PEER_RELAY_SESSION_A_STATE])
-		out->state = nla_get_u8(tb[PEER_RELAY_SESSION_A_STATE]);
-	if (tb[PEER_RELAY_SESSION_A_AGE_MS])
-		out->age_ms = nla_get_u64(tb[PEER_RELAY_SESSION_A_AGE_MS]);
-	if (tb[PEER_RELAY_SESSION_A_EP0] &&
-	    prl_parse_ep(tb[PEER_RELAY_SESSION_A_EP0], &out->ep[0]))
-		return -EBADMSG;
-	if (tb[PEER_RELAY_SESSION_A_EP1] &&
-	    prl_parse_ep(tb[PEER_RELAY_SESSION_A_EP1], &out->ep[1]))
-		return -EBADMSG;
-	if (tb[PEER_RELAY_SESSION_A_DEL_REASON])
-		out->del_reason =
-			nla_get_u32(tb[PEER_RELAY_SESSION_A_DEL_REASON]);
-	out->replica = !!tb[PEER_RELAY_SESSION_A_REPLICA];
-	return 0;
-}
+#define FIELD_OF(k, attr, type, field, bit) \
+	{ attr, 0, offsetof(type, field), sizeof(((type *)0)->field), k, bit }
+#define FIELD(attr, type, field)	FIELD_OF(F_COPY, attr, type, field, 0)
+#define ADDR_FIELD(attr4, attr6, type, field) \
+	{ attr4, attr6, offsetof(type, field), 0, F_ADDR, 0 }
 
 /* A nest of u64 counters keyed by reason: tb index = reason. */
 static int parse_reason_nest(const struct nlattr *nest, uint64_t *out,
@@ -201,113 +71,254 @@ static int parse_reason_nest(const struct nlattr *nest, uint64_t *out,
 	return 0;
 }
 
-int prl_parse_stats(const struct nlattr *nest, struct prl_stats *out)
+/* Fill @f's field of @out from @a (present). 0 or -EBADMSG. */
+static int get_field(void *out, const struct nla_field *f,
+		     const struct nlattr *a)
 {
-	struct nlattr *tb[PEER_RELAY_STATS_A_MAX + 1];
-	unsigned int i;
+	void *dst = (uint8_t *)out + f->off;
 
-	memset(out, 0, sizeof(*out));
-	if (parse_nested(tb, PEER_RELAY_STATS_A_MAX, nest, stats_policy))
-		return -EBADMSG;
-	for (i = 0; i < 4; i++) {
-		struct nlattr *p = tb[PEER_RELAY_STATS_A_FWD_PACKETS_4_4 + i];
-		struct nlattr *b = tb[PEER_RELAY_STATS_A_FWD_BYTES_4_4 + i];
-
-		if (p)
-			out->fwd_packets[i] = nla_get_u64(p);
-		if (b)
-			out->fwd_bytes[i] = nla_get_u64(b);
+	switch (f->kind) {
+	case F_COPY:
+		memcpy(dst, nla_data(a), f->len);
+		return 0;
+	case F_FLAG:
+		*(bool *)dst = true;
+		return 0;
+	case F_EP:
+		return prl_parse_ep(a, dst);
+	case F_REASONS:
+		return parse_reason_nest(a, dst, f->len / sizeof(uint64_t));
+	case F_ADDR:
+		break;
 	}
-	if (tb[PEER_RELAY_STATS_A_SESSIONS_CONNECTING])
-		out->sessions_connecting =
-			nla_get_u32(tb[PEER_RELAY_STATS_A_SESSIONS_CONNECTING]);
-	if (tb[PEER_RELAY_STATS_A_SESSIONS_OPEN])
-		out->sessions_open =
-			nla_get_u32(tb[PEER_RELAY_STATS_A_SESSIONS_OPEN]);
-	if (tb[PEER_RELAY_STATS_A_SOCKETS])
-		out->sockets = nla_get_u32(tb[PEER_RELAY_STATS_A_SOCKETS]);
-	if (tb[PEER_RELAY_STATS_A_SESSIONS_CREATED])
-		out->sessions_created =
-			nla_get_u64(tb[PEER_RELAY_STATS_A_SESSIONS_CREATED]);
-	if (tb[PEER_RELAY_STATS_A_DROPS] &&
-	    parse_reason_nest(tb[PEER_RELAY_STATS_A_DROPS], out->dropped,
-			      ARRAY_SIZE(out->dropped)))
+	return -EBADMSG;
+}
+
+/* Fill the fields of @f present in @tb; *@bits gets their bits OR-ed. */
+static int get_fields(void *out, struct nlattr **tb,
+		      const struct nla_field *f, size_t n, uint32_t *bits)
+{
+	for (*bits = 0; n; n--, f++) {
+		if (f->kind == F_ADDR) {
+			get_addr((struct prl_addr *)((uint8_t *)out + f->off),
+				 tb[f->attr], tb[f->attr6]);
+			continue;
+		}
+		if (!tb[f->attr])
+			continue;
+		if (get_field(out, f, tb[f->attr]))
+			return -EBADMSG;
+		*bits |= f->bit;
+	}
+	return 0;
+}
+
+/*
+ * A nest: its largest attribute, the struct it fills, the attribute it
+ * requires (0: none), its fields (which give the policy too), and @finish
+ * for the rest (NULL: none; @bits are those of the fields present).
+ */
+struct nest_desc {
+	int max;
+	size_t size;
+	int required;
+	const struct nla_field *fields;
+	size_t n_fields;
+	int (*finish)(struct nlattr **tb, void *out, uint32_t bits);
+};
+
+/* The policy of @f's attributes (the others are not checked). */
+static void policy_of(struct nla_policy *pol, const struct nla_field *f,
+		      size_t n)
+{
+	for (; n; n--, f++) {
+		switch (f->kind) {
+		case F_COPY:
+			pol[f->attr].minlen = f->len;
+			pol[f->attr].maxlen = f->len;
+			break;
+		case F_ADDR:
+			pol[f->attr].minlen = pol[f->attr].maxlen = 4;
+			pol[f->attr6].minlen = pol[f->attr6].maxlen = 16;
+			break;
+		case F_FLAG:
+			pol[f->attr].type = NLA_FLAG;
+			break;
+		case F_EP:
+		case F_REASONS:
+			pol[f->attr].type = NLA_NESTED;
+			break;
+		}
+	}
+}
+
+/* Zero @out, then fill it from @nest as @d says. 0 or -EBADMSG. */
+static int parse_nest(const struct nest_desc *d, const struct nlattr *nest,
+		      void *out)
+{
+	struct nlattr *tb[PEER_RELAY_STATS_A_MAX + 1];	/* the largest */
+	struct nla_policy pol[ARRAY_SIZE(tb)] = { 0 };
+	uint32_t bits;
+
+	memset(out, 0, d->size);
+	if (d->max >= (int)ARRAY_SIZE(tb))
 		return -EBADMSG;
-	if (tb[PEER_RELAY_STATS_A_PASSES] &&
-	    parse_reason_nest(tb[PEER_RELAY_STATS_A_PASSES], out->passed,
-			      ARRAY_SIZE(out->passed)))
+	policy_of(pol, d->fields, d->n_fields);
+	if (nla_parse_nested(tb, d->max, (struct nlattr *)nest, pol) < 0 ||
+	    (d->required && !tb[d->required]) ||
+	    get_fields(out, tb, d->fields, d->n_fields, &bits))
 		return -EBADMSG;
-	if (tb[PEER_RELAY_STATS_A_SESSIONS_DELETED] &&
-	    parse_reason_nest(tb[PEER_RELAY_STATS_A_SESSIONS_DELETED],
-			      out->deleted, ARRAY_SIZE(out->deleted)))
+	if (d->finish && d->finish(tb, out, bits))
 		return -EBADMSG;
 	return 0;
 }
 
-int prl_parse_config(const struct nlattr *nest, struct prl_config *out)
+#define SOCK_FIELD(attr, field) \
+	FIELD(PEER_RELAY_SOCK_A_##attr, struct prl_sock_info, field)
+
+static const struct nla_field sock_fields[] = {
+	SOCK_FIELD(ID, id),
+	SOCK_FIELD(FAMILY, family),
+	ADDR_FIELD(PEER_RELAY_SOCK_A_LOCAL_IPV4, PEER_RELAY_SOCK_A_LOCAL_IPV6,
+		   struct prl_sock_info, local.addr),
+	SOCK_FIELD(PORT, local.port),
+	SOCK_FIELD(RX_PACKETS, rx_packets),
+	SOCK_FIELD(DEL_REASON, del_reason),
+};
+
+/* An older kernel sent no family: the local address has one. */
+static int sock_finish(struct nlattr **tb, void *out, uint32_t bits)
 {
-	struct nlattr *tb[PEER_RELAY_CONFIG_A_MAX + 1];
+	struct prl_sock_info *s = out;
+
+	if (!s->family)
+		s->family = s->local.addr.family;
+	return 0;
+}
+
+#define EP_FIELD(attr, field) \
+	FIELD(PEER_RELAY_EP_A_##attr, struct prl_ep_info, field)
+
+static const struct nla_field ep_fields[] = {
+	ADDR_FIELD(PEER_RELAY_EP_A_REMOTE_IPV4, PEER_RELAY_EP_A_REMOTE_IPV6,
+		   struct prl_ep_info, remote.addr),
+	EP_FIELD(REMOTE_PORT, remote.port),
+	ADDR_FIELD(PEER_RELAY_EP_A_LOCAL_IPV4, PEER_RELAY_EP_A_LOCAL_IPV6,
+		   struct prl_ep_info, local),
+	EP_FIELD(RX_PACKETS, rx_packets),
+	EP_FIELD(RX_BYTES, rx_bytes),
+	EP_FIELD(IDLE_MS, idle_ms),
+};
+
+#define SESSION_FIELD(attr, field) \
+	FIELD(PEER_RELAY_SESSION_A_##attr, struct prl_session, field)
+
+static const struct nla_field session_fields[] = {
+	SESSION_FIELD(VNI, vni),
+	SESSION_FIELD(KEY0, key0),
+	SESSION_FIELD(KEY1, key1),
+	SESSION_FIELD(LAMPORT, lamport),
+	SESSION_FIELD(STATE, state),
+	SESSION_FIELD(AGE_MS, age_ms),
+	FIELD_OF(F_EP, PEER_RELAY_SESSION_A_EP0, struct prl_session, ep[0], 0),
+	FIELD_OF(F_EP, PEER_RELAY_SESSION_A_EP1, struct prl_session, ep[1], 0),
+	SESSION_FIELD(DEL_REASON, del_reason),
+	FIELD_OF(F_FLAG, PEER_RELAY_SESSION_A_REPLICA, struct prl_session,
+		 replica, 0),
+};
+
+#define STATS_FIELD(attr, field) \
+	FIELD(PEER_RELAY_STATS_A_##attr, struct prl_stats, field)
+#define STATS_REASONS(attr, field) \
+	FIELD_OF(F_REASONS, PEER_RELAY_STATS_A_##attr, struct prl_stats, \
+		 field, 0)
+
+static const struct nla_field stats_fields[] = {
+	STATS_FIELD(FWD_PACKETS_4_4, fwd_packets[PRL_AF_PAIR(0, 0)]),
+	STATS_FIELD(FWD_PACKETS_4_6, fwd_packets[PRL_AF_PAIR(0, 1)]),
+	STATS_FIELD(FWD_PACKETS_6_4, fwd_packets[PRL_AF_PAIR(1, 0)]),
+	STATS_FIELD(FWD_PACKETS_6_6, fwd_packets[PRL_AF_PAIR(1, 1)]),
+	STATS_FIELD(FWD_BYTES_4_4, fwd_bytes[PRL_AF_PAIR(0, 0)]),
+	STATS_FIELD(FWD_BYTES_4_6, fwd_bytes[PRL_AF_PAIR(0, 1)]),
+	STATS_FIELD(FWD_BYTES_6_4, fwd_bytes[PRL_AF_PAIR(1, 0)]),
+	STATS_FIELD(FWD_BYTES_6_6, fwd_bytes[PRL_AF_PAIR(1, 1)]),
+	STATS_FIELD(SESSIONS_CONNECTING, sessions_connecting),
+	STATS_FIELD(SESSIONS_OPEN, sessions_open),
+	STATS_FIELD(SOCKETS, sockets),
+	STATS_FIELD(SESSIONS_CREATED, sessions_created),
+	STATS_REASONS(DROPS, dropped),
+	STATS_REASONS(PASSES, passed),
+	STATS_REASONS(SESSIONS_DELETED, deleted),
+};
+
+#define CONFIG_FIELD(attr, field, bit) \
+	FIELD_OF(F_COPY, PEER_RELAY_CONFIG_A_##attr, struct prl_config, \
+		 field, PRL_CFG_##bit)
+
+static const struct nla_field config_fields[] = {
+	CONFIG_FIELD(BIND_LIFETIME_MS, bind_lifetime_ms, BIND_LIFETIME),
+	CONFIG_FIELD(IDLE_LIFETIME_MS, idle_lifetime_ms, IDLE_LIFETIME),
+	CONFIG_FIELD(MAX_SESSIONS, max_sessions, MAX_SESSIONS),
+	CONFIG_FIELD(PASS_RATE, pass_rate, PASS_RATE),
+	CONFIG_FIELD(PASS_BURST, pass_burst, PASS_BURST),
+	CONFIG_FIELD(PASS_RATE_TOTAL, pass_rate_total, PASS_RATE_TOTAL),
+	CONFIG_FIELD(SERVER_KEY, server_key, SERVER_KEY),
+	FIELD(PEER_RELAY_CONFIG_A_VNI_MIN, struct prl_config, vni_min),
+	FIELD(PEER_RELAY_CONFIG_A_VNI_MAX, struct prl_config, vni_max),
+};
+
+/* The mask, the VNI range (both ends or none), the static endpoints. */
+static int config_finish(struct nlattr **tb, void *out, uint32_t bits)
+{
+	struct prl_config *cfg = out;
 	struct nlattr *a;
 	int rem;
 
-	memset(out, 0, sizeof(*out));
-	if (parse_nested(tb, PEER_RELAY_CONFIG_A_MAX, nest, config_policy))
-		return -EBADMSG;
-	if (tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]) {
-		out->mask |= PRL_CFG_BIND_LIFETIME;
-		out->bind_lifetime_ms =
-			nla_get_u32(tb[PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]) {
-		out->mask |= PRL_CFG_IDLE_LIFETIME;
-		out->idle_lifetime_ms =
-			nla_get_u32(tb[PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]) {
-		out->mask |= PRL_CFG_MAX_SESSIONS;
-		out->max_sessions =
-			nla_get_u32(tb[PEER_RELAY_CONFIG_A_MAX_SESSIONS]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE]) {
-		out->mask |= PRL_CFG_PASS_RATE;
-		out->pass_rate = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_PASS_BURST]) {
-		out->mask |= PRL_CFG_PASS_BURST;
-		out->pass_burst = nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_BURST]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]) {
-		out->mask |= PRL_CFG_PASS_RATE_TOTAL;
-		out->pass_rate_total =
-			nla_get_u32(tb[PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN] && tb[PEER_RELAY_CONFIG_A_VNI_MAX]) {
-		out->mask |= PRL_CFG_VNI_RANGE;
-		out->vni_min = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MIN]);
-		out->vni_max = nla_get_u32(tb[PEER_RELAY_CONFIG_A_VNI_MAX]);
-	}
-	if (tb[PEER_RELAY_CONFIG_A_SERVER_KEY]) {
-		out->mask |= PRL_CFG_SERVER_KEY;
-		memcpy(out->server_key,
-		       nla_data(tb[PEER_RELAY_CONFIG_A_SERVER_KEY]),
-		       PEER_RELAY_KEY_LEN);
-	}
+	cfg->mask = bits;
+	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN] && tb[PEER_RELAY_CONFIG_A_VNI_MAX])
+		cfg->mask |= PRL_CFG_VNI_RANGE;
+	else
+		cfg->vni_min = cfg->vni_max = 0;
 	if (!tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
 		return 0;
-	out->mask |= PRL_CFG_STATIC_EPS;
+	cfg->mask |= PRL_CFG_STATIC_EPS;
 	nla_for_each_nested(a, tb[PEER_RELAY_CONFIG_A_STATIC_EPS], rem) {
 		struct prl_ep_info ep;
 
 		if (nla_type(a) != PEER_RELAY_STATIC_EPS_A_EP)
 			continue;
-		if (out->n_static_eps == PEER_RELAY_MAX_STATIC_EPS)
+		if (cfg->n_static_eps == PEER_RELAY_MAX_STATIC_EPS)
 			return -EBADMSG;
 		if (prl_parse_ep(a, &ep) || !ep.remote.addr.family)
 			return -EBADMSG;
-		out->static_eps[out->n_static_eps++] = ep.remote;
+		cfg->static_eps[cfg->n_static_eps++] = ep.remote;
 	}
 	return 0;
 }
+
+/*
+ * prl_parse_NAME(nest, out): NAME_fields, @required (0: none) and
+ * @finish (NULL: none).
+ */
+#define NEST_PARSER(name, type, max, required, finish)			\
+int prl_parse_##name(const struct nlattr *nest, type *out)		\
+{									\
+	static const struct nest_desc d = {				\
+		max, sizeof(*out), required,				\
+		name##_fields, ARRAY_SIZE(name##_fields), finish,	\
+	};								\
+									\
+	return parse_nest(&d, nest, out);				\
+}
+
+NEST_PARSER(sock, struct prl_sock_info, PEER_RELAY_SOCK_A_MAX,
+	    PEER_RELAY_SOCK_A_ID, sock_finish)
+NEST_PARSER(ep, struct prl_ep_info, PEER_RELAY_EP_A_MAX, 0, NULL)
+NEST_PARSER(session, struct prl_session, PEER_RELAY_SESSION_A_MAX,
+	    PEER_RELAY_SESSION_A_VNI, NULL)
+NEST_PARSER(stats, struct prl_stats, PEER_RELAY_STATS_A_MAX, 0, NULL)
+NEST_PARSER(config, struct prl_config, PEER_RELAY_CONFIG_A_MAX, 0,
+	    config_finish)
 
 int prl_put_ep_attrs(struct nl_msg *msg, const struct prl_endpoint *remote,
 		     const struct prl_addr *local)
@@ -388,30 +399,24 @@ const char *prl_state_name(unsigned int state)
 	return NAME_OF(prelay_state_names, state);
 }
 
+static const char *const event_names[] = {
+	[PEER_RELAY_CMD_SESSION_NEW_NTF]	= "session_new",
+	[PEER_RELAY_CMD_SESSION_BIND_NTF]	= "session_bind",
+	[PEER_RELAY_CMD_SESSION_DEL_NTF]	= "session_del",
+	[PEER_RELAY_CMD_SOCK_DEL_NTF]		= "sock_del",
+};
+
 const char *prl_event_name(unsigned int cmd)
 {
-	switch (cmd) {
-	case PEER_RELAY_CMD_SESSION_NEW_NTF:
-		return "session_new";
-	case PEER_RELAY_CMD_SESSION_BIND_NTF:
-		return "session_bind";
-	case PEER_RELAY_CMD_SESSION_DEL_NTF:
-		return "session_del";
-	case PEER_RELAY_CMD_SOCK_DEL_NTF:
-		return "sock_del";
-	default:
-		return NULL;
-	}
+	return cmd < ARRAY_SIZE(event_names) ? event_names[cmd] : NULL;
 }
+
+static const char *const family_names[] = {
+	[AF_INET]	= "udp4",
+	[AF_INET6]	= "udp6",
+};
 
 const char *prl_family_name(unsigned int family)
 {
-	switch (family) {
-	case AF_INET:
-		return "udp4";
-	case AF_INET6:
-		return "udp6";
-	default:
-		return "unknown";
-	}
+	return NAME_OF(family_names, family);
 }
