@@ -52,4 +52,15 @@ TEST(u64_overflow)
 	EXPECT_EQ(-ERANGE, prl_parse_u64("99999999999999999999999", 0, UINT64_MAX, &v));
 }
 
+TEST(keyword)
+{
+	static const char *const words[] = { "vni", NULL, "idle" };
+
+	EXPECT_EQ(0, prl_parse_keyword("vni", words, 3));
+	EXPECT_EQ(2, prl_parse_keyword("idle", words, 3));
+	EXPECT_EQ(-EINVAL, prl_parse_keyword("IDLE", words, 3));
+	EXPECT_EQ(-EINVAL, prl_parse_keyword("", words, 3));
+	EXPECT_EQ(-EINVAL, prl_parse_keyword("idle", words, 2));
+}
+
 TEST_HARNESS_MAIN

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "num.h"
 
@@ -50,4 +51,14 @@ int prl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 		return err;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+int prl_parse_keyword(const char *s, const char *const *words, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (words[i] && !strcmp(s, words[i]))
+			return (int)i;
+	return -EINVAL;
 }

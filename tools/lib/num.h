@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Strict number parsing for command lines and config files. */
+/* Strict number and keyword parsing for command lines and config files. */
 #ifndef PRL_NUM_H
 #define PRL_NUM_H
 
@@ -12,5 +12,14 @@
  */
 int prl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int prl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/*
+ * The index of @s in @words (@n entries, NULL ones skipped), or -EINVAL:
+ * a keyword value such as "vni|idle|bytes" into its enum.
+ */
+int prl_parse_keyword(const char *s, const char *const *words, unsigned int n);
+/* The same over a whole array of words. */
+#define PRL_PARSE_KEYWORD(s, words) \
+	prl_parse_keyword(s, words, sizeof(words) / sizeof((words)[0]))
 
 #endif /* PRL_NUM_H */

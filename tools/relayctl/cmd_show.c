@@ -41,19 +41,21 @@ struct overview {
 	size_t n_sessions, cap_sessions;
 };
 
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
+/* Append @item (@size bytes) to the array *@arr of *@n, growing it. */
+static int append(void **arr, size_t *n, size_t *cap, const void *item,
+		  size_t size)
 {
-	void *p;
-	size_t ncap;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *p = realloc(*arr, ncap * size);
 
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = ncap;
+		if (!p)
+			return -ENOMEM;
+		*arr = p;
+		*cap = ncap;
+	}
+	memcpy((char *)*arr + *n * size, item, size);
+	(*n)++;
 	return 0;
 }
 
@@ -61,22 +63,16 @@ static int add_sock(const struct prl_sock_info *s, void *arg)
 {
 	struct overview *o = arg;
 
-	if (grow((void **)&o->socks, &o->cap_socks, o->n_socks,
-		 sizeof(*o->socks)))
-		return -ENOMEM;
-	o->socks[o->n_socks++] = *s;
-	return 0;
+	return append((void **)&o->socks, &o->n_socks, &o->cap_socks, s,
+		      sizeof(*s));
 }
 
 static int add_session(const struct prl_session *s, void *arg)
 {
 	struct overview *o = arg;
 
-	if (grow((void **)&o->sessions, &o->cap_sessions, o->n_sessions,
-		 sizeof(*o->sessions)))
-		return -ENOMEM;
-	o->sessions[o->n_sessions++] = *s;
-	return 0;
+	return append((void **)&o->sessions, &o->n_sessions,
+		      &o->cap_sessions, s, sizeof(*s));
 }
 
 static void fmt_ms(char *buf, size_t len, uint64_t ms)
@@ -198,6 +194,9 @@ static void show_json(FILE *f, const struct overview *o)
 }
 
 enum show_sort { SORT_VNI, SORT_IDLE, SORT_BYTES };
+static const char *const sort_names[] = {
+	[SORT_VNI] = "vni", [SORT_IDLE] = "idle", [SORT_BYTES] = "bytes",
+};
 
 /* What the user asked for: a filter and an order. */
 struct show_args {
@@ -310,15 +309,12 @@ static int parse_show_args(struct ctl *c, int argc, char **argv,
 			   !strcmp(argv[i], "sort")) {
 			if (!v)
 				return ctl_usage_error(c, "--sort needs vni, idle or bytes");
-			if (!strcmp(v, "vni"))
-				a->sort = SORT_VNI;
-			else if (!strcmp(v, "idle"))
-				a->sort = SORT_IDLE;
-			else if (!strcmp(v, "bytes"))
-				a->sort = SORT_BYTES;
-			else
+			int sort = PRL_PARSE_KEYWORD(v, sort_names);
+
+			if (sort < 0)
 				return ctl_usage_error(c, "invalid sort '%s': expected vni, idle or bytes",
 						       v);
+			a->sort = sort;
 			i++;
 		} else {
 			return ctl_usage_error(c, "unexpected argument '%s'",

@@ -7,6 +7,11 @@
 #include "num.h"
 #include "sync.h"
 
+static const char *const role_names[] = {
+	[SYNC_ROLE_AUTO] = "auto", [SYNC_ROLE_ACTIVE] = "active",
+	[SYNC_ROLE_STANDBY] = "standby",
+};
+
 static int parse_peers(const char *s, struct relayd_sync_opts *o)
 {
 	struct prl_endpoint eps[SYNC_MAX_PEERS + 1];
@@ -64,14 +69,11 @@ int relayd_sync_setting(struct relayd_sync_opts *o, struct prl_config *rc,
 			return -EINVAL;
 		o->role = SYNC_ROLE_AUTO;
 	} else if (!strcmp(key, "role")) {
-		if (!strcmp(val, "active"))
-			o->role = SYNC_ROLE_ACTIVE;
-		else if (!strcmp(val, "standby"))
-			o->role = SYNC_ROLE_STANDBY;
-		else if (!strcmp(val, "auto"))
-			o->role = SYNC_ROLE_AUTO;
-		else
+		int role = PRL_PARSE_KEYWORD(val, role_names);
+
+		if (role < 0)
 			return -EINVAL;
+		o->role = role;
 	} else if (!strcmp(key, "refresh")) {
 		return prl_parse_u32(val, 200, 3600000, &o->refresh_ms) ? -EINVAL : 0;
 	} else if (!strcmp(key, "name")) {
