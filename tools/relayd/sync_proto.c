@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Session replication wire format (see sync_proto.h). */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -10,37 +11,52 @@
 #define EP_BOUND	0x01
 #define EP_LOCAL	0x02
 
+/* @width bytes of @v, most significant first, and back. */
+static void put_be(uint8_t *p, uint64_t v, unsigned int width)
+{
+	while (width--) {
+		p[width] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static uint64_t get_be(const uint8_t *p, unsigned int width)
+{
+	uint64_t v = 0;
+
+	while (width--)
+		v = v << 8 | *p++;
+	return v;
+}
+
 static void put_be16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	put_be(p, v, 2);
 }
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
+	put_be(p, v, 4);
 }
 
 static void put_be64(uint8_t *p, uint64_t v)
 {
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
+	put_be(p, v, 8);
 }
 
 static uint16_t get_be16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return (uint16_t)get_be(p, 2);
 }
 
 static uint32_t get_be32(const uint8_t *p)
 {
-	return (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
+	return (uint32_t)get_be(p, 4);
 }
 
 static uint64_t get_be64(const uint8_t *p)
 {
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+	return get_be(p, 8);
 }
 
 void sync_hello_put(uint8_t out[SYNC_HELLO_LEN],
@@ -153,45 +169,121 @@ int sync_put_session(uint8_t *buf, size_t *len, const struct prl_session *s)
 	return 0;
 }
 
+/*
+ * The records that are a few big-endian integers: each one's fields of
+ * struct sync_rec in wire order, with their width on the wire.
+ */
+struct int_field {
+	uint16_t off;
+	uint8_t size;		/* in struct sync_rec */
+	uint8_t width;		/* on the wire */
+};
+
+#define INT_FIELD(field, width) \
+	{ offsetof(struct sync_rec, field), \
+	  sizeof(((struct sync_rec *)0)->field), width }
+
+static const struct int_rec {
+	uint8_t n;
+	struct int_field f[3];
+} int_recs[] = {
+	[SYNC_REC_DEL] = { 3, { INT_FIELD(sess.vni, 4),
+				INT_FIELD(sess.lamport, 8),
+				INT_FIELD(sess.del_reason, 1) } },
+	[SYNC_REC_BEGIN] = { 1, { INT_FIELD(gen, 4) } },
+	[SYNC_REC_END] = { 2, { INT_FIELD(gen, 4), INT_FIELD(count, 4) } },
+	[SYNC_REC_MARK] = { 1, { INT_FIELD(clock_ms, 8) } },
+	[SYNC_REC_ACK] = { 2, { INT_FIELD(clock_ms, 8),
+				INT_FIELD(applied, 8) } },
+};
+
+/* The layout of @type if it is an integer record, else NULL. */
+static const struct int_rec *int_rec_of(enum sync_rec_type type)
+{
+	if ((unsigned int)type >= sizeof(int_recs) / sizeof(int_recs[0]) ||
+	    !int_recs[type].n)
+		return NULL;
+	return &int_recs[type];
+}
+
+static size_t int_rec_len(const struct int_rec *ir)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < ir->n; i++)
+		len += ir->f[i].width;
+	return len;
+}
+
+/* A uint32_t or uint64_t field (@size) of struct sync_rec. */
+static uint64_t load_uint(const void *field, size_t size)
+{
+	uint32_t v32;
+	uint64_t v64;
+
+	if (size == sizeof(v32)) {
+		memcpy(&v32, field, sizeof(v32));
+		return v32;
+	}
+	memcpy(&v64, field, sizeof(v64));
+	return v64;
+}
+
+static void store_uint(void *field, size_t size, uint64_t v)
+{
+	uint32_t v32 = (uint32_t)v;
+
+	memcpy(field, size == sizeof(v32) ? (void *)&v32 : (void *)&v, size);
+}
+
+/* Append @rec, an integer record. */
+static int put_ints(uint8_t *buf, size_t *len, const struct sync_rec *rec)
+{
+	const struct int_rec *ir = int_rec_of(rec->type);
+	uint8_t *p;
+	size_t i;
+
+	if (!ir)
+		return -EINVAL;
+	p = rec_start(buf, len, rec->type, int_rec_len(ir));
+	if (!p)
+		return -ENOSPC;
+	for (i = 0; i < ir->n; i++) {
+		const struct int_field *f = &ir->f[i];
+
+		put_be(p, load_uint((const uint8_t *)rec + f->off, f->size),
+		       f->width);
+		p += f->width;
+	}
+	return 0;
+}
+
 int sync_put_del(uint8_t *buf, size_t *len, uint32_t vni, uint64_t lamport,
 		 uint8_t reason)
 {
-	uint8_t *p = rec_start(buf, len, SYNC_REC_DEL, SYNC_DEL_LEN);
+	struct sync_rec r = { .type = SYNC_REC_DEL };
 
-	if (!p)
-		return -ENOSPC;
-	put_be32(p, vni);
-	put_be64(p + 4, lamport);
-	p[12] = reason;
-	return 0;
+	r.sess.vni = vni;
+	r.sess.lamport = lamport;
+	r.sess.del_reason = reason;
+	return put_ints(buf, len, &r);
 }
 
 int sync_put_gen(uint8_t *buf, size_t *len, enum sync_rec_type type,
 		 uint32_t gen, uint32_t count)
 {
-	size_t body = type == SYNC_REC_END ? SYNC_END_LEN : SYNC_GEN_LEN;
-	uint8_t *p = rec_start(buf, len, type, body);
+	struct sync_rec r = { .type = type, .gen = gen, .count = count };
 
-	if (!p)
-		return -ENOSPC;
-	put_be32(p, gen);
-	if (type == SYNC_REC_END)
-		put_be32(p + 4, count);
-	return 0;
+	return put_ints(buf, len, &r);
 }
 
 int sync_put_clock(uint8_t *buf, size_t *len, enum sync_rec_type type,
 		   uint64_t clock_ms, uint64_t applied)
 {
-	size_t body = type == SYNC_REC_ACK ? SYNC_ACK_LEN : SYNC_MARK_LEN;
-	uint8_t *p = rec_start(buf, len, type, body);
+	struct sync_rec r = { .type = type, .clock_ms = clock_ms,
+			      .applied = applied };
 
-	if (!p)
-		return -ENOSPC;
-	put_be64(p, clock_ms);
-	if (type == SYNC_REC_ACK)
-		put_be64(p + 8, applied);
-	return 0;
+	return put_ints(buf, len, &r);
 }
 
 static int get_ep(const uint8_t *p, struct prl_ep_info *ep)
@@ -230,6 +322,24 @@ static int get_name(const uint8_t *p, size_t n, char *out)
 	return 0;
 }
 
+/* The integer record of type rec->type from @body bytes at @p. */
+static int get_ints(const uint8_t *p, size_t body, struct sync_rec *rec)
+{
+	const struct int_rec *ir = int_rec_of(rec->type);
+	size_t i;
+
+	if (!ir || body != int_rec_len(ir))
+		return -EBADMSG;
+	for (i = 0; i < ir->n; i++) {
+		const struct int_field *f = &ir->f[i];
+
+		store_uint((uint8_t *)rec + f->off, f->size,
+			   get_be(p, f->width));
+		p += f->width;
+	}
+	return 0;
+}
+
 int sync_get_rec(const uint8_t *buf, size_t len, size_t *off,
 		 struct sync_rec *rec)
 {
@@ -265,28 +375,14 @@ int sync_get_rec(const uint8_t *buf, size_t len, size_t *off,
 			return -EBADMSG;
 		break;
 	case SYNC_REC_DEL:
-		if (body != SYNC_DEL_LEN)
+		if (get_ints(p, body, rec))
 			return -EBADMSG;
-		rec->sess.vni = get_be32(p);
-		rec->sess.lamport = get_be64(p + 4);
-		rec->sess.del_reason = p[12];
 		break;
 	case SYNC_REC_BEGIN:
 	case SYNC_REC_END:
-		if (body != (rec->type == SYNC_REC_END ? SYNC_END_LEN : SYNC_GEN_LEN))
-			return -EBADMSG;
-		rec->gen = get_be32(p);
-		if (rec->type == SYNC_REC_END)
-			rec->count = get_be32(p + 4);
-		return 1;
 	case SYNC_REC_MARK:
 	case SYNC_REC_ACK:
-		if (body != (rec->type == SYNC_REC_ACK ? SYNC_ACK_LEN : SYNC_MARK_LEN))
-			return -EBADMSG;
-		rec->clock_ms = get_be64(p);
-		if (rec->type == SYNC_REC_ACK)
-			rec->applied = get_be64(p + 8);
-		return 1;
+		return get_ints(p, body, rec) ?: 1;
 	default:
 		return -EBADMSG;
 	}
