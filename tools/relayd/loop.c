@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmsg.h"
+#include "fd.h"
 #include "relayd.h"
 
 enum handler_kind {
@@ -39,14 +40,12 @@ static struct relayd_handler *add_handler(struct relayd *rd,
 					  enum handler_kind kind, int fd)
 {
 	struct relayd_handler *h = calloc(1, sizeof(*h));
-	struct epoll_event ev = { .events = EPOLLIN };
 
 	if (!h)
 		return NULL;
 	h->kind = kind;
 	h->fd = fd;
-	ev.data.ptr = h;
-	if (epoll_ctl(rd->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+	if (prl_epoll_watch(rd->epfd, fd, h)) {
 		free(h);
 		return NULL;
 	}
@@ -103,13 +102,9 @@ void relayd_loop_fini(struct relayd *rd)
 		free(h);
 	}
 	rd->handlers = NULL;
-	if (rd->timerfd >= 0)
-		close(rd->timerfd);
-	if (rd->sigfd >= 0)
-		close(rd->sigfd);
-	if (rd->epfd >= 0)
-		close(rd->epfd);
-	rd->epfd = rd->sigfd = rd->timerfd = -1;
+	prl_close_fd(&rd->timerfd);
+	prl_close_fd(&rd->sigfd);
+	prl_close_fd(&rd->epfd);
 	free(rd->rxbuf);
 	rd->rxbuf = NULL;
 }

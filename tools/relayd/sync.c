@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "keyfile.h"
 #include "sync_int.h"
 
@@ -78,14 +79,42 @@ static struct sync_conn **conn_slot(struct relayd_sync *s, struct sync_conn **co
 	return NULL;
 }
 
+/*
+ * The events of one epoll_wait() on a thread's set: connections in
+ * @conns, and @own, whose events @on_own handles. False: stop the thread.
+ */
+static bool dispatch(struct relayd_sync *s, const struct epoll_event *evs,
+		     int n, struct sync_conn **conns, void *own,
+		     void (*on_own)(struct relayd_sync *s))
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		void *p = evs[i].data.ptr;
+		struct sync_conn **slot;
+
+		if (p == &s->stopfd)
+			return false;
+		if (p == own) {
+			on_own(s);
+			continue;
+		}
+		slot = conn_slot(s, conns, p);
+		if (slot)
+			conn_event(s, slot);
+	}
+	return true;
+}
+
+/* Outgoing connections and the session events, and the tick. */
 static void *push_thread(void *arg)
 {
 	struct relayd_sync *s = arg;
 	struct epoll_event evs[16];
 	uint64_t next_tick = 0;
-	int n, i, tmo;
+	int n, tmo;
 
-	for (;;) {
+	do {
 		uint64_t now = sync_now_ms();
 
 		if (now >= next_tick) {
@@ -94,55 +123,21 @@ static void *push_thread(void *arg)
 		}
 		tmo = (int)(next_tick - now);
 		n = epoll_wait(s->push_ep, evs, 16, tmo < 0 ? 0 : tmo);
-		for (i = 0; i < n; i++) {
-			void *p = evs[i].data.ptr;
-			struct sync_conn **slot;
-
-			if (p == &s->stopfd)
-				return NULL;
-			if (p == &s->ev) {
-				sync_events_readable(s);
-				continue;
-			}
-			slot = conn_slot(s, s->out, p);
-			if (slot)
-				conn_event(s, slot);
-		}
-	}
+	} while (dispatch(s, evs, n, s->out, &s->ev, sync_events_readable));
 	return NULL;
 }
 
+/* Incoming connections and the listener. */
 static void *install_thread(void *arg)
 {
 	struct relayd_sync *s = arg;
 	struct epoll_event evs[16];
-	int n, i;
+	int n;
 
-	for (;;) {
+	do {
 		n = epoll_wait(s->install_ep, evs, 16, -1);
-		for (i = 0; i < n; i++) {
-			void *p = evs[i].data.ptr;
-			struct sync_conn **slot;
-
-			if (p == &s->stopfd)
-				return NULL;
-			if (p == &s->lfd) {
-				sync_accept_one(s);
-				continue;
-			}
-			slot = conn_slot(s, s->in, p);
-			if (slot)
-				conn_event(s, slot);
-		}
-	}
+	} while (dispatch(s, evs, n, s->in, &s->lfd, sync_accept_one));
 	return NULL;
-}
-
-static int watch(int epfd, int fd, void *tag)
-{
-	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = tag };
-
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
 }
 
 static int open_listener(struct relayd_sync *s)
@@ -258,13 +253,13 @@ int relayd_sync_start(struct relayd_sync **out, const struct relayd_sync_opts *o
 		goto fail;
 	}
 	/* the eventfd stays readable once written: it stops both threads */
-	err = watch(s->push_ep, s->stopfd, &s->stopfd);
+	err = prl_epoll_watch(s->push_ep, s->stopfd, &s->stopfd);
 	if (!err)
-		err = watch(s->install_ep, s->stopfd, &s->stopfd);
+		err = prl_epoll_watch(s->install_ep, s->stopfd, &s->stopfd);
 	if (!err)
-		err = watch(s->install_ep, s->lfd, &s->lfd);
+		err = prl_epoll_watch(s->install_ep, s->lfd, &s->lfd);
 	if (!err)
-		err = watch(s->push_ep, prl_events_fd(&s->ev), &s->ev);
+		err = prl_epoll_watch(s->push_ep, prl_events_fd(&s->ev), &s->ev);
 	if (err)
 		goto fail;
 	sync_update_role(s);
@@ -329,14 +324,10 @@ void relayd_sync_stop(struct relayd_sync *s)
 	free(s->reqs);
 	if (s->nl_batch_open)
 		prl_nl_close(&s->nl_batch);
-	if (s->lfd >= 0)
-		close(s->lfd);
-	if (s->push_ep >= 0)
-		close(s->push_ep);
-	if (s->install_ep >= 0)
-		close(s->install_ep);
-	if (s->stopfd >= 0)
-		close(s->stopfd);
+	prl_close_fd(&s->lfd);
+	prl_close_fd(&s->push_ep);
+	prl_close_fd(&s->install_ep);
+	prl_close_fd(&s->stopfd);
 	sodium_memzero(s->key, sizeof(s->key));
 	free(s);
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "sync_int.h"
 
 uint64_t sync_now_ms(void)
@@ -220,7 +221,6 @@ static struct sync_conn *conn_new(struct relayd_sync *s, int fd, bool initiator,
 				  unsigned int peer, int epfd, int *err)
 {
 	struct sync_conn *c = calloc(1, sizeof(*c));
-	struct epoll_event ee = { .events = EPOLLIN };
 
 	*err = -ENOMEM;
 	if (!c)
@@ -232,9 +232,8 @@ static struct sync_conn *conn_new(struct relayd_sync *s, int fd, bool initiator,
 	*err = set_timeouts(fd);
 	if (!*err)
 		*err = conn_handshake(s, c);
-	ee.data.ptr = c;
-	if (!*err && epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee))
-		*err = -errno;
+	if (!*err)
+		*err = prl_epoll_watch(epfd, fd, c);
 	if (*err) {
 		sodium_memzero(c, sizeof(*c));
 		free(c);
