@@ -19,7 +19,7 @@ static int config_get(struct prl_cli *cli, int argc, char **argv)
 	err = prl_config_get(&c->nl, &cfg);
 	if (err)
 		return ctl_kernel_error(c, err);
-	out_config(c, &cfg);
+	ctl_print(c, NULL, &ctl_out_config, &cfg);
 	return EXIT_OK;
 }
 

@@ -156,7 +156,7 @@ static void print_description(struct ctl *c, const struct prl_session *s,
 		prl_json_obj_end(&j);
 		return;
 	}
-	out_session(c, s);
+	ctl_print(c, NULL, &ctl_out_session, s);
 	fprintf(f, "  server-key %s\n",
 		have_key ? prl_key_fmt(cfg->server_key, key) : "none");
 	fprintf(f, "  client-keys %s", prl_key_fmt(s->key0, key));
@@ -322,29 +322,17 @@ static int session_get(struct prl_cli *cli, int argc, char **argv)
 			  prl_session_get(&c->nl, id.vni, &s);
 	if (err)
 		return ctl_kernel_error(c, err);
-	out_session(c, &s);
+	ctl_print(c, NULL, &ctl_out_session, &s);
 	return EXIT_OK;
-}
-
-static int list_one(const struct prl_session *s, void *arg)
-{
-	struct ctl_list *l = arg;
-
-	if (l->c->cli.json)
-		out_session_json(&l->j, s);
-	else
-		out_session(l->c, s);
-	return 0;
 }
 
 static int session_list(struct prl_cli *cli, int argc, char **argv)
 {
 	struct ctl_list l;
-	int rc = ctl_list_begin(&l, ctl_of(cli), argc, argv);
+	int rc = ctl_list_begin(&l, ctl_of(cli), &ctl_out_session, argc, argv);
 
-	if (rc)
-		return rc;
-	return ctl_list_end(&l, prl_session_dump(&l.c->nl, list_one, &l));
+	return rc ?: ctl_list_end(&l, prl_session_dump(&l.c->nl,
+						       ctl_list_session, &l));
 }
 
 static int session_flush(struct prl_cli *cli, int argc, char **argv)

@@ -2,25 +2,13 @@
 /* relayctl socket list|detach */
 #include "relayctl.h"
 
-static int list_one(const struct prl_sock_info *s, void *arg)
-{
-	struct ctl_list *l = arg;
-
-	if (l->c->cli.json)
-		out_sock_json(&l->j, s);
-	else
-		out_sock(l->c, s);
-	return 0;
-}
-
 static int socket_list(struct prl_cli *cli, int argc, char **argv)
 {
 	struct ctl_list l;
-	int rc = ctl_list_begin(&l, ctl_of(cli), argc, argv);
+	int rc = ctl_list_begin(&l, ctl_of(cli), &ctl_out_sock, argc, argv);
 
-	if (rc)
-		return rc;
-	return ctl_list_end(&l, prl_sock_dump(&l.c->nl, list_one, &l));
+	return rc ?: ctl_list_end(&l, prl_sock_dump(&l.c->nl, ctl_list_sock,
+						    &l));
 }
 
 static int socket_detach(struct prl_cli *cli, int argc, char **argv)

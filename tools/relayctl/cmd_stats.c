@@ -52,6 +52,6 @@ int cmd_stats(struct prl_cli *cli, int argc, char **argv)
 			return ctl_error(c, "write error");
 		return EXIT_OK;
 	}
-	out_stats(c, &st);
+	ctl_print(c, NULL, &ctl_out_stats, &st);
 	return EXIT_OK;
 }

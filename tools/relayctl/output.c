@@ -18,9 +18,27 @@ const char *out_short_key(const uint8_t *key, char buf[20])
 	return buf;
 }
 
-int ctl_list_begin(struct ctl_list *l, struct ctl *c, int argc, char **argv)
+void ctl_print(struct ctl *c, struct prl_json *j, const struct ctl_out *o,
+	       const void *obj)
+{
+	struct prl_json own;
+
+	if (!c->cli.json) {
+		o->text(c->out, obj);
+		return;
+	}
+	if (!j) {
+		prl_json_init(&own, c->out);
+		j = &own;
+	}
+	o->json(j, obj);
+}
+
+int ctl_list_begin(struct ctl_list *l, struct ctl *c, const struct ctl_out *o,
+		   int argc, char **argv)
 {
 	l->c = c;
+	l->out = o;
 	if (argc)
 		return ctl_usage_error(c, "unexpected argument '%s'", argv[0]);
 	if (ctl_nl(c))
@@ -36,6 +54,22 @@ int ctl_list_end(struct ctl_list *l, int err)
 	if (l->c->cli.json)
 		prl_json_arr_end(&l->j);
 	return err < 0 ? ctl_kernel_error(l->c, err) : EXIT_OK;
+}
+
+int ctl_list_sock(const struct prl_sock_info *s, void *arg)
+{
+	struct ctl_list *l = arg;
+
+	ctl_print(l->c, &l->j, l->out, s);
+	return 0;
+}
+
+int ctl_list_session(const struct prl_session *s, void *arg)
+{
+	struct ctl_list *l = arg;
+
+	ctl_print(l->c, &l->j, l->out, s);
+	return 0;
 }
 
 /* ---- sessions ---- */
@@ -85,19 +119,12 @@ void out_session_json(struct prl_json *j, const struct prl_session *s)
 	prl_json_obj_end(j);
 }
 
-void out_session(struct ctl *c, const struct prl_session *s)
+static void session_text(FILE *f, const void *obj)
 {
+	const struct prl_session *s = obj;
 	char key[PRL_KEY_HEXLEN], buf[PRL_ENDPOINT_STRLEN];
-	FILE *f = c->out;
 	int i;
 
-	if (c->cli.json) {
-		struct prl_json j;
-
-		prl_json_init(&j, f);
-		out_session_json(&j, s);
-		return;
-	}
 	fprintf(f, "vni %" PRIu32 "\n", s->vni);
 	fprintf(f, "  key0 %s\n", prl_key_fmt(s->key0, key));
 	fprintf(f, "  key1 %s\n", prl_key_fmt(s->key1, key));
@@ -117,6 +144,13 @@ void out_session(struct ctl *c, const struct prl_session *s)
 	}
 }
 
+static void session_json(struct prl_json *j, const void *obj)
+{
+	out_session_json(j, obj);
+}
+
+const struct ctl_out ctl_out_session = { session_text, session_json };
+
 /* ---- sockets ---- */
 
 void out_sock_json(struct prl_json *j, const struct prl_sock_info *s)
@@ -135,35 +169,58 @@ void out_sock_json(struct prl_json *j, const struct prl_sock_info *s)
 	prl_json_obj_end(j);
 }
 
-void out_sock(struct ctl *c, const struct prl_sock_info *s)
+static void sock_text(FILE *f, const void *obj)
 {
+	const struct prl_sock_info *s = obj;
 	char buf[PRL_ENDPOINT_STRLEN];
 
-	if (c->cli.json) {
-		struct prl_json j;
-
-		prl_json_init(&j, c->out);
-		out_sock_json(&j, s);
-		return;
-	}
-	fprintf(c->out, "socket %" PRIu32 " %s %s rx_packets %" PRIu64 "\n",
+	fprintf(f, "socket %" PRIu32 " %s %s rx_packets %" PRIu64 "\n",
 		s->id, prl_family_name(s->family),
 		prl_endpoint_fmt(&s->local, buf, sizeof(buf)), s->rx_packets);
 }
 
+static void sock_json(struct prl_json *j, const void *obj)
+{
+	out_sock_json(j, obj);
+}
+
+const struct ctl_out ctl_out_sock = { sock_text, sock_json };
+
 /* ---- stats ---- */
 
-static void reasons_json(struct prl_json *j, const char *key,
-			 const char *const *names, const uint64_t *v,
-			 unsigned int n)
+/* The counters by reason: their title, names and place in prl_stats. */
+static const struct reason_group {
+	const char *title;
+	const char *const *names;
+	size_t off;
+	unsigned int n;
+} reason_groups[] = {
+#define GROUP(title, names, field) \
+	{ title, names, offsetof(struct prl_stats, field), \
+	  ARRAY_SIZE(((struct prl_stats *)0)->field) }
+	GROUP("dropped", prelay_drop_names, dropped),
+	GROUP("passed", prelay_pass_names, passed),
+	GROUP("deleted", prelay_del_names, deleted),
+#undef GROUP
+};
+
+static const uint64_t *group_counters(const struct reason_group *g,
+				      const struct prl_stats *st)
 {
+	return (const uint64_t *)((const char *)st + g->off);
+}
+
+static void reasons_json(struct prl_json *j, const struct reason_group *g,
+			 const struct prl_stats *st)
+{
+	const uint64_t *v = group_counters(g, st);
 	unsigned int i;
 
-	prl_json_key(j, key);
+	prl_json_key(j, g->title);
 	prl_json_obj_begin(j);
-	for (i = 1; i < n; i++)
-		if (names[i])
-			prl_json_kv_u64(j, names[i], v[i]);
+	for (i = 1; i < g->n; i++)
+		if (g->names[i])
+			prl_json_kv_u64(j, g->names[i], v[i]);
 	prl_json_obj_end(j);
 }
 
@@ -192,39 +249,28 @@ void out_stats_json(struct prl_json *j, const struct prl_stats *st)
 	prl_json_kv_u64(j, "created", st->sessions_created);
 	prl_json_obj_end(j);
 	prl_json_kv_u64(j, "sockets", st->sockets);
-	reasons_json(j, "dropped", prelay_drop_names, st->dropped,
-		     ARRAY_SIZE(st->dropped));
-	reasons_json(j, "passed", prelay_pass_names, st->passed,
-		     ARRAY_SIZE(st->passed));
-	reasons_json(j, "deleted", prelay_del_names, st->deleted,
-		     ARRAY_SIZE(st->deleted));
+	for (i = 0; i < ARRAY_SIZE(reason_groups); i++)
+		reasons_json(j, &reason_groups[i], st);
 	prl_json_obj_end(j);
 }
 
-static void reasons_human(FILE *f, const char *title,
-			  const char *const *names, const uint64_t *v,
-			  unsigned int n)
+static void reasons_human(FILE *f, const struct reason_group *g,
+			  const struct prl_stats *st)
 {
+	const uint64_t *v = group_counters(g, st);
 	unsigned int i;
 
-	fprintf(f, "%s:\n", title);
-	for (i = 1; i < n; i++)
-		if (names[i])
-			fprintf(f, "  %-12s %" PRIu64 "\n", names[i], v[i]);
+	fprintf(f, "%s:\n", g->title);
+	for (i = 1; i < g->n; i++)
+		if (g->names[i])
+			fprintf(f, "  %-12s %" PRIu64 "\n", g->names[i], v[i]);
 }
 
-void out_stats(struct ctl *c, const struct prl_stats *st)
+static void stats_text(FILE *f, const void *obj)
 {
-	FILE *f = c->out;
+	const struct prl_stats *st = obj;
 	unsigned int i;
 
-	if (c->cli.json) {
-		struct prl_json j;
-
-		prl_json_init(&j, f);
-		out_stats_json(&j, st);
-		return;
-	}
 	fprintf(f, "forwarded:\n");
 	for (i = 0; i < 4; i++)
 		fprintf(f, "  %s_%s    packets %" PRIu64 " bytes %" PRIu64 "\n",
@@ -235,13 +281,16 @@ void out_stats(struct ctl *c, const struct prl_stats *st)
 		st->sessions_connecting, st->sessions_open,
 		st->sessions_created);
 	fprintf(f, "sockets:\n  attached     %" PRIu32 "\n", st->sockets);
-	reasons_human(f, "dropped", prelay_drop_names, st->dropped,
-		      ARRAY_SIZE(st->dropped));
-	reasons_human(f, "passed", prelay_pass_names, st->passed,
-		      ARRAY_SIZE(st->passed));
-	reasons_human(f, "deleted", prelay_del_names, st->deleted,
-		      ARRAY_SIZE(st->deleted));
+	for (i = 0; i < ARRAY_SIZE(reason_groups); i++)
+		reasons_human(f, &reason_groups[i], st);
 }
+
+static void stats_json(struct prl_json *j, const void *obj)
+{
+	out_stats_json(j, obj);
+}
+
+const struct ctl_out ctl_out_stats = { stats_text, stats_json };
 
 /* ---- config ---- */
 
@@ -301,20 +350,13 @@ void out_config_json(struct prl_json *j, const struct prl_config *cfg)
 	prl_json_obj_end(j);
 }
 
-void out_config(struct ctl *c, const struct prl_config *cfg)
+static void config_text(FILE *f, const void *obj)
 {
+	const struct prl_config *cfg = obj;
 	char buf[PRL_ENDPOINT_STRLEN > PRL_KEY_HEXLEN ? PRL_ENDPOINT_STRLEN :
 						     PRL_KEY_HEXLEN];
-	FILE *f = c->out;
 	unsigned int i;
 
-	if (c->cli.json) {
-		struct prl_json j;
-
-		prl_json_init(&j, f);
-		out_config_json(&j, cfg);
-		return;
-	}
 	for (i = 0; i < ARRAY_SIZE(cfg_scalars); i++)
 		if (cfg->mask & cfg_scalars[i].bit)
 			fprintf(f, "%s %" PRIu32 "\n", cfg_scalars[i].human,
@@ -332,3 +374,10 @@ void out_config(struct ctl *c, const struct prl_config *cfg)
 			prl_endpoint_fmt(&cfg->static_eps[i], buf, sizeof(buf)));
 	fputc('\n', f);
 }
+
+static void config_json(struct prl_json *j, const void *obj)
+{
+	out_config_json(j, obj);
+}
+
+const struct ctl_out ctl_out_config = { config_text, config_json };

@@ -43,6 +43,19 @@ int ctl_arg_u32(struct ctl *c, const char *what, const char *s,
 
 /* ---- output.c ---- */
 
+/* How an object is printed: a text block or (-j) a JSON value. */
+struct ctl_out {
+	void (*text)(FILE *f, const void *obj);
+	void (*json)(struct prl_json *j, const void *obj);
+};
+
+extern const struct ctl_out ctl_out_session, ctl_out_sock, ctl_out_stats,
+	ctl_out_config;
+
+/* Print @obj as @o says; JSON into @j, or a document of its own (@j NULL). */
+void ctl_print(struct ctl *c, struct prl_json *j, const struct ctl_out *o,
+	       const void *obj);
+
 /*
  * A list command: no arguments, then one object after another, as blocks
  * or (-j) one JSON array. ctl_list_begin() returns 0 or an exit code;
@@ -51,20 +64,21 @@ int ctl_arg_u32(struct ctl *c, const char *what, const char *s,
 struct ctl_list {
 	struct ctl *c;
 	struct prl_json j;
+	const struct ctl_out *out;
 };
 
-int ctl_list_begin(struct ctl_list *l, struct ctl *c, int argc, char **argv);
+int ctl_list_begin(struct ctl_list *l, struct ctl *c, const struct ctl_out *o,
+		   int argc, char **argv);
 int ctl_list_end(struct ctl_list *l, int err);
+/* Dump callbacks: print the object into the ctl_list @arg. */
+int ctl_list_sock(const struct prl_sock_info *s, void *arg);
+int ctl_list_session(const struct prl_session *s, void *arg);
 
-void out_session(struct ctl *c, const struct prl_session *s);
 void out_session_json(struct prl_json *j, const struct prl_session *s);
 /* The members of out_session_json()'s object, for objects that add more. */
 void out_session_fields(struct prl_json *j, const struct prl_session *s);
-void out_sock(struct ctl *c, const struct prl_sock_info *s);
 void out_sock_json(struct prl_json *j, const struct prl_sock_info *s);
-void out_stats(struct ctl *c, const struct prl_stats *st);
 void out_stats_json(struct prl_json *j, const struct prl_stats *st);
-void out_config(struct ctl *c, const struct prl_config *cfg);
 void out_config_json(struct prl_json *j, const struct prl_config *cfg);
 /* "d:0123456789abcdef": the first 8 bytes of a key, like Tailscale. */
 const char *out_short_key(const uint8_t *key, char buf[20]);
