@@ -5,7 +5,9 @@
  * getopt_long (ranges, aliases, 'given' flags, raw text, parsers, errors).
  */
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -135,6 +137,8 @@ struct opts {
 	bool flag;
 	int verbose;
 	int where;
+	uint8_t key[32];
+	struct sockaddr_storage relay, local;
 };
 
 static int parse_where(struct prl_cli *cli, const char *what, const char *arg,
@@ -160,6 +164,9 @@ static const struct prl_cli_opt table[] = {
 	{ ROW("where", 'w', PRL_OPT_PARSE, where),
 	  .text = PRL_OPT_SEEN(struct opts, where_s), .what = "place",
 	  .parse = parse_where },
+	{ ROW("key", 'k', PRL_OPT_KEY, key), .what = "key" },
+	{ ROW("relay", 'r', PRL_OPT_ENDPOINT, relay), .what = "relay" },
+	{ ROW("local", 'l', PRL_OPT_LOCAL, local), .what = "local address" },
 	{ 0 },
 };
 
@@ -232,6 +239,37 @@ TEST(table_getopt_count_no_json)
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-j", NULL }));
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "--json", NULL }));
 	EXPECT_FALSE(cli.json);
+}
+
+/* The key, endpoint and local address kinds. */
+TEST(table_getopt_addresses)
+{
+	static const char key[] =
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	struct prl_cli cli = { .prog = &prog, .cmd = "x" };
+	const struct sockaddr_in *relay;
+	const struct sockaddr_in6 *local;
+	struct opts o;
+
+	EXPECT_EQ(7, getopt_on(&cli, &o, (const char *[]){ "x", "-k", key, "--relay", "192.0.2.1:7", "-l", "::1", NULL }));
+	EXPECT_EQ(0x00, o.key[0]);
+	EXPECT_EQ(0xff, o.key[31]);
+	relay = (const struct sockaddr_in *)&o.relay;
+	EXPECT_EQ(AF_INET, relay->sin_family);
+	EXPECT_EQ(htons(7), relay->sin_port);
+	local = (const struct sockaddr_in6 *)&o.local;
+	EXPECT_EQ(AF_INET6, local->sin6_family);
+	EXPECT_EQ(0, local->sin6_port);
+	/* a local address may give port 0, a relay may not */
+	EXPECT_EQ(3, getopt_on(&cli, &o, (const char *[]){ "x", "-l", "192.0.2.1:0", NULL }));
+	EXPECT_EQ(AF_INET, o.local.ss_family);
+	EXPECT_EQ(3, getopt_on(&cli, &o, (const char *[]){ "x", "-l", "[::1]:53", NULL }));
+	EXPECT_EQ(htons(53), ((const struct sockaddr_in6 *)&o.local)->sin6_port);
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-r", "192.0.2.1:0", NULL }));
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-r", "192.0.2.1", NULL }));
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-l", "nowhere", NULL }));
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-k", "0011", NULL }));
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-k", "zz112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", NULL }));
 }
 
 TEST(table_getopt_help)

@@ -214,26 +214,25 @@ bool prl_endpoint_equal(const struct prl_endpoint *a,
 int prl_endpoint_to_sockaddr(const struct prl_endpoint *ep,
 			    struct sockaddr_storage *ss, socklen_t *sslen)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (ep->addr.family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 
-		sin->sin_family = AF_INET;
+	memset(ss, 0, sizeof(*ss));
+	switch (ep->addr.family) {
+	case AF_INET:
 		sin->sin_port = htons(ep->port);
 		sin->sin_addr = ep->addr.u.v4;
-		*sslen = sizeof(*sin);
-		return 0;
-	}
-	if (ep->addr.family == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
+		break;
+	case AF_INET6:
 		sin6->sin6_port = htons(ep->port);
 		sin6->sin6_addr = ep->addr.u.v6;
-		*sslen = sizeof(*sin6);
-		return 0;
+		break;
+	default:
+		return -EAFNOSUPPORT;
 	}
-	return -EAFNOSUPPORT;
+	ss->ss_family = ep->addr.family;
+	*sslen = prl_sockaddr_len(ep->addr.family);
+	return 0;
 }
 
 int prl_endpoint_from_sockaddr(const struct sockaddr *sa, socklen_t salen,

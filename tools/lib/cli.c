@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "num.h"
 
@@ -235,6 +236,25 @@ int prl_cli_main(struct prl_cli *cli, const struct prl_cli_prog *prog,
 
 /* ---- table-driven options ---- */
 
+/*
+ * ADDR:PORT into @ss; with @local also ADDR alone or port 0 (a local
+ * address to bind to). 0 or -EINVAL.
+ */
+static int parse_sockaddr(const char *s, bool local,
+			  struct sockaddr_storage *ss)
+{
+	struct prl_endpoint ep;
+	socklen_t len;
+
+	if (local ? prl_endpoint_parse_local(s, &ep) :
+		    prl_endpoint_parse(s, &ep)) {
+		if (!local || prl_addr_parse(s, &ep.addr))
+			return -EINVAL;
+		ep.port = 0;
+	}
+	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
+}
+
 static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 		 const char *arg, char *dst)
 {
@@ -260,6 +280,20 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 			*(uint32_t *)field = v;
 		else
 			*(int *)field = (int)v;
+		break;
+	case PRL_OPT_KEY:
+		if (prl_key_parse(arg, field))
+			return prl_cli_usage_error(cli, "invalid %s '%s': expected %d hex digits",
+						   o->what, arg,
+						   2 * PEER_RELAY_KEY_LEN);
+		break;
+	case PRL_OPT_ENDPOINT:
+	case PRL_OPT_LOCAL:
+		if (parse_sockaddr(arg, o->kind == PRL_OPT_LOCAL, field))
+			return prl_cli_usage_error(cli, "invalid %s '%s': expected %s",
+						   o->what, arg,
+						   o->kind == PRL_OPT_LOCAL ?
+						   "ADDR[:PORT]" : "ADDR:PORT");
 		break;
 	case PRL_OPT_PARSE:
 		return o->parse(cli, o->what, arg, field);

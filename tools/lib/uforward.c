@@ -249,39 +249,28 @@ void uf_reclaim(struct uf_engine *e)
 static struct uf_ep *uf_ep_new(const struct sockaddr_storage *ss,
 			       const struct sockaddr_storage *local)
 {
+	struct prl_endpoint remote, from;
 	struct uf_ep *ep;
 
 	if (!ss || (ss->ss_family != AF_INET && ss->ss_family != AF_INET6))
 		return NULL;
 	if (local && local->ss_family && local->ss_family != ss->ss_family)
 		return NULL;
+	if (prl_endpoint_from_sockaddr((const struct sockaddr *)ss,
+				       sizeof(*ss), &remote))
+		return NULL;
 	ep = calloc(1, sizeof(*ep));
 	if (!ep)
 		return NULL;
 	ep->family = ss->ss_family;
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const void *)ss;
-
-		ep->port = s4->sin_port;
-		memcpy(ep->addr, &s4->sin_addr, 4);
-		ep->salen = sizeof(*s4);
-		if (local && local->ss_family) {
-			ep->has_local = true;
-			memcpy(ep->local,
-			       &((const struct sockaddr_in *)local)->sin_addr, 4);
-		}
-	} else {
-		const struct sockaddr_in6 *s6 = (const void *)ss;
-
-		ep->port = s6->sin6_port;
-		memcpy(ep->addr, &s6->sin6_addr, 16);
-		ep->salen = sizeof(*s6);
-		if (local && local->ss_family) {
-			ep->has_local = true;
-			memcpy(ep->local,
-			       &((const struct sockaddr_in6 *)local)->sin6_addr,
-			       16);
-		}
+	ep->port = htons(remote.port);
+	memcpy(ep->addr, remote.addr.u.raw, prl_addr_len(&remote.addr));
+	ep->salen = prl_sockaddr_len(ss->ss_family);
+	if (local && local->ss_family &&
+	    !prl_endpoint_from_sockaddr((const struct sockaddr *)local,
+					sizeof(*local), &from)) {
+		ep->has_local = true;
+		memcpy(ep->local, from.addr.u.raw, prl_addr_len(&from.addr));
 	}
 	memcpy(&ep->sa, ss, ep->salen);
 	return ep;

@@ -90,61 +90,6 @@ int rcli_open(struct rcli *r, const struct rcli_opts *o, struct prl_rc *c,
 	return err ? rcli_fail(r, err, "socket") : 0;
 }
 
-static int parse_ep(struct prl_cli *cli, const char *what, const char *s,
-		    void *field)
-{
-	struct sockaddr_storage *ss = field;
-	struct prl_endpoint ep;
-	socklen_t len;
-
-	if (prl_endpoint_parse(s, &ep) ||
-	    prl_endpoint_to_sockaddr(&ep, ss, &len))
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
-					   what, s);
-	return 0;
-}
-
-static int parse_local(struct prl_cli *cli, const char *what, const char *s,
-		       void *field)
-{
-	struct sockaddr_storage *ss = field;
-	struct prl_endpoint ep;
-	char buf[PRL_ENDPOINT_STRLEN];
-	socklen_t len;
-	size_t n;
-
-	/* a local address may have port 0 or none at all */
-	if (!prl_endpoint_parse(s, &ep) &&
-	    !prl_endpoint_to_sockaddr(&ep, ss, &len))
-		return 0;
-	if (!prl_addr_parse(s, &ep.addr)) {
-		ep.port = 0;
-		if (!prl_endpoint_to_sockaddr(&ep, ss, &len))
-			return 0;
-	}
-	n = strlen(s);
-	if (n > 2 && n < sizeof(buf) && !strcmp(s + n - 2, ":0")) {
-		memcpy(buf, s, n - 2);
-		buf[n - 2] = '\0';
-		if (!prl_addr_parse(buf, &ep.addr)) {
-			ep.port = 0;
-			if (!prl_endpoint_to_sockaddr(&ep, ss, &len))
-				return 0;
-		}
-	}
-	return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR[:PORT]",
-				   what, s);
-}
-
-static int parse_key(struct prl_cli *cli, const char *what, const char *s,
-		     void *key)
-{
-	if (prl_key_from_hex(s, key))
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected 64 hex digits",
-					   what, s);
-	return 0;
-}
-
 static int parse_proto(struct prl_cli *cli, const char *what, const char *s,
 		       void *field)
 {
@@ -234,25 +179,23 @@ int rcli_ep_peer(struct rcli *r, const struct rcli_opts *o,
 #define U32(lo, hi)	.min = (lo), .max = (hi)
 
 static const struct prl_cli_opt rcli_opts[] = {
-	{ ROW("relay", 'r', PRL_OPT_PARSE, relay), .text = SEEN(relay_s),
-	  .what = "relay", .parse = parse_ep },
-	{ ROW("relay-b", 0, PRL_OPT_PARSE, relay_b),
-	  .text = SEEN(relay_b_s), .what = "relay-b", .parse = parse_ep },
-	{ ROW("local", 'l', PRL_OPT_PARSE, local), .text = SEEN(local_s),
-	  .what = "local address", .parse = parse_local },
-	{ ROW("local-a", 0, PRL_OPT_PARSE, local), .text = SEEN(local_s),
-	  .what = "local address", .parse = parse_local },
-	{ ROW("local-b", 0, PRL_OPT_PARSE, local_b),
-	  .text = SEEN(local_b_s), .what = "local-b address",
-	  .parse = parse_local },
+	{ ROW("relay", 'r', PRL_OPT_ENDPOINT, relay), .text = SEEN(relay_s),
+	  .what = "relay" },
+	{ ROW("relay-b", 0, PRL_OPT_ENDPOINT, relay_b),
+	  .text = SEEN(relay_b_s), .what = "relay-b" },
+	{ ROW("local", 'l', PRL_OPT_LOCAL, local), .text = SEEN(local_s),
+	  .what = "local address" },
+	{ ROW("local-a", 0, PRL_OPT_LOCAL, local), .text = SEEN(local_s),
+	  .what = "local address" },
+	{ ROW("local-b", 0, PRL_OPT_LOCAL, local_b),
+	  .text = SEEN(local_b_s), .what = "local-b address" },
 	{ ROW("key", 'k', PRL_OPT_STR, key_file) },
 	{ ROW("key-a", 0, PRL_OPT_STR, key_file) },
 	{ ROW("key-b", 0, PRL_OPT_STR, key_b_file) },
-	{ ROW("server-key", 's', PRL_OPT_PARSE, server_key),
-	  .seen = SEEN(have_server_key), .what = "server key",
-	  .parse = parse_key },
-	{ ROW("peer", 'p', PRL_OPT_PARSE, peer), .seen = SEEN(have_peer),
-	  .what = "peer key", .parse = parse_key },
+	{ ROW("server-key", 's', PRL_OPT_KEY, server_key),
+	  .seen = SEEN(have_server_key), .what = "server key" },
+	{ ROW("peer", 'p', PRL_OPT_KEY, peer), .seen = SEEN(have_peer),
+	  .what = "peer key" },
 	{ ROW("vni", 0, PRL_OPT_U32, vni), .seen = SEEN(have_vni),
 	  .what = "VNI", U32(1, PRL_GENEVE_VNI_MASK) },
 	{ ROW("allocate", 0, PRL_OPT_FLAG, allocate) },

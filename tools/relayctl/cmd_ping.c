@@ -120,19 +120,6 @@ static int parse_relay(const char *s, struct sockaddr_storage *ss)
 	return 0;
 }
 
-static int parse_local(const char *s, struct sockaddr_storage *ss)
-{
-	struct prl_endpoint ep;
-	socklen_t len;
-
-	if (!prl_endpoint_parse(s, &ep))
-		return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
-	if (prl_addr_parse(s, &ep.addr))
-		return -EINVAL;
-	ep.port = 0;
-	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
-}
-
 static int opt_relay(struct prl_cli *cli, const char *what, const char *arg,
 		     void *field)
 {
@@ -140,20 +127,6 @@ static int opt_relay(struct prl_cli *cli, const char *what, const char *arg,
 		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
 					   what, arg);
 	return 0;
-}
-
-static int opt_local(struct prl_cli *cli, const char *what, const char *arg,
-		     void *field)
-{
-	if (parse_local(arg, field))
-		return prl_cli_usage_error(cli, "invalid %s '%s'", what, arg);
-	return 0;
-}
-
-static int opt_key(struct prl_cli *cli, const char *what, const char *arg,
-		   void *field)
-{
-	return ctl_arg_key(ctl_of(cli), what, arg, field);
 }
 
 #define ROW(...)	PRL_OPT_ROW(struct ping_opts, __VA_ARGS__)
@@ -167,16 +140,14 @@ static const struct prl_cli_opt ping_opts[] = {
 	{ ROW("timeout", 'W', PRL_OPT_U32, timeout_ms), .what = "timeout",
 	  .min = 1, .max = 600000 },
 	{ ROW("key", 'k', PRL_OPT_STR, key_file) },
-	{ ROW("server-key", 's', PRL_OPT_PARSE, server_key),
-	  .seen = SEEN(have_server_key), .what = "server key",
-	  .parse = opt_key },
+	{ ROW("server-key", 's', PRL_OPT_KEY, server_key),
+	  .seen = SEEN(have_server_key), .what = "server key" },
 	{ ROW("relay-b", 'b', PRL_OPT_PARSE, relay_b),
 	  .seen = SEEN(have_relay_b), .what = "relay-b", .parse = opt_relay },
-	{ ROW("local", 'l', PRL_OPT_PARSE, local), .seen = SEEN(have_local),
-	  .what = "local address", .parse = opt_local },
-	{ ROW("local-b", 0, PRL_OPT_PARSE, local_b),
-	  .seen = SEEN(have_local_b), .what = "local-b address",
-	  .parse = opt_local },
+	{ ROW("local", 'l', PRL_OPT_LOCAL, local), .seen = SEEN(have_local),
+	  .what = "local address" },
+	{ ROW("local-b", 0, PRL_OPT_LOCAL, local_b),
+	  .seen = SEEN(have_local_b), .what = "local-b address" },
 	{ ROW("quiet", 'q', PRL_OPT_FLAG, quiet) },
 	{ 0 },
 };
