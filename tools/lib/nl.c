@@ -330,6 +330,33 @@ int prl_nl_nest_end(struct nl_msg *msg, struct nlattr *nest)
 	return nla_nest_end_keep_empty(msg, nest);
 }
 
+struct nl_msg *prl_nl_msg_nest(const struct prl_nl *nl, uint8_t cmd, int flags,
+			       int type, struct nlattr **nest)
+{
+	/* Only CONFIG_SET may outgrow the default room (static endpoints). */
+	size_t size = cmd == PEER_RELAY_CMD_CONFIG_SET ? PRL_NL_MSG_SIZE_MAX :
+			  PRL_NL_MSG_SIZE;
+	struct nl_msg *msg = prl_nl_msg_new_size(nl, cmd, flags, size);
+
+	*nest = msg ? prl_nl_nest_start(msg, type) : NULL;
+	if (msg && !*nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int prl_nl_msg_close(struct nl_msg *msg, struct nlattr *nest, int put_err)
+{
+	if (!put_err && prl_nl_nest_end(msg, nest))
+		put_err = -EMSGSIZE;
+	if (put_err) {
+		nlmsg_free(msg);
+		return put_err < 0 ? put_err : -EMSGSIZE;
+	}
+	return 0;
+}
+
 int prl_nl_parse_top(const struct nlmsghdr *nlh, struct nlattr **tb,
 		    uint8_t *cmd)
 {

@@ -112,6 +112,20 @@ struct nlattr *prl_nl_nest_start(struct nl_msg *msg, int type);
 int prl_nl_nest_end(struct nl_msg *msg, struct nlattr *nest);
 
 /*
+ * A request carrying one top-level nest of @type, started in *@nest (the
+ * room is PRL_NL_MSG_SIZE, PRL_NL_MSG_SIZE_MAX for CONFIG_SET). Fill the
+ * nest, then prl_nl_msg_close(). NULL on allocation failure.
+ */
+struct nl_msg *prl_nl_msg_nest(const struct prl_nl *nl, uint8_t cmd, int flags,
+			       int type, struct nlattr **nest);
+/*
+ * Close the nest of prl_nl_msg_nest(), or free the message if filling it
+ * failed (@put_err non-zero: a negative errno or libnl's error). Returns
+ * 0, or a negative errno (-EMSGSIZE for a full message) and @msg is freed.
+ */
+int prl_nl_msg_close(struct nl_msg *msg, struct nlattr *nest, int put_err);
+
+/*
  * Called for every reply message (a "do" reply or each dump part).
  * Return 0 to go on, a negative errno to make the request fail with it
  * (the remaining replies are still read and discarded).

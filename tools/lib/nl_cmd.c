@@ -35,21 +35,31 @@ static int parse_config_v(const struct nlattr *n, void *o)
 	return prl_parse_config(n, o);
 }
 
-static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
+/* The top-level attribute @attr of a reply, which it must carry. */
+static int reply_attr(const struct nlmsghdr *nlh, int attr,
+		      const struct nlattr **out)
 {
 	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
-	struct one_reply *r = arg;
-	int err;
+	int err = prl_nl_parse_top(nlh, tb, NULL);
 
-	err = prl_nl_parse_top(nlh, tb, NULL);
 	if (err)
 		return err;
-	if (!tb[r->attr])
-		return -EBADMSG;
+	*out = tb[attr];
+	return *out ? 0 : -EBADMSG;
+}
+
+static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct one_reply *r = arg;
+	const struct nlattr *a;
+	int err = reply_attr(nlh, r->attr, &a);
+
+	if (err)
+		return err;
 	if (r->seen)
 		return -EPROTO;
 	r->seen = true;
-	return r->out ? r->parse(tb[r->attr], r->out) : 0;
+	return r->out ? r->parse(a, r->out) : 0;
 }
 
 /* Send @msg, expect exactly one reply carrying @r->attr if @r->out. */
@@ -64,34 +74,6 @@ static int request_one(struct prl_nl *nl, struct nl_msg *msg,
 }
 
 /* ---- message helpers ---- */
-
-static struct nl_msg *msg_with_nest(struct prl_nl *nl, uint8_t cmd, int flags,
-				    int type, struct nlattr **nest)
-{
-	/* Only CONFIG_SET may outgrow the default room (static endpoints). */
-	size_t size = cmd == PEER_RELAY_CMD_CONFIG_SET ? PRL_NL_MSG_SIZE_MAX :
-			  PRL_NL_MSG_SIZE;
-	struct nl_msg *msg = prl_nl_msg_new_size(nl, cmd, flags, size);
-
-	if (!msg)
-		return NULL;
-	*nest = prl_nl_nest_start(msg, type);
-	if (!*nest) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static int finish(struct nl_msg *msg, struct nlattr *nest, int put_err)
-{
-	if (put_err) {
-		nlmsg_free(msg);
-		return put_err < 0 ? put_err : -EMSGSIZE;
-	}
-	prl_nl_nest_end(msg, nest);
-	return 0;
-}
 
 static int fail(struct prl_nl *nl, int err)
 {
@@ -113,11 +95,11 @@ int prl_sock_attach(struct prl_nl *nl, int fd, struct prl_sock_info *out)
 		return fail(nl, -EBADF);
 	if (prl_nl_via_relayd(nl))
 		return fail(nl, -EOPNOTSUPP);	/* relayd owns its sockets */
-	msg = msg_with_nest(nl, PEER_RELAY_CMD_SOCK_ATTACH, 0,
+	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SOCK_ATTACH, 0,
 			    PEER_RELAY_A_SOCK, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	err = finish(msg, nest,
+	err = prl_nl_msg_close(msg, nest,
 		     nla_put_u32(msg, PEER_RELAY_SOCK_A_FD, (uint32_t)fd));
 	if (err)
 		return fail(nl, err);
@@ -129,10 +111,10 @@ static struct nl_msg *sock_id_msg(struct prl_nl *nl, uint8_t cmd, uint32_t id)
 	struct nlattr *nest;
 	struct nl_msg *msg;
 
-	msg = msg_with_nest(nl, cmd, 0, PEER_RELAY_A_SOCK, &nest);
+	msg = prl_nl_msg_nest(nl, cmd, 0, PEER_RELAY_A_SOCK, &nest);
 	if (!msg)
 		return NULL;
-	if (finish(msg, nest, nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, id)))
+	if (prl_nl_msg_close(msg, nest, nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, id)))
 		return NULL;
 	return msg;
 }
@@ -172,25 +154,22 @@ struct dump_state {
 
 static int on_dump_reply(const struct nlmsghdr *nlh, void *arg)
 {
-	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
 	struct dump_state *d = arg;
-	int err;
+	const struct nlattr *a;
+	int err = reply_attr(nlh, d->attr, &a);
 
-	err = prl_nl_parse_top(nlh, tb, NULL);
 	if (err)
 		return err;
-	if (!tb[d->attr])
-		return -EBADMSG;
 	if (d->attr == PEER_RELAY_A_SOCK) {
 		struct prl_sock_info s;
 
-		err = prl_parse_sock(tb[d->attr], &s);
+		err = prl_parse_sock(a, &s);
 		if (!err && d->sock_cb)
 			err = d->sock_cb(&s, d->arg);
 	} else {
 		struct prl_session s;
 
-		err = prl_parse_session(tb[d->attr], &s);
+		err = prl_parse_session(a, &s);
 		if (!err && d->session_cb)
 			err = d->session_cb(&s, d->arg);
 	}
@@ -258,7 +237,7 @@ int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 		ep0 = at_b;
 		ep1 = at_a;
 	}
-	msg = msg_with_nest(nl, PEER_RELAY_CMD_SESSION_NEW, 0,
+	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SESSION_NEW, 0,
 			    PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
@@ -269,7 +248,7 @@ int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 		err = prl_put_ep(msg, PEER_RELAY_SESSION_A_EP0, ep0, NULL);
 	if (!err && ep1)
 		err = prl_put_ep(msg, PEER_RELAY_SESSION_A_EP1, ep1, NULL);
-	err = finish(msg, nest, err);
+	err = prl_nl_msg_close(msg, nest, err);
 	if (err)
 		return fail(nl, err);
 	return request_one(nl, msg, &r);
@@ -287,7 +266,7 @@ int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
 		return fail(nl, -EINVAL);
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_bind(nl, vni, ep, remote, local);
-	msg = msg_with_nest(nl, PEER_RELAY_CMD_SESSION_BIND, 0,
+	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SESSION_BIND, 0,
 			    PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
@@ -296,7 +275,7 @@ int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
 		err = prl_put_ep(msg, ep ? PEER_RELAY_SESSION_A_EP1 :
 					  PEER_RELAY_SESSION_A_EP0,
 				remote, local);
-	err = finish(msg, nest, err);
+	err = prl_nl_msg_close(msg, nest, err);
 	if (err)
 		return fail(nl, err);
 	return prl_nl_request(nl, msg, NULL, NULL);
@@ -311,7 +290,7 @@ static struct nl_msg *session_id_msg(struct prl_nl *nl, uint8_t cmd,
 	struct nl_msg *msg;
 	int err;
 
-	msg = msg_with_nest(nl, cmd, 0, PEER_RELAY_A_SESSION, &nest);
+	msg = prl_nl_msg_nest(nl, cmd, 0, PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return NULL;
 	if (a)
@@ -319,7 +298,7 @@ static struct nl_msg *session_id_msg(struct prl_nl *nl, uint8_t cmd,
 	else
 		err = nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ?
 			-EMSGSIZE : 0;
-	if (finish(msg, nest, err))
+	if (prl_nl_msg_close(msg, nest, err))
 		return NULL;
 	return msg;
 }
@@ -498,11 +477,11 @@ int prl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 		return fail(nl, -EINVAL);
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_config_set(nl, cfg);
-	msg = msg_with_nest(nl, PEER_RELAY_CMD_CONFIG_SET, 0,
+	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_CONFIG_SET, 0,
 			    PEER_RELAY_A_CONFIG, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	err = finish(msg, nest, put_config(msg, cfg));
+	err = prl_nl_msg_close(msg, nest, put_config(msg, cfg));
 	if (err)
 		return fail(nl, err);
 	return prl_nl_request(nl, msg, NULL, NULL);

@@ -12,10 +12,32 @@
 
 #define PRL_EVENTS_RCVBUF	(8 << 20)
 
+/* One of our events into @e (zeroed). 0 or -EBADMSG: not one we know. */
+static int parse_event(const struct nlmsghdr *nlh, struct prl_event *e)
+{
+	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
+	const struct nlattr *a;
+
+	memset(e, 0, sizeof(*e));
+	if (prl_nl_parse_top(nlh, tb, &e->cmd))
+		return -EBADMSG;
+	switch (e->cmd) {
+	case PEER_RELAY_CMD_SESSION_NEW_NTF:
+	case PEER_RELAY_CMD_SESSION_BIND_NTF:
+	case PEER_RELAY_CMD_SESSION_DEL_NTF:
+		a = tb[PEER_RELAY_A_SESSION];
+		return a ? prl_parse_session(a, &e->session) : -EBADMSG;
+	case PEER_RELAY_CMD_SOCK_DEL_NTF:
+		a = tb[PEER_RELAY_A_SOCK];
+		return a ? prl_parse_sock(a, &e->sock) : -EBADMSG;
+	default:
+		return -EBADMSG;
+	}
+}
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct prl_events *ev = arg;
-	struct nlattr *tb[PEER_RELAY_A_MAX + 1];
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct prl_event e;
 	int err;
@@ -24,29 +46,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	if (nlh->nlmsg_type != ev->family_id)
 		return NL_SKIP;
-	memset(&e, 0, sizeof(e));
-	if (prl_nl_parse_top(nlh, tb, &e.cmd)) {
-		ev->unknown++;
-		return NL_SKIP;
-	}
-	switch (e.cmd) {
-	case PEER_RELAY_CMD_SESSION_NEW_NTF:
-	case PEER_RELAY_CMD_SESSION_BIND_NTF:
-	case PEER_RELAY_CMD_SESSION_DEL_NTF:
-		if (!tb[PEER_RELAY_A_SESSION] ||
-		    prl_parse_session(tb[PEER_RELAY_A_SESSION], &e.session)) {
-			ev->unknown++;
-			return NL_SKIP;
-		}
-		break;
-	case PEER_RELAY_CMD_SOCK_DEL_NTF:
-		if (!tb[PEER_RELAY_A_SOCK] ||
-		    prl_parse_sock(tb[PEER_RELAY_A_SOCK], &e.sock)) {
-			ev->unknown++;
-			return NL_SKIP;
-		}
-		break;
-	default:
+	if (parse_event(nlh, &e)) {
 		ev->unknown++;
 		return NL_SKIP;
 	}

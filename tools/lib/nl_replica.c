@@ -28,16 +28,6 @@ static int put_replica_ep(struct nl_msg *msg, int type,
 	return 0;
 }
 
-/* Close the SESSION nest, or free the message if building it failed. */
-static struct nl_msg *finish(struct nl_msg *msg, struct nlattr *nest, int err)
-{
-	if (err || prl_nl_nest_end(msg, nest)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 struct nl_msg *prl_session_replicate_msg(const struct prl_nl *nl,
 					 const struct prl_session *s)
 {
@@ -46,12 +36,11 @@ struct nl_msg *prl_session_replicate_msg(const struct prl_nl *nl,
 	unsigned int i;
 	int err = 0;
 
-	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_NEW, 0);
+	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SESSION_NEW, 0,
+			      PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return NULL;
-	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
-	if (!nest ||
-	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
+	if (nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, s->vni) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY0, PEER_RELAY_KEY_LEN, s->key0) ||
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, s->key1) ||
 	    nla_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport) ||
@@ -63,7 +52,7 @@ struct nl_msg *prl_session_replicate_msg(const struct prl_nl *nl,
 			err = put_replica_ep(msg, i ? PEER_RELAY_SESSION_A_EP1 :
 						      PEER_RELAY_SESSION_A_EP0,
 					     &s->ep[i]);
-	return finish(msg, nest, err);
+	return prl_nl_msg_close(msg, nest, err) ? NULL : msg;
 }
 
 struct nl_msg *prl_session_del_replica_msg(const struct prl_nl *nl, uint32_t vni,
@@ -73,16 +62,15 @@ struct nl_msg *prl_session_del_replica_msg(const struct prl_nl *nl, uint32_t vni
 	struct nl_msg *msg;
 	int err = 0;
 
-	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_DEL, 0);
+	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SESSION_DEL, 0,
+			      PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return NULL;
-	nest = prl_nl_nest_start(msg, PEER_RELAY_A_SESSION);
-	if (!nest ||
-	    nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
+	if (nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ||
 	    nla_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, lamport) ||
 	    nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))
 		err = -EMSGSIZE;
-	return finish(msg, nest, err);
+	return prl_nl_msg_close(msg, nest, err) ? NULL : msg;
 }
 
 /* Send a message built above; NULL means it could not be built. */
