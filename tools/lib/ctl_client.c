@@ -12,6 +12,7 @@
 
 #include "ctl_client.h"
 #include "ctl_proto.h"
+#include "nl_internal.h"
 
 #define CTL_TIMEOUT_S	5
 
@@ -158,22 +159,12 @@ static int copy_config(const struct prl_ctl_reply *r, void *arg)
 	return 0;
 }
 
-struct dump_ctx {
-	prl_session_cb scb;
-	prl_sock_cb kcb;
-	void *arg;
-	int n;
-};
-
 static int dump_one(const struct prl_ctl_reply *r, void *arg)
 {
-	struct dump_ctx *d = arg;
-	int err = d->scb ? d->scb(&r->u.session, d->arg) :
-		  d->kcb(&r->u.sock, d->arg);
+	struct prl_dump *d = arg;
 
-	if (!err)
-		d->n++;
-	return err;
+	return prl_dump_one(d, d->sock_cb ? (const void *)&r->u.sock :
+						 &r->u.session);
 }
 
 static struct prl_ctl_req *req_new(uint32_t cmd)
@@ -207,12 +198,13 @@ int prl_ctl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
 	return run(nl, q, copy_sock, out);
 }
 
-int prl_ctl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg)
+int prl_ctl_dump(struct prl_nl *nl, int attr, struct prl_dump *d)
 {
-	struct dump_ctx d = { .kcb = cb, .arg = arg };
-	int err = run(nl, req_new(PRL_CTL_SOCK_DUMP), dump_one, &d);
+	uint32_t cmd = attr == PEER_RELAY_A_SOCK ? PRL_CTL_SOCK_DUMP :
+						   PRL_CTL_SESSION_DUMP;
+	int err = run(nl, req_new(cmd), dump_one, d);
 
-	return err ? err : d.n;
+	return err ? err : d->count;
 }
 
 int prl_ctl_session_new(struct prl_nl *nl, const uint8_t *key_a,
@@ -301,14 +293,6 @@ int prl_ctl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
 		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
 	}
 	return run(nl, q, copy_session, out);
-}
-
-int prl_ctl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
-{
-	struct dump_ctx d = { .scb = cb, .arg = arg };
-	int err = run(nl, req_new(PRL_CTL_SESSION_DUMP), dump_one, &d);
-
-	return err ? err : d.n;
 }
 
 int prl_ctl_session_flush(struct prl_nl *nl)

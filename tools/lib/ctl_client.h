@@ -12,8 +12,10 @@
 /* Connect @nl to relayd's control socket at @path. 0 or -errno. */
 int prl_ctl_connect(struct prl_nl *nl, const char *path);
 
+struct prl_dump;
+/* Dump the sockets or the sessions (@attr: PEER_RELAY_A_SOCK or _SESSION). */
+int prl_ctl_dump(struct prl_nl *nl, int attr, struct prl_dump *d);
 int prl_ctl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out);
-int prl_ctl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg);
 int prl_ctl_session_new(struct prl_nl *nl, const uint8_t *key_a,
 			const uint8_t *key_b, const uint32_t *vni,
 			const struct prl_endpoint *at_a,
@@ -29,7 +31,6 @@ int prl_ctl_session_get(struct prl_nl *nl, uint32_t vni,
 			struct prl_session *out);
 int prl_ctl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
 			     const uint8_t *key_b, struct prl_session *out);
-int prl_ctl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg);
 int prl_ctl_session_flush(struct prl_nl *nl);
 int prl_ctl_stats_get(struct prl_nl *nl, struct prl_stats *out);
 int prl_ctl_config_get(struct prl_nl *nl, struct prl_config *out);

@@ -5,6 +5,7 @@
 
 #include "ctl_client.h"
 #include "nl.h"
+#include "nl_internal.h"
 
 /* ---- reply collectors ---- */
 
@@ -144,54 +145,58 @@ int prl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
 	return request_one(nl, msg, &r);
 }
 
-struct dump_state {
-	int attr;
-	prl_sock_cb sock_cb;
-	prl_session_cb session_cb;
-	void *arg;
-	int count;
-};
-
-static int on_dump_reply(const struct nlmsghdr *nlh, void *arg)
+int prl_dump_one(struct prl_dump *d, const void *obj)
 {
-	struct dump_state *d = arg;
-	const struct nlattr *a;
-	int err = reply_attr(nlh, d->attr, &a);
+	int err = d->sock_cb ? d->sock_cb(obj, d->arg) :
+		  d->session_cb ? d->session_cb(obj, d->arg) : 0;
 
-	if (err)
-		return err;
-	if (d->attr == PEER_RELAY_A_SOCK) {
-		struct prl_sock_info s;
-
-		err = prl_parse_sock(a, &s);
-		if (!err && d->sock_cb)
-			err = d->sock_cb(&s, d->arg);
-	} else {
-		struct prl_session s;
-
-		err = prl_parse_session(a, &s);
-		if (!err && d->session_cb)
-			err = d->session_cb(&s, d->arg);
-	}
 	if (!err)
 		d->count++;
 	return err;
 }
 
-int prl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg)
+struct dump_state {
+	int attr;
+	struct prl_dump d;
+};
+
+static int on_dump_reply(const struct nlmsghdr *nlh, void *arg)
 {
-	struct dump_state d = { .attr = PEER_RELAY_A_SOCK, .sock_cb = cb,
-				.arg = arg };
-	struct nl_msg *msg;
+	struct dump_state *ds = arg;
+	union {
+		struct prl_sock_info sock;
+		struct prl_session session;
+	} u;
+	const struct nlattr *a;
+	int err = reply_attr(nlh, ds->attr, &a);
+
+	if (!err)
+		err = ds->attr == PEER_RELAY_A_SOCK ? prl_parse_sock(a, &u.sock) :
+			  prl_parse_session(a, &u.session);
+	return err ? err : prl_dump_one(&ds->d, &u);
+}
+
+/* Dump the objects of @cmd, top-level attribute @attr, into @d. */
+static int dump(struct prl_nl *nl, uint8_t cmd, int attr,
+		const struct prl_dump *d)
+{
+	struct dump_state ds = { attr, *d };
+	struct nl_msg *msg = prl_nl_msg_new(nl, cmd, NLM_F_DUMP);
 	int err;
 
-	if (prl_nl_via_relayd(nl))
-		return prl_ctl_sock_dump(nl, cb, arg);
-	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SOCK_GET, NLM_F_DUMP);
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	err = prl_nl_request(nl, msg, on_dump_reply, &d);
-	return err ? err : d.count;
+	err = prl_nl_request(nl, msg, on_dump_reply, &ds);
+	return err ? err : ds.d.count;
+}
+
+int prl_sock_dump(struct prl_nl *nl, prl_sock_cb cb, void *arg)
+{
+	struct prl_dump d = { .sock_cb = cb, .arg = arg };
+
+	if (prl_nl_via_relayd(nl))
+		return prl_ctl_dump(nl, PEER_RELAY_A_SOCK, &d);
+	return dump(nl, PEER_RELAY_CMD_SOCK_GET, PEER_RELAY_A_SOCK, &d);
 }
 
 /* ---- sessions ---- */
@@ -359,18 +364,11 @@ int prl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
 
 int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
 {
-	struct dump_state d = { .attr = PEER_RELAY_A_SESSION,
-				.session_cb = cb, .arg = arg };
-	struct nl_msg *msg;
-	int err;
+	struct prl_dump d = { .session_cb = cb, .arg = arg };
 
 	if (prl_nl_via_relayd(nl))
-		return prl_ctl_session_dump(nl, cb, arg);
-	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_GET, NLM_F_DUMP);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	err = prl_nl_request(nl, msg, on_dump_reply, &d);
-	return err ? err : d.count;
+		return prl_ctl_dump(nl, PEER_RELAY_A_SESSION, &d);
+	return dump(nl, PEER_RELAY_CMD_SESSION_GET, PEER_RELAY_A_SESSION, &d);
 }
 
 int prl_session_flush(struct prl_nl *nl)

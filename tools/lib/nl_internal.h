@@ -14,4 +14,15 @@ int prl_nl_socket_setup(struct nl_sock *sk);
 void prl_nl_parse_ext_ack(struct prl_nl_error *e, const struct nlmsghdr *nlh,
 			  size_t off);
 
+/* A dump in progress: the caller's callback (at most one) and the count. */
+struct prl_dump {
+	prl_sock_cb sock_cb;
+	prl_session_cb session_cb;
+	void *arg;
+	int count;
+};
+
+/* Hand @obj (a socket or a session) to the callback and count it. */
+int prl_dump_one(struct prl_dump *d, const void *obj);
+
 #endif /* PRL_NL_INTERNAL_H */
