@@ -233,6 +233,11 @@ int prl_parse_config(const struct nlattr *nest, struct prl_config *out);
  */
 int prl_put_ep(struct nl_msg *msg, int type, const struct prl_endpoint *remote,
 	      const struct prl_addr *local);
+/*
+ * Put the attributes of a CONFIG nest: those @cfg->mask names. -EMSGSIZE
+ * if the message is full, -E2BIG for too many static endpoints.
+ */
+int prl_put_config(struct nl_msg *msg, const struct prl_config *cfg);
 /* What prl_put_ep() puts inside the nest (for a caller that adds more). */
 int prl_put_ep_attrs(struct nl_msg *msg, const struct prl_endpoint *remote,
 		     const struct prl_addr *local);

@@ -63,19 +63,6 @@ static int on_one_reply(const struct nlmsghdr *nlh, void *arg)
 	return r->out ? r->parse(a, r->out) : 0;
 }
 
-/* Send @msg, expect exactly one reply carrying @r->attr if @r->out. */
-static int request_one(struct prl_nl *nl, struct nl_msg *msg,
-		       struct one_reply *r)
-{
-	int err = prl_nl_request(nl, msg, on_one_reply, r);
-
-	if (!err && r->out && !r->seen)
-		err = nl->last.err = -EPROTO;
-	return err;
-}
-
-/* ---- message helpers ---- */
-
 static int fail(struct prl_nl *nl, int err)
 {
 	memset(&nl->last, 0, sizeof(nl->last));
@@ -83,11 +70,34 @@ static int fail(struct prl_nl *nl, int err)
 	return err;
 }
 
+/* Send @msg (NULL: it could not be built), expect an ACK only. */
+static int request(struct prl_nl *nl, struct nl_msg *msg)
+{
+	return msg ? prl_nl_request(nl, msg, NULL, NULL) : fail(nl, -ENOMEM);
+}
+
+/*
+ * Send @msg (NULL: it could not be built) and expect exactly one reply
+ * carrying @attr, parsed into @out, if @out is not NULL.
+ */
+static int request_one(struct prl_nl *nl, struct nl_msg *msg, int attr,
+		       void *out, int (*parse)(const struct nlattr *, void *))
+{
+	struct one_reply r = { attr, out, parse, false };
+	int err;
+
+	if (!msg)
+		return fail(nl, -ENOMEM);
+	err = prl_nl_request(nl, msg, on_one_reply, &r);
+	if (!err && out && !r.seen)
+		err = nl->last.err = -EPROTO;
+	return err;
+}
+
 /* ---- sockets ---- */
 
 int prl_sock_attach(struct prl_nl *nl, int fd, struct prl_sock_info *out)
 {
-	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
 	struct nlattr *nest;
 	struct nl_msg *msg;
 	int err;
@@ -97,14 +107,15 @@ int prl_sock_attach(struct prl_nl *nl, int fd, struct prl_sock_info *out)
 	if (prl_nl_via_relayd(nl))
 		return fail(nl, -EOPNOTSUPP);	/* relayd owns its sockets */
 	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SOCK_ATTACH, 0,
-			    PEER_RELAY_A_SOCK, &nest);
+			      PEER_RELAY_A_SOCK, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	err = prl_nl_msg_close(msg, nest,
-		     nla_put_u32(msg, PEER_RELAY_SOCK_A_FD, (uint32_t)fd));
+			       nla_put_u32(msg, PEER_RELAY_SOCK_A_FD,
+					   (uint32_t)fd));
 	if (err)
 		return fail(nl, err);
-	return request_one(nl, msg, &r);
+	return request_one(nl, msg, PEER_RELAY_A_SOCK, out, parse_sock_v);
 }
 
 static struct nl_msg *sock_id_msg(struct prl_nl *nl, uint8_t cmd, uint32_t id)
@@ -115,7 +126,8 @@ static struct nl_msg *sock_id_msg(struct prl_nl *nl, uint8_t cmd, uint32_t id)
 	msg = prl_nl_msg_nest(nl, cmd, 0, PEER_RELAY_A_SOCK, &nest);
 	if (!msg)
 		return NULL;
-	if (prl_nl_msg_close(msg, nest, nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, id)))
+	if (prl_nl_msg_close(msg, nest,
+			     nla_put_u32(msg, PEER_RELAY_SOCK_A_ID, id)))
 		return NULL;
 	return msg;
 }
@@ -127,22 +139,17 @@ int prl_sock_detach(struct prl_nl *nl, uint32_t id)
 	if (prl_nl_via_relayd(nl))
 		return fail(nl, -EOPNOTSUPP);	/* relayd owns its sockets */
 	msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_DETACH, id);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return prl_nl_request(nl, msg, NULL, NULL);
+	return request(nl, msg);
 }
 
 int prl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
 {
-	struct one_reply r = { PEER_RELAY_A_SOCK, out, parse_sock_v, false };
 	struct nl_msg *msg;
 
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_sock_get(nl, id, out);
 	msg = sock_id_msg(nl, PEER_RELAY_CMD_SOCK_GET, id);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return request_one(nl, msg, &r);
+	return request_one(nl, msg, PEER_RELAY_A_SOCK, out, parse_sock_v);
 }
 
 int prl_dump_one(struct prl_dump *d, const void *obj)
@@ -225,8 +232,6 @@ int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 			 const struct prl_endpoint *at_b,
 			 struct prl_session *out)
 {
-	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
-			       false };
 	const struct prl_endpoint *ep0 = at_a, *ep1 = at_b;
 	const uint8_t *lo, *hi;
 	struct nlattr *nest;
@@ -243,7 +248,7 @@ int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 		ep1 = at_a;
 	}
 	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SESSION_NEW, 0,
-			    PEER_RELAY_A_SESSION, &nest);
+			      PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	err = put_keys(msg, key_a, key_b);
@@ -256,7 +261,7 @@ int prl_session_new_bound(struct prl_nl *nl, const uint8_t *key_a,
 	err = prl_nl_msg_close(msg, nest, err);
 	if (err)
 		return fail(nl, err);
-	return request_one(nl, msg, &r);
+	return request_one(nl, msg, PEER_RELAY_A_SESSION, out, parse_session_v);
 }
 
 int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
@@ -272,7 +277,7 @@ int prl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_bind(nl, vni, ep, remote, local);
 	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_SESSION_BIND, 0,
-			    PEER_RELAY_A_SESSION, &nest);
+			      PEER_RELAY_A_SESSION, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
 	err = nla_put_u32(msg, PEER_RELAY_SESSION_A_VNI, vni) ? -EMSGSIZE : 0;
@@ -315,9 +320,7 @@ int prl_session_del(struct prl_nl *nl, uint32_t vni)
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_del(nl, vni);
 	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL, vni, NULL, NULL);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return prl_nl_request(nl, msg, NULL, NULL);
+	return request(nl, msg);
 }
 
 int prl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
@@ -328,38 +331,28 @@ int prl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_del_keys(nl, key_a, key_b);
 	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_DEL, 0, key_a, key_b);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return prl_nl_request(nl, msg, NULL, NULL);
+	return request(nl, msg);
 }
 
 int prl_session_get(struct prl_nl *nl, uint32_t vni, struct prl_session *out)
 {
-	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
-			       false };
 	struct nl_msg *msg;
 
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_get(nl, vni, out);
 	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET, vni, NULL, NULL);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return request_one(nl, msg, &r);
+	return request_one(nl, msg, PEER_RELAY_A_SESSION, out, parse_session_v);
 }
 
 int prl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
 			const uint8_t *key_b, struct prl_session *out)
 {
-	struct one_reply r = { PEER_RELAY_A_SESSION, out, parse_session_v,
-			       false };
 	struct nl_msg *msg;
 
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_get_keys(nl, key_a, key_b, out);
 	msg = session_id_msg(nl, PEER_RELAY_CMD_SESSION_GET, 0, key_a, key_b);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return request_one(nl, msg, &r);
+	return request_one(nl, msg, PEER_RELAY_A_SESSION, out, parse_session_v);
 }
 
 int prl_session_dump(struct prl_nl *nl, prl_session_cb cb, void *arg)
@@ -378,91 +371,25 @@ int prl_session_flush(struct prl_nl *nl)
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_session_flush(nl);
 	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_SESSION_FLUSH, 0);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return prl_nl_request(nl, msg, NULL, NULL);
+	return request(nl, msg);
 }
 
 /* ---- stats and config ---- */
 
 int prl_stats_get(struct prl_nl *nl, struct prl_stats *out)
 {
-	struct one_reply r = { PEER_RELAY_A_STATS, out, parse_stats_v, false };
-	struct nl_msg *msg;
-
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_stats_get(nl, out);
-	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return request_one(nl, msg, &r);
+	return request_one(nl, prl_nl_msg_new(nl, PEER_RELAY_CMD_STATS_GET, 0),
+			   PEER_RELAY_A_STATS, out, parse_stats_v);
 }
 
 int prl_config_get(struct prl_nl *nl, struct prl_config *out)
 {
-	struct one_reply r = { PEER_RELAY_A_CONFIG, out, parse_config_v,
-			       false };
-	struct nl_msg *msg;
-
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_config_get(nl, out);
-	msg = prl_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0);
-	if (!msg)
-		return fail(nl, -ENOMEM);
-	return request_one(nl, msg, &r);
-}
-
-static int put_config(struct nl_msg *msg, const struct prl_config *cfg)
-{
-	struct nlattr *eps;
-	unsigned int i;
-	int err;
-
-	if ((cfg->mask & PRL_CFG_BIND_LIFETIME) &&
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
-			cfg->bind_lifetime_ms))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_IDLE_LIFETIME) &&
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
-			cfg->idle_lifetime_ms))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_MAX_SESSIONS) &&
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
-			cfg->max_sessions))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_PASS_RATE) &&
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE, cfg->pass_rate))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_PASS_BURST) &&
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_BURST, cfg->pass_burst))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_PASS_RATE_TOTAL) &&
-	    nla_put_u32(msg, PEER_RELAY_CONFIG_A_PASS_RATE_TOTAL,
-			cfg->pass_rate_total))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_VNI_RANGE) &&
-	    (nla_put_u32(msg, PEER_RELAY_CONFIG_A_VNI_MIN, cfg->vni_min) ||
-	     nla_put_u32(msg, PEER_RELAY_CONFIG_A_VNI_MAX, cfg->vni_max)))
-		return -EMSGSIZE;
-	if ((cfg->mask & PRL_CFG_SERVER_KEY) &&
-	    nla_put(msg, PEER_RELAY_CONFIG_A_SERVER_KEY, PEER_RELAY_KEY_LEN,
-		    cfg->server_key))
-		return -EMSGSIZE;
-	if (!(cfg->mask & PRL_CFG_STATIC_EPS))
-		return 0;
-	if (cfg->n_static_eps > PEER_RELAY_MAX_STATIC_EPS)
-		return -E2BIG;
-	eps = prl_nl_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
-	if (!eps)
-		return -EMSGSIZE;
-	for (i = 0; i < cfg->n_static_eps; i++) {
-		err = prl_put_ep(msg, PEER_RELAY_STATIC_EPS_A_EP,
-				&cfg->static_eps[i], NULL);
-		if (err)
-			return err;
-	}
-	prl_nl_nest_end(msg, eps);
-	return 0;
+	return request_one(nl, prl_nl_msg_new(nl, PEER_RELAY_CMD_CONFIG_GET, 0),
+			   PEER_RELAY_A_CONFIG, out, parse_config_v);
 }
 
 int prl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
@@ -476,10 +403,10 @@ int prl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 	if (prl_nl_via_relayd(nl))
 		return prl_ctl_config_set(nl, cfg);
 	msg = prl_nl_msg_nest(nl, PEER_RELAY_CMD_CONFIG_SET, 0,
-			    PEER_RELAY_A_CONFIG, &nest);
+			      PEER_RELAY_A_CONFIG, &nest);
 	if (!msg)
 		return fail(nl, -ENOMEM);
-	err = prl_nl_msg_close(msg, nest, put_config(msg, cfg));
+	err = prl_nl_msg_close(msg, nest, prl_put_config(msg, cfg));
 	if (err)
 		return fail(nl, err);
 	return prl_nl_request(nl, msg, NULL, NULL);

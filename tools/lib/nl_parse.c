@@ -263,8 +263,8 @@ static const struct nla_field config_fields[] = {
 	CONFIG_FIELD(PASS_BURST, pass_burst, PASS_BURST),
 	CONFIG_FIELD(PASS_RATE_TOTAL, pass_rate_total, PASS_RATE_TOTAL),
 	CONFIG_FIELD(SERVER_KEY, server_key, SERVER_KEY),
-	FIELD(PEER_RELAY_CONFIG_A_VNI_MIN, struct prl_config, vni_min),
-	FIELD(PEER_RELAY_CONFIG_A_VNI_MAX, struct prl_config, vni_max),
+	CONFIG_FIELD(VNI_MIN, vni_min, VNI_RANGE),
+	CONFIG_FIELD(VNI_MAX, vni_max, VNI_RANGE),
 };
 
 /* The mask, the VNI range (both ends or none), the static endpoints. */
@@ -275,10 +275,10 @@ static int config_finish(struct nlattr **tb, void *out, uint32_t bits)
 	int rem;
 
 	cfg->mask = bits;
-	if (tb[PEER_RELAY_CONFIG_A_VNI_MIN] && tb[PEER_RELAY_CONFIG_A_VNI_MAX])
-		cfg->mask |= PRL_CFG_VNI_RANGE;
-	else
+	if (!tb[PEER_RELAY_CONFIG_A_VNI_MIN] || !tb[PEER_RELAY_CONFIG_A_VNI_MAX]) {
+		cfg->mask &= ~PRL_CFG_VNI_RANGE;
 		cfg->vni_min = cfg->vni_max = 0;
+	}
 	if (!tb[PEER_RELAY_CONFIG_A_STATIC_EPS])
 		return 0;
 	cfg->mask |= PRL_CFG_STATIC_EPS;
@@ -319,6 +319,35 @@ NEST_PARSER(session, struct prl_session, PEER_RELAY_SESSION_A_MAX,
 NEST_PARSER(stats, struct prl_stats, PEER_RELAY_STATS_A_MAX, 0, NULL)
 NEST_PARSER(config, struct prl_config, PEER_RELAY_CONFIG_A_MAX, 0,
 	    config_finish)
+
+int prl_put_config(struct nl_msg *msg, const struct prl_config *cfg)
+{
+	const struct nla_field *f;
+	struct nlattr *eps;
+	unsigned int i;
+	int err;
+
+	for (f = config_fields; f < config_fields + ARRAY_SIZE(config_fields);
+	     f++)
+		if ((cfg->mask & f->bit) &&
+		    nla_put(msg, f->attr, f->len, (const uint8_t *)cfg + f->off))
+			return -EMSGSIZE;
+	if (!(cfg->mask & PRL_CFG_STATIC_EPS))
+		return 0;
+	if (cfg->n_static_eps > PEER_RELAY_MAX_STATIC_EPS)
+		return -E2BIG;
+	eps = prl_nl_nest_start(msg, PEER_RELAY_CONFIG_A_STATIC_EPS);
+	if (!eps)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->n_static_eps; i++) {
+		err = prl_put_ep(msg, PEER_RELAY_STATIC_EPS_A_EP,
+				 &cfg->static_eps[i], NULL);
+		if (err)
+			return err;
+	}
+	prl_nl_nest_end(msg, eps);
+	return 0;
+}
 
 int prl_put_ep_attrs(struct nl_msg *msg, const struct prl_endpoint *remote,
 		     const struct prl_addr *local)
