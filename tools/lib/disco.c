@@ -585,6 +585,24 @@ static void jr_ws(struct jr *r)
 		r->p++;
 }
 
+/* Skip white space, then take @c. 0, or -1 if something else is next. */
+static int jr_expect(struct jr *r, char c)
+{
+	jr_ws(r);
+	if (r->p >= r->end || *r->p != c)
+		return -1;
+	r->p++;
+	return 0;
+}
+
+/* After an element: 1 after ',' (another follows), 0 after @close, -1. */
+static int jr_next(struct jr *r, char close)
+{
+	if (!jr_expect(r, ','))
+		return 1;
+	return jr_expect(r, close) ? -1 : 0;
+}
+
 /* A string into @out (NUL-terminated, escapes other than \" \\ \/
  * rejected: none of our values needs them). -1 on error. */
 static int jr_string(struct jr *r, char *out, size_t cap)
@@ -655,34 +673,20 @@ static int jr_skip(struct jr *r, int depth)
 	case '[': {
 		char close = *r->p == '{' ? '}' : ']';
 		bool obj = close == '}';
+		int n;
 
 		r->p++;
-		jr_ws(r);
-		if (r->p < r->end && *r->p == close) {
-			r->p++;
+		if (!jr_expect(r, close))
 			return 0;
-		}
-		for (;;) {
-			if (obj) {
-				if (jr_string(r, NULL, 0))
-					return -1;
-				jr_ws(r);
-				if (r->p >= r->end || *r->p++ != ':')
-					return -1;
-			}
+		do {
+			if (obj && (jr_string(r, NULL, 0) ||
+				    jr_expect(r, ':')))
+				return -1;
 			if (jr_skip(r, depth + 1))
 				return -1;
-			jr_ws(r);
-			if (r->p >= r->end)
-				return -1;
-			if (*r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (*r->p++ != close)
-				return -1;
-			return 0;
-		}
+			n = jr_next(r, close);
+		} while (n > 0);
+		return n;
 	}
 	default:
 		if ((*r->p >= '0' && *r->p <= '9') || *r->p == '-') {
@@ -779,15 +783,14 @@ int prl_disco_endpoint_from_json(const char *text, size_t len,
 {
 	struct jr r = { text, text + len };
 	bool have_server = false, have_vni = false;
-	int n_keys = 0;
+	int n_keys = 0, n;
 	char key[64], val[80];
 	uint64_t v;
 
 	memset(ep, 0, sizeof(*ep));
 	ep->bind_lifetime_ns = PRL_DISCO_BIND_LIFETIME_NS;
 	ep->steady_lifetime_ns = PRL_DISCO_STEADY_LIFETIME_NS;
-	jr_ws(&r);
-	if (r.p >= r.end || *r.p++ != '{')
+	if (jr_expect(&r, '{'))
 		JERR("not a JSON object");
 	jr_ws(&r);
 	if (r.p < r.end && *r.p == '}')
@@ -795,8 +798,7 @@ int prl_disco_endpoint_from_json(const char *text, size_t len,
 	for (;;) {
 		if (jr_string(&r, key, sizeof(key)))
 			JERR("bad JSON (key)");
-		jr_ws(&r);
-		if (r.p >= r.end || *r.p++ != ':')
+		if (jr_expect(&r, ':'))
 			JERR("bad JSON (expected ':')");
 		jr_ws(&r);
 		if (!strcmp(key, "server_key")) {
@@ -816,16 +818,14 @@ int prl_disco_endpoint_from_json(const char *text, size_t len,
 				JERR("client_keys: expected an array");
 			for (i = 0; i < 2; i++) {
 				if (i) {
-					jr_ws(&r);
-					if (r.p >= r.end || *r.p++ != ',')
+					if (jr_expect(&r, ','))
 						JERR("client_keys: expected two keys");
 				}
 				if (jr_string(&r, val, sizeof(val)) ||
 				    json_key(val, ep->client_key[i]))
 					JERR("client_keys: expected 64 hex digits");
 			}
-			jr_ws(&r);
-			if (r.p >= r.end || *r.p++ != ']')
+			if (jr_expect(&r, ']'))
 				JERR("client_keys: expected two keys");
 			n_keys = 3;
 		} else if (!strcmp(key, "vni")) {
@@ -861,27 +861,21 @@ int prl_disco_endpoint_from_json(const char *text, size_t len,
 					if (prl_disco_endpoint_add_addr(ep, &ap) < 0)
 						JERR("addrs: more than %d",
 						     PRL_DISCO_MAX_ADDRPORTS);
-					jr_ws(&r);
-					if (r.p < r.end && *r.p == ',') {
-						r.p++;
-						continue;
-					}
-					if (r.p >= r.end || *r.p++ != ']')
+					n = jr_next(&r, ']');
+					if (n < 0)
 						JERR("addrs: bad array");
-					break;
+					if (!n)
+						break;
 				}
 			}
 		} else if (jr_skip(&r, 0)) {
 			JERR("bad JSON (value of \"%s\")", key);
 		}
-		jr_ws(&r);
-		if (r.p < r.end && *r.p == ',') {
-			r.p++;
-			continue;
-		}
-		if (r.p >= r.end || *r.p++ != '}')
+		n = jr_next(&r, '}');
+		if (n < 0)
 			JERR("bad JSON (expected ',' or '}')");
-		break;
+		if (!n)
+			break;
 	}
 	if (!have_server)
 		JERR("no server_key");

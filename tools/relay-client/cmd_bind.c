@@ -176,62 +176,49 @@ static int mode_send(struct rcli *r, struct prl_rc *c,
 	return EXIT_OK;
 }
 
-static int mode_recv(struct rcli *r, struct prl_rc *c,
-		     const struct rcli_opts *o, uint8_t *buf)
+/* The reply to @rx in echo mode: a Pong to a Ping, data back to data. */
+static int echo_back(struct prl_rc *c, const struct prl_rc_rx *rx)
 {
-	struct prl_rc_rx rx;
-	uint32_t got = 0;
-	int err;
-
-	while (got < o->recv_n) {
-		err = prl_rc_recv(c, buf, PRL_RC_MAX_DATAGRAM, o->timeout_ms,
-				 &rx);
-		if (err == -ETIMEDOUT) {
-			fprintf(stderr, "relay-client: bind: received %u of %u datagrams before the timeout\n",
-				got, o->recv_n);
-			return EXIT_TIMEOUT;
-		}
-		if (err)
-			return rcli_fail(r, err, "receive");
-		if (rx.kind == PRL_RC_RX_OTHER)
-			continue;
-		print_rx(r, &rx, "recv");
-		got++;
-	}
-	return EXIT_OK;
+	if (rx->kind == PRL_RC_RX_PING)
+		return prl_rc_send_pong(c, rx);
+	return prl_rc_send_data(c, rx->hdr.proto, rx->payload,
+				rx->payload_len);
 }
 
-static int mode_echo(struct rcli *r, struct prl_rc *c,
-		     const struct rcli_opts *o, uint8_t *buf)
+/*
+ * --recv N: print N datagrams, each within --timeout. --echo: send each
+ * Ping and datagram back, --count of them or until --timeout passes idle
+ * (without --timeout, forever).
+ */
+static int mode_serve(struct rcli *r, struct prl_rc *c,
+		      const struct rcli_opts *o, uint8_t *buf, bool echo)
 {
+	uint32_t want = echo ? o->count : o->recv_n;
+	bool bounded = !echo || o->count_set;
+	int timeout_ms = !echo || o->timeout_set ? o->timeout_ms : -1;
 	struct prl_rc_rx rx;
 	uint32_t done = 0;
 	int err;
 
-	while (!o->count_set || done < o->count) {
-		err = prl_rc_recv(c, buf, PRL_RC_MAX_DATAGRAM,
-				 o->timeout_set ? o->timeout_ms : -1, &rx);
-		if (err == -ETIMEDOUT) {
-			if (o->count_set) {
-				fprintf(stderr, "relay-client: bind: echoed %u of %u datagrams before the timeout\n",
-					done, o->count);
-				return EXIT_TIMEOUT;
-			}
+	while (!bounded || done < want) {
+		err = prl_rc_recv(c, buf, PRL_RC_MAX_DATAGRAM, timeout_ms, &rx);
+		if (err == -ETIMEDOUT && !bounded)
 			return EXIT_OK;	/* idle: done */
+		if (err == -ETIMEDOUT) {
+			fprintf(stderr, "relay-client: bind: %s %u of %u datagrams before the timeout\n",
+				echo ? "echoed" : "received", done, want);
+			return EXIT_TIMEOUT;
 		}
 		if (err)
 			return rcli_fail(r, err, "receive");
-		if (rx.kind == PRL_RC_RX_PING)
-			err = prl_rc_send_pong(c, &rx);
-		else if (rx.kind == PRL_RC_RX_DATA)
-			err = prl_rc_send_data(c, rx.hdr.proto, rx.payload,
-					      rx.payload_len);
-		else
+		if (rx.kind == PRL_RC_RX_OTHER ||
+		    (echo && rx.kind == PRL_RC_RX_PONG))
 			continue;
+		err = echo ? echo_back(c, &rx) : 0;
 		if (err)
 			return rcli_fail(r, err, "echo");
-		if (!o->quiet)
-			print_rx(r, &rx, "echo");
+		if (!echo || !o->quiet)
+			print_rx(r, &rx, echo ? "echo" : "recv");
 		done++;
 	}
 	return EXIT_OK;
@@ -413,9 +400,9 @@ int cmd_bind(struct prl_cli *cli, int argc, char **argv)
 	if (o.send_hex)
 		rc = mode_send(r, &c, &o);
 	else if (o.recv_n)
-		rc = mode_recv(r, &c, &o, buf);
+		rc = mode_serve(r, &c, &o, buf, false);
 	else if (o.echo)
-		rc = mode_echo(r, &c, &o, buf);
+		rc = mode_serve(r, &c, &o, buf, true);
 	else if (o.ping_n)
 		rc = mode_ping(r, &c, &o, buf);
 	free(buf);
