@@ -136,8 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sess.lamport = pad;
 		sess.bind_lifetime_ms = 30000;
 		sess.idle_lifetime_ms = 300000;
-		n = prl_alloc_build_response(&ctx, &req, &sess, eps, n_eps / 2,
-					    eps + n_eps / 2, n_eps - n_eps / 2,
+		n = prl_alloc_build_response(&ctx, &req, &sess, eps, n_eps,
 					    resp, sizeof(resp));
 		if (n >= 0) {
 			FZ_CHECK((size_t)n <= req.request_len);	/* no amplification */

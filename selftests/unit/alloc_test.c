@@ -169,7 +169,7 @@ TEST(request_accepted_and_response_opens)
 		.vni = 0x1c8, .lamport = 7,
 		.bind_lifetime_ms = 30000, .idle_lifetime_ms = 300000,
 	};
-	struct prl_addrport st[2], loc[3];
+	struct prl_addrport eps[5], *st = eps, *loc = eps + 2;	/* static, local */
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct prl_disco_msg m;
@@ -203,8 +203,8 @@ TEST(request_accepted_and_response_opens)
 	loc[1] = st[0];
 	inet_pton(AF_INET, "10.0.0.2", &sin.sin_addr);
 	prl_addrport_from_sockaddr(&loc[2], (struct sockaddr *)&sin);
-	rn = prl_alloc_build_response(&w.ctx, &req, &sess, st, 2, loc, 3,
-				     resp, sizeof(resp));
+	rn = prl_alloc_build_response(&w.ctx, &req, &sess, eps, 5, resp,
+				     sizeof(resp));
 	ASSERT_EQ((ssize_t)(PRL_DISCO_OVERHEAD + 2 + 4 + 124 + 4 * 18), rn);
 
 	/* the client opens it with its own key */
@@ -235,7 +235,7 @@ TEST(request_accepted_and_response_opens)
 
 	/* not ready: no address at all -> no response, counted */
 	EXPECT_EQ(-1, prl_alloc_build_response(&w.ctx, &req, &sess, NULL, 0,
-					      NULL, 0, resp, sizeof(resp)));
+					      resp, sizeof(resp)));
 	EXPECT_EQ(1u, w.ctx.counters[PRL_ALLOC_DROP_NOT_READY]);
 	/* an unpadded request (148 bytes) gets no larger response */
 	n = make_req_len(&w.a, NULL, hi, lo, 43, pkt, sizeof(pkt),
@@ -243,18 +243,17 @@ TEST(request_accepted_and_response_opens)
 	ASSERT_EQ(PRL_ALLOC_OK, prl_alloc_parse(&w.ctx, pkt, n, &req));
 	EXPECT_EQ(148u, req.request_len);
 	EXPECT_EQ(-1, prl_alloc_build_response(&w.ctx, &req, &sess, st, 1,
-					      NULL, 0, resp, sizeof(resp)));
+					      resp, sizeof(resp)));
 	EXPECT_EQ(1u, w.ctx.counters[PRL_ALLOC_DROP_AMPLIFICATION]);
 	/* exactly as large as the response: answered */
 	n = make_req_len(&w.a, NULL, hi, lo, 44, pkt, sizeof(pkt),
 			 PRL_DISCO_OVERHEAD + 2 + 4 + 124 + 18);
 	ASSERT_EQ(PRL_ALLOC_OK, prl_alloc_parse(&w.ctx, pkt, n, &req));
 	EXPECT_EQ((ssize_t)n, prl_alloc_build_response(&w.ctx, &req, &sess, st,
-						      1, NULL, 0, resp,
-						      sizeof(resp)));
+						      1, resp, sizeof(resp)));
 	/* buffer too small */
 	EXPECT_EQ(-1, prl_alloc_build_response(&w.ctx, &req, &sess, st, 1,
-					      NULL, 0, resp, 100));
+					      resp, 100));
 	world_fini(&w);
 }
 

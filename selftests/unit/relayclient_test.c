@@ -86,7 +86,7 @@ static void mini_alloc(struct mini_relay *r, const uint8_t *pkt, size_t len,
 	s.vni = r->sess.vni;
 	s.lamport = r->lamport;
 	prl_addrport_from_sockaddr(&ap, (struct sockaddr *)&r->addr);
-	n = prl_alloc_build_response(&r->alloc, &req, &s, &ap, 1, NULL, 0, out,
+	n = prl_alloc_build_response(&r->alloc, &req, &s, &ap, 1, out,
 				    sizeof(out));
 	if (n > 0)
 		sendto(r->fd, out, (size_t)n, 0, (const struct sockaddr *)from,

@@ -255,10 +255,8 @@ static void add_addrport(struct prl_disco_endpoint *ep,
 ssize_t prl_alloc_build_response(struct prl_alloc_ctx *ctx,
 				 const struct prl_alloc_request *req,
 				 const struct prl_alloc_session *sess,
-				 const struct prl_addrport *static_eps,
-				 size_t n_static,
-				 const struct prl_addrport *local_eps,
-				 size_t n_local, uint8_t *out, size_t cap)
+				 const struct prl_addrport *eps, size_t n_eps,
+				 uint8_t *out, size_t cap)
 {
 	struct prl_disco_msg m = { .type = PRL_DISCO_ALLOC_RESPONSE };
 	struct prl_disco_endpoint *ep = &m.u.alloc_resp.ep;
@@ -271,10 +269,8 @@ ssize_t prl_alloc_build_response(struct prl_alloc_ctx *ctx,
 	ep->vni = sess->vni;
 	ep->bind_lifetime_ns = (int64_t)sess->bind_lifetime_ms * 1000000;
 	ep->steady_lifetime_ns = (int64_t)sess->idle_lifetime_ms * 1000000;
-	for (i = 0; i < n_static; i++)
-		add_addrport(ep, &static_eps[i]);
-	for (i = 0; i < n_local; i++)
-		add_addrport(ep, &local_eps[i]);
+	for (i = 0; i < n_eps; i++)
+		add_addrport(ep, &eps[i]);
 	if (ep->n_addrports == 0) {
 		count(ctx, PRL_ALLOC_DROP_NOT_READY);
 		return -1;

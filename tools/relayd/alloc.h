@@ -109,9 +109,9 @@ enum prl_alloc_result prl_alloc_parse(struct prl_alloc_ctx *ctx,
 /*
  * prl_alloc_build_response() - seal the AllocateResponse for @req into
  * @out: Generation echoed, ServerDisco = relay key, ClientDisco sorted,
- * @sess's LamportID, VNI and lifetimes, and the addresses @static_eps
- * first, then @local_eps (duplicates removed, at most
- * PRL_DISCO_MAX_ADDRPORTS). The response is never longer than the request
+ * @sess's LamportID, VNI and lifetimes, and the @n_eps addresses @eps in
+ * order (static endpoints first, then local ones; duplicates removed, at
+ * most PRL_DISCO_MAX_ADDRPORTS). The response is never longer than the request
  * (clients pad requests to PRL_DISCO_ALLOC_REQ_FRAME_LEN bytes).
  * Return: frame length, or -1: no address ("not ready", counted as
  * PRL_ALLOC_DROP_NOT_READY), response longer than the request (counted as
@@ -120,10 +120,8 @@ enum prl_alloc_result prl_alloc_parse(struct prl_alloc_ctx *ctx,
 ssize_t prl_alloc_build_response(struct prl_alloc_ctx *ctx,
 				 const struct prl_alloc_request *req,
 				 const struct prl_alloc_session *sess,
-				 const struct prl_addrport *static_eps,
-				 size_t n_static,
-				 const struct prl_addrport *local_eps,
-				 size_t n_local, uint8_t *out, size_t cap);
+				 const struct prl_addrport *eps, size_t n_eps,
+				 uint8_t *out, size_t cap);
 
 /* Largest response frame prl_alloc_build_response() can produce. */
 #define PRL_ALLOC_RESPONSE_MAX	(PRL_DISCO_OVERHEAD + PRL_DISCO_MSG_HDR_LEN + 4 + \

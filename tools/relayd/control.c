@@ -261,12 +261,16 @@ static bool addr_is_any(const struct prl_addr *a)
 	return true;
 }
 
-static void add_ep(struct prl_addrport *list, size_t *n, size_t max,
+/* The addresses of an AllocateResponse: ALLOC_EPS_MAX at most. */
+#define ALLOC_EPS_MAX	(PEER_RELAY_MAX_STATIC_EPS + \
+			 2 * RELAYD_MAX_SOCKETS_PER_FAMILY + 1)
+
+static void add_ep(struct prl_addrport *list, size_t *n,
 		   const struct prl_endpoint *ep)
 {
 	struct sockaddr_storage ss;
 
-	if (*n >= max || !ep->addr.family || addr_is_any(&ep->addr) ||
+	if (*n >= ALLOC_EPS_MAX || !ep->addr.family || addr_is_any(&ep->addr) ||
 	    to_sockaddr(ep, &ss))
 		return;
 	if (!prl_addrport_from_sockaddr(&list[*n], (struct sockaddr *)&ss))
@@ -277,8 +281,7 @@ static void handle_alloc(struct relayd_control *ctl,
 			 const struct relayd_pkt *pkt)
 {
 	struct relayd *rd = ctl->rd;
-	struct prl_addrport st[PEER_RELAY_MAX_STATIC_EPS];
-	struct prl_addrport loc[2 * RELAYD_MAX_SOCKETS_PER_FAMILY + 1];
+	struct prl_addrport eps[ALLOC_EPS_MAX];	/* static, then local */
 	uint8_t out[PRL_ALLOC_RESPONSE_MAX];
 	char s[PRL_ENDPOINT_STRLEN], k0[65], k1[65];
 	struct prl_alloc_session as;
@@ -287,7 +290,7 @@ static void handle_alloc(struct relayd_control *ctl,
 	struct prl_session sess;
 	struct prl_config cfg;
 	struct prl_endpoint ep;
-	size_t n_st = 0, n_loc = 0, i;
+	size_t n_eps = 0, i;
 	ssize_t n;
 	int err;
 
@@ -313,20 +316,18 @@ static void handle_alloc(struct relayd_control *ctl,
 	as.bind_lifetime_ms = cfg.bind_lifetime_ms;
 	as.idle_lifetime_ms = cfg.idle_lifetime_ms;
 	for (i = 0; i < cfg.n_static_eps; i++)
-		add_ep(st, &n_st, PEER_RELAY_MAX_STATIC_EPS,
-		       &cfg.static_eps[i]);
+		add_ep(eps, &n_eps, &cfg.static_eps[i]);
 	/* the address the request reached, then every bound socket address */
 	ep.addr = pkt->dst.addr;
 	ep.port = rd->port;
-	add_ep(loc, &n_loc, sizeof(loc) / sizeof(loc[0]), &ep);
+	add_ep(eps, &n_eps, &ep);
 	for (i = 0; i < rd->n_socks; i++)
-		add_ep(loc, &n_loc, sizeof(loc) / sizeof(loc[0]),
-		       &rd->socks[i].local);
-	n = prl_alloc_build_response(&ctl->alloc, &req, &as, st, n_st, loc,
-				    n_loc, out, sizeof(out));
+		add_ep(eps, &n_eps, &rd->socks[i].local);
+	n = prl_alloc_build_response(&ctl->alloc, &req, &as, eps, n_eps, out,
+				    sizeof(out));
 	if (n < 0) {
 		prl_log_warn(&rd->log, "allocate for %s: no response (%s)", s,
-			    n_st + n_loc ? "request not padded" :
+			    n_eps ? "request not padded" :
 			    "no relay address known");
 		return;
 	}
