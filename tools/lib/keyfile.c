@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -146,4 +147,12 @@ int prl_key_load_or_create(const char *path, uint8_t priv[PRL_KEY_LEN],
 	if (errno == EEXIST)	/* lost a race with another creator */
 		return prl_key_load(path, priv);
 	return -1;
+}
+
+void prl_free_secret(void *p, size_t len)
+{
+	if (!p)
+		return;
+	sodium_memzero(p, len);
+	free(p);
 }

@@ -11,6 +11,7 @@
 #define PRL_KEYFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "disco.h"
@@ -52,5 +53,8 @@ int prl_key_save(const char *path, const uint8_t priv[PRL_KEY_LEN]);
  */
 int prl_key_load_or_create(const char *path, uint8_t priv[PRL_KEY_LEN],
 			  bool *created);
+
+/* Wipe @p (@len bytes: it held keys), then free it. NULL is ignored. */
+void prl_free_secret(void *p, size_t len);
 
 #endif /* PRL_KEYFILE_H */

@@ -1007,6 +1007,5 @@ void prl_wgb_free(struct prl_wgb *b)
 		close(b->nw_fd);
 	prl_ub_rx_free(&b->rx_wg);
 	prl_ub_rx_free(&b->rx_relay);
-	sodium_memzero(b, sizeof(*b));
-	free(b);
+	prl_free_secret(b, sizeof(*b));
 }

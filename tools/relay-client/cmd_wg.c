@@ -652,7 +652,6 @@ int cmd_wg(struct prl_cli *cli, int argc, char **argv)
 out:
 	if (w.sfd > 0)
 		close(w.sfd);
-	sodium_memzero(o, sizeof(*o));
-	free(o);
+	prl_free_secret(o, sizeof(*o));
 	return rc < 0 ? EXIT_OK : rc;
 }

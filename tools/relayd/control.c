@@ -44,8 +44,7 @@ static void cache_remove(struct relayd_control *ctl, uint32_t vni)
 		if (e->hs.vni != vni)
 			continue;
 		*pp = e->next;
-		sodium_memzero(e, sizeof(*e));
-		free(e);
+		prl_free_secret(e, sizeof(*e));
 		ctl->n_cached--;
 		return;
 	}
@@ -60,8 +59,7 @@ static void cache_flush(struct relayd_control *ctl)
 			struct relayd_ctl_sess *e = ctl->buckets[i];
 
 			ctl->buckets[i] = e->next;
-			sodium_memzero(e, sizeof(*e));
-			free(e);
+			prl_free_secret(e, sizeof(*e));
 		}
 	}
 	ctl->n_cached = 0;
@@ -148,27 +146,22 @@ static void tell_monitors(struct relayd_control *ctl, uint8_t cmd,
 	relayd_ctlsock_event(&ctl->cs, &ev);
 }
 
-static void on_session_new(void *arg, const struct prl_session *s)
-{
-	/* replaces the entry of a reused VNI (other keys) */
-	cache_add(arg, s);
-	tell_monitors(arg, PEER_RELAY_CMD_SESSION_NEW_NTF, s);
-}
-
-static void on_session_bind(void *arg, const struct prl_session *s)
-{
-	tell_monitors(arg, PEER_RELAY_CMD_SESSION_BIND_NTF, s);
-}
-
-static void on_session_del(void *arg, const struct prl_session *s)
+static void on_session(void *arg, unsigned int cmd,
+		       const struct prl_session *s)
 {
 	struct relayd_control *ctl = arg;
 
-	if (cache_find(ctl, s->vni))
-		prl_log_info(&ctl->rd->log, "vni %u: session deleted by %s (%s), forgotten",
-			     s->vni, ctl->dp.ops->desc, prl_del_name(s->del_reason));
-	cache_remove(ctl, s->vni);
-	tell_monitors(ctl, PEER_RELAY_CMD_SESSION_DEL_NTF, s);
+	if (cmd == PEER_RELAY_CMD_SESSION_NEW_NTF) {
+		/* replaces the entry of a reused VNI (other keys) */
+		cache_add(ctl, s);
+	} else if (cmd == PEER_RELAY_CMD_SESSION_DEL_NTF) {
+		if (cache_find(ctl, s->vni))
+			prl_log_info(&ctl->rd->log, "vni %u: session deleted by %s (%s), forgotten",
+				     s->vni, ctl->dp.ops->desc,
+				     prl_del_name(s->del_reason));
+		cache_remove(ctl, s->vni);
+	}
+	tell_monitors(ctl, cmd, s);
 }
 
 static void on_lost(void *arg)
@@ -546,9 +539,7 @@ static int load_key(struct relayd *rd, uint8_t priv[PRL_KEY_LEN])
 int relayd_control_init(struct relayd *rd, struct relayd_control *ctl)
 {
 	const struct relayd_dp_notify notify = {
-		.session_new = on_session_new,
-		.session_bind = on_session_bind,
-		.session_del = on_session_del,
+		.session = on_session,
 		.lost = on_lost,
 		.arg = ctl,
 	};

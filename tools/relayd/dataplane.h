@@ -40,16 +40,17 @@ struct relayd_dp;
  * userspace backend reports every change, as the module's events do.
  */
 struct relayd_dp_notify {
-	void (*session_new)(void *arg, const struct prl_session *s);
-	/* a binding changed: @s as it is now */
-	void (*session_bind)(void *arg, const struct prl_session *s);
-	/* @s as it was, s->del_reason: enum peer_relay_del_reason */
-	void (*session_del)(void *arg, const struct prl_session *s);
+	/*
+	 * A session event, @cmd as the module's: PEER_RELAY_CMD_SESSION_NEW_NTF
+	 * and _BIND_NTF with @s as it is now, _DEL_NTF with @s as it was
+	 * (s->del_reason: enum peer_relay_del_reason).
+	 */
+	void (*session)(void *arg, unsigned int cmd,
+			const struct prl_session *s);
 	/* notifications were lost: forget everything derived from them */
 	void (*lost)(void *arg);
 	void *arg;
 };
-
 struct relayd_dp_ops {
 	const char *name;		/* "kernel", "userspace", "none" */
 	const char *desc;		/* for log lines: "the kernel", ... */

@@ -25,22 +25,9 @@ static int on_event(const struct prl_event *ev, void *arg)
 {
 	struct relayd_dp *dp = arg;
 
-	switch (ev->cmd) {
-	case PEER_RELAY_CMD_SESSION_DEL_NTF:
-		if (dp->notify.session_del)
-			dp->notify.session_del(dp->notify.arg, &ev->session);
-		break;
-	case PEER_RELAY_CMD_SESSION_BIND_NTF:
-		if (dp->notify.session_bind)
-			dp->notify.session_bind(dp->notify.arg, &ev->session);
-		break;
-	case PEER_RELAY_CMD_SESSION_NEW_NTF:
-		if (dp->notify.session_new)
-			dp->notify.session_new(dp->notify.arg, &ev->session);
-		break;
-	default:
-		break;
-	}
+	/* the session events as they come; SOCK_DEL_NTF is not one */
+	if (ev->cmd != PEER_RELAY_CMD_SOCK_DEL_NTF && dp->notify.session)
+		dp->notify.session(dp->notify.arg, ev->cmd, &ev->session);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
  *                LamportID = last + 1; max-sessions
  *   expiry       include/peer_relay/expiry.h at its period: bind window
  *                from creation, then the idle lifetime per endpoint;
- *                deleted[reason] counted, dp->notify.session_del() called
+ *                deleted[reason] counted, dp->notify.session() called
  *   config       lifetimes and pass limits checked against
  *                include/peer_relay/limits.h, pass limits applied to the
  *                engine; static endpoints and the server key kept
@@ -32,6 +32,7 @@
 #include <peer_relay/limits.h>
 
 #include "dataplane.h"
+#include "keyfile.h"
 #include "relayd.h"
 #include "uforward.h"
 
@@ -150,19 +151,19 @@ static void delete(struct relayd_dp *dp, struct dpu_sess *s,
 	uint32_t vni = s->vni;
 	struct prl_session gone;
 
-	if (dp->notify.session_del)	/* as it was, before the engine forgets it */
+	if (dp->notify.session)	/* as it was, before the engine forgets it */
 		fill(dp, s, &gone);
 	uf_session_del(dp->rd->uf, vni);
 	unlink_from(vni_bucket(u, vni), s, false);
 	unlink_from(pair_bucket(u, s->key), s, true);
-	sodium_memzero(s, sizeof(*s));
-	free(s);
+	prl_free_secret(s, sizeof(*s));
 	u->n--;
 	if (reason < __PEER_RELAY_DEL_MAX)
 		u->deleted[reason]++;
-	if (dp->notify.session_del) {
+	if (dp->notify.session) {
 		gone.del_reason = reason;
-		dp->notify.session_del(dp->notify.arg, &gone);
+		dp->notify.session(dp->notify.arg,
+				   PEER_RELAY_CMD_SESSION_DEL_NTF, &gone);
 	}
 }
 
@@ -262,8 +263,7 @@ static void u_stop(struct relayd_dp *dp)
 			struct dpu_sess *s = u->vnis[i];
 
 			u->vnis[i] = s->next;
-			sodium_memzero(s, sizeof(*s));
-			free(s);
+			prl_free_secret(s, sizeof(*s));
 		}
 	}
 	free(u);
@@ -355,9 +355,10 @@ static int u_new(struct relayd_dp *dp, const uint8_t *a, const uint8_t *b,
 	u->n++;
 	u->created++;
 	/* as the kernel's SESSION_NEW_NTF, whoever created it */
-	if (dp->notify.session_new) {
+	if (dp->notify.session) {
 		fill(dp, s, out);
-		dp->notify.session_new(dp->notify.arg, out);
+		dp->notify.session(dp->notify.arg,
+				   PEER_RELAY_CMD_SESSION_NEW_NTF, out);
 	}
 bind:
 	for (i = 0; i < 2; i++)
@@ -412,11 +413,12 @@ static int do_bind(struct relayd_dp *dp, uint32_t vni, unsigned int idx,
 	if (err)
 		return fail(P(dp), err, "cannot bind the endpoint");
 	/* as the kernel's SESSION_BIND_NTF */
-	if (dp->notify.session_bind) {
+	if (dp->notify.session) {
 		struct prl_session now;
 
 		fill(dp, find(P(dp), vni), &now);
-		dp->notify.session_bind(dp->notify.arg, &now);
+		dp->notify.session(dp->notify.arg,
+				   PEER_RELAY_CMD_SESSION_BIND_NTF, &now);
 	}
 	return 0;
 }

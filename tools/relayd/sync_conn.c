@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fd.h"
+#include "keyfile.h"
 #include "sync_int.h"
 
 uint64_t sync_now_ms(void)
@@ -235,8 +236,7 @@ static struct sync_conn *conn_new(struct relayd_sync *s, int fd, bool initiator,
 	if (!*err)
 		*err = prl_epoll_watch(epfd, fd, c);
 	if (*err) {
-		sodium_memzero(c, sizeof(*c));
-		free(c);
+		prl_free_secret(c, sizeof(*c));
 		return NULL;
 	}
 	return c;
