@@ -21,6 +21,7 @@
 #include "keyfile.h"
 #include "num.h"
 #include "relay-client.h"
+#include "signals.h"
 #include "wgbridge.h"
 
 static const char wg_usage[] =
@@ -614,22 +615,11 @@ int cmd_wg(struct prl_cli *cli, int argc, char **argv)
 	o->where = "";
 	prl_wgb_config_default(&o->cfg);
 	((struct sockaddr_in *)&o->cfg.listen)->sin_port = htons(51821);
-	rc = parse_args(o, argc, argv);
-	if (rc)
-		goto out;
-	rc = check(o);
-	if (rc)
-		goto out;
-	rc = load_key(o);
+	rc = parse_args(o, argc, argv) ?: check(o) ?: load_key(o);
 	if (rc)
 		goto out;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	prl_block_signals(&set);
 	w.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (w.sfd < 0) {
 		rc = rcli_error(r, "signalfd: %s", strerror(errno));

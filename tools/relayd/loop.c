@@ -18,6 +18,7 @@
 
 #include "cmsg.h"
 #include "fd.h"
+#include "signals.h"
 #include "relayd.h"
 
 enum handler_kind {
@@ -59,6 +60,7 @@ int relayd_loop_init(struct relayd *rd)
 	struct relayd_handler *h;
 	sigset_t mask;
 	size_t i;
+	int err;
 
 	rd->epfd = rd->sigfd = rd->timerfd = -1;
 	rd->handlers = NULL;
@@ -70,13 +72,9 @@ int relayd_loop_init(struct relayd *rd)
 	if (rd->epfd < 0)
 		return -errno;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
+	err = prl_block_signals(&mask);
+	if (err)
+		return err;
 	rd->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (rd->sigfd < 0)
 		return -errno;

@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "ratelimit.h"
 #include "relayd.h"
+#include "signals.h"
 
 int main(int argc, char **argv)
 {
@@ -39,12 +40,7 @@ int main(int argc, char **argv)
 
 	/* Block the stop signals now: they are read from a signalfd later,
 	 * so one arriving during startup still ends in a clean shutdown. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	prl_block_signals(&mask);
 	signal(SIGPIPE, SIG_IGN);
 
 	err = rd.opts.no_kernel || rd.opts.userspace ? 0 : prl_nl_open(&rd.nl);
