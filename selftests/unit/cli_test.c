@@ -268,6 +268,8 @@ TEST(table_getopt_addresses)
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-r", "192.0.2.1:0", NULL }));
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-r", "192.0.2.1", NULL }));
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-l", "nowhere", NULL }));
+	EXPECT_EQ(4, getopt_on(&cli, &o, (const char *[]){ "x", "--key=discokey:ff112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "-l", "10.0.0.1", NULL }));
+	EXPECT_EQ(0xff, o.key[0]);
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-k", "0011", NULL }));
 	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-k", "zz112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", NULL }));
 }

@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "cli.h"
+#include "keyfile.h"
 #include "num.h"
 
 #define SYNOPSIS_WIDTH	44
@@ -282,7 +283,7 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 			*(int *)field = (int)v;
 		break;
 	case PRL_OPT_KEY:
-		if (prl_key_parse(arg, field))
+		if (prl_key_from_hex(arg, field))
 			return prl_cli_usage_error(cli, "invalid %s '%s': expected %d hex digits",
 						   o->what, arg,
 						   2 * PEER_RELAY_KEY_LEN);

@@ -90,7 +90,8 @@ enum prl_cli_opt_kind {
 	PRL_OPT_STR,	/* const char * = the argument */
 	PRL_OPT_U32,	/* uint32_t in [min, max] */
 	PRL_OPT_INT,	/* int in [min, max] */
-	PRL_OPT_KEY,	/* uint8_t[32] from 64 hex digits */
+	PRL_OPT_KEY,	/* uint8_t[32] from 64 hex digits ("discokey:" may
+			 * come first, as 'relay-client keys' prints) */
 	PRL_OPT_ENDPOINT, /* struct sockaddr_storage from ADDR:PORT */
 	PRL_OPT_LOCAL,	/* struct sockaddr_storage from ADDR or ADDR:PORT
 			 * (port 0 too): an address to bind to */
