@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = prl_alloc_parse(&ctx, frame, len, &req);
 	calls++;
-	FZ_CHECK(r < __PR_ALLOC_RESULT_MAX && prl_alloc_result_name(r) != NULL);
+	FZ_CHECK(r < __PRL_ALLOC_RESULT_MAX && prl_alloc_result_name(r) != NULL);
 	if (r == PRL_ALLOC_OK) {
 		uint8_t p2[PRL_DISCO_MAX_PLAIN];
 		int cmp;
@@ -170,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_CHECK(!memcmp(req.shared, (uint8_t[PRL_KEY_LEN]){ 0 }, PRL_KEY_LEN));
 	}
 	sum = 0;
-	for (i = 0; i < __PR_ALLOC_RESULT_MAX; i++)
+	for (i = 0; i < __PRL_ALLOC_RESULT_MAX; i++)
 		sum += ctx.counters[i];
 	FZ_CHECK(sum == calls);
 	prl_alloc_ctx_wipe(&ctx);

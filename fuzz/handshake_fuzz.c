@@ -197,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "hs: ctl=%#x len=%zu -> %s\n", ctl, len,
 				prl_hs_result_name(act.result));
 
-		FZ_CHECK(act.result < __PR_HS_RESULT_MAX);
+		FZ_CHECK(act.result < __PRL_HS_RESULT_MAX);
 		FZ_CHECK((act.kind == PRL_HS_ACT_REPLY) == (act.result == PRL_HS_CHALLENGED));
 		FZ_CHECK((act.kind == PRL_HS_ACT_BIND) == (act.result == PRL_HS_BOUND));
 		FZ_CHECK(prl_hs_result_name(act.result) != NULL);
@@ -243,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	sum = 0;
-	for (size_t i = 0; i < __PR_HS_RESULT_MAX; i++)
+	for (size_t i = 0; i < __PRL_HS_RESULT_MAX; i++)
 		sum += srv.counters[i];
 	FZ_CHECK(sum == calls);
 	prl_hs_server_wipe(&srv);

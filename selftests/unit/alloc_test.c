@@ -342,9 +342,14 @@ TEST(result_names)
 {
 	int i;
 
-	for (i = 0; i < __PR_ALLOC_RESULT_MAX; i++)
+	for (i = 0; i < __PRL_ALLOC_RESULT_MAX; i++)
 		EXPECT_STRNE("unknown", prl_alloc_result_name(i));
-	EXPECT_STREQ("unknown", prl_alloc_result_name(__PR_ALLOC_RESULT_MAX));
+	EXPECT_STREQ("unknown", prl_alloc_result_name(__PRL_ALLOC_RESULT_MAX));
+	/* the table follows the enum's order: first, middle and last */
+	EXPECT_STREQ("ok", prl_alloc_result_name(PRL_ALLOC_OK));
+	EXPECT_STREQ("drop_version", prl_alloc_result_name(PRL_ALLOC_DROP_VERSION));
+	EXPECT_STREQ("drop_amplification",
+		     prl_alloc_result_name(PRL_ALLOC_DROP_AMPLIFICATION));
 }
 
 TEST(random_datagrams_are_dropped)

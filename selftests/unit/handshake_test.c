@@ -129,7 +129,7 @@ static unsigned long total_counted(const struct world *w)
 	unsigned long sum = 0;
 	int i;
 
-	for (i = 0; i < __PR_HS_RESULT_MAX; i++)
+	for (i = 0; i < __PRL_HS_RESULT_MAX; i++)
 		sum += w->srv.counters[i];
 	return sum;
 }
@@ -721,12 +721,14 @@ TEST(result_names)
 {
 	int i;
 
-	for (i = 0; i < __PR_HS_RESULT_MAX; i++) {
+	for (i = 0; i < __PRL_HS_RESULT_MAX; i++) {
 		ASSERT_NE(NULL, prl_hs_result_names[i]);
 		EXPECT_STRNE("unknown", prl_hs_result_name(i));
 	}
-	EXPECT_STREQ("unknown", prl_hs_result_name(__PR_HS_RESULT_MAX));
+	EXPECT_STREQ("unknown", prl_hs_result_name(__PRL_HS_RESULT_MAX));
 	EXPECT_STREQ("drop_bad_mac", prl_hs_result_name(PRL_HS_DROP_BAD_MAC));
+	EXPECT_STREQ("challenged", prl_hs_result_name(PRL_HS_CHALLENGED));
+	EXPECT_STREQ("drop_internal", prl_hs_result_name(PRL_HS_DROP_INTERNAL));
 }
 
 TEST(random_datagrams_are_dropped)

@@ -139,6 +139,9 @@ TEST_F(ctl, sessions_follow_the_module_rules)
 	/* relayd owns its sockets */
 	ASSERT_EQ(0, CTL("-j", "socket", "list"));
 	EXPECT_NE(NULL, strstr(self->r.out, "\"family\":\"udp4\"")) TH_LOG("%s", self->r.out);
+	ASSERT_EQ(0, CTL("socket", "detach", "1"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_NE(NULL, strstr(self->r.err, "owns its sockets")) TH_LOG("%s", self->r.err);
 	EXPECT_EQ(0, stat(self->sock, &sb));
 }
 

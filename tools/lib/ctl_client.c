@@ -12,6 +12,7 @@
 
 #include "ctl_client.h"
 #include "ctl_proto.h"
+#include "nl_backend.h"
 #include "nl_internal.h"
 
 #define CTL_TIMEOUT_S	5
@@ -42,6 +43,7 @@ int prl_ctl_connect(struct prl_nl *nl, const char *path)
 			return -errno;
 	}
 	nl->relayd_fd = fd;
+	nl->ops = &prl_nl_relayd;
 	return 0;
 }
 
@@ -189,7 +191,8 @@ static int run(struct prl_nl *nl, struct prl_ctl_req *q, ctl_reply_fn fn,
 	return err;
 }
 
-int prl_ctl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
+static int ctl_sock_get(struct prl_nl *nl, uint32_t id,
+			struct prl_sock_info *out)
 {
 	struct prl_ctl_req *q = req_new(PRL_CTL_SOCK_GET);
 
@@ -198,7 +201,7 @@ int prl_ctl_sock_get(struct prl_nl *nl, uint32_t id, struct prl_sock_info *out)
 	return run(nl, q, copy_sock, out);
 }
 
-int prl_ctl_dump(struct prl_nl *nl, int attr, struct prl_dump *d)
+static int ctl_dump(struct prl_nl *nl, int attr, struct prl_dump *d)
 {
 	uint32_t cmd = attr == PEER_RELAY_A_SOCK ? PRL_CTL_SOCK_DUMP :
 						   PRL_CTL_SESSION_DUMP;
@@ -207,36 +210,38 @@ int prl_ctl_dump(struct prl_nl *nl, int attr, struct prl_dump *d)
 	return err ? err : d->count;
 }
 
-int prl_ctl_session_new(struct prl_nl *nl, const uint8_t *key_a,
-			const uint8_t *key_b, const uint32_t *vni,
-			const struct prl_endpoint *at_a,
-			const struct prl_endpoint *at_b,
-			struct prl_session *out)
+static void put_keys(struct prl_ctl_req *q, const uint8_t *a, const uint8_t *b)
+{
+	memcpy(q->key_a, a, PEER_RELAY_KEY_LEN);
+	memcpy(q->key_b, b, PEER_RELAY_KEY_LEN);
+}
+
+static int ctl_session_new(struct prl_nl *nl, const struct prl_session_spec *s,
+			   struct prl_session *out)
 {
 	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_NEW);
 
 	if (q) {
-		memcpy(q->key_a, key_a, PEER_RELAY_KEY_LEN);
-		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
-		if (vni) {
+		put_keys(q, s->key_a, s->key_b);
+		if (s->vni) {
 			q->flags |= PRL_CTL_F_VNI;
-			q->vni = *vni;
+			q->vni = *s->vni;
 		}
-		if (at_a) {
+		if (s->at_a) {
 			q->flags |= PRL_CTL_F_AT_A;
-			q->at_a = *at_a;
+			q->at_a = *s->at_a;
 		}
-		if (at_b) {
+		if (s->at_b) {
 			q->flags |= PRL_CTL_F_AT_B;
-			q->at_b = *at_b;
+			q->at_b = *s->at_b;
 		}
 	}
 	return run(nl, q, copy_session, out);
 }
 
-int prl_ctl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
-			 const struct prl_endpoint *remote,
-			 const struct prl_addr *local)
+static int ctl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
+			    const struct prl_endpoint *remote,
+			    const struct prl_addr *local)
 {
 	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_BIND);
 
@@ -252,65 +257,49 @@ int prl_ctl_session_bind(struct prl_nl *nl, uint32_t vni, unsigned int ep,
 	return run(nl, q, NULL, NULL);
 }
 
-int prl_ctl_session_del(struct prl_nl *nl, uint32_t vni)
+/* A request naming @s by VNI (@by_vni) or by keys (@by_keys). */
+static struct prl_ctl_req *session_ref_req(const struct prl_session_ref *s,
+					   uint32_t by_vni, uint32_t by_keys)
 {
-	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_DEL);
+	struct prl_ctl_req *q = req_new(s->key_a ? by_keys : by_vni);
 
-	if (q)
-		q->vni = vni;
-	return run(nl, q, NULL, NULL);
+	if (q && s->key_a)
+		put_keys(q, s->key_a, s->key_b);
+	else if (q)
+		q->vni = s->vni;
+	return q;
 }
 
-int prl_ctl_session_del_keys(struct prl_nl *nl, const uint8_t *key_a,
-			     const uint8_t *key_b)
+static int ctl_session_del(struct prl_nl *nl, const struct prl_session_ref *s)
 {
-	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_DEL_KEYS);
-
-	if (q) {
-		memcpy(q->key_a, key_a, PEER_RELAY_KEY_LEN);
-		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
-	}
-	return run(nl, q, NULL, NULL);
+	return run(nl, session_ref_req(s, PRL_CTL_SESSION_DEL,
+				       PRL_CTL_SESSION_DEL_KEYS), NULL, NULL);
 }
 
-int prl_ctl_session_get(struct prl_nl *nl, uint32_t vni,
-			struct prl_session *out)
+static int ctl_session_get(struct prl_nl *nl, const struct prl_session_ref *s,
+			   struct prl_session *out)
 {
-	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_GET);
-
-	if (q)
-		q->vni = vni;
-	return run(nl, q, copy_session, out);
+	return run(nl, session_ref_req(s, PRL_CTL_SESSION_GET,
+				       PRL_CTL_SESSION_GET_KEYS),
+		   copy_session, out);
 }
 
-int prl_ctl_session_get_keys(struct prl_nl *nl, const uint8_t *key_a,
-			     const uint8_t *key_b, struct prl_session *out)
-{
-	struct prl_ctl_req *q = req_new(PRL_CTL_SESSION_GET_KEYS);
-
-	if (q) {
-		memcpy(q->key_a, key_a, PEER_RELAY_KEY_LEN);
-		memcpy(q->key_b, key_b, PEER_RELAY_KEY_LEN);
-	}
-	return run(nl, q, copy_session, out);
-}
-
-int prl_ctl_session_flush(struct prl_nl *nl)
+static int ctl_session_flush(struct prl_nl *nl)
 {
 	return run(nl, req_new(PRL_CTL_SESSION_FLUSH), NULL, NULL);
 }
 
-int prl_ctl_stats_get(struct prl_nl *nl, struct prl_stats *out)
+static int ctl_stats_get(struct prl_nl *nl, struct prl_stats *out)
 {
 	return run(nl, req_new(PRL_CTL_STATS_GET), copy_stats, out);
 }
 
-int prl_ctl_config_get(struct prl_nl *nl, struct prl_config *out)
+static int ctl_config_get(struct prl_nl *nl, struct prl_config *out)
 {
 	return run(nl, req_new(PRL_CTL_CONFIG_GET), copy_config, out);
 }
 
-int prl_ctl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
+static int ctl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 {
 	struct prl_ctl_req *q = req_new(PRL_CTL_CONFIG_SET);
 
@@ -318,6 +307,8 @@ int prl_ctl_config_set(struct prl_nl *nl, const struct prl_config *cfg)
 		q->cfg = *cfg;
 	return run(nl, q, NULL, NULL);
 }
+
+const struct prl_nl_backend prl_nl_relayd = PRL_NL_BACKEND(ctl);
 
 int prl_ctl_monitor(const struct prl_nl *nl, bool nonblock, int *fd_out)
 {

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "tables.h"
 
 static const char *const level_names[] = {
 	[PRL_LOG_ERR] = "error",
@@ -21,7 +22,7 @@ int prl_log_level_parse(const char *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(level_names); i++)
 		if (!strcmp(s, level_names[i]))
 			return (int)i;
 	return -1;

@@ -14,6 +14,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "nl.h"
+#include "nl_backend.h"
 #include "nl_internal.h"
 
 #ifndef SOL_NETLINK
@@ -239,6 +240,12 @@ int prl_nl_request(struct prl_nl *nl, struct nl_msg *msg, prl_nl_reply_fn fn,
 	memset(&nl->last, 0, sizeof(nl->last));
 	if (!msg)
 		return nl->last.err = -ENOMEM;
+	if (!nl->sk) {		/* relayd's control socket (nl_backend.h) */
+		nlmsg_free(msg);
+		snprintf(nl->last.msg, sizeof(nl->last.msg),
+			 "relayd forwards in userspace: it owns its sockets and takes no replicas");
+		return nl->last.err = -EOPNOTSUPP;
+	}
 
 	st.type = nlmsg_hdr(msg)->nlmsg_type;
 	st.cmd = ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd;
@@ -468,6 +475,8 @@ int prl_nl_open(struct prl_nl *nl)
 	err = prl_nl_socket_setup(nl->sk);
 	if (!err)
 		err = resolve_family(nl);
+	if (!err)
+		nl->ops = &prl_nl_kernel;
 	if (err) {
 		struct prl_nl_error last = nl->last;
 

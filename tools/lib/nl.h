@@ -48,7 +48,11 @@ struct prl_nl_error {
 	uint32_t miss_nest;		/* NLMSGERR_ATTR_MISS_NEST (offset) */
 };
 
+struct prl_nl_backend;
+
 struct prl_nl {
+	/* who answers the commands of 2b: the module or relayd (nl_backend.h) */
+	const struct prl_nl_backend *ops;
 	struct nl_sock *sk;
 	/* > 0: connected to relayd's control socket instead (ctl_client.c) */
 	int relayd_fd;

@@ -158,7 +158,8 @@ static int collect(struct prl_nl_batch *b, prl_nl_batch_fn fn, void *arg,
 		if (n < 0)
 			return -errno;
 		len = (int)n;
-		for (nlh = (void *)b->rbuf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+		for (nlh = (void *)b->rbuf; NLMSG_OK(nlh, (unsigned int)len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
 			r = answer(b, nlh, fn, arg);
 			*left -= r > 0;
 			*failed += r == 2;

@@ -10,8 +10,8 @@
 #include <peer_relay/names.h>
 
 #include "nl.h"
+#include "tables.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void get_addr(struct prl_addr *a, const struct nlattr *v4,
 		     const struct nlattr *v6)
@@ -157,11 +157,11 @@ static int parse_nest(const struct nest_desc *d, const struct nlattr *nest,
 		      void *out)
 {
 	struct nlattr *tb[PEER_RELAY_STATS_A_MAX + 1];	/* the largest */
-	struct nla_policy pol[ARRAY_SIZE(tb)] = { 0 };
+	struct nla_policy pol[PRL_ARRAY_SIZE(tb)] = { 0 };
 	uint32_t bits;
 
 	memset(out, 0, d->size);
-	if (d->max >= (int)ARRAY_SIZE(tb))
+	if (d->max >= (int)PRL_ARRAY_SIZE(tb))
 		return -EBADMSG;
 	policy_of(pol, d->fields, d->n_fields);
 	if (nla_parse_nested(tb, d->max, (struct nlattr *)nest, pol) < 0 ||
@@ -305,7 +305,7 @@ int prl_parse_##name(const struct nlattr *nest, type *out)		\
 {									\
 	static const struct nest_desc d = {				\
 		max, sizeof(*out), required,				\
-		name##_fields, ARRAY_SIZE(name##_fields), finish,	\
+		name##_fields, PRL_ARRAY_SIZE(name##_fields), finish,	\
 	};								\
 									\
 	return parse_nest(&d, nest, out);				\
@@ -327,7 +327,7 @@ int prl_put_config(struct nl_msg *msg, const struct prl_config *cfg)
 	unsigned int i;
 	int err;
 
-	for (f = config_fields; f < config_fields + ARRAY_SIZE(config_fields);
+	for (f = config_fields; f < config_fields + PRL_ARRAY_SIZE(config_fields);
 	     f++)
 		if ((cfg->mask & f->bit) &&
 		    nla_put(msg, f->attr, f->len, (const uint8_t *)cfg + f->off))
@@ -400,32 +400,29 @@ void prl_keys_sort(const uint8_t *a, const uint8_t *b, const uint8_t **lo,
 	}
 }
 
-#define NAME_OF(tab, i) \
-	((i) < ARRAY_SIZE(tab) && (tab)[i] ? (tab)[i] : "unknown")
-
 const char *prl_drop_name(unsigned int reason)
 {
-	return NAME_OF(prelay_drop_names, reason);
+	return PRL_NAME_OF(prelay_drop_names, reason);
 }
 
 const char *prl_pass_name(unsigned int reason)
 {
-	return NAME_OF(prelay_pass_names, reason);
+	return PRL_NAME_OF(prelay_pass_names, reason);
 }
 
 const char *prl_del_name(unsigned int reason)
 {
-	return NAME_OF(prelay_del_names, reason);
+	return PRL_NAME_OF(prelay_del_names, reason);
 }
 
 const char *prl_sock_del_name(unsigned int reason)
 {
-	return NAME_OF(prelay_sock_del_names, reason);
+	return PRL_NAME_OF(prelay_sock_del_names, reason);
 }
 
 const char *prl_state_name(unsigned int state)
 {
-	return NAME_OF(prelay_state_names, state);
+	return PRL_NAME_OF(prelay_state_names, state);
 }
 
 static const char *const event_names[] = {
@@ -437,7 +434,7 @@ static const char *const event_names[] = {
 
 const char *prl_event_name(unsigned int cmd)
 {
-	return cmd < ARRAY_SIZE(event_names) ? event_names[cmd] : NULL;
+	return cmd < PRL_ARRAY_SIZE(event_names) ? event_names[cmd] : NULL;
 }
 
 static const char *const family_names[] = {
@@ -447,5 +444,5 @@ static const char *const family_names[] = {
 
 const char *prl_family_name(unsigned int family)
 {
-	return NAME_OF(family_names, family);
+	return PRL_NAME_OF(family_names, family);
 }

@@ -9,8 +9,8 @@
 #include <peer_relay/names.h>
 
 #include "prometheus.h"
+#include "tables.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 void prl_prometheus_label_value(FILE *f, const char *s)
 {
@@ -78,10 +78,10 @@ int prl_prometheus_write(FILE *f, const struct prl_stats *st,
 
 	by_reason(f, "peer_relay_dropped_packets_total",
 		  "Datagrams dropped by the kernel data plane, by reason.",
-		  prelay_drop_names, st->dropped, ARRAY_SIZE(st->dropped));
+		  prelay_drop_names, st->dropped, PRL_ARRAY_SIZE(st->dropped));
 	by_reason(f, "peer_relay_passed_packets_total",
 		  "Datagrams passed to the userspace socket, by reason.",
-		  prelay_pass_names, st->passed, ARRAY_SIZE(st->passed));
+		  prelay_pass_names, st->passed, PRL_ARRAY_SIZE(st->passed));
 
 	header(f, "peer_relay_sessions_created_total", "counter",
 	       "Relay sessions allocated.");
@@ -89,7 +89,7 @@ int prl_prometheus_write(FILE *f, const struct prl_stats *st,
 		st->sessions_created);
 	by_reason(f, "peer_relay_sessions_deleted_total",
 		  "Relay sessions removed, by reason.",
-		  prelay_del_names, st->deleted, ARRAY_SIZE(st->deleted));
+		  prelay_del_names, st->deleted, PRL_ARRAY_SIZE(st->deleted));
 
 	header(f, "peer_relay_sockets", "gauge",
 	       "UDP sockets attached to the kernel data plane.");

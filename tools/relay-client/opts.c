@@ -9,6 +9,7 @@
 #include "keyfile.h"
 #include "num.h"
 #include "relay-client.h"
+#include "tables.h"
 
 static const struct {
 	const char *name;
@@ -117,7 +118,7 @@ static int parse_corrupt(struct prl_cli *cli, const char *what,
 	enum prl_rc_corrupt *kind = field;
 	size_t i;
 
-	for (i = 0; i < sizeof(corrupt_names) / sizeof(corrupt_names[0]); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(corrupt_names); i++)
 		if (!strcmp(s, corrupt_names[i].name))
 			*kind = corrupt_names[i].kind;
 	if (!*kind)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "relayctl.h"
+#include "tables.h"
 
 static int config_get(struct prl_cli *cli, int argc, char **argv)
 {
@@ -91,7 +92,7 @@ static const struct setting *find_setting(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(settings); i++)
 		if (!strcmp(settings[i].name, name))
 			return &settings[i];
 	return NULL;

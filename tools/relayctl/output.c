@@ -7,8 +7,8 @@
 #include <peer_relay/names.h>
 
 #include "relayctl.h"
+#include "tables.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *out_short_key(const uint8_t *key, char buf[20])
 {
@@ -197,7 +197,7 @@ static const struct reason_group {
 } reason_groups[] = {
 #define GROUP(title, names, field) \
 	{ title, names, offsetof(struct prl_stats, field), \
-	  ARRAY_SIZE(((struct prl_stats *)0)->field) }
+	  PRL_ARRAY_SIZE(((struct prl_stats *)0)->field) }
 	GROUP("dropped", prelay_drop_names, dropped),
 	GROUP("passed", prelay_pass_names, passed),
 	GROUP("deleted", prelay_del_names, deleted),
@@ -249,7 +249,7 @@ void out_stats_json(struct prl_json *j, const struct prl_stats *st)
 	prl_json_kv_u64(j, "created", st->sessions_created);
 	prl_json_obj_end(j);
 	prl_json_kv_u64(j, "sockets", st->sockets);
-	for (i = 0; i < ARRAY_SIZE(reason_groups); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(reason_groups); i++)
 		reasons_json(j, &reason_groups[i], st);
 	prl_json_obj_end(j);
 }
@@ -281,7 +281,7 @@ static void stats_text(FILE *f, const void *obj)
 		st->sessions_connecting, st->sessions_open,
 		st->sessions_created);
 	fprintf(f, "sockets:\n  attached     %" PRIu32 "\n", st->sockets);
-	for (i = 0; i < ARRAY_SIZE(reason_groups); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(reason_groups); i++)
 		reasons_human(f, &reason_groups[i], st);
 }
 
@@ -328,7 +328,7 @@ void out_config_json(struct prl_json *j, const struct prl_config *cfg)
 	unsigned int i;
 
 	prl_json_obj_begin(j);
-	for (i = 0; i < ARRAY_SIZE(cfg_scalars); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(cfg_scalars); i++)
 		if (cfg->mask & cfg_scalars[i].bit)
 			prl_json_kv_u64(j, cfg_scalars[i].json,
 					cfg_scalar(cfg, &cfg_scalars[i]));
@@ -357,7 +357,7 @@ static void config_text(FILE *f, const void *obj)
 						     PRL_KEY_HEXLEN];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cfg_scalars); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(cfg_scalars); i++)
 		if (cfg->mask & cfg_scalars[i].bit)
 			fprintf(f, "%s %" PRIu32 "\n", cfg_scalars[i].human,
 				cfg_scalar(cfg, &cfg_scalars[i]));

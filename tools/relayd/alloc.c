@@ -8,29 +8,18 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "tables.h"
 #include "../lib/keyfile.h"
 
-static const char *const prl_alloc_result_names[__PR_ALLOC_RESULT_MAX] = {
-	[PRL_ALLOC_OK]			= "ok",
-	[PRL_ALLOC_DROP_BAD_FRAME]	= "drop_bad_frame",
-	[PRL_ALLOC_DROP_NOT_GRANTED]	= "drop_not_granted",
-	[PRL_ALLOC_DROP_AUTH]		= "drop_auth",
-	[PRL_ALLOC_DROP_PARSE]		= "drop_parse",
-	[PRL_ALLOC_DROP_BAD_TYPE]	= "drop_bad_type",
-	[PRL_ALLOC_DROP_VERSION]		= "drop_version",
-	[PRL_ALLOC_DROP_NOT_CLIENT]	= "drop_not_client",
-	[PRL_ALLOC_DROP_SERVER_KEY]	= "drop_server_key",
-	[PRL_ALLOC_DROP_SAME_KEYS]	= "drop_same_keys",
-	[PRL_ALLOC_DROP_NOT_READY]	= "drop_not_ready",
-	[PRL_ALLOC_DROP_AMPLIFICATION]	= "drop_amplification",
+/* By value: one designator, then the names in the enum's order. */
+static const char *const prl_alloc_result_names[] = {
+	[PRL_ALLOC_OK] = "ok", "drop_bad_frame", "drop_not_granted",
+	"drop_auth", "drop_parse", "drop_bad_type", "drop_version",
+	"drop_not_client", "drop_server_key", "drop_same_keys",
+	"drop_not_ready", "drop_amplification",
 };
-
-const char *prl_alloc_result_name(enum prl_alloc_result r)
-{
-	if ((unsigned int)r >= __PR_ALLOC_RESULT_MAX)
-		return "unknown";
-	return prl_alloc_result_names[r];
-}
+PRL_DEFINE_NAME_FN(prl_alloc_result_name, enum prl_alloc_result,
+		   prl_alloc_result_names, __PRL_ALLOC_RESULT_MAX)
 
 /* ---- grants ---- */
 

@@ -62,14 +62,14 @@ enum prl_alloc_result {
 	PRL_ALLOC_DROP_AMPLIFICATION,	/* response would be larger than the
 					 * request (client did not pad) */
 
-	__PR_ALLOC_RESULT_MAX,
+	__PRL_ALLOC_RESULT_MAX,
 };
 
 struct prl_alloc_ctx {
 	uint8_t priv[PRL_KEY_LEN];	/* relay key (also ServerDisco) */
 	uint8_t pub[PRL_KEY_LEN];
 	const struct prl_grants *grants;	/* not owned */
-	uint64_t counters[__PR_ALLOC_RESULT_MAX];
+	uint64_t counters[__PRL_ALLOC_RESULT_MAX];
 };
 
 /* A checked request. */

@@ -16,6 +16,7 @@
 
 #include "num.h"
 #include "relayd.h"
+#include "tables.h"
 
 int relayd_parse_family(const char *s, struct relayd_opts *o)
 {
@@ -164,7 +165,7 @@ static int path_setting(struct relayd_opts *o, unsigned int cli_set,
 			const char *key, const char *val)
 {
 	const struct path_setting *p, *end = path_settings +
-		sizeof(path_settings) / sizeof(path_settings[0]);
+		PRL_ARRAY_SIZE(path_settings);
 
 	for (p = path_settings; p < end; p++) {
 		if (strcmp(key, p->key))

@@ -624,12 +624,12 @@ void relayd_control_log_stats(const struct relayd_control *ctl)
 	if (!ctl->rd)
 		return;
 	log = &ctl->rd->log;
-	for (i = 0; i < __PR_HS_RESULT_MAX; i++)
+	for (i = 0; i < __PRL_HS_RESULT_MAX; i++)
 		if (ctl->hs.counters[i])
 			prl_log_info(log, "handshake %s: %llu",
 				    prl_hs_result_name(i),
 				    (unsigned long long)ctl->hs.counters[i]);
-	for (i = 0; i < __PR_ALLOC_RESULT_MAX; i++)
+	for (i = 0; i < __PRL_ALLOC_RESULT_MAX; i++)
 		if (ctl->alloc.counters[i])
 			prl_log_info(log, "allocate %s: %llu",
 				    prl_alloc_result_name(i),
@@ -682,10 +682,10 @@ void relayd_control_write_metrics(const struct relayd_control *ctl, FILE *f)
 
 	prom_family(f, "peer_relay_relayd_handshake_total",
 		    "Control packets of the bind handshake by outcome.",
-		    "result", hs_name, ctl->hs.counters, __PR_HS_RESULT_MAX);
+		    "result", hs_name, ctl->hs.counters, __PRL_HS_RESULT_MAX);
 	prom_family(f, "peer_relay_relayd_allocate_total",
 		    "In-band allocation requests by outcome.", "result",
-		    alloc_name, ctl->alloc.counters, __PR_ALLOC_RESULT_MAX);
+		    alloc_name, ctl->alloc.counters, __PRL_ALLOC_RESULT_MAX);
 	fprintf(f, "# HELP peer_relay_relayd_allocate_responses_total Allocation responses sent.\n"
 		"# TYPE peer_relay_relayd_allocate_responses_total counter\n"
 		"peer_relay_relayd_allocate_responses_total %llu\n",

@@ -81,7 +81,7 @@ static int none_get_keys(struct relayd_dp *dp, const uint8_t *a,
 	return -ENOENT;
 }
 
-static int none_vni(struct relayd_dp *dp, uint32_t vni) { return -ENOENT; }
+static int none_del(struct relayd_dp *dp, uint32_t vni) { return -ENOENT; }
 static int none_dump(struct relayd_dp *dp, prl_session_cb cb, void *arg)
 {
 	return 0;
@@ -101,22 +101,5 @@ static int none_config_set(struct relayd_dp *dp, const struct prl_config *c)
 }
 static void none_log_stats(const struct relayd_dp *dp) { }
 
-const struct relayd_dp_ops relayd_dp_none_ops = {
-	.name = "none",
-	.desc = "no data plane",
-	.coherent = none_coherent,
-	.start = none_start,
-	.stop = none_stop,
-	.session_new = none_new,
-	.session_bind = none_bind,
-	.session_get = none_get,
-	.session_get_keys = none_get_keys,
-	.session_del = none_vni,
-	.session_dump = none_dump,
-	.session_flush = none_flush,
-	.stats = none_stats,
-	.config_get = none_config_get,
-	.config_set = none_config_set,
-	.errmsg = none_errmsg,
-	.log_stats = none_log_stats,
-};
+const struct relayd_dp_ops relayd_dp_none_ops =
+	RELAYD_DP_OPS(none, "none", "no data plane");

@@ -107,6 +107,23 @@ struct relayd_dp {
 	void *priv;			/* the backend's state */
 };
 
+/*
+ * The ops of a data plane whose functions are named <p>_<op> (p_new for
+ * session_new, ...): the member list is written here once, by concern,
+ * and a plane that lacks an op does not build.
+ */
+#define RELAYD_DP_OPS(p, plane_name, plane_desc) {				\
+	.name = plane_name, .desc = plane_desc,					\
+	.coherent = p##_coherent, .start = p##_start, .stop = p##_stop,		\
+	.session_new = p##_new, .session_bind = p##_bind,			\
+	.session_get = p##_get, .session_get_keys = p##_get_keys,		\
+	.session_del = p##_del, .session_dump = p##_dump,			\
+	.session_flush = p##_flush,						\
+	.stats = p##_stats, .config_get = p##_config_get,			\
+	.config_set = p##_config_set,						\
+	.errmsg = p##_errmsg, .log_stats = p##_log_stats,			\
+}
+
 extern const struct relayd_dp_ops relayd_dp_kernel_ops;
 extern const struct relayd_dp_ops relayd_dp_user_ops;
 extern const struct relayd_dp_ops relayd_dp_none_ops;

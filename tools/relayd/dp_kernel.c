@@ -164,22 +164,5 @@ static void k_log_stats(const struct relayd_dp *dp)
 	/* the kernel's counters: relayctl stats */
 }
 
-const struct relayd_dp_ops relayd_dp_kernel_ops = {
-	.name = "kernel",
-	.desc = "the kernel",
-	.coherent = k_coherent,
-	.start = k_start,
-	.stop = k_stop,
-	.session_new = k_new,
-	.session_bind = k_bind,
-	.session_get = k_get,
-	.session_get_keys = k_get_keys,
-	.session_del = k_del,
-	.session_dump = k_dump,
-	.session_flush = k_flush,
-	.stats = k_stats,
-	.config_get = k_config_get,
-	.config_set = k_config_set,
-	.errmsg = k_errmsg,
-	.log_stats = k_log_stats,
-};
+const struct relayd_dp_ops relayd_dp_kernel_ops =
+	RELAYD_DP_OPS(k, "kernel", "the kernel");

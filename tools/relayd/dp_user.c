@@ -34,6 +34,7 @@
 #include "dataplane.h"
 #include "keyfile.h"
 #include "relayd.h"
+#include "tables.h"
 #include "uforward.h"
 
 #define DPU_BUCKETS	4096
@@ -585,7 +586,7 @@ static int u_config_set(struct relayd_dp *dp, const struct prl_config *c)
 	int err;
 
 	/* all or nothing, with the netlink policy's bounds */
-	for (i = 0; i < sizeof(u32_settings) / sizeof(u32_settings[0]); i++) {
+	for (i = 0; i < PRL_ARRAY_SIZE(u32_settings); i++) {
 		const struct u32_setting *t = &u32_settings[i];
 		uint32_t v = *(const uint32_t *)((const char *)c + t->off);
 
@@ -640,22 +641,5 @@ static void u_log_stats(const struct relayd_dp *dp)
 	relayd_uplane_log_stats(dp->rd);
 }
 
-const struct relayd_dp_ops relayd_dp_user_ops = {
-	.name = "userspace",
-	.desc = "the userspace data plane",
-	.coherent = u_coherent,
-	.start = u_start,
-	.stop = u_stop,
-	.session_new = u_new,
-	.session_bind = u_bind,
-	.session_get = u_get,
-	.session_get_keys = u_get_keys,
-	.session_del = u_del,
-	.session_dump = u_dump,
-	.session_flush = u_flush,
-	.stats = u_stats,
-	.config_get = u_config_get,
-	.config_set = u_config_set,
-	.errmsg = u_errmsg,
-	.log_stats = u_log_stats,
-};
+const struct relayd_dp_ops relayd_dp_user_ops =
+	RELAYD_DP_OPS(u, "userspace", "the userspace data plane");

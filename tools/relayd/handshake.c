@@ -8,34 +8,19 @@
 
 #include "addr.h"
 #include "handshake.h"
+#include "tables.h"
 
-static const char *const prl_hs_result_names[__PR_HS_RESULT_MAX] = {
-	[PRL_HS_CHALLENGED]		= "challenged",
-	[PRL_HS_BOUND]			= "bound",
-	[PRL_HS_DROP_NOT_CONTROL]	= "drop_not_control",
-	[PRL_HS_DROP_NOT_DISCO]		= "drop_not_disco",
-	[PRL_HS_DROP_UNKNOWN_VNI]	= "drop_unknown_vni",
-	[PRL_HS_DROP_BAD_FRAME]		= "drop_bad_frame",
-	[PRL_HS_DROP_UNKNOWN_SENDER]	= "drop_unknown_sender",
-	[PRL_HS_DROP_AUTH]		= "drop_auth",
-	[PRL_HS_DROP_PARSE]		= "drop_parse",
-	[PRL_HS_DROP_BAD_TYPE]		= "drop_bad_type",
-	[PRL_HS_DROP_VNI_MISMATCH]	= "drop_vni_mismatch",
-	[PRL_HS_DROP_REMOTE_KEY]		= "drop_remote_key",
-	[PRL_HS_DROP_ZERO_GENERATION]	= "drop_zero_generation",
-	[PRL_HS_DROP_NO_HANDSHAKE]	= "drop_no_handshake",
-	[PRL_HS_DROP_GENERATION]		= "drop_generation",
-	[PRL_HS_DROP_BAD_MAC]		= "drop_bad_mac",
-	[PRL_HS_DROP_BAD_ADDRESS]	= "drop_bad_address",
-	[PRL_HS_DROP_INTERNAL]		= "drop_internal",
+/* By value: one designator, then the names in the enum's order. */
+static const char *const prl_hs_result_names[] = {
+	[PRL_HS_CHALLENGED] = "challenged", "bound", "drop_not_control",
+	"drop_not_disco", "drop_unknown_vni", "drop_bad_frame",
+	"drop_unknown_sender", "drop_auth", "drop_parse", "drop_bad_type",
+	"drop_vni_mismatch", "drop_remote_key", "drop_zero_generation",
+	"drop_no_handshake", "drop_generation", "drop_bad_mac",
+	"drop_bad_address", "drop_internal",
 };
-
-const char *prl_hs_result_name(enum prl_hs_result r)
-{
-	if ((unsigned int)r >= __PR_HS_RESULT_MAX)
-		return "unknown";
-	return prl_hs_result_names[r];
-}
+PRL_DEFINE_NAME_FN(prl_hs_result_name, enum prl_hs_result,
+		   prl_hs_result_names, __PRL_HS_RESULT_MAX)
 
 static uint64_t prl_hs_monotonic_ns(void *ctx)
 {

@@ -50,7 +50,7 @@ enum prl_hs_result {
 	PRL_HS_DROP_BAD_ADDRESS,		/* source is not AF_INET/AF_INET6 */
 	PRL_HS_DROP_INTERNAL,		/* could not build the reply */
 
-	__PR_HS_RESULT_MAX,
+	__PRL_HS_RESULT_MAX,
 };
 
 enum prl_hs_action_kind {
@@ -99,7 +99,7 @@ struct prl_hs_server {
 	uint64_t rotated_ns;
 	prl_hs_clock_fn clock;
 	void *clock_ctx;
-	uint64_t counters[__PR_HS_RESULT_MAX];
+	uint64_t counters[__PRL_HS_RESULT_MAX];
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "sync_proto.h"
+#include "tables.h"
 
 #define SYNC_REC_HDR	3	/* type, u16 length */
 #define EP_BOUND	0x01
@@ -200,7 +201,7 @@ static const struct int_rec {
 /* The layout of @type if it is an integer record, else NULL. */
 static const struct int_rec *int_rec_of(enum sync_rec_type type)
 {
-	if ((unsigned int)type >= sizeof(int_recs) / sizeof(int_recs[0]) ||
+	if ((unsigned int)type >= PRL_ARRAY_SIZE(int_recs) ||
 	    !int_recs[type].n)
 		return NULL;
 	return &int_recs[type];
