@@ -108,11 +108,13 @@ until_ok 20 has_session r2 "$V1" || test_error "session $V1 never reached r2: $(
 check_eq "LamportID on r2" "$(lamport_of r1 "$V1")" "$(lamport_of r2 "$V1")"
 test_end
 
-test_begin "a sync peer with the wrong key is refused: logged without secrets, nothing installed"
+test_begin "a sync peer with the wrong key is refused: logged once (it retries), without secrets, nothing installed"
 relay x active 1-8388607 "$T/wrong.key" 10.8.0.2 || test_error "relayd x"
 VX=$(ctl x -j session add "$(key 3)" "$(key 4)" 2>/dev/null | jget .vni)
-until_ok 20 grep -q "sync: connection from 10.8.0.3:[0-9]*: authentication failed" "$T/relayd-r2.log" ||
+until_ok 20 grep -q "sync: connection from 10.8.0.3:[0-9]* refused: authentication failed" "$T/relayd-r2.log" ||
 	test_error "r2 did not log the refusal: $(grep sync "$T/relayd-r2.log" | tail -n 3)"
+sleep 3		# x retries every second: r2 counts each, logs the first
+check_eq "x's refusals logged once" 1 "$(grep -c "sync: connection from 10.8.0.3:" "$T/relayd-r2.log")"
 until_ok 10 grep -q "sync: peer 10.8.0.2:$SYNC_PORT: .*" "$T/relayd-x.log" ||
 	test_error "x did not log its failure"
 check_ok "x's session is not on r2" no_pair r2 "$(key 3)" "$(key 4)"

@@ -290,6 +290,34 @@ static int peer_index(const struct relayd_sync *s, const struct prl_endpoint *fr
 	return -1;
 }
 
+/*
+ * Count a refused connection and log it, unless the same address was
+ * refused less than SYNC_REFUSED_QUIET_MS ago: a host that retries every
+ * second must not fill the log. The next line says how many went unlogged.
+ */
+static void refuse(struct relayd_sync *s, const struct prl_endpoint *from,
+		   const char *why)
+{
+	char b[PRL_ENDPOINT_STRLEN];
+	uint64_t now = sync_now_ms();
+
+	s->refused++;
+	if (s->refused_logged_ms && prl_addr_equal(&from->addr, &s->refused_from) &&
+	    now - s->refused_logged_ms < SYNC_REFUSED_QUIET_MS) {
+		s->refused_quiet++;
+		return;
+	}
+	prl_endpoint_fmt(from, b, sizeof(b));
+	if (s->refused_quiet)
+		prl_log_warn(&s->log, "sync: connection from %s refused: %s (%llu more refused, not logged, since the last such line)",
+			     b, why, (unsigned long long)s->refused_quiet);
+	else
+		prl_log_warn(&s->log, "sync: connection from %s refused: %s", b, why);
+	s->refused_from = from->addr;
+	s->refused_logged_ms = now;
+	s->refused_quiet = 0;
+}
+
 void sync_accept_one(struct relayd_sync *s)
 {
 	char b[PRL_ENDPOINT_STRLEN];
@@ -309,16 +337,14 @@ void sync_accept_one(struct relayd_sync *s)
 	prl_endpoint_fmt(&from, b, sizeof(b));
 	i = peer_index(s, &from);
 	if (i < 0) {
-		s->refused++;
-		prl_log_warn(&s->log, "sync: connection from %s refused: not a sync peer", b);
+		refuse(s, &from, "not a sync peer");
 		close(fd);
 		return;
 	}
 	c = conn_new(s, fd, false, (unsigned int)i, s->install_ep, &err);
 	if (!c) {
-		s->refused++;
-		prl_log_warn(&s->log, "sync: connection from %s: %s", b,
-			     err == -EACCES ? "authentication failed" : strerror(-err));
+		refuse(s, &from, err == -EACCES ? "authentication failed" :
+			  strerror(-err));
 		close(fd);
 		return;
 	}

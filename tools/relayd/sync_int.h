@@ -35,6 +35,7 @@
 #define SYNC_HEARTBEAT_MS	1000	/* a MARK at least this often */
 #define SYNC_DEAD_MS		5000	/* unacknowledged data: peer gone */
 #define SYNC_SEND_TIMEOUT_MS	20000	/* a standby installing a big resync */
+#define SYNC_REFUSED_QUIET_MS	60000	/* one refusal line per address */
 #define SYNC_READS_PER_EVENT	8	/* reads of a connection per wakeup */
 
 typedef crypto_secretstream_xchacha20poly1305_state sstate;
@@ -113,6 +114,10 @@ struct relayd_sync {
 	/* counters (logged at exit) */
 	uint64_t pushed, installed, removed, conflicts, install_errors;
 	uint64_t refused;		/* connections: not allowlisted, handshake failed */
+	/* the last refusal logged: from where, when; refusals since unlogged */
+	struct prl_addr refused_from;
+	uint64_t refused_logged_ms;
+	uint64_t refused_quiet;
 	uint64_t dropped;		/* connections ended by a malformed stream */
 };
 
