@@ -826,7 +826,7 @@ TEST(replica_requests)
 	struct prl_nl nl;
 	uint64_t lamport;
 	unsigned int i;
-	int err;
+	int err, replies;
 
 	OPEN_OR_SKIP(&nl);
 	if (probe_admin(&nl) == -EPERM)
@@ -862,6 +862,11 @@ TEST(replica_requests)
 	EXPECT_EQ(1000, got.lamport);
 	EXPECT_LE(5000, got.age_ms);
 	EXPECT_EQ(0, prl_session_replicate(&nl, &r)) TH_LOG("repeating a replica");
+	/* the standby reads the ACK only: its requests ask for no reply */
+	replies = 0;
+	EXPECT_EQ(0, prl_nl_request(&nl, prl_session_replicate_msg(&nl, &r),
+				    count_replies, &replies));
+	EXPECT_EQ(0, replies) TH_LOG("a replica's SESSION_NEW got a reply");
 
 	/* conflicts: the pair with another LamportID or VNI, the VNI taken */
 	replica_sample(&r, REPL_VNI, 1001, key_c, key_d);

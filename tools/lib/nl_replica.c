@@ -45,7 +45,9 @@ struct nl_msg *prl_session_replicate_msg(const struct prl_nl *nl,
 	    nla_put(msg, PEER_RELAY_SESSION_A_KEY1, PEER_RELAY_KEY_LEN, s->key1) ||
 	    nla_put_u64(msg, PEER_RELAY_SESSION_A_LAMPORT, s->lamport) ||
 	    nla_put_u64(msg, PEER_RELAY_SESSION_A_AGE_MS, s->age_ms) ||
-	    nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA))
+	    nla_put_flag(msg, PEER_RELAY_SESSION_A_REPLICA) ||
+	    /* the installer reads the ACK only: no reply to build and queue */
+	    nla_put_flag(msg, PEER_RELAY_SESSION_A_NO_REPLY))
 		err = -EMSGSIZE;
 	for (i = 0; i < 2 && !err; i++)
 		if (s->ep[i].remote.addr.family)
