@@ -302,8 +302,9 @@ int prl_session_flush(struct prl_nl *nl);
 
 /*
  * Session replication (nl_replica.c). prl_session_replicate(): SESSION_NEW
- * with REPLICA and NO_REPLY (the ACK only) of @s as another relay reported it (VNI, keys, LamportID,
- * age, bindings with their local address and idle time). An existing
+ * with REPLICA (and NO_REPLY: the ACK only) of @s as another relay
+ * reported it (VNI, keys, LamportID, age, bindings with their local
+ * address and idle time). An existing
  * session with the same VNI and LamportID only has changed bindings
  * rebound and its last-seen moved forward. prl_session_del_replica():
  * SESSION_DEL{VNI, LAMPORT, REPLICA}: -ENOENT if VNI is gone or another
@@ -353,8 +354,9 @@ struct prl_events {
 /*
  * Subscribe to the "events" group of the family resolved in @nl (which
  * may be closed afterwards), or, when @nl talks to relayd's control
- * socket, to relayd's session events (the same events, userspace mode). With @nonblock, prl_events_recv() returns
- * -EAGAIN when nothing is queued, for use with poll()/epoll.
+ * socket, to relayd's session events (the same events, userspace mode).
+ * With @nonblock, prl_events_recv() returns -EAGAIN when nothing is
+ * queued, for use with poll()/epoll.
  */
 int prl_events_open(struct prl_events *ev, const struct prl_nl *nl,
 		   bool nonblock);
