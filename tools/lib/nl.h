@@ -304,9 +304,9 @@ int prl_session_flush(struct prl_nl *nl);
  * Session replication (nl_replica.c). prl_session_replicate(): SESSION_NEW
  * with REPLICA (and NO_REPLY: the ACK only) of @s as another relay
  * reported it (VNI, keys, LamportID, age, bindings with their local
- * address and idle time). An existing
- * session with the same VNI and LamportID only has changed bindings
- * rebound and its last-seen moved forward. prl_session_del_replica():
+ * address and idle time). An existing session with the same VNI and
+ * LamportID only has changed bindings rebound and its last-seen moved
+ * forward. prl_session_del_replica():
  * SESSION_DEL{VNI, LAMPORT, REPLICA}: -ENOENT if VNI is gone or another
  * allocation now.
  */
