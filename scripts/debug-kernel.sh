@@ -18,7 +18,7 @@
 #   env      print KDIR / KVER / VMLINUZ of the cached kernel
 #   config   print the configuration fragment that is applied
 #
-# Options: --cache DIR (default $PR_DEBUG_CACHE or
+# Options: --cache DIR (default $PRL_DEBUG_CACHE or
 #          /var/cache/peer_relay/debug-kernel), --jobs N (default nproc),
 #          --no-nice (the build runs under `nice -n 19` by default because
 #          the machine is shared).
@@ -45,7 +45,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tarball=${LINUX_SOURCE_TAR:-/usr/src/linux-source-6.1.tar.xz}
-cache_root=${PR_DEBUG_CACHE:-/var/cache/peer_relay/debug-kernel}
+cache_root=${PRL_DEBUG_CACHE:-/var/cache/peer_relay/debug-kernel}
 jobs=$(nproc)
 nice_cmd=(nice -n 19)
 cmd=${1:-build}

@@ -353,10 +353,10 @@ session_json() {
 # ep_remote VNI 0|1: the address endpoint 0 or 1 is bound to, or null
 ep_remote() { session_json "$1" ".endpoints[$2].remote"; }
 # wait_remote VNI EP EXPECTED: until endpoint EP is bound to EXPECTED
-# (3 s, times PR_SLOW); fails after that
+# (3 s, times PRL_SLOW); fails after that
 wait_remote() {
 	_wr_i=0
-	while [ $_wr_i -lt $((60 * PR_SLOW)) ]; do
+	while [ $_wr_i -lt $((60 * PRL_SLOW)) ]; do
 		[ "$(ep_remote "$1" "$2")" = "$3" ] && return 0
 		sleep 0.05
 		_wr_i=$((_wr_i + 1))
@@ -366,23 +366,23 @@ wait_remote() {
 
 # ------------------------------------------------------------ relay-client
 
-# PR_SLOW (kernel parameter prslow=N, e.g. from scripts/debug-kernel.sh):
+# PRL_SLOW (kernel parameter prslow=N, e.g. from scripts/debug-kernel.sh):
 # how many times slower than usual this kernel runs; client timeouts are
 # stretched by it, so a KASAN/lockdep kernel under TCG is not failed for
 # being slow. Lifetimes and expiry checks are not scaled.
-PR_SLOW=${PR_SLOW:-1}
+PRL_SLOW=${PRL_SLOW:-1}
 
 # rc NS-FN ARGS...: relay-client in a namespace, every "--timeout MS"
-# multiplied by PR_SLOW.
+# multiplied by PRL_SLOW.
 # Its variables are prefixed: sh has no real locals, and the scenarios use
 # short names such as _n and _a themselves.
 rc() {
 	_rc_ns=$1
 	shift
-	if [ "$PR_SLOW" -gt 1 ]; then
+	if [ "$PRL_SLOW" -gt 1 ]; then
 		_rc_n=$# _rc_prev=
 		for _rc_arg in "$@"; do
-			[ "$_rc_prev" = --timeout ] && _rc_arg=$((_rc_arg * PR_SLOW))
+			[ "$_rc_prev" = --timeout ] && _rc_arg=$((_rc_arg * PRL_SLOW))
 			set -- "$@" "$_rc_arg"
 			_rc_prev=$_rc_arg
 		done

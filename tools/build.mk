@@ -6,7 +6,7 @@
 # dependency files go to $(O) = build/tools/<dir>/ (tools/lib's archive
 # too), the programs to $(O)/<dir>. It defines TOP_DIR, TOOLS_DIR, O,
 # OBJS (one per *.c here), LIBPR (the archive), the compiler flags and
-# PR_LDLIBS, the libraries a tool links against.
+# PRL_LDLIBS, the libraries a tool links against.
 
 # `make` with no goal builds `all` (the rules below come first).
 .DEFAULT_GOAL := all
@@ -38,7 +38,7 @@ CPPFLAGS += -D_GNU_SOURCE -I$(TOP_DIR)/include/uapi -I$(TOP_DIR)/include \
 	    -DPEER_RELAY_VERSION='"$(VERSION)"' -MMD -MP
 
 LIBPR := $(BUILD_DIR)/tools/lib/libpeerrelay.a
-PR_LDLIBS := $(LIBPR) $(NL_LIBS) $(SODIUM_LIBS)
+PRL_LDLIBS := $(LIBPR) $(NL_LIBS) $(SODIUM_LIBS)
 
 SRCS := $(sort $(wildcard *.c))
 OBJS := $(patsubst %.c,$(O)/%.o,$(SRCS))

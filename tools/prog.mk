@@ -2,7 +2,7 @@
 # One program per tools/ directory, named after it. Its Makefile sets
 #     PROGDIR  where `make install` puts it ($(SBINDIR) or $(BINDIR))
 #     MANPAGE  its man page (e.g. relayctl.8)
-#     LDLIBS   libraries beyond PR_LDLIBS (optional)
+#     LDLIBS   libraries beyond PRL_LDLIBS (optional)
 # and includes this file; the program is built as $(O)/<dir>.
 include $(dir $(lastword $(MAKEFILE_LIST)))build.mk
 
@@ -12,7 +12,7 @@ MANSEC := $(subst .,,$(suffix $(MANPAGE)))
 all: $(O)/$(PROG)
 
 $(O)/$(PROG): $(OBJS) $(LIBPR)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PR_LDLIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PRL_LDLIBS) $(LDLIBS)
 
 # Built by tools/Makefile first; here only when missing (a lone
 # `make -C tools/relayctl`).

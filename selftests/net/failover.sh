@@ -348,7 +348,7 @@ test_begin "a restarted standby with an empty kernel is resynchronised"
 # within seconds (its view computes no keys until a handshake needs them)
 kill "$(relay_pid r2)"
 T0=$(now_ms)
-while kill -0 "$(relay_pid r2)" 2>/dev/null && [ "$(now_ms)" -lt $((T0 + 15000 * PR_SLOW)) ]; do sleep 0.2; done
+while kill -0 "$(relay_pid r2)" 2>/dev/null && [ "$(now_ms)" -lt $((T0 + 15000 * PRL_SLOW)) ]; do sleep 0.2; done
 if kill -0 "$(relay_pid r2)" 2>/dev/null; then
 	test_error "relayd r2 still running 15 s after SIGTERM ($(grep -c 'rebuilding the session view' "$T/relayd-r2.log") session view rebuilds in its log): killed"
 	kill -9 "$(relay_pid r2)"

@@ -62,7 +62,7 @@ flow_end() {
 	_want=$(stat_delta forwarded_packets_udp4_udp4)
 	_prev=-1
 	_i=0
-	while [ $_i -lt $((40 * PR_SLOW)) ]; do
+	while [ $_i -lt $((40 * PRL_SLOW)) ]; do
 		sleep 0.25
 		_rx=$(wc -l <"$T/flow.out" | tr -d ' ')
 		[ "$_rx" -ge "$_want" ] 2>/dev/null && break

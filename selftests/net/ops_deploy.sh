@@ -89,7 +89,7 @@ fi
 
 test_begin "behind NAT with a port forward (41641 -> 7000) and static-endpoints"
 check_ok "dnat" in_r nft -f - <<EOF
-table ip pr_portfwd {
+table ip peer_relay_portfwd {
 	chain prerouting {
 		type nat hook prerouting priority dstnat; policy accept;
 		udp dport 41641 dnat to :7000
@@ -104,7 +104,7 @@ check_eq "advertised endpoint" "$R4A:41641" "$(jget '.addrs[0]' <"$T/alloc.json"
 stat_snapshot
 check_eq "ping through the forwarded port" 2 "$(ping_from_a "$R4A:41641")"
 check_ge "forwarded by the kernel" 4 "$(stat_delta forwarded_packets_udp4_udp4)"
-check_ok "nft delete table" in_r nft delete table ip pr_portfwd
+check_ok "nft delete table" in_r nft delete table ip peer_relay_portfwd
 check_ok "static endpoints none" relayctl_r config set static-endpoints none
 test_end
 
@@ -112,7 +112,7 @@ test_begin "behind a load balancer: VIP, static-endpoints, HTTP health check"
 VIP=10.0.1.100
 check_ok "vip" in_r /sbin/ip addr add $VIP/32 dev lo
 check_ok "lb dnat" in_r nft -f - <<EOF
-table ip pr_lb {
+table ip peer_relay_lb {
 	chain prerouting {
 		type nat hook prerouting priority dstnat; policy accept;
 		ip daddr $VIP udp dport 7000 dnat to $R4A:7000

@@ -71,7 +71,7 @@ nev() { _nev=$(grep -c "\"event\":\"$2\"" "$T/$1.log" 2>/dev/null); echo "${_nev
 # wait_ev NAME EVENT N [SECONDS]: until NAME logged EVENT N times
 wait_ev() {
 	_i=0
-	while [ "$(nev "$1" "$2")" -lt "$3" ] && [ $_i -lt $((${4:-20} * 10 * PR_SLOW)) ]; do
+	while [ "$(nev "$1" "$2")" -lt "$3" ] && [ $_i -lt $((${4:-20} * 10 * PRL_SLOW)) ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -96,12 +96,12 @@ tunnel_ping() {
 bulk() {
 	rm -f "$T/bulk.ready"
 	$(nsprefix in_b) tcpbulk recv --bind $TB:5001 --pattern "$MARK" \
-		--ready "$T/bulk.ready" --timeout $((90000 * PR_SLOW)) >"$T/bulk.recv" 2>&1 &
+		--ready "$T/bulk.ready" --timeout $((90000 * PRL_SLOW)) >"$T/bulk.recv" 2>&1 &
 	_rp=$!
 	_i=0
 	while [ ! -e "$T/bulk.ready" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
 	in_a tcpbulk send --to $TB:5001 --pattern "$MARK" --bytes 2000000 \
-		--timeout $((90000 * PR_SLOW)) >"$T/bulk.send" 2>&1 ||
+		--timeout $((90000 * PRL_SLOW)) >"$T/bulk.send" 2>&1 ||
 		test_error "$1: send: $(cat "$T/bulk.send")"
 	wait $_rp || test_error "$1: receive: $(cat "$T/bulk.recv")"
 	check_contains "$1: all 2000000 bytes, pattern intact" "received 2000000 bytes" "$(cat "$T/bulk.recv")"
@@ -122,7 +122,7 @@ capture_start() {
 	BG_PIDS="$BG_PIDS $CAP_R $CAP_W"
 	_i=0
 	until grep -qs listening "$T/tcpdump.err" && grep -qs listening "$T/tcpdump-wg.err"; do
-		[ $_i -lt $((100 * PR_SLOW)) ] ||
+		[ $_i -lt $((100 * PRL_SLOW)) ] ||
 			{ diag "tcpdump did not start: $(cat "$T/tcpdump.err" "$T/tcpdump-wg.err")"; return 1; }
 		sleep 0.1
 		_i=$((_i + 1))
@@ -254,7 +254,7 @@ test_begin "userspace plane: a moves again; re-bound, the tunnel keeps working"
 in_a /sbin/ip -4 addr flush dev va
 in_a /sbin/ip addr add 10.0.1.8/24 dev va
 _i=0
-while ! grep -q "vni $UVNI: endpoint $IA bound to 10.0.1.8:" "$LOG" && [ $_i -lt $((100 * PR_SLOW)) ]; do
+while ! grep -q "vni $UVNI: endpoint $IA bound to 10.0.1.8:" "$LOG" && [ $_i -lt $((100 * PRL_SLOW)) ]; do
 	sleep 0.1
 	_i=$((_i + 1))
 done

@@ -85,7 +85,7 @@ test_begin "ping through the tunnel, relayed: the bridges allocated and bound on
 _i=0
 until in_a ping -c 1 -W 1 $TB >/dev/null 2>&1; do
 	_i=$((_i + 1))
-	[ $_i -lt $((30 * PR_SLOW)) ] || break
+	[ $_i -lt $((30 * PRL_SLOW)) ] || break
 done
 in_a ping -c 5 -i 0.2 -W 5 $TB >"$T/ping.out" 2>&1 || test_error "ping: $(tail -n 2 "$T/ping.out" | tr '\n' ' ')"
 check_contains "ping" " 0% packet loss" "$(cat "$T/ping.out")"
