@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The shared CLI skeleton (tools/lib/cli.c): dispatch through a command
- * table with groups, global options, exit codes, and the table-driven
- * getopt_long (ranges, aliases, 'given' flags, raw text, parsers, errors).
+ * table with groups, global options, exit codes, the table-driven
+ * getopt_long (ranges, aliases, 'given' flags, raw text, parsers, errors)
+ * and the settings file read through the same table.
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -154,25 +156,28 @@ static int parse_where(struct prl_cli *cli, const char *what, const char *arg,
 
 static const struct prl_cli_opt table[] = {
 	{ ROW("count", 'c', PRL_OPT_U32, n), .seen = PRL_OPT_SEEN(struct opts, n_set),
-	  .what = "count", .min = 1, .max = 10 },
+	  .conf = "Count", .what = "count", .min = 1, .max = 10 },
 	{ ROW("timeout", 't', PRL_OPT_INT, timeout), .what = "timeout",
 	  .min = 0, .max = 100 },
-	{ ROW("name", 0, PRL_OPT_STR, name) },
+	{ ROW("name", 0, PRL_OPT_STR, name), .conf = "Name" },
 	{ ROW("alias", 0, PRL_OPT_STR, name) },
-	{ ROW("flag", 'f', PRL_OPT_FLAG, flag) },
-	{ ROW("verbose", 'v', PRL_OPT_COUNT, verbose) },
+	{ ROW("flag", 'f', PRL_OPT_FLAG, flag), .conf = "Flag" },
+	{ ROW("no-flag", 0, PRL_OPT_CLEAR, flag), .conf = "NoFlag" },
+	{ ROW("verbose", 'v', PRL_OPT_COUNT, verbose), .conf = "Verbose" },
 	{ ROW("where", 'w', PRL_OPT_PARSE, where),
 	  .text = PRL_OPT_SEEN(struct opts, where_s), .what = "place",
 	  .parse = parse_where },
-	{ ROW("key", 'k', PRL_OPT_KEY, key), .what = "key" },
-	{ ROW("relay", 'r', PRL_OPT_ENDPOINT, relay), .what = "relay" },
-	{ ROW("local", 'l', PRL_OPT_LOCAL, local), .what = "local address" },
+	{ ROW("key", 'k', PRL_OPT_KEY, key), .conf = "Key", .what = "key" },
+	{ ROW("relay", 'r', PRL_OPT_ENDPOINT, relay), .conf = "Relay",
+	  .what = "relay" },
+	{ ROW("local", 'l', PRL_OPT_LOCAL, local), .conf = "LocalAddress",
+	  .what = "local address" },
 	{ 0 },
 };
 
-/* prl_cli_getopt on args (args[0] is the command), stderr silenced. */
-static int getopt_on(struct prl_cli *cli, struct opts *o,
-		     const char *const *args)
+/* prl_cli_getopt on args (args[0] is the command) over what @o holds. */
+static int getopt_into(struct prl_cli *cli, struct opts *o,
+		       const char *const *args)
 {
 	char *argv[16];
 	int argc = 0, rc, err, null;
@@ -182,7 +187,6 @@ static int getopt_on(struct prl_cli *cli, struct opts *o,
 		argc++;
 	}
 	argv[argc] = NULL;
-	memset(o, 0, sizeof(*o));
 	err = dup(2);
 	null = open("/dev/null", O_WRONLY);
 	dup2(null, 2);
@@ -191,6 +195,14 @@ static int getopt_on(struct prl_cli *cli, struct opts *o,
 	close(err);
 	close(null);
 	return rc;
+}
+
+/* ... on a zeroed @o, stderr silenced. */
+static int getopt_on(struct prl_cli *cli, struct opts *o,
+		     const char *const *args)
+{
+	memset(o, 0, sizeof(*o));
+	return getopt_into(cli, o, args);
 }
 
 TEST(table_getopt)
@@ -287,6 +299,202 @@ TEST(table_getopt_help)
 	dup2(out, 1);
 	close(out);
 	close(null);
+}
+
+/* --no-X clears what --X sets; the last one wins. */
+TEST(table_getopt_clear)
+{
+	struct prl_cli cli = { .prog = &prog, .cmd = "x" };
+	struct opts o;
+
+	EXPECT_EQ(3, getopt_on(&cli, &o, (const char *[]){ "x", "-f", "--no-flag", NULL }));
+	EXPECT_FALSE(o.flag);
+	EXPECT_EQ(3, getopt_on(&cli, &o, (const char *[]){ "x", "--no-flag", "--flag", NULL }));
+	EXPECT_TRUE(o.flag);
+	/* a flag takes no argument */
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "--no-flag=yes", NULL }));
+}
+
+/* A settings file: its path, what prl_cli_settings() printed on stderr. */
+struct sfile {
+	char path[64];
+	char err[1024];
+	char *text;
+};
+
+/* Write @content to a new file and apply it to @o (not zeroed). */
+static int settings_into(struct prl_cli *cli, struct opts *o, struct sfile *f,
+			 const char *content, const char *section)
+{
+	char errpath[] = "/tmp/cli_test.err.XXXXXX";
+	int fd, efd, saved, rc;
+	ssize_t n;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/cli_test.conf.XXXXXX");
+	fd = mkstemp(f->path);
+	efd = mkstemp(errpath);
+	if (fd < 0 || efd < 0)
+		return -1;
+	if (write(fd, content, strlen(content)) != (ssize_t)strlen(content))
+		return -1;
+	close(fd);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(efd, 2);
+	free(f->text);
+	rc = prl_cli_settings(cli, table, o, f->path, section, &f->text);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(efd, f->err, sizeof(f->err) - 1, 0);
+	f->err[n > 0 ? n : 0] = '\0';
+	close(efd);
+	unlink(errpath);
+	unlink(f->path);
+	return rc;
+}
+
+/* The message "FILE:LINE: @msg" was printed. */
+static bool said(const struct sfile *f, unsigned int line, const char *msg)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "t: x: %s:%u: %s\n", f->path, line, msg);
+	return strstr(f->err, want) != NULL;
+}
+
+TEST(settings_file)
+{
+	static const char conf[] =
+		"# a comment\n"
+		"\n"
+		"[Test]\n"
+		"  count = 7   # keys are case-insensitive\n"
+		"NAME=/a path/with = and spaces\n"
+		"Flag = on\n"
+		"Verbose = yes\n"
+		"Key = discokey:ff112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"
+		"Relay = 192.0.2.1:7\n"
+		"[test]\n"
+		"LocalAddress = ::1";	/* no newline at the end */
+	struct prl_cli cli = { .prog = &prog, .cmd = "x" };
+	struct sfile f = { .text = NULL };
+	struct opts o = { 0 };
+
+	ASSERT_EQ(0, settings_into(&cli, &o, &f, conf, "Test")) TH_LOG("%s", f.err);
+	EXPECT_STREQ("", f.err);
+	EXPECT_EQ(7, o.n);
+	EXPECT_TRUE(o.n_set);
+	/* the value is everything after the first '=', trimmed; it points
+	 * into the file's text, which the caller keeps */
+	EXPECT_STREQ("/a path/with = and spaces", o.name);
+	EXPECT_TRUE(o.name > f.text && o.name < f.text + sizeof(conf));
+	EXPECT_TRUE(o.flag);
+	EXPECT_EQ(1, o.verbose);
+	EXPECT_EQ(0xff, o.key[0]);
+	EXPECT_EQ(0xff, o.key[31]);
+	EXPECT_EQ(AF_INET, o.relay.ss_family);
+	EXPECT_EQ(htons(7), ((const struct sockaddr_in *)&o.relay)->sin_port);
+	EXPECT_EQ(AF_INET6, o.local.ss_family);
+
+	/* then the flags: they win where given, the file's values stay */
+	EXPECT_EQ(4, getopt_into(&cli, &o, (const char *[]){ "x", "-c", "3", "--no-flag", NULL }));
+	EXPECT_EQ(3, o.n);
+	EXPECT_FALSE(o.flag);
+	EXPECT_STREQ("/a path/with = and spaces", o.name);
+	EXPECT_EQ(AF_INET, o.relay.ss_family);
+	free(f.text);
+}
+
+/* yes/no, true/false, on/off, 1/0 in any case; --no-X's key inverts. */
+TEST(settings_bool_forms)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", "YES", "True", "oN" };
+	static const char *const no[] = { "no", "false", "off", "0", "NO", "False", "OFF" };
+	struct prl_cli cli = { .prog = &prog, .cmd = "x" };
+	struct sfile f = { .text = NULL };
+	char line[64];
+	struct opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		snprintf(line, sizeof(line), "Flag = %s\n", yes[i]);
+		EXPECT_EQ(0, settings_into(&cli, &o, &f, line, NULL)) TH_LOG("%s", line);
+		EXPECT_TRUE(o.flag) TH_LOG("%s", line);
+		snprintf(line, sizeof(line), "Flag = %s\n", no[i]);
+		EXPECT_EQ(0, settings_into(&cli, &o, &f, line, NULL)) TH_LOG("%s", line);
+		EXPECT_FALSE(o.flag) TH_LOG("%s", line);
+		snprintf(line, sizeof(line), "NoFlag = %s\n", no[i]);
+		EXPECT_EQ(0, settings_into(&cli, &o, &f, line, NULL)) TH_LOG("%s", line);
+		EXPECT_TRUE(o.flag) TH_LOG("%s", line);
+	}
+	/* a counter: yes counts once, no not at all */
+	memset(&o, 0, sizeof(o));
+	EXPECT_EQ(0, settings_into(&cli, &o, &f, "Verbose = 1\nVerbose = no\nverbose = on\n", NULL));
+	EXPECT_EQ(2, o.verbose);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Flag = on\nFlag = yess\n", NULL));
+	EXPECT_TRUE(said(&f, 2, "invalid Flag 'yess': expected yes or no")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Flag = 2\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "invalid Flag '2': expected yes or no")) TH_LOG("%s", f.err);
+	free(f.text);
+}
+
+/* Every error names the file and the line, exits 1 and stops the file. */
+TEST(settings_errors)
+{
+	struct prl_cli cli = { .prog = &prog, .cmd = "x" };
+	struct sfile f = { .text = NULL };
+	struct opts o = { 0 };
+
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Count = 2\n# x\nCuont = 3\nName = late\n", NULL));
+	EXPECT_TRUE(said(&f, 3, "unknown key 'Cuont'")) TH_LOG("%s", f.err);
+	EXPECT_EQ(2, o.n);
+	EXPECT_EQ(NULL, o.name);
+	/* the same conversion and message as the flag's, as an error */
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "\n\nCount = 11\n", NULL));
+	EXPECT_TRUE(said(&f, 3, "invalid count '11': expected a number in 1..10")) TH_LOG("%s", f.err);
+	EXPECT_EQ(NULL, strstr(f.err, "Try "));
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-c", "11", NULL }));
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Relay = 192.0.2.1\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "invalid relay '192.0.2.1': expected ADDR:PORT")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Key = 0011\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "invalid key '0011': expected 64 hex digits")) TH_LOG("%s", f.err);
+	/* a flag without a settings key is no key */
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "timeout = 5\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "unknown key 'timeout'")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Name =   # none\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "Name has no value")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Name /x\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "expected 'Key = Value'")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "[Test]\n[Other]\n", "Test"));
+	EXPECT_TRUE(said(&f, 2, "unknown section [Other] (only [Test])")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "[Tes\n", "Test"));
+	EXPECT_TRUE(said(&f, 1, "unknown section [Tes (only [Test])")) TH_LOG("%s", f.err);
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "[Test]x\n", "Test"));
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "[Test]\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "unexpected section [Test]")) TH_LOG("%s", f.err);
+	free(f.text);
+	f.text = NULL;
+	/* a file that cannot be read, a NUL byte (a line would end early) */
+	{
+		char path[] = "/tmp/cli_test.nul.XXXXXX";
+		int fd = mkstemp(path), null = open("/dev/null", O_WRONLY);
+		int err = dup(2);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(11, write(fd, "Name = a\0b\n", 11));
+		close(fd);
+		dup2(null, 2);
+		EXPECT_EQ(EXIT_ERR, prl_cli_settings(&cli, table, &o, "/nonexistent/x", NULL, &f.text));
+		free(f.text);
+		EXPECT_EQ(EXIT_ERR, prl_cli_settings(&cli, table, &o, path, NULL, &f.text));
+		dup2(err, 2);
+		close(err);
+		close(null);
+		unlink(path);
+		free(f.text);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -585,6 +585,30 @@ TEST(cli_errors)
 				      "--listen", "127.0.0.1:9", NULL));
 		EXPECT_EQ(1, r.status);
 		EXPECT_NE(NULL, strstr(r.err, "the peer's key is our own key")) TH_LOG("%s", r.err);
+
+		/* the file's values apply (Allocate = no, DeadAfter) ... */
+		fp = fopen(conf, "w");
+		ASSERT_NE(NULL, fp);
+		fprintf(fp, "[relay]\nPeer = %s\nallocate = no\nRelay = 127.0.0.1:9\n"
+			"ServerKey = %s\nListenAddress = 127.0.0.1:9\n"
+			"ProbeInterval = 5000\nDeadAfter = 1000\nGSO = off\n",
+			pub, PEER_HEX);
+		fclose(fp);
+		ASSERT_EQ(0, run_tool(&r, "relay-client", "wg", "-c", conf,
+				      "--key", key, NULL));
+		EXPECT_EQ(2, r.status);
+		EXPECT_NE(NULL, strstr(r.err, "no session")) TH_LOG("%s", r.err);
+		ASSERT_EQ(0, run_tool(&r, "relay-client", "wg", "-c", conf,
+				      "--key", key, "--allocate", NULL));
+		EXPECT_EQ(2, r.status);
+		EXPECT_NE(NULL, strstr(r.err, "--dead-after (1000 ms) must not be shorter than --probe-interval (5000 ms)"))
+			TH_LOG("%s", r.err);
+		/* ... and flags win over them, before or after -c */
+		ASSERT_EQ(0, run_tool(&r, "relay-client", "wg", "--dead-after",
+				      "20000", "--allocate", "-c", conf, "--key",
+				      key, NULL));
+		EXPECT_EQ(1, r.status);
+		EXPECT_NE(NULL, strstr(r.err, "the peer's key is our own key")) TH_LOG("%s", r.err);
 	}
 	unlink(key);
 	unlink(conf);

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The shared command-line skeleton: dispatch, help, errors, options. */
+/*
+ * The shared command-line skeleton: dispatch, help, errors, options from
+ * the command line and from a settings file.
+ */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "cli.h"
@@ -256,45 +261,97 @@ static int parse_sockaddr(const char *s, bool local,
 	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -EINVAL : 0;
 }
 
+static bool takes_arg(enum prl_cli_opt_kind kind)
+{
+	return kind != PRL_OPT_FLAG && kind != PRL_OPT_CLEAR &&
+	       kind != PRL_OPT_COUNT;
+}
+
+/* yes/no, true/false, on/off, 1/0 (any case): 1, 0 or -EINVAL. */
+static int parse_bool(const char *s)
+{
+	static const char *const words[] = {
+		"no", "yes", "false", "true", "off", "on", "0", "1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(s, words[i]))
+			return (int)(i & 1);
+	return -EINVAL;
+}
+
+/*
+ * "invalid WHAT 'ARG': expected EXPECT": a usage error for a flag, an
+ * error at @where ("FILE:LINE") for a setting from a file.
+ */
+static int invalid(struct prl_cli *cli, const char *where,
+		   const struct prl_cli_opt *o, const char *arg,
+		   const char *expect)
+{
+	const char *what = o->what ? o->what : where ? o->conf : o->name;
+
+	if (where)
+		return prl_cli_error(cli, "%s: invalid %s '%s': expected %s",
+				     where, what, arg, expect);
+	return prl_cli_usage_error(cli, "invalid %s '%s': expected %s", what,
+				   arg, expect);
+}
+
+/*
+ * Convert @arg for row @o into @dst: a flag's argument, or a setting's
+ * value (@where is then "FILE:LINE"). Flag kinds get @arg NULL from the
+ * command line and yes/no from a file.
+ */
 static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
-		 const char *arg, char *dst)
+		 const char *arg, char *dst, const char *where)
 {
 	void *field = dst + o->off;
+	char expect[48];
 	uint32_t v;
+	int b = 1;
 
+	if (!takes_arg(o->kind) && arg) {
+		b = parse_bool(arg);
+		if (b < 0)
+			return invalid(cli, where, o, arg, "yes or no");
+	}
 	switch (o->kind) {
 	case PRL_OPT_FLAG:
-		*(bool *)field = true;
+	case PRL_OPT_CLEAR:
+		*(bool *)field = (o->kind == PRL_OPT_FLAG) == b;
 		break;
 	case PRL_OPT_COUNT:
-		(*(int *)field)++;
+		*(int *)field += b;
 		break;
 	case PRL_OPT_STR:
 		*(const char **)field = arg;
 		break;
 	case PRL_OPT_U32:
 	case PRL_OPT_INT:
-		if (prl_parse_u32(arg, o->min, o->max, &v))
-			return prl_cli_usage_error(cli, "invalid %s '%s': expected a number in %u..%u",
-						   o->what, arg, o->min, o->max);
+		if (prl_parse_u32(arg, o->min, o->max, &v)) {
+			snprintf(expect, sizeof(expect), "a number in %u..%u",
+				 o->min, o->max);
+			return invalid(cli, where, o, arg, expect);
+		}
 		if (o->kind == PRL_OPT_U32)
 			*(uint32_t *)field = v;
 		else
 			*(int *)field = (int)v;
 		break;
 	case PRL_OPT_KEY:
-		if (prl_key_from_hex(arg, field))
-			return prl_cli_usage_error(cli, "invalid %s '%s': expected %d hex digits",
-						   o->what, arg,
-						   2 * PEER_RELAY_KEY_LEN);
+		if (prl_key_from_hex(arg, field)) {
+			snprintf(expect, sizeof(expect), "%d hex digits",
+				 2 * PEER_RELAY_KEY_LEN);
+			return invalid(cli, where, o, arg, expect);
+		}
 		break;
 	case PRL_OPT_ENDPOINT:
 	case PRL_OPT_LOCAL:
 		if (parse_sockaddr(arg, o->kind == PRL_OPT_LOCAL, field))
-			return prl_cli_usage_error(cli, "invalid %s '%s': expected %s",
-						   o->what, arg,
-						   o->kind == PRL_OPT_LOCAL ?
-						   "ADDR[:PORT]" : "ADDR:PORT");
+			return invalid(cli, where, o, arg,
+				       o->kind == PRL_OPT_LOCAL ?
+				       "ADDR[:PORT]" : "ADDR:PORT");
 		break;
 	case PRL_OPT_PARSE:
 		return o->parse(cli, o->what, arg, field);
@@ -302,12 +359,151 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 	return 0;
 }
 
-#define MAX_OPTS	48
-
-static bool takes_arg(enum prl_cli_opt_kind kind)
+/* store() and mark the row given: the one step of flags and settings. */
+static int apply(struct prl_cli *cli, const struct prl_cli_opt *o,
+		 const char *arg, void *dst, const char *where)
 {
-	return kind != PRL_OPT_FLAG && kind != PRL_OPT_COUNT;
+	int rc = store(cli, o, arg, dst, where);
+
+	if (rc)
+		return rc;
+	if (o->seen)
+		*(bool *)((char *)dst + o->seen - 1) = true;
+	if (o->text)
+		*(const char **)((char *)dst + o->text - 1) = arg;
+	return 0;
 }
+
+/* ---- settings files ---- */
+
+#define SETTINGS_MAX	(1 << 20)
+
+/* The whole of @path, NUL-terminated, in *@text: 0 or -errno. */
+static int slurp(const char *path, char **text)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = 0, cap = 4096, k;
+	char *buf = NULL, *nb;
+	int err = 0;
+
+	*text = NULL;
+	if (!f)
+		return -errno;
+	for (;;) {
+		nb = realloc(buf, cap + 1);
+		if (!nb) {
+			err = -ENOMEM;
+			break;
+		}
+		buf = nb;
+		k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (n < cap) {
+			err = ferror(f) ? -(errno ?: EIO) : 0;	/* EISDIR */
+			break;
+		}
+		if (cap >= SETTINGS_MAX) {
+			err = -EFBIG;
+			break;
+		}
+		cap *= 2;
+	}
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	if (!err && memchr(buf, '\0', n))
+		err = -EINVAL;	/* not text: lines would end early */
+	*text = buf;
+	return err;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static const struct prl_cli_opt *by_conf(const struct prl_cli_opt *opts,
+					 const char *key)
+{
+	for (; opts->name; opts++)
+		if (opts->conf && !strcasecmp(opts->conf, key))
+			return opts;
+	return NULL;
+}
+
+/* One line (comment cut, blanks trimmed, not empty). */
+static int settings_line(struct prl_cli *cli, const struct prl_cli_opt *opts,
+			 void *dst, const char *section, const char *where,
+			 char *s)
+{
+	const struct prl_cli_opt *o;
+	char *eq, *key, *val;
+	size_t n;
+
+	if (*s == '[') {
+		n = section ? strlen(section) : 0;
+		if (section && !strncasecmp(s + 1, section, n) &&
+		    s[n + 1] == ']' && !s[n + 2])
+			return 0;
+		if (section)
+			return prl_cli_error(cli, "%s: unknown section %s (only [%s])",
+					     where, s, section);
+		return prl_cli_error(cli, "%s: unexpected section %s", where, s);
+	}
+	eq = strchr(s, '=');
+	if (!eq)
+		return prl_cli_error(cli, "%s: expected 'Key = Value'", where);
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	o = by_conf(opts, key);
+	if (!o)
+		return prl_cli_error(cli, "%s: unknown key '%s'", where, key);
+	if (!*val)
+		return prl_cli_error(cli, "%s: %s has no value", where, key);
+	return apply(cli, o, val, dst, where);
+}
+
+int prl_cli_settings(struct prl_cli *cli, const struct prl_cli_opt *opts,
+		     void *dst, const char *path, const char *section,
+		     char **text)
+{
+	char where[512], *line, *next, *hash;
+	unsigned int lineno = 0;
+	int rc = slurp(path, text);
+
+	if (rc)
+		return prl_cli_error(cli, "%s: %s", path,
+				     rc == -EFBIG ? "too large" :
+				     rc == -EINVAL ? "not a text file" :
+				     strerror(-rc));
+	for (line = *text; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		line = trim(line);
+		if (!*line)
+			continue;
+		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		rc = settings_line(cli, opts, dst, section, where, line);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+#define MAX_OPTS	48
 
 /* getopt_long's tables from @opts; j (if @json) and h come last. */
 static int build(const struct prl_cli_opt *opts, bool json, struct option *lo,
@@ -378,13 +574,9 @@ int prl_cli_getopt(struct prl_cli *cli, const struct prl_cli_opt *opts,
 		if (!o)
 			return -prl_cli_usage_error(cli, "unknown option '%s'",
 						    argv[optind - 1]);
-		rc = store(cli, o, optarg, dst);
+		rc = apply(cli, o, optarg, dst, NULL);
 		if (rc)
 			return -rc;
-		if (o->seen)
-			*(bool *)((char *)dst + o->seen - 1) = true;
-		if (o->text)
-			*(const char **)((char *)dst + o->text - 1) = optarg;
 	}
 	return optind;
 }

@@ -4,7 +4,8 @@
  * relay-client): global options (-j, -h, -V), a table of commands (one
  * file per command or group, like wg(8)), help and usage texts, error
  * messages "PROG: CMD: ..." with exit codes 1 and 2, and a table-driven
- * getopt_long for commands with many options.
+ * getopt_long for commands with many options, which can also read a
+ * "Key = Value" settings file through the same table.
  */
 #ifndef PRL_CLI_H
 #define PRL_CLI_H
@@ -85,7 +86,8 @@ int prl_cli_error(struct prl_cli *cli, const char *fmt, ...)
 /* ---- table-driven options ---- */
 
 enum prl_cli_opt_kind {
-	PRL_OPT_FLAG,	/* bool = true */
+	PRL_OPT_FLAG,	/* bool = true (in a settings file: yes/no) */
+	PRL_OPT_CLEAR,	/* bool = false, "--no-X" (in a file: no = true) */
 	PRL_OPT_COUNT,	/* int += 1 (-v -v; no argument) */
 	PRL_OPT_STR,	/* const char * = the argument */
 	PRL_OPT_U32,	/* uint32_t in [min, max] */
@@ -102,7 +104,8 @@ enum prl_cli_opt_kind {
  * One option: its long name, short letter (0: none), what it stores at
  * offset @off of the caller's options struct and, with PRL_OPT_SEEN(),
  * a bool there set when it is given (@seen) or a string that keeps the
- * argument as typed (@text). Rows may share a field (aliases).
+ * argument as typed (@text). Rows may share a field (aliases). A row with
+ * a @conf key can also be set from a settings file (prl_cli_settings()).
  */
 struct prl_cli_opt {
 	const char *name;
@@ -112,6 +115,7 @@ struct prl_cli_opt {
 	size_t seen;		/* PRL_OPT_SEEN(type, bool field) or 0 */
 	size_t text;		/* PRL_OPT_SEEN(type, const char * field):
 				 * gets the argument as given, or 0 */
+	const char *conf;	/* its key in a settings file, or NULL */
 	const char *what;	/* in error messages: "invalid VNI '0'" */
 	uint32_t min, max;
 	int (*parse)(struct prl_cli *cli, const char *what, const char *arg,
@@ -127,6 +131,24 @@ struct prl_cli_opt {
 #define PRL_OPT_ROW(type, lname, sname, k, field) \
 	.name = (lname), .short_name = (sname), .kind = (k), \
 	.off = offsetof(type, field)
+
+/*
+ * Apply settings file @path to @dst through the rows of @opts that have a
+ * @conf key, with the conversions and ranges of prl_cli_getopt(): lines
+ * "Key = Value" (keys case-insensitive), '#' comments, blank lines and,
+ * if @section is not NULL, "[@section]" headers. PRL_OPT_FLAG and
+ * PRL_OPT_CLEAR rows take yes/no, true/false, on/off or 1/0 (a COUNT row:
+ * yes counts once). An unknown key or section, a line without '=', an
+ * empty or bad value is an error "FILE:LINE: ..." (exit code 1; a
+ * PRL_OPT_PARSE row's parser reports its own errors). String settings
+ * point into the file's text, which is kept in *@text: free() it when
+ * @dst is done with (also after an error). Returns 0 or the exit code of
+ * the error it printed. Read the file before prl_cli_getopt() stores the
+ * flags, so that flags win.
+ */
+int prl_cli_settings(struct prl_cli *cli, const struct prl_cli_opt *opts,
+		     void *dst, const char *path, const char *section,
+		     char **text);
 
 /*
  * getopt_long over @opts (terminated by an entry without a name), which

@@ -1,25 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * relay-client wg: run the WireGuard bridge (tools/lib/wgbridge.h) for one
- * WireGuard peer. Settings come from a small config file next to wg0.conf
- * (-c FILE) and/or flags; flags win. Both go through one table, so every
- * setting has a flag and a config key.
+ * WireGuard peer. Settings come from a small settings file next to
+ * wg0.conf (-c FILE) and/or flags; flags win. Both go through one option
+ * table (tools/lib/cli.h), so a value means the same in either place.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
-#include "addr.h"
 #include "keyfile.h"
-#include "num.h"
 #include "relay-client.h"
 #include "signals.h"
 #include "wgbridge.h"
@@ -30,7 +26,7 @@ static const char wg_usage[] =
 	"                     --endpoint-json FILE [--relay ADDR:PORT])\n"
 	"                    [--listen ADDR:PORT] [--wg-port PORT | --wg ADDR:PORT]\n"
 	"                    [--local ADDR[:PORT]] [--probe-interval MS]\n"
-	"                    [--dead-after MS] [--batch N] [--no-gso] [--no-gro]\n"
+	"                    [--dead-after MS] [--batch N] [--[no-]gso] [--[no-]gro]\n"
 	"\n"
 	"Carry one WireGuard peer's traffic through a peer relay. Point the\n"
 	"peer's Endpoint in wg0.conf at --listen (default 127.0.0.1:51821); the\n"
@@ -60,323 +56,101 @@ static const char wg_usage[] =
 	"      --dead-after MS    re-bind when no Pong came back this long (15000)\n"
 	"      --batch N          datagrams per system call, 1..64 (64)\n"
 	"      --no-gso, --no-gro no UDP segmentation offload on send / receive\n"
+	"      --gso, --gro       use it (the default; wins over GSO/GRO = no)\n"
 	"  -q, --quiet            only warnings\n"
 	"\n"
 	"Config file keys (case-insensitive, '#' comments, an optional [Relay]\n"
 	"section header): Key, Peer, Relay, ServerKey, Allocate (yes/no),\n"
 	"EndpointFile, ListenAddress, WireGuardPort, WireGuardAddress,\n"
 	"LocalAddress, ProbeInterval, DeadAfter, Batch, GSO, GRO (yes/no).\n"
+	"Values are those of the flags; yes/no may also be true/false, on/off\n"
+	"or 1/0. Flags win over the file.\n"
 	"\n"
 	"Events go to standard output (one JSON object per line with -j);\n"
 	"SIGUSR1 prints the counters, SIGHUP re-binds now, SIGINT/SIGTERM print\n"
 	"the counters and exit 0.\n"
 	"Exit: 0 stopped by a signal, 1 error, 2 usage.\n";
 
-enum {
-	W_CONFIG = 'c', W_KEY = 'k', W_PEER = 'p', W_RELAY = 'r',
-	W_SERVER_KEY = 's', W_LISTEN = 'l', W_QUIET = 'q', W_JSON = 'j',
-	W_HELP = 'h',
-	W_ALLOCATE = 256, W_EP_JSON, W_WG_PORT, W_WG, W_LOCAL, W_PROBE,
-	W_DEAD, W_BATCH, W_GSO, W_GRO, W_NO_GSO, W_NO_GRO,
-};
-
-/* One setting: its flag, its config file key (NULL: flag only). */
-static const struct wg_setting {
-	const char *flag;
-	const char *conf;
-	int has_arg;
-	int id;
-} settings[] = {
-	{ "config",		NULL,			required_argument, W_CONFIG },
-	{ "key",		"Key",			required_argument, W_KEY },
-	{ "peer",		"Peer",			required_argument, W_PEER },
-	{ "relay",		"Relay",		required_argument, W_RELAY },
-	{ "server-key",		"ServerKey",		required_argument, W_SERVER_KEY },
-	{ "allocate",		"Allocate",		no_argument,	   W_ALLOCATE },
-	{ "endpoint-json",	"EndpointFile",		required_argument, W_EP_JSON },
-	{ "listen",		"ListenAddress",	required_argument, W_LISTEN },
-	{ "wg-port",		"WireGuardPort",	required_argument, W_WG_PORT },
-	{ "wg",			"WireGuardAddress",	required_argument, W_WG },
-	{ "local",		"LocalAddress",		required_argument, W_LOCAL },
-	{ "probe-interval",	"ProbeInterval",	required_argument, W_PROBE },
-	{ "dead-after",		"DeadAfter",		required_argument, W_DEAD },
-	{ "batch",		"Batch",		required_argument, W_BATCH },
-	{ NULL,			"GSO",			required_argument, W_GSO },
-	{ NULL,			"GRO",			required_argument, W_GRO },
-	{ "no-gso",		NULL,			no_argument,	   W_NO_GSO },
-	{ "no-gro",		NULL,			no_argument,	   W_NO_GRO },
-	{ "quiet",		NULL,			no_argument,	   W_QUIET },
-	{ "json",		NULL,			no_argument,	   W_JSON },
-	{ "help",		NULL,			no_argument,	   W_HELP },
-};
-
-#define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
-
 struct wg_opts {
 	struct prl_wgb_config cfg;
 	const char *key_file, *config;
-	char key_buf[4096], ep_buf[4096];	/* paths from the config file */
+	char *conf_text;	/* the settings file; its strings point here */
 	bool have_peer, have_server_key, have_wg_port, quiet;
-	uint16_t wg_port;
-	bool json;
+	uint32_t wg_port;
 	struct rcli *r;
-	const char *where;	/* "FILE:LINE: " or "" for error messages */
 };
 
-static int bad(struct wg_opts *o, const char *what, const char *v,
-	       const char *expect)
-{
-	if (o->where[0])
-		return rcli_error(o->r, "%sinvalid %s '%s': expected %s",
-				  o->where, what, v, expect);
-	return rcli_usage_error(o->r, "invalid %s '%s': expected %s", what, v,
-				expect);
-}
+#define ROW(...)	PRL_OPT_ROW(struct wg_opts, __VA_ARGS__)
+#define SEEN(f)		PRL_OPT_SEEN(struct wg_opts, f)
+#define RANGE(lo, hi)	.min = (lo), .max = (hi)
+#define MS		RANGE(100, 3600000)
 
-static int parse_sa(struct wg_opts *o, const char *what, const char *v,
-		    bool port_optional, struct sockaddr_storage *ss)
-{
-	struct prl_endpoint ep;
-	socklen_t len;
+/* PRL_OPT_U32 fills the unsigned int fields of prl_wgb_config */
+_Static_assert(sizeof(unsigned int) == sizeof(uint32_t), "u32 fields");
 
-	if (!prl_endpoint_parse(v, &ep) &&
-	    !prl_endpoint_to_sockaddr(&ep, ss, &len))
-		return 0;
-	if (port_optional && !prl_addr_parse(v, &ep.addr)) {
-		ep.port = 0;
-		if (!prl_endpoint_to_sockaddr(&ep, ss, &len))
-			return 0;
-	}
-	return bad(o, what, v, port_optional ? "ADDR[:PORT]" : "ADDR:PORT");
-}
-
-static int parse_bool(struct wg_opts *o, const char *what, const char *v,
-		      bool *out)
-{
-	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
-	    !strcmp(v, "1") || !strcasecmp(v, "on")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
-	    !strcmp(v, "0") || !strcasecmp(v, "off")) {
-		*out = false;
-		return 0;
-	}
-	return bad(o, what, v, "yes or no");
-}
-
-static int parse_ms(struct wg_opts *o, const char *what, const char *v,
-		    unsigned int *out)
-{
-	uint32_t x;
-
-	if (prl_parse_u32(v, 100, 3600000, &x))
-		return bad(o, what, v, "milliseconds, 100..3600000");
-	*out = x;
-	return 0;
-}
-
-/* Apply one setting (@v is NULL for flags without an argument). */
-static int apply(struct wg_opts *o, int id, const char *v)
-{
-	struct prl_wgb_config *c = &o->cfg;
-	uint32_t x;
-
-	switch (id) {
-	case W_KEY:
-		o->key_file = v;
-		return 0;
-	case W_PEER:
-		if (prl_key_from_hex(v, c->peer))
-			return bad(o, "peer key", v, "64 hex digits");
-		o->have_peer = true;
-		return 0;
-	case W_SERVER_KEY:
-		if (prl_key_from_hex(v, c->server_key))
-			return bad(o, "server key", v, "64 hex digits");
-		o->have_server_key = true;
-		return 0;
-	case W_RELAY:
-		return parse_sa(o, "relay address", v, false, &c->relay);
-	case W_ALLOCATE:
-		if (!v) {
-			c->allocate = true;
-			return 0;
-		}
-		return parse_bool(o, "Allocate", v, &c->allocate);
-	case W_EP_JSON:
-		c->endpoint_file = v;
-		return 0;
-	case W_LISTEN:
-		return parse_sa(o, "listen address", v, false, &c->listen);
-	case W_WG_PORT:
-		if (prl_parse_u32(v, 1, 65535, &x))
-			return bad(o, "WireGuard port", v, "1..65535");
-		o->wg_port = (uint16_t)x;
-		o->have_wg_port = true;
-		return 0;
-	case W_WG:
-		return parse_sa(o, "WireGuard address", v, false, &c->wg);
-	case W_LOCAL:
-		return parse_sa(o, "local address", v, true, &c->relay_local);
-	case W_PROBE:
-		return parse_ms(o, "probe interval", v, &c->probe_ms);
-	case W_DEAD:
-		return parse_ms(o, "dead-after time", v, &c->dead_ms);
-	case W_BATCH:
-		if (prl_parse_u32(v, 1, 64, &x))
-			return bad(o, "batch", v, "1..64");
-		c->batch = x;
-		return 0;
-	case W_GSO:
-		return parse_bool(o, "GSO", v, &c->gso);
-	case W_GRO:
-		return parse_bool(o, "GRO", v, &c->gro);
-	case W_NO_GSO:
-		c->gso = false;
-		return 0;
-	case W_NO_GRO:
-		c->gro = false;
-		return 0;
-	case W_QUIET:
-		o->quiet = true;
-		return 0;
-	}
-	return rcli_error(o->r, "internal: setting %d", id);
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
+/* Every setting: its flag and (but for -c, -q, --no-*) its file key. */
+static const struct prl_cli_opt wg_table[] = {
+	{ ROW("config", 'c', PRL_OPT_STR, config) },
+	{ ROW("key", 'k', PRL_OPT_STR, key_file), .conf = "Key" },
+	{ ROW("peer", 'p', PRL_OPT_KEY, cfg.peer), .conf = "Peer",
+	  .seen = SEEN(have_peer), .what = "peer key" },
+	{ ROW("relay", 'r', PRL_OPT_ENDPOINT, cfg.relay), .conf = "Relay",
+	  .what = "relay address" },
+	{ ROW("server-key", 's', PRL_OPT_KEY, cfg.server_key),
+	  .conf = "ServerKey", .seen = SEEN(have_server_key),
+	  .what = "server key" },
+	{ ROW("allocate", 0, PRL_OPT_FLAG, cfg.allocate), .conf = "Allocate" },
+	{ ROW("endpoint-json", 0, PRL_OPT_STR, cfg.endpoint_file),
+	  .conf = "EndpointFile" },
+	{ ROW("listen", 'l', PRL_OPT_ENDPOINT, cfg.listen),
+	  .conf = "ListenAddress", .what = "listen address" },
+	{ ROW("wg-port", 0, PRL_OPT_U32, wg_port), .conf = "WireGuardPort",
+	  .seen = SEEN(have_wg_port), .what = "WireGuard port",
+	  RANGE(1, 65535) },
+	{ ROW("wg", 0, PRL_OPT_ENDPOINT, cfg.wg), .conf = "WireGuardAddress",
+	  .what = "WireGuard address" },
+	{ ROW("local", 0, PRL_OPT_LOCAL, cfg.relay_local),
+	  .conf = "LocalAddress", .what = "local address" },
+	{ ROW("probe-interval", 0, PRL_OPT_U32, cfg.probe_ms),
+	  .conf = "ProbeInterval", .what = "probe interval", MS },
+	{ ROW("dead-after", 0, PRL_OPT_U32, cfg.dead_ms), .conf = "DeadAfter",
+	  .what = "dead-after time", MS },
+	{ ROW("batch", 0, PRL_OPT_U32, cfg.batch), .conf = "Batch",
+	  .what = "batch", RANGE(1, 64) },
+	{ ROW("gso", 0, PRL_OPT_FLAG, cfg.gso), .conf = "GSO" },
+	{ ROW("gro", 0, PRL_OPT_FLAG, cfg.gro), .conf = "GRO" },
+	{ ROW("no-gso", 0, PRL_OPT_CLEAR, cfg.gso) },
+	{ ROW("no-gro", 0, PRL_OPT_CLEAR, cfg.gro) },
+	{ ROW("quiet", 'q', PRL_OPT_FLAG, quiet) },
+	{ 0 },
+};
 
 /*
- * The config file: "Key = Value" lines, '#' comments, an optional
- * "[Relay]" header. Unknown keys and sections are errors (a typo must not
- * silently change behaviour). Path values are copied: the line buffer
- * goes away.
+ * The settings file, then the flags, so that flags win. A first pass
+ * over the flags, into a scratch copy, finds -c wherever it is (and
+ * answers --help, reports a bad flag before the file is read).
+ * Returns -1 after --help, else 0 or an exit code.
  */
-static int read_config(struct wg_opts *o, const char *path)
-{
-	char line[4096], where[512];
-	unsigned int lineno = 0;
-	FILE *f = fopen(path, "re");
-	int rc = 0;
-
-	if (!f)
-		return rcli_error(o->r, "%s: %s", path, strerror(errno));
-	while (!rc && fgets(line, sizeof(line), f)) {
-		char *s, *eq, *key, *val, *hash;
-		size_t i;
-
-		lineno++;
-		snprintf(where, sizeof(where), "%s:%u: ", path, lineno);
-		o->where = where;
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		s = trim(line);
-		if (!*s)
-			continue;
-		if (*s == '[') {
-			if (strcasecmp(s, "[Relay]"))
-				rc = rcli_error(o->r, "%sunknown section %s (only [Relay])",
-						where, s);
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (!eq) {
-			rc = rcli_error(o->r, "%sexpected 'Key = Value'", where);
-			continue;
-		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		for (i = 0; i < N_SETTINGS; i++)
-			if (settings[i].conf && !strcasecmp(settings[i].conf, key))
-				break;
-		if (i == N_SETTINGS) {
-			rc = rcli_error(o->r, "%sunknown key '%s'", where, key);
-			continue;
-		}
-		if (!*val) {
-			rc = rcli_error(o->r, "%s%s has no value", where, key);
-			continue;
-		}
-		if (settings[i].id == W_KEY || settings[i].id == W_EP_JSON) {
-			char *buf = settings[i].id == W_KEY ? o->key_buf : o->ep_buf;
-
-			snprintf(buf, sizeof(o->key_buf), "%s", val);
-			val = buf;
-		}
-		rc = apply(o, settings[i].id, val);
-	}
-	fclose(f);
-	o->where = "";
-	return rc;
-}
-
 static int parse_args(struct wg_opts *o, int argc, char **argv)
 {
-	struct option lo[N_SETTINGS + 1];
-	size_t i, n = 0;
-	int c, rc;
+	struct prl_cli *cli = &o->r->cli;
+	struct wg_opts scan = *o;
+	int first, rc;
 
-	memset(lo, 0, sizeof(lo));
-	for (i = 0; i < N_SETTINGS; i++) {
-		if (!settings[i].flag)
-			continue;
-		lo[n].name = settings[i].flag;
-		lo[n].has_arg = settings[i].has_arg;
-		lo[n].val = settings[i].id;
-		n++;
-	}
-	/* the config file first, so that flags win wherever they are */
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:k:p:r:s:l:qjh", lo, NULL)) != -1) {
-		if (c == W_HELP) {
-			fputs(wg_usage, stdout);
-			return -1;
-		}
-		if (c == ':')
-			return rcli_usage_error(o->r, "option '%s' needs an argument",
-						argv[optind - 1]);
-		if (c == '?')
-			return rcli_usage_error(o->r, "unknown option '%s'",
-						argv[optind - 1]);
-		if (c == W_CONFIG)
-			o->config = optarg;
-	}
-	if (optind < argc)
+	first = prl_cli_getopt(cli, wg_table, &scan, wg_usage, argc, argv);
+	if (first <= 0)
+		return first ? -first : -1;
+	if (first < argc)
 		return rcli_usage_error(o->r, "unexpected argument '%s'",
-					argv[optind]);
-	if (o->config) {
-		rc = read_config(o, o->config);
+					argv[first]);
+	if (scan.config) {
+		rc = prl_cli_settings(cli, wg_table, o, scan.config, "Relay",
+				      &o->conf_text);
 		if (rc)
 			return rc;
 	}
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:k:p:r:s:l:qjh", lo, NULL)) != -1) {
-		if (c == W_CONFIG)
-			continue;
-		if (c == W_JSON) {
-			o->r->cli.json = true;
-			continue;
-		}
-		rc = apply(o, c, optarg);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	first = prl_cli_getopt(cli, wg_table, o, wg_usage, argc, argv);
+	return first < 0 ? -first : 0;
 }
 
 /* Everything a run needs, with one clear message for what is missing. */
@@ -406,10 +180,12 @@ static int check(struct wg_opts *o)
 					c->dead_ms, c->probe_ms);
 	if (o->have_wg_port) {
 		c->wg = c->listen;
+		uint16_t port = htons((uint16_t)o->wg_port);
+
 		if (c->wg.ss_family == AF_INET)
-			((struct sockaddr_in *)&c->wg)->sin_port = htons(o->wg_port);
+			((struct sockaddr_in *)&c->wg)->sin_port = port;
 		else
-			((struct sockaddr_in6 *)&c->wg)->sin6_port = htons(o->wg_port);
+			((struct sockaddr_in6 *)&c->wg)->sin6_port = port;
 	}
 	if (c->wg.ss_family && c->wg.ss_family != c->listen.ss_family)
 		return rcli_usage_error(o->r, "--wg and --listen must be of the same address family");
@@ -612,7 +388,6 @@ int cmd_wg(struct prl_cli *cli, int argc, char **argv)
 	if (!o)
 		return rcli_error(r, "out of memory");
 	o->r = r;
-	o->where = "";
 	prl_wgb_config_default(&o->cfg);
 	((struct sockaddr_in *)&o->cfg.listen)->sin_port = htons(51821);
 	rc = parse_args(o, argc, argv) ?: check(o) ?: load_key(o);
@@ -642,6 +417,7 @@ int cmd_wg(struct prl_cli *cli, int argc, char **argv)
 out:
 	if (w.sfd > 0)
 		close(w.sfd);
+	free(o->conf_text);
 	prl_free_secret(o, sizeof(*o));
 	return rc < 0 ? EXIT_OK : rc;
 }
