@@ -110,41 +110,12 @@ struct relayd_args {
 	bool version;
 };
 
-/* The value parsers of config.c: < 0 is reported as an invalid value. */
-static int opt_port(struct prl_cli *cli, const char *what, const char *arg,
-		    void *field)
-{
-	(void)cli, (void)what;
-	return relayd_parse_port(arg, field);
-}
-
-static int opt_family(struct prl_cli *cli, const char *what, const char *arg,
-		      void *field)
-{
-	(void)cli, (void)what;
-	return relayd_parse_family(arg, field);
-}
-
-static int opt_sockets(struct prl_cli *cli, const char *what,
-		       const char *arg, void *field)
-{
-	(void)cli, (void)what;
-	return relayd_parse_sockets(arg, field);
-}
-
-static int opt_static(struct prl_cli *cli, const char *what, const char *arg,
-		      void *field)
-{
-	(void)cli, (void)what;
-	return relayd_parse_static_eps(arg, field);
-}
-
+/* config.c has the other parsers; < 0 is reported as an invalid value. */
 static int opt_log_level(struct prl_cli *cli, const char *what,
 			 const char *arg, void *field)
 {
 	int l = prl_log_level_parse(arg);
 
-	(void)cli, (void)what;
 	if (l < 0)
 		return -1;
 	*(int *)field = l;
@@ -157,7 +128,6 @@ static int opt_sync(struct prl_cli *cli, const char *what, const char *arg,
 {
 	struct relayd_opts *o = field;
 
-	(void)cli;
 	return relayd_sync_setting(&o->sync, &o->relay_cfg, what, arg) ? -1 : 0;
 }
 
@@ -183,18 +153,19 @@ static int opt_sync(struct prl_cli *cli, const char *what, const char *arg,
 /* Every setting; the rows without a file key are the command line's only. */
 static const struct prl_cli_opt relayd_opts_table[] = {
 	{ ROW("port", 'p', PRL_OPT_PARSE, o.port),
-	  PARSE(opt_port, "port", "a number in 0..65535") },
+	  PARSE(relayd_parse_port, "port", "a number in 0..65535") },
 	{ ROW("family", 'f', PRL_OPT_PARSE, o),
-	  PARSE(opt_family, "family", "4, 6 or both") },
+	  PARSE(relayd_parse_family, "family", "4, 6 or both") },
 	{ ROW("sockets", 'n', PRL_OPT_PARSE, o.sockets),
-	  PARSE(opt_sockets, "sockets", "a number in 1.." XSTR(RELAYD_MAX_SOCKETS_PER_FAMILY)) },
+	  PARSE(relayd_parse_sockets, "sockets",
+		"a number in 1.." XSTR(RELAYD_MAX_SOCKETS_PER_FAMILY)) },
 	{ FLAG("config", 'c', PRL_OPT_STR, o.config_file) },
 	{ FLAG("no-kernel", 0, PRL_OPT_FLAG, o.no_kernel) },
 	{ FLAG("userspace", 'U', PRL_OPT_FLAG, o.userspace) },
 	{ ROW("key", 'k', PRL_OPT_STR, o.key_file) },
 	{ ROW("grants", 'g', PRL_OPT_STR, o.grants_file) },
 	{ ROW("static-endpoints", 's', PRL_OPT_PARSE, o.relay_cfg),
-	  PARSE(opt_static, "static-endpoints",
+	  PARSE(relayd_parse_static_eps, "static-endpoints",
 		"ADDR:PORT[,ADDR:PORT...] or none") },
 	{ ROW("rate-limit", 'r', PRL_OPT_U32, o.rate_limit),
 	  .what = "rate limit", .min = 0, .max = 1000000 },

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The value parsers of relayd's own settings (port, family, sockets,
- * static endpoints), for its option table (args.c), which reads the
- * command line and the config file alike.
+ * static endpoints): PRL_OPT_PARSE callbacks of its option table
+ * (args.c), which reads the command line and the config file alike.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "num.h"
 #include "relayd.h"
 
-int relayd_parse_family(const char *s, struct relayd_opts *o)
+int relayd_parse_family(struct prl_cli *cli, const char *what,
+			const char *s, void *field)
 {
+	struct relayd_opts *o = field;
+
 	if (!strcmp(s, "4") || !strcmp(s, "ipv4") || !strcmp(s, "inet")) {
 		o->ipv4 = true;
 		o->ipv6 = false;
@@ -29,8 +33,10 @@ int relayd_parse_family(const char *s, struct relayd_opts *o)
 	return 0;
 }
 
-int relayd_parse_port(const char *s, uint16_t *port)
+int relayd_parse_port(struct prl_cli *cli, const char *what, const char *s,
+		      void *field)
 {
+	uint16_t *port = field;
 	uint32_t v;
 
 	if (prl_parse_u32(s, 0, 65535, &v))
@@ -39,8 +45,10 @@ int relayd_parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-int relayd_parse_sockets(const char *s, unsigned int *n)
+int relayd_parse_sockets(struct prl_cli *cli, const char *what,
+			 const char *s, void *field)
 {
+	unsigned int *n = field;
 	uint32_t v;
 
 	if (prl_parse_u32(s, 1, RELAYD_MAX_SOCKETS_PER_FAMILY, &v))
@@ -49,8 +57,10 @@ int relayd_parse_sockets(const char *s, unsigned int *n)
 	return 0;
 }
 
-int relayd_parse_static_eps(const char *s, struct prl_config *rc)
+int relayd_parse_static_eps(struct prl_cli *cli, const char *what,
+			    const char *s, void *field)
 {
+	struct prl_config *rc = field;
 	struct prl_endpoint eps[PEER_RELAY_MAX_STATIC_EPS];
 	unsigned int i, j, n_out = 0;
 	int n;

@@ -171,13 +171,22 @@ int relayd_reload_settings(int argc, char **argv,
 
 /* ---- config.c ---- */
 
-/* The value parsers of relayd's own settings: 0 or -EINVAL. */
-int relayd_parse_family(const char *s, struct relayd_opts *o);
-int relayd_parse_port(const char *s, uint16_t *port);
-int relayd_parse_sockets(const char *s, unsigned int *n);
-/* "ADDR:PORT[,ADDR:PORT...]" or "none" into rc->static_eps (deduplicated,
- * order kept) and set PRL_CFG_STATIC_EPS. Returns 0 or -EINVAL. */
-int relayd_parse_static_eps(const char *s, struct prl_config *rc);
+struct prl_cli;
+/*
+ * The value parsers of relayd's own settings, PRL_OPT_PARSE callbacks
+ * (@field: the relayd_opts, uint16_t port, unsigned int count, or
+ * prl_config of the row): 0 or -EINVAL. Static endpoints are
+ * "ADDR:PORT[,ADDR:PORT...]" or "none", deduplicated (order kept), with
+ * PRL_CFG_STATIC_EPS set.
+ */
+int relayd_parse_family(struct prl_cli *cli, const char *what,
+			const char *s, void *field);
+int relayd_parse_port(struct prl_cli *cli, const char *what, const char *s,
+		      void *field);
+int relayd_parse_sockets(struct prl_cli *cli, const char *what,
+			 const char *s, void *field);
+int relayd_parse_static_eps(struct prl_cli *cli, const char *what,
+			    const char *s, void *field);
 /* Free the config file's text the options point into. */
 void relayd_opts_free(struct relayd_opts *o);
 
