@@ -152,6 +152,16 @@ static int parse_where(struct prl_cli *cli, const char *what, const char *arg,
 	return 0;
 }
 
+/* A parser that leaves bad values to the caller's message. */
+static int parse_mode(struct prl_cli *cli, const char *what, const char *arg,
+		      void *field)
+{
+	if (strcmp(arg, "here") && strcmp(arg, "there"))
+		return -1;
+	*(int *)field = !strcmp(arg, "there");
+	return 0;
+}
+
 #define ROW(...) PRL_OPT_ROW(struct opts, __VA_ARGS__)
 
 static const struct prl_cli_opt table[] = {
@@ -167,6 +177,8 @@ static const struct prl_cli_opt table[] = {
 	{ ROW("where", 'w', PRL_OPT_PARSE, where),
 	  .text = PRL_OPT_SEEN(struct opts, where_s), .what = "place",
 	  .parse = parse_where },
+	{ ROW("mode", 'm', PRL_OPT_PARSE, where), .conf = "Mode",
+	  .what = "mode", .expect = "here or there", .parse = parse_mode },
 	{ ROW("key", 'k', PRL_OPT_KEY, key), .conf = "Key", .what = "key" },
 	{ ROW("relay", 'r', PRL_OPT_ENDPOINT, relay), .conf = "Relay",
 	  .what = "relay" },
@@ -460,6 +472,12 @@ TEST(settings_errors)
 	EXPECT_TRUE(said(&f, 1, "invalid relay '192.0.2.1': expected ADDR:PORT")) TH_LOG("%s", f.err);
 	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Key = 0011\n", NULL));
 	EXPECT_TRUE(said(&f, 1, "invalid key '0011': expected 64 hex digits")) TH_LOG("%s", f.err);
+	/* a parser's < 0 is reported for it, as for the other kinds */
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "\nMode = nowhere\n", NULL));
+	EXPECT_TRUE(said(&f, 2, "invalid mode 'nowhere': expected here or there")) TH_LOG("%s", f.err);
+	EXPECT_EQ(-EXIT_USAGE, getopt_on(&cli, &o, (const char *[]){ "x", "-m", "nowhere", NULL }));
+	EXPECT_EQ(3, getopt_on(&cli, &o, (const char *[]){ "x", "-m", "there", NULL }));
+	EXPECT_EQ(1, o.where);
 	/* a flag without a settings key is no key */
 	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "timeout = 5\n", NULL));
 	EXPECT_TRUE(said(&f, 1, "unknown key 'timeout'")) TH_LOG("%s", f.err);
@@ -495,6 +513,48 @@ TEST(settings_errors)
 		unlink(path);
 		free(f.text);
 	}
+}
+
+/* "Key Value" too for a program with PRL_CLI_CONF_WORDS (relayd.conf). */
+TEST(settings_words)
+{
+	static const struct prl_cli_prog words = {
+		.name = "t", .version = "9", .about = "", .json_help = "",
+		.footer = "", .cmds = cmds,
+		.flags = PRL_CLI_CMD_HELP | PRL_CLI_CONF_WORDS,
+	};
+	static const char *const bad[][2] = {
+		{ "Count\n", "Count has no value" },
+		{ "Count =\n", "Count has no value" },
+		{ "Count 3 4\n", "invalid count '3 4': expected a number in 1..10" },
+		{ "Cuont 3\n", "unknown key 'Cuont'" },
+	};
+	struct prl_cli cli = { .prog = &words, .cmd = "x" };
+	struct sfile f = { .text = NULL };
+	struct opts o = { 0 };
+	size_t i;
+
+	ASSERT_EQ(0, settings_into(&cli, &o, &f,
+				   "count 3\n"
+				   "Name\t/a path = with spaces  # c\n"
+				   "Flag   =   yes\n"
+				   "Mode=there\n", NULL)) TH_LOG("%s", f.err);
+	EXPECT_EQ(3, o.n);
+	/* the key is the first word, an '=' after it is optional */
+	EXPECT_STREQ("/a path = with spaces", o.name);
+	EXPECT_TRUE(o.flag);
+	EXPECT_EQ(1, o.where);
+	ASSERT_EQ(0, settings_into(&cli, &o, &f, "name = =x\n", NULL));
+	EXPECT_STREQ("=x", o.name);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, bad[i][0], NULL));
+		EXPECT_TRUE(said(&f, 1, bad[i][1])) TH_LOG("%s", f.err);
+	}
+	/* without the flag, "Key Value" stays an error (relay-client wg) */
+	cli.prog = &prog;
+	EXPECT_EQ(EXIT_ERR, settings_into(&cli, &o, &f, "Count 3\n", NULL));
+	EXPECT_TRUE(said(&f, 1, "expected 'Key = Value'")) TH_LOG("%s", f.err);
+	free(f.text);
 }
 
 TEST_HARNESS_MAIN

@@ -290,12 +290,15 @@ static int invalid(struct prl_cli *cli, const char *where,
 		   const char *expect)
 {
 	const char *what = o->what ? o->what : where ? o->conf : o->name;
+	const char *sep = expect ? ": expected " : "";
 
+	if (!expect)
+		expect = "";
 	if (where)
-		return prl_cli_error(cli, "%s: invalid %s '%s': expected %s",
-				     where, what, arg, expect);
-	return prl_cli_usage_error(cli, "invalid %s '%s': expected %s", what,
-				   arg, expect);
+		return prl_cli_error(cli, "%s: invalid %s '%s'%s%s", where,
+				     what, arg, sep, expect);
+	return prl_cli_usage_error(cli, "invalid %s '%s'%s%s", what, arg, sep,
+				   expect);
 }
 
 /*
@@ -309,7 +312,7 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 	void *field = dst + o->off;
 	char expect[48];
 	uint32_t v;
-	int b = 1;
+	int b = 1, rc;
 
 	if (!takes_arg(o->kind) && arg) {
 		b = parse_bool(arg);
@@ -354,7 +357,10 @@ static int store(struct prl_cli *cli, const struct prl_cli_opt *o,
 				       "ADDR[:PORT]" : "ADDR:PORT");
 		break;
 	case PRL_OPT_PARSE:
-		return o->parse(cli, o->what, arg, field);
+		rc = o->parse(cli, o->what, arg, field);
+		if (rc < 0)
+			return invalid(cli, where, o, arg, o->expect);
+		return rc;
 	}
 	return 0;
 }
@@ -457,12 +463,24 @@ static int settings_line(struct prl_cli *cli, const struct prl_cli_opt *opts,
 					     where, s, section);
 		return prl_cli_error(cli, "%s: unexpected section %s", where, s);
 	}
-	eq = strchr(s, '=');
-	if (!eq)
-		return prl_cli_error(cli, "%s: expected 'Key = Value'", where);
-	*eq = '\0';
-	key = trim(s);
-	val = trim(eq + 1);
+	if (cli->prog->flags & PRL_CLI_CONF_WORDS) {
+		/* the key is the first word; '=' after it is optional */
+		n = strcspn(s, " \t\v\f\r=");
+		eq = s[n] == '=' ? s + n : NULL;
+		val = trim(s + n + !!s[n]);
+		s[n] = '\0';
+		if (!eq && *val == '=')
+			val = trim(val + 1);
+		key = s;
+	} else {
+		eq = strchr(s, '=');
+		if (!eq)
+			return prl_cli_error(cli, "%s: expected 'Key = Value'",
+					     where);
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+	}
 	o = by_conf(opts, key);
 	if (!o)
 		return prl_cli_error(cli, "%s: unknown key '%s'", where, key);

@@ -57,6 +57,9 @@ enum {
 	PRL_CLI_CMD_HELP = 1 << 1,
 	/* The tool prints no data: -j/--json is not an option. */
 	PRL_CLI_NO_JSON = 1 << 2,
+	/* Its settings files also take "Key Value": without '=' right after
+	 * the key, blanks separate it from the value (relayd.conf). */
+	PRL_CLI_CONF_WORDS = 1 << 3,
 };
 
 struct prl_cli_prog {
@@ -97,7 +100,10 @@ enum prl_cli_opt_kind {
 	PRL_OPT_ENDPOINT, /* struct sockaddr_storage from ADDR:PORT */
 	PRL_OPT_LOCAL,	/* struct sockaddr_storage from ADDR or ADDR:PORT
 			 * (port 0 too): an address to bind to */
-	PRL_OPT_PARSE,	/* @parse(cli, what, arg, field) */
+	PRL_OPT_PARSE,	/* @parse(cli, what, arg, field): 0, the exit code
+			 * of an error it printed, or < 0 for a bad @arg,
+			 * reported like the other kinds' ("invalid WHAT
+			 * 'ARG': expected @expect", FILE:LINE from a file) */
 };
 
 /*
@@ -117,6 +123,7 @@ struct prl_cli_opt {
 				 * gets the argument as given, or 0 */
 	const char *conf;	/* its key in a settings file, or NULL */
 	const char *what;	/* in error messages: "invalid VNI '0'" */
+	const char *expect;	/* PRL_OPT_PARSE: what a bad value lacks */
 	uint32_t min, max;
 	int (*parse)(struct prl_cli *cli, const char *what, const char *arg,
 		     void *field);
@@ -135,12 +142,13 @@ struct prl_cli_opt {
 /*
  * Apply settings file @path to @dst through the rows of @opts that have a
  * @conf key, with the conversions and ranges of prl_cli_getopt(): lines
- * "Key = Value" (keys case-insensitive), '#' comments, blank lines and,
+ * "Key = Value" (keys case-insensitive; also "Key Value" if the program
+ * says PRL_CLI_CONF_WORDS), '#' comments, blank lines and,
  * if @section is not NULL, "[@section]" headers. PRL_OPT_FLAG and
  * PRL_OPT_CLEAR rows take yes/no, true/false, on/off or 1/0 (a COUNT row:
  * yes counts once). An unknown key or section, a line without '=', an
  * empty or bad value is an error "FILE:LINE: ..." (exit code 1; a
- * PRL_OPT_PARSE row's parser reports its own errors). String settings
+ * PRL_OPT_PARSE row's parser may report its own errors). String settings
  * point into the file's text, which is kept in *@text: free() it when
  * @dst is done with (also after an error). Returns 0 or the exit code of
  * the error it printed. Read the file before prl_cli_getopt() stores the

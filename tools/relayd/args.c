@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * relayd's command line: one table for the shared getopt skeleton
- * (tools/lib/cli.h), then the config file and the checks across options.
+ * relayd's settings: one table for the command line and the config file
+ * (tools/lib/cli.h: prl_cli_getopt, prl_cli_settings), the order that
+ * makes the flags win, and the checks across options.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <peer_relay/limits.h>
 
 #include "cli.h"
 #include "ctl_proto.h"
@@ -70,61 +74,50 @@
 	"      --sync-name NAME  this relay's name in the peers' logs\n" \
 	"      --vni-range MIN-MAX\n" \
 	"                        VNIs the kernel picks; disjoint per relay\n" \
+	"      --bind-lifetime MS, --idle-lifetime MS\n" \
+	"                        session lifetimes before / after both sides\n" \
+	"                        bound (module defaults 30000, 300000)\n" \
+	"      --max-sessions N  session limit of the data plane\n" \
+	"      --pass-rate N, --pass-burst N, --pass-rate-total N\n" \
+	"                        datagrams/s passed up per source and in total\n" \
+	"                        (0: no limit), and the burst\n" \
 	"  -l, --log-level L     error, warn, info (default) or debug\n" \
 	"  -v, --verbose         more log output (repeatable)\n" \
 	"  -q, --quiet           only warnings and errors\n" \
 	"  -h, --help            this help\n" \
 	"  -V, --version         print the version\n" \
 	"\n" \
+	"The config file takes the long options as keys: \"key value\" or\n" \
+	"\"key = value\" per line, '#' comments; options win over it.\n" \
+	"\n" \
 	"Exit status: 0 after a clean shutdown, 1 on errors, 2 on usage errors.\n"
 
-/* What the table fills: the options, which RELAYD_SET_* bits were given
- * (seen[i] for bit i), and the options that are not settings. */
+/* The data-plane settings that have a bit in prl_config.mask. */
+#define N_CFG	6
+static const uint32_t cfg_bits[N_CFG] = {
+	PRL_CFG_BIND_LIFETIME, PRL_CFG_IDLE_LIFETIME, PRL_CFG_MAX_SESSIONS,
+	PRL_CFG_PASS_RATE, PRL_CFG_PASS_BURST, PRL_CFG_PASS_RATE_TOTAL,
+};
+
+/* What the table fills: the options, which were given, and the options
+ * that are not settings. */
 struct relayd_args {
 	struct relayd_opts o;
-	bool seen[12];
+	bool cfg_set[N_CFG];	/* cfg_bits[i] given */
+	bool sync_set;		/* any sync-* option */
+	bool level_set;		/* -l */
 	int verbose, quiet;
 	bool version;
 };
 
-static int bad_value(struct prl_cli *cli, const char *what, const char *arg)
-{
-	return prl_cli_usage_error(cli, "invalid value '%s' for --%s", arg,
-				   what);
-}
-
-static int opt_port(struct prl_cli *cli, const char *what, const char *arg,
-		    void *field)
-{
-	return relayd_parse_port(arg, field) ? bad_value(cli, what, arg) : 0;
-}
-
-static int opt_family(struct prl_cli *cli, const char *what, const char *arg,
-		      void *field)
-{
-	return relayd_parse_family(arg, field) ? bad_value(cli, what, arg) : 0;
-}
-
-static int opt_sockets(struct prl_cli *cli, const char *what,
-		       const char *arg, void *field)
-{
-	return relayd_parse_sockets(arg, field) ? bad_value(cli, what, arg) : 0;
-}
-
-static int opt_static(struct prl_cli *cli, const char *what, const char *arg,
-		      void *field)
-{
-	return relayd_parse_static_eps(arg, field) ?
-	       bad_value(cli, what, arg) : 0;
-}
-
+/* config.c has the other parsers; < 0 is reported as an invalid value. */
 static int opt_log_level(struct prl_cli *cli, const char *what,
 			 const char *arg, void *field)
 {
 	int l = prl_log_level_parse(arg);
 
 	if (l < 0)
-		return bad_value(cli, what, arg);
+		return -1;
 	*(int *)field = l;
 	return 0;
 }
@@ -135,68 +128,83 @@ static int opt_sync(struct prl_cli *cli, const char *what, const char *arg,
 {
 	struct relayd_opts *o = field;
 
-	return relayd_sync_setting(&o->sync, &o->relay_cfg, what, arg) ?
-	       bad_value(cli, what, arg) : 0;
+	return relayd_sync_setting(&o->sync, &o->relay_cfg, what, arg) ? -1 : 0;
 }
 
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
 #define A(field)	offsetof(struct relayd_args, field)
-/* a row that fills @field of struct relayd_args */
-#define ROW(lname, sname, k, field) \
+/* a row that fills @field of struct relayd_args: a flag only (FLAG), or
+ * a setting whose file key is its long name (ROW) */
+#define FLAG(lname, sname, k, field) \
 	.name = (lname), .short_name = (sname), .kind = (k), .off = A(field)
-/* the row sets RELAYD_SET_@bit in the command line's set */
-#define SETS(bit) \
-	.seen = PRL_OPT_SEEN(struct relayd_args, \
-			     seen[__builtin_ctz(RELAYD_SET_##bit)])
-#define PARSE(fn, lname)	.parse = (fn), .what = (lname)
-#define SYNC_ROW(lname)	ROW(lname, 0, PRL_OPT_PARSE, o), PARSE(opt_sync, lname)
+#define ROW(lname, sname, k, field) \
+	FLAG(lname, sname, k, field), .conf = (lname)
+#define SEEN(field)	.seen = PRL_OPT_SEEN(struct relayd_args, field)
+#define PARSE(fn, lname, exp) \
+	.parse = (fn), .what = (lname), .expect = (exp)
+#define SYNC_ROW(lname, exp) \
+	ROW(lname, 0, PRL_OPT_PARSE, o), PARSE(opt_sync, lname, exp)
+/* a data-plane setting: cfg_bits[i], in the module's bounds */
+#define CFG_ROW(lname, i, field, lo, hi) \
+	ROW(lname, 0, PRL_OPT_U32, o.relay_cfg.field), SEEN(cfg_set[i]), \
+	.what = (lname), .min = (lo), .max = (hi)
 
+/* Every setting; the rows without a file key are the command line's only. */
 static const struct prl_cli_opt relayd_opts_table[] = {
-	{ ROW("port", 'p', PRL_OPT_PARSE, o.port), SETS(PORT),
-	  PARSE(opt_port, "port") },
-	{ ROW("family", 'f', PRL_OPT_PARSE, o), SETS(FAMILY),
-	  PARSE(opt_family, "family") },
-	{ ROW("sockets", 'n', PRL_OPT_PARSE, o.sockets), SETS(SOCKETS),
-	  PARSE(opt_sockets, "sockets") },
-	{ ROW("config", 'c', PRL_OPT_STR, o.config_file) },
-	{ ROW("no-kernel", 0, PRL_OPT_FLAG, o.no_kernel) },
-	{ ROW("userspace", 'U', PRL_OPT_FLAG, o.userspace) },
-	{ ROW("key", 'k', PRL_OPT_STR, o.key_file), SETS(KEY) },
-	{ ROW("grants", 'g', PRL_OPT_STR, o.grants_file), SETS(GRANTS) },
+	{ ROW("port", 'p', PRL_OPT_PARSE, o.port),
+	  PARSE(relayd_parse_port, "port", "a number in 0..65535") },
+	{ ROW("family", 'f', PRL_OPT_PARSE, o),
+	  PARSE(relayd_parse_family, "family", "4, 6 or both") },
+	{ ROW("sockets", 'n', PRL_OPT_PARSE, o.sockets),
+	  PARSE(relayd_parse_sockets, "sockets",
+		"a number in 1.." XSTR(RELAYD_MAX_SOCKETS_PER_FAMILY)) },
+	{ FLAG("config", 'c', PRL_OPT_STR, o.config_file) },
+	{ FLAG("no-kernel", 0, PRL_OPT_FLAG, o.no_kernel) },
+	{ FLAG("userspace", 'U', PRL_OPT_FLAG, o.userspace) },
+	{ ROW("key", 'k', PRL_OPT_STR, o.key_file) },
+	{ ROW("grants", 'g', PRL_OPT_STR, o.grants_file) },
 	{ ROW("static-endpoints", 's', PRL_OPT_PARSE, o.relay_cfg),
-	  SETS(STATIC), PARSE(opt_static, "static-endpoints") },
-	{ ROW("rate-limit", 'r', PRL_OPT_U32, o.rate_limit), SETS(RATE),
+	  PARSE(relayd_parse_static_eps, "static-endpoints",
+		"ADDR:PORT[,ADDR:PORT...] or none") },
+	{ ROW("rate-limit", 'r', PRL_OPT_U32, o.rate_limit),
 	  .what = "rate limit", .min = 0, .max = 1000000 },
-	{ ROW("rate-burst", 'b', PRL_OPT_U32, o.rate_burst), SETS(BURST),
+	{ ROW("rate-burst", 'b', PRL_OPT_U32, o.rate_burst),
 	  .what = "rate burst", .min = 1, .max = 1000000 },
-	{ ROW("metrics-file", 'm', PRL_OPT_STR, o.metrics_file),
-	  SETS(METRICS) },
-	{ ROW("control-socket", 'C', PRL_OPT_STR, o.ctl_socket),
-	  SETS(CTLSOCK) },
-	{ SYNC_ROW("sync-listen"), SETS(SYNC) },
-	{ SYNC_ROW("sync-peer"), SETS(SYNC) },
-	{ SYNC_ROW("sync-key"), SETS(SYNC) },
-	{ SYNC_ROW("sync-vip"), SETS(SYNC) },
-	{ SYNC_ROW("sync-role"), SETS(SYNC) },
-	{ SYNC_ROW("sync-refresh"), SETS(SYNC) },
-	{ SYNC_ROW("sync-name"), SETS(SYNC) },
-	{ SYNC_ROW("vni-range") },
-	{ ROW("log-level", 'l', PRL_OPT_PARSE, o.log_level), SETS(LOGLEVEL),
-	  PARSE(opt_log_level, "log-level") },
-	{ ROW("verbose", 'v', PRL_OPT_COUNT, verbose) },
-	{ ROW("quiet", 'q', PRL_OPT_COUNT, quiet) },
-	{ ROW("version", 'V', PRL_OPT_FLAG, version) },
+	{ ROW("metrics-file", 'm', PRL_OPT_STR, o.metrics_file) },
+	{ ROW("control-socket", 'C', PRL_OPT_STR, o.ctl_socket) },
+	{ SYNC_ROW("sync-listen", "ADDR:PORT"), SEEN(sync_set) },
+	{ SYNC_ROW("sync-peer", "ADDR:PORT[,...]"), SEEN(sync_set) },
+	{ SYNC_ROW("sync-key", "a file name"), SEEN(sync_set) },
+	{ SYNC_ROW("sync-vip", "an address"), SEEN(sync_set) },
+	{ SYNC_ROW("sync-role", "active or standby"), SEEN(sync_set) },
+	{ SYNC_ROW("sync-refresh", "a number in 200..3600000"),
+	  SEEN(sync_set) },
+	{ SYNC_ROW("sync-name", "1..64 printable characters"),
+	  SEEN(sync_set) },
+	{ SYNC_ROW("vni-range", "MIN-MAX") },
+	{ CFG_ROW("bind-lifetime", 0, bind_lifetime_ms,
+		  PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS) },
+	{ CFG_ROW("idle-lifetime", 1, idle_lifetime_ms,
+		  PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS) },
+	{ CFG_ROW("max-sessions", 2, max_sessions,
+		  PRELAY_MAX_SESSIONS_MIN, PEER_RELAY_VNI_MAX) },
+	{ CFG_ROW("pass-rate", 3, pass_rate, 0, PRELAY_PASS_RATE_MAX) },
+	{ CFG_ROW("pass-burst", 4, pass_burst,
+		  PRELAY_PASS_BURST_MIN, PRELAY_PASS_BURST_MAX) },
+	{ CFG_ROW("pass-rate-total", 5, pass_rate_total,
+		  0, PRELAY_PASS_RATE_MAX) },
+	{ ROW("log-level", 'l', PRL_OPT_PARSE, o.log_level), SEEN(level_set),
+	  PARSE(opt_log_level, "log-level", "error, warn, info or debug") },
+	{ FLAG("verbose", 'v', PRL_OPT_COUNT, verbose) },
+	{ FLAG("quiet", 'q', PRL_OPT_COUNT, quiet) },
+	{ FLAG("version", 'V', PRL_OPT_FLAG, version) },
 	{ 0 },
 };
 
-static unsigned int seen_bits(const struct relayd_args *a)
-{
-	unsigned int i, set = 0;
-
-	for (i = 0; i < sizeof(a->seen) / sizeof(a->seen[0]); i++)
-		if (a->seen[i])
-			set |= 1u << i;
-	return set;
-}
+static const struct prl_cli_prog relayd_prog = {
+	.name = "relayd", .flags = PRL_CLI_NO_JSON | PRL_CLI_CONF_WORDS,
+};
 
 /* -v/-q move the level from -l (or the default) within error..debug. */
 static void apply_verbosity(struct relayd_args *a)
@@ -210,20 +218,53 @@ static void apply_verbosity(struct relayd_args *a)
 	if (level > PRL_LOG_DEBUG)
 		level = PRL_LOG_DEBUG;
 	a->o.log_level = level;
-	a->seen[__builtin_ctz(RELAYD_SET_LOGLEVEL)] = true;
+	a->level_set = true;
 }
 
-int relayd_parse_args(int argc, char **argv, struct relayd_opts *o,
-		      struct relayd_opts *cli_opts, unsigned int *cli_set)
+/*
+ * @flags (@dflt and the command line, parsed before) gives the file's
+ * name. The file into a copy of @dflt, then the flags again on top, so
+ * that they win; the log level and the replication settings of the
+ * command line win as a whole. Returns 0 or the exit code of the error
+ * printed; *@o is set either way.
+ */
+static int settings(struct prl_cli *cli, const struct relayd_args *flags,
+		    const struct relayd_opts *dflt, int argc, char **argv,
+		    struct relayd_opts *o)
 {
-	static const struct prl_cli_prog prog = {
-		.name = "relayd", .flags = PRL_CLI_NO_JSON,
-	};
-	struct prl_cli cli = { .prog = &prog };
-	struct relayd_args a = { .o = *o };
-	char usage[sizeof(USAGE_FMT) + 64], err[512];
-	int first;
+	struct relayd_args a = { .o = *dflt };
+	unsigned int i;
+	int rc = 0;
 
+	a.o.conf_text = NULL;
+	if (flags->o.config_file)
+		rc = prl_cli_settings(cli, relayd_opts_table, &a,
+				      flags->o.config_file, NULL,
+				      &a.o.conf_text);
+	if (!rc && prl_cli_getopt(cli, relayd_opts_table, &a, "", argc,
+				  argv) < 0)
+		rc = EXIT_USAGE;	/* cannot be: the same flags passed */
+	if (flags->sync_set)
+		a.o.sync = flags->o.sync;
+	if (flags->level_set)
+		a.o.log_level = flags->o.log_level;
+	for (i = 0; i < N_CFG; i++)
+		if (a.cfg_set[i])
+			a.o.relay_cfg.mask |= cfg_bits[i];
+	*o = a.o;
+	return rc;
+}
+
+int relayd_parse_args(int argc, char **argv, const struct relayd_opts *dflt,
+		      struct relayd_opts *o)
+{
+	struct prl_cli cli = { .prog = &relayd_prog };
+	struct relayd_args a = { .o = *dflt };
+	char usage[sizeof(USAGE_FMT) + 64], err[512];
+	int first, rc;
+
+	*o = *dflt;
+	o->conf_text = NULL;
 	snprintf(usage, sizeof(usage), USAGE_FMT, RELAYD_DEFAULT_PORT,
 		 RELAYD_MAX_SOCKETS_PER_FAMILY, PRL_RL_DEFAULT_RATE,
 		 PRL_RL_DEFAULT_BURST, SYNC_MAX_PEERS, SYNC_DEFAULT_REFRESH_MS);
@@ -240,16 +281,25 @@ int relayd_parse_args(int argc, char **argv, struct relayd_opts *o,
 		return prl_cli_usage_error(&cli, "unexpected argument '%s'",
 					   argv[first]);
 	apply_verbosity(&a);
-
-	*o = a.o;
-	*cli_opts = a.o;
-	*cli_set = seen_bits(&a);
-	if (o->config_file &&
-	    relayd_config_load(o->config_file, o, *cli_set, err, sizeof(err))) {
-		fprintf(stderr, "relayd: %s\n", err);
-		return 1;
-	}
+	rc = settings(&cli, &a, dflt, argc, argv, o);
+	if (rc)
+		return rc;
 	if (relayd_sync_check(&o->sync, err, sizeof(err)))
 		return prl_cli_usage_error(&cli, "%s", err);
 	return -1;
+}
+
+int relayd_reload_settings(int argc, char **argv,
+			   const struct relayd_opts *dflt,
+			   struct relayd_opts *o)
+{
+	struct prl_cli cli = { .prog = &relayd_prog, .cmd = "reload" };
+	struct relayd_args a = { .o = *dflt };
+
+	*o = *dflt;
+	o->conf_text = NULL;
+	if (prl_cli_getopt(&cli, relayd_opts_table, &a, "", argc, argv) < 0)
+		return EXIT_USAGE;
+	apply_verbosity(&a);
+	return settings(&cli, &a, dflt, argc, argv, o);
 }

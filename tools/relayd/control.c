@@ -433,21 +433,16 @@ void relayd_control_log_view(const struct relayd_control *ctl)
 int relayd_control_reload(struct relayd_control *ctl)
 {
 	struct relayd *rd = ctl->rd;
-	struct relayd_opts o = rd->cli_opts;
 	struct prl_grants g = { 0 };
+	struct relayd_opts o;
 	char err[512];
 	int ret;
 
-	o.owned = 0;
-	if (rd->opts.config_file) {
-		ret = relayd_config_load(rd->opts.config_file, &o, rd->cli_set,
-					 err, sizeof(err));
-		if (ret) {
-			prl_log_err(&rd->log, "reload: %s (keeping the old configuration)",
-				   err);
-			relayd_opts_free(&o);
-			return ret;
-		}
+	/* the whole file into @o first: a bad line changes nothing */
+	if (relayd_reload_settings(rd->argc, rd->argv, &rd->defaults, &o)) {
+		prl_log_err(&rd->log, "reload: config file error (keeping the old configuration)");
+		relayd_opts_free(&o);
+		return -EINVAL;
 	}
 	if (o.grants_file && prl_grants_load(o.grants_file, &g, err,
 					    sizeof(err))) {

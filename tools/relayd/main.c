@@ -25,17 +25,20 @@ int main(int argc, char **argv)
 
 	memset(&rd, 0, sizeof(rd));
 	rd.epfd = rd.sigfd = rd.timerfd = -1;
-	rd.opts.port = RELAYD_DEFAULT_PORT;
-	rd.opts.ipv4 = rd.opts.ipv6 = true;
-	rd.opts.sockets = 1;
-	rd.opts.log_level = PRL_LOG_INFO;
-	rd.opts.rate_limit = PRL_RL_DEFAULT_RATE;
-	rd.opts.rate_burst = PRL_RL_DEFAULT_BURST;
+	rd.defaults.port = RELAYD_DEFAULT_PORT;
+	rd.defaults.ipv4 = rd.defaults.ipv6 = true;
+	rd.defaults.sockets = 1;
+	rd.defaults.log_level = PRL_LOG_INFO;
+	rd.defaults.rate_limit = PRL_RL_DEFAULT_RATE;
+	rd.defaults.rate_burst = PRL_RL_DEFAULT_BURST;
+	rd.argc = argc;
+	rd.argv = argv;
 
-	rc = relayd_parse_args(argc, argv, &rd.opts, &rd.cli_opts,
-			       &rd.cli_set);
-	if (rc >= 0)
+	rc = relayd_parse_args(argc, argv, &rd.defaults, &rd.opts);
+	if (rc >= 0) {
+		relayd_opts_free(&rd.opts);
 		return rc;
+	}
 	prl_log_init(&rd.log, "relayd", rd.opts.log_level);
 
 	/* Block the stop signals now: they are read from a signalfd later,

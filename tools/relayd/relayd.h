@@ -11,7 +11,7 @@
  *               with the local address (IP_PKTINFO/IPV6_PKTINFO) and
  *               dispatch to rd->rx; relayd_send() for replies
  *   rx.c        the default datagram handler (count + debug log)
- *   config.c    the configuration file parser
+ *   config.c    the value parsers of relayd's own settings
  *   ratelimit.c per-source rate limit of control packets
  *   control.c   handshake/allocation glue, the handshake cache, SIGHUP
  *   metrics.c   relayd's counters as a Prometheus textfile
@@ -81,21 +81,6 @@ typedef void (*relayd_tick_fn)(struct relayd *rd, void *arg);
 /* SIGHUP / SIGUSR1 handler (signal number in @signo). */
 typedef void (*relayd_signal_fn)(struct relayd *rd, int signo, void *arg);
 
-/* Which options the command line set (they override the config file);
- * also relayd_opts.owned (strings the config parser allocated). */
-#define RELAYD_SET_PORT		(1u << 0)
-#define RELAYD_SET_FAMILY	(1u << 1)
-#define RELAYD_SET_SOCKETS	(1u << 2)
-#define RELAYD_SET_LOGLEVEL	(1u << 3)
-#define RELAYD_SET_KEY		(1u << 4)
-#define RELAYD_SET_GRANTS	(1u << 5)
-#define RELAYD_SET_STATIC	(1u << 6)
-#define RELAYD_SET_RATE		(1u << 7)
-#define RELAYD_SET_BURST	(1u << 8)
-#define RELAYD_SET_METRICS	(1u << 9)
-#define RELAYD_SET_CTLSOCK	(1u << 10)
-#define RELAYD_SET_SYNC		(1u << 11)	/* any sync-* option */
-
 struct relayd_opts {
 	uint16_t port;			/* 0: the kernel picks one */
 	bool ipv4, ipv6;
@@ -113,7 +98,7 @@ struct relayd_opts {
 	struct prl_config relay_cfg;
 	uint32_t rate_limit;		/* control packets/s per source, 0: off */
 	uint32_t rate_burst;
-	unsigned int owned;		/* RELAYD_SET_KEY/GRANTS: strdup'ed */
+	char *conf_text;		/* the config file: strings point here */
 	struct relayd_sync_opts sync;	/* session replication (sync.c) */
 };
 
@@ -151,9 +136,10 @@ struct relayd {
 	void *tick_arg;
 	relayd_signal_fn on_signal;	/* SIGHUP, SIGUSR1 */
 	void *signal_arg;
-	/* the command line as parsed, for reloading the config file */
-	struct relayd_opts cli_opts;
-	unsigned int cli_set;
+	/* for reloading the config file: the defaults, the command line */
+	struct relayd_opts defaults;
+	int argc;
+	char **argv;
 	struct relayd_handler *handlers;	/* registered fds */
 	uint8_t *rxbuf;
 	uint64_t rx_errors;
@@ -167,33 +153,41 @@ struct relayd {
 /* ---- args.c ---- */
 
 /*
- * The command line into @o (defaults already there), the config file on
- * top; @cli_opts and @cli_set (RELAYD_SET_*) keep what the command line
- * gave, for reloads. Returns -1 to go on, or an exit status (0 after
- * --help or --version; messages printed).
+ * @dflt, then the config file (-c), then the command line, so that the
+ * options win over the file (sync-* options and -l/-v/-q as a whole).
+ * Returns -1 to go on, or an exit status (0 after --help or --version;
+ * messages printed).
  */
-int relayd_parse_args(int argc, char **argv, struct relayd_opts *o,
-		      struct relayd_opts *cli_opts, unsigned int *cli_set);
+int relayd_parse_args(int argc, char **argv, const struct relayd_opts *dflt,
+		      struct relayd_opts *o);
+/*
+ * The same again for SIGHUP into @o, which then replaces the running
+ * options only if this returns 0 (else an error "relayd: reload:
+ * FILE:LINE: ..." was printed). relayd_opts_free(@o) either way.
+ */
+int relayd_reload_settings(int argc, char **argv,
+			   const struct relayd_opts *dflt,
+			   struct relayd_opts *o);
 
 /* ---- config.c ---- */
 
-int relayd_parse_family(const char *s, struct relayd_opts *o);
-int relayd_parse_port(const char *s, uint16_t *port);
-int relayd_parse_sockets(const char *s, unsigned int *n);
-/* "ADDR:PORT[,ADDR:PORT...]" or "none" into rc->static_eps (deduplicated,
- * order kept) and set PRL_CFG_STATIC_EPS. Returns 0 or -EINVAL. */
-int relayd_parse_static_eps(const char *s, struct prl_config *rc);
+struct prl_cli;
 /*
- * Parse configuration text into @o; settings given on the command line
- * (@cli_set) are checked but not applied. On error "line N: ..." goes to
- * @err. Returns 0, -EINVAL or -ENOMEM.
+ * The value parsers of relayd's own settings, PRL_OPT_PARSE callbacks
+ * (@field: the relayd_opts, uint16_t port, unsigned int count, or
+ * prl_config of the row): 0 or -EINVAL. Static endpoints are
+ * "ADDR:PORT[,ADDR:PORT...]" or "none", deduplicated (order kept), with
+ * PRL_CFG_STATIC_EPS set.
  */
-int relayd_config_parse(const char *text, size_t len, struct relayd_opts *o,
-			unsigned int cli_set, char *err, size_t errlen);
-/* Read and parse the file @path (message with the path in @err). */
-int relayd_config_load(const char *path, struct relayd_opts *o,
-		       unsigned int cli_set, char *err, size_t errlen);
-/* Free the strings the parser allocated. */
+int relayd_parse_family(struct prl_cli *cli, const char *what,
+			const char *s, void *field);
+int relayd_parse_port(struct prl_cli *cli, const char *what, const char *s,
+		      void *field);
+int relayd_parse_sockets(struct prl_cli *cli, const char *what,
+			 const char *s, void *field);
+int relayd_parse_static_eps(struct prl_cli *cli, const char *what,
+			    const char *s, void *field);
+/* Free the config file's text the options point into. */
 void relayd_opts_free(struct relayd_opts *o);
 
 /* ---- sockets.c ---- */
