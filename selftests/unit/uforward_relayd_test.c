@@ -318,7 +318,7 @@ TEST_F(plane, rebind_under_traffic)
 	int i, got = 0, rcvbuf = 4 << 20;
 
 	/* The worker may fall behind and then send its backlog in one GSO
-	 * burst: b's buffer must hold all 300 or the kernel drops some. */
+	 * burst: b's buffer must hold all 320 or the kernel drops some. */
 	if (setsockopt(self->b, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(self->b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	ASSERT_EQ(0, uf_session_add(self->e, 7, &self->sa, &self->sb));
@@ -335,20 +335,24 @@ TEST_F(plane, rebind_under_traffic)
 		while (recv(self->b, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 			got++;
 	}
+	/* then 20 more with nothing changing: those must all arrive */
+	for (i = 0; i < 20; i++)
+		send_to(self->a, data7, sizeof(data7), &self->r4);
 	/* Every datagram handled (forwarded or unknown VNI) before b is
 	 * drained, so nothing forwarded late is missed. */
-	WAIT_STAT(self->e, st, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI], 300);
+	WAIT_STAT(self->e, st, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI], 320);
 	while (recv_wait(self->b, buf, sizeof(buf), &from) > 0)
 		got++;
 	uf_stats_read(self->e, &st);
-	EXPECT_EQ(300, st.rx_packets);
+	EXPECT_EQ(320, st.rx_packets);
 	EXPECT_EQ((uint64_t)got, st.fwd_packets);
-	EXPECT_EQ(300, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
+	EXPECT_EQ(320, st.fwd_packets + st.drop[PEER_RELAY_DROP_UNKNOWN_VNI]);
 	/*
-	 * Rebinds lose nothing; each of the 6 deletions may cost the batch a
-	 * worker had read when it ran (a loaded host saw 200 forwarded).
+	 * Rebinds lose nothing; each of the 6 deletions may cost whatever
+	 * the worker had read when it ran (all it lags behind: a loaded host
+	 * saw 50 of the first 300 forwarded), so only the last 20 are sure.
 	 */
-	EXPECT_GE(got, 100);
+	EXPECT_GE(got, 20);
 }
 
 /*
