@@ -39,7 +39,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,21 +56,25 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "benchcli.h"
+#include "num.h"
 
 #define MAX_PAYLOAD 1472
 
-static void usage(FILE *f)
-{
-	fputs("usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
-	      "                      --vni N --size BYTES [--count K] [--vni-step S]\n"
-	      "       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
-	      "                     [--csum-offload]\n"
-	      "       benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES --count K\n"
-	      "       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
-	      "       benchpkt echo --bind IP:PORT\n"
-	      "       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
-	      "                    [--count K] [--interval-us U]\n", f);
-}
+static const char usage[] =
+	"usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
+	"                      --vni N --size BYTES [--count K] [--vni-step S]\n"
+	"       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
+	"                     [--csum-offload]\n"
+	"       benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES --count K\n"
+	"       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
+	"       benchpkt echo --bind IP:PORT\n"
+	"       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
+	"                    [--count K] [--interval-us U]\n"
+	"N and S: 0..16777215 (default 1), BYTES: 8..1472 (default 64), K:\n"
+	"1..1000000 (default 1), PPS: a number > 0, --total: 1..4294967295,\n"
+	"--idle-ms: 1..3600000 (default 500), --timeout-ms: 1..86400000\n"
+	"(default 30000), --interval-us: 0..10000000 (default 1000).\n";
 
 static double now_s(void)
 {
@@ -81,29 +84,53 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+/* PRL_OPT_PARSE: xx:xx:xx:xx:xx:xx into uint8_t[6]. */
+static int opt_mac(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
 {
 	unsigned int b[6];
-	int i;
+	uint8_t *mac = field;
+	int i, end = -1;
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
+	if (sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
+		   &b[3], &b[4], &b[5], &end) != 6 || end < 0 || arg[end])
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected xx:xx:xx:xx:xx:xx",
+					   what, arg);
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
 	return 0;
 }
 
-static int parse_v4(const char *s, struct sockaddr_in *sin)
+/* PRL_OPT_PARSE: IPv4 ADDR:PORT into a struct sockaddr_in. */
+static int opt_v4(struct prl_cli *cli, const char *what, const char *arg,
+		  void *field)
 {
+	struct sockaddr_in *sin = field;
 	struct prl_endpoint ep;
 
-	if (prl_endpoint_parse(s, &ep) || ep.addr.family != AF_INET)
-		return -1;
+	if (prl_endpoint_parse(arg, &ep) || ep.addr.family != AF_INET)
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected IPv4 ADDR:PORT",
+					   what, arg);
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	sin->sin_addr = ep.addr.u.v4;
 	sin->sin_port = htons(ep.port);
+	return 0;
+}
+
+/* PRL_OPT_PARSE: a rate in packets per second (> 0) into a double. */
+static int opt_rate(struct prl_cli *cli, const char *what, const char *arg,
+		    void *field)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end || errno || !(v > 0) || v > 1e9)
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected a number of packets per second, above 0",
+					   what, arg);
+	*(double *)field = v;
 	return 0;
 }
 
@@ -128,8 +155,8 @@ struct frame_spec {
 	uint8_t smac[6], dmac[6];
 	struct sockaddr_in src, dst;
 	uint32_t vni, step;
-	size_t size;
-	int csum_partial;	/* UDP checksum left to the device (see send) */
+	uint32_t size;
+	bool csum_partial;	/* UDP checksum left to the device (see send) */
 };
 
 /*
@@ -482,94 +509,124 @@ static int cmd_rtt(const struct sockaddr_in *b, const struct sockaddr_in *to,
 	return 0;
 }
 
+struct bp_opts {
+	struct frame_spec fs;
+	struct sockaddr_in bnd;
+	const char *dev;
+	double rate;
+	uint32_t total, count, interval_us;
+	int idle_ms, timeout_ms;
+	bool have_bind, have_dst;
+};
+
+#define ROW(...)	PRL_OPT_ROW(struct bp_opts, __VA_ARGS__)
+#define SEEN(f)		PRL_OPT_SEEN(struct bp_opts, f)
+#define PARSE_ROW(lname, field, fn, whatstr) \
+	ROW(lname, 0, PRL_OPT_PARSE, field), .what = (whatstr), .parse = (fn)
+
+static const struct prl_cli_opt bp_opts_table[] = {
+	{ PARSE_ROW("smac", fs.smac, opt_mac, "source MAC") },
+	{ PARSE_ROW("dmac", fs.dmac, opt_mac, "destination MAC") },
+	{ PARSE_ROW("src", fs.src, opt_v4, "source") },
+	{ PARSE_ROW("dst", fs.dst, opt_v4, "destination"),
+	  .seen = SEEN(have_dst) },
+	{ PARSE_ROW("to", fs.dst, opt_v4, "destination"),
+	  .seen = SEEN(have_dst) },
+	{ PARSE_ROW("bind", bnd, opt_v4, "bind address"),
+	  .seen = SEEN(have_bind) },
+	{ ROW("vni", 0, PRL_OPT_U32, fs.vni), .what = "VNI",
+	  .min = 0, .max = 0xffffff },
+	{ ROW("vni-step", 0, PRL_OPT_U32, fs.step), .what = "VNI step",
+	  .min = 0, .max = 0xffffff },
+	{ ROW("size", 0, PRL_OPT_U32, fs.size), .what = "payload size",
+	  .min = 8, .max = MAX_PAYLOAD },
+	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
+	  .min = 1, .max = 1000000 },
+	{ ROW("idle-ms", 0, PRL_OPT_INT, idle_ms), .what = "idle time",
+	  .min = 1, .max = 3600000 },
+	{ ROW("timeout-ms", 0, PRL_OPT_INT, timeout_ms), .what = "timeout",
+	  .min = 1, .max = 86400000 },
+	{ ROW("interval-us", 0, PRL_OPT_U32, interval_us), .what = "interval",
+	  .min = 0, .max = 10000000 },
+	{ ROW("dev", 0, PRL_OPT_STR, dev) },
+	{ PARSE_ROW("rate", rate, opt_rate, "rate") },
+	{ ROW("total", 0, PRL_OPT_U32, total), .what = "total",
+	  .min = 1, .max = UINT32_MAX },
+	{ ROW("csum-offload", 0, PRL_OPT_FLAG, fs.csum_partial) },
+	{ 0 },
+};
+
+static const char *const commands[] = {
+	"frame", "send", "gsosend", "sink", "echo", "rtt",
+};
+enum { CMD_FRAME, CMD_SEND, CMD_GSOSEND, CMD_SINK, CMD_ECHO, CMD_RTT };
+
+/* What a command needs beyond the defaults; a usage error or 0. */
+static int check_opts(struct prl_cli *cli, int cmd, const struct bp_opts *o)
+{
+	if (o->fs.csum_partial && cmd != CMD_SEND)
+		/* Only a device completes such a checksum: send only. */
+		return prl_cli_usage_error(cli, "--csum-offload is for send only");
+	if (cmd == CMD_SEND && (!o->dev || !o->rate || !o->total))
+		return prl_cli_usage_error(cli, "--dev, --rate and --total are required");
+	if (cmd >= CMD_GSOSEND && !o->have_bind)
+		return prl_cli_usage_error(cli, "--bind is required");
+	if ((cmd == CMD_GSOSEND || cmd == CMD_RTT) && !o->have_dst)
+		return prl_cli_usage_error(cli, "--to is required");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "smac", required_argument, NULL, 'S' },
-		{ "dmac", required_argument, NULL, 'D' },
-		{ "src", required_argument, NULL, 's' },
-		{ "dst", required_argument, NULL, 'd' },
-		{ "to", required_argument, NULL, 'd' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "vni", required_argument, NULL, 'v' },
-		{ "size", required_argument, NULL, 'z' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "idle-ms", required_argument, NULL, 'i' },
-		{ "timeout-ms", required_argument, NULL, 't' },
-		{ "interval-us", required_argument, NULL, 'u' },
-		{ "vni-step", required_argument, NULL, 'V' },
-		{ "dev", required_argument, NULL, 'o' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "total", required_argument, NULL, 'N' },
-		{ "csum-offload", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+	static const struct prl_cli_prog prog = BENCH_PROG("benchpkt");
+	struct prl_cli cli = { .prog = &prog };
+	struct bp_opts o = {
+		.fs = { .step = 1, .vni = 1, .size = 64 },
+		.count = 1, .idle_ms = 500, .timeout_ms = 30000,
+		.interval_us = 1000,
 	};
-	struct frame_spec fs = { .step = 1, .vni = 1, .size = 64 };
-	struct sockaddr_in bnd = { 0 };
-	const char *dev = NULL;
-	double rate = 0;
-	unsigned long total = 0;
-	unsigned long count = 1, idle = 500, timeout = 30000, interval = 1000;
-	const char *cmd;
-	int c, err;
+	int cmd, err;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
+		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	cmd = argv[1];
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'S': if (parse_mac(optarg, fs.smac)) goto bad; break;
-		case 'D': if (parse_mac(optarg, fs.dmac)) goto bad; break;
-		case 's': if (parse_v4(optarg, &fs.src)) goto bad; break;
-		case 'd': if (parse_v4(optarg, &fs.dst)) goto bad; break;
-		case 'b': if (parse_v4(optarg, &bnd)) goto bad; break;
-		case 'v': fs.vni = strtoul(optarg, NULL, 0); break;
-		case 'V': fs.step = strtoul(optarg, NULL, 0); break;
-		case 'z': fs.size = strtoul(optarg, NULL, 0); break;
-		case 'o': dev = optarg; break;
-		case 'r': rate = strtod(optarg, NULL); break;
-		case 'N': total = strtoul(optarg, NULL, 0); break;
-		case 'C': fs.csum_partial = 1; break;
-		case 'n': count = strtoul(optarg, NULL, 0); break;
-		case 'i': idle = strtoul(optarg, NULL, 0); break;
-		case 't': timeout = strtoul(optarg, NULL, 0); break;
-		case 'u': interval = strtoul(optarg, NULL, 0); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (fs.csum_partial && strcmp(cmd, "send")) {
-		/* Only a device completes such a checksum: send only. */
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(cmd, "frame"))
-		err = cmd_frame(&fs, count);
-	else if (!strcmp(cmd, "send") && dev)
-		err = cmd_send(&fs, count, dev, rate, total);
-	else if (!strcmp(cmd, "sink"))
-		err = cmd_sink(&bnd, idle, timeout);
-	else if (!strcmp(cmd, "echo"))
-		err = cmd_echo(&bnd);
-	else if (!strcmp(cmd, "gsosend"))
-		err = cmd_gsosend(&bnd, &fs.dst, fs.vni, fs.size, count);
-	else if (!strcmp(cmd, "rtt"))
-		err = cmd_rtt(&bnd, &fs.dst, fs.vni, fs.size, count, interval);
-	else {
-		usage(stderr);
-		return 2;
+	cmd = PRL_PARSE_KEYWORD(argv[1], commands);
+	if (cmd < 0)
+		return prl_cli_usage_error(&cli, "unknown command '%s'", argv[1]);
+	cli.cmd = argv[1];
+	err = bench_getopt(&cli, bp_opts_table, &o, usage, argc - 1, argv + 1);
+	if (err >= 0)
+		return err;
+	err = check_opts(&cli, cmd, &o);
+	if (err)
+		return err;
+	switch (cmd) {
+	case CMD_FRAME:
+		err = cmd_frame(&o.fs, o.count);
+		break;
+	case CMD_SEND:
+		err = cmd_send(&o.fs, o.count, o.dev, o.rate, o.total);
+		break;
+	case CMD_GSOSEND:
+		err = cmd_gsosend(&o.bnd, &o.fs.dst, o.fs.vni, o.fs.size,
+				  o.count);
+		break;
+	case CMD_SINK:
+		err = cmd_sink(&o.bnd, o.idle_ms, o.timeout_ms);
+		break;
+	case CMD_ECHO:
+		err = cmd_echo(&o.bnd);
+		break;
+	default:
+		err = cmd_rtt(&o.bnd, &o.fs.dst, o.fs.vni, o.fs.size, o.count,
+			      o.interval_us);
+		break;
 	}
 	if (err) {
-		fprintf(stderr, "benchpkt %s: %s\n", cmd,
+		fprintf(stderr, "benchpkt %s: %s\n", argv[1],
 			errno ? strerror(errno) : "invalid arguments");
 		return 1;
 	}
 	return 0;
-bad:
-	fprintf(stderr, "benchpkt: invalid value '%s'\n", optarg);
-	return 2;
 }
