@@ -59,16 +59,12 @@
 
 #include <linux/peer_relay.h>
 
+#include "nlbuf.h"
+
 #define BUFSZ		16384
 #define MAX_DEPTH	5
 #define N_UDP		6
 #define MAX_CMD		20
-
-struct msgbuf {
-	uint8_t b[BUFSZ];
-	size_t len;
-	size_t cap;	/* message size limit for this request */
-};
 
 struct state {
 	int nl;
@@ -113,72 +109,13 @@ static bool chance(unsigned int pct)
 
 /* ---------------------------------------------------------- msg building */
 
-static void *put_raw(struct msgbuf *m, const void *d, size_t n)
-{
-	void *p;
-
-	if (m->len + NLA_ALIGN(n) > m->cap)
-		return NULL;
-	p = m->b + m->len;
-	if (d)
-		memcpy(p, d, n);
-	else
-		memset(p, 0, n);
-	memset((uint8_t *)p + n, 0, NLA_ALIGN(n) - n);
-	m->len += NLA_ALIGN(n);
-	return p;
-}
-
-static bool put_attr(struct msgbuf *m, uint16_t type, const void *d, size_t n)
-{
-	struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + n), .nla_type = type };
-
-	if (m->len + NLA_HDRLEN + NLA_ALIGN(n) > m->cap)
-		return false;
-	put_raw(m, &a, sizeof(a));
-	put_raw(m, d, n);
-	return true;
-}
-
-static bool put_u16(struct msgbuf *m, uint16_t t, uint16_t v) { return put_attr(m, t, &v, 2); }
-static bool put_u32(struct msgbuf *m, uint16_t t, uint32_t v) { return put_attr(m, t, &v, 4); }
-
-static size_t nest_start(struct msgbuf *m, uint16_t type)
-{
-	struct nlattr a = { .nla_len = NLA_HDRLEN, .nla_type = type | NLA_F_NESTED };
-	size_t at = m->len;
-
-	if (!put_raw(m, &a, sizeof(a)))
-		return (size_t)-1;
-	return at;
-}
-
-static void nest_end(struct msgbuf *m, size_t at)
-{
-	if (at == (size_t)-1)
-		return;
-	((struct nlattr *)(m->b + at))->nla_len = (uint16_t)(m->len - at);
-}
-
-static void msg_start(struct state *s, struct msgbuf *m, uint8_t cmd,
+/* A request of our family; m->cap is then the message size limit. */
+static void msg_start(struct state *s, struct nlbuf *m, uint8_t cmd,
 		      uint16_t flags)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)m->b;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
-
-	memset(m->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nh->nlmsg_type = s->family;
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nh->nlmsg_seq = ++s->seq;
-	gh->cmd = cmd;
-	gh->version = PEER_RELAY_GENL_VERSION;
-	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	nlbuf_genl_start(m, s->family, NLM_F_ACK | flags, ++s->seq, cmd,
+			 PEER_RELAY_GENL_VERSION);
 	m->cap = BUFSZ;
-}
-
-static void msg_end(struct msgbuf *m)
-{
-	((struct nlmsghdr *)m->b)->nlmsg_len = (uint32_t)m->len;
 }
 
 /* ------------------------------------------------------------- values */
@@ -201,7 +138,7 @@ static uint32_t pick_vni(void)
 }
 
 /* EP nest content: remote v4/v6 + port [+ local], sometimes odd. */
-static void put_ep_body(struct msgbuf *m, bool local_ok)
+static void put_ep_body(struct nlbuf *m, bool local_ok)
 {
 	static const char *const v4[] = { "127.0.0.1", "10.0.1.2", "0.0.0.0",
 					  "224.0.0.1", "255.255.255.255", "127.0.0.2" };
@@ -215,13 +152,13 @@ static void put_ep_body(struct msgbuf *m, bool local_ok)
 	else
 		inet_pton(AF_INET, v4[below(6)], a);
 	if (!chance(5))
-		put_attr(m, six ? PEER_RELAY_EP_A_REMOTE_IPV6 : PEER_RELAY_EP_A_REMOTE_IPV4,
+		nlbuf_put(m, six ? PEER_RELAY_EP_A_REMOTE_IPV6 : PEER_RELAY_EP_A_REMOTE_IPV4,
 			 a, six ? 16 : 4);
 	if (chance(5))	/* both families */
-		put_attr(m, six ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
+		nlbuf_put(m, six ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
 			 a, six ? 4 : 16);
 	if (!chance(5))
-		put_u16(m, PEER_RELAY_EP_A_REMOTE_PORT,
+		nlbuf_put_u16(m, PEER_RELAY_EP_A_REMOTE_PORT,
 			chance(10) ? 0 : (uint16_t)(1024 + below(20000)));
 	if (local_ok && chance(30)) {
 		bool lsix = chance(80) ? six : !six;
@@ -230,13 +167,13 @@ static void put_ep_body(struct msgbuf *m, bool local_ok)
 			inet_pton(AF_INET6, "::1", a);
 		else
 			inet_pton(AF_INET, "127.0.0.1", a);
-		put_attr(m, lsix ? PEER_RELAY_EP_A_LOCAL_IPV6 : PEER_RELAY_EP_A_LOCAL_IPV4,
+		nlbuf_put(m, lsix ? PEER_RELAY_EP_A_LOCAL_IPV6 : PEER_RELAY_EP_A_LOCAL_IPV4,
 			 a, lsix ? 16 : 4);
 	}
 }
 
 /* A random attribute tree: @depth levels at most. */
-static void put_random_attrs(struct msgbuf *m, int depth)
+static void put_random_attrs(struct nlbuf *m, int depth)
 {
 	static const size_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 17, 31, 32, 33, 64 };
 	unsigned int n = below(5), i;
@@ -245,21 +182,21 @@ static void put_random_attrs(struct msgbuf *m, int depth)
 		uint16_t type = (uint16_t)(chance(80) ? below(14) : rnd());
 
 		if (depth > 0 && chance(35)) {
-			size_t at = nest_start(m, type & NLA_TYPE_MASK);
+			size_t at = nlbuf_nest(m, type & NLA_TYPE_MASK);
 
-			if (at == (size_t)-1)
+			if (at == NLBUF_FULL)
 				return;
 			if (chance(20))	/* the NESTED flag is optional */
 				((struct nlattr *)(m->b + at))->nla_type &= ~NLA_F_NESTED;
 			put_random_attrs(m, depth - 1);
-			nest_end(m, at);
+			nlbuf_nest_end(m, at);
 		} else {
 			uint8_t d[256];
 			size_t len = chance(85) ? lens[below(15)] : below(sizeof(d));
 
 			for (size_t j = 0; j < len; j++)
 				d[j] = (uint8_t)rnd();
-			if (!put_attr(m, type, d, len))
+			if (!nlbuf_put(m, type, d, len))
 				return;
 		}
 	}
@@ -267,7 +204,7 @@ static void put_random_attrs(struct msgbuf *m, int depth)
 
 /* ------------------------------------------------------- well-formed */
 
-static void build_valid(struct state *s, struct msgbuf *m, uint8_t cmd)
+static void build_valid(struct state *s, struct nlbuf *m, uint8_t cmd)
 {
 	uint8_t k[PEER_RELAY_KEY_LEN];
 	size_t top, in, ep;
@@ -280,7 +217,7 @@ static void build_valid(struct state *s, struct msgbuf *m, uint8_t cmd)
 	msg_start(s, m, cmd, flags);
 	switch (cmd) {
 	case PEER_RELAY_CMD_SOCK_ATTACH:
-		top = nest_start(m, PEER_RELAY_A_SOCK);
+		top = nlbuf_nest(m, PEER_RELAY_A_SOCK);
 		if (chance(80)) {
 			int fd = s->udp[below(N_UDP)];
 
@@ -292,97 +229,97 @@ static void build_valid(struct state *s, struct msgbuf *m, uint8_t cmd)
 				fd = s->nl;
 			else if (chance(5))
 				fd = (int)below(4096);
-			put_u32(m, PEER_RELAY_SOCK_A_FD, (uint32_t)fd);
+			nlbuf_put_u32(m, PEER_RELAY_SOCK_A_FD, (uint32_t)fd);
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SOCK_DETACH:
 	case PEER_RELAY_CMD_SOCK_GET:
 		if (flags)
 			break;
-		top = nest_start(m, PEER_RELAY_A_SOCK);
-		put_u32(m, PEER_RELAY_SOCK_A_ID, chance(90) ? 1 + below(40) : (uint32_t)rnd());
-		nest_end(m, top);
+		top = nlbuf_nest(m, PEER_RELAY_A_SOCK);
+		nlbuf_put_u32(m, PEER_RELAY_SOCK_A_ID, chance(90) ? 1 + below(40) : (uint32_t)rnd());
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SESSION_NEW:
-		top = nest_start(m, PEER_RELAY_A_SESSION);
+		top = nlbuf_nest(m, PEER_RELAY_A_SESSION);
 		key(k, below(6));
-		put_attr(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+		nlbuf_put(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 		key(k, below(6));
-		put_attr(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+		nlbuf_put(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 		if (chance(40))
-			put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
-		nest_end(m, top);
+			nlbuf_put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SESSION_BIND:
-		top = nest_start(m, PEER_RELAY_A_SESSION);
-		put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
+		top = nlbuf_nest(m, PEER_RELAY_A_SESSION);
+		nlbuf_put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
 		n = chance(90) ? 1 : below(3);
 		for (i = 0; i < n; i++) {
-			ep = nest_start(m, chance(50) ? PEER_RELAY_SESSION_A_EP0 :
+			ep = nlbuf_nest(m, chance(50) ? PEER_RELAY_SESSION_A_EP0 :
 							 PEER_RELAY_SESSION_A_EP1);
 			put_ep_body(m, true);
-			nest_end(m, ep);
+			nlbuf_nest_end(m, ep);
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SESSION_DEL:
 	case PEER_RELAY_CMD_SESSION_GET:
 		if (flags)
 			break;
-		top = nest_start(m, PEER_RELAY_A_SESSION);
+		top = nlbuf_nest(m, PEER_RELAY_A_SESSION);
 		if (chance(60)) {
-			put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
+			nlbuf_put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
 		} else {
 			key(k, below(6));
-			put_attr(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+			nlbuf_put(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 			if (chance(90)) {
 				key(k, below(6));
-				put_attr(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+				nlbuf_put(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 			}
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_CONFIG_SET:
-		top = nest_start(m, PEER_RELAY_A_CONFIG);
+		top = nlbuf_nest(m, PEER_RELAY_A_CONFIG);
 		if (chance(40))
-			put_u32(m, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
+			nlbuf_put_u32(m, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
 				chance(80) ? 100 + below(5000) : (uint32_t)rnd());
 		if (chance(40))
-			put_u32(m, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
+			nlbuf_put_u32(m, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
 				chance(80) ? 100 + below(5000) : (uint32_t)rnd());
 		if (chance(40))
-			put_u32(m, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
+			nlbuf_put_u32(m, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
 				chance(80) ? below(10) : (uint32_t)rnd());
 		if (chance(20)) {
 			key(k, below(6));
-			put_attr(m, PEER_RELAY_CONFIG_A_SERVER_KEY, k, sizeof(k));
+			nlbuf_put(m, PEER_RELAY_CONFIG_A_SERVER_KEY, k, sizeof(k));
 		}
 		if (chance(30)) {
-			in = nest_start(m, PEER_RELAY_CONFIG_A_STATIC_EPS);
+			in = nlbuf_nest(m, PEER_RELAY_CONFIG_A_STATIC_EPS);
 			n = below(20);
 			for (i = 0; i < n; i++) {
-				ep = nest_start(m, chance(95) ? PEER_RELAY_STATIC_EPS_A_EP :
+				ep = nlbuf_nest(m, chance(95) ? PEER_RELAY_STATIC_EPS_A_EP :
 								(uint16_t)below(4));
 				put_ep_body(m, false);
-				nest_end(m, ep);
+				nlbuf_nest_end(m, ep);
 			}
-			nest_end(m, in);
+			nlbuf_nest_end(m, in);
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	default:	/* FLUSH, STATS_GET, CONFIG_GET, notifications, unknown */
 		if (chance(20))
 			put_random_attrs(m, 2);
 		break;
 	}
-	msg_end(m);
+	nlbuf_end(m);
 }
 
 /* ---------------------------------------------------------- mutation */
 
 /* Walk the attributes and corrupt one length field. */
-static void corrupt_len(struct msgbuf *m)
+static void corrupt_len(struct nlbuf *m)
 {
 	size_t off = NLMSG_HDRLEN + GENL_HDRLEN, cand[64];
 	unsigned int n = 0;
@@ -414,7 +351,7 @@ static void corrupt_len(struct msgbuf *m)
 }
 
 /* Returns false if the result is no longer a well-framed request. */
-static bool mutate(struct state *s, struct msgbuf *m)
+static bool mutate(struct state *s, struct nlbuf *m)
 {
 	struct nlmsghdr *nh = (struct nlmsghdr *)m->b;
 	struct genlmsghdr *gh = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
@@ -448,7 +385,7 @@ static bool mutate(struct state *s, struct msgbuf *m)
 
 			if (al >= NLA_HDRLEN && NLMSG_HDRLEN + GENL_HDRLEN + al <= m->len &&
 			    m->len + al <= m->cap)
-				put_raw(m, a, al);
+				nlbuf_raw(m, a, al);
 		} else {
 			put_random_attrs(m, 3);
 		}
@@ -467,14 +404,14 @@ static bool mutate(struct state *s, struct msgbuf *m)
 				 below((unsigned int)(m->len - NLMSG_HDRLEN - GENL_HDRLEN));
 		break;
 	default:	/* broken framing: the kernel may drop it silently */
-		msg_end(m);
+		nlbuf_end(m);
 		if (chance(50))
 			nh->nlmsg_len = (uint32_t)(m->len + 1 + below(64));
 		else
 			nh->nlmsg_len = (uint32_t)below(NLMSG_HDRLEN + GENL_HDRLEN);
 		return false;
 	}
-	msg_end(m);
+	nlbuf_end(m);
 	(void)s;
 	return true;
 }
@@ -556,24 +493,18 @@ static int nl_answer(struct state *s, uint32_t seq, bool dump, int *nmsgs)
 
 static int resolve_family(struct state *s)
 {
-	struct msgbuf m;
-	struct nlmsghdr *nh = (struct nlmsghdr *)m.b;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(m.b + NLMSG_HDRLEN);
+	static uint8_t mem[512];
+	struct nlbuf m = { .b = mem, .cap = sizeof(mem) };
+	struct nlmsghdr *nh;
 	static uint8_t buf[8192];
 	ssize_t n;
 	int rem;
 
-	memset(m.b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nh->nlmsg_type = GENL_ID_CTRL;
-	nh->nlmsg_flags = NLM_F_REQUEST;
-	nh->nlmsg_seq = ++s->seq;
-	gh->cmd = CTRL_CMD_GETFAMILY;
-	gh->version = 1;
-	m.len = NLMSG_HDRLEN + GENL_HDRLEN;
-	m.cap = BUFSZ;
-	put_attr(&m, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME,
-		 sizeof(PEER_RELAY_GENL_NAME));
-	msg_end(&m);
+	/* no ACK: the reply is the one message to read */
+	nlbuf_genl_start(&m, GENL_ID_CTRL, 0, ++s->seq, CTRL_CMD_GETFAMILY, 1);
+	nlbuf_put(&m, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME,
+		  sizeof(PEER_RELAY_GENL_NAME));
+	nlbuf_end(&m);
 	if (send(s->nl, m.b, m.len, 0) < 0)
 		return -1;
 	n = recv(s->nl, buf, sizeof(buf), 0);
@@ -685,7 +616,7 @@ static void lo_up(void)
  * permission check)? reserved != 0, or flags other than REQUEST, ACK,
  * ECHO and the complete DUMP pair.
  */
-static bool header_refused(const struct msgbuf *m)
+static bool header_refused(const struct nlbuf *m)
 {
 	const struct nlmsghdr *nh = (const struct nlmsghdr *)m->b;
 	const struct genlmsghdr *gh = (const struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
@@ -786,7 +717,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct state s;
-	static struct msgbuf m;
+	static uint8_t mbuf[BUFSZ];
+	struct nlbuf m = { .b = mbuf, .cap = BUFSZ };
 	double seconds = 10, end;
 	unsigned long count = 0, seed = 1, uid = 0;
 	bool want_lo = false, want_drop = false, want_userns = false;

@@ -54,12 +54,14 @@
 
 #include <linux/peer_relay.h>
 
+#include "nlbuf.h"
+
 struct nls {
 	int fd;
 	uint16_t family;
 	uint32_t seq;
-	uint8_t b[4096];
-	size_t len;
+	uint8_t mem[4096];
+	struct nlbuf m;		/* the request, in mem */
 	/* results */
 	unsigned long ok, fail, err[256];
 	int first_errno;
@@ -74,44 +76,10 @@ struct ep {
 	uint16_t port;
 };
 
-static void put(struct nls *n, uint16_t type, const void *d, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)(n->b + n->len);
-
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy(n->b + n->len + NLA_HDRLEN, d, len);
-	memset(n->b + n->len + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
-	n->len += NLA_HDRLEN + NLA_ALIGN(len);
-}
-
-static size_t nest(struct nls *n, uint16_t type)
-{
-	size_t at = n->len;
-	struct nlattr *a = (struct nlattr *)(n->b + at);
-
-	a->nla_type = type | NLA_F_NESTED;
-	n->len += NLA_HDRLEN;
-	return at;
-}
-
-static void nest_end(struct nls *n, size_t at)
-{
-	((struct nlattr *)(n->b + at))->nla_len = (uint16_t)(n->len - at);
-}
-
 static void start(struct nls *n, uint16_t type, uint8_t cmd, uint8_t version)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)n->b;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(n->b + NLMSG_HDRLEN);
-
-	memset(n->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nh->nlmsg_type = type;
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = ++n->seq;
-	gh->cmd = cmd;
-	gh->version = version;
-	n->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	n->m = (struct nlbuf){ .b = n->mem, .cap = sizeof(n->mem) };
+	nlbuf_genl_start(&n->m, type, NLM_F_ACK, ++n->seq, cmd, version);
 }
 
 /* Walk attributes [p, p+len) for @type. */
@@ -136,8 +104,8 @@ static int request(struct nls *n)
 	static uint8_t buf[32768];
 	uint32_t seq = n->seq;
 
-	((struct nlmsghdr *)n->b)->nlmsg_len = (uint32_t)n->len;
-	if (send(n->fd, n->b, n->len, 0) < 0)
+	nlbuf_end(&n->m);
+	if (send(n->fd, n->m.b, n->m.len, 0) < 0)
 		return errno;
 	for (;;) {
 		ssize_t r = recv(n->fd, buf, sizeof(buf), 0);
@@ -214,10 +182,10 @@ static int open_family(struct nls *n)
 	setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(n->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	start(n, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	((struct nlmsghdr *)n->b)->nlmsg_flags = NLM_F_REQUEST;
-	put(n, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME, sizeof(PEER_RELAY_GENL_NAME));
-	((struct nlmsghdr *)n->b)->nlmsg_len = (uint32_t)n->len;
-	if (send(n->fd, n->b, n->len, 0) < 0 || (r = recv(n->fd, buf, sizeof(buf), 0)) < 0)
+	((struct nlmsghdr *)n->m.b)->nlmsg_flags = NLM_F_REQUEST;	/* no ACK */
+	nlbuf_put(&n->m, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME, sizeof(PEER_RELAY_GENL_NAME));
+	nlbuf_end(&n->m);
+	if (send(n->fd, n->m.b, n->m.len, 0) < 0 || (r = recv(n->fd, buf, sizeof(buf), 0)) < 0)
 		return -1;
 	rem = (int)r;
 	for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, rem); nh = NLMSG_NEXT(nh, rem)) {
@@ -285,14 +253,14 @@ static int session_new(struct nls *n, uint32_t ka, uint32_t kb, uint32_t vni)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SESSION_NEW, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SESSION);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SESSION);
 	key(k, ka);
-	put(n, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+	nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 	key(k, kb);
-	put(n, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+	nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 	if (vni)
-		put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
-	nest_end(n, s);
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	nlbuf_nest_end(&n->m, s);
 	n->reply_vni = 0;
 	return request(n);
 }
@@ -303,14 +271,14 @@ static int session_bind(struct nls *n, uint32_t vni, unsigned int idx,
 	size_t s, en;
 
 	start(n, n->family, PEER_RELAY_CMD_SESSION_BIND, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SESSION);
-	put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
-	en = nest(n, idx ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0);
-	put(n, e->family == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SESSION);
+	nlbuf_put(&n->m, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	en = nlbuf_nest(&n->m, idx ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0);
+	nlbuf_put(&n->m, e->family == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
 	    e->ip, e->family == AF_INET ? 4 : 16);
-	put(n, PEER_RELAY_EP_A_REMOTE_PORT, &port, 2);
-	nest_end(n, en);
-	nest_end(n, s);
+	nlbuf_put(&n->m, PEER_RELAY_EP_A_REMOTE_PORT, &port, 2);
+	nlbuf_nest_end(&n->m, en);
+	nlbuf_nest_end(&n->m, s);
 	return request(n);
 }
 
@@ -320,16 +288,16 @@ static int session_del(struct nls *n, uint32_t vni, uint32_t ka, uint32_t kb)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SESSION_DEL, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SESSION);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SESSION);
 	if (vni) {
-		put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_VNI, &vni, 4);
 	} else {
 		key(k, ka);
-		put(n, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 		key(k, kb);
-		put(n, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 	}
-	nest_end(n, s);
+	nlbuf_nest_end(&n->m, s);
 	return request(n);
 }
 
@@ -339,9 +307,9 @@ static int sock_attach(struct nls *n, int fd)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SOCK_ATTACH, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SOCK);
-	put(n, PEER_RELAY_SOCK_A_FD, &v, 4);
-	nest_end(n, s);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SOCK);
+	nlbuf_put(&n->m, PEER_RELAY_SOCK_A_FD, &v, 4);
+	nlbuf_nest_end(&n->m, s);
 	n->reply_sock_id = 0;
 	return request(n);
 }
@@ -351,9 +319,9 @@ static int sock_detach(struct nls *n, uint32_t id)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SOCK_DETACH, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SOCK);
-	put(n, PEER_RELAY_SOCK_A_ID, &id, 4);
-	nest_end(n, s);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SOCK);
+	nlbuf_put(&n->m, PEER_RELAY_SOCK_A_ID, &id, 4);
+	nlbuf_nest_end(&n->m, s);
 	return request(n);
 }
 
