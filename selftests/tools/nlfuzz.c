@@ -59,6 +59,7 @@
 
 #include <linux/peer_relay.h>
 
+#include "dropuser.h"
 #include "nlbuf.h"
 
 #define BUFSZ		16384
@@ -629,43 +630,6 @@ static bool header_refused(const struct nlbuf *m)
 	return flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "nlfuzz: write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Drop to @uid (and gid @uid); with @userns, enter a new user+net ns. */
-static int drop_privileges(unsigned long uid, bool userns)
-{
-	char map[64];
-
-	if (setgroups(0, NULL) || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) ||
-	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
-		perror("nlfuzz: dropping privileges");
-		return -1;
-	}
-	if (!userns)
-		return 0;
-	/* a uid change clears "dumpable": the id map files would stay root's */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
-		perror("nlfuzz: unshare(CLONE_NEWUSER | CLONE_NEWNET)");
-		return -1;
-	}
-	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-	if (write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/setgroups", "deny\n"))
-		return -1;
-	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-	return write_file("/proc/self/gid_map", map);
-}
-
 static bool changing(uint8_t cmd)
 {
 	switch (cmd) {
@@ -743,7 +707,7 @@ int main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 2;
 	}
-	if (want_drop && drop_privileges(uid, want_userns))
+	if (want_drop && dropuser("nlfuzz", uid, uid, want_userns, want_userns))
 		return 1;
 	if (want_lo)
 		lo_up();

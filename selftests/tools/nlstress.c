@@ -54,6 +54,7 @@
 
 #include <linux/peer_relay.h>
 
+#include "dropuser.h"
 #include "nlbuf.h"
 
 struct nls {
@@ -346,41 +347,6 @@ static int udp_socket(bool v6)
 	return fd;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "nlstress: write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int drop_privileges(unsigned long uid, bool userns)
-{
-	char map[64];
-
-	if (setgroups(0, NULL) || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) ||
-	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
-		perror("nlstress: dropping privileges");
-		return -1;
-	}
-	if (!userns)
-		return 0;
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
-		perror("nlstress: unshare");
-		return -1;
-	}
-	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-	if (write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/setgroups", "deny\n") ||
-	    write_file("/proc/self/gid_map", map))
-		return -1;
-	return 0;
-}
-
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -477,7 +443,7 @@ int main(int argc, char **argv)
 	}
 	if (userns && !drop)
 		goto usage;
-	if (drop && drop_privileges(uid, userns))
+	if (drop && dropuser("nlstress", uid, uid, userns, userns))
 		return 1;
 	if (open_family(&n)) {
 		fprintf(stderr, "nlstress: cannot resolve the %s family\n", PEER_RELAY_GENL_NAME);
