@@ -578,7 +578,7 @@ static int check_opts(struct prl_cli *cli, int cmd, const struct bp_opts *o)
 
 int main(int argc, char **argv)
 {
-	static const struct prl_cli_prog prog = BENCH_PROG("benchpkt");
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("benchpkt");
 	struct prl_cli cli = { .prog = &prog };
 	struct bp_opts o = {
 		.fs = { .step = 1, .vni = 1, .size = 64 },
@@ -595,7 +595,7 @@ int main(int argc, char **argv)
 	if (cmd < 0)
 		return prl_cli_usage_error(&cli, "unknown command '%s'", argv[1]);
 	cli.cmd = argv[1];
-	err = bench_getopt(&cli, bp_opts_table, &o, usage, argc - 1, argv + 1);
+	err = prl_cli_getopt_all(&cli, bp_opts_table, &o, usage, argc - 1, argv + 1);
 	if (err >= 0)
 		return err;
 	err = check_opts(&cli, cmd, &o);

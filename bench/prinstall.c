@@ -372,7 +372,7 @@ static const struct prl_cli_opt pi_opts_table[] = {
 
 int main(int argc, char **argv)
 {
-	static const struct prl_cli_prog prog = BENCH_PROG("prinstall");
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("prinstall");
 	struct prl_cli cli = { .prog = &prog };
 	struct pi_opts o = { .vni0 = 1, .batch = 128, .div = 1, .ivl_ms = 10 };
 	unsigned long errors = 0, msgs = 0, replies = 0, i, count;
@@ -384,7 +384,7 @@ int main(int argc, char **argv)
 	char epbuf[64];
 	int fd, err;
 
-	err = bench_getopt(&cli, pi_opts_table, &o, usage, argc, argv);
+	err = prl_cli_getopt_all(&cli, pi_opts_table, &o, usage, argc, argv);
 	if (err >= 0)
 		return err;
 	if (o.have_attach) {

@@ -113,7 +113,7 @@ static int ep_sockaddr(const struct prl_endpoint *ep, unsigned long plus,
 
 int main(int argc, char **argv)
 {
-	static const struct prl_cli_prog prog = BENCH_PROG("ufrelay");
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("ufrelay");
 	struct uf_opts o = { .vni = 1, .sessions = 1 };
 	struct prl_cli cli = { .prog = &prog };
 	struct uf_config cfg;
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	int sig, err;
 
 	uf_config_default(&o.cfg);
-	err = bench_getopt(&cli, uf_opts_table, &o, usage, argc, argv);
+	err = prl_cli_getopt_all(&cli, uf_opts_table, &o, usage, argc, argv);
 	if (err >= 0)
 		return err;
 	if (!o.have_bind || !o.have_a || !o.have_b)

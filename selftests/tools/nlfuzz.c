@@ -38,7 +38,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <net/if.h>
@@ -59,6 +58,7 @@
 
 #include <linux/peer_relay.h>
 
+#include "cli_single.h"
 #include "dropuser.h"
 #include "nlbuf.h"
 
@@ -653,65 +653,66 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"Usage: %s [--seconds S] [--count N] [--seed N] [--expect-eperm] [--lo-up]\n"
-		"          [--uid N [--userns]] [--verbose]\n"
-		"Fuzz the peer_relay generic netlink family (default 10 s).\n"
-		"  --expect-eperm  no changing command may succeed (unprivileged run)\n"
-		"  --lo-up         bring lo up first (fresh network namespace)\n"
-		"  --uid N         drop to uid/gid N without capabilities\n"
-		"  --userns        then create a user+network namespace (N -> root)\n",
-		prog);
-}
+static const char usage[] =
+	"Usage: nlfuzz [--seconds S] [--count N] [--seed N] [--expect-eperm] [--lo-up]\n"
+	"              [--uid N [--userns]] [--verbose]\n"
+	"Fuzz the peer_relay generic netlink family.\n"
+	"  --seconds S     run S seconds (1..86400, default 10)\n"
+	"  --count N       stop after N requests (default 0: no limit)\n"
+	"  --seed N        random seed (0..4294967295, default 1)\n"
+	"  --expect-eperm  no changing command may succeed (unprivileged run)\n"
+	"  --lo-up         bring lo up first (fresh network namespace)\n"
+	"  --uid N         drop to uid/gid N without capabilities\n"
+	"  --userns        then create a user+network namespace (N -> root)\n";
+
+struct fz_opts {
+	uint32_t seconds, count, seed, uid;
+	bool expect_eperm, lo_up, verbose, drop, userns;
+};
+
+#define ROW(...)	PRL_OPT_ROW(struct fz_opts, __VA_ARGS__)
+
+static const struct prl_cli_opt fz_opts_table[] = {
+	{ ROW("seconds", 0, PRL_OPT_U32, seconds), .what = "seconds",
+	  .min = 1, .max = 86400 },
+	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
+	  .min = 0, .max = UINT32_MAX },
+	{ ROW("seed", 0, PRL_OPT_U32, seed), .what = "seed",
+	  .min = 0, .max = UINT32_MAX },
+	{ ROW("expect-eperm", 0, PRL_OPT_FLAG, expect_eperm) },
+	{ ROW("lo-up", 0, PRL_OPT_FLAG, lo_up) },
+	{ ROW("verbose", 0, PRL_OPT_FLAG, verbose) },
+	{ ROW("uid", 0, PRL_OPT_U32, uid), .what = "uid",
+	  .seen = PRL_OPT_SEEN(struct fz_opts, drop),
+	  .min = 0, .max = 0xfffffffe },
+	{ ROW("userns", 0, PRL_OPT_FLAG, userns) },
+	{ 0 },
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "seed", required_argument, NULL, 'r' },
-		{ "expect-eperm", no_argument, NULL, 'e' },
-		{ "lo-up", no_argument, NULL, 'l' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "uid", required_argument, NULL, 'u' },
-		{ "userns", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("nlfuzz");
+	struct prl_cli cli = { .prog = &prog };
+	struct fz_opts o = { .seconds = 10, .seed = 1 };
 	static struct state s;
 	static uint8_t mbuf[BUFSZ];
 	struct nlbuf m = { .b = mbuf, .cap = BUFSZ };
-	double seconds = 10, end;
-	unsigned long count = 0, seed = 1, uid = 0;
-	bool want_lo = false, want_drop = false, want_userns = false;
-	int pipefd[2], c;
+	int pipefd[2], rc;
 	unsigned int i;
+	double end;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 's': seconds = atof(optarg); break;
-		case 'c': count = strtoul(optarg, NULL, 0); break;
-		case 'r': seed = strtoul(optarg, NULL, 0); break;
-		case 'e': s.expect_eperm = true; break;
-		case 'l': want_lo = true; break;
-		case 'u': uid = strtoul(optarg, NULL, 0); want_drop = true; break;
-		case 'U': want_userns = true; break;
-		case 'v': s.verbose = true; break;
-		case 'h': usage(stdout, argv[0]); return 0;
-		default: usage(stderr, argv[0]); return 2;
-		}
-	}
-	if (optind != argc || (want_userns && !want_drop)) {
-		usage(stderr, argv[0]);
-		return 2;
-	}
-	if (want_drop && dropuser("nlfuzz", uid, uid, want_userns, want_userns))
+	rc = prl_cli_getopt_all(&cli, fz_opts_table, &o, usage, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (o.userns && !o.drop)
+		return prl_cli_usage_error(&cli, "--userns needs --uid");
+	s.expect_eperm = o.expect_eperm;
+	s.verbose = o.verbose;
+	if (o.drop && dropuser("nlfuzz", o.uid, o.uid, o.userns, o.userns))
 		return 1;
-	if (want_lo)
+	if (o.lo_up)
 		lo_up();
-	rng = seed * 0x9E3779B97F4A7C15ULL + 7;
+	rng = o.seed * 0x9E3779B97F4A7C15ULL + 7;
 	if (nl_open(&s) || resolve_family(&s)) {
 		fprintf(stderr, "nlfuzz: cannot resolve the %s family: %s\n",
 			PEER_RELAY_GENL_NAME, strerror(errno));
@@ -728,8 +729,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 
-	end = now_s() + seconds;
-	while ((count ? s.requests < count : true) && now_s() < end) {
+	end = now_s() + o.seconds;
+	while ((o.count ? s.requests < o.count : true) && now_s() < end) {
 		uint8_t cmd = chance(90) ? (uint8_t)(1 + below(PEER_RELAY_CMD_CONFIG_SET)) :
 					   (uint8_t)below(MAX_CMD + 1);
 		bool framed = true, dump;

@@ -54,7 +54,9 @@
 
 #include <linux/peer_relay.h>
 
+#include "cli_single.h"
 #include "dropuser.h"
+#include "num.h"
 #include "nlbuf.h"
 
 struct nls {
@@ -363,154 +365,199 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void usage(FILE *f, const char *p)
+static const char usage[] =
+	"Usage: nlstress add N [--key-base K] [--vni V [--vni-stride S]] [--bind ADDR:PORT] [--hold]\n"
+	"       nlstress del N [--key-base K]\n"
+	"       nlstress churn N [--key-base K] [--bind ADDR:PORT]\n"
+	"       nlstress rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]\n"
+	"       nlstress sockchurn N [--detach]\n"
+	"Options: --uid N [--userns]  run as uid N (in its own user+net namespace)\n"
+	"Bulk peer_relay netlink requests for stress and leak tests.\n"
+	"N, K: 0..4294967295; V, VNI: 1..16777215; S: 1..16777215 (default 1);\n"
+	"EP: 0 or 1; at most 16 addresses; S (seconds): 0..86400.\n";
+
+#define MAX_EPS	16	/* as the usage says */
+
+struct ns_opts {
+	uint32_t key_base, vni_base, stride, count, seconds, uid;
+	struct ep bind;
+	bool have_bind, detach, hold, drop, userns;
+};
+
+/* PRL_OPT_PARSE: ADDR:PORT (port 1..65535) into a struct ep. */
+static int opt_ep(struct prl_cli *cli, const char *what, const char *arg,
+		  void *field)
 {
-	fprintf(f,
-		"Usage: %s add N [--key-base K] [--vni V [--vni-stride S]] [--bind ADDR:PORT] [--hold]\n"
-		"       %s del N [--key-base K]\n"
-		"       %s churn N [--key-base K] [--bind ADDR:PORT]\n"
-		"       %s rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]\n"
-		"       %s sockchurn N [--detach]\n"
-		"Options: --uid N [--userns]  run as uid N (in its own user+net namespace)\n"
-		"Bulk peer_relay netlink requests for stress and leak tests.\n",
-		p, p, p, p, p);
+	if (parse_ep(arg, field))
+		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
+					   what, arg);
+	return 0;
+}
+
+#define ROW(...)	PRL_OPT_ROW(struct ns_opts, __VA_ARGS__)
+#define SEEN(f)		PRL_OPT_SEEN(struct ns_opts, f)
+
+static const struct prl_cli_opt ns_opts_table[] = {
+	{ ROW("key-base", 0, PRL_OPT_U32, key_base), .what = "key base",
+	  .min = 0, .max = UINT32_MAX },
+	{ ROW("vni", 0, PRL_OPT_U32, vni_base), .what = "VNI",
+	  .min = 1, .max = 0xffffff },
+	{ ROW("vni-stride", 0, PRL_OPT_U32, stride), .what = "VNI stride",
+	  .min = 1, .max = 0xffffff },
+	{ ROW("bind", 0, PRL_OPT_PARSE, bind), .seen = SEEN(have_bind),
+	  .what = "bind address", .parse = opt_ep },
+	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
+	  .min = 0, .max = UINT32_MAX },
+	{ ROW("seconds", 0, PRL_OPT_U32, seconds), .what = "seconds",
+	  .min = 0, .max = 86400 },
+	{ ROW("detach", 0, PRL_OPT_FLAG, detach) },
+	{ ROW("hold", 0, PRL_OPT_FLAG, hold) },
+	{ ROW("uid", 0, PRL_OPT_U32, uid), .seen = SEEN(drop), .what = "uid",
+	  .min = 0, .max = 0xfffffffe },
+	{ ROW("userns", 0, PRL_OPT_FLAG, userns) },
+	{ 0 },
+};
+
+static const char *const commands[] = {
+	"add", "del", "churn", "rebind", "sockchurn",
+};
+enum { CMD_ADD, CMD_DEL, CMD_CHURN, CMD_REBIND, CMD_SOCKCHURN };
+
+/* rebind's operands: VNI EP ADDR:PORT[,...] into @vni, @idx, @eps. */
+static int rebind_operands(struct prl_cli *cli, char **op, uint32_t *vni,
+			   uint32_t *idx, struct ep *eps, unsigned int *n)
+{
+	const char *s = op[2];
+	char one[80];
+
+	if (prl_parse_u32(op[0], 1, 0xffffff, vni))
+		return prl_cli_usage_error(cli, "invalid VNI '%s'", op[0]);
+	if (prl_parse_u32(op[1], 0, 1, idx))
+		return prl_cli_usage_error(cli, "invalid endpoint index '%s': expected 0 or 1",
+					   op[1]);
+	*n = 0;
+	do {
+		size_t len = strcspn(s, ",");
+
+		if (len >= sizeof(one) || *n == MAX_EPS)
+			return prl_cli_usage_error(cli, "invalid address list '%s'",
+						   op[2]);
+		memcpy(one, s, len);
+		one[len] = '\0';
+		if (parse_ep(one, &eps[(*n)++]))
+			return prl_cli_usage_error(cli, "invalid address '%s': expected ADDR:PORT",
+						   one);
+		s += len;
+	} while (*s++ == ',');
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("nlstress");
+	struct prl_cli cli = { .prog = &prog };
+	struct ns_opts o = { .stride = 1 };
 	static struct nls n;
-	struct ep bind = { 0 }, eps[16];
-	unsigned long count = 0, key_base = 1, vni_base = 0, i;
-	double seconds = 0;
-	uint32_t vni_first = 0, vni_last = 0;
+	struct ep eps[MAX_EPS];
+	uint32_t vni_first = 0, vni_last = 0, vni = 0, ep_idx = 0;
 	unsigned int n_eps = 0;
-	const char *cmd;
-	bool have_bind = false, detach = false, drop = false, userns = false, hold = false;
-	unsigned long uid = 0, stride = 1;
-	int a;
+	unsigned long i;
+	int cmd, first, nops, rc;
+	char **op;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout, argv[0]);
+		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	cmd = argv[1];
-	a = 2;
-	if (!strcmp(cmd, "rebind")) {
-		char *list, *tok, *save;
-
-		if (argc < 5)
-			goto usage;
-		vni_base = strtoul(argv[2], NULL, 0);
-		key_base = strtoul(argv[3], NULL, 0);	/* EP index */
-		list = strdup(argv[4]);
-		for (tok = strtok_r(list, ",", &save); tok && n_eps < 16;
-		     tok = strtok_r(NULL, ",", &save))
-			if (parse_ep(tok, &eps[n_eps++]))
-				goto usage;
-		a = 5;
-	} else {
-		if (argc < 3)
-			goto usage;
-		count = strtoul(argv[2], NULL, 0);
-		a = 3;
+	cmd = PRL_PARSE_KEYWORD(argv[1], commands);
+	if (cmd < 0)
+		return prl_cli_usage_error(&cli, "unknown command '%s'", argv[1]);
+	cli.cmd = argv[1];
+	first = prl_cli_getopt(&cli, ns_opts_table, &o, usage, argc - 1,
+			       argv + 1);
+	if (first <= 0)
+		return -first;
+	op = argv + 1 + first;
+	nops = argc - 1 - first;
+	if (nops != (cmd == CMD_REBIND ? 3 : 1))
+		return prl_cli_usage_error(&cli, "expected %s",
+					   cmd == CMD_REBIND ?
+					   "VNI EP ADDR:PORT[,ADDR:PORT...]" : "N");
+	if (cmd == CMD_REBIND) {
+		rc = rebind_operands(&cli, op, &vni, &ep_idx, eps, &n_eps);
+		if (rc)
+			return rc;
+		if (!o.count && !o.seconds)
+			return prl_cli_usage_error(&cli, "--count or --seconds is required");
+	} else if (prl_parse_u32(op[0], 0, UINT32_MAX, &o.count)) {
+		return prl_cli_usage_error(&cli, "invalid N '%s'", op[0]);
 	}
-	for (; a < argc; a++) {
-		if (!strcmp(argv[a], "--key-base") && a + 1 < argc)
-			key_base = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--vni") && a + 1 < argc)
-			vni_base = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--bind") && a + 1 < argc) {
-			if (parse_ep(argv[++a], &bind))
-				goto usage;
-			have_bind = true;
-		} else if (!strcmp(argv[a], "--count") && a + 1 < argc)
-			count = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--seconds") && a + 1 < argc)
-			seconds = atof(argv[++a]);
-		else if (!strcmp(argv[a], "--detach"))
-			detach = true;
-		else if (!strcmp(argv[a], "--hold"))
-			hold = true;
-		else if (!strcmp(argv[a], "--vni-stride") && a + 1 < argc)
-			stride = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--uid") && a + 1 < argc) {
-			uid = strtoul(argv[++a], NULL, 0);
-			drop = true;
-		} else if (!strcmp(argv[a], "--userns"))
-			userns = true;
-		else
-			goto usage;
-	}
-	if (userns && !drop)
-		goto usage;
-	if (drop && dropuser("nlstress", uid, uid, userns, userns))
+	if (o.userns && !o.drop)
+		return prl_cli_usage_error(&cli, "--userns needs --uid");
+	if (o.drop && dropuser("nlstress", o.uid, o.uid, o.userns, o.userns))
 		return 1;
 	if (open_family(&n)) {
 		fprintf(stderr, "nlstress: cannot resolve the %s family\n", PEER_RELAY_GENL_NAME);
 		return 1;
 	}
 
-	if (!strcmp(cmd, "add")) {
-		for (i = 0; i < count; i++) {
-			uint32_t ka = (uint32_t)(key_base + 2 * i);
+	if (cmd == CMD_ADD) {
+		for (i = 0; i < o.count; i++) {
+			uint32_t ka = (uint32_t)(o.key_base + 2 * i);
 
 			if (session_new(&n, ka, ka + 1,
-					vni_base ? (uint32_t)(vni_base + i * stride) : 0))
+					o.vni_base ? (uint32_t)(o.vni_base + i * o.stride) : 0))
 				continue;
 			if (!vni_first)
 				vni_first = n.reply_vni;
 			vni_last = n.reply_vni;
-			if (have_bind) {
+			if (o.have_bind) {
 				uint32_t v = n.reply_vni;
 
-				session_bind(&n, v, 0, &bind, (uint16_t)(bind.port + 2 * i));
-				session_bind(&n, v, 1, &bind, (uint16_t)(bind.port + 2 * i + 1));
+				session_bind(&n, v, 0, &o.bind, (uint16_t)(o.bind.port + 2 * i));
+				session_bind(&n, v, 1, &o.bind, (uint16_t)(o.bind.port + 2 * i + 1));
 			}
 		}
 		printf("vni_first %u\nvni_last %u\n", vni_first, vni_last);
-	} else if (!strcmp(cmd, "del")) {
-		for (i = 0; i < count; i++) {
-			uint32_t ka = (uint32_t)(key_base + 2 * i);
+	} else if (cmd == CMD_DEL) {
+		for (i = 0; i < o.count; i++) {
+			uint32_t ka = (uint32_t)(o.key_base + 2 * i);
 
 			session_del(&n, 0, ka, ka + 1);
 		}
-	} else if (!strcmp(cmd, "churn")) {
-		for (i = 0; i < count; i++) {
-			uint32_t ka = (uint32_t)(key_base + 2 * i), v;
+	} else if (cmd == CMD_CHURN) {
+		for (i = 0; i < o.count; i++) {
+			uint32_t ka = (uint32_t)(o.key_base + 2 * i), v;
 
 			if (session_new(&n, ka, ka + 1, 0))
 				continue;
 			v = n.reply_vni;
-			if (have_bind) {
-				session_bind(&n, v, 0, &bind, (uint16_t)(bind.port + (2 * i) % 20000));
-				session_bind(&n, v, 1, &bind, (uint16_t)(bind.port + (2 * i + 1) % 20000));
+			if (o.have_bind) {
+				session_bind(&n, v, 0, &o.bind, (uint16_t)(o.bind.port + (2 * i) % 20000));
+				session_bind(&n, v, 1, &o.bind, (uint16_t)(o.bind.port + (2 * i + 1) % 20000));
 			}
 			session_del(&n, v, 0, 0);
 		}
-	} else if (!strcmp(cmd, "rebind")) {
-		double end = seconds > 0 ? now_s() + seconds : 0;
+	} else if (cmd == CMD_REBIND) {
+		double end = o.seconds ? now_s() + o.seconds : 0;
 
-		if (!n_eps || (!count && !seconds))
-			goto usage;
 		signal(SIGTERM, on_signal);
 		signal(SIGINT, on_signal);
-		for (i = 0; !stop && (!count || i < count) && (!end || now_s() < end); i++)
-			session_bind(&n, (uint32_t)vni_base, (unsigned int)key_base,
-				     &eps[i % n_eps], eps[i % n_eps].port);
-	} else if (!strcmp(cmd, "sockchurn")) {
-		for (i = 0; i < count; i++) {
+		for (i = 0; !stop && (!o.count || i < o.count) && (!end || now_s() < end); i++)
+			session_bind(&n, vni, ep_idx, &eps[i % n_eps],
+				     eps[i % n_eps].port);
+	} else {
+		for (i = 0; i < o.count; i++) {
 			int fd = udp_socket(i % 2);
 
 			if (fd < 0) {
 				perror("nlstress: udp socket");
 				return 1;
 			}
-			if (!sock_attach(&n, fd) && detach)
+			if (!sock_attach(&n, fd) && o.detach)
 				sock_detach(&n, n.reply_sock_id);
 			close(fd);
 		}
-	} else {
-		goto usage;
 	}
 
 	printf("ok %lu\nfail %lu\n", n.ok, n.fail);
@@ -519,7 +566,7 @@ int main(int argc, char **argv)
 			printf("errno %s %lu\n", strerrorname_np((int)i) ?: "?", n.err[i]);
 	if (n.first_errno)
 		printf("first_error %s %s\n", strerrorname_np(n.first_errno) ?: "?", n.first_msg);
-	if (hold) {
+	if (o.hold) {
 		printf("holding\n");
 		fflush(stdout);
 		signal(SIGTERM, on_signal);
@@ -528,7 +575,4 @@ int main(int argc, char **argv)
 			pause();
 	}
 	return n.fail ? 1 : 0;
-usage:
-	usage(stderr, argv[0]);
-	return 2;
 }

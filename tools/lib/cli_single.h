@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cli.h's table-driven options for programs without a command table and
+ * without -j: the benchmark programs (bench/) and the test helpers
+ * (selftests/tools/), so that their numbers are range-checked and a bad
+ * value is a clear error (exit 2), never a silent 0 or a wrapped value.
+ */
+#ifndef PRL_CLI_SINGLE_H
+#define PRL_CLI_SINGLE_H
+
+#include "cli.h"
+
+/* The program's identity for cli.h's messages ("NAME: CMD: ..."). */
+#define PRL_CLI_SINGLE(pname)	{ .name = (pname), .flags = PRL_CLI_NO_JSON }
+
+/*
+ * Parse all of @argv (argv[0] is the program's or the command's name) by
+ * @opts into @dst; operands are refused. Returns -1 to go on, or the exit
+ * code (0 after -h/--help printed @usage).
+ */
+static inline int prl_cli_getopt_all(struct prl_cli *cli,
+				     const struct prl_cli_opt *opts, void *dst,
+				     const char *usage, int argc, char **argv)
+{
+	int first = prl_cli_getopt(cli, opts, dst, usage, argc, argv);
+
+	if (first <= 0)
+		return -first;
+	if (first < argc)
+		return prl_cli_usage_error(cli, "unexpected argument '%s'",
+					   argv[first]);
+	return -1;
+}
+
+#endif /* PRL_CLI_SINGLE_H */
