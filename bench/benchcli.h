@@ -14,10 +14,8 @@
 static inline int bench_opt_endpoint(struct prl_cli *cli, const char *what,
 				     const char *arg, void *field)
 {
-	if (prl_endpoint_parse(arg, field))
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
-					   what, arg);
-	return 0;
+	return prl_cli_opt_check(cli, prl_endpoint_parse(arg, field), what, arg,
+				 "ADDR:PORT");
 }
 
 #endif /* BENCH_CLI_H */

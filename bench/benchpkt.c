@@ -92,13 +92,12 @@ static int opt_mac(struct prl_cli *cli, const char *what, const char *arg,
 	uint8_t *mac = field;
 	int i, end = -1;
 
-	if (sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &end) != 6 || end < 0 || arg[end])
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected xx:xx:xx:xx:xx:xx",
-					   what, arg);
-	for (i = 0; i < 6; i++)
+	bool ok = sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
+			 &b[3], &b[4], &b[5], &end) == 6 && end > 0 && !arg[end];
+
+	for (i = 0; ok && i < 6; i++)
 		mac[i] = (uint8_t)b[i];
-	return 0;
+	return prl_cli_opt_check(cli, !ok, what, arg, "xx:xx:xx:xx:xx:xx");
 }
 
 /* PRL_OPT_PARSE: IPv4 ADDR:PORT into a struct sockaddr_in. */
@@ -107,15 +106,15 @@ static int opt_v4(struct prl_cli *cli, const char *what, const char *arg,
 {
 	struct sockaddr_in *sin = field;
 	struct prl_endpoint ep;
+	bool ok = !prl_endpoint_parse(arg, &ep) && ep.addr.family == AF_INET;
 
-	if (prl_endpoint_parse(arg, &ep) || ep.addr.family != AF_INET)
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected IPv4 ADDR:PORT",
-					   what, arg);
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr = ep.addr.u.v4;
-	sin->sin_port = htons(ep.port);
-	return 0;
+	if (ok) {
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_addr = ep.addr.u.v4;
+		sin->sin_port = htons(ep.port);
+	}
+	return prl_cli_opt_check(cli, !ok, what, arg, "IPv4 ADDR:PORT");
 }
 
 /* PRL_OPT_PARSE: a rate in packets per second (> 0) into a double. */
@@ -128,8 +127,8 @@ static int opt_rate(struct prl_cli *cli, const char *what, const char *arg,
 	errno = 0;
 	v = strtod(arg, &end);
 	if (end == arg || *end || errno || !(v > 0) || v > 1e9)
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected a number of packets per second, above 0",
-					   what, arg);
+		return prl_cli_opt_check(cli, 1, what, arg,
+					 "packets per second, above 0");
 	*(double *)field = v;
 	return 0;
 }

@@ -58,18 +58,18 @@ static int opt_cpus(struct prl_cli *cli, const char *what, const char *arg,
 		size_t len = strcspn(s, ",");
 
 		if (len >= sizeof(num) || l->n == MAX_CPUS)
-			goto bad;
+			break;
 		memcpy(num, s, len);
 		num[len] = '\0';
 		if (prl_parse_u32(num, 0, 4095, &v))
-			goto bad;
+			break;
 		l->cpu[l->n++] = (int)v;
 		s += len;
+		if (!*s)
+			return 0;
 	} while (*s++ == ',');
-	return 0;
-bad:
-	return prl_cli_usage_error(cli, "invalid %s '%s': expected CPU numbers (0..4095) separated by commas, at most %d",
-				   what, arg, MAX_CPUS);
+	return prl_cli_opt_check(cli, 1, what, arg,
+				 "CPU numbers (0..4095) separated by commas, at most 256");
 }
 
 #define ROW(...)	PRL_OPT_ROW(struct uf_opts, __VA_ARGS__)

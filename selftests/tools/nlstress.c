@@ -388,10 +388,8 @@ struct ns_opts {
 static int opt_ep(struct prl_cli *cli, const char *what, const char *arg,
 		  void *field)
 {
-	if (parse_ep(arg, field))
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected ADDR:PORT",
-					   what, arg);
-	return 0;
+	return prl_cli_opt_check(cli, parse_ep(arg, field), what, arg,
+				 "ADDR:PORT");
 }
 
 #define ROW(...)	PRL_OPT_ROW(struct ns_opts, __VA_ARGS__)

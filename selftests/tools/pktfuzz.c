@@ -378,8 +378,7 @@ static int opt_vni(struct prl_cli *cli, const char *what, const char *arg,
 	uint32_t v;
 
 	if (prl_parse_u32(arg, 1, 0xffffff, &v))
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected a number in 1..16777215",
-					   what, arg);
+		return prl_cli_opt_check(cli, 1, what, arg, "a VNI, 1..16777215");
 	if (l->n == MAX_VNIS)
 		return prl_cli_usage_error(cli, "more than %d %s VNIs", MAX_VNIS,
 					   what);
@@ -416,10 +415,8 @@ static int opt_kinds(struct prl_cli *cli, const char *what, const char *arg,
 static int opt_u64(struct prl_cli *cli, const char *what, const char *arg,
 		   void *field)
 {
-	if (prl_parse_u64(arg, 0, UINT64_MAX, field))
-		return prl_cli_usage_error(cli, "invalid %s '%s': expected a number",
-					   what, arg);
-	return 0;
+	return prl_cli_opt_check(cli, prl_parse_u64(arg, 0, UINT64_MAX, field),
+				 what, arg, "a number");
 }
 
 #define ROW(...)	PRL_OPT_ROW(struct opts, __VA_ARGS__)

@@ -377,7 +377,7 @@ static int opt_hex(struct prl_cli *cli, const char *what, const char *arg,
 	if (pl->n == UDPIO_MAX_PAYLOADS)
 		return prl_cli_usage_error(cli, "at most %d --hex", UDPIO_MAX_PAYLOADS);
 	if (parse_hex(arg, &pl->p[pl->n], &pl->len[pl->n]))
-		return prl_cli_usage_error(cli, "invalid %s '%s'", what, arg);
+		return prl_cli_opt_check(cli, 1, what, arg, "hex digits");
 	pl->n++;
 	return 0;
 }

@@ -32,4 +32,18 @@ static inline int prl_cli_getopt_all(struct prl_cli *cli,
 	return -1;
 }
 
+/*
+ * The end of a PRL_OPT_PARSE function: 0 if @err is 0, else the usage
+ * error "invalid WHAT 'ARG': expected @expected" (its exit code).
+ */
+static inline int prl_cli_opt_check(struct prl_cli *cli, int err,
+				    const char *what, const char *arg,
+				    const char *expected)
+{
+	if (!err)
+		return 0;
+	return prl_cli_usage_error(cli, "invalid %s '%s': expected %s", what,
+				   arg, expected);
+}
+
 #endif /* PRL_CLI_SINGLE_H */
