@@ -518,40 +518,32 @@ struct bp_opts {
 	bool have_bind, have_dst;
 };
 
-#define ROW(...)	PRL_OPT_ROW(struct bp_opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct bp_opts, f)
-#define PARSE_ROW(lname, field, fn, whatstr) \
-	ROW(lname, 0, PRL_OPT_PARSE, field), .what = (whatstr), .parse = (fn)
+#define PRL_OPTS	struct bp_opts
 
 static const struct prl_cli_opt bp_opts_table[] = {
-	{ PARSE_ROW("smac", fs.smac, opt_mac, "source MAC") },
-	{ PARSE_ROW("dmac", fs.dmac, opt_mac, "destination MAC") },
-	{ PARSE_ROW("src", fs.src, opt_v4, "source") },
-	{ PARSE_ROW("dst", fs.dst, opt_v4, "destination"),
-	  .seen = SEEN(have_dst) },
-	{ PARSE_ROW("to", fs.dst, opt_v4, "destination"),
-	  .seen = SEEN(have_dst) },
-	{ PARSE_ROW("bind", bnd, opt_v4, "bind address"),
-	  .seen = SEEN(have_bind) },
-	{ ROW("vni", 0, PRL_OPT_U32, fs.vni), .what = "VNI",
-	  .min = 0, .max = 0xffffff },
-	{ ROW("vni-step", 0, PRL_OPT_U32, fs.step), .what = "VNI step",
-	  .min = 0, .max = 0xffffff },
-	{ ROW("size", 0, PRL_OPT_U32, fs.size), .what = "payload size",
-	  .min = 8, .max = MAX_PAYLOAD },
-	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
-	  .min = 1, .max = 1000000 },
-	{ ROW("idle-ms", 0, PRL_OPT_INT, idle_ms), .what = "idle time",
-	  .min = 1, .max = 3600000 },
-	{ ROW("timeout-ms", 0, PRL_OPT_INT, timeout_ms), .what = "timeout",
-	  .min = 1, .max = 86400000 },
-	{ ROW("interval-us", 0, PRL_OPT_U32, interval_us), .what = "interval",
-	  .min = 0, .max = 10000000 },
-	{ ROW("dev", 0, PRL_OPT_STR, dev) },
-	{ PARSE_ROW("rate", rate, opt_rate, "rate") },
-	{ ROW("total", 0, PRL_OPT_U32, total), .what = "total",
-	  .min = 1, .max = UINT32_MAX },
-	{ ROW("csum-offload", 0, PRL_OPT_FLAG, fs.csum_partial) },
+	PRL_ROW("smac", PRL_OPT_PARSE, fs.smac, .what = "source MAC",
+		.parse = opt_mac),
+	PRL_ROW("dmac", PRL_OPT_PARSE, fs.dmac, .what = "destination MAC",
+		.parse = opt_mac),
+	PRL_ROW("src", PRL_OPT_PARSE, fs.src, .what = "source",
+		.parse = opt_v4),
+	PRL_ROW("dst", PRL_OPT_PARSE, fs.dst, .what = "destination",
+		.parse = opt_v4, .seen = PRL_SEEN(have_dst)),
+	PRL_ROW("to", PRL_OPT_PARSE, fs.dst, .what = "destination",
+		.parse = opt_v4, .seen = PRL_SEEN(have_dst)),
+	PRL_ROW("bind", PRL_OPT_PARSE, bnd, .what = "bind address",
+		.parse = opt_v4, .seen = PRL_SEEN(have_bind)),
+	PRL_NUM("vni", U32, fs.vni, "VNI", 0, 0xffffff),
+	PRL_NUM("vni-step", U32, fs.step, "VNI step", 0, 0xffffff),
+	PRL_NUM("size", U32, fs.size, "payload size", 8, MAX_PAYLOAD),
+	PRL_NUM("count", U32, count, "count", 1, 1000000),
+	PRL_NUM("idle-ms", INT, idle_ms, "idle time", 1, 3600000),
+	PRL_NUM("timeout-ms", INT, timeout_ms, "timeout", 1, 86400000),
+	PRL_NUM("interval-us", U32, interval_us, "interval", 0, 10000000),
+	PRL_ROW("dev", PRL_OPT_STR, dev),
+	PRL_ROW("rate", PRL_OPT_PARSE, rate, .what = "rate", .parse = opt_rate),
+	PRL_NUM("total", U32, total, "total", 1, UINT32_MAX),
+	PRL_ROW("csum-offload", PRL_OPT_FLAG, fs.csum_partial),
 	{ 0 },
 };
 

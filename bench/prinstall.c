@@ -340,33 +340,26 @@ struct pi_opts {
 	bool have_a, have_b, have_attach, gro, fixed_b, nobind, separate, reply;
 };
 
-#define ROW(...)	PRL_OPT_ROW(struct pi_opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct pi_opts, f)
-#define EP_ROW(lname, field, have, whatstr) \
-	ROW(lname, 0, PRL_OPT_PARSE, field), .seen = SEEN(have), \
-	.what = (whatstr), .parse = bench_opt_endpoint
+#define PRL_OPTS	struct pi_opts
 
 static const struct prl_cli_opt pi_opts_table[] = {
-	{ ROW("count", 0, PRL_OPT_U32, count), .what = "session count",
-	  .min = 1, .max = 0xffffff },
-	{ ROW("vni", 0, PRL_OPT_U32, vni0), .what = "VNI",
-	  .min = 1, .max = 0xffffff },
-	{ EP_ROW("a", a, have_a, "--a endpoint") },
-	{ EP_ROW("b", b, have_b, "--b endpoint") },
-	{ ROW("batch", 0, PRL_OPT_U32, batch), .what = "batch",
-	  .min = 1, .max = 4096 },
-	{ ROW("fixed-b", 0, PRL_OPT_FLAG, fixed_b) },
-	{ ROW("a-port-div", 0, PRL_OPT_U32, div), .what = "port divisor",
-	  .min = 1, .max = 0xffffff },
-	{ ROW("no-bind", 0, PRL_OPT_FLAG, nobind) },
-	{ ROW("separate-binds", 0, PRL_OPT_FLAG, separate) },
-	{ ROW("reply", 0, PRL_OPT_FLAG, reply) },
-	{ EP_ROW("attach", attach, have_attach, "socket address") },
-	{ ROW("gro", 0, PRL_OPT_FLAG, gro) },
-	{ ROW("bind-latency", 0, PRL_OPT_U32, nlat), .what = "bind count",
-	  .min = 1, .max = 1000000 },
-	{ ROW("interval-ms", 0, PRL_OPT_U32, ivl_ms), .what = "interval",
-	  .min = 0, .max = 60000 },
+	PRL_NUM("count", U32, count, "session count", 1, 0xffffff),
+	PRL_NUM("vni", U32, vni0, "VNI", 1, 0xffffff),
+	PRL_ROW("a", PRL_OPT_PARSE, a, .seen = PRL_SEEN(have_a),
+		.what = "--a endpoint", .parse = bench_opt_endpoint),
+	PRL_ROW("b", PRL_OPT_PARSE, b, .seen = PRL_SEEN(have_b),
+		.what = "--b endpoint", .parse = bench_opt_endpoint),
+	PRL_NUM("batch", U32, batch, "batch", 1, 4096),
+	PRL_ROW("fixed-b", PRL_OPT_FLAG, fixed_b),
+	PRL_NUM("a-port-div", U32, div, "port divisor", 1, 0xffffff),
+	PRL_ROW("no-bind", PRL_OPT_FLAG, nobind),
+	PRL_ROW("separate-binds", PRL_OPT_FLAG, separate),
+	PRL_ROW("reply", PRL_OPT_FLAG, reply),
+	PRL_ROW("attach", PRL_OPT_PARSE, attach, .seen = PRL_SEEN(have_attach),
+		.what = "socket address", .parse = bench_opt_endpoint),
+	PRL_ROW("gro", PRL_OPT_FLAG, gro),
+	PRL_NUM("bind-latency", U32, nlat, "bind count", 1, 1000000),
+	PRL_NUM("interval-ms", U32, ivl_ms, "interval", 0, 60000),
 	{ 0 },
 };
 

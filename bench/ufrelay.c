@@ -72,30 +72,24 @@ static int opt_cpus(struct prl_cli *cli, const char *what, const char *arg,
 				 "CPU numbers (0..4095) separated by commas, at most 256");
 }
 
-#define ROW(...)	PRL_OPT_ROW(struct uf_opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct uf_opts, f)
+#define PRL_OPTS	struct uf_opts
 
 static const struct prl_cli_opt uf_opts_table[] = {
-	{ ROW("bind", 0, PRL_OPT_ENDPOINT, cfg.bind), .seen = SEEN(have_bind),
-	  .text = SEEN(bind_s), .what = "bind address" },
-	{ ROW("a", 0, PRL_OPT_PARSE, a), .seen = SEEN(have_a),
-	  .what = "--a endpoint", .parse = bench_opt_endpoint },
-	{ ROW("b", 0, PRL_OPT_PARSE, b), .seen = SEEN(have_b),
-	  .what = "--b endpoint", .parse = bench_opt_endpoint },
-	{ ROW("vni", 0, PRL_OPT_U32, vni), .what = "VNI",
-	  .min = 1, .max = 0xffffff },
-	{ ROW("sessions", 0, PRL_OPT_U32, sessions), .what = "session count",
-	  .min = 1, .max = 0xffffff },
-	{ ROW("threads", 0, PRL_OPT_U32, cfg.threads), .what = "thread count",
-	  .min = 0, .max = MAX_CPUS },
-	{ ROW("cpus", 0, PRL_OPT_PARSE, cpus), .what = "CPU list",
-	  .parse = opt_cpus },
-	{ ROW("batch", 0, PRL_OPT_U32, cfg.batch), .what = "batch",
-	  .min = 1, .max = 1024 },
-	{ ROW("sockbuf", 0, PRL_OPT_INT, cfg.sockbuf),
-	  .what = "socket buffer size", .min = 0, .max = INT_MAX },
-	{ ROW("no-gro", 0, PRL_OPT_FLAG, no_gro) },
-	{ ROW("no-gso", 0, PRL_OPT_FLAG, no_gso) },
+	PRL_ROW("bind", PRL_OPT_ENDPOINT, cfg.bind, .seen = PRL_SEEN(have_bind),
+		.text = PRL_SEEN(bind_s), .what = "bind address"),
+	PRL_ROW("a", PRL_OPT_PARSE, a, .seen = PRL_SEEN(have_a),
+		.what = "--a endpoint", .parse = bench_opt_endpoint),
+	PRL_ROW("b", PRL_OPT_PARSE, b, .seen = PRL_SEEN(have_b),
+		.what = "--b endpoint", .parse = bench_opt_endpoint),
+	PRL_NUM("vni", U32, vni, "VNI", 1, 0xffffff),
+	PRL_NUM("sessions", U32, sessions, "session count", 1, 0xffffff),
+	PRL_NUM("threads", U32, cfg.threads, "thread count", 0, MAX_CPUS),
+	PRL_ROW("cpus", PRL_OPT_PARSE, cpus, .what = "CPU list",
+		.parse = opt_cpus),
+	PRL_NUM("batch", U32, cfg.batch, "batch", 1, 1024),
+	PRL_NUM("sockbuf", INT, cfg.sockbuf, "socket buffer size", 0, INT_MAX),
+	PRL_ROW("no-gro", PRL_OPT_FLAG, no_gro),
+	PRL_ROW("no-gso", PRL_OPT_FLAG, no_gso),
 	{ 0 },
 };
 

@@ -670,22 +670,18 @@ struct fz_opts {
 	bool expect_eperm, lo_up, verbose, drop, userns;
 };
 
-#define ROW(...)	PRL_OPT_ROW(struct fz_opts, __VA_ARGS__)
+#define PRL_OPTS	struct fz_opts
 
 static const struct prl_cli_opt fz_opts_table[] = {
-	{ ROW("seconds", 0, PRL_OPT_U32, seconds), .what = "seconds",
-	  .min = 1, .max = 86400 },
-	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
-	  .min = 0, .max = UINT32_MAX },
-	{ ROW("seed", 0, PRL_OPT_U32, seed), .what = "seed",
-	  .min = 0, .max = UINT32_MAX },
-	{ ROW("expect-eperm", 0, PRL_OPT_FLAG, expect_eperm) },
-	{ ROW("lo-up", 0, PRL_OPT_FLAG, lo_up) },
-	{ ROW("verbose", 0, PRL_OPT_FLAG, verbose) },
-	{ ROW("uid", 0, PRL_OPT_U32, uid), .what = "uid",
-	  .seen = PRL_OPT_SEEN(struct fz_opts, drop),
-	  .min = 0, .max = 0xfffffffe },
-	{ ROW("userns", 0, PRL_OPT_FLAG, userns) },
+	PRL_NUM("seconds", U32, seconds, "seconds", 1, 86400),
+	PRL_NUM("count", U32, count, "count", 0, UINT32_MAX),
+	PRL_NUM("seed", U32, seed, "seed", 0, UINT32_MAX),
+	PRL_ROW("expect-eperm", PRL_OPT_FLAG, expect_eperm),
+	PRL_ROW("lo-up", PRL_OPT_FLAG, lo_up),
+	PRL_ROW("verbose", PRL_OPT_FLAG, verbose),
+	PRL_ROW("uid", PRL_OPT_U32, uid, .what = "uid", .seen = PRL_SEEN(drop),
+		.min = 0, .max = 0xfffffffe),
+	PRL_ROW("userns", PRL_OPT_FLAG, userns),
 	{ 0 },
 };
 

@@ -392,27 +392,21 @@ static int opt_ep(struct prl_cli *cli, const char *what, const char *arg,
 				 "ADDR:PORT");
 }
 
-#define ROW(...)	PRL_OPT_ROW(struct ns_opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct ns_opts, f)
+#define PRL_OPTS	struct ns_opts
 
 static const struct prl_cli_opt ns_opts_table[] = {
-	{ ROW("key-base", 0, PRL_OPT_U32, key_base), .what = "key base",
-	  .min = 0, .max = UINT32_MAX },
-	{ ROW("vni", 0, PRL_OPT_U32, vni_base), .what = "VNI",
-	  .min = 1, .max = 0xffffff },
-	{ ROW("vni-stride", 0, PRL_OPT_U32, stride), .what = "VNI stride",
-	  .min = 1, .max = 0xffffff },
-	{ ROW("bind", 0, PRL_OPT_PARSE, bind), .seen = SEEN(have_bind),
-	  .what = "bind address", .parse = opt_ep },
-	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
-	  .min = 0, .max = UINT32_MAX },
-	{ ROW("seconds", 0, PRL_OPT_U32, seconds), .what = "seconds",
-	  .min = 0, .max = 86400 },
-	{ ROW("detach", 0, PRL_OPT_FLAG, detach) },
-	{ ROW("hold", 0, PRL_OPT_FLAG, hold) },
-	{ ROW("uid", 0, PRL_OPT_U32, uid), .seen = SEEN(drop), .what = "uid",
-	  .min = 0, .max = 0xfffffffe },
-	{ ROW("userns", 0, PRL_OPT_FLAG, userns) },
+	PRL_NUM("key-base", U32, key_base, "key base", 0, UINT32_MAX),
+	PRL_NUM("vni", U32, vni_base, "VNI", 1, 0xffffff),
+	PRL_NUM("vni-stride", U32, stride, "VNI stride", 1, 0xffffff),
+	PRL_ROW("bind", PRL_OPT_PARSE, bind, .seen = PRL_SEEN(have_bind),
+		.what = "bind address", .parse = opt_ep),
+	PRL_NUM("count", U32, count, "count", 0, UINT32_MAX),
+	PRL_NUM("seconds", U32, seconds, "seconds", 0, 86400),
+	PRL_ROW("detach", PRL_OPT_FLAG, detach),
+	PRL_ROW("hold", PRL_OPT_FLAG, hold),
+	PRL_ROW("uid", PRL_OPT_U32, uid, .seen = PRL_SEEN(drop), .what = "uid",
+		.min = 0, .max = 0xfffffffe),
+	PRL_ROW("userns", PRL_OPT_FLAG, userns),
 	{ 0 },
 };
 

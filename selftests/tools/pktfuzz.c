@@ -419,34 +419,26 @@ static int opt_u64(struct prl_cli *cli, const char *what, const char *arg,
 				 what, arg, "a number");
 }
 
-#define ROW(...)	PRL_OPT_ROW(struct opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct opts, f)
+#define PRL_OPTS	struct opts
 
 static const struct prl_cli_opt pf_opts[] = {
-	{ ROW("from", 0, PRL_OPT_ENDPOINT, from), .seen = SEEN(have_from),
-	  .what = "--from address" },
-	{ ROW("to", 0, PRL_OPT_ENDPOINT, to), .seen = SEEN(have_to),
-	  .what = "--to address" },
-	{ ROW("count", 0, PRL_OPT_U32, count), .what = "count",
-	  .min = 0, .max = 100000000 },
-	{ ROW("seed", 0, PRL_OPT_PARSE, seed), .what = "seed",
-	  .parse = opt_u64 },
-	{ ROW("ports", 0, PRL_OPT_U32, ports), .what = "port count",
-	  .min = 1, .max = MAX_PORTS },
-	{ ROW("open", 0, PRL_OPT_PARSE, open), .what = "open",
-	  .parse = opt_vni },
-	{ ROW("connecting", 0, PRL_OPT_PARSE, connecting),
-	  .what = "connecting", .parse = opt_vni },
-	{ ROW("interval-us", 0, PRL_OPT_U32, interval_us), .what = "interval",
-	  .min = 0, .max = 10000000 },
-	{ ROW("listen", 0, PRL_OPT_U32, listen_ms), .what = "listen time",
-	  .min = 0, .max = 600000 },
-	{ ROW("max-len", 0, PRL_OPT_U32, max_len), .what = "maximum length",
-	  .min = 128, .max = 65000 },
-	{ ROW("kinds", 0, PRL_OPT_PARSE, kinds), .what = "kind",
-	  .parse = opt_kinds },
-	{ ROW("sender", 0, PRL_OPT_KEY, sender), .seen = SEEN(have_sender),
-	  .what = "sender key" },
+	PRL_ROW("from", PRL_OPT_ENDPOINT, from, .seen = PRL_SEEN(have_from),
+		.what = "--from address"),
+	PRL_ROW("to", PRL_OPT_ENDPOINT, to, .seen = PRL_SEEN(have_to),
+		.what = "--to address"),
+	PRL_NUM("count", U32, count, "count", 0, 100000000),
+	PRL_ROW("seed", PRL_OPT_PARSE, seed, .what = "seed", .parse = opt_u64),
+	PRL_NUM("ports", U32, ports, "port count", 1, MAX_PORTS),
+	PRL_ROW("open", PRL_OPT_PARSE, open, .what = "open", .parse = opt_vni),
+	PRL_ROW("connecting", PRL_OPT_PARSE, connecting, .what = "connecting",
+		.parse = opt_vni),
+	PRL_NUM("interval-us", U32, interval_us, "interval", 0, 10000000),
+	PRL_NUM("listen", U32, listen_ms, "listen time", 0, 600000),
+	PRL_NUM("max-len", U32, max_len, "maximum length", 128, 65000),
+	PRL_ROW("kinds", PRL_OPT_PARSE, kinds, .what = "kind",
+		.parse = opt_kinds),
+	PRL_ROW("sender", PRL_OPT_KEY, sender, .seen = PRL_SEEN(have_sender),
+		.what = "sender key"),
 	{ 0 },
 };
 

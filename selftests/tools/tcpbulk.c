@@ -191,20 +191,17 @@ struct tb_opts {
 	uint32_t bytes, timeout_ms;
 };
 
-#define ROW(...)	PRL_OPT_ROW(struct tb_opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct tb_opts, f)
+#define PRL_OPTS	struct tb_opts
 
 static const struct prl_cli_opt tb_opts_table[] = {
-	{ ROW("bind", 0, PRL_OPT_ENDPOINT, ss), .seen = SEEN(have_sa),
-	  .what = "address" },
-	{ ROW("to", 0, PRL_OPT_ENDPOINT, ss), .seen = SEEN(have_sa),
-	  .what = "address" },
-	{ ROW("pattern", 0, PRL_OPT_STR, pat) },
-	{ ROW("bytes", 0, PRL_OPT_U32, bytes), .what = "byte count",
-	  .min = 1, .max = UINT32_MAX },
-	{ ROW("ready", 0, PRL_OPT_STR, ready) },
-	{ ROW("timeout", 0, PRL_OPT_U32, timeout_ms), .what = "timeout",
-	  .min = 1, .max = 86400000 },
+	PRL_ROW("bind", PRL_OPT_ENDPOINT, ss, .seen = PRL_SEEN(have_sa),
+		.what = "address"),
+	PRL_ROW("to", PRL_OPT_ENDPOINT, ss, .seen = PRL_SEEN(have_sa),
+		.what = "address"),
+	PRL_ROW("pattern", PRL_OPT_STR, pat),
+	PRL_NUM("bytes", U32, bytes, "byte count", 1, UINT32_MAX),
+	PRL_ROW("ready", PRL_OPT_STR, ready),
+	PRL_NUM("timeout", U32, timeout_ms, "timeout", 1, 86400000),
 	{ 0 },
 };
 

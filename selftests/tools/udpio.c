@@ -382,28 +382,24 @@ static int opt_hex(struct prl_cli *cli, const char *what, const char *arg,
 	return 0;
 }
 
-#define ROW(...)	PRL_OPT_ROW(struct udpio_opts, __VA_ARGS__)
-#define SEEN(f)		PRL_OPT_SEEN(struct udpio_opts, f)
+#define PRL_OPTS	struct udpio_opts
 
 static const struct prl_cli_opt udpio_opts_table[] = {
-	{ ROW("from", 0, PRL_OPT_LOCAL, from), .seen = SEEN(have_from),
-	  .what = "--from address" },
-	{ ROW("to", 0, PRL_OPT_LOCAL, to), .seen = SEEN(have_to),
-	  .what = "--to address" },
-	{ ROW("bind", 0, PRL_OPT_LOCAL, bind), .seen = SEEN(have_bind),
-	  .what = "bind address" },
-	{ ROW("hex", 0, PRL_OPT_PARSE, pl), .what = "hex payload",
-	  .parse = opt_hex },
-	{ ROW("count", 0, PRL_OPT_U32, count), .seen = SEEN(count_set),
-	  .what = "count", .min = 0, .max = UINT32_MAX },
-	{ ROW("timeout", 0, PRL_OPT_U32, timeout_ms), .what = "timeout",
-	  .min = 0, .max = 86400000 },
-	{ ROW("listen", 0, PRL_OPT_U32, listen_ms), .what = "listen time",
-	  .min = 0, .max = 86400000 },
-	{ ROW("interval-us", 0, PRL_OPT_U32, interval_us), .what = "interval",
-	  .min = 0, .max = 10000000 },
-	{ ROW("ready", 0, PRL_OPT_STR, ready) },
-	{ ROW("bad-csum", 0, PRL_OPT_FLAG, bad_csum) },
+	PRL_ROW("from", PRL_OPT_LOCAL, from, .seen = PRL_SEEN(have_from),
+		.what = "--from address"),
+	PRL_ROW("to", PRL_OPT_LOCAL, to, .seen = PRL_SEEN(have_to),
+		.what = "--to address"),
+	PRL_ROW("bind", PRL_OPT_LOCAL, bind, .seen = PRL_SEEN(have_bind),
+		.what = "bind address"),
+	PRL_ROW("hex", PRL_OPT_PARSE, pl, .what = "hex payload",
+		.parse = opt_hex),
+	PRL_ROW("count", PRL_OPT_U32, count, .seen = PRL_SEEN(count_set),
+		.what = "count", .min = 0, .max = UINT32_MAX),
+	PRL_NUM("timeout", U32, timeout_ms, "timeout", 0, 86400000),
+	PRL_NUM("listen", U32, listen_ms, "listen time", 0, 86400000),
+	PRL_NUM("interval-us", U32, interval_us, "interval", 0, 10000000),
+	PRL_ROW("ready", PRL_OPT_STR, ready),
+	PRL_ROW("bad-csum", PRL_OPT_FLAG, bad_csum),
 	{ 0 },
 };
 

@@ -14,6 +14,22 @@
 #define PRL_CLI_SINGLE(pname)	{ .name = (pname), .flags = PRL_CLI_NO_JSON }
 
 /*
+ * One-line rows of a table that fills PRL_OPTS (#define it as the options
+ * struct type before the table); options of these programs have no
+ * short letter:
+ *   PRL_ROW("dev", PRL_OPT_STR, dev)             a kind, then any more
+ *   PRL_ROW("to", PRL_OPT_ENDPOINT, to, .seen = PRL_SEEN(have_to),
+ *           .what = "destination")               fields of the row
+ *   PRL_NUM("count", U32, count, "count", 1, 100)  U32 or INT in [1, 100]
+ */
+#define PRL_ROW(lname, k, field, ...) \
+	{ PRL_OPT_ROW(PRL_OPTS, lname, 0, k, field), __VA_ARGS__ }
+#define PRL_NUM(lname, k, field, whatstr, lo, hi) \
+	PRL_ROW(lname, PRL_OPT_##k, field, .what = (whatstr), .min = (lo), \
+		.max = (hi))
+#define PRL_SEEN(f)	PRL_OPT_SEEN(PRL_OPTS, f)
+
+/*
  * Parse all of @argv (argv[0] is the program's or the command's name) by
  * @opts into @dst; operands are refused. Returns -1 to go on, or the exit
  * code (0 after -h/--help printed @usage).
