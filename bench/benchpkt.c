@@ -517,8 +517,7 @@ struct bp_opts {
 	int idle_ms, timeout_ms;
 	bool have_bind, have_dst;
 };
-
-#define PRL_OPTS	struct bp_opts
+#define PRL_OPTS	struct bp_opts	/* of the option table */
 
 static const struct prl_cli_opt bp_opts_table[] = {
 	PRL_ROW("smac", PRL_OPT_PARSE, fs.smac, .what = "source MAC",

@@ -339,8 +339,7 @@ struct pi_opts {
 	struct prl_endpoint a, b, attach;
 	bool have_a, have_b, have_attach, gro, fixed_b, nobind, separate, reply;
 };
-
-#define PRL_OPTS	struct pi_opts
+#define PRL_OPTS	struct pi_opts	/* of the option table */
 
 static const struct prl_cli_opt pi_opts_table[] = {
 	PRL_NUM("count", U32, count, "session count", 1, 0xffffff),

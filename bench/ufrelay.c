@@ -43,6 +43,7 @@ struct uf_opts {
 	uint32_t vni, sessions;
 	struct cpu_list cpus;
 };
+#define PRL_OPTS	struct uf_opts	/* of the option table */
 
 /* PRL_OPT_PARSE: "C,C,..." (at least one CPU number). */
 static int opt_cpus(struct prl_cli *cli, const char *what, const char *arg,
@@ -71,8 +72,6 @@ static int opt_cpus(struct prl_cli *cli, const char *what, const char *arg,
 	return prl_cli_opt_check(cli, 1, what, arg,
 				 "CPU numbers (0..4095) separated by commas, at most 256");
 }
-
-#define PRL_OPTS	struct uf_opts
 
 static const struct prl_cli_opt uf_opts_table[] = {
 	PRL_ROW("bind", PRL_OPT_ENDPOINT, cfg.bind, .seen = PRL_SEEN(have_bind),

@@ -669,8 +669,7 @@ struct fz_opts {
 	uint32_t seconds, count, seed, uid;
 	bool expect_eperm, lo_up, verbose, drop, userns;
 };
-
-#define PRL_OPTS	struct fz_opts
+#define PRL_OPTS	struct fz_opts	/* of the option table */
 
 static const struct prl_cli_opt fz_opts_table[] = {
 	PRL_NUM("seconds", U32, seconds, "seconds", 1, 86400),

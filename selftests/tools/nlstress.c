@@ -383,6 +383,7 @@ struct ns_opts {
 	struct ep bind;
 	bool have_bind, detach, hold, drop, userns;
 };
+#define PRL_OPTS	struct ns_opts	/* of the option table */
 
 /* PRL_OPT_PARSE: ADDR:PORT (port 1..65535) into a struct ep. */
 static int opt_ep(struct prl_cli *cli, const char *what, const char *arg,
@@ -391,8 +392,6 @@ static int opt_ep(struct prl_cli *cli, const char *what, const char *arg,
 	return prl_cli_opt_check(cli, parse_ep(arg, field), what, arg,
 				 "ADDR:PORT");
 }
-
-#define PRL_OPTS	struct ns_opts
 
 static const struct prl_cli_opt ns_opts_table[] = {
 	PRL_NUM("key-base", U32, key_base, "key base", 0, UINT32_MAX),

@@ -112,6 +112,7 @@ struct opts {
 	bool have_sender;
 	uint8_t sender[32];
 };
+#define PRL_OPTS	struct opts	/* of the option table */
 
 static const char usage[] =
 	"Usage: pktfuzz --from ADDR:PORT --to ADDR:PORT [--count N] [--seed S]\n"
@@ -418,8 +419,6 @@ static int opt_u64(struct prl_cli *cli, const char *what, const char *arg,
 	return prl_cli_opt_check(cli, prl_parse_u64(arg, 0, UINT64_MAX, field),
 				 what, arg, "a number");
 }
-
-#define PRL_OPTS	struct opts
 
 static const struct prl_cli_opt pf_opts[] = {
 	PRL_ROW("from", PRL_OPT_ENDPOINT, from, .seen = PRL_SEEN(have_from),

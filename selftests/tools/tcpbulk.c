@@ -190,8 +190,7 @@ struct tb_opts {
 	const char *pat, *ready;
 	uint32_t bytes, timeout_ms;
 };
-
-#define PRL_OPTS	struct tb_opts
+#define PRL_OPTS	struct tb_opts	/* of the option table */
 
 static const struct prl_cli_opt tb_opts_table[] = {
 	PRL_ROW("bind", PRL_OPT_ENDPOINT, ss, .seen = PRL_SEEN(have_sa),

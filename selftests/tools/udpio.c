@@ -59,6 +59,7 @@ struct udpio_opts {
 	const char *ready;
 	bool bad_csum;
 };
+#define PRL_OPTS	struct udpio_opts	/* of the option table */
 
 static const char usage[] =
 	"Usage: udpio send --from ADDR:PORT --to ADDR:PORT --hex HEX [--hex HEX...]\n"
@@ -381,8 +382,6 @@ static int opt_hex(struct prl_cli *cli, const char *what, const char *arg,
 	pl->n++;
 	return 0;
 }
-
-#define PRL_OPTS	struct udpio_opts
 
 static const struct prl_cli_opt udpio_opts_table[] = {
 	PRL_ROW("from", PRL_OPT_LOCAL, from, .seen = PRL_SEEN(have_from),
