@@ -57,7 +57,6 @@
 
 #include "addr.h"
 #include "benchcli.h"
-#include "num.h"
 
 #define MAX_PAYLOAD 1472
 
@@ -577,14 +576,9 @@ int main(int argc, char **argv)
 	};
 	int cmd, err;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	cmd = PRL_PARSE_KEYWORD(argv[1], commands);
+	cmd = PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &err);
 	if (cmd < 0)
-		return prl_cli_usage_error(&cli, "unknown command '%s'", argv[1]);
-	cli.cmd = argv[1];
+		return err;
 	err = prl_cli_getopt_all(&cli, bp_opts_table, &o, usage, argc - 1, argv + 1);
 	if (err >= 0)
 		return err;

@@ -456,14 +456,9 @@ int main(int argc, char **argv)
 	int cmd, first, nops, rc;
 	char **op;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	cmd = PRL_PARSE_KEYWORD(argv[1], commands);
+	cmd = PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &rc);
 	if (cmd < 0)
-		return prl_cli_usage_error(&cli, "unknown command '%s'", argv[1]);
-	cli.cmd = argv[1];
+		return rc;
 	first = prl_cli_getopt(&cli, ns_opts_table, &o, usage, argc - 1,
 			       argv + 1);
 	if (first <= 0)

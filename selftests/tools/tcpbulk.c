@@ -204,22 +204,23 @@ static const struct prl_cli_opt tb_opts_table[] = {
 	{ 0 },
 };
 
+static const char *const commands[] = { "send", "recv" };
+
 int main(int argc, char **argv)
 {
 	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("tcpbulk");
 	struct prl_cli cli = { .prog = &prog };
 	struct tb_opts o = { .timeout_ms = 60000 };
+	int cmd;
 	bool send_cmd;
 	double deadline;
 	socklen_t len;
 	int rc;
 
-	if (argc < 2 || (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	cli.cmd = argv[1];
-	send_cmd = !strcmp(argv[1], "send");
+	cmd = PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &rc);
+	if (cmd < 0)
+		return rc;
+	send_cmd = cmd == 0;
 	rc = prl_cli_getopt_all(&cli, tb_opts_table, &o, usage, argc - 1,
 				argv + 1);
 	if (rc >= 0)

@@ -37,7 +37,6 @@
 
 #include "addr.h"
 #include "cli_single.h"
-#include "num.h"
 
 #define UDPIO_MAX_DGRAM 65536
 #define UDPIO_MAX_PAYLOADS 64
@@ -411,13 +410,9 @@ int main(int argc, char **argv)
 	struct udpio_opts o = { .timeout_ms = 2000 };
 	int ret;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	if (PRL_PARSE_KEYWORD(argv[1], commands) < 0)
-		return prl_cli_usage_error(&cli, "unknown command '%s'", argv[1]);
-	o.cmd = cli.cmd = argv[1];
+	if (PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &ret) < 0)
+		return ret;
+	o.cmd = argv[1];
 	ret = prl_cli_getopt_all(&cli, udpio_opts_table, &o, usage, argc - 1,
 				 argv + 1);
 	if (ret < 0) {

@@ -8,7 +8,10 @@
 #ifndef PRL_CLI_SINGLE_H
 #define PRL_CLI_SINGLE_H
 
+#include <string.h>
+
 #include "cli.h"
+#include "num.h"
 
 /* The program's identity for cli.h's messages ("NAME: CMD: ..."). */
 #define PRL_CLI_SINGLE(pname)	{ .name = (pname), .flags = PRL_CLI_NO_JSON }
@@ -28,6 +31,35 @@
 	PRL_ROW(lname, PRL_OPT_##k, field, .what = (whatstr), .min = (lo), \
 		.max = (hi))
 #define PRL_SEEN(f)	PRL_OPT_SEEN(PRL_OPTS, f)
+
+/*
+ * For a program whose first argument is a command out of @words (@n of
+ * them): its index, with cli->cmd set to its name; or -1 and *@rc the exit
+ * code after -h/--help or no command (@usage printed) or an unknown one.
+ */
+static inline int prl_cli_command(struct prl_cli *cli,
+				  const char *const *words, unsigned int n,
+				  const char *usage, int argc, char **argv,
+				  int *rc)
+{
+	int cmd;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		*rc = argc < 2 ? EXIT_USAGE : EXIT_OK;
+		return -1;
+	}
+	cmd = prl_parse_keyword(argv[1], words, n);
+	if (cmd < 0) {
+		*rc = prl_cli_usage_error(cli, "unknown command '%s'", argv[1]);
+		return -1;
+	}
+	cli->cmd = argv[1];
+	return cmd;
+}
+#define PRL_CLI_COMMAND(cli, words, usage, argc, argv, rc) \
+	prl_cli_command(cli, words, sizeof(words) / sizeof((words)[0]), usage, \
+			argc, argv, rc)
 
 /*
  * Parse all of @argv (argv[0] is the program's or the command's name) by
