@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "num.h"
+#include "tables.h"
 
 /* The program's identity for cli.h's messages ("NAME: CMD: ..."). */
 #define PRL_CLI_SINGLE(pname)	{ .name = (pname), .flags = PRL_CLI_NO_JSON }
@@ -58,8 +59,8 @@ static inline int prl_cli_command(struct prl_cli *cli,
 	return cmd;
 }
 #define PRL_CLI_COMMAND(cli, words, usage, argc, argv, rc) \
-	prl_cli_command(cli, words, sizeof(words) / sizeof((words)[0]), usage, \
-			argc, argv, rc)
+	prl_cli_command(cli, words, PRL_ARRAY_SIZE(words), usage, argc, argv, \
+			rc)
 
 /*
  * Parse all of @argv (argv[0] is the program's or the command's name) by
