@@ -39,7 +39,7 @@ struct uf_opts {
 	struct uf_config cfg;
 	const char *bind_s;	/* --bind as given, for messages */
 	struct prl_endpoint a, b;
-	bool have_bind, have_a, have_b, no_gro, no_gso;
+	bool have_bind, have_a, have_b;
 	uint32_t vni, sessions;
 	struct cpu_list cpus;
 };
@@ -87,8 +87,8 @@ static const struct prl_cli_opt uf_opts_table[] = {
 		.parse = opt_cpus),
 	PRL_NUM("batch", U32, cfg.batch, "batch", 1, 1024),
 	PRL_NUM("sockbuf", INT, cfg.sockbuf, "socket buffer size", 0, INT_MAX),
-	PRL_ROW("no-gro", PRL_OPT_FLAG, no_gro),
-	PRL_ROW("no-gso", PRL_OPT_FLAG, no_gso),
+	PRL_ROW("no-gro", PRL_OPT_CLEAR, cfg.gro),
+	PRL_ROW("no-gso", PRL_OPT_CLEAR, cfg.gso),
 	{ 0 },
 };
 
@@ -123,8 +123,6 @@ int main(int argc, char **argv)
 	if (!o.have_bind || !o.have_a || !o.have_b)
 		return prl_cli_usage_error(&cli, "--bind, --a and --b are required");
 	cfg = o.cfg;
-	cfg.gro = !o.no_gro;
-	cfg.gso = !o.no_gso;
 	if (o.cpus.n) {
 		if (cfg.threads && cfg.threads != o.cpus.n)
 			return prl_cli_usage_error(&cli, "--threads and --cpus disagree");
