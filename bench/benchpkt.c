@@ -39,7 +39,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,21 +56,24 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "benchcli.h"
 
 #define MAX_PAYLOAD 1472
 
-static void usage(FILE *f)
-{
-	fputs("usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
-	      "                      --vni N --size BYTES [--count K] [--vni-step S]\n"
-	      "       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
-	      "                     [--csum-offload]\n"
-	      "       benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES --count K\n"
-	      "       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
-	      "       benchpkt echo --bind IP:PORT\n"
-	      "       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
-	      "                    [--count K] [--interval-us U]\n", f);
-}
+static const char usage[] =
+	"usage: benchpkt frame --smac MAC --dmac MAC --src IP:PORT --dst IP:PORT\n"
+	"                      --vni N --size BYTES [--count K] [--vni-step S]\n"
+	"       benchpkt send (frame options) --dev IFNAME --rate PPS --total N\n"
+	"                     [--csum-offload]\n"
+	"       benchpkt gsosend --bind IP:PORT --to IP:PORT --vni N --size BYTES --count K\n"
+	"       benchpkt sink --bind IP:PORT [--idle-ms MS] [--timeout-ms MS]\n"
+	"       benchpkt echo --bind IP:PORT\n"
+	"       benchpkt rtt --bind IP:PORT --to IP:PORT --vni N --size BYTES\n"
+	"                    [--count K] [--interval-us U]\n"
+	"N and S: 0..16777215 (default 1), BYTES: 8..1472 (default 64), K:\n"
+	"1..1000000 (default 1), PPS: a number > 0, --total: 1..4294967295,\n"
+	"--idle-ms: 1..3600000 (default 500), --timeout-ms: 1..86400000\n"
+	"(default 30000), --interval-us: 0..10000000 (default 1000).\n";
 
 static double now_s(void)
 {
@@ -81,29 +83,52 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+/* PRL_OPT_PARSE: xx:xx:xx:xx:xx:xx into uint8_t[6]. */
+static int opt_mac(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
 {
 	unsigned int b[6];
-	int i;
+	uint8_t *mac = field;
+	int i, end = -1;
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++)
+	bool ok = sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
+			 &b[3], &b[4], &b[5], &end) == 6 && end > 0 && !arg[end];
+
+	for (i = 0; ok && i < 6; i++)
 		mac[i] = (uint8_t)b[i];
-	return 0;
+	return prl_cli_opt_check(cli, !ok, what, arg, "xx:xx:xx:xx:xx:xx");
 }
 
-static int parse_v4(const char *s, struct sockaddr_in *sin)
+/* PRL_OPT_PARSE: IPv4 ADDR:PORT into a struct sockaddr_in. */
+static int opt_v4(struct prl_cli *cli, const char *what, const char *arg,
+		  void *field)
 {
+	struct sockaddr_in *sin = field;
 	struct prl_endpoint ep;
+	bool ok = !prl_endpoint_parse(arg, &ep) && ep.addr.family == AF_INET;
 
-	if (prl_endpoint_parse(s, &ep) || ep.addr.family != AF_INET)
-		return -1;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr = ep.addr.u.v4;
-	sin->sin_port = htons(ep.port);
+	if (ok) {
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_addr = ep.addr.u.v4;
+		sin->sin_port = htons(ep.port);
+	}
+	return prl_cli_opt_check(cli, !ok, what, arg, "IPv4 ADDR:PORT");
+}
+
+/* PRL_OPT_PARSE: a rate in packets per second (> 0) into a double. */
+static int opt_rate(struct prl_cli *cli, const char *what, const char *arg,
+		    void *field)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end || errno || !(v > 0) || v > 1e9)
+		return prl_cli_opt_check(cli, 1, what, arg,
+					 "packets per second, above 0");
+	*(double *)field = v;
 	return 0;
 }
 
@@ -128,8 +153,8 @@ struct frame_spec {
 	uint8_t smac[6], dmac[6];
 	struct sockaddr_in src, dst;
 	uint32_t vni, step;
-	size_t size;
-	int csum_partial;	/* UDP checksum left to the device (see send) */
+	uint32_t size;
+	bool csum_partial;	/* UDP checksum left to the device (see send) */
 };
 
 /*
@@ -482,94 +507,110 @@ static int cmd_rtt(const struct sockaddr_in *b, const struct sockaddr_in *to,
 	return 0;
 }
 
+struct bp_opts {
+	struct frame_spec fs;
+	struct sockaddr_in bnd;
+	const char *dev;
+	double rate;
+	uint32_t total, count, interval_us;
+	int idle_ms, timeout_ms;
+	bool have_bind, have_dst;
+};
+#define PRL_OPTS	struct bp_opts	/* of the option table */
+
+static const struct prl_cli_opt bp_opts_table[] = {
+	PRL_ROW("smac", PRL_OPT_PARSE, fs.smac, .what = "source MAC",
+		.parse = opt_mac),
+	PRL_ROW("dmac", PRL_OPT_PARSE, fs.dmac, .what = "destination MAC",
+		.parse = opt_mac),
+	PRL_ROW("src", PRL_OPT_PARSE, fs.src, .what = "source",
+		.parse = opt_v4),
+	PRL_ROW("dst", PRL_OPT_PARSE, fs.dst, .what = "destination",
+		.parse = opt_v4, .seen = PRL_SEEN(have_dst)),
+	PRL_ROW("to", PRL_OPT_PARSE, fs.dst, .what = "destination",
+		.parse = opt_v4, .seen = PRL_SEEN(have_dst)),
+	PRL_ROW("bind", PRL_OPT_PARSE, bnd, .what = "bind address",
+		.parse = opt_v4, .seen = PRL_SEEN(have_bind)),
+	PRL_NUM("vni", U32, fs.vni, "VNI", 0, 0xffffff),
+	PRL_NUM("vni-step", U32, fs.step, "VNI step", 0, 0xffffff),
+	PRL_NUM("size", U32, fs.size, "payload size", 8, MAX_PAYLOAD),
+	PRL_NUM("count", U32, count, "count", 1, 1000000),
+	PRL_NUM("idle-ms", INT, idle_ms, "idle time", 1, 3600000),
+	PRL_NUM("timeout-ms", INT, timeout_ms, "timeout", 1, 86400000),
+	PRL_NUM("interval-us", U32, interval_us, "interval", 0, 10000000),
+	PRL_ROW("dev", PRL_OPT_STR, dev),
+	PRL_ROW("rate", PRL_OPT_PARSE, rate, .what = "rate", .parse = opt_rate),
+	PRL_NUM("total", U32, total, "total", 1, UINT32_MAX),
+	PRL_ROW("csum-offload", PRL_OPT_FLAG, fs.csum_partial),
+	{ 0 },
+};
+
+static const char *const commands[] = {
+	"frame", "send", "gsosend", "sink", "echo", "rtt",
+};
+enum { CMD_FRAME, CMD_SEND, CMD_GSOSEND, CMD_SINK, CMD_ECHO, CMD_RTT };
+
+/* What a command needs beyond the defaults; a usage error or 0. */
+static int check_opts(struct prl_cli *cli, int cmd, const struct bp_opts *o)
+{
+	if (o->fs.csum_partial && cmd != CMD_SEND)
+		/* Only a device completes such a checksum: send only. */
+		return prl_cli_usage_error(cli, "--csum-offload is for send only");
+	if (cmd == CMD_SEND && (!o->dev || !o->rate || !o->total))
+		return prl_cli_usage_error(cli, "--dev, --rate and --total are required");
+	if (cmd >= CMD_GSOSEND && !o->have_bind)
+		return prl_cli_usage_error(cli, "--bind is required");
+	if ((cmd == CMD_GSOSEND || cmd == CMD_RTT) && !o->have_dst)
+		return prl_cli_usage_error(cli, "--to is required");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "smac", required_argument, NULL, 'S' },
-		{ "dmac", required_argument, NULL, 'D' },
-		{ "src", required_argument, NULL, 's' },
-		{ "dst", required_argument, NULL, 'd' },
-		{ "to", required_argument, NULL, 'd' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "vni", required_argument, NULL, 'v' },
-		{ "size", required_argument, NULL, 'z' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "idle-ms", required_argument, NULL, 'i' },
-		{ "timeout-ms", required_argument, NULL, 't' },
-		{ "interval-us", required_argument, NULL, 'u' },
-		{ "vni-step", required_argument, NULL, 'V' },
-		{ "dev", required_argument, NULL, 'o' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "total", required_argument, NULL, 'N' },
-		{ "csum-offload", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("benchpkt");
+	struct prl_cli cli = { .prog = &prog };
+	struct bp_opts o = {
+		.fs = { .step = 1, .vni = 1, .size = 64 },
+		.count = 1, .idle_ms = 500, .timeout_ms = 30000,
+		.interval_us = 1000,
 	};
-	struct frame_spec fs = { .step = 1, .vni = 1, .size = 64 };
-	struct sockaddr_in bnd = { 0 };
-	const char *dev = NULL;
-	double rate = 0;
-	unsigned long total = 0;
-	unsigned long count = 1, idle = 500, timeout = 30000, interval = 1000;
-	const char *cmd;
-	int c, err;
+	int cmd, err;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	cmd = argv[1];
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'S': if (parse_mac(optarg, fs.smac)) goto bad; break;
-		case 'D': if (parse_mac(optarg, fs.dmac)) goto bad; break;
-		case 's': if (parse_v4(optarg, &fs.src)) goto bad; break;
-		case 'd': if (parse_v4(optarg, &fs.dst)) goto bad; break;
-		case 'b': if (parse_v4(optarg, &bnd)) goto bad; break;
-		case 'v': fs.vni = strtoul(optarg, NULL, 0); break;
-		case 'V': fs.step = strtoul(optarg, NULL, 0); break;
-		case 'z': fs.size = strtoul(optarg, NULL, 0); break;
-		case 'o': dev = optarg; break;
-		case 'r': rate = strtod(optarg, NULL); break;
-		case 'N': total = strtoul(optarg, NULL, 0); break;
-		case 'C': fs.csum_partial = 1; break;
-		case 'n': count = strtoul(optarg, NULL, 0); break;
-		case 'i': idle = strtoul(optarg, NULL, 0); break;
-		case 't': timeout = strtoul(optarg, NULL, 0); break;
-		case 'u': interval = strtoul(optarg, NULL, 0); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (fs.csum_partial && strcmp(cmd, "send")) {
-		/* Only a device completes such a checksum: send only. */
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(cmd, "frame"))
-		err = cmd_frame(&fs, count);
-	else if (!strcmp(cmd, "send") && dev)
-		err = cmd_send(&fs, count, dev, rate, total);
-	else if (!strcmp(cmd, "sink"))
-		err = cmd_sink(&bnd, idle, timeout);
-	else if (!strcmp(cmd, "echo"))
-		err = cmd_echo(&bnd);
-	else if (!strcmp(cmd, "gsosend"))
-		err = cmd_gsosend(&bnd, &fs.dst, fs.vni, fs.size, count);
-	else if (!strcmp(cmd, "rtt"))
-		err = cmd_rtt(&bnd, &fs.dst, fs.vni, fs.size, count, interval);
-	else {
-		usage(stderr);
-		return 2;
+	cmd = PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &err);
+	if (cmd < 0)
+		return err;
+	err = prl_cli_getopt_all(&cli, bp_opts_table, &o, usage, argc - 1, argv + 1);
+	if (err >= 0)
+		return err;
+	err = check_opts(&cli, cmd, &o);
+	if (err)
+		return err;
+	switch (cmd) {
+	case CMD_FRAME:
+		err = cmd_frame(&o.fs, o.count);
+		break;
+	case CMD_SEND:
+		err = cmd_send(&o.fs, o.count, o.dev, o.rate, o.total);
+		break;
+	case CMD_GSOSEND:
+		err = cmd_gsosend(&o.bnd, &o.fs.dst, o.fs.vni, o.fs.size,
+				  o.count);
+		break;
+	case CMD_SINK:
+		err = cmd_sink(&o.bnd, o.idle_ms, o.timeout_ms);
+		break;
+	case CMD_ECHO:
+		err = cmd_echo(&o.bnd);
+		break;
+	default:
+		err = cmd_rtt(&o.bnd, &o.fs.dst, o.fs.vni, o.fs.size, o.count,
+			      o.interval_us);
+		break;
 	}
 	if (err) {
-		fprintf(stderr, "benchpkt %s: %s\n", cmd,
+		fprintf(stderr, "benchpkt %s: %s\n", argv[1],
 			errno ? strerror(errno) : "invalid arguments");
 		return 1;
 	}
 	return 0;
-bad:
-	fprintf(stderr, "benchpkt: invalid value '%s'\n", optarg);
-	return 2;
 }

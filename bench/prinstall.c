@@ -38,7 +38,6 @@
  * stack hands the relay GRO/GSO super-datagrams (the GRO check).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -49,6 +48,7 @@
 #include <sys/uio.h>
 
 #include "addr.h"
+#include "benchcli.h"
 #include "nl.h"
 
 #define BUFSZ (4 << 20)
@@ -61,14 +61,15 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void usage(FILE *f)
-{
-	fputs("usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
-	      "                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
-	      "                 [--separate-binds] [--reply]\n"
-	      "       prinstall --bind-latency N --vni V --a ADDR:PORT [--interval-ms I]\n"
-	      "       prinstall --attach ADDR:PORT [--gro]\n", f);
-}
+static const char usage[] =
+	"usage: prinstall --count K --vni N --a ADDR:PORT --b ADDR:PORT\n"
+	"                 [--batch B] [--fixed-b] [--a-port-div D] [--no-bind]\n"
+	"                 [--separate-binds] [--reply]\n"
+	"       prinstall --bind-latency N --vni V --a ADDR:PORT [--interval-ms I]\n"
+	"       prinstall --attach ADDR:PORT [--gro]\n"
+	"K: 1..16777215, N and V: 1..16777215 (default 1), B: 1..4096\n"
+	"(default 128), D: 1..16777215 (default 1), --bind-latency:\n"
+	"1..1000000 binds, I: 0..60000 ms (default 10).\n";
 
 /* Append @msg (consumed) to @buf at *@off with sequence @seq. */
 static int append(uint8_t *buf, size_t *off, struct nl_msg *msg, uint32_t seq,
@@ -333,86 +334,71 @@ static int bind_latency(struct prl_nl *nl, unsigned long n, uint32_t vni,
 	return errors ? -EIO : 0;
 }
 
+struct pi_opts {
+	uint32_t count, vni0, batch, div, nlat, ivl_ms;
+	struct prl_endpoint a, b, attach;
+	bool have_a, have_b, have_attach, gro, fixed_b, nobind, separate, reply;
+};
+#define PRL_OPTS	struct pi_opts	/* of the option table */
+
+static const struct prl_cli_opt pi_opts_table[] = {
+	PRL_NUM("count", U32, count, "session count", 1, 0xffffff),
+	PRL_NUM("vni", U32, vni0, "VNI", 1, 0xffffff),
+	PRL_ROW("a", PRL_OPT_PARSE, a, .seen = PRL_SEEN(have_a),
+		.what = "--a endpoint", .parse = bench_opt_endpoint),
+	PRL_ROW("b", PRL_OPT_PARSE, b, .seen = PRL_SEEN(have_b),
+		.what = "--b endpoint", .parse = bench_opt_endpoint),
+	PRL_NUM("batch", U32, batch, "batch", 1, 4096),
+	PRL_ROW("fixed-b", PRL_OPT_FLAG, fixed_b),
+	PRL_NUM("a-port-div", U32, div, "port divisor", 1, 0xffffff),
+	PRL_ROW("no-bind", PRL_OPT_FLAG, nobind),
+	PRL_ROW("separate-binds", PRL_OPT_FLAG, separate),
+	PRL_ROW("reply", PRL_OPT_FLAG, reply),
+	PRL_ROW("attach", PRL_OPT_PARSE, attach, .seen = PRL_SEEN(have_attach),
+		.what = "socket address", .parse = bench_opt_endpoint),
+	PRL_ROW("gro", PRL_OPT_FLAG, gro),
+	PRL_NUM("bind-latency", U32, nlat, "bind count", 1, 1000000),
+	PRL_NUM("interval-ms", U32, ivl_ms, "interval", 0, 60000),
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "count", required_argument, NULL, 'k' },
-		{ "vni", required_argument, NULL, 'v' },
-		{ "a", required_argument, NULL, 'a' },
-		{ "b", required_argument, NULL, 'b' },
-		{ "batch", required_argument, NULL, 'n' },
-		{ "fixed-b", no_argument, NULL, 'p' },
-		{ "a-port-div", required_argument, NULL, 'd' },
-		{ "no-bind", no_argument, NULL, 'N' },
-		{ "separate-binds", no_argument, NULL, 'S' },
-		{ "reply", no_argument, NULL, 'R' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "gro", no_argument, NULL, 'G' },
-		{ "bind-latency", required_argument, NULL, 'L' },
-		{ "interval-ms", required_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	unsigned long count = 0, vni0 = 1, batch = 128, errors = 0, msgs = 0, i;
-	unsigned long div = 1, nlat = 0, ivl_ms = 10, replies = 0;
-	struct prl_endpoint a = { 0 }, b = { 0 };
-	const char *attach = NULL;
-	bool gro = false;
-	bool fixed_b = false, nobind = false, have_a = false, have_b = false;
-	bool separate = false, reply = false;
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("prinstall");
+	struct prl_cli cli = { .prog = &prog };
+	struct pi_opts o = { .vni0 = 1, .batch = 128, .div = 1, .ivl_ms = 10 };
+	unsigned long errors = 0, msgs = 0, replies = 0, i, count;
 	static uint8_t buf[BUFSZ], rbuf[BUFSZ];
 	uint32_t seq = 1;
 	struct wbuf w = { .p = buf };
 	struct prl_nl nl;
 	double t0, dt;
-	int c, fd, err;
+	char epbuf[64];
+	int fd, err;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': count = strtoul(optarg, NULL, 0); break;
-		case 'v': vni0 = strtoul(optarg, NULL, 0); break;
-		case 'n': batch = strtoul(optarg, NULL, 0); break;
-		case 'p': fixed_b = true; break;
-		case 'd': div = strtoul(optarg, NULL, 0); break;
-		case 'N': nobind = true; break;
-		case 'S': separate = true; break;
-		case 'R': reply = true; break;
-		case 'A': attach = optarg; break;
-		case 'G': gro = true; break;
-		case 'L': nlat = strtoul(optarg, NULL, 0); break;
-		case 'I': ivl_ms = strtoul(optarg, NULL, 0); break;
-		case 'a': have_a = !prl_endpoint_parse(optarg, &a); break;
-		case 'b': have_b = !prl_endpoint_parse(optarg, &b); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (attach) {
-		struct prl_endpoint ep;
-
-		if (prl_endpoint_parse(attach, &ep)) {
-			usage(stderr);
-			return 2;
-		}
+	err = prl_cli_getopt_all(&cli, pi_opts_table, &o, usage, argc, argv);
+	if (err >= 0)
+		return err;
+	if (o.have_attach) {
 		err = prl_nl_open(&nl);
 		if (!err)
-			err = attach_and_hold(&nl, &ep, gro);
+			err = attach_and_hold(&nl, &o.attach, o.gro);
 		if (err) {
-			fprintf(stderr, "prinstall: attach %s: %s%s%s\n", attach,
+			fprintf(stderr, "prinstall: attach %s: %s%s%s\n",
+				prl_endpoint_fmt(&o.attach, epbuf, sizeof(epbuf)),
 				strerror(-err), *prl_nl_errmsg(&nl) ? ": " : "",
 				prl_nl_errmsg(&nl));
 			return 1;
 		}
 		return 0;
 	}
-	if (nlat) {
-		if (!have_a) {
-			usage(stderr);
-			return 2;
-		}
+	if (o.nlat) {
+		if (!o.have_a)
+			return prl_cli_usage_error(&cli, "--bind-latency needs --a");
 		err = prl_nl_open(&nl);
 		if (!err)
-			err = bind_latency(&nl, nlat, vni0, &a, ivl_ms, buf, rbuf);
+			err = bind_latency(&nl, o.nlat, o.vni0, &o.a, o.ivl_ms,
+					   buf, rbuf);
 		if (err) {
 			fprintf(stderr, "prinstall: bind-latency: %s\n", strerror(-err));
 			return 1;
@@ -420,10 +406,12 @@ int main(int argc, char **argv)
 		prl_nl_close(&nl);
 		return 0;
 	}
-	if (!count || !div || !batch || batch > 4096 || !have_a || !have_b) {
-		usage(stderr);
-		return 2;
-	}
+	if (!o.count || !o.have_a || !o.have_b)
+		return prl_cli_usage_error(&cli, "--count, --a and --b are required");
+	if (o.vni0 + o.count - 1 > 0xffffff)
+		return prl_cli_usage_error(&cli, "VNIs %u..%u: past 16777215",
+					   o.vni0, o.vni0 + o.count - 1);
+	count = o.count;
 	err = prl_nl_open(&nl);
 	if (err) {
 		fprintf(stderr, "prinstall: netlink: %s\n", strerror(-err));
@@ -434,23 +422,23 @@ int main(int argc, char **argv)
 
 	t0 = now_s();
 	for (i = 0; i < count; ) {
-		unsigned long end = i + batch < count ? i + batch : count;
+		unsigned long end = i + o.batch < count ? i + o.batch : count;
 		size_t off = 0;
 
 		for (; i < end; i++) {
-			uint32_t vni = vni0 + i;
-			struct prl_endpoint ea = a, eb = b;
+			uint32_t vni = o.vni0 + i;
+			struct prl_endpoint ea = o.a, eb = o.b;
 			bool last = i + 1 == end;
 
-			ea.port = (uint16_t)(a.port + i / div);
-			if (!fixed_b)
-				eb.port = (uint16_t)(b.port + i);
-			bool one = nobind || !separate;
+			ea.port = (uint16_t)(o.a.port + i / o.div);
+			if (!o.fixed_b)
+				eb.port = (uint16_t)(o.b.port + i);
+			bool one = o.nobind || !o.separate;
 
 			w.off = off;
 			err = put_new(&nl, &w, (uint32_t)i, vni,
-				      one && !nobind ? &ea : NULL,
-				      one && !nobind ? &eb : NULL, reply, seq++,
+				      one && !o.nobind ? &ea : NULL,
+				      one && !o.nobind ? &eb : NULL, o.reply, seq++,
 				      last && one);
 			off = w.off;
 			if (!err && !one)
@@ -482,9 +470,9 @@ int main(int argc, char **argv)
 	       count, msgs, dt, count / dt, errors, replies);
 	prl_nl_close(&nl);
 	/* NO_REPLY must leave the ACKs alone; --reply gets one per session. */
-	if (!errors && !separate && replies != (reply ? count : 0)) {
+	if (!errors && !o.separate && replies != (o.reply ? count : 0)) {
 		fprintf(stderr, "prinstall: %lu replies to %lu SESSION_NEW%s\n",
-			replies, count, reply ? "" : " with NO_REPLY");
+			replies, count, o.reply ? "" : " with NO_REPLY");
 		return 1;
 	}
 	return errors ? 1 : 0;

@@ -5,7 +5,7 @@
  * print its counters as JSON. The benchmark's userspace relay.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,116 +13,129 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "benchcli.h"
+#include "num.h"
 #include "uforward.h"
 
 #define MAX_CPUS 256
 
-static void usage(FILE *f)
+static const char usage[] =
+	"usage: ufrelay --bind ADDR:PORT --a ADDR:PORT --b ADDR:PORT\n"
+	"               [--vni N] [--sessions K] [--threads N] [--cpus C,C...]\n"
+	"               [--batch N] [--no-gro] [--no-gso] [--sockbuf BYTES]\n"
+	"Session i (0 <= i < K) has VNI N+i, endpoint 0 at the --a address\n"
+	"with port+i and endpoint 1 at the --b address and port.\n"
+	"N: 1..16777215 (default 1), K: 1..16777215 (default 1), --threads:\n"
+	"0..256 (default 0: one per CPU), --cpus: CPU numbers (one thread on\n"
+	"each), --batch: 1..1024 (default 64), --sockbuf: default 8 MiB.\n"
+	"Runs until SIGINT/SIGTERM, then prints its counters as JSON.\n";
+
+struct cpu_list {
+	int cpu[MAX_CPUS];
+	unsigned int n;
+};
+
+struct uf_opts {
+	struct uf_config cfg;
+	const char *bind_s;	/* --bind as given, for messages */
+	struct prl_endpoint a, b;
+	bool have_bind, have_a, have_b;
+	uint32_t vni, sessions;
+	struct cpu_list cpus;
+};
+#define PRL_OPTS	struct uf_opts	/* of the option table */
+
+/* PRL_OPT_PARSE: "C,C,..." (at least one CPU number). */
+static int opt_cpus(struct prl_cli *cli, const char *what, const char *arg,
+		    void *field)
 {
-	fputs("usage: ufrelay --bind ADDR:PORT --a ADDR:PORT --b ADDR:PORT\n"
-	      "               [--vni N] [--sessions K] [--threads N] [--cpus C,C...]\n"
-	      "               [--batch N] [--no-gro] [--no-gso] [--sockbuf BYTES]\n"
-	      "Session i (0 <= i < K) has VNI N+i, endpoint 0 at the --a address\n"
-	      "with port+i and endpoint 1 at the --b address and port.\n"
-	      "Runs until SIGINT/SIGTERM, then prints its counters as JSON.\n", f);
+	struct cpu_list *l = field;
+	const char *s = arg;
+	char num[16];
+	uint32_t v;
+
+	l->n = 0;
+	do {
+		size_t len = strcspn(s, ",");
+
+		if (len >= sizeof(num) || l->n == MAX_CPUS)
+			break;
+		memcpy(num, s, len);
+		num[len] = '\0';
+		if (prl_parse_u32(num, 0, 4095, &v))
+			break;
+		l->cpu[l->n++] = (int)v;
+		s += len;
+		if (!*s)
+			return 0;
+	} while (*s++ == ',');
+	return prl_cli_opt_check(cli, 1, what, arg,
+				 "CPU numbers (0..4095) separated by commas, at most 256");
 }
 
-static int ep_sockaddr(const char *s, struct sockaddr_storage *ss,
-		       unsigned int plus)
+static const struct prl_cli_opt uf_opts_table[] = {
+	PRL_ROW("bind", PRL_OPT_ENDPOINT, cfg.bind, .seen = PRL_SEEN(have_bind),
+		.text = PRL_SEEN(bind_s), .what = "bind address"),
+	PRL_ROW("a", PRL_OPT_PARSE, a, .seen = PRL_SEEN(have_a),
+		.what = "--a endpoint", .parse = bench_opt_endpoint),
+	PRL_ROW("b", PRL_OPT_PARSE, b, .seen = PRL_SEEN(have_b),
+		.what = "--b endpoint", .parse = bench_opt_endpoint),
+	PRL_NUM("vni", U32, vni, "VNI", 1, 0xffffff),
+	PRL_NUM("sessions", U32, sessions, "session count", 1, 0xffffff),
+	PRL_NUM("threads", U32, cfg.threads, "thread count", 0, MAX_CPUS),
+	PRL_ROW("cpus", PRL_OPT_PARSE, cpus, .what = "CPU list",
+		.parse = opt_cpus),
+	PRL_NUM("batch", U32, cfg.batch, "batch", 1, 1024),
+	PRL_NUM("sockbuf", INT, cfg.sockbuf, "socket buffer size", 0, INT_MAX),
+	PRL_ROW("no-gro", PRL_OPT_CLEAR, cfg.gro),
+	PRL_ROW("no-gso", PRL_OPT_CLEAR, cfg.gso),
+	{ 0 },
+};
+
+/* @ep with its port raised by @plus (checked by the caller) into @ss. */
+static int ep_sockaddr(const struct prl_endpoint *ep, unsigned long plus,
+		       struct sockaddr_storage *ss)
 {
-	struct prl_endpoint ep;
+	struct prl_endpoint e = *ep;
 	socklen_t len = sizeof(*ss);
 
-	if (prl_endpoint_parse(s, &ep) || ep.port + plus > 65535)
-		return -1;
-	ep.port += plus;
+	e.port = (uint16_t)(e.port + plus);
 	memset(ss, 0, sizeof(*ss));
-	return prl_endpoint_to_sockaddr(&ep, ss, &len);
-}
-
-static int parse_cpus(const char *s, int *cpus, unsigned int *n)
-{
-	char *end;
-
-	*n = 0;
-	while (*s && *n < MAX_CPUS) {
-		long v = strtol(s, &end, 10);
-
-		if (end == s || v < 0)
-			return -1;
-		cpus[(*n)++] = (int)v;
-		s = *end == ',' ? end + 1 : end;
-	}
-	return *n ? 0 : -1;
+	return prl_endpoint_to_sockaddr(&e, ss, &len);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "bind", required_argument, NULL, 'B' },
-		{ "a", required_argument, NULL, 'a' },
-		{ "b", required_argument, NULL, 'b' },
-		{ "vni", required_argument, NULL, 'v' },
-		{ "sessions", required_argument, NULL, 'k' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "batch", required_argument, NULL, 'n' },
-		{ "sockbuf", required_argument, NULL, 's' },
-		{ "no-gro", no_argument, NULL, 'G' },
-		{ "no-gso", no_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	const char *a = NULL, *b = NULL, *bind_s = NULL;
-	unsigned long vni = 1, k = 1, i;
-	static int cpus[MAX_CPUS];
-	unsigned int ncpus = 0;
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("ufrelay");
+	struct uf_opts o = { .vni = 1, .sessions = 1 };
+	struct prl_cli cli = { .prog = &prog };
 	struct uf_config cfg;
 	struct uf_engine *e;
 	struct uf_stats st;
+	unsigned long i;
 	sigset_t set;
-	int c, sig, err;
+	int sig, err;
 
-	uf_config_default(&cfg);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'B': bind_s = optarg; break;
-		case 'a': a = optarg; break;
-		case 'b': b = optarg; break;
-		case 'v': vni = strtoul(optarg, NULL, 0); break;
-		case 'k': k = strtoul(optarg, NULL, 0); break;
-		case 't': cfg.threads = strtoul(optarg, NULL, 0); break;
-		case 'n': cfg.batch = strtoul(optarg, NULL, 0); break;
-		case 's': cfg.sockbuf = (int)strtol(optarg, NULL, 0); break;
-		case 'G': cfg.gro = false; break;
-		case 'g': cfg.gso = false; break;
-		case 'c':
-			if (parse_cpus(optarg, cpus, &ncpus)) {
-				fprintf(stderr, "ufrelay: bad --cpus '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
+	uf_config_default(&o.cfg);
+	err = prl_cli_getopt_all(&cli, uf_opts_table, &o, usage, argc, argv);
+	if (err >= 0)
+		return err;
+	if (!o.have_bind || !o.have_a || !o.have_b)
+		return prl_cli_usage_error(&cli, "--bind, --a and --b are required");
+	cfg = o.cfg;
+	if (o.cpus.n) {
+		if (cfg.threads && cfg.threads != o.cpus.n)
+			return prl_cli_usage_error(&cli, "--threads and --cpus disagree");
+		cfg.threads = o.cpus.n;
+		cfg.cpus = o.cpus.cpu;
 	}
-	if (!a || !b || !bind_s || !k || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (ep_sockaddr(bind_s, &cfg.bind, 0)) {
-		fprintf(stderr, "ufrelay: bad --bind '%s'\n", bind_s);
-		return 2;
-	}
-	if (ncpus) {
-		if (cfg.threads && cfg.threads != ncpus) {
-			fprintf(stderr, "ufrelay: --threads and --cpus disagree\n");
-			return 2;
-		}
-		cfg.threads = ncpus;
-		cfg.cpus = cpus;
-	}
-	cfg.max_sessions = k;
+	if (o.vni + o.sessions - 1 > 0xffffff)
+		return prl_cli_usage_error(&cli, "VNIs %u..%u: past 16777215",
+					   o.vni, o.vni + o.sessions - 1);
+	if (o.a.port + o.sessions - 1 > 65535)
+		return prl_cli_usage_error(&cli, "--a ports %u..%u: past 65535",
+					   o.a.port, o.a.port + o.sessions - 1);
+	cfg.max_sessions = o.sessions;
 
 	/* Block the signals before the workers start: they inherit it. */
 	sigemptyset(&set);
@@ -132,20 +145,20 @@ int main(int argc, char **argv)
 
 	e = uf_new(&cfg);
 	if (!e) {
-		fprintf(stderr, "ufrelay: %s: %s\n", bind_s, strerror(errno));
+		fprintf(stderr, "ufrelay: %s: %s\n", o.bind_s, strerror(errno));
 		return 1;
 	}
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < o.sessions; i++) {
 		struct sockaddr_storage sa, sb;
 
-		if (ep_sockaddr(a, &sa, i) || ep_sockaddr(b, &sb, 0)) {
-			fprintf(stderr, "ufrelay: bad endpoint (port + %lu)\n", i);
+		if (ep_sockaddr(&o.a, i, &sa) || ep_sockaddr(&o.b, 0, &sb)) {
+			fprintf(stderr, "ufrelay: session %lu: bad endpoint\n", i);
 			uf_free(e);
-			return 2;
+			return 1;
 		}
-		err = uf_session_add(e, vni + i, &sa, &sb);
+		err = uf_session_add(e, o.vni + i, &sa, &sb);
 		if (err) {
-			fprintf(stderr, "ufrelay: session %lu: %s\n", vni + i,
+			fprintf(stderr, "ufrelay: session %lu: %s\n", o.vni + i,
 				strerror(-err));
 			uf_free(e);
 			return 1;

@@ -24,6 +24,7 @@
 #include "geneve.h"
 /* bind_hex, alloc_req_hex, ep_block_hex */
 #include "../selftests/unit/disco_vectors.h"
+#include "../selftests/tools/nlbuf.h"
 
 static const char *outdir;
 static struct fz_keys keys;
@@ -133,129 +134,99 @@ static size_t rec(uint8_t *out, uint8_t ctl, const uint8_t *b, size_t n)
 	return 3 + n;
 }
 
-/* netlink attribute writer */
-struct nlb {
-	uint8_t buf[2048];
-	size_t len;
-};
-
-static size_t nla_start(struct nlb *b, uint16_t type)
-{
-	size_t at = b->len;
-	struct nlattr *a = (struct nlattr *)(b->buf + at);
-
-	a->nla_type = type | NLA_F_NESTED;
-	b->len += NLA_HDRLEN;
-	return at;
-}
-
-static void nla_end(struct nlb *b, size_t at)
-{
-	((struct nlattr *)(b->buf + at))->nla_len = (uint16_t)(b->len - at);
-}
-
-static void nla_putb(struct nlb *b, uint16_t type, const void *d, size_t n)
-{
-	struct nlattr *a = (struct nlattr *)(b->buf + b->len);
-
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + n);
-	memcpy(b->buf + b->len + NLA_HDRLEN, d, n);
-	memset(b->buf + b->len + NLA_HDRLEN + n, 0, NLA_ALIGN(n) - n);
-	b->len += NLA_HDRLEN + NLA_ALIGN(n);
-}
-
-static void nla_u16(struct nlb *b, uint16_t t, uint16_t v) { nla_putb(b, t, &v, 2); }
-static void nla_u32(struct nlb *b, uint16_t t, uint32_t v) { nla_putb(b, t, &v, 4); }
-static void nla_u64(struct nlb *b, uint16_t t, uint64_t v) { nla_putb(b, t, &v, 8); }
+/* The nests, written with selftests/tools/nlbuf.h into this space. */
+#define NL_SPACE	2048
 
 /* An endpoint's remote address (4 or 16 bytes by @len) and port. */
-static void nla_remote(struct nlb *b, const uint8_t *ip, size_t len,
+static void nla_remote(struct nlbuf *b, const uint8_t *ip, size_t len,
 		       uint16_t port)
 {
-	nla_putb(b, len == 4 ? PEER_RELAY_EP_A_REMOTE_IPV4 :
-			       PEER_RELAY_EP_A_REMOTE_IPV6, ip, len);
-	nla_u16(b, PEER_RELAY_EP_A_REMOTE_PORT, port);
+	nlbuf_put(b, len == 4 ? PEER_RELAY_EP_A_REMOTE_IPV4 :
+				PEER_RELAY_EP_A_REMOTE_IPV6, ip, len);
+	nlbuf_put_u16(b, PEER_RELAY_EP_A_REMOTE_PORT, port);
 }
 
 /* selector byte ‖ nest payload */
-static void put_nl(const char *name, uint8_t sel, const struct nlb *b)
+static void put_nl(const char *name, uint8_t sel, const struct nlbuf *b)
 {
-	uint8_t out[sizeof(b->buf) + 1];
+	uint8_t out[NL_SPACE + 1];
 
+	if (b->len > NL_SPACE)
+		abort();
 	out[0] = sel;
-	memcpy(out + 1, b->buf, b->len);
+	memcpy(out + 1, b->b, b->len);
 	put("nlparse", name, out, b->len + 1);
 }
 
 static void gen_nlparse(void)
 {
 	static const uint8_t ip4[4] = { 10, 0, 1, 2 }, ip6[16] = { 0xfd, 0, 0, 1, [15] = 2 };
-	struct nlb b;
+	static uint8_t space[NL_SPACE];
+	struct nlbuf b = { .b = space, .cap = sizeof(space) };
 	size_t ep, n2;
 
-	memset(&b, 0, sizeof(b));
-	nla_u32(&b, PEER_RELAY_SOCK_A_ID, 1);
-	nla_u16(&b, PEER_RELAY_SOCK_A_FAMILY, 2);
-	nla_putb(&b, PEER_RELAY_SOCK_A_LOCAL_IPV4, ip4, 4);
-	nla_u16(&b, PEER_RELAY_SOCK_A_PORT, 7777);
-	nla_u64(&b, PEER_RELAY_SOCK_A_RX_PACKETS, 12345);
+	b.len = 0;
+	nlbuf_put_u32(&b, PEER_RELAY_SOCK_A_ID, 1);
+	nlbuf_put_u16(&b, PEER_RELAY_SOCK_A_FAMILY, 2);
+	nlbuf_put(&b, PEER_RELAY_SOCK_A_LOCAL_IPV4, ip4, 4);
+	nlbuf_put_u16(&b, PEER_RELAY_SOCK_A_PORT, 7777);
+	nlbuf_put_u64(&b, PEER_RELAY_SOCK_A_RX_PACKETS, 12345);
 	put_nl("sock", 0, &b);
 
-	memset(&b, 0, sizeof(b));
-	nla_u32(&b, PEER_RELAY_SESSION_A_VNI, 1);
-	nla_putb(&b, PEER_RELAY_SESSION_A_KEY0, keys.client_pub[0], 32);
-	nla_putb(&b, PEER_RELAY_SESSION_A_KEY1, keys.client_pub[1], 32);
-	nla_u64(&b, PEER_RELAY_SESSION_A_LAMPORT, 7);
-	nla_putb(&b, PEER_RELAY_SESSION_A_STATE, "\x02", 1);
-	nla_u64(&b, PEER_RELAY_SESSION_A_AGE_MS, 1000);
-	ep = nla_start(&b, PEER_RELAY_SESSION_A_EP0);
+	b.len = 0;
+	nlbuf_put_u32(&b, PEER_RELAY_SESSION_A_VNI, 1);
+	nlbuf_put(&b, PEER_RELAY_SESSION_A_KEY0, keys.client_pub[0], 32);
+	nlbuf_put(&b, PEER_RELAY_SESSION_A_KEY1, keys.client_pub[1], 32);
+	nlbuf_put_u64(&b, PEER_RELAY_SESSION_A_LAMPORT, 7);
+	nlbuf_put(&b, PEER_RELAY_SESSION_A_STATE, "\x02", 1);
+	nlbuf_put_u64(&b, PEER_RELAY_SESSION_A_AGE_MS, 1000);
+	ep = nlbuf_nest(&b, PEER_RELAY_SESSION_A_EP0);
 	nla_remote(&b, ip4, 4, 5001);
-	nla_putb(&b, PEER_RELAY_EP_A_LOCAL_IPV4, ip4, 4);
-	nla_u64(&b, PEER_RELAY_EP_A_RX_PACKETS, 3);
-	nla_end(&b, ep);
-	ep = nla_start(&b, PEER_RELAY_SESSION_A_EP1);
+	nlbuf_put(&b, PEER_RELAY_EP_A_LOCAL_IPV4, ip4, 4);
+	nlbuf_put_u64(&b, PEER_RELAY_EP_A_RX_PACKETS, 3);
+	nlbuf_nest_end(&b, ep);
+	ep = nlbuf_nest(&b, PEER_RELAY_SESSION_A_EP1);
 	nla_remote(&b, ip6, 16, 5002);
-	nla_end(&b, ep);
-	nla_u32(&b, PEER_RELAY_SESSION_A_DEL_REASON, 1);
+	nlbuf_nest_end(&b, ep);
+	nlbuf_put_u32(&b, PEER_RELAY_SESSION_A_DEL_REASON, 1);
 	put_nl("session", 1, &b);
 
-	memset(&b, 0, sizeof(b));
+	b.len = 0;
 	nla_remote(&b, ip6, 16, 5002);
-	nla_putb(&b, PEER_RELAY_EP_A_LOCAL_IPV6, ip6, 16);
-	nla_u64(&b, PEER_RELAY_EP_A_IDLE_MS, 10);
+	nlbuf_put(&b, PEER_RELAY_EP_A_LOCAL_IPV6, ip6, 16);
+	nlbuf_put_u64(&b, PEER_RELAY_EP_A_IDLE_MS, 10);
 	put_nl("ep", 2, &b);
 
-	memset(&b, 0, sizeof(b));
-	nla_u64(&b, PEER_RELAY_STATS_A_FWD_PACKETS_4_4, 10);
-	nla_u64(&b, PEER_RELAY_STATS_A_FWD_BYTES_4_6, 1000);
-	nla_u32(&b, PEER_RELAY_STATS_A_SESSIONS_OPEN, 1);
-	nla_u32(&b, PEER_RELAY_STATS_A_SOCKETS, 2);
-	n2 = nla_start(&b, PEER_RELAY_STATS_A_DROPS);
+	b.len = 0;
+	nlbuf_put_u64(&b, PEER_RELAY_STATS_A_FWD_PACKETS_4_4, 10);
+	nlbuf_put_u64(&b, PEER_RELAY_STATS_A_FWD_BYTES_4_6, 1000);
+	nlbuf_put_u32(&b, PEER_RELAY_STATS_A_SESSIONS_OPEN, 1);
+	nlbuf_put_u32(&b, PEER_RELAY_STATS_A_SOCKETS, 2);
+	n2 = nlbuf_nest(&b, PEER_RELAY_STATS_A_DROPS);
 	for (uint16_t i = 1; i < __PEER_RELAY_DROP_MAX + 2; i++)
-		nla_u64(&b, i, i * 3);
-	nla_end(&b, n2);
-	n2 = nla_start(&b, PEER_RELAY_STATS_A_PASSES);
-	nla_u64(&b, PEER_RELAY_PASS_CONTROL, 5);
-	nla_end(&b, n2);
-	n2 = nla_start(&b, PEER_RELAY_STATS_A_SESSIONS_DELETED);
-	nla_u64(&b, PEER_RELAY_DEL_FLUSH, 1);
-	nla_end(&b, n2);
+		nlbuf_put_u64(&b, i, i * 3);
+	nlbuf_nest_end(&b, n2);
+	n2 = nlbuf_nest(&b, PEER_RELAY_STATS_A_PASSES);
+	nlbuf_put_u64(&b, PEER_RELAY_PASS_CONTROL, 5);
+	nlbuf_nest_end(&b, n2);
+	n2 = nlbuf_nest(&b, PEER_RELAY_STATS_A_SESSIONS_DELETED);
+	nlbuf_put_u64(&b, PEER_RELAY_DEL_FLUSH, 1);
+	nlbuf_nest_end(&b, n2);
 	put_nl("stats", 3, &b);
 
-	memset(&b, 0, sizeof(b));
-	nla_u32(&b, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS, 30000);
-	nla_u32(&b, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS, 300000);
-	nla_u32(&b, PEER_RELAY_CONFIG_A_MAX_SESSIONS, 16);
-	nla_putb(&b, PEER_RELAY_CONFIG_A_SERVER_KEY, keys.server_pub, 32);
-	n2 = nla_start(&b, PEER_RELAY_CONFIG_A_STATIC_EPS);
-	ep = nla_start(&b, PEER_RELAY_STATIC_EPS_A_EP);
+	b.len = 0;
+	nlbuf_put_u32(&b, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS, 30000);
+	nlbuf_put_u32(&b, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS, 300000);
+	nlbuf_put_u32(&b, PEER_RELAY_CONFIG_A_MAX_SESSIONS, 16);
+	nlbuf_put(&b, PEER_RELAY_CONFIG_A_SERVER_KEY, keys.server_pub, 32);
+	n2 = nlbuf_nest(&b, PEER_RELAY_CONFIG_A_STATIC_EPS);
+	ep = nlbuf_nest(&b, PEER_RELAY_STATIC_EPS_A_EP);
 	nla_remote(&b, ip4, 4, 7777);
-	nla_end(&b, ep);
-	ep = nla_start(&b, PEER_RELAY_STATIC_EPS_A_EP);
+	nlbuf_nest_end(&b, ep);
+	ep = nlbuf_nest(&b, PEER_RELAY_STATIC_EPS_A_EP);
 	nla_remote(&b, ip6, 16, 7777);
-	nla_end(&b, ep);
-	nla_end(&b, n2);
+	nlbuf_nest_end(&b, ep);
+	nlbuf_nest_end(&b, n2);
 	put_nl("config", 4, &b);
 }
 

@@ -15,6 +15,7 @@ PKGS := libnl-genl-3.0 libnl-3.0 libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LDLIBS := $(LIBPEERRELAY) $(PKG_LIBS)
+SODIUM_LIBS := $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
 # kselftest_harness.h of 6.1 is not -Wextra clean (unused `variant`
 # parameters, signed/unsigned compares inside EXPECT_*).
 KSFT_CFLAGS := -Wno-unused-parameter -Wno-sign-compare

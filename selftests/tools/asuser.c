@@ -13,16 +13,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
+
+#include "dropuser.h"
 
 static void usage(FILE *f, const char *prog)
 {
@@ -33,26 +32,6 @@ static void usage(FILE *f, const char *prog)
 		"  --netns   create a network namespace (owned by the new user\n"
 		"            namespace with --userns)\n",
 		prog);
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0) {
-		fprintf(stderr, "asuser: open %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	n = write(fd, text, strlen(text));
-	if (n != (ssize_t)strlen(text)) {
-		fprintf(stderr, "asuser: write %s: %s\n", path,
-			n < 0 ? strerror(errno) : "short write");
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 static int parse_id(const char *s, unsigned long *out)
@@ -77,7 +56,6 @@ int main(int argc, char **argv)
 	};
 	unsigned long uid = 65534, gid = 65534;
 	bool netns = false, userns = false;
-	char map[64];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
@@ -114,32 +92,8 @@ int main(int argc, char **argv)
 		perror("asuser: unshare(CLONE_NEWNET)");
 		return 1;
 	}
-	if (setgroups(0, NULL) || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) ||
-	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
-		perror("asuser: dropping privileges");
+	if (dropuser("asuser", uid, gid, userns, netns))
 		return 1;
-	}
-	/*
-	 * Changing uid made us non-dumpable, which makes /proc/self/uid_map
-	 * root-owned; writing our own maps needs it to be ours again.
-	 */
-	if (userns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
-		perror("asuser: PR_SET_DUMPABLE");
-		return 1;
-	}
-	if (userns) {
-		if (unshare(CLONE_NEWUSER | (netns ? CLONE_NEWNET : 0))) {
-			perror("asuser: unshare(CLONE_NEWUSER)");
-			return 1;
-		}
-		snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-		if (write_file("/proc/self/uid_map", map) ||
-		    write_file("/proc/self/setgroups", "deny\n"))
-			return 1;
-		snprintf(map, sizeof(map), "0 %lu 1\n", gid);
-		if (write_file("/proc/self/gid_map", map))
-			return 1;
-	}
 	execvp(argv[optind], argv + optind);
 	fprintf(stderr, "asuser: exec %s: %s\n", argv[optind], strerror(errno));
 	return 127;

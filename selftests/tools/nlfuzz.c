@@ -38,7 +38,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <net/if.h>
@@ -59,16 +58,14 @@
 
 #include <linux/peer_relay.h>
 
+#include "cli_single.h"
+#include "dropuser.h"
+#include "nlbuf.h"
+
 #define BUFSZ		16384
 #define MAX_DEPTH	5
 #define N_UDP		6
 #define MAX_CMD		20
-
-struct msgbuf {
-	uint8_t b[BUFSZ];
-	size_t len;
-	size_t cap;	/* message size limit for this request */
-};
 
 struct state {
 	int nl;
@@ -113,72 +110,13 @@ static bool chance(unsigned int pct)
 
 /* ---------------------------------------------------------- msg building */
 
-static void *put_raw(struct msgbuf *m, const void *d, size_t n)
-{
-	void *p;
-
-	if (m->len + NLA_ALIGN(n) > m->cap)
-		return NULL;
-	p = m->b + m->len;
-	if (d)
-		memcpy(p, d, n);
-	else
-		memset(p, 0, n);
-	memset((uint8_t *)p + n, 0, NLA_ALIGN(n) - n);
-	m->len += NLA_ALIGN(n);
-	return p;
-}
-
-static bool put_attr(struct msgbuf *m, uint16_t type, const void *d, size_t n)
-{
-	struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + n), .nla_type = type };
-
-	if (m->len + NLA_HDRLEN + NLA_ALIGN(n) > m->cap)
-		return false;
-	put_raw(m, &a, sizeof(a));
-	put_raw(m, d, n);
-	return true;
-}
-
-static bool put_u16(struct msgbuf *m, uint16_t t, uint16_t v) { return put_attr(m, t, &v, 2); }
-static bool put_u32(struct msgbuf *m, uint16_t t, uint32_t v) { return put_attr(m, t, &v, 4); }
-
-static size_t nest_start(struct msgbuf *m, uint16_t type)
-{
-	struct nlattr a = { .nla_len = NLA_HDRLEN, .nla_type = type | NLA_F_NESTED };
-	size_t at = m->len;
-
-	if (!put_raw(m, &a, sizeof(a)))
-		return (size_t)-1;
-	return at;
-}
-
-static void nest_end(struct msgbuf *m, size_t at)
-{
-	if (at == (size_t)-1)
-		return;
-	((struct nlattr *)(m->b + at))->nla_len = (uint16_t)(m->len - at);
-}
-
-static void msg_start(struct state *s, struct msgbuf *m, uint8_t cmd,
+/* A request of our family; m->cap is then the message size limit. */
+static void msg_start(struct state *s, struct nlbuf *m, uint8_t cmd,
 		      uint16_t flags)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)m->b;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
-
-	memset(m->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nh->nlmsg_type = s->family;
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nh->nlmsg_seq = ++s->seq;
-	gh->cmd = cmd;
-	gh->version = PEER_RELAY_GENL_VERSION;
-	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	nlbuf_genl_start(m, s->family, NLM_F_ACK | flags, ++s->seq, cmd,
+			 PEER_RELAY_GENL_VERSION);
 	m->cap = BUFSZ;
-}
-
-static void msg_end(struct msgbuf *m)
-{
-	((struct nlmsghdr *)m->b)->nlmsg_len = (uint32_t)m->len;
 }
 
 /* ------------------------------------------------------------- values */
@@ -201,7 +139,7 @@ static uint32_t pick_vni(void)
 }
 
 /* EP nest content: remote v4/v6 + port [+ local], sometimes odd. */
-static void put_ep_body(struct msgbuf *m, bool local_ok)
+static void put_ep_body(struct nlbuf *m, bool local_ok)
 {
 	static const char *const v4[] = { "127.0.0.1", "10.0.1.2", "0.0.0.0",
 					  "224.0.0.1", "255.255.255.255", "127.0.0.2" };
@@ -215,13 +153,13 @@ static void put_ep_body(struct msgbuf *m, bool local_ok)
 	else
 		inet_pton(AF_INET, v4[below(6)], a);
 	if (!chance(5))
-		put_attr(m, six ? PEER_RELAY_EP_A_REMOTE_IPV6 : PEER_RELAY_EP_A_REMOTE_IPV4,
+		nlbuf_put(m, six ? PEER_RELAY_EP_A_REMOTE_IPV6 : PEER_RELAY_EP_A_REMOTE_IPV4,
 			 a, six ? 16 : 4);
 	if (chance(5))	/* both families */
-		put_attr(m, six ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
+		nlbuf_put(m, six ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
 			 a, six ? 4 : 16);
 	if (!chance(5))
-		put_u16(m, PEER_RELAY_EP_A_REMOTE_PORT,
+		nlbuf_put_u16(m, PEER_RELAY_EP_A_REMOTE_PORT,
 			chance(10) ? 0 : (uint16_t)(1024 + below(20000)));
 	if (local_ok && chance(30)) {
 		bool lsix = chance(80) ? six : !six;
@@ -230,13 +168,13 @@ static void put_ep_body(struct msgbuf *m, bool local_ok)
 			inet_pton(AF_INET6, "::1", a);
 		else
 			inet_pton(AF_INET, "127.0.0.1", a);
-		put_attr(m, lsix ? PEER_RELAY_EP_A_LOCAL_IPV6 : PEER_RELAY_EP_A_LOCAL_IPV4,
+		nlbuf_put(m, lsix ? PEER_RELAY_EP_A_LOCAL_IPV6 : PEER_RELAY_EP_A_LOCAL_IPV4,
 			 a, lsix ? 16 : 4);
 	}
 }
 
 /* A random attribute tree: @depth levels at most. */
-static void put_random_attrs(struct msgbuf *m, int depth)
+static void put_random_attrs(struct nlbuf *m, int depth)
 {
 	static const size_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 17, 31, 32, 33, 64 };
 	unsigned int n = below(5), i;
@@ -245,21 +183,21 @@ static void put_random_attrs(struct msgbuf *m, int depth)
 		uint16_t type = (uint16_t)(chance(80) ? below(14) : rnd());
 
 		if (depth > 0 && chance(35)) {
-			size_t at = nest_start(m, type & NLA_TYPE_MASK);
+			size_t at = nlbuf_nest(m, type & NLA_TYPE_MASK);
 
-			if (at == (size_t)-1)
+			if (at == NLBUF_FULL)
 				return;
 			if (chance(20))	/* the NESTED flag is optional */
 				((struct nlattr *)(m->b + at))->nla_type &= ~NLA_F_NESTED;
 			put_random_attrs(m, depth - 1);
-			nest_end(m, at);
+			nlbuf_nest_end(m, at);
 		} else {
 			uint8_t d[256];
 			size_t len = chance(85) ? lens[below(15)] : below(sizeof(d));
 
 			for (size_t j = 0; j < len; j++)
 				d[j] = (uint8_t)rnd();
-			if (!put_attr(m, type, d, len))
+			if (!nlbuf_put(m, type, d, len))
 				return;
 		}
 	}
@@ -267,7 +205,7 @@ static void put_random_attrs(struct msgbuf *m, int depth)
 
 /* ------------------------------------------------------- well-formed */
 
-static void build_valid(struct state *s, struct msgbuf *m, uint8_t cmd)
+static void build_valid(struct state *s, struct nlbuf *m, uint8_t cmd)
 {
 	uint8_t k[PEER_RELAY_KEY_LEN];
 	size_t top, in, ep;
@@ -280,7 +218,7 @@ static void build_valid(struct state *s, struct msgbuf *m, uint8_t cmd)
 	msg_start(s, m, cmd, flags);
 	switch (cmd) {
 	case PEER_RELAY_CMD_SOCK_ATTACH:
-		top = nest_start(m, PEER_RELAY_A_SOCK);
+		top = nlbuf_nest(m, PEER_RELAY_A_SOCK);
 		if (chance(80)) {
 			int fd = s->udp[below(N_UDP)];
 
@@ -292,97 +230,97 @@ static void build_valid(struct state *s, struct msgbuf *m, uint8_t cmd)
 				fd = s->nl;
 			else if (chance(5))
 				fd = (int)below(4096);
-			put_u32(m, PEER_RELAY_SOCK_A_FD, (uint32_t)fd);
+			nlbuf_put_u32(m, PEER_RELAY_SOCK_A_FD, (uint32_t)fd);
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SOCK_DETACH:
 	case PEER_RELAY_CMD_SOCK_GET:
 		if (flags)
 			break;
-		top = nest_start(m, PEER_RELAY_A_SOCK);
-		put_u32(m, PEER_RELAY_SOCK_A_ID, chance(90) ? 1 + below(40) : (uint32_t)rnd());
-		nest_end(m, top);
+		top = nlbuf_nest(m, PEER_RELAY_A_SOCK);
+		nlbuf_put_u32(m, PEER_RELAY_SOCK_A_ID, chance(90) ? 1 + below(40) : (uint32_t)rnd());
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SESSION_NEW:
-		top = nest_start(m, PEER_RELAY_A_SESSION);
+		top = nlbuf_nest(m, PEER_RELAY_A_SESSION);
 		key(k, below(6));
-		put_attr(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+		nlbuf_put(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 		key(k, below(6));
-		put_attr(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+		nlbuf_put(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 		if (chance(40))
-			put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
-		nest_end(m, top);
+			nlbuf_put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SESSION_BIND:
-		top = nest_start(m, PEER_RELAY_A_SESSION);
-		put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
+		top = nlbuf_nest(m, PEER_RELAY_A_SESSION);
+		nlbuf_put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
 		n = chance(90) ? 1 : below(3);
 		for (i = 0; i < n; i++) {
-			ep = nest_start(m, chance(50) ? PEER_RELAY_SESSION_A_EP0 :
+			ep = nlbuf_nest(m, chance(50) ? PEER_RELAY_SESSION_A_EP0 :
 							 PEER_RELAY_SESSION_A_EP1);
 			put_ep_body(m, true);
-			nest_end(m, ep);
+			nlbuf_nest_end(m, ep);
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_SESSION_DEL:
 	case PEER_RELAY_CMD_SESSION_GET:
 		if (flags)
 			break;
-		top = nest_start(m, PEER_RELAY_A_SESSION);
+		top = nlbuf_nest(m, PEER_RELAY_A_SESSION);
 		if (chance(60)) {
-			put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
+			nlbuf_put_u32(m, PEER_RELAY_SESSION_A_VNI, pick_vni());
 		} else {
 			key(k, below(6));
-			put_attr(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+			nlbuf_put(m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 			if (chance(90)) {
 				key(k, below(6));
-				put_attr(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+				nlbuf_put(m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 			}
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	case PEER_RELAY_CMD_CONFIG_SET:
-		top = nest_start(m, PEER_RELAY_A_CONFIG);
+		top = nlbuf_nest(m, PEER_RELAY_A_CONFIG);
 		if (chance(40))
-			put_u32(m, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
+			nlbuf_put_u32(m, PEER_RELAY_CONFIG_A_BIND_LIFETIME_MS,
 				chance(80) ? 100 + below(5000) : (uint32_t)rnd());
 		if (chance(40))
-			put_u32(m, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
+			nlbuf_put_u32(m, PEER_RELAY_CONFIG_A_IDLE_LIFETIME_MS,
 				chance(80) ? 100 + below(5000) : (uint32_t)rnd());
 		if (chance(40))
-			put_u32(m, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
+			nlbuf_put_u32(m, PEER_RELAY_CONFIG_A_MAX_SESSIONS,
 				chance(80) ? below(10) : (uint32_t)rnd());
 		if (chance(20)) {
 			key(k, below(6));
-			put_attr(m, PEER_RELAY_CONFIG_A_SERVER_KEY, k, sizeof(k));
+			nlbuf_put(m, PEER_RELAY_CONFIG_A_SERVER_KEY, k, sizeof(k));
 		}
 		if (chance(30)) {
-			in = nest_start(m, PEER_RELAY_CONFIG_A_STATIC_EPS);
+			in = nlbuf_nest(m, PEER_RELAY_CONFIG_A_STATIC_EPS);
 			n = below(20);
 			for (i = 0; i < n; i++) {
-				ep = nest_start(m, chance(95) ? PEER_RELAY_STATIC_EPS_A_EP :
+				ep = nlbuf_nest(m, chance(95) ? PEER_RELAY_STATIC_EPS_A_EP :
 								(uint16_t)below(4));
 				put_ep_body(m, false);
-				nest_end(m, ep);
+				nlbuf_nest_end(m, ep);
 			}
-			nest_end(m, in);
+			nlbuf_nest_end(m, in);
 		}
-		nest_end(m, top);
+		nlbuf_nest_end(m, top);
 		break;
 	default:	/* FLUSH, STATS_GET, CONFIG_GET, notifications, unknown */
 		if (chance(20))
 			put_random_attrs(m, 2);
 		break;
 	}
-	msg_end(m);
+	nlbuf_end(m);
 }
 
 /* ---------------------------------------------------------- mutation */
 
 /* Walk the attributes and corrupt one length field. */
-static void corrupt_len(struct msgbuf *m)
+static void corrupt_len(struct nlbuf *m)
 {
 	size_t off = NLMSG_HDRLEN + GENL_HDRLEN, cand[64];
 	unsigned int n = 0;
@@ -414,7 +352,7 @@ static void corrupt_len(struct msgbuf *m)
 }
 
 /* Returns false if the result is no longer a well-framed request. */
-static bool mutate(struct state *s, struct msgbuf *m)
+static bool mutate(struct state *s, struct nlbuf *m)
 {
 	struct nlmsghdr *nh = (struct nlmsghdr *)m->b;
 	struct genlmsghdr *gh = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
@@ -448,7 +386,7 @@ static bool mutate(struct state *s, struct msgbuf *m)
 
 			if (al >= NLA_HDRLEN && NLMSG_HDRLEN + GENL_HDRLEN + al <= m->len &&
 			    m->len + al <= m->cap)
-				put_raw(m, a, al);
+				nlbuf_raw(m, a, al);
 		} else {
 			put_random_attrs(m, 3);
 		}
@@ -467,14 +405,14 @@ static bool mutate(struct state *s, struct msgbuf *m)
 				 below((unsigned int)(m->len - NLMSG_HDRLEN - GENL_HDRLEN));
 		break;
 	default:	/* broken framing: the kernel may drop it silently */
-		msg_end(m);
+		nlbuf_end(m);
 		if (chance(50))
 			nh->nlmsg_len = (uint32_t)(m->len + 1 + below(64));
 		else
 			nh->nlmsg_len = (uint32_t)below(NLMSG_HDRLEN + GENL_HDRLEN);
 		return false;
 	}
-	msg_end(m);
+	nlbuf_end(m);
 	(void)s;
 	return true;
 }
@@ -556,24 +494,18 @@ static int nl_answer(struct state *s, uint32_t seq, bool dump, int *nmsgs)
 
 static int resolve_family(struct state *s)
 {
-	struct msgbuf m;
-	struct nlmsghdr *nh = (struct nlmsghdr *)m.b;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(m.b + NLMSG_HDRLEN);
+	static uint8_t mem[512];
+	struct nlbuf m = { .b = mem, .cap = sizeof(mem) };
+	struct nlmsghdr *nh;
 	static uint8_t buf[8192];
 	ssize_t n;
 	int rem;
 
-	memset(m.b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nh->nlmsg_type = GENL_ID_CTRL;
-	nh->nlmsg_flags = NLM_F_REQUEST;
-	nh->nlmsg_seq = ++s->seq;
-	gh->cmd = CTRL_CMD_GETFAMILY;
-	gh->version = 1;
-	m.len = NLMSG_HDRLEN + GENL_HDRLEN;
-	m.cap = BUFSZ;
-	put_attr(&m, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME,
-		 sizeof(PEER_RELAY_GENL_NAME));
-	msg_end(&m);
+	/* no ACK: the reply is the one message to read */
+	nlbuf_genl_start(&m, GENL_ID_CTRL, 0, ++s->seq, CTRL_CMD_GETFAMILY, 1);
+	nlbuf_put(&m, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME,
+		  sizeof(PEER_RELAY_GENL_NAME));
+	nlbuf_end(&m);
 	if (send(s->nl, m.b, m.len, 0) < 0)
 		return -1;
 	n = recv(s->nl, buf, sizeof(buf), 0);
@@ -685,7 +617,7 @@ static void lo_up(void)
  * permission check)? reserved != 0, or flags other than REQUEST, ACK,
  * ECHO and the complete DUMP pair.
  */
-static bool header_refused(const struct msgbuf *m)
+static bool header_refused(const struct nlbuf *m)
 {
 	const struct nlmsghdr *nh = (const struct nlmsghdr *)m->b;
 	const struct genlmsghdr *gh = (const struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
@@ -696,43 +628,6 @@ static bool header_refused(const struct msgbuf *m)
 	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
 		flags &= (uint16_t)~NLM_F_DUMP;
 	return flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO);
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "nlfuzz: write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Drop to @uid (and gid @uid); with @userns, enter a new user+net ns. */
-static int drop_privileges(unsigned long uid, bool userns)
-{
-	char map[64];
-
-	if (setgroups(0, NULL) || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) ||
-	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
-		perror("nlfuzz: dropping privileges");
-		return -1;
-	}
-	if (!userns)
-		return 0;
-	/* a uid change clears "dumpable": the id map files would stay root's */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
-		perror("nlfuzz: unshare(CLONE_NEWUSER | CLONE_NEWNET)");
-		return -1;
-	}
-	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-	if (write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/setgroups", "deny\n"))
-		return -1;
-	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-	return write_file("/proc/self/gid_map", map);
 }
 
 static bool changing(uint8_t cmd)
@@ -758,64 +653,61 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"Usage: %s [--seconds S] [--count N] [--seed N] [--expect-eperm] [--lo-up]\n"
-		"          [--uid N [--userns]] [--verbose]\n"
-		"Fuzz the peer_relay generic netlink family (default 10 s).\n"
-		"  --expect-eperm  no changing command may succeed (unprivileged run)\n"
-		"  --lo-up         bring lo up first (fresh network namespace)\n"
-		"  --uid N         drop to uid/gid N without capabilities\n"
-		"  --userns        then create a user+network namespace (N -> root)\n",
-		prog);
-}
+static const char usage[] =
+	"Usage: nlfuzz [--seconds S] [--count N] [--seed N] [--expect-eperm] [--lo-up]\n"
+	"              [--uid N [--userns]] [--verbose]\n"
+	"Fuzz the peer_relay generic netlink family.\n"
+	"  --seconds S     run S seconds (1..86400, default 10)\n"
+	"  --count N       stop after N requests (default 0: no limit)\n"
+	"  --seed N        random seed (0..4294967295, default 1)\n"
+	"  --expect-eperm  no changing command may succeed (unprivileged run)\n"
+	"  --lo-up         bring lo up first (fresh network namespace)\n"
+	"  --uid N         drop to uid/gid N without capabilities\n"
+	"  --userns        then create a user+network namespace (N -> root)\n";
+
+struct fz_opts {
+	uint32_t seconds, count, seed, uid;
+	bool expect_eperm, lo_up, verbose, drop, userns;
+};
+#define PRL_OPTS	struct fz_opts	/* of the option table */
+
+static const struct prl_cli_opt fz_opts_table[] = {
+	PRL_NUM("seconds", U32, seconds, "seconds", 1, 86400),
+	PRL_NUM("count", U32, count, "count", 0, UINT32_MAX),
+	PRL_NUM("seed", U32, seed, "seed", 0, UINT32_MAX),
+	PRL_ROW("expect-eperm", PRL_OPT_FLAG, expect_eperm),
+	PRL_ROW("lo-up", PRL_OPT_FLAG, lo_up),
+	PRL_ROW("verbose", PRL_OPT_FLAG, verbose),
+	PRL_ROW("uid", PRL_OPT_U32, uid, .what = "uid", .seen = PRL_SEEN(drop),
+		.min = 0, .max = 0xfffffffe),
+	PRL_ROW("userns", PRL_OPT_FLAG, userns),
+	{ 0 },
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "seed", required_argument, NULL, 'r' },
-		{ "expect-eperm", no_argument, NULL, 'e' },
-		{ "lo-up", no_argument, NULL, 'l' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "uid", required_argument, NULL, 'u' },
-		{ "userns", no_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("nlfuzz");
+	struct prl_cli cli = { .prog = &prog };
+	struct fz_opts o = { .seconds = 10, .seed = 1 };
 	static struct state s;
-	static struct msgbuf m;
-	double seconds = 10, end;
-	unsigned long count = 0, seed = 1, uid = 0;
-	bool want_lo = false, want_drop = false, want_userns = false;
-	int pipefd[2], c;
+	static uint8_t mbuf[BUFSZ];
+	struct nlbuf m = { .b = mbuf, .cap = BUFSZ };
+	int pipefd[2], rc;
 	unsigned int i;
+	double end;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 's': seconds = atof(optarg); break;
-		case 'c': count = strtoul(optarg, NULL, 0); break;
-		case 'r': seed = strtoul(optarg, NULL, 0); break;
-		case 'e': s.expect_eperm = true; break;
-		case 'l': want_lo = true; break;
-		case 'u': uid = strtoul(optarg, NULL, 0); want_drop = true; break;
-		case 'U': want_userns = true; break;
-		case 'v': s.verbose = true; break;
-		case 'h': usage(stdout, argv[0]); return 0;
-		default: usage(stderr, argv[0]); return 2;
-		}
-	}
-	if (optind != argc || (want_userns && !want_drop)) {
-		usage(stderr, argv[0]);
-		return 2;
-	}
-	if (want_drop && drop_privileges(uid, want_userns))
+	rc = prl_cli_getopt_all(&cli, fz_opts_table, &o, usage, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (o.userns && !o.drop)
+		return prl_cli_usage_error(&cli, "--userns needs --uid");
+	s.expect_eperm = o.expect_eperm;
+	s.verbose = o.verbose;
+	if (o.drop && dropuser("nlfuzz", o.uid, o.uid, o.userns, o.userns))
 		return 1;
-	if (want_lo)
+	if (o.lo_up)
 		lo_up();
-	rng = seed * 0x9E3779B97F4A7C15ULL + 7;
+	rng = o.seed * 0x9E3779B97F4A7C15ULL + 7;
 	if (nl_open(&s) || resolve_family(&s)) {
 		fprintf(stderr, "nlfuzz: cannot resolve the %s family: %s\n",
 			PEER_RELAY_GENL_NAME, strerror(errno));
@@ -832,8 +724,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 
-	end = now_s() + seconds;
-	while ((count ? s.requests < count : true) && now_s() < end) {
+	end = now_s() + o.seconds;
+	while ((o.count ? s.requests < o.count : true) && now_s() < end) {
 		uint8_t cmd = chance(90) ? (uint8_t)(1 + below(PEER_RELAY_CMD_CONFIG_SET)) :
 					   (uint8_t)below(MAX_CMD + 1);
 		bool framed = true, dump;

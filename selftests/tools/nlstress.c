@@ -54,12 +54,17 @@
 
 #include <linux/peer_relay.h>
 
+#include "cli_single.h"
+#include "dropuser.h"
+#include "num.h"
+#include "nlbuf.h"
+
 struct nls {
 	int fd;
 	uint16_t family;
 	uint32_t seq;
-	uint8_t b[4096];
-	size_t len;
+	uint8_t mem[4096];
+	struct nlbuf m;		/* the request, in mem */
 	/* results */
 	unsigned long ok, fail, err[256];
 	int first_errno;
@@ -74,44 +79,10 @@ struct ep {
 	uint16_t port;
 };
 
-static void put(struct nls *n, uint16_t type, const void *d, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)(n->b + n->len);
-
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy(n->b + n->len + NLA_HDRLEN, d, len);
-	memset(n->b + n->len + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
-	n->len += NLA_HDRLEN + NLA_ALIGN(len);
-}
-
-static size_t nest(struct nls *n, uint16_t type)
-{
-	size_t at = n->len;
-	struct nlattr *a = (struct nlattr *)(n->b + at);
-
-	a->nla_type = type | NLA_F_NESTED;
-	n->len += NLA_HDRLEN;
-	return at;
-}
-
-static void nest_end(struct nls *n, size_t at)
-{
-	((struct nlattr *)(n->b + at))->nla_len = (uint16_t)(n->len - at);
-}
-
 static void start(struct nls *n, uint16_t type, uint8_t cmd, uint8_t version)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)n->b;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(n->b + NLMSG_HDRLEN);
-
-	memset(n->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
-	nh->nlmsg_type = type;
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = ++n->seq;
-	gh->cmd = cmd;
-	gh->version = version;
-	n->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	n->m = (struct nlbuf){ .b = n->mem, .cap = sizeof(n->mem) };
+	nlbuf_genl_start(&n->m, type, NLM_F_ACK, ++n->seq, cmd, version);
 }
 
 /* Walk attributes [p, p+len) for @type. */
@@ -136,8 +107,8 @@ static int request(struct nls *n)
 	static uint8_t buf[32768];
 	uint32_t seq = n->seq;
 
-	((struct nlmsghdr *)n->b)->nlmsg_len = (uint32_t)n->len;
-	if (send(n->fd, n->b, n->len, 0) < 0)
+	nlbuf_end(&n->m);
+	if (send(n->fd, n->m.b, n->m.len, 0) < 0)
 		return errno;
 	for (;;) {
 		ssize_t r = recv(n->fd, buf, sizeof(buf), 0);
@@ -214,10 +185,10 @@ static int open_family(struct nls *n)
 	setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(n->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	start(n, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	((struct nlmsghdr *)n->b)->nlmsg_flags = NLM_F_REQUEST;
-	put(n, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME, sizeof(PEER_RELAY_GENL_NAME));
-	((struct nlmsghdr *)n->b)->nlmsg_len = (uint32_t)n->len;
-	if (send(n->fd, n->b, n->len, 0) < 0 || (r = recv(n->fd, buf, sizeof(buf), 0)) < 0)
+	((struct nlmsghdr *)n->m.b)->nlmsg_flags = NLM_F_REQUEST;	/* no ACK */
+	nlbuf_put(&n->m, CTRL_ATTR_FAMILY_NAME, PEER_RELAY_GENL_NAME, sizeof(PEER_RELAY_GENL_NAME));
+	nlbuf_end(&n->m);
+	if (send(n->fd, n->m.b, n->m.len, 0) < 0 || (r = recv(n->fd, buf, sizeof(buf), 0)) < 0)
 		return -1;
 	rem = (int)r;
 	for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, rem); nh = NLMSG_NEXT(nh, rem)) {
@@ -285,14 +256,14 @@ static int session_new(struct nls *n, uint32_t ka, uint32_t kb, uint32_t vni)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SESSION_NEW, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SESSION);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SESSION);
 	key(k, ka);
-	put(n, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+	nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 	key(k, kb);
-	put(n, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+	nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 	if (vni)
-		put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
-	nest_end(n, s);
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	nlbuf_nest_end(&n->m, s);
 	n->reply_vni = 0;
 	return request(n);
 }
@@ -303,14 +274,14 @@ static int session_bind(struct nls *n, uint32_t vni, unsigned int idx,
 	size_t s, en;
 
 	start(n, n->family, PEER_RELAY_CMD_SESSION_BIND, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SESSION);
-	put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
-	en = nest(n, idx ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0);
-	put(n, e->family == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SESSION);
+	nlbuf_put(&n->m, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+	en = nlbuf_nest(&n->m, idx ? PEER_RELAY_SESSION_A_EP1 : PEER_RELAY_SESSION_A_EP0);
+	nlbuf_put(&n->m, e->family == AF_INET ? PEER_RELAY_EP_A_REMOTE_IPV4 : PEER_RELAY_EP_A_REMOTE_IPV6,
 	    e->ip, e->family == AF_INET ? 4 : 16);
-	put(n, PEER_RELAY_EP_A_REMOTE_PORT, &port, 2);
-	nest_end(n, en);
-	nest_end(n, s);
+	nlbuf_put(&n->m, PEER_RELAY_EP_A_REMOTE_PORT, &port, 2);
+	nlbuf_nest_end(&n->m, en);
+	nlbuf_nest_end(&n->m, s);
 	return request(n);
 }
 
@@ -320,16 +291,16 @@ static int session_del(struct nls *n, uint32_t vni, uint32_t ka, uint32_t kb)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SESSION_DEL, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SESSION);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SESSION);
 	if (vni) {
-		put(n, PEER_RELAY_SESSION_A_VNI, &vni, 4);
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_VNI, &vni, 4);
 	} else {
 		key(k, ka);
-		put(n, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY0, k, sizeof(k));
 		key(k, kb);
-		put(n, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
+		nlbuf_put(&n->m, PEER_RELAY_SESSION_A_KEY1, k, sizeof(k));
 	}
-	nest_end(n, s);
+	nlbuf_nest_end(&n->m, s);
 	return request(n);
 }
 
@@ -339,9 +310,9 @@ static int sock_attach(struct nls *n, int fd)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SOCK_ATTACH, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SOCK);
-	put(n, PEER_RELAY_SOCK_A_FD, &v, 4);
-	nest_end(n, s);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SOCK);
+	nlbuf_put(&n->m, PEER_RELAY_SOCK_A_FD, &v, 4);
+	nlbuf_nest_end(&n->m, s);
 	n->reply_sock_id = 0;
 	return request(n);
 }
@@ -351,9 +322,9 @@ static int sock_detach(struct nls *n, uint32_t id)
 	size_t s;
 
 	start(n, n->family, PEER_RELAY_CMD_SOCK_DETACH, PEER_RELAY_GENL_VERSION);
-	s = nest(n, PEER_RELAY_A_SOCK);
-	put(n, PEER_RELAY_SOCK_A_ID, &id, 4);
-	nest_end(n, s);
+	s = nlbuf_nest(&n->m, PEER_RELAY_A_SOCK);
+	nlbuf_put(&n->m, PEER_RELAY_SOCK_A_ID, &id, 4);
+	nlbuf_nest_end(&n->m, s);
 	return request(n);
 }
 
@@ -378,41 +349,6 @@ static int udp_socket(bool v6)
 	return fd;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "nlstress: write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int drop_privileges(unsigned long uid, bool userns)
-{
-	char map[64];
-
-	if (setgroups(0, NULL) || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) ||
-	    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid)) {
-		perror("nlstress: dropping privileges");
-		return -1;
-	}
-	if (!userns)
-		return 0;
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
-		perror("nlstress: unshare");
-		return -1;
-	}
-	snprintf(map, sizeof(map), "0 %lu 1\n", uid);
-	if (write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/setgroups", "deny\n") ||
-	    write_file("/proc/self/gid_map", map))
-		return -1;
-	return 0;
-}
-
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -429,154 +365,185 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void usage(FILE *f, const char *p)
+static const char usage[] =
+	"Usage: nlstress add N [--key-base K] [--vni V [--vni-stride S]] [--bind ADDR:PORT] [--hold]\n"
+	"       nlstress del N [--key-base K]\n"
+	"       nlstress churn N [--key-base K] [--bind ADDR:PORT]\n"
+	"       nlstress rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]\n"
+	"       nlstress sockchurn N [--detach]\n"
+	"Options: --uid N [--userns]  run as uid N (in its own user+net namespace)\n"
+	"Bulk peer_relay netlink requests for stress and leak tests.\n"
+	"N, K: 0..4294967295; V, VNI: 1..16777215; S: 1..16777215 (default 1);\n"
+	"EP: 0 or 1; at most 16 addresses; S (seconds): 0..86400.\n";
+
+#define MAX_EPS	16	/* as the usage says */
+
+struct ns_opts {
+	uint32_t key_base, vni_base, stride, count, seconds, uid;
+	struct ep bind;
+	bool have_bind, detach, hold, drop, userns;
+};
+#define PRL_OPTS	struct ns_opts	/* of the option table */
+
+/* PRL_OPT_PARSE: ADDR:PORT (port 1..65535) into a struct ep. */
+static int opt_ep(struct prl_cli *cli, const char *what, const char *arg,
+		  void *field)
 {
-	fprintf(f,
-		"Usage: %s add N [--key-base K] [--vni V [--vni-stride S]] [--bind ADDR:PORT] [--hold]\n"
-		"       %s del N [--key-base K]\n"
-		"       %s churn N [--key-base K] [--bind ADDR:PORT]\n"
-		"       %s rebind VNI EP ADDR:PORT[,ADDR:PORT...] [--count N] [--seconds S]\n"
-		"       %s sockchurn N [--detach]\n"
-		"Options: --uid N [--userns]  run as uid N (in its own user+net namespace)\n"
-		"Bulk peer_relay netlink requests for stress and leak tests.\n",
-		p, p, p, p, p);
+	return prl_cli_opt_check(cli, parse_ep(arg, field), what, arg,
+				 "ADDR:PORT");
+}
+
+static const struct prl_cli_opt ns_opts_table[] = {
+	PRL_NUM("key-base", U32, key_base, "key base", 0, UINT32_MAX),
+	PRL_NUM("vni", U32, vni_base, "VNI", 1, 0xffffff),
+	PRL_NUM("vni-stride", U32, stride, "VNI stride", 1, 0xffffff),
+	PRL_ROW("bind", PRL_OPT_PARSE, bind, .seen = PRL_SEEN(have_bind),
+		.what = "bind address", .parse = opt_ep),
+	PRL_NUM("count", U32, count, "count", 0, UINT32_MAX),
+	PRL_NUM("seconds", U32, seconds, "seconds", 0, 86400),
+	PRL_ROW("detach", PRL_OPT_FLAG, detach),
+	PRL_ROW("hold", PRL_OPT_FLAG, hold),
+	PRL_ROW("uid", PRL_OPT_U32, uid, .seen = PRL_SEEN(drop), .what = "uid",
+		.min = 0, .max = 0xfffffffe),
+	PRL_ROW("userns", PRL_OPT_FLAG, userns),
+	{ 0 },
+};
+
+static const char *const commands[] = {
+	"add", "del", "churn", "rebind", "sockchurn",
+};
+enum { CMD_ADD, CMD_DEL, CMD_CHURN, CMD_REBIND, CMD_SOCKCHURN };
+
+/* rebind's operands: VNI EP ADDR:PORT[,...] into @vni, @idx, @eps. */
+static int rebind_operands(struct prl_cli *cli, char **op, uint32_t *vni,
+			   uint32_t *idx, struct ep *eps, unsigned int *n)
+{
+	const char *s = op[2];
+	char one[80];
+
+	if (prl_parse_u32(op[0], 1, 0xffffff, vni))
+		return prl_cli_usage_error(cli, "invalid VNI '%s'", op[0]);
+	if (prl_parse_u32(op[1], 0, 1, idx))
+		return prl_cli_usage_error(cli, "invalid endpoint index '%s': expected 0 or 1",
+					   op[1]);
+	*n = 0;
+	do {
+		size_t len = strcspn(s, ",");
+
+		if (len >= sizeof(one) || *n == MAX_EPS)
+			return prl_cli_usage_error(cli, "invalid address list '%s'",
+						   op[2]);
+		memcpy(one, s, len);
+		one[len] = '\0';
+		if (parse_ep(one, &eps[(*n)++]))
+			return prl_cli_usage_error(cli, "invalid address '%s': expected ADDR:PORT",
+						   one);
+		s += len;
+	} while (*s++ == ',');
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("nlstress");
+	struct prl_cli cli = { .prog = &prog };
+	struct ns_opts o = { .stride = 1 };
 	static struct nls n;
-	struct ep bind = { 0 }, eps[16];
-	unsigned long count = 0, key_base = 1, vni_base = 0, i;
-	double seconds = 0;
-	uint32_t vni_first = 0, vni_last = 0;
+	struct ep eps[MAX_EPS];
+	uint32_t vni_first = 0, vni_last = 0, vni = 0, ep_idx = 0;
 	unsigned int n_eps = 0;
-	const char *cmd;
-	bool have_bind = false, detach = false, drop = false, userns = false, hold = false;
-	unsigned long uid = 0, stride = 1;
-	int a;
+	unsigned long i;
+	int cmd, first, nops, rc;
+	char **op;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout, argv[0]);
-		return argc < 2 ? 2 : 0;
+	cmd = PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &rc);
+	if (cmd < 0)
+		return rc;
+	first = prl_cli_getopt(&cli, ns_opts_table, &o, usage, argc - 1,
+			       argv + 1);
+	if (first <= 0)
+		return -first;
+	op = argv + 1 + first;
+	nops = argc - 1 - first;
+	if (nops != (cmd == CMD_REBIND ? 3 : 1))
+		return prl_cli_usage_error(&cli, "expected %s",
+					   cmd == CMD_REBIND ?
+					   "VNI EP ADDR:PORT[,ADDR:PORT...]" : "N");
+	if (cmd == CMD_REBIND) {
+		rc = rebind_operands(&cli, op, &vni, &ep_idx, eps, &n_eps);
+		if (rc)
+			return rc;
+		if (!o.count && !o.seconds)
+			return prl_cli_usage_error(&cli, "--count or --seconds is required");
+	} else if (prl_parse_u32(op[0], 0, UINT32_MAX, &o.count)) {
+		return prl_cli_usage_error(&cli, "invalid N '%s'", op[0]);
 	}
-	cmd = argv[1];
-	a = 2;
-	if (!strcmp(cmd, "rebind")) {
-		char *list, *tok, *save;
-
-		if (argc < 5)
-			goto usage;
-		vni_base = strtoul(argv[2], NULL, 0);
-		key_base = strtoul(argv[3], NULL, 0);	/* EP index */
-		list = strdup(argv[4]);
-		for (tok = strtok_r(list, ",", &save); tok && n_eps < 16;
-		     tok = strtok_r(NULL, ",", &save))
-			if (parse_ep(tok, &eps[n_eps++]))
-				goto usage;
-		a = 5;
-	} else {
-		if (argc < 3)
-			goto usage;
-		count = strtoul(argv[2], NULL, 0);
-		a = 3;
-	}
-	for (; a < argc; a++) {
-		if (!strcmp(argv[a], "--key-base") && a + 1 < argc)
-			key_base = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--vni") && a + 1 < argc)
-			vni_base = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--bind") && a + 1 < argc) {
-			if (parse_ep(argv[++a], &bind))
-				goto usage;
-			have_bind = true;
-		} else if (!strcmp(argv[a], "--count") && a + 1 < argc)
-			count = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--seconds") && a + 1 < argc)
-			seconds = atof(argv[++a]);
-		else if (!strcmp(argv[a], "--detach"))
-			detach = true;
-		else if (!strcmp(argv[a], "--hold"))
-			hold = true;
-		else if (!strcmp(argv[a], "--vni-stride") && a + 1 < argc)
-			stride = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--uid") && a + 1 < argc) {
-			uid = strtoul(argv[++a], NULL, 0);
-			drop = true;
-		} else if (!strcmp(argv[a], "--userns"))
-			userns = true;
-		else
-			goto usage;
-	}
-	if (userns && !drop)
-		goto usage;
-	if (drop && drop_privileges(uid, userns))
+	if (o.userns && !o.drop)
+		return prl_cli_usage_error(&cli, "--userns needs --uid");
+	if (o.drop && dropuser("nlstress", o.uid, o.uid, o.userns, o.userns))
 		return 1;
 	if (open_family(&n)) {
 		fprintf(stderr, "nlstress: cannot resolve the %s family\n", PEER_RELAY_GENL_NAME);
 		return 1;
 	}
 
-	if (!strcmp(cmd, "add")) {
-		for (i = 0; i < count; i++) {
-			uint32_t ka = (uint32_t)(key_base + 2 * i);
+	if (cmd == CMD_ADD) {
+		for (i = 0; i < o.count; i++) {
+			uint32_t ka = (uint32_t)(o.key_base + 2 * i);
 
 			if (session_new(&n, ka, ka + 1,
-					vni_base ? (uint32_t)(vni_base + i * stride) : 0))
+					o.vni_base ? (uint32_t)(o.vni_base + i * o.stride) : 0))
 				continue;
 			if (!vni_first)
 				vni_first = n.reply_vni;
 			vni_last = n.reply_vni;
-			if (have_bind) {
+			if (o.have_bind) {
 				uint32_t v = n.reply_vni;
 
-				session_bind(&n, v, 0, &bind, (uint16_t)(bind.port + 2 * i));
-				session_bind(&n, v, 1, &bind, (uint16_t)(bind.port + 2 * i + 1));
+				session_bind(&n, v, 0, &o.bind, (uint16_t)(o.bind.port + 2 * i));
+				session_bind(&n, v, 1, &o.bind, (uint16_t)(o.bind.port + 2 * i + 1));
 			}
 		}
 		printf("vni_first %u\nvni_last %u\n", vni_first, vni_last);
-	} else if (!strcmp(cmd, "del")) {
-		for (i = 0; i < count; i++) {
-			uint32_t ka = (uint32_t)(key_base + 2 * i);
+	} else if (cmd == CMD_DEL) {
+		for (i = 0; i < o.count; i++) {
+			uint32_t ka = (uint32_t)(o.key_base + 2 * i);
 
 			session_del(&n, 0, ka, ka + 1);
 		}
-	} else if (!strcmp(cmd, "churn")) {
-		for (i = 0; i < count; i++) {
-			uint32_t ka = (uint32_t)(key_base + 2 * i), v;
+	} else if (cmd == CMD_CHURN) {
+		for (i = 0; i < o.count; i++) {
+			uint32_t ka = (uint32_t)(o.key_base + 2 * i), v;
 
 			if (session_new(&n, ka, ka + 1, 0))
 				continue;
 			v = n.reply_vni;
-			if (have_bind) {
-				session_bind(&n, v, 0, &bind, (uint16_t)(bind.port + (2 * i) % 20000));
-				session_bind(&n, v, 1, &bind, (uint16_t)(bind.port + (2 * i + 1) % 20000));
+			if (o.have_bind) {
+				session_bind(&n, v, 0, &o.bind, (uint16_t)(o.bind.port + (2 * i) % 20000));
+				session_bind(&n, v, 1, &o.bind, (uint16_t)(o.bind.port + (2 * i + 1) % 20000));
 			}
 			session_del(&n, v, 0, 0);
 		}
-	} else if (!strcmp(cmd, "rebind")) {
-		double end = seconds > 0 ? now_s() + seconds : 0;
+	} else if (cmd == CMD_REBIND) {
+		double end = o.seconds ? now_s() + o.seconds : 0;
 
-		if (!n_eps || (!count && !seconds))
-			goto usage;
 		signal(SIGTERM, on_signal);
 		signal(SIGINT, on_signal);
-		for (i = 0; !stop && (!count || i < count) && (!end || now_s() < end); i++)
-			session_bind(&n, (uint32_t)vni_base, (unsigned int)key_base,
-				     &eps[i % n_eps], eps[i % n_eps].port);
-	} else if (!strcmp(cmd, "sockchurn")) {
-		for (i = 0; i < count; i++) {
+		for (i = 0; !stop && (!o.count || i < o.count) && (!end || now_s() < end); i++)
+			session_bind(&n, vni, ep_idx, &eps[i % n_eps],
+				     eps[i % n_eps].port);
+	} else {
+		for (i = 0; i < o.count; i++) {
 			int fd = udp_socket(i % 2);
 
 			if (fd < 0) {
 				perror("nlstress: udp socket");
 				return 1;
 			}
-			if (!sock_attach(&n, fd) && detach)
+			if (!sock_attach(&n, fd) && o.detach)
 				sock_detach(&n, n.reply_sock_id);
 			close(fd);
 		}
-	} else {
-		goto usage;
 	}
 
 	printf("ok %lu\nfail %lu\n", n.ok, n.fail);
@@ -585,7 +552,7 @@ int main(int argc, char **argv)
 			printf("errno %s %lu\n", strerrorname_np((int)i) ?: "?", n.err[i]);
 	if (n.first_errno)
 		printf("first_error %s %s\n", strerrorname_np(n.first_errno) ?: "?", n.first_msg);
-	if (hold) {
+	if (o.hold) {
 		printf("holding\n");
 		fflush(stdout);
 		signal(SIGTERM, on_signal);
@@ -594,7 +561,4 @@ int main(int argc, char **argv)
 			pause();
 	}
 	return n.fail ? 1 : 0;
-usage:
-	usage(stderr, argv[0]);
-	return 2;
 }

@@ -46,7 +46,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -57,6 +56,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "addr.h"
+#include "cli_single.h"
+#include "num.h"
 
 #include <peer_relay/classify.h>
 
@@ -84,41 +87,50 @@ static const char *const kind_names[K_MAX] = {
 	"vni", "version", "halfbound", "flat", "empty",
 };
 
+struct vni_list {
+	uint32_t v[MAX_VNIS];
+	unsigned int n;
+};
+
+struct kind_list {
+	enum kind k[K_MAX];
+	unsigned int n;
+};
+
 struct opts {
 	struct sockaddr_storage from, to;
 	socklen_t from_len, to_len;
-	unsigned long count;
+	bool have_from, have_to;
+	uint32_t count;
 	uint64_t seed;
-	unsigned int ports;
-	uint32_t open[MAX_VNIS], connecting[MAX_VNIS];
-	unsigned int n_open, n_connecting;
-	long interval_us;
-	long listen_ms;
-	unsigned int max_len;
-	enum kind kinds[K_MAX];
-	unsigned int n_kinds;
+	uint32_t ports;
+	struct vni_list open, connecting;
+	uint32_t interval_us;
+	uint32_t listen_ms;
+	uint32_t max_len;
+	struct kind_list kinds;
 	bool have_sender;
 	uint8_t sender[32];
 };
+#define PRL_OPTS	struct opts	/* of the option table */
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"Usage: %s --from ADDR:PORT --to ADDR:PORT [--count N] [--seed S]\n"
-		"          [--ports K] [--open VNI]... [--connecting VNI]...\n"
-		"          [--interval-us US] [--listen MS] [--max-len N]\n"
-		"Send N (default 1000) random/truncated/mutated datagrams to a relay\n"
-		"port and print how the relay's counters must change.\n"
-		"  --open VNI        a session bound on both sides (not by us)\n"
-		"  --connecting VNI  a session not bound on both sides\n"
-		"  --ports K         send from K sockets on ports PORT..PORT+K-1\n"
-		"  --listen MS       count datagrams coming back for MS afterwards\n"
-		"  --max-len N       largest datagram (default 1400)\n"
-		"  --kinds K,K...    only these kinds (tiny random trunc mutate third ctl\n"
-		"                    optlen stun vni version halfbound flat empty)\n"
-		"  --sender KEYHEX   disco sender key of the control packets\n",
-		prog);
-}
+static const char usage[] =
+	"Usage: pktfuzz --from ADDR:PORT --to ADDR:PORT [--count N] [--seed S]\n"
+	"          [--ports K] [--open VNI]... [--connecting VNI]...\n"
+	"          [--interval-us US] [--listen MS] [--max-len N]\n"
+	"Send N (0..100000000, default 1000) random/truncated/mutated datagrams\n"
+	"to a relay port and print how the relay's counters must change.\n"
+	"  --seed S          0..2^64-1 (default 1)\n"
+	"  --open VNI        a session bound on both sides (not by us)\n"
+	"  --connecting VNI  a session not bound on both sides\n"
+	"  --ports K         send from K (1..64) sockets on ports PORT..PORT+K-1\n"
+	"  --interval-us US  pause between datagrams (0..10000000)\n"
+	"  --listen MS       count datagrams coming back for MS (0..600000)\n"
+	"                    afterwards\n"
+	"  --max-len N       largest datagram (128..65000, default 1400)\n"
+	"  --kinds K,K...    only these kinds (tiny random trunc mutate third ctl\n"
+	"                    optlen stun vni version halfbound flat empty)\n"
+	"  --sender KEYHEX   disco sender key of the control packets\n";
 
 /* xorshift64* */
 static uint64_t rng_state;
@@ -140,61 +152,6 @@ static void rnd_fill(uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		p[i] = (uint8_t)rnd();
-}
-
-static int parse_ep(const char *s, struct sockaddr_storage *ss, socklen_t *len)
-{
-	char host[128];
-	const char *colon;
-	char *end;
-	unsigned long port;
-
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb || rb[1] != ':' || (size_t)(rb - s - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, s + 1, (size_t)(rb - s - 1));
-		host[rb - s - 1] = '\0';
-		colon = rb + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || (size_t)(colon - s) >= sizeof(host))
-			return -1;
-		memcpy(host, s, (size_t)(colon - s));
-		host[colon - s] = '\0';
-	}
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno || *end || port > 65535)
-		return -1;
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		*len = sizeof(*sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*sin6);
-		return 0;
-	}
-	return -1;
-}
-
-static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 0);
-	return (errno || *end || !*s || *out > max) ? -1 : 0;
 }
 
 static void geneve(uint8_t *p, bool control, uint16_t proto, uint32_t vni)
@@ -235,16 +192,16 @@ static enum verdict predict(const struct opts *o, const uint8_t *p, size_t len)
 	case PRELAY_CLASS_NOT_GENEVE:
 		return V_PASS_NOT_GENEVE;
 	case PRELAY_CLASS_CONTROL:
-		if (in_list(o->open, o->n_open, vni) ||
-		    in_list(o->connecting, o->n_connecting, vni))
+		if (in_list(o->open.v, o->open.n, vni) ||
+		    in_list(o->connecting.v, o->connecting.n, vni))
 			return V_PASS_CONTROL;
 		return V_DROP_UNKNOWN_VNI;
 	case PRELAY_CLASS_DATA:
 		break;
 	}
-	if (in_list(o->open, o->n_open, vni))
+	if (in_list(o->open.v, o->open.n, vni))
 		return V_DROP_BAD_SOURCE;
-	if (in_list(o->connecting, o->n_connecting, vni))
+	if (in_list(o->connecting.v, o->connecting.n, vni))
 		return V_DROP_NOT_BOUND;
 	return V_DROP_UNKNOWN_VNI;
 }
@@ -280,11 +237,11 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 		rnd_fill(p, len);
 		return len;
 	case K_TRUNC:
-		len = valid_packet(p, cap, false, pick(o->open, o->n_open));
+		len = valid_packet(p, cap, false, pick(o->open.v, o->open.n));
 		return rnd_below((unsigned int)len + 1);
 	case K_MUTATE:
 		len = valid_packet(p, cap, rnd_below(2),
-				   pick(o->open, o->n_open));
+				   pick(o->open.v, o->open.n));
 		n = 1 + rnd_below(4);
 		for (i = 0; i < n; i++) {
 			/* mostly the header, where it matters */
@@ -297,15 +254,15 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 		}
 		return len;
 	case K_THIRD:
-		return valid_packet(p, cap, false, pick(o->open, o->n_open));
+		return valid_packet(p, cap, false, pick(o->open.v, o->open.n));
 	case K_CTL:
-		if (!o->n_connecting)
-			vni = pick(o->open, o->n_open);
-		else if (!o->n_open)
-			vni = pick(o->connecting, o->n_connecting);
+		if (!o->connecting.n)
+			vni = pick(o->open.v, o->open.n);
+		else if (!o->open.n)
+			vni = pick(o->connecting.v, o->connecting.n);
 		else
-			vni = rnd_below(2) ? pick(o->open, o->n_open) :
-					     pick(o->connecting, o->n_connecting);
+			vni = rnd_below(2) ? pick(o->open.v, o->open.n) :
+					     pick(o->connecting.v, o->connecting.n);
 		len = valid_packet(p, cap, true, vni);
 		if (o->have_sender) {
 			/* a Bind-sized frame "from" a real client: box fails */
@@ -317,7 +274,7 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 		len = 8 + rnd_below(33);
 		geneve(p, rnd_below(2), rnd_below(2) ? PRELAY_GENEVE_PROTO_DISCO :
 						       PRELAY_GENEVE_PROTO_WG,
-		       rnd_below(2) ? pick(o->open, o->n_open) : (uint32_t)rnd());
+		       rnd_below(2) ? pick(o->open.v, o->open.n) : (uint32_t)rnd());
 		p[0] = 0x3f;		/* version 0, 63 words of options */
 		p[1] |= 0x40;		/* critical options present */
 		rnd_fill(p + 8, len - 8);
@@ -335,7 +292,7 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 	case K_VNI:
 		return valid_packet(p, cap, rnd_below(2), (uint32_t)rnd() & 0xffffff);
 	case K_VERSION:
-		len = valid_packet(p, cap, rnd_below(2), pick(o->open, o->n_open));
+		len = valid_packet(p, cap, rnd_below(2), pick(o->open.v, o->open.n));
 		if (rnd_below(2) && len >= 62) {
 			/* a plain disco frame: "TS💬" ... */
 			static const uint8_t magic[6] = { 0x54, 0x53, 0xf0, 0x9f, 0x92, 0xac };
@@ -347,7 +304,7 @@ static size_t make(const struct opts *o, enum kind k, uint8_t *p, size_t cap)
 		return len;
 	case K_HALFBOUND:
 		return valid_packet(p, cap, rnd_below(4) == 0,
-				    pick(o->connecting, o->n_connecting));
+				    pick(o->connecting.v, o->connecting.n));
 	case K_FLAT:
 		len = 8 + rnd_below(57);
 		memset(p, rnd_below(2) ? 0xff : 0x00, len);
@@ -414,124 +371,94 @@ static long count_replies(const int *fds, unsigned int n, long ms)
 	return got;
 }
 
+/* PRL_OPT_PARSE: a VNI (1..0xffffff) added to a struct vni_list. */
+static int opt_vni(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
+{
+	struct vni_list *l = field;
+	uint32_t v;
+
+	if (prl_parse_u32(arg, 1, 0xffffff, &v))
+		return prl_cli_opt_check(cli, 1, what, arg, "a VNI, 1..16777215");
+	if (l->n == MAX_VNIS)
+		return prl_cli_usage_error(cli, "more than %d %s VNIs", MAX_VNIS,
+					   what);
+	l->v[l->n++] = v;
+	return 0;
+}
+
+/* PRL_OPT_PARSE: kind names separated by commas, added to a kind_list. */
+static int opt_kinds(struct prl_cli *cli, const char *what, const char *arg,
+		     void *field)
+{
+	struct kind_list *l = field;
+	char name[32];
+	int k;
+
+	do {
+		size_t len = strcspn(arg, ",");
+
+		if (len >= sizeof(name))
+			len = sizeof(name) - 1;
+		memcpy(name, arg, len);
+		name[len] = '\0';
+		k = prl_parse_keyword(name, kind_names, K_MAX);
+		if (k < 0 || l->n == K_MAX)
+			return prl_cli_usage_error(cli, "invalid %s '%s' (see --help)",
+						   what, name);
+		l->k[l->n++] = (enum kind)k;
+		arg += strcspn(arg, ",");
+	} while (*arg++ == ',');
+	return 0;
+}
+
+/* PRL_OPT_PARSE: a 64-bit number. */
+static int opt_u64(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
+{
+	return prl_cli_opt_check(cli, prl_parse_u64(arg, 0, UINT64_MAX, field),
+				 what, arg, "a number");
+}
+
+static const struct prl_cli_opt pf_opts[] = {
+	PRL_ROW("from", PRL_OPT_ENDPOINT, from, .seen = PRL_SEEN(have_from),
+		.what = "--from address"),
+	PRL_ROW("to", PRL_OPT_ENDPOINT, to, .seen = PRL_SEEN(have_to),
+		.what = "--to address"),
+	PRL_NUM("count", U32, count, "count", 0, 100000000),
+	PRL_ROW("seed", PRL_OPT_PARSE, seed, .what = "seed", .parse = opt_u64),
+	PRL_NUM("ports", U32, ports, "port count", 1, MAX_PORTS),
+	PRL_ROW("open", PRL_OPT_PARSE, open, .what = "open", .parse = opt_vni),
+	PRL_ROW("connecting", PRL_OPT_PARSE, connecting, .what = "connecting",
+		.parse = opt_vni),
+	PRL_NUM("interval-us", U32, interval_us, "interval", 0, 10000000),
+	PRL_NUM("listen", U32, listen_ms, "listen time", 0, 600000),
+	PRL_NUM("max-len", U32, max_len, "maximum length", 128, 65000),
+	PRL_ROW("kinds", PRL_OPT_PARSE, kinds, .what = "kind",
+		.parse = opt_kinds),
+	PRL_ROW("sender", PRL_OPT_KEY, sender, .seen = PRL_SEEN(have_sender),
+		.what = "sender key"),
+	{ 0 },
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "ports", required_argument, NULL, 'p' },
-		{ "open", required_argument, NULL, 'o' },
-		{ "connecting", required_argument, NULL, 'n' },
-		{ "interval-us", required_argument, NULL, 'i' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "max-len", required_argument, NULL, 'm' },
-		{ "kinds", required_argument, NULL, 'k' },
-		{ "sender", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct opts o = { .count = 1000, .seed = 1, .ports = 1, .max_len = 1400 };
-	unsigned long kinds[K_MAX] = { 0 }, verdicts[V_MAX] = { 0 }, v, sent = 0;
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("pktfuzz");
+	struct prl_cli cli = { .prog = &prog };
+	static struct opts o = { .count = 1000, .seed = 1, .ports = 1,
+				 .max_len = 1400 };
+	unsigned long kinds[K_MAX] = { 0 }, verdicts[V_MAX] = { 0 }, sent = 0;
 	static uint8_t buf[65536];
 	int fds[MAX_PORTS];
-	bool have_from = false, have_to = false;
-	int c;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (parse_ep(optarg, &o.from, &o.from_len))
-				goto bad;
-			have_from = true;
-			break;
-		case 't':
-			if (parse_ep(optarg, &o.to, &o.to_len))
-				goto bad;
-			have_to = true;
-			break;
-		case 'c':
-			if (parse_ulong(optarg, 100000000, &o.count))
-				goto bad;
-			break;
-		case 's':
-			if (parse_ulong(optarg, ~0UL, &v))
-				goto bad;
-			o.seed = v;
-			break;
-		case 'p':
-			if (parse_ulong(optarg, MAX_PORTS, &v) || !v)
-				goto bad;
-			o.ports = (unsigned int)v;
-			break;
-		case 'o':
-		case 'n':
-			if (parse_ulong(optarg, 0xffffff, &v) || !v ||
-			    (c == 'o' ? o.n_open : o.n_connecting) == MAX_VNIS)
-				goto bad;
-			if (c == 'o')
-				o.open[o.n_open++] = (uint32_t)v;
-			else
-				o.connecting[o.n_connecting++] = (uint32_t)v;
-			break;
-		case 'i':
-			if (parse_ulong(optarg, 10000000, &v))
-				goto bad;
-			o.interval_us = (long)v;
-			break;
-		case 'l':
-			if (parse_ulong(optarg, 600000, &v))
-				goto bad;
-			o.listen_ms = (long)v;
-			break;
-		case 'm':
-			if (parse_ulong(optarg, 65000, &v) || v < 128)
-				goto bad;
-			o.max_len = (unsigned int)v;
-			break;
-		case 'k': {
-			char *list = strdup(optarg), *tok, *save;
-
-			for (tok = strtok_r(list, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				int k;
-
-				for (k = 0; k < K_MAX && strcmp(tok, kind_names[k]); k++)
-					;
-				if (k == K_MAX || o.n_kinds == K_MAX)
-					goto bad;
-				o.kinds[o.n_kinds++] = (enum kind)k;
-			}
-			free(list);
-			break;
-		}
-		case 'S':
-			if (strlen(optarg) != 64)
-				goto bad;
-			for (int j = 0; j < 32; j++) {
-				unsigned int x;
-
-				if (sscanf(optarg + 2 * j, "%2x", &x) != 1)
-					goto bad;
-				o.sender[j] = (uint8_t)x;
-			}
-			o.have_sender = true;
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			return 0;
-		default:
-			usage(stderr, argv[0]);
-			return 2;
-		}
-	}
-	if (optind != argc || !have_from || !have_to ||
-	    o.from.ss_family != o.to.ss_family) {
-		fprintf(stderr, "pktfuzz: need --from and --to of the same family\n");
-		usage(stderr, argv[0]);
-		return 2;
-	}
+	rc = prl_cli_getopt_all(&cli, pf_opts, &o, usage, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (!o.have_from || !o.have_to || o.from.ss_family != o.to.ss_family)
+		return prl_cli_usage_error(&cli, "need --from and --to of the same family");
+	o.from_len = prl_sockaddr_len(o.from.ss_family);
+	o.to_len = prl_sockaddr_len(o.to.ss_family);
 	rng_state = o.seed * 0x9E3779B97F4A7C15ULL + 1;
 	for (unsigned int i = 0; i < o.ports; i++) {
 		fds[i] = open_sock(&o, i);
@@ -540,7 +467,7 @@ int main(int argc, char **argv)
 	}
 
 	for (unsigned long i = 0; i < o.count; i++) {
-		enum kind k = o.n_kinds ? o.kinds[rnd_below(o.n_kinds)] :
+		enum kind k = o.kinds.n ? o.kinds.k[rnd_below(o.kinds.n)] :
 					  (enum kind)rnd_below(K_MAX);
 		size_t len;
 		ssize_t r;
@@ -573,8 +500,4 @@ int main(int argc, char **argv)
 		printf("expect %s %lu\n", verdict_names[k], verdicts[k]);
 	printf("replies %ld\n", o.listen_ms ? count_replies(fds, o.ports, o.listen_ms) : 0L);
 	return 0;
-bad:
-	fprintf(stderr, "pktfuzz: bad value '%s'\n", optarg);
-	usage(stderr, argv[0]);
-	return 2;
 }

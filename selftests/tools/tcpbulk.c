@@ -17,7 +17,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -29,36 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int parse_sa(const char *s, struct sockaddr_storage *ss, socklen_t *len)
-{
-	char buf[80], *colon;
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-	long port;
-
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	colon = strrchr(buf, ':');
-	if (!colon)
-		return -1;
-	*colon = '\0';
-	port = strtol(colon + 1, NULL, 10);
-	if (port < 0 || port > 65535)
-		return -1;
-	memset(ss, 0, sizeof(*ss));
-	if (buf[0] == '[' && colon[-1] == ']') {
-		colon[-1] = '\0';
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*a6);
-		return inet_pton(AF_INET6, buf + 1, &a6->sin6_addr) == 1 ? 0 : -1;
-	}
-	a4->sin_family = AF_INET;
-	a4->sin_port = htons((uint16_t)port);
-	*len = sizeof(*a4);
-	return inet_pton(AF_INET, buf, &a4->sin_addr) == 1 ? 0 : -1;
-}
+#include "addr.h"
+#include "cli_single.h"
 
 static double now_s(void)
 {
@@ -208,62 +179,59 @@ static int do_recv(const struct sockaddr_storage *at, socklen_t len,
 	return bad == UINT64_MAX ? 0 : 1;
 }
 
+static const char usage[] =
+	"usage: tcpbulk recv --bind ADDR:PORT --pattern STR [--ready FILE] [--timeout MS]\n"
+	"       tcpbulk send --to ADDR:PORT --pattern STR --bytes N [--timeout MS]\n"
+	"N: 1..4294967295, MS: 1..86400000 (default 60000).\n";
+
+struct tb_opts {
+	struct sockaddr_storage ss;	/* --bind or --to */
+	bool have_sa;
+	const char *pat, *ready;
+	uint32_t bytes, timeout_ms;
+};
+#define PRL_OPTS	struct tb_opts	/* of the option table */
+
+static const struct prl_cli_opt tb_opts_table[] = {
+	PRL_ROW("bind", PRL_OPT_ENDPOINT, ss, .seen = PRL_SEEN(have_sa),
+		.what = "address"),
+	PRL_ROW("to", PRL_OPT_ENDPOINT, ss, .seen = PRL_SEEN(have_sa),
+		.what = "address"),
+	PRL_ROW("pattern", PRL_OPT_STR, pat),
+	PRL_NUM("bytes", U32, bytes, "byte count", 1, UINT32_MAX),
+	PRL_ROW("ready", PRL_OPT_STR, ready),
+	PRL_NUM("timeout", U32, timeout_ms, "timeout", 1, 86400000),
+	{ 0 },
+};
+
+static const char *const commands[] = { "send", "recv" };
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "bind", required_argument, NULL, 'b' },
-		{ "to", required_argument, NULL, 't' },
-		{ "pattern", required_argument, NULL, 'p' },
-		{ "bytes", required_argument, NULL, 'n' },
-		{ "ready", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sockaddr_storage ss;
-	socklen_t len = 0;
-	const char *pat = NULL, *ready = NULL;
-	unsigned long long bytes = 0;
-	long timeout_ms = 60000;
-	bool have_sa = false;
-	int c;
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("tcpbulk");
+	struct prl_cli cli = { .prog = &prog };
+	struct tb_opts o = { .timeout_ms = 60000 };
+	int cmd;
+	bool send_cmd;
+	double deadline;
+	socklen_t len;
+	int rc;
 
-	if (argc < 2 || (strcmp(argv[1], "send") && strcmp(argv[1], "recv"))) {
-		fprintf(stderr, "usage: tcpbulk recv --bind ADDR:PORT --pattern STR [--ready FILE] [--timeout MS]\n"
-				"       tcpbulk send --to ADDR:PORT --pattern STR --bytes N [--timeout MS]\n");
-		return 2;
-	}
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-		case 't':
-			if (parse_sa(optarg, &ss, &len)) {
-				fprintf(stderr, "tcpbulk: bad address %s\n", optarg);
-				return 2;
-			}
-			have_sa = true;
-			break;
-		case 'p':
-			pat = optarg;
-			break;
-		case 'n':
-			bytes = strtoull(optarg, NULL, 10);
-			break;
-		case 'r':
-			ready = optarg;
-			break;
-		case 'T':
-			timeout_ms = strtol(optarg, NULL, 10);
-			break;
-		default:
-			return 2;
-		}
-	}
-	if (!have_sa || !pat || !*pat ||
-	    (!strcmp(argv[1], "send") && !bytes) || timeout_ms <= 0) {
-		fprintf(stderr, "tcpbulk: missing or bad arguments\n");
-		return 2;
-	}
-	if (!strcmp(argv[1], "send"))
-		return do_send(&ss, len, pat, bytes, now_s() + timeout_ms / 1000.0);
-	return do_recv(&ss, len, pat, ready, now_s() + timeout_ms / 1000.0);
+	cmd = PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &rc);
+	if (cmd < 0)
+		return rc;
+	send_cmd = cmd == 0;
+	rc = prl_cli_getopt_all(&cli, tb_opts_table, &o, usage, argc - 1,
+				argv + 1);
+	if (rc >= 0)
+		return rc;
+	if (!o.have_sa || !o.pat || !*o.pat || (send_cmd && !o.bytes))
+		return prl_cli_usage_error(&cli, send_cmd ?
+					   "--to, --pattern and --bytes are required" :
+					   "--bind and --pattern are required");
+	len = prl_sockaddr_len(o.ss.ss_family);
+	deadline = now_s() + o.timeout_ms / 1000.0;
+	if (send_cmd)
+		return do_send(&o.ss, len, o.pat, o.bytes, deadline);
+	return do_recv(&o.ss, len, o.pat, o.ready, deadline);
 }

@@ -23,7 +23,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <peer_relay/inet_csum.h>
 #include <poll.h>
@@ -37,6 +36,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "cli_single.h"
 
 #define UDPIO_MAX_DGRAM 65536
 #define UDPIO_MAX_PAYLOADS 64
@@ -45,50 +45,41 @@ struct udpio_opts {
 	const char *cmd;
 	struct sockaddr_storage from, to, bind;
 	bool have_from, have_to, have_bind;
-	unsigned char *payload[UDPIO_MAX_PAYLOADS];
-	size_t payload_len[UDPIO_MAX_PAYLOADS];
-	int npayloads;
-	long count;
+	struct payloads {
+		unsigned char *p[UDPIO_MAX_PAYLOADS];
+		size_t len[UDPIO_MAX_PAYLOADS];
+		int n;
+	} pl;
+	uint32_t count;
 	bool count_set;
-	long timeout_ms;
-	long listen_ms;
-	long interval_us;
+	uint32_t timeout_ms;
+	uint32_t listen_ms;
+	uint32_t interval_us;
 	const char *ready;
 	bool bad_csum;
 };
+#define PRL_OPTS	struct udpio_opts	/* of the option table */
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"Usage: %s send --from ADDR:PORT --to ADDR:PORT --hex HEX [--hex HEX...]\n"
-		"              [--count N] [--interval-us US] [--listen MS] [--bad-csum]\n"
-		"       %s recv --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
-		"       %s echo --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
-		"\n"
-		"send: send the hex payloads in turn, N times over (default 1), from\n"
-		"      --from to --to (an empty --hex \"\" is a zero-length datagram);\n"
-		"      --listen MS prints datagrams received on that socket for MS after;\n"
-		"      --bad-csum sends them from a raw socket with a wrong UDP checksum.\n"
-		"recv: print \"<src ip:port> <hex>\" per datagram; exit 1 if fewer than\n"
-		"      --count (default 1) arrived within --timeout (default 2000 ms);\n"
-		"      --count 0 prints everything until the timeout.\n"
-		"echo: send every datagram back to its source (stops like recv).\n"
-		"--ready FILE is created once the socket is bound.\n"
-		"ADDR:PORT is 1.2.3.4:5 or [2001:db8::1]:5.\n",
-		prog, prog, prog);
-}
+static const char usage[] =
+	"Usage: udpio send --from ADDR:PORT --to ADDR:PORT --hex HEX [--hex HEX...]\n"
+	"                  [--count N] [--interval-us US] [--listen MS] [--bad-csum]\n"
+	"       udpio recv --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
+	"       udpio echo --bind ADDR:PORT [--timeout MS] [--count N] [--ready FILE]\n"
+	"\n"
+	"send: send the hex payloads (at most 64) in turn, N times over (default\n"
+	"      1), from --from to --to (an empty --hex \"\" is a zero-length\n"
+	"      datagram); --listen MS prints datagrams received on that socket for\n"
+	"      MS after; --bad-csum sends them from a raw socket with a wrong UDP\n"
+	"      checksum.\n"
+	"recv: print \"<src ip:port> <hex>\" per datagram; exit 1 if fewer than\n"
+	"      --count (default 1) arrived within --timeout (default 2000 ms);\n"
+	"      --count 0 prints everything until the timeout.\n"
+	"echo: send every datagram back to its source (stops like recv).\n"
+	"--ready FILE is created once the socket is bound.\n"
+	"ADDR:PORT is 1.2.3.4:5 or [2001:db8::1]:5. N: 0..4294967295, MS:\n"
+	"0..86400000, US: 0..10000000.\n";
 
 /* Addresses and hex go through the library's parsers (tools/lib/addr.h). */
-static int parse_addr(const char *s, struct sockaddr_storage *ss)
-{
-	struct prl_endpoint ep;
-	socklen_t len;
-
-	if (prl_endpoint_parse_local(s, &ep))
-		return -1;
-	return prl_endpoint_to_sockaddr(&ep, ss, &len) ? -1 : 0;
-}
-
 static void format_addr(const struct sockaddr_storage *ss, char *buf,
 			size_t len)
 {
@@ -291,16 +282,16 @@ static int send_bad_csum(const struct udpio_opts *o)
 	/* A raw socket's "port" is the protocol: the kernel wants 0 or it. */
 	((struct sockaddr_in *)&to)->sin_port = 0;
 	for (i = 0; i < (o->count_set ? o->count : 1); i++) {
-		for (p = 0; p < o->npayloads; p++) {
+		for (p = 0; p < o->pl.n; p++) {
 			size_t n;
 
-			if (o->payload_len[p] > sizeof(dg) - 8) {
+			if (o->pl.len[p] > sizeof(dg) - 8) {
 				fprintf(stderr, "udpio: payload %d too long\n", p + 1);
 				close(fd);
 				return 2;
 			}
-			n = bad_csum_dgram(dg, &o->from, &o->to, o->payload[p],
-					   o->payload_len[p]);
+			n = bad_csum_dgram(dg, &o->from, &o->to, o->pl.p[p],
+					   o->pl.len[p]);
 			if (sendto(fd, dg, n, 0, (const struct sockaddr *)&to,
 				   prl_sockaddr_len(to.ss_family)) < 0) {
 				fprintf(stderr, "udpio: sendto: %s\n", strerror(errno));
@@ -318,7 +309,7 @@ static int do_send(const struct udpio_opts *o)
 	int fd, p;
 	long i;
 
-	if (!o->have_from || !o->have_to || !o->npayloads) {
+	if (!o->have_from || !o->have_to || !o->pl.n) {
 		fprintf(stderr, "udpio: send needs --from, --to and --hex\n");
 		return 2;
 	}
@@ -332,8 +323,8 @@ static int do_send(const struct udpio_opts *o)
 	if (fd < 0)
 		return 1;
 	for (i = 0; i < (o->count_set ? o->count : 1); i++) {
-		for (p = 0; p < o->npayloads; p++) {
-			if (sendto(fd, o->payload[p], o->payload_len[p], 0,
+		for (p = 0; p < o->pl.n; p++) {
+			if (sendto(fd, o->pl.p[p], o->pl.len[p], 0,
 				   (const struct sockaddr *)&o->to,
 				   prl_sockaddr_len(o->to.ss_family)) < 0) {
 				fprintf(stderr, "udpio: sendto (round %ld, payload %d): %s\n",
@@ -370,140 +361,67 @@ static int do_recv(const struct udpio_opts *o, bool echo)
 	seen = receive_loop(fd, want, o->timeout_ms, echo);
 	close(fd);
 	if (want > 0 && seen < want) {
-		fprintf(stderr, "udpio: %s: %ld of %ld datagrams within %ld ms\n",
+		fprintf(stderr, "udpio: %s: %ld of %ld datagrams within %u ms\n",
 			o->cmd, seen, want, o->timeout_ms);
 		return 1;
 	}
 	return 0;
 }
 
-static int parse_long(const char *s, long min, long *out)
+/* PRL_OPT_PARSE: one more payload, in hex, into a struct payloads. */
+static int opt_hex(struct prl_cli *cli, const char *what, const char *arg,
+		   void *field)
 {
-	char *end;
-	long v;
+	struct payloads *pl = field;
 
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || v < min)
-		return -1;
-	*out = v;
+	if (pl->n == UDPIO_MAX_PAYLOADS)
+		return prl_cli_usage_error(cli, "at most %d --hex", UDPIO_MAX_PAYLOADS);
+	if (parse_hex(arg, &pl->p[pl->n], &pl->len[pl->n]))
+		return prl_cli_opt_check(cli, 1, what, arg, "hex digits");
+	pl->n++;
 	return 0;
 }
 
+static const struct prl_cli_opt udpio_opts_table[] = {
+	PRL_ROW("from", PRL_OPT_LOCAL, from, .seen = PRL_SEEN(have_from),
+		.what = "--from address"),
+	PRL_ROW("to", PRL_OPT_LOCAL, to, .seen = PRL_SEEN(have_to),
+		.what = "--to address"),
+	PRL_ROW("bind", PRL_OPT_LOCAL, bind, .seen = PRL_SEEN(have_bind),
+		.what = "bind address"),
+	PRL_ROW("hex", PRL_OPT_PARSE, pl, .what = "hex payload",
+		.parse = opt_hex),
+	PRL_ROW("count", PRL_OPT_U32, count, .seen = PRL_SEEN(count_set),
+		.what = "count", .min = 0, .max = UINT32_MAX),
+	PRL_NUM("timeout", U32, timeout_ms, "timeout", 0, 86400000),
+	PRL_NUM("listen", U32, listen_ms, "listen time", 0, 86400000),
+	PRL_NUM("interval-us", U32, interval_us, "interval", 0, 10000000),
+	PRL_ROW("ready", PRL_OPT_STR, ready),
+	PRL_ROW("bad-csum", PRL_OPT_FLAG, bad_csum),
+	{ 0 },
+};
+
+static const char *const commands[] = { "send", "recv", "echo" };
+
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "hex", required_argument, NULL, 'x' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "interval-us", required_argument, NULL, 'i' },
-		{ "ready", required_argument, NULL, 'r' },
-		{ "bad-csum", no_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct prl_cli_prog prog = PRL_CLI_SINGLE("udpio");
+	struct prl_cli cli = { .prog = &prog };
 	struct udpio_opts o = { .timeout_ms = 2000 };
-	int c, ret;
+	int ret;
 
-	if (argc < 2) {
-		usage(stderr, argv[0]);
-		return 2;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout, argv[0]);
-		return 0;
-	}
+	if (PRL_CLI_COMMAND(&cli, commands, usage, argc, argv, &ret) < 0)
+		return ret;
 	o.cmd = argv[1];
-	if (strcmp(o.cmd, "send") && strcmp(o.cmd, "recv") &&
-	    strcmp(o.cmd, "echo")) {
-		fprintf(stderr, "udpio: unknown command '%s'\n", o.cmd);
-		usage(stderr, argv[0]);
-		return 2;
+	ret = prl_cli_getopt_all(&cli, udpio_opts_table, &o, usage, argc - 1,
+				 argv + 1);
+	if (ret < 0) {
+		if (!strcmp(o.cmd, "send"))
+			ret = do_send(&o);
+		else
+			ret = do_recv(&o, !strcmp(o.cmd, "echo"));
 	}
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (parse_addr(optarg, &o.from))
-				goto bad_addr;
-			o.have_from = true;
-			break;
-		case 't':
-			if (parse_addr(optarg, &o.to))
-				goto bad_addr;
-			o.have_to = true;
-			break;
-		case 'b':
-			if (parse_addr(optarg, &o.bind))
-				goto bad_addr;
-			o.have_bind = true;
-			break;
-		case 'x':
-			if (o.npayloads == UDPIO_MAX_PAYLOADS) {
-				fprintf(stderr, "udpio: at most %d --hex\n",
-					UDPIO_MAX_PAYLOADS);
-				return 2;
-			}
-			if (parse_hex(optarg, &o.payload[o.npayloads],
-				      &o.payload_len[o.npayloads])) {
-				fprintf(stderr, "udpio: bad hex '%s'\n", optarg);
-				return 2;
-			}
-			o.npayloads++;
-			break;
-		case 'c':
-			if (parse_long(optarg, 0, &o.count))
-				goto bad_num;
-			o.count_set = true;
-			break;
-		case 'T':
-			if (parse_long(optarg, 0, &o.timeout_ms))
-				goto bad_num;
-			break;
-		case 'l':
-			if (parse_long(optarg, 0, &o.listen_ms))
-				goto bad_num;
-			break;
-		case 'i':
-			if (parse_long(optarg, 0, &o.interval_us))
-				goto bad_num;
-			break;
-		case 'r':
-			o.ready = optarg;
-			break;
-		case 'B':
-			o.bad_csum = true;
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			return 0;
-		default:
-			usage(stderr, argv[0]);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "udpio: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-
-	if (!strcmp(o.cmd, "send"))
-		ret = do_send(&o);
-	else
-		ret = do_recv(&o, !strcmp(o.cmd, "echo"));
-	while (o.npayloads > 0)
-		free(o.payload[--o.npayloads]);
+	while (o.pl.n > 0)
+		free(o.pl.p[--o.pl.n]);
 	return ret;
-
-bad_addr:
-	fprintf(stderr, "udpio: bad address '%s' (want 1.2.3.4:5 or [::1]:5)\n",
-		optarg);
-	return 2;
-bad_num:
-	fprintf(stderr, "udpio: bad number '%s'\n", optarg);
-	return 2;
 }
