@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "keyfile.h"
 #include "num.h"
+#include "readfile.h"
+#include "tables.h"
 
 #define SYNOPSIS_WIDTH	44
 
@@ -275,7 +277,7 @@ static int parse_bool(const char *s)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(words); i++)
 		if (!strcasecmp(s, words[i]))
 			return (int)(i & 1);
 	return -EINVAL;
@@ -387,39 +389,11 @@ static int apply(struct prl_cli *cli, const struct prl_cli_opt *o,
 /* The whole of @path, NUL-terminated, in *@text: 0 or -errno. */
 static int slurp(const char *path, char **text)
 {
-	FILE *f = fopen(path, "re");
-	size_t n = 0, cap = 4096, k;
-	char *buf = NULL, *nb;
-	int err = 0;
+	size_t n;
+	int err = prl_read_file(path, SETTINGS_MAX, text, &n);
 
-	*text = NULL;
-	if (!f)
-		return -errno;
-	for (;;) {
-		nb = realloc(buf, cap + 1);
-		if (!nb) {
-			err = -ENOMEM;
-			break;
-		}
-		buf = nb;
-		k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (n < cap) {
-			err = ferror(f) ? -(errno ?: EIO) : 0;	/* EISDIR */
-			break;
-		}
-		if (cap >= SETTINGS_MAX) {
-			err = -EFBIG;
-			break;
-		}
-		cap *= 2;
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	if (!err && memchr(buf, '\0', n))
+	if (!err && memchr(*text, '\0', n))
 		err = -EINVAL;	/* not text: lines would end early */
-	*text = buf;
 	return err;
 }
 

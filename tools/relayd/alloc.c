@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
+#include "readfile.h"
 #include "tables.h"
 #include "../lib/keyfile.h"
 
@@ -105,42 +106,17 @@ fail:
 int prl_grants_load(const char *path, struct prl_grants *g, char *err,
 		   size_t errlen)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	FILE *f;
-	int ret;
+	char *buf;
+	size_t len;
+	int ret = prl_read_file(path, 16u << 20, &buf, &len);
 
-	f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (len == cap) {
-			char *nb;
-
-			cap = cap ? 2 * cap : 4096;
-			if (cap > (16u << 20) || !(nb = realloc(buf, cap))) {
-				snprintf(err, errlen, "%s: too large", path);
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path,
+			 ret == -EFBIG ? "too large" : strerror(-ret));
 		free(buf);
-		fclose(f);
 		return -1;
 	}
-	fclose(f);
-	ret = prl_grants_parse(buf ? buf : "", len, g, err, errlen);
+	ret = prl_grants_parse(buf, len, g, err, errlen);
 	if (ret) {
 		char tmp[256];
 
