@@ -14,6 +14,7 @@
 #include "ctl_proto.h"
 #include "ratelimit.h"
 #include "relayd.h"
+#include "tables.h"
 
 #ifndef PEER_RELAY_VERSION
 #define PEER_RELAY_VERSION "unknown"
@@ -92,18 +93,11 @@
 	"\n" \
 	"Exit status: 0 after a clean shutdown, 1 on errors, 2 on usage errors.\n"
 
-/* The data-plane settings that have a bit in prl_config.mask. */
-#define N_CFG	6
-static const uint32_t cfg_bits[N_CFG] = {
-	PRL_CFG_BIND_LIFETIME, PRL_CFG_IDLE_LIFETIME, PRL_CFG_MAX_SESSIONS,
-	PRL_CFG_PASS_RATE, PRL_CFG_PASS_BURST, PRL_CFG_PASS_RATE_TOTAL,
-};
-
 /* What the table fills: the options, which were given, and the options
  * that are not settings. */
 struct relayd_args {
 	struct relayd_opts o;
-	bool cfg_set[N_CFG];	/* cfg_bits[i] given */
+	bool cfg_set[32];	/* bit i of prl_config.mask given */
 	bool sync_set;		/* any sync-* option */
 	bool level_set;		/* -l */
 	int verbose, quiet;
@@ -145,9 +139,10 @@ static int opt_sync(struct prl_cli *cli, const char *what, const char *arg,
 	.parse = (fn), .what = (lname), .expect = (exp)
 #define SYNC_ROW(lname, exp) \
 	ROW(lname, 0, PRL_OPT_PARSE, o), PARSE(opt_sync, lname, exp)
-/* a data-plane setting: cfg_bits[i], in the module's bounds */
-#define CFG_ROW(lname, i, field, lo, hi) \
-	ROW(lname, 0, PRL_OPT_U32, o.relay_cfg.field), SEEN(cfg_set[i]), \
+/* a data-plane setting: its PRL_CFG_@bit, in the module's bounds */
+#define CFG_ROW(lname, bit, field, lo, hi) \
+	ROW(lname, 0, PRL_OPT_U32, o.relay_cfg.field), \
+	SEEN(cfg_set[__builtin_ctz(PRL_CFG_##bit)]), \
 	.what = (lname), .min = (lo), .max = (hi)
 
 /* Every setting; the rows without a file key are the command line's only. */
@@ -183,16 +178,17 @@ static const struct prl_cli_opt relayd_opts_table[] = {
 	{ SYNC_ROW("sync-name", "1..64 printable characters"),
 	  SEEN(sync_set) },
 	{ SYNC_ROW("vni-range", "MIN-MAX") },
-	{ CFG_ROW("bind-lifetime", 0, bind_lifetime_ms,
+	{ CFG_ROW("bind-lifetime", BIND_LIFETIME, bind_lifetime_ms,
 		  PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS) },
-	{ CFG_ROW("idle-lifetime", 1, idle_lifetime_ms,
+	{ CFG_ROW("idle-lifetime", IDLE_LIFETIME, idle_lifetime_ms,
 		  PRELAY_LIFETIME_MIN_MS, PRELAY_LIFETIME_MAX_MS) },
-	{ CFG_ROW("max-sessions", 2, max_sessions,
+	{ CFG_ROW("max-sessions", MAX_SESSIONS, max_sessions,
 		  PRELAY_MAX_SESSIONS_MIN, PEER_RELAY_VNI_MAX) },
-	{ CFG_ROW("pass-rate", 3, pass_rate, 0, PRELAY_PASS_RATE_MAX) },
-	{ CFG_ROW("pass-burst", 4, pass_burst,
+	{ CFG_ROW("pass-rate", PASS_RATE, pass_rate, 0,
+		  PRELAY_PASS_RATE_MAX) },
+	{ CFG_ROW("pass-burst", PASS_BURST, pass_burst,
 		  PRELAY_PASS_BURST_MIN, PRELAY_PASS_BURST_MAX) },
-	{ CFG_ROW("pass-rate-total", 5, pass_rate_total,
+	{ CFG_ROW("pass-rate-total", PASS_RATE_TOTAL, pass_rate_total,
 		  0, PRELAY_PASS_RATE_MAX) },
 	{ ROW("log-level", 'l', PRL_OPT_PARSE, o.log_level), SEEN(level_set),
 	  PARSE(opt_log_level, "log-level", "error, warn, info or debug") },
@@ -248,9 +244,9 @@ static int settings(struct prl_cli *cli, const struct relayd_args *flags,
 		a.o.sync = flags->o.sync;
 	if (flags->level_set)
 		a.o.log_level = flags->o.log_level;
-	for (i = 0; i < N_CFG; i++)
+	for (i = 0; i < PRL_ARRAY_SIZE(a.cfg_set); i++)
 		if (a.cfg_set[i])
-			a.o.relay_cfg.mask |= cfg_bits[i];
+			a.o.relay_cfg.mask |= 1u << i;
 	*o = a.o;
 	return rc;
 }
